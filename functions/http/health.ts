@@ -1,0 +1,5 @@
+/** GET /health: liveness, without touching DynamoDB or secrets beyond the container. */
+import { health } from '../../lib/http/contract/system';
+import { httpHandler } from '../../lib/http/handler';
+
+export const handler = httpHandler(health, async () => ({ status: 200, body: { status: 'ok' } }));

@@ -1,0 +1,62 @@
+/** Composition root: builds every client, adapter and secret once per Lambda container and injects them. */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../adapters/dynamodb/client';
+import { dynamoIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
+import { dynamoLedgerStore } from '../adapters/dynamodb/ledger-store';
+import { systemClock } from '../adapters/system/clock';
+import { ulidIds } from '../adapters/system/ulid-ids';
+import { hs256Verifier, jwksVerifier, type TokenVerifier } from '../http/auth';
+import { createLogger, type Logger } from '../http/logger';
+import type { Clock } from '../ports/clock';
+import type { IdGenerator } from '../ports/id-generator';
+import type { IdempotencyStore } from '../ports/idempotency-store';
+import type { LedgerStore } from '../ports/ledger-store';
+import { loadConfig, type Config } from './config';
+import { resolveSecret } from './secrets';
+
+/** Everything a handler may use, built once and passed in. */
+export interface AppDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly dynamo: DynamoDBDocumentClient;
+  readonly ledger: LedgerStore;
+  readonly idempotency: IdempotencyStore;
+  readonly auth: TokenVerifier;
+}
+
+/** Builds the dependencies for a config; tests pass overrides (a fixed clock, say) instead of mocking modules. */
+export async function buildDeps(config: Config, overrides: Partial<AppDeps> = {}): Promise<AppDeps> {
+  const clock = overrides.clock ?? systemClock;
+  const dynamo =
+    overrides.dynamo ?? createDocumentClient({ region: config.region, endpoint: config.dynamodbEndpoint });
+  const auth =
+    overrides.auth ??
+    (config.auth.mode === 'hs256'
+      ? hs256Verifier(await resolveSecret(config.auth.secretRef, config.region), config.auth)
+      : jwksVerifier(config.auth.jwksUrl, config.auth));
+  return {
+    config,
+    clock,
+    dynamo,
+    auth,
+    logger: overrides.logger ?? createLogger(config.logLevel, config.stage),
+    ids: overrides.ids ?? ulidIds(),
+    ledger: overrides.ledger ?? dynamoLedgerStore(dynamo, config.tableName),
+    idempotency:
+      overrides.idempotency ??
+      dynamoIdempotencyStore(dynamo, config.tableName, clock, { ttlSec: config.idempotency.ttlSec, retryAfterSec: 1 }),
+  };
+}
+
+let cached: Promise<AppDeps> | undefined;
+
+/** The container's dependencies from process.env, built on first use; a failed build is retried next time. */
+export function appDeps(): Promise<AppDeps> {
+  cached ??= buildDeps(loadConfig(process.env)).catch((error: unknown) => {
+    cached = undefined;
+    throw error;
+  });
+  return cached;
+}

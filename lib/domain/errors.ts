@@ -1,0 +1,118 @@
+/** The one error hierarchy: every error medpay raises on purpose has a stable `code` and context. */
+
+/** Stable, documented error codes; HTTP statuses are assigned in lib/http/error-mapping.ts. */
+export const ErrorCode = {
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  INVALID_STATE: 'INVALID_STATE',
+  CONCURRENT_MODIFICATION: 'CONCURRENT_MODIFICATION',
+  AMOUNT_EXCEEDS_REFUNDABLE: 'AMOUNT_EXCEEDS_REFUNDABLE',
+  CREDIT_LIMIT_EXCEEDED: 'CREDIT_LIMIT_EXCEEDED',
+  PATIENT_OVERDUE: 'PATIENT_OVERDUE',
+  IDEMPOTENCY_KEY_REQUIRED: 'IDEMPOTENCY_KEY_REQUIRED',
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  IDEMPOTENCY_KEY_IN_PROGRESS: 'IDEMPOTENCY_KEY_IN_PROGRESS',
+  UNBALANCED_TRANSACTION: 'UNBALANCED_TRANSACTION',
+  PROVIDER_UNAVAILABLE: 'PROVIDER_UNAVAILABLE',
+  STORAGE_UNAVAILABLE: 'STORAGE_UNAVAILABLE',
+  INTERNAL: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Extra facts about an error, safe to log (never secrets or personal data). */
+export type ErrorContext = Readonly<Record<string, unknown>>;
+
+/** Base class: a stable code, a message written for the integrator, context and an optional cause. */
+export class MedpayError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly context: ErrorContext = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Input that does not satisfy the contract; `issues` lists each offending field. */
+export class ValidationError extends MedpayError {
+  constructor(
+    message: string,
+    readonly issues: ReadonlyArray<{ path: string; message: string }> = [],
+  ) {
+    super(ErrorCode.VALIDATION_FAILED, message, { issues });
+  }
+}
+
+/** No valid credentials were presented. */
+export class UnauthenticatedError extends MedpayError {
+  constructor(message = 'A valid Bearer token is required.', options?: { cause?: unknown }) {
+    super(ErrorCode.UNAUTHENTICATED, message, {}, options);
+  }
+}
+
+/** The caller is authenticated but its role may not do this. */
+export class ForbiddenError extends MedpayError {
+  constructor(message = 'Your role is not allowed to do this.', context: ErrorContext = {}) {
+    super(ErrorCode.FORBIDDEN, message, context);
+  }
+}
+
+/** The resource does not exist, or belongs to someone else (never say which). */
+export class NotFoundError extends MedpayError {
+  constructor(resource: string, id: string) {
+    super(ErrorCode.NOT_FOUND, `${resource} ${id} was not found.`, { resource, id });
+  }
+}
+
+/** A state machine refused a transition. */
+export class InvalidStateError extends MedpayError {
+  constructor(message: string, context: ErrorContext = {}) {
+    super(ErrorCode.INVALID_STATE, message, context);
+  }
+}
+
+/** An optimistic-concurrency check failed: someone else changed the entity first; retry. */
+export class ConcurrentModificationError extends MedpayError {
+  constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
+    super(ErrorCode.CONCURRENT_MODIFICATION, message, context, options);
+  }
+}
+
+/** A journal transaction whose debits and credits differ, or whose postings are malformed. */
+export class UnbalancedTransactionError extends MedpayError {
+  constructor(message: string, context: ErrorContext = {}) {
+    super(ErrorCode.UNBALANCED_TRANSACTION, message, context);
+  }
+}
+
+/** The idempotency contract was broken by the caller (missing, reused or in-flight key). */
+export class IdempotencyError extends MedpayError {
+  constructor(
+    code:
+      | typeof ErrorCode.IDEMPOTENCY_KEY_REQUIRED
+      | typeof ErrorCode.IDEMPOTENCY_KEY_REUSED
+      | typeof ErrorCode.IDEMPOTENCY_KEY_IN_PROGRESS,
+    message: string,
+    readonly retryAfterSec?: number,
+  ) {
+    super(code, message);
+  }
+}
+
+/** The data store throttled, timed out or failed; nothing was written, and a retry is safe. */
+export class StorageUnavailableError extends MedpayError {
+  constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
+    super(ErrorCode.STORAGE_UNAVAILABLE, message, context, options);
+  }
+}
+
+/** A payment provider or the insurance bureau could not be reached or answered with a system error. */
+export class ProviderUnavailableError extends MedpayError {
+  constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
+    super(ErrorCode.PROVIDER_UNAVAILABLE, message, context, options);
+  }
+}

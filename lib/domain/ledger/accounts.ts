@@ -1,0 +1,74 @@
+/** The chart of accounts: every account id medpay posts to, and which ones keep a synchronous balance. */
+import { ValidationError } from '../errors';
+
+/** Payment channels that have a clearing account. */
+export const CHANNELS = ['alipay', 'wechatpay'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** An account id such as `patient:P1:receivable` or `channel:alipay:clearing`. */
+export type AccountId = string & { readonly __account: true };
+
+/** What an account is, for reports and for deciding where its balance lives. */
+export type AccountKind =
+  | 'patient-receivable'
+  | 'visit-tab'
+  | 'channel-clearing'
+  | 'insurance-receivable'
+  | 'revenue'
+  | 'fees'
+  | 'compensation';
+
+// Opaque ids only: letters, digits and - _ . (never names or ID-card numbers).
+const ID = '[A-Za-z0-9][A-Za-z0-9_.-]{0,127}';
+const SLUG = '[a-z][a-z0-9-]{0,63}';
+const PATTERNS: ReadonlyArray<[AccountKind, RegExp]> = [
+  ['patient-receivable', new RegExp(`^patient:${ID}:receivable$`)],
+  ['visit-tab', new RegExp(`^visit:${ID}:tab$`)],
+  ['channel-clearing', new RegExp(`^channel:(${CHANNELS.join('|')}):clearing$`)],
+  ['insurance-receivable', /^insurance:receivable$/],
+  ['revenue', new RegExp(`^revenue:${SLUG}$`)],
+  ['fees', new RegExp(`^fees:(${CHANNELS.join('|')})$`)],
+  ['compensation', /^compensation:expense$/],
+];
+
+/**
+ * Accounts whose balance is kept as an item updated inside each commit.
+ *
+ * Only low-contention accounts qualify: one patient or one visit sees a handful of writes a day. Hot
+ * accounts (channel clearing, revenue, fees, insurance receivable) are touched by nearly every payment
+ * in the hospital; a balance item for them would be one DynamoDB partition key taking every write, and
+ * a single partition tops out at about 1,000 writes/s, while every transaction that touched it would
+ * also conflict with every other. Their balances are derived instead from the journal, which is
+ * spread over business-day shards (see `journalShard`), by a query per business day.
+ */
+const TRACKED_KINDS: ReadonlySet<AccountKind> = new Set(['patient-receivable', 'visit-tab']);
+
+/** Returns the kind of a valid account id, or throws ValidationError. */
+export function accountKind(id: string): AccountKind {
+  for (const [kind, pattern] of PATTERNS) if (pattern.test(id)) return kind;
+  throw new ValidationError(`Unknown account ${JSON.stringify(id)}.`, [
+    { path: 'account', message: 'not in the chart of accounts' },
+  ]);
+}
+
+/** Checks an account id against the chart of accounts. */
+export function parseAccount(id: string): AccountId {
+  accountKind(id);
+  return id as AccountId;
+}
+
+/** True when the account keeps a synchronously updated balance item (see TRACKED_KINDS). */
+export function hasTrackedBalance(id: AccountId): boolean {
+  return TRACKED_KINDS.has(accountKind(id));
+}
+
+/** Constructors for every account in the chart. */
+export const Accounts = {
+  patientReceivable: (patientId: string) => parseAccount(`patient:${patientId}:receivable`),
+  visitTab: (visitId: string) => parseAccount(`visit:${visitId}:tab`),
+  channelClearing: (channel: Channel) => parseAccount(`channel:${channel}:clearing`),
+  insuranceReceivable: () => parseAccount('insurance:receivable'),
+  revenue: (category: string) => parseAccount(`revenue:${category}`),
+  fees: (channel: Channel) => parseAccount(`fees:${channel}`),
+  compensationExpense: () => parseAccount('compensation:expense'),
+} as const;

@@ -1,0 +1,90 @@
+/** Bearer JWT verification (jose): HS256 with a shared secret locally, RS256 against a JWKS in production. */
+import { SignJWT, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { ForbiddenError, UnauthenticatedError } from '../domain/errors';
+
+/** The roles a token may carry. */
+export const ROLES = ['patient', 'staff', 'finance', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is calling: the token's subject and role. */
+export interface Caller {
+  readonly sub: string;
+  readonly role: Role;
+}
+
+/**
+ * Verifies a bearer token and returns the caller.
+ * @example const caller = await verifier.verify(token); // { sub: 'P1', role: 'patient' }
+ */
+export interface TokenVerifier {
+  verify(token: string): Promise<Caller>;
+}
+
+/** Options shared by every verifier. */
+export interface VerifyOptions {
+  readonly issuer?: string;
+  readonly audience?: string;
+}
+
+/** Verifies HS256 tokens signed with a shared secret (local stack and tests). */
+export function hs256Verifier(secret: string, options: VerifyOptions = {}): TokenVerifier {
+  const key = new TextEncoder().encode(secret);
+  return verifierFor(key, ['HS256'], options);
+}
+
+/** Verifies RS256/ES256 tokens against an identity provider's JWKS (keys are cached and rotated by jose). */
+export function jwksVerifier(jwksUrl: string, options: VerifyOptions = {}): TokenVerifier {
+  return verifierFor(createRemoteJWKSet(new URL(jwksUrl)), ['RS256', 'ES256'], options);
+}
+
+function verifierFor(key: Uint8Array | JWTVerifyGetKey, algorithms: string[], options: VerifyOptions): TokenVerifier {
+  return {
+    async verify(token) {
+      let payload;
+      try {
+        ({ payload } = await jwtVerify(token, key as Uint8Array, {
+          algorithms,
+          issuer: options.issuer,
+          audience: options.audience,
+          clockTolerance: 30,
+        }));
+      } catch (error) {
+        const reason = error instanceof joseErrors.JWTExpired ? 'The token has expired.' : 'The token is not valid.';
+        throw new UnauthenticatedError(reason, { cause: error });
+      }
+      const role = payload.role;
+      if (typeof payload.sub !== 'string' || payload.sub.length === 0 || !ROLES.includes(role as Role)) {
+        throw new UnauthenticatedError(`The token must carry "sub" and a "role" of ${ROLES.join(', ')}.`);
+      }
+      return { sub: payload.sub, role: role as Role };
+    },
+  };
+}
+
+/** Reads `Authorization: Bearer <jwt>` and verifies it. */
+export async function authenticateHeader(header: string | undefined, verifier: TokenVerifier): Promise<Caller> {
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header.trim()) : null;
+  if (!match?.[1]) throw new UnauthenticatedError('Send "Authorization: Bearer <token>".');
+  return verifier.verify(match[1]);
+}
+
+/** Throws ForbiddenError unless the caller's role is one of `allowed`. */
+export function requireRole(caller: Caller, allowed: readonly Role[]): void {
+  if (!allowed.includes(caller.role)) {
+    throw new ForbiddenError(`This route needs the role ${allowed.join(' or ')}; the token has ${caller.role}.`, {
+      role: caller.role,
+    });
+  }
+}
+
+/** Signs an HS256 dev token (local stack, tests and `npm run token`); never used on AWS. */
+export async function signDevToken(secret: string, caller: Caller, options: VerifyOptions & { ttlSec?: number } = {}): Promise<string> {
+  let jwt = new SignJWT({ role: caller.role })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(caller.sub)
+    .setIssuedAt()
+    .setExpirationTime(`${options.ttlSec ?? 12 * 3600}s`);
+  if (options.issuer) jwt = jwt.setIssuer(options.issuer);
+  if (options.audience) jwt = jwt.setAudience(options.audience);
+  return jwt.sign(new TextEncoder().encode(secret));
+}

@@ -1,0 +1,5 @@
+/** Every route of the HTTP contract; the OpenAPI document is generated from this list. */
+import * as system from './system';
+
+/** All routes, in the order the OpenAPI document lists them. */
+export const allRoutes = [...Object.values(system)];

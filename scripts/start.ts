@@ -1,0 +1,141 @@
+/**
+ * `npm start`: the whole local stack on 127.0.0.1. DynamoDB Local (8000) with the table from infra/,
+ * the API on serverless-offline (3000), local secrets in .local/, and .local/stack.json for tools and tests.
+ * Ports: MEDPAY_DYNAMODB_PORT, MEDPAY_API_PORT, MEDPAY_LAMBDA_PORT. Ctrl-C stops every child process.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ensureTable } from '../infra/table-definition';
+import { ROLES, signDevToken, type Role } from '../lib/http/auth';
+import { assertJava, startDynamoDbLocal, type DynamoDbLocal } from './lib/dynamodb-local';
+import { LOCAL_DIR, ensureLocalSecrets } from './lib/local-secrets';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const ROOT = resolve(import.meta.dirname, '..');
+const STAGE = 'local';
+const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const ports = {
+  dynamodb: port('MEDPAY_DYNAMODB_PORT', 8000),
+  api: port('MEDPAY_API_PORT', 3000),
+  lambda: port('MEDPAY_LAMBDA_PORT', 3002),
+};
+
+let dynamo: DynamoDbLocal | undefined;
+let api: ChildProcess | undefined;
+let stopping = false;
+
+/** Stops every child (the API's whole process group, then DynamoDB Local) and exits. */
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    console.log('\nStopping the local stack…');
+    if (api?.pid && api.exitCode === null) {
+      const group = -api.pid;
+      const exited = new Promise((r) => api?.once('exit', r));
+      try {
+        process.kill(group, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+      const timer = setTimeout(() => {
+        try {
+          process.kill(group, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }, 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await dynamo?.stop();
+  }
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`serverless-offline exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(url);
+      if (res.status === 200) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`The API did not answer ${url} within 120 s.`);
+}
+
+async function main(): Promise<void> {
+  try {
+    assertJava();
+  } catch (error) {
+    console.error(`\n${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  const secrets = ensureLocalSecrets();
+  const tableName = `medpay-${STAGE}`;
+  mkdirSync(resolve(LOCAL_DIR, 'dynamodb'), { recursive: true });
+
+  dynamo = await startDynamoDbLocal({ port: ports.dynamodb, dbPath: resolve(LOCAL_DIR, 'dynamodb') });
+  dynamo.process.once('exit', () => void (stopping || (console.error('DynamoDB Local stopped unexpectedly.'), shutdown(1))));
+  const client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'cn-north-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await ensureTable(client, tableName);
+  client.destroy();
+
+  const env = {
+    ...process.env,
+    AWS_REGION: 'cn-north-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    MEDPAY_LOCAL_DYNAMODB_ENDPOINT: dynamo.endpoint,
+    MEDPAY_AUTH_HS256_SECRET: `file:${secrets.jwtSecretFile}`,
+    MEDPAY_API_PORT: String(ports.api),
+    MEDPAY_LAMBDA_PORT: String(ports.lambda),
+  };
+  api = spawn(process.execPath, [resolve(ROOT, 'node_modules/osls/bin/serverless.js'), 'offline', 'start', '--stage', STAGE], {
+    cwd: ROOT,
+    env,
+    detached: true, // its own process group, so shutdown() reaches esbuild and the Lambda workers too
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  api.once('exit', (code) => void (stopping || (console.error(`serverless-offline exited (${code}).`), shutdown(1))));
+
+  const apiUrl = `http://127.0.0.1:${ports.api}`;
+  await waitForHealth(`${apiUrl}/health`, api);
+
+  const tokens = {} as Record<Role, string>;
+  for (const role of ROLES) {
+    const sub = role === 'patient' ? secrets.patientId : `${role}-dev`;
+    tokens[role] = await signDevToken(secrets.jwtSecret, { sub, role });
+  }
+  const stack = { apiUrl, dynamodbUrl: dynamo.endpoint, tableName, tokens, patientId: secrets.patientId };
+  writeFileSync(resolve(LOCAL_DIR, 'stack.json'), `${JSON.stringify(stack, null, 2)}\n`, { mode: 0o600 });
+
+  console.log(`
+medpay local stack is up (stage "${STAGE}")
+  API        ${apiUrl}        (try: curl ${apiUrl}/health)
+  OpenAPI    ${apiUrl}/openapi.json
+  DynamoDB   ${dynamo.endpoint}   table ${tableName}
+  stack.json ${resolve(LOCAL_DIR, 'stack.json')}
+  dev patient ${secrets.patientId}
+Dev tokens (12 h; make more with npm run token -- --role staff --sub S1):
+${ROLES.map((r) => `  ${r.padEnd(8)} ${tokens[r]}`).join('\n')}
+Ctrl-C stops everything.`);
+}
+
+main().catch(async (error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  await shutdown(1);
+});
