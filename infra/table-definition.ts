@@ -43,7 +43,12 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
         KeySchema: p.KeySchema,
         GlobalSecondaryIndexes: p.GlobalSecondaryIndexes,
         ...(p.StreamSpecification
-          ? { StreamSpecification: { StreamEnabled: true, StreamViewType: p.StreamSpecification.StreamViewType } }
+          ? {
+              StreamSpecification: {
+                StreamEnabled: true,
+                StreamViewType: p.StreamSpecification.StreamViewType,
+              },
+            }
           : {}),
       }),
     );

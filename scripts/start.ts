@@ -84,7 +84,10 @@ async function main(): Promise<void> {
   mkdirSync(resolve(LOCAL_DIR, 'dynamodb'), { recursive: true });
 
   dynamo = await startDynamoDbLocal({ port: ports.dynamodb, dbPath: resolve(LOCAL_DIR, 'dynamodb') });
-  dynamo.process.once('exit', () => void (stopping || (console.error('DynamoDB Local stopped unexpectedly.'), shutdown(1))));
+  dynamo.process.once(
+    'exit',
+    () => void (stopping || (console.error('DynamoDB Local stopped unexpectedly.'), shutdown(1))),
+  );
   const client = new DynamoDBClient({
     endpoint: dynamo.endpoint,
     region: 'cn-north-1',
@@ -104,13 +107,20 @@ async function main(): Promise<void> {
     MEDPAY_API_PORT: String(ports.api),
     MEDPAY_LAMBDA_PORT: String(ports.lambda),
   };
-  api = spawn(process.execPath, [resolve(ROOT, 'node_modules/osls/bin/serverless.js'), 'offline', 'start', '--stage', STAGE], {
-    cwd: ROOT,
-    env,
-    detached: true, // its own process group, so shutdown() reaches esbuild and the Lambda workers too
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  api.once('exit', (code) => void (stopping || (console.error(`serverless-offline exited (${code}).`), shutdown(1))));
+  api = spawn(
+    process.execPath,
+    [resolve(ROOT, 'node_modules/osls/bin/serverless.js'), 'offline', 'start', '--stage', STAGE],
+    {
+      cwd: ROOT,
+      env,
+      detached: true, // its own process group, so shutdown() reaches esbuild and the Lambda workers too
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  api.once(
+    'exit',
+    (code) => void (stopping || (console.error(`serverless-offline exited (${code}).`), shutdown(1))),
+  );
 
   const apiUrl = `http://127.0.0.1:${ports.api}`;
   await waitForHealth(`${apiUrl}/health`, api);

@@ -4,7 +4,11 @@ import { ROLES, signDevToken, type Role } from '../lib/http/auth';
 import { ensureLocalSecrets } from './lib/local-secrets';
 
 const { values } = parseArgs({
-  options: { role: { type: 'string', default: 'patient' }, sub: { type: 'string' }, ttl: { type: 'string', default: '43200' } },
+  options: {
+    role: { type: 'string', default: 'patient' },
+    sub: { type: 'string' },
+    ttl: { type: 'string', default: '43200' },
+  },
 });
 const role = values.role as Role;
 if (!ROLES.includes(role)) {

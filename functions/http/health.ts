@@ -2,4 +2,4 @@
 import { health } from '../../lib/http/contract/system';
 import { httpHandler } from '../../lib/http/handler';
 
-export const handler = httpHandler(health, async () => ({ status: 200, body: { status: 'ok' } }));
+export const handler = httpHandler(health, () => ({ status: 200, body: { status: 'ok' } }));

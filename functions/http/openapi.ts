@@ -6,7 +6,7 @@ import { openApiDocument } from '../../lib/http/openapi';
 
 let document: string | undefined;
 
-export const handler = httpHandler(openapi, async () => {
+export const handler = httpHandler(openapi, () => {
   document ??= JSON.stringify(openApiDocument(allRoutes));
   return { status: 200, raw: { contentType: 'application/json', body: document } };
 });

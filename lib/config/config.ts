@@ -3,7 +3,10 @@ import { z } from 'zod';
 
 const secretRef = z
   .string()
-  .regex(/^(file|ssm):.+$/, 'must be a secret reference: "file:<path>" locally or "ssm:<parameter name>" on AWS');
+  .regex(
+    /^(file|ssm):.+$/,
+    'must be a secret reference: "file:<path>" locally or "ssm:<parameter name>" on AWS',
+  );
 
 const schema = z
   .object({
@@ -31,7 +34,12 @@ const schema = z
 
 /** How tokens are verified: a shared HS256 secret (local, tests) or the identity provider's JWKS (RS256). */
 export type AuthConfig =
-  | { readonly mode: 'hs256'; readonly secretRef: string; readonly issuer?: string; readonly audience?: string }
+  | {
+      readonly mode: 'hs256';
+      readonly secretRef: string;
+      readonly issuer?: string;
+      readonly audience?: string;
+    }
   | { readonly mode: 'jwks'; readonly jwksUrl: string; readonly issuer?: string; readonly audience?: string };
 
 /** medpay's typed configuration. */

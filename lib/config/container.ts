@@ -46,7 +46,10 @@ export async function buildDeps(config: Config, overrides: Partial<AppDeps> = {}
     ledger: overrides.ledger ?? dynamoLedgerStore(dynamo, config.tableName),
     idempotency:
       overrides.idempotency ??
-      dynamoIdempotencyStore(dynamo, config.tableName, clock, { ttlSec: config.idempotency.ttlSec, retryAfterSec: 1 }),
+      dynamoIdempotencyStore(dynamo, config.tableName, clock, {
+        ttlSec: config.idempotency.ttlSec,
+        retryAfterSec: 1,
+      }),
   };
 }
 

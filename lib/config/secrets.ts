@@ -10,7 +10,9 @@ export async function resolveSecret(ref: string, region: string): Promise<string
   if (ref.startsWith('ssm:')) {
     const ssm = new SSMClient({ region });
     try {
-      const { Parameter } = await ssm.send(new GetParameterCommand({ Name: ref.slice('ssm:'.length), WithDecryption: true }));
+      const { Parameter } = await ssm.send(
+        new GetParameterCommand({ Name: ref.slice('ssm:'.length), WithDecryption: true }),
+      );
       if (!Parameter?.Value) throw new Error(`SSM parameter ${ref.slice(4)} is empty.`);
       return Parameter.Value;
     } finally {

@@ -37,7 +37,11 @@ export function jwksVerifier(jwksUrl: string, options: VerifyOptions = {}): Toke
   return verifierFor(createRemoteJWKSet(new URL(jwksUrl)), ['RS256', 'ES256'], options);
 }
 
-function verifierFor(key: Uint8Array | JWTVerifyGetKey, algorithms: string[], options: VerifyOptions): TokenVerifier {
+function verifierFor(
+  key: Uint8Array | JWTVerifyGetKey,
+  algorithms: string[],
+  options: VerifyOptions,
+): TokenVerifier {
   return {
     async verify(token) {
       let payload;
@@ -49,7 +53,8 @@ function verifierFor(key: Uint8Array | JWTVerifyGetKey, algorithms: string[], op
           clockTolerance: 30,
         }));
       } catch (error) {
-        const reason = error instanceof joseErrors.JWTExpired ? 'The token has expired.' : 'The token is not valid.';
+        const reason =
+          error instanceof joseErrors.JWTExpired ? 'The token has expired.' : 'The token is not valid.';
         throw new UnauthenticatedError(reason, { cause: error });
       }
       const role = payload.role;
@@ -62,7 +67,10 @@ function verifierFor(key: Uint8Array | JWTVerifyGetKey, algorithms: string[], op
 }
 
 /** Reads `Authorization: Bearer <jwt>` and verifies it. */
-export async function authenticateHeader(header: string | undefined, verifier: TokenVerifier): Promise<Caller> {
+export async function authenticateHeader(
+  header: string | undefined,
+  verifier: TokenVerifier,
+): Promise<Caller> {
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header.trim()) : null;
   if (!match?.[1]) throw new UnauthenticatedError('Send "Authorization: Bearer <token>".');
   return verifier.verify(match[1]);
@@ -71,14 +79,21 @@ export async function authenticateHeader(header: string | undefined, verifier: T
 /** Throws ForbiddenError unless the caller's role is one of `allowed`. */
 export function requireRole(caller: Caller, allowed: readonly Role[]): void {
   if (!allowed.includes(caller.role)) {
-    throw new ForbiddenError(`This route needs the role ${allowed.join(' or ')}; the token has ${caller.role}.`, {
-      role: caller.role,
-    });
+    throw new ForbiddenError(
+      `This route needs the role ${allowed.join(' or ')}; the token has ${caller.role}.`,
+      {
+        role: caller.role,
+      },
+    );
   }
 }
 
 /** Signs an HS256 dev token (local stack, tests and `npm run token`); never used on AWS. */
-export async function signDevToken(secret: string, caller: Caller, options: VerifyOptions & { ttlSec?: number } = {}): Promise<string> {
+export async function signDevToken(
+  secret: string,
+  caller: Caller,
+  options: VerifyOptions & { ttlSec?: number } = {},
+): Promise<string> {
   let jwt = new SignJWT({ role: caller.role })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(caller.sub)

@@ -10,7 +10,7 @@ import { authenticate } from './middleware/authenticate';
 import { idempotency } from './middleware/idempotency';
 import { requestContext } from './middleware/request-context';
 import { rawBody, type HttpEvent } from './request';
-import { isIdempotent, type RouteDefinition } from './route';
+import { isIdempotent, type RouteAuth, type RouteDefinition } from './route';
 
 /** The Lambda context, extended with what the middlewares establish. */
 export interface HttpContext extends Context {
@@ -20,6 +20,9 @@ export interface HttpContext extends Context {
 }
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/** A Lambda handler for API Gateway HTTP API events. */
+export type LambdaHttpHandler = (event: HttpEvent, context: Context) => Promise<HttpResponse>;
 
 /** The validated input a route's implementation receives. */
 export interface RouteInput<B, P, Q, A> {
@@ -45,11 +48,12 @@ export function httpHandler<
   B extends z.ZodType | undefined,
   P extends z.ZodType | undefined,
   Q extends z.ZodType | undefined,
+  A extends RouteAuth,
 >(
-  route: RouteDefinition<B, P, Q>,
-  implementation: (input: RouteInput<B, P, Q, typeof route.auth>) => Promise<RouteResult>,
+  route: RouteDefinition<B, P, Q, A>,
+  implementation: (input: RouteInput<B, P, Q, A>) => Promise<RouteResult> | RouteResult,
   resolveDeps: () => Promise<AppDeps> = appDeps,
-) {
+): LambdaHttpHandler {
   const stack = middy<HttpEvent, HttpResponse, Error, HttpContext>()
     .use(requestContext(route.operationId, resolveDeps))
     .use(authenticate(route.auth));
@@ -63,9 +67,9 @@ export function httpHandler<
       deps: context.deps,
       requestId: context.requestId,
       event,
-    } as RouteInput<B, P, Q, typeof route.auth>;
+    } as RouteInput<B, P, Q, A>;
     return toResponse(await implementation(input));
-  });
+  }) as unknown as LambdaHttpHandler; // middy types the context as ours; Lambda passes a plain one
 }
 
 function readJson(event: HttpEvent): unknown {
@@ -81,13 +85,23 @@ function readJson(event: HttpEvent): unknown {
 function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }));
-  throw new ValidationError(`The request ${where} is invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}.`, issues);
+  const issues = result.error.issues.map((i) => ({
+    path: [where, ...i.path.map(String)].join('.'),
+    message: i.message,
+  }));
+  throw new ValidationError(
+    `The request ${where} is invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}.`,
+    issues,
+  );
 }
 
 function toResponse(result: RouteResult): HttpResponse {
   if (result.raw) {
-    return { statusCode: result.status, headers: { 'Content-Type': result.raw.contentType, ...result.headers }, body: result.raw.body };
+    return {
+      statusCode: result.status,
+      headers: { 'Content-Type': result.raw.contentType, ...result.headers },
+      body: result.raw.body,
+    };
   }
   return {
     statusCode: result.status,

@@ -1,7 +1,8 @@
 /** Powertools JSON logger that redacts secrets, tokens and key material before anything is written. */
 import { Logger } from '@aws-lambda-powertools/logger';
 
-const SENSITIVE_KEY = /(authorization|token|secret|password|passwd|private|apikey|api_key|api-key|signature|paysign|cookie|credential|^key$|v3key)/i;
+const SENSITIVE_KEY =
+  /(authorization|token|secret|password|passwd|private|apikey|api_key|api-key|signature|paysign|cookie|credential|^key$|v3key)/i;
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g;
 const PEM = /-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g;
 const BEARER = /\bBearer\s+[A-Za-z0-9._~+/=-]+/gi;
@@ -12,7 +13,10 @@ export function redact(key: string, value: unknown): unknown {
     return '[REDACTED]';
   }
   if (typeof value === 'string') {
-    return value.replace(PEM, '[REDACTED PEM]').replace(BEARER, 'Bearer [REDACTED]').replace(JWT, '[REDACTED JWT]');
+    return value
+      .replace(PEM, '[REDACTED PEM]')
+      .replace(BEARER, 'Bearer [REDACTED]')
+      .replace(JWT, '[REDACTED JWT]');
   }
   return value;
 }

@@ -8,9 +8,7 @@ import {
 import { z } from 'zod';
 import { ErrorBody, IdempotencyKeyHeader } from './contract/common';
 import { STATUS_BY_CODE } from './error-mapping';
-import { isIdempotent, type RouteDefinition } from './route';
-
-type AnyRoute = RouteDefinition<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>;
+import { isIdempotent, type AnyRoute } from './route';
 
 const IdempotencyKeyHeaderObject = z.object({ 'Idempotency-Key': IdempotencyKeyHeader });
 
@@ -26,7 +24,10 @@ export function openApiDocument(routes: readonly AnyRoute[]): ReturnType<typeof 
     const responses: Record<string, ZodOpenApiResponseObject> = {};
     for (const [status, r] of Object.entries(route.responses)) {
       responses[status] = r.schema
-        ? { description: r.description, content: { [r.contentType ?? 'application/json']: { schema: r.schema } } }
+        ? {
+            description: r.description,
+            content: { [r.contentType ?? 'application/json']: { schema: r.schema } },
+          }
         : { description: r.description };
     }
     if (route.body || route.params || route.query) responses['400'] = errorResponse('VALIDATION_FAILED');

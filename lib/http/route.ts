@@ -2,6 +2,12 @@
 import type { z } from 'zod';
 import type { Role } from './auth';
 
+/** Who may call a route: `public` (no token) or the roles allowed. */
+export type RouteAuth = 'public' | readonly Role[];
+
+/** Any route, whatever its schemas. */
+export type AnyRoute = RouteDefinition<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>;
+
 /** One documented response of a route. */
 export interface RouteResponse {
   readonly description: string;
@@ -15,6 +21,7 @@ export interface RouteDefinition<
   B extends z.ZodType | undefined = undefined,
   P extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
+  A extends RouteAuth = RouteAuth,
 > {
   readonly operationId: string;
   readonly method: 'GET' | 'POST' | 'DELETE';
@@ -23,23 +30,24 @@ export interface RouteDefinition<
   readonly summary: string;
   readonly tags: readonly string[];
   /** `public` routes take no token; otherwise the roles that may call it. */
-  readonly auth: 'public' | readonly Role[];
+  readonly auth: A;
   readonly body?: B;
   readonly params?: P;
   readonly query?: Q;
   readonly responses: Readonly<Record<number, RouteResponse>>;
 }
 
-/** Declares a route with its types inferred from the schemas. */
+/** Declares a route with its types inferred from the schemas and roles. */
 export function defineRoute<
   B extends z.ZodType | undefined = undefined,
   P extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
->(route: RouteDefinition<B, P, Q>): RouteDefinition<B, P, Q> {
+  A extends RouteAuth = RouteAuth,
+>(route: RouteDefinition<B, P, Q, A>): RouteDefinition<B, P, Q, A> {
   return route;
 }
 
 /** True for routes that require an Idempotency-Key: every authenticated POST. */
-export function isIdempotent(route: RouteDefinition<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>): boolean {
+export function isIdempotent(route: AnyRoute): boolean {
   return route.method === 'POST' && route.auth !== 'public';
 }

@@ -23,6 +23,9 @@ export function ensureLocalSecrets(dir = LOCAL_DIR): LocalSecrets {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const jwtSecretFile = resolve(dir, 'jwt-hs256-secret');
   const jwtSecret = ensureFile(jwtSecretFile, () => randomBytes(32).toString('base64url'));
-  const patientId = ensureFile(resolve(dir, 'dev-patient-id'), () => `P${randomBytes(6).toString('hex').toUpperCase()}`);
+  const patientId = ensureFile(
+    resolve(dir, 'dev-patient-id'),
+    () => `P${randomBytes(6).toString('hex').toUpperCase()}`,
+  );
   return { jwtSecretFile, jwtSecret, patientId };
 }

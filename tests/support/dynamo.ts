@@ -15,7 +15,11 @@ export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256';
 export async function createTestTable() {
   const endpoint = inject('dynamodbEndpoint');
   const tableName = `medpay-test-${randomBytes(5).toString('hex')}`;
-  const raw = new DynamoDBClient({ endpoint, region: 'cn-north-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const raw = new DynamoDBClient({
+    endpoint,
+    region: 'cn-north-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   await ensureTable(raw, tableName);
   raw.destroy();
   const doc = createDocumentClient({ region: 'cn-north-1', endpoint });

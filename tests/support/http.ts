@@ -14,9 +14,19 @@ export function tokenFor(role: Role, sub = `${role}-1`): Promise<string> {
 export function httpEvent(
   method: string,
   path: string,
-  options: { headers?: Record<string, string>; body?: unknown; pathParameters?: Record<string, string>; query?: Record<string, string> } = {},
+  options: {
+    headers?: Record<string, string>;
+    body?: unknown;
+    pathParameters?: Record<string, string>;
+    query?: Record<string, string>;
+  } = {},
 ): HttpEvent {
-  const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  const body =
+    options.body === undefined
+      ? undefined
+      : typeof options.body === 'string'
+        ? options.body
+        : JSON.stringify(options.body);
   return {
     version: '2.0',
     routeKey: `${method} ${path}`,

@@ -20,6 +20,8 @@ export function createDocumentClient(options: DynamoClientOptions): DynamoDBDocu
     requestHandler: new NodeHttpHandler({
       connectionTimeout: 1_000,
       requestTimeout: options.requestTimeoutMs ?? 3_000,
+      // Without this, smithy only logs a warning and the request hangs until the Lambda times out.
+      throwOnRequestTimeout: true,
     }),
     // DynamoDB Local accepts any credentials; on AWS the Lambda role's credentials are used.
     ...(options.endpoint ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),

@@ -23,7 +23,11 @@ export function isUnavailable(error: unknown): boolean {
 /** Re-throws store outages as StorageUnavailableError; anything else unchanged. */
 export function rethrowStoreError(error: unknown, operation: string): never {
   if (isUnavailable(error)) {
-    throw new StorageUnavailableError('The data store is unavailable; nothing was written. Retry shortly.', { operation }, { cause: error });
+    throw new StorageUnavailableError(
+      'The data store is unavailable; nothing was written. Retry shortly.',
+      { operation },
+      { cause: error },
+    );
   }
   throw error;
 }

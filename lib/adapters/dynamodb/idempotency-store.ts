@@ -31,7 +31,11 @@ export function dynamoIdempotencyStore(
   clock: Clock,
   options: IdempotencyStoreOptions,
 ): IdempotencyStore {
-  async function begin(scopedKey: string, requestHash: string, { lockMs }: { lockMs: number }): Promise<BeginResult> {
+  async function begin(
+    scopedKey: string,
+    requestHash: string,
+    { lockMs }: { lockMs: number },
+  ): Promise<BeginResult> {
     const nowMs = clock.now().getTime();
     const nowSec = Math.floor(nowMs / 1000);
     try {
@@ -48,13 +52,19 @@ export function dynamoIdempotencyStore(
           ConditionExpression:
             'attribute_not_exists(pk) OR expiresAtEpochSec < :nowSec OR (#status = :inProgress AND lockExpiresAtEpochMs < :nowMs AND requestHash = :hash)',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':nowSec': nowSec, ':nowMs': nowMs, ':inProgress': 'IN_PROGRESS', ':hash': requestHash },
+          ExpressionAttributeValues: {
+            ':nowSec': nowSec,
+            ':nowMs': nowMs,
+            ':inProgress': 'IN_PROGRESS',
+            ':hash': requestHash,
+          },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return { kind: 'started' };
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) return rethrowStoreError(error, 'idempotency.begin');
+      if (!(error instanceof ConditionalCheckFailedException))
+        return rethrowStoreError(error, 'idempotency.begin');
       const old = error.Item ? unmarshall(error.Item) : undefined;
       if (!old || old.requestHash !== requestHash) return { kind: 'mismatch' };
       if (old.status === 'COMPLETED') return { kind: 'completed', response: old.response as StoredResponse };
@@ -71,7 +81,12 @@ export function dynamoIdempotencyStore(
           UpdateExpression: 'SET #status = :completed, #response = :response REMOVE lockExpiresAtEpochMs',
           ConditionExpression: 'requestHash = :hash AND #status = :inProgress',
           ExpressionAttributeNames: { '#status': 'status', '#response': 'response' },
-          ExpressionAttributeValues: { ':completed': 'COMPLETED', ':inProgress': 'IN_PROGRESS', ':response': response, ':hash': requestHash },
+          ExpressionAttributeValues: {
+            ':completed': 'COMPLETED',
+            ':inProgress': 'IN_PROGRESS',
+            ':response': response,
+            ':hash': requestHash,
+          },
         }),
       );
     } catch (error) {

@@ -18,7 +18,12 @@ import {
   ValidationError,
 } from '../../domain/errors';
 import { hasTrackedBalance, type AccountId } from '../../domain/ledger/accounts';
-import { journalTransaction, movementsByAccount, type JournalTransaction, type Side } from '../../domain/ledger/journal';
+import {
+  journalTransaction,
+  movementsByAccount,
+  type JournalTransaction,
+  type Side,
+} from '../../domain/ledger/journal';
 import type {
   AccountBalance,
   CommitOutcome,
@@ -41,7 +46,8 @@ import {
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 /** What each TransactItem stands for, so cancellation reasons can be read back item by item. */
-type ItemRole = { kind: 'entity'; write: EntityWrite } | { kind: 'journal' } | { kind: 'balance' } | { kind: 'event' };
+type ItemRole =
+  { kind: 'entity'; write: EntityWrite } | { kind: 'journal' } | { kind: 'balance' } | { kind: 'event' };
 
 const MAX_TRANSACTION_ITEMS = 100;
 
@@ -71,7 +77,8 @@ export function dynamoLedgerStore(doc: DynamoDBDocumentClient, tableName: string
           Update: {
             TableName: tableName,
             Key: balanceKey(account),
-            UpdateExpression: 'ADD debitFen :d, creditFen :c SET account = :a, currency = :cur, updatedAt = :now',
+            UpdateExpression:
+              'ADD debitFen :d, creditFen :c SET account = :a, currency = :cur, updatedAt = :now',
             ExpressionAttributeValues: {
               ':d': m.debitFen,
               ':c': m.creditFen,
@@ -105,7 +112,9 @@ export function dynamoLedgerStore(doc: DynamoDBDocumentClient, tableName: string
     }
     if (items.length === 0) throw new ValidationError('A ledger change must write something.');
     if (items.length > MAX_TRANSACTION_ITEMS) {
-      throw new ValidationError(`A ledger change may write at most ${MAX_TRANSACTION_ITEMS} items; got ${items.length}.`);
+      throw new ValidationError(
+        `A ledger change may write at most ${MAX_TRANSACTION_ITEMS} items; got ${items.length}.`,
+      );
     }
 
     // The token makes an SDK retry after a lost response idempotent for 10 minutes at DynamoDB.
@@ -133,12 +142,22 @@ export function dynamoLedgerStore(doc: DynamoDBDocumentClient, tableName: string
     if (journalIndex >= 0 && codes[journalIndex] === 'ConditionalCheckFailed') return 'already-applied';
 
     if (codes.some((c) => c === 'ThrottlingError' || c === 'ProvisionedThroughputExceeded')) {
-      throw new StorageUnavailableError('The data store is throttling; nothing was written. Retry shortly.', { codes }, { cause: error });
+      throw new StorageUnavailableError(
+        'The data store is throttling; nothing was written. Retry shortly.',
+        { codes },
+        { cause: error },
+      );
     }
     if (codes.includes('TransactionConflict')) {
-      throw new ConcurrentModificationError('Another change to the same records was in progress; nothing was written. Retry.', { codes }, { cause: error });
+      throw new ConcurrentModificationError(
+        'Another change to the same records was in progress; nothing was written. Retry.',
+        { codes },
+        { cause: error },
+      );
     }
-    const failedEntity = reasons.findIndex((r, i) => r.Code === 'ConditionalCheckFailed' && roles[i]?.kind === 'entity');
+    const failedEntity = reasons.findIndex(
+      (r, i) => r.Code === 'ConditionalCheckFailed' && roles[i]?.kind === 'entity',
+    );
     if (failedEntity >= 0) {
       // DynamoDB may report only the first failed condition: if the journal already exists, it is a replay.
       if (journal && (await getTransaction(journal.txnId))) return 'already-applied';
@@ -147,14 +166,24 @@ export function dynamoLedgerStore(doc: DynamoDBDocumentClient, tableName: string
       throw entityConditionError(role.write, old, error);
     }
     if (codes.some((c) => c === 'ConditionalCheckFailed')) {
-      throw new ConcurrentModificationError('An outbox event with this id already exists; nothing was written.', { codes }, { cause: error });
+      throw new ConcurrentModificationError(
+        'An outbox event with this id already exists; nothing was written.',
+        { codes },
+        { cause: error },
+      );
     }
-    throw new StorageUnavailableError('The data store cancelled the transaction; nothing was written.', { codes }, { cause: error });
+    throw new StorageUnavailableError(
+      'The data store cancelled the transaction; nothing was written.',
+      { codes },
+      { cause: error },
+    );
   }
 
   async function getEntity(type: string, id: string): Promise<StoredEntity | undefined> {
     try {
-      const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: entityKey(type, id), ConsistentRead: true }));
+      const { Item } = await doc.send(
+        new GetCommand({ TableName: tableName, Key: entityKey(type, id), ConsistentRead: true }),
+      );
       if (!Item) return undefined;
       return { type, id, version: Item.version as number, state: Item.state as Record<string, unknown> };
     } catch (error) {
@@ -164,7 +193,9 @@ export function dynamoLedgerStore(doc: DynamoDBDocumentClient, tableName: string
 
   async function getTransaction(txnId: string): Promise<JournalTransaction | undefined> {
     try {
-      const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: journalKey(txnId), ConsistentRead: true }));
+      const { Item } = await doc.send(
+        new GetCommand({ TableName: tableName, Key: journalKey(txnId), ConsistentRead: true }),
+      );
       return Item ? fromJournalItem(Item) : undefined;
     } catch (error) {
       return rethrowStoreError(error, 'getTransaction');
@@ -194,10 +225,14 @@ export function dynamoLedgerStore(doc: DynamoDBDocumentClient, tableName: string
 
   async function balanceOf(account: AccountId): Promise<AccountBalance> {
     if (!hasTrackedBalance(account)) {
-      throw new ValidationError(`${account} is a hot account with no balance item; sum its journal by business day.`);
+      throw new ValidationError(
+        `${account} is a hot account with no balance item; sum its journal by business day.`,
+      );
     }
     try {
-      const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: balanceKey(account), ConsistentRead: true }));
+      const { Item } = await doc.send(
+        new GetCommand({ TableName: tableName, Key: balanceKey(account), ConsistentRead: true }),
+      );
       const debitFen = (Item?.debitFen as number | undefined) ?? 0;
       const creditFen = (Item?.creditFen as number | undefined) ?? 0;
       return { account, debitFen, creditFen, netFen: debitFen - creditFen };
@@ -213,14 +248,25 @@ export function dynamoLedgerStore(doc: DynamoDBDocumentClient, tableName: string
 function entityItem(tableName: string, write: EntityWrite, now: string): TransactItem {
   const key = entityKey(write.type, write.id);
   const indexAttrs: Record<string, string> = {};
-  if (write.indexes?.byRef) Object.assign(indexAttrs, { gsi1pk: write.indexes.byRef.partition, gsi1sk: write.indexes.byRef.sort });
-  if (write.indexes?.byTime) Object.assign(indexAttrs, { gsi2pk: write.indexes.byTime.partition, gsi2sk: write.indexes.byTime.sort });
+  if (write.indexes?.byRef)
+    Object.assign(indexAttrs, { gsi1pk: write.indexes.byRef.partition, gsi1sk: write.indexes.byRef.sort });
+  if (write.indexes?.byTime)
+    Object.assign(indexAttrs, { gsi2pk: write.indexes.byTime.partition, gsi2sk: write.indexes.byTime.sort });
 
   if (write.expect.kind === 'absent') {
     return {
       Put: {
         TableName: tableName,
-        Item: { ...key, entityType: write.type, entityId: write.id, version: 1, state: write.state, createdAt: now, updatedAt: now, ...indexAttrs },
+        Item: {
+          ...key,
+          entityType: write.type,
+          entityId: write.id,
+          version: 1,
+          state: write.state,
+          createdAt: now,
+          updatedAt: now,
+          ...indexAttrs,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
@@ -262,28 +308,46 @@ function entityItem(tableName: string, write: EntityWrite, now: string): Transac
 }
 
 /** Explains why an entity's condition failed, using the stored item DynamoDB returned. */
-function entityConditionError(write: EntityWrite, old: Record<string, unknown> | undefined, cause: unknown): Error {
+function entityConditionError(
+  write: EntityWrite,
+  old: Record<string, unknown> | undefined,
+  cause: unknown,
+): Error {
   const label = `${write.type} ${write.id}`;
   if (write.expect.kind === 'absent') {
-    return new ConcurrentModificationError(`${label} already exists.`, { type: write.type, id: write.id }, { cause });
+    return new ConcurrentModificationError(
+      `${label} already exists.`,
+      { type: write.type, id: write.id },
+      { cause },
+    );
   }
   if (!old) return new NotFoundError(write.type, write.id);
   const state = (old.state ?? {}) as Record<string, unknown>;
   const actualStatus = typeof state.status === 'string' ? state.status : undefined;
-  if (write.expect.kind === 'status' && (actualStatus === undefined || !write.expect.status.includes(actualStatus))) {
-    return new InvalidStateError(`${label} is ${actualStatus ?? 'in an unknown state'}; this needs ${write.expect.status.join(' or ')}.`, {
+  if (
+    write.expect.kind === 'status' &&
+    (actualStatus === undefined || !write.expect.status.includes(actualStatus))
+  ) {
+    return new InvalidStateError(
+      `${label} is ${actualStatus ?? 'in an unknown state'}; this needs ${write.expect.status.join(' or ')}.`,
+      {
+        type: write.type,
+        id: write.id,
+        status: actualStatus,
+        expected: write.expect.status,
+      },
+    );
+  }
+  return new ConcurrentModificationError(
+    `${label} was changed by someone else (version ${String(old.version)}); reload and retry.`,
+    {
       type: write.type,
       id: write.id,
-      status: actualStatus,
-      expected: write.expect.status,
-    });
-  }
-  return new ConcurrentModificationError(`${label} was changed by someone else (version ${String(old.version)}); reload and retry.`, {
-    type: write.type,
-    id: write.id,
-    expectedVersion: write.expect.version,
-    actualVersion: old.version,
-  }, { cause });
+      expectedVersion: write.expect.version,
+      actualVersion: old.version,
+    },
+    { cause },
+  );
 }
 
 /** The stored form of a journal transaction, with its business-day shard for GSI2. */

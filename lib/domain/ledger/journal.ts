@@ -36,7 +36,10 @@ export function txnIdFor(entity: string, id: string, event: string): string {
 /** Debits minus credits over postings (positive means the debits are larger). */
 export function netOf(postings: readonly Posting[]): number {
   let net = 0;
-  for (const p of postings) net += p.side === 'debit' ? p.amountFen : -p.amountFen;
+  for (const p of postings) {
+    if (p.side === 'debit') net += p.amountFen;
+    else net -= p.amountFen;
+  }
   return net;
 }
 
@@ -74,7 +77,10 @@ export function journalTransaction(input: {
   });
   const net = netOf(postings);
   if (net !== 0 || !Number.isSafeInteger(net)) {
-    throw new UnbalancedTransactionError(`Debits and credits differ by ${net} fen.`, { txnId: input.txnId, net });
+    throw new UnbalancedTransactionError(`Debits and credits differ by ${net} fen.`, {
+      txnId: input.txnId,
+      net,
+    });
   }
   if (Number.isNaN(input.occurredAt.getTime())) {
     throw new ValidationError('occurredAt must be a valid instant.');
@@ -89,7 +95,9 @@ export function journalTransaction(input: {
 }
 
 /** Sums each account's debits and credits in a transaction (an account may appear more than once). */
-export function movementsByAccount(txn: JournalTransaction): Map<AccountId, { debitFen: number; creditFen: number }> {
+export function movementsByAccount(
+  txn: JournalTransaction,
+): Map<AccountId, { debitFen: number; creditFen: number }> {
   const out = new Map<AccountId, { debitFen: number; creditFen: number }>();
   for (const p of txn.postings) {
     const m = out.get(p.account) ?? { debitFen: 0, creditFen: 0 };

@@ -14,8 +14,7 @@ export const ErrorBody = z
   .meta({ id: 'Error' });
 
 /** The Idempotency-Key header every authenticated POST must carry. */
-export const IdempotencyKeyHeader = z
-  .string()
-  .min(1)
-  .max(255)
-  .meta({ description: 'Unique per logical request; reuse it only to retry. Scoped to the caller and route, kept 24 h.' });
+export const IdempotencyKeyHeader = z.string().min(1).max(255).meta({
+  description:
+    'Unique per logical request; reuse it only to retry. Scoped to the caller and route, kept 24 h.',
+});

@@ -6,11 +6,16 @@ import type { HttpContext } from '../handler';
 import { header, type HttpEvent } from '../request';
 
 /** Creates the authentication middleware; `public` routes pass through. */
-export function authenticate(auth: 'public' | readonly Role[]): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
+export function authenticate(
+  auth: 'public' | readonly Role[],
+): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
   return {
     before: async (request: Request<HttpEvent, HttpResponse, Error, HttpContext>) => {
       if (auth === 'public') return;
-      const caller = await authenticateHeader(header(request.event, 'authorization'), request.context.deps.auth);
+      const caller = await authenticateHeader(
+        header(request.event, 'authorization'),
+        request.context.deps.auth,
+      );
       requireRole(caller, auth);
       request.context.caller = caller;
     },

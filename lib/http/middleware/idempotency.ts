@@ -62,7 +62,11 @@ export function idempotency(): MiddlewareObj<HttpEvent, HttpResponse, Error, Htt
       case 'completed':
         return {
           statusCode: result.response.statusCode,
-          headers: { ...result.response.headers, 'Idempotency-Replayed': 'true', 'X-Request-Id': request.context.requestId },
+          headers: {
+            ...result.response.headers,
+            'Idempotency-Replayed': 'true',
+            'X-Request-Id': request.context.requestId,
+          },
           body: result.response.body,
         };
       case 'in-progress':
@@ -106,6 +110,7 @@ export function idempotency(): MiddlewareObj<HttpEvent, HttpResponse, Error, Htt
 
 function toStored(response: HttpResponse): StoredResponse {
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(response.headers)) if (REPLAYED_HEADERS.includes(k.toLowerCase())) headers[k] = v;
+  for (const [k, v] of Object.entries(response.headers))
+    if (REPLAYED_HEADERS.includes(k.toLowerCase())) headers[k] = v;
   return { statusCode: response.statusCode, headers, body: response.body };
 }

@@ -37,8 +37,10 @@ export function requestContext(
       statusCode: response?.statusCode,
       durationMs: Date.now() - (started.get(request) ?? Date.now()),
     };
-    if (request.error && (response?.statusCode ?? 500) >= 500) logger.error('request failed', { ...fields, error: request.error });
-    else if (request.error) logger.info('request refused', { ...fields, code: (request.error as { code?: string }).code });
+    if (request.error && (response?.statusCode ?? 500) >= 500)
+      logger.error('request failed', { ...fields, error: request.error });
+    else if (request.error)
+      logger.info('request refused', { ...fields, code: (request.error as { code?: string }).code });
     else logger.info('request completed', fields);
     logger.resetKeys();
   };
@@ -47,7 +49,9 @@ export function requestContext(
     request.response = errorResponse(request.error, request.context.requestId ?? 'unknown');
     if (!request.context.deps) {
       // The dependencies could not be built (bad configuration, secret store down): no logger exists yet.
-      console.error(JSON.stringify({ level: 'ERROR', message: 'startup failed', error: String(request.error) }));
+      console.error(
+        JSON.stringify({ level: 'ERROR', message: 'startup failed', error: String(request.error) }),
+      );
     }
     finish(request);
   };

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { businessDayBounds, businessDayOf, parseBusinessDay, toShanghaiIso } from '../../../lib/domain/business-day';
+import {
+  businessDayBounds,
+  businessDayOf,
+  parseBusinessDay,
+  toShanghaiIso,
+} from '../../../lib/domain/business-day';
 import { ValidationError } from '../../../lib/domain/errors';
 
 describe('businessDayOf', () => {

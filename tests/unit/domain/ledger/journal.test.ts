@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { UnbalancedTransactionError, ValidationError } from '../../../../lib/domain/errors';
-import { Accounts, accountKind, hasTrackedBalance, parseAccount } from '../../../../lib/domain/ledger/accounts';
-import { journalTransaction, movementsByAccount, netOf, reversalOf, txnIdFor } from '../../../../lib/domain/ledger/journal';
+import {
+  Accounts,
+  accountKind,
+  hasTrackedBalance,
+  parseAccount,
+} from '../../../../lib/domain/ledger/accounts';
+import {
+  journalTransaction,
+  movementsByAccount,
+  netOf,
+  reversalOf,
+  txnIdFor,
+} from '../../../../lib/domain/ledger/journal';
 
 const at = new Date('2026-03-01T02:00:00Z');
 const capture = () =>
@@ -39,16 +50,24 @@ describe('journalTransaction', () => {
 
   it.each([
     ['a single posting', [{ account: 'insurance:receivable', side: 'debit' as const, amountFen: 1 }]],
-    ['a zero amount', [
-      { account: 'insurance:receivable', side: 'debit' as const, amountFen: 0 },
-      { account: 'patient:P1:receivable', side: 'credit' as const, amountFen: 0 },
-    ]],
-    ['a fractional amount', [
-      { account: 'insurance:receivable', side: 'debit' as const, amountFen: 1.5 },
-      { account: 'patient:P1:receivable', side: 'credit' as const, amountFen: 1.5 },
-    ]],
+    [
+      'a zero amount',
+      [
+        { account: 'insurance:receivable', side: 'debit' as const, amountFen: 0 },
+        { account: 'patient:P1:receivable', side: 'credit' as const, amountFen: 0 },
+      ],
+    ],
+    [
+      'a fractional amount',
+      [
+        { account: 'insurance:receivable', side: 'debit' as const, amountFen: 1.5 },
+        { account: 'patient:P1:receivable', side: 'credit' as const, amountFen: 1.5 },
+      ],
+    ],
   ])('refuses %s', (_name, postings) => {
-    expect(() => journalTransaction({ txnId: 'visit:v1:settled', occurredAt: at, postings })).toThrow(UnbalancedTransactionError);
+    expect(() => journalTransaction({ txnId: 'visit:v1:settled', occurredAt: at, postings })).toThrow(
+      UnbalancedTransactionError,
+    );
   });
 
   it('refuses accounts outside the chart and malformed txnIds', () => {
@@ -84,7 +103,10 @@ describe('journalTransaction', () => {
         { account: 'patient:P1:receivable', side: 'credit', amountFen: 400 },
       ],
     });
-    expect(movementsByAccount(txn).get(parseAccount('patient:P1:receivable'))).toEqual({ debitFen: 0, creditFen: 1000 });
+    expect(movementsByAccount(txn).get(parseAccount('patient:P1:receivable'))).toEqual({
+      debitFen: 0,
+      creditFen: 1000,
+    });
   });
 });
 
@@ -100,7 +122,10 @@ describe('chart of accounts', () => {
     expect(accountKind(id)).toBe(kind);
     expect(hasTrackedBalance(parseAccount(id))).toBe(tracked);
   });
-  it.each(['channel:unionpay:clearing', 'patient:张三:receivable', 'revenue:', 'patient::receivable'])('refuses %s', (id) => {
-    expect(() => parseAccount(id)).toThrow(ValidationError);
-  });
+  it.each(['channel:unionpay:clearing', 'patient:张三:receivable', 'revenue:', 'patient::receivable'])(
+    'refuses %s',
+    (id) => {
+      expect(() => parseAccount(id)).toThrow(ValidationError);
+    },
+  );
 });

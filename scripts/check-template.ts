@@ -1,0 +1,37 @@
+/** After `serverless package`: checks the CloudFormation template keeps the table's safety settings. */
+import { readFileSync } from 'node:fs';
+
+const dir = process.argv[2] ?? '.serverless-ci';
+const template = JSON.parse(readFileSync(`${dir}/cloudformation-template-update-stack.json`, 'utf8')) as {
+  Resources: Record<
+    string,
+    { Type: string; DeletionPolicy?: string; UpdateReplacePolicy?: string; Properties: Record<string, any> }
+  >;
+};
+const table = Object.values(template.Resources).find((r) => r.Type === 'AWS::DynamoDB::Table');
+const p = table?.Properties ?? {};
+const checks: Array<[string, boolean]> = [
+  ['a DynamoDB table', table !== undefined],
+  ['DeletionPolicy Retain', table?.DeletionPolicy === 'Retain' && table.UpdateReplacePolicy === 'Retain'],
+  ['deletion protection', p.DeletionProtectionEnabled === true],
+  ['point-in-time recovery', p.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled === true],
+  [
+    'TTL on expiresAtEpochSec',
+    p.TimeToLiveSpecification?.AttributeName === 'expiresAtEpochSec' &&
+      p.TimeToLiveSpecification?.Enabled === true,
+  ],
+  [
+    'GSIs gsi1 and gsi2',
+    JSON.stringify((p.GlobalSecondaryIndexes ?? []).map((g: { IndexName: string }) => g.IndexName)) ===
+      '["gsi1","gsi2"]',
+  ],
+  [
+    'nodejs22.x functions',
+    Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::Lambda::Function')
+      .every((f) => f.Properties.Runtime === 'nodejs22.x'),
+  ],
+];
+const failed = checks.filter(([, ok]) => !ok);
+for (const [name, ok] of checks) console.log(`${ok ? 'ok  ' : 'FAIL'} template has ${name}`);
+if (failed.length > 0) process.exit(1);
