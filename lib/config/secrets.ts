@@ -1,6 +1,5 @@
 /** Resolves secret references: `file:<path>` (local, .local/) or `ssm:<name>` (SSM SecureString on AWS). */
 import { readFile } from 'node:fs/promises';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 
 /** Reads the secret a reference points to. The value is never logged. */
 export async function resolveSecret(ref: string, region: string): Promise<string> {
@@ -8,6 +7,8 @@ export async function resolveSecret(ref: string, region: string): Promise<string
     return (await readFile(ref.slice('file:'.length), 'utf8')).trim();
   }
   if (ref.startsWith('ssm:')) {
+    // Loaded only when used: local stacks and JWKS-only deployments never pay for the SSM client.
+    const { GetParameterCommand, SSMClient } = await import('@aws-sdk/client-ssm');
     const ssm = new SSMClient({ region });
     try {
       const { Parameter } = await ssm.send(

@@ -3,8 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-/** The project's .local/ folder. */
-export const LOCAL_DIR = resolve(import.meta.dirname, '../../.local');
+/** The project's .local/ folder (MEDPAY_LOCAL_DIR moves it, so tests can run a second stack beside yours). */
+export const LOCAL_DIR = resolve(
+  process.env.MEDPAY_LOCAL_DIR ?? resolve(import.meta.dirname, '../../.local'),
+);
 
 /** Paths and values of the local secrets and the dev identities. */
 export interface LocalSecrets {

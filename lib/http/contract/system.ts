@@ -23,3 +23,19 @@ export const openapi = defineRoute({
   auth: 'public',
   responses: { 200: { description: 'The OpenAPI document.' } },
 });
+
+/** `GET /auth/whoami`: lets an integrator check a token; echoes its subject and role. */
+export const whoami = defineRoute({
+  operationId: 'getWhoAmI',
+  method: 'GET',
+  path: '/auth/whoami',
+  summary: 'The caller identified by the bearer token',
+  tags: ['system'],
+  auth: ['patient', 'staff', 'finance', 'admin'],
+  responses: {
+    200: {
+      description: 'The token is valid.',
+      schema: z.object({ sub: z.string(), role: z.enum(['patient', 'staff', 'finance', 'admin']) }),
+    },
+  },
+});

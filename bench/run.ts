@@ -1,0 +1,348 @@
+/**
+ * `npm run bench`: every number is a ratio against a floor measured side by side in this one run, on this
+ * machine (absolute times on DynamoDB Local say little about AWS). Writes bench/results.json.
+ *   (a) ledger commit vs one bare TransactWriteItems of the same items vs one bare PutItem
+ *   (b) our Idempotency-Key middleware vs @aws-lambda-powertools/idempotency, first call and replay
+ *   (c) cold start: import time of each bundled handler vs an empty bundled handler, and bundle sizes
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { Context } from 'aws-lambda';
+import { build } from 'esbuild';
+import { z } from 'zod';
+import { ensureTable } from '../infra/table-definition';
+import { createDocumentClient } from '../lib/adapters/dynamodb/client';
+import { dynamoLedgerStore } from '../lib/adapters/dynamodb/ledger-store';
+import { balanceKey, entityKey, journalKey } from '../lib/adapters/dynamodb/keys';
+import { buildDeps } from '../lib/config/container';
+import { loadConfig } from '../lib/config/config';
+import { Accounts } from '../lib/domain/ledger/accounts';
+import { journalTransaction } from '../lib/domain/ledger/journal';
+import { hs256Verifier, signDevToken } from '../lib/http/auth';
+import { httpHandler } from '../lib/http/handler';
+import type { HttpEvent } from '../lib/http/request';
+import { defineRoute } from '../lib/http/route';
+import { startDynamoDbLocal } from '../scripts/lib/dynamodb-local';
+import { httpEvent, lambdaContext } from '../tests/support/http';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const ROOT = resolve(import.meta.dirname, '..');
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 300);
+
+interface Stats {
+  medianMs: number;
+  p95Ms: number;
+}
+function stats(samples: number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  return { medianMs: round(at(0.5)), p95Ms: round(at(0.95)) };
+}
+const round = (n: number, digits = 3) => Number(n.toFixed(digits));
+const ratio = (a: Stats, b: Stats) => round(a.medianMs / b.medianMs, 2);
+
+/** Runs each case once per round, in rotating order, so drift and warm-up hit every case alike. */
+async function interleaved<K extends string>(
+  cases: Record<K, (i: number) => Promise<unknown>>,
+  iterations: number,
+  warmup = 30,
+): Promise<Record<K, Stats>> {
+  const names = Object.keys(cases) as K[];
+  const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (let i = -warmup; i < iterations; i++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(i + warmup + k) % names.length] as K;
+      const start = performance.now();
+      await cases[name]?.(i + warmup);
+      if (i >= 0) samples[name]?.push(performance.now() - start);
+    }
+  }
+  return Object.fromEntries(names.map((n) => [n, stats(samples[n] ?? [])])) as Record<K, Stats>;
+}
+
+async function benchLedger(endpoint: string) {
+  const tableName = 'bench-ledger';
+  const raw = new DynamoDBClient({
+    endpoint,
+    region: 'cn-north-1',
+    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+  });
+  await ensureTable(raw, tableName);
+  const doc = createDocumentClient({ region: 'cn-north-1', endpoint });
+  const ledger = dynamoLedgerStore(doc, tableName);
+  const at = new Date();
+  const txn = (id: string) =>
+    journalTransaction({
+      txnId: `charge:${id}:added`,
+      occurredAt: at,
+      postings: [
+        { account: Accounts.visitTab(`V${id}`), side: 'debit', amountFen: 1200 },
+        { account: Accounts.patientReceivable(`P${id}`), side: 'credit', amountFen: 1200 },
+      ],
+    });
+  const results = await interleaved(
+    {
+      ledgerCommit: (i) =>
+        ledger.commit({
+          entities: [
+            {
+              type: 'charge',
+              id: `a${i}`,
+              state: { status: 'ADDED', amountFen: 1200 },
+              expect: { kind: 'absent' },
+            },
+          ],
+          journal: txn(`a${i}`),
+        }),
+      bareTransactWrite: (i) =>
+        doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: {
+                    ...entityKey('charge', `b${i}`),
+                    version: 1,
+                    state: { status: 'ADDED', amountFen: 1200 },
+                  },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: { ...journalKey(`charge:b${i}:added`), postings: txn(`b${i}`).postings },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: balanceKey(`visit:Vb${i}:tab`),
+                  UpdateExpression: 'ADD debitFen :d',
+                  ExpressionAttributeValues: { ':d': 1200 },
+                },
+              },
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: balanceKey(`patient:Pb${i}:receivable`),
+                  UpdateExpression: 'ADD creditFen :c',
+                  ExpressionAttributeValues: { ':c': 1200 },
+                },
+              },
+            ],
+          }),
+        ),
+      barePutItem: (i) =>
+        doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...entityKey('charge', `c${i}`), version: 1, state: { status: 'ADDED' } },
+          }),
+        ),
+    },
+    ITERATIONS,
+  );
+  raw.destroy();
+  return {
+    ...results,
+    ratios: {
+      ledgerCommit_vs_bareTransactWrite: ratio(results.ledgerCommit, results.bareTransactWrite),
+      ledgerCommit_vs_barePutItem: ratio(results.ledgerCommit, results.barePutItem),
+      bareTransactWrite_vs_barePutItem: ratio(results.bareTransactWrite, results.barePutItem),
+    },
+  };
+}
+
+async function benchIdempotency(endpoint: string) {
+  const tableName = 'bench-idempotency';
+  const raw = new DynamoDBClient({
+    endpoint,
+    region: 'cn-north-1',
+    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+  });
+  await ensureTable(raw, tableName);
+  const secret = 'bench-secret-0123456789-0123456789-abc';
+  const doc = createDocumentClient({ region: 'cn-north-1', endpoint });
+  const deps = await buildDeps(
+    loadConfig({
+      TABLE_NAME: tableName,
+      DYNAMODB_ENDPOINT: endpoint,
+      AUTH_HS256_SECRET: 'file:/dev/null',
+      LOG_LEVEL: 'SILENT',
+    }),
+    { dynamo: doc, auth: hs256Verifier(secret) },
+  );
+  const body = z.object({ amountFen: z.number().int() });
+  const work = (amountFen: number) => ({ status: 201, body: { orderId: 'ord_1', amountFen } });
+  const route = (method: 'POST' | 'GET') =>
+    defineRoute({
+      operationId: `bench${method}`,
+      method,
+      path: '/bench',
+      summary: 'bench',
+      tags: [],
+      auth: ['staff'],
+      body,
+      responses: {},
+    });
+  const ours = httpHandler(
+    route('POST'),
+    ({ body: b }) => work(b.amountFen),
+    () => Promise.resolve(deps),
+  );
+  const oursWithoutIdempotency = httpHandler(
+    route('GET'),
+    ({ body: b }) => work(b.amountFen),
+    () => Promise.resolve(deps),
+  );
+
+  const persistenceStore = new DynamoDBPersistenceLayer({
+    tableName,
+    keyAttr: 'pk',
+    sortKeyAttr: 'sk',
+    expiryAttr: 'expiresAtEpochSec',
+    clientConfig: { endpoint, region: 'cn-north-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } },
+  });
+  const powertools = makeIdempotent(
+    async (event: HttpEvent, _context: Context) =>
+      work((JSON.parse(event.body ?? '{}') as { amountFen: number }).amountFen),
+    {
+      persistenceStore,
+      config: new IdempotencyConfig({
+        eventKeyJmesPath: 'headers."idempotency-key"',
+        expiresAfterSeconds: 86_400,
+      }),
+    },
+  );
+
+  const token = await signDevToken(secret, { sub: 'S1', role: 'staff' });
+  const event = (method: string, key: string) =>
+    httpEvent(method, '/bench', {
+      body: { amountFen: 100 },
+      headers: { authorization: `Bearer ${token}`, 'idempotency-key': key },
+    });
+  await ours(event('POST', 'replay-key'), lambdaContext());
+  await powertools(event('POST', 'pt-replay-key'), lambdaContext());
+
+  const results = await interleaved(
+    {
+      oursFirstCall: (i) => ours(event('POST', `first-${i}`), lambdaContext()),
+      oursReplay: () => ours(event('POST', 'replay-key'), lambdaContext()),
+      powertoolsFirstCall: (i) => powertools(event('POST', `pt-first-${i}`), lambdaContext()),
+      powertoolsReplay: () => powertools(event('POST', 'pt-replay-key'), lambdaContext()),
+      oursStackWithoutIdempotency: () => oursWithoutIdempotency(event('GET', 'none'), lambdaContext()),
+    },
+    ITERATIONS,
+  );
+  raw.destroy();
+  return {
+    ...results,
+    ratios: {
+      oursFirstCall_vs_powertoolsFirstCall: ratio(results.oursFirstCall, results.powertoolsFirstCall),
+      oursReplay_vs_powertoolsReplay: ratio(results.oursReplay, results.powertoolsReplay),
+      oursFirstCall_vs_ourStackWithoutIdempotency: ratio(
+        results.oursFirstCall,
+        results.oursStackWithoutIdempotency,
+      ),
+    },
+    note: 'ours runs the full stack (JWT, zod, idempotency); powertools wraps the bare function, so ours carries extra work',
+  };
+}
+
+async function benchColdStart() {
+  const out = mkdtempSync(join(tmpdir(), 'medpay-bench-'));
+  const empty = join(out, 'empty-src.ts');
+  writeFileSync(empty, 'export const handler = async () => ({ statusCode: 200, body: "" });\n');
+  const entries: Record<string, string> = { empty };
+  for (const f of readdirSync(join(ROOT, 'functions/http')))
+    entries[`http-${f.replace(/\.ts$/, '')}`] = join(ROOT, 'functions/http', f);
+  // The same esbuild options serverless.yml uses for deployment.
+  await build({
+    entryPoints: entries,
+    outdir: out,
+    bundle: true,
+    minify: true,
+    mainFields: ['module', 'main'],
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    outExtension: { '.js': '.mjs' },
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+    logLevel: 'silent',
+  });
+  const runs = Number(process.env.BENCH_COLD_RUNS ?? 7);
+  const importMs = (file: string) => {
+    const samples: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const script = `const t=performance.now();await import(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t));`;
+      samples.push(
+        Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })),
+      );
+    }
+    return stats(samples);
+  };
+  const results: Record<string, { import: Stats; sizeKB: number; ratioVsEmpty?: number }> = {};
+  for (const name of Object.keys(entries)) {
+    const file = join(out, `${name}.mjs`);
+    results[name] = { import: importMs(file), sizeKB: round(statSync(file).size / 1024, 1) };
+  }
+  for (const r of Object.values(results)) r.ratioVsEmpty = ratio(r.import, results.empty!.import);
+  return results;
+}
+
+async function main() {
+  const dynamo = await startDynamoDbLocal();
+  try {
+    console.log(`DynamoDB Local at ${dynamo.endpoint}; ${ITERATIONS} interleaved iterations per case\n`);
+    const ledger = await benchLedger(dynamo.endpoint);
+    console.log('(a) ledger commit: entity + journal + 2 balances, one TransactWriteItems');
+    for (const k of ['ledgerCommit', 'bareTransactWrite', 'barePutItem'] as const)
+      console.log(`    ${k.padEnd(34)} median ${ledger[k]?.medianMs} ms  p95 ${ledger[k]?.p95Ms} ms`);
+    for (const [k, v] of Object.entries(ledger.ratios)) console.log(`    ratio ${k.padEnd(40)} ${v}×`);
+
+    const idem = await benchIdempotency(dynamo.endpoint);
+    console.log('\n(b) Idempotency-Key: ours (full middy stack) vs @aws-lambda-powertools/idempotency');
+    for (const k of [
+      'oursFirstCall',
+      'oursReplay',
+      'powertoolsFirstCall',
+      'powertoolsReplay',
+      'oursStackWithoutIdempotency',
+    ] as const)
+      console.log(`    ${k.padEnd(34)} median ${idem[k]?.medianMs} ms  p95 ${idem[k]?.p95Ms} ms`);
+    for (const [k, v] of Object.entries(idem.ratios)) console.log(`    ratio ${k.padEnd(46)} ${v}×`);
+
+    const cold = await benchColdStart();
+    console.log('\n(c) cold start: import of the bundled handler (fresh node process each time)');
+    for (const [k, v] of Object.entries(cold))
+      console.log(
+        `    ${k.padEnd(20)} ${String(v.sizeKB).padStart(8)} KB  import median ${v.import.medianMs} ms  ratio vs empty ${v.ratioVsEmpty}×`,
+      );
+
+    const results = {
+      measuredAt: new Date().toISOString(),
+      node: process.version,
+      iterations: ITERATIONS,
+      ledger,
+      idempotency: idem,
+      coldStart: cold,
+    };
+    writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    console.log('\nwrote bench/results.json');
+  } finally {
+    await dynamo.stop();
+  }
+}
+
+await main();
