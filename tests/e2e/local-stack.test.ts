@@ -39,27 +39,38 @@ describe('npm start (the local stack)', () => {
   const localDir = mkdtempSync(join(tmpdir(), 'medpay-e2e-'));
   let stackProcess: ChildProcess;
   let output = '';
-  let stack: { apiUrl: string; dynamodbUrl: string; tableName: string; patientId: string; tokens: Record<string, string> };
+  let stack: {
+    apiUrl: string;
+    dynamodbUrl: string;
+    tableName: string;
+    patientId: string;
+    tokens: Record<string, string>;
+  };
 
   beforeAll(async () => {
     const [dynamodb, api, lambda] = [await freePort(), await freePort(), await freePort()];
-    stackProcess = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        MEDPAY_LOCAL_DIR: localDir,
-        MEDPAY_DYNAMODB_PORT: String(dynamodb),
-        MEDPAY_API_PORT: String(api),
-        MEDPAY_LAMBDA_PORT: String(lambda),
+    stackProcess = spawn(
+      process.execPath,
+      [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts'],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          MEDPAY_LOCAL_DIR: localDir,
+          MEDPAY_DYNAMODB_PORT: String(dynamodb),
+          MEDPAY_API_PORT: String(api),
+          MEDPAY_LAMBDA_PORT: String(lambda),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     stackProcess.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     stackProcess.stderr?.on('data', (d: Buffer) => (output += d.toString()));
     const file = join(localDir, 'stack.json');
     const deadline = Date.now() + 150_000;
     while (!existsSync(file)) {
-      if (stackProcess.exitCode !== null || Date.now() > deadline) throw new Error(`the stack did not start:\n${output}`);
+      if (stackProcess.exitCode !== null || Date.now() > deadline)
+        throw new Error(`the stack did not start:\n${output}`);
       await new Promise((r) => setTimeout(r, 250));
     }
     stack = JSON.parse(readFileSync(file, 'utf8'));
@@ -84,14 +95,23 @@ describe('npm start (the local stack)', () => {
     const health = await fetch(`${stack.apiUrl}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
-    const doc = (await (await fetch(`${stack.apiUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    const doc = (await (await fetch(`${stack.apiUrl}/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/auth/whoami']));
   });
 
   it('accepts its dev tokens, and refuses a missing or forged one with 401', async () => {
-    const whoami = (token?: string) => fetch(`${stack.apiUrl}/auth/whoami`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-    expect(await (await whoami(stack.tokens.patient)).json()).toEqual({ sub: stack.patientId, role: 'patient' });
-    expect(await (await whoami(stack.tokens.finance)).json()).toEqual({ sub: 'finance-dev', role: 'finance' });
+    const whoami = (token?: string) =>
+      fetch(`${stack.apiUrl}/auth/whoami`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    expect(await (await whoami(stack.tokens.patient)).json()).toEqual({
+      sub: stack.patientId,
+      role: 'patient',
+    });
+    expect(await (await whoami(stack.tokens.finance)).json()).toEqual({
+      sub: 'finance-dev',
+      role: 'finance',
+    });
     const missing = await whoami();
     expect(missing.status).toBe(401);
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('UNAUTHENTICATED');
