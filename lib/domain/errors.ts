@@ -15,6 +15,7 @@ export const ErrorCode = {
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
   IDEMPOTENCY_KEY_IN_PROGRESS: 'IDEMPOTENCY_KEY_IN_PROGRESS',
   UNBALANCED_TRANSACTION: 'UNBALANCED_TRANSACTION',
+  NOTIFICATION_REJECTED: 'NOTIFICATION_REJECTED',
   PROVIDER_UNAVAILABLE: 'PROVIDER_UNAVAILABLE',
   STORAGE_UNAVAILABLE: 'STORAGE_UNAVAILABLE',
   INTERNAL: 'INTERNAL',
@@ -114,5 +115,26 @@ export class StorageUnavailableError extends MedpayError {
 export class ProviderUnavailableError extends MedpayError {
   constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
     super(ErrorCode.PROVIDER_UNAVAILABLE, message, context, options);
+  }
+}
+
+/** Why a provider notification was not believed. Each reason is logged; none is ever applied. */
+export type NotificationRejection =
+  | 'MISSING_HEADERS'
+  | 'STALE_TIMESTAMP'
+  | 'UNKNOWN_SERIAL'
+  | 'BAD_SIGNATURE'
+  | 'BAD_CIPHERTEXT'
+  | 'MALFORMED'
+  | 'WRONG_MERCHANT';
+
+/** A forged, stale, tampered or foreign notification. The webhook answers 4xx (or not `success`) and logs it. */
+export class NotificationRejectedError extends MedpayError {
+  constructor(
+    readonly reason: NotificationRejection,
+    message: string,
+    context: ErrorContext = {},
+  ) {
+    super(ErrorCode.NOTIFICATION_REJECTED, message, { ...context, reason });
   }
 }

@@ -1,0 +1,191 @@
+/** Payments and refunds: statuses, the one transition guard, refundable arithmetic and ledger postings. */
+import { InvalidStateError, MedpayError, ErrorCode } from './errors';
+import { Accounts, type Channel } from './ledger/accounts';
+import { journalTransaction, txnIdFor, type JournalTransaction } from './ledger/journal';
+import { fen, type Fen } from './money';
+
+/** Payment statuses (API.md). */
+export const PAYMENT_STATUSES = ['PENDING', 'PAID', 'CLOSED', 'PARTIALLY_REFUNDED', 'REFUNDED'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+/** What a payment is for; the revenue account follows it. */
+export const PAYMENT_PURPOSES = ['registration', 'examination', 'prescription', 'copy-fee', 'other'] as const;
+export type PaymentPurpose = (typeof PAYMENT_PURPOSES)[number];
+
+/** Refund statuses (API.md). */
+export const REFUND_STATUSES = ['PROCESSING', 'SUCCEEDED', 'FAILED'] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
+
+/** The largest amount medpay accepts for one payment: 10^10 fen (¥100,000,000). */
+export const MAX_PAYMENT_FEN = 10_000_000_000;
+
+/** WeChat Pay allows at most 50 partial refunds per order, within one year of payment. */
+export const MAX_REFUNDS_PER_PAYMENT = 50;
+export const REFUND_WINDOW_MS = 365 * 24 * 60 * 60 * 1000;
+
+const PAYMENT_TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {
+  // A notification that arrives while we close still resolves to PAID: the money moved.
+  PENDING: ['PAID', 'CLOSED'],
+  PAID: ['PARTIALLY_REFUNDED', 'REFUNDED'],
+  PARTIALLY_REFUNDED: ['PARTIALLY_REFUNDED', 'REFUNDED'],
+  CLOSED: ['PAID'],
+  REFUNDED: [],
+};
+
+/** The one guard every payment transition goes through; throws INVALID_STATE otherwise. */
+export function assertPaymentTransition(paymentId: string, from: PaymentStatus, to: PaymentStatus): void {
+  if (!PAYMENT_TRANSITIONS[from].includes(to)) {
+    throw new InvalidStateError(`Payment ${paymentId} is ${from} and cannot become ${to}.`, {
+      paymentId,
+      from,
+      to,
+    });
+  }
+}
+
+/** The statuses a payment can be refunded from. */
+export const REFUNDABLE_STATUSES: readonly PaymentStatus[] = ['PAID', 'PARTIALLY_REFUNDED'];
+
+/** The part of a payment still refundable, counting refunds in flight. */
+export function refundableFen(payment: { amountFen: Fen; refundedFen: Fen; refundingFen: Fen }): Fen {
+  return fen(payment.amountFen - payment.refundedFen - payment.refundingFen, 'refundableFen');
+}
+
+/** Thrown when a refund asks for more than is left to refund. */
+export class AmountExceedsRefundableError extends MedpayError {
+  constructor(paymentId: string, requestedFen: number, refundableFenLeft: number) {
+    super(
+      ErrorCode.AMOUNT_EXCEEDS_REFUNDABLE,
+      `Payment ${paymentId} has ${refundableFenLeft} fen left to refund; ${requestedFen} fen was asked.`,
+      { paymentId, requestedFen, refundableFen: refundableFenLeft },
+    );
+  }
+}
+
+/** Checks a refund request against the payment: status, amount, WeChat's count and one-year window. */
+export function assertRefundable(
+  payment: {
+    paymentId: string;
+    status: PaymentStatus;
+    amountFen: Fen;
+    refundedFen: Fen;
+    refundingFen: Fen;
+    refundCount: number;
+    paidAt?: string;
+  },
+  amountFen: Fen,
+  now: Date,
+): void {
+  if (!REFUNDABLE_STATUSES.includes(payment.status)) {
+    throw new InvalidStateError(
+      `Payment ${payment.paymentId} is ${payment.status}; only a paid payment can be refunded.`,
+      {
+        paymentId: payment.paymentId,
+        status: payment.status,
+      },
+    );
+  }
+  if (amountFen <= 0)
+    throw new AmountExceedsRefundableError(payment.paymentId, amountFen, refundableFen(payment));
+  const left = refundableFen(payment);
+  if (amountFen > left) throw new AmountExceedsRefundableError(payment.paymentId, amountFen, left);
+  if (payment.refundCount >= MAX_REFUNDS_PER_PAYMENT) {
+    throw new InvalidStateError(
+      `Payment ${payment.paymentId} already has ${MAX_REFUNDS_PER_PAYMENT} refunds, the providers' limit.`,
+      {
+        paymentId: payment.paymentId,
+      },
+    );
+  }
+  if (payment.paidAt && now.getTime() - new Date(payment.paidAt).getTime() > REFUND_WINDOW_MS) {
+    throw new InvalidStateError(
+      `Payment ${payment.paymentId} was paid more than a year ago and can no longer be refunded online.`,
+      {
+        paymentId: payment.paymentId,
+      },
+    );
+  }
+}
+
+/** The status after `refundedFen` of `amountFen` has been refunded. */
+export function statusAfterRefund(amountFen: Fen, refundedFen: Fen): PaymentStatus {
+  return refundedFen >= amountFen ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
+}
+
+/** Deterministic provider order number of a payment: unique, 6–32 characters of [A-Za-z0-9], as WeChat requires. */
+export function outTradeNoFor(paymentId: string): string {
+  return `MP${paymentId.replace(/[^A-Za-z0-9]/g, '')}`.slice(0, 32);
+}
+
+/** Deterministic provider refund number of a refund (also Alipay's out_request_no). */
+export function outRefundNoFor(refundId: string): string {
+  return `MR${refundId.replace(/[^A-Za-z0-9]/g, '')}`.slice(0, 32);
+}
+
+/**
+ * The capture of a payment: the charge (Dr patient receivable / Cr revenue:<purpose>) and its settlement
+ * by the channel (Dr channel clearing / Cr patient receivable), in one transaction.
+ */
+export function captureTransaction(p: {
+  paymentId: string;
+  patientId: string;
+  channel: Channel;
+  purpose: PaymentPurpose;
+  amountFen: Fen;
+  paidAt: Date;
+  outTradeNo: string;
+  providerTradeNo?: string;
+  referenceId: string;
+}): JournalTransaction {
+  const receivable = Accounts.patientReceivable(p.patientId);
+  return journalTransaction({
+    txnId: txnIdFor('payment', p.paymentId, 'captured'),
+    occurredAt: p.paidAt,
+    refs: {
+      paymentId: p.paymentId,
+      outTradeNo: p.outTradeNo,
+      referenceId: p.referenceId,
+      purpose: p.purpose,
+      channel: p.channel,
+      ...(p.providerTradeNo ? { providerTradeNo: p.providerTradeNo } : {}),
+    },
+    postings: [
+      { account: receivable, side: 'debit', amountFen: p.amountFen },
+      { account: Accounts.revenue(p.purpose), side: 'credit', amountFen: p.amountFen },
+      { account: Accounts.channelClearing(p.channel), side: 'debit', amountFen: p.amountFen },
+      { account: receivable, side: 'credit', amountFen: p.amountFen },
+    ],
+  });
+}
+
+/** A succeeded refund: the reverse of a capture for `amountFen`. */
+export function refundTransaction(r: {
+  refundId: string;
+  paymentId: string;
+  patientId: string;
+  channel: Channel;
+  purpose: PaymentPurpose;
+  amountFen: Fen;
+  succeededAt: Date;
+  outTradeNo: string;
+  outRefundNo: string;
+}): JournalTransaction {
+  const receivable = Accounts.patientReceivable(r.patientId);
+  return journalTransaction({
+    txnId: txnIdFor('refund', r.refundId, 'succeeded'),
+    occurredAt: r.succeededAt,
+    refs: {
+      refundId: r.refundId,
+      paymentId: r.paymentId,
+      outTradeNo: r.outTradeNo,
+      outRefundNo: r.outRefundNo,
+      channel: r.channel,
+    },
+    postings: [
+      { account: Accounts.revenue(r.purpose), side: 'debit', amountFen: r.amountFen },
+      { account: receivable, side: 'credit', amountFen: r.amountFen },
+      { account: receivable, side: 'debit', amountFen: r.amountFen },
+      { account: Accounts.channelClearing(r.channel), side: 'credit', amountFen: r.amountFen },
+    ],
+  });
+}

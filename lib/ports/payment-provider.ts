@@ -1,0 +1,98 @@
+/** PaymentProvider port: one typed request and response per capability of a payment channel. */
+import type { Channel } from '../domain/ledger/accounts';
+import type { Fen } from '../domain/money';
+
+/** Who pays: the payer's id at the provider. */
+export type Payer = { readonly alipayUserId: string } | { readonly wechatOpenId: string };
+
+/** `mini-program`: JSAPI / my.tradePay. `qr`: a code a kiosk shows (WeChat native, Alipay precreate). */
+export type OrderMode = 'mini-program' | 'qr';
+
+export interface CreateOrderRequest {
+  readonly outTradeNo: string;
+  readonly amountFen: Fen;
+  readonly description: string;
+  readonly payer?: Payer;
+  readonly expiresAt: Date;
+  readonly mode: OrderMode;
+}
+
+/** What the front end needs to let the patient pay (API.md `clientParams`). */
+export type CreateOrderResponse = { readonly clientParams: Readonly<Record<string, string>> };
+
+/** The provider's view of an order. */
+export interface OrderState {
+  readonly status: 'NOT_FOUND' | 'PENDING' | 'PAID' | 'CLOSED';
+  readonly providerTradeNo?: string;
+  readonly amountFen?: Fen;
+  readonly paidAt?: Date;
+}
+
+export interface RefundRequest {
+  readonly outTradeNo: string;
+  readonly outRefundNo: string;
+  readonly amountFen: Fen;
+  readonly totalFen: Fen;
+  readonly reason: string;
+}
+
+/** The provider's view of a refund. */
+export interface RefundState {
+  readonly status: 'NOT_FOUND' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED';
+  readonly providerRefundId?: string;
+  readonly succeededAt?: Date;
+}
+
+/** The raw HTTP request of a notification, before anything has parsed it. */
+export interface RawNotification {
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: Buffer;
+}
+
+/** A verified notification, translated into medpay's terms. */
+export type ProviderEvent =
+  | {
+      readonly kind: 'payment.succeeded';
+      readonly channel: Channel;
+      readonly notificationId: string;
+      readonly outTradeNo: string;
+      readonly providerTradeNo: string;
+      readonly amountFen: Fen;
+      readonly paidAt: Date;
+    }
+  | {
+      readonly kind: 'refund.succeeded' | 'refund.failed';
+      readonly channel: Channel;
+      readonly notificationId: string;
+      readonly outTradeNo: string;
+      readonly outRefundNo: string;
+      readonly providerRefundId?: string;
+      readonly amountFen: Fen;
+      readonly at: Date;
+    }
+  /** Verified, but nothing medpay acts on (for example Alipay's WAIT_BUYER_PAY). */
+  | {
+      readonly kind: 'ignored';
+      readonly channel: Channel;
+      readonly notificationId: string;
+      readonly reason: string;
+    };
+
+/**
+ * One payment channel (Alipay, WeChat Pay). Adapters convert amounts at this boundary only.
+ * @example
+ * const { clientParams } = await alipay.createOrder({ outTradeNo, amountFen, description, payer, expiresAt, mode: 'mini-program' });
+ * const event = await alipay.verifyNotification({ headers, body }); // throws NotificationRejectedError
+ */
+export interface PaymentProvider {
+  readonly channel: Channel;
+  createOrder(request: CreateOrderRequest): Promise<CreateOrderResponse>;
+  queryOrder(outTradeNo: string): Promise<OrderState>;
+  closeOrder(outTradeNo: string): Promise<OrderState>;
+  refund(request: RefundRequest): Promise<RefundState>;
+  queryRefund(outTradeNo: string, outRefundNo: string): Promise<RefundState>;
+  /** Verifies the raw bytes (signature, merchant ids, timestamp) and translates the event; never trusts unverified input. */
+  verifyNotification(notification: RawNotification): Promise<ProviderEvent>;
+  /** The provider's bill for a business day (finance issue). */
+  fetchBill?(day: string): Promise<AsyncIterable<Readonly<Record<string, string>>>>;
+}
