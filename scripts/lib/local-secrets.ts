@@ -1,5 +1,5 @@
-/** Generates the local stack's secrets into .local/ (git-ignored) on first start, and reads them back. */
-import { randomBytes } from 'node:crypto';
+/** Generates the local stack's secrets and provider keys into .local/ (git-ignored) on first start. */
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -8,11 +8,39 @@ export const LOCAL_DIR = resolve(
   process.env.MEDPAY_LOCAL_DIR ?? resolve(import.meta.dirname, '../../.local'),
 );
 
-/** Paths and values of the local secrets and the dev identities. */
+/** A key pair's files. */
+export interface KeyFiles {
+  readonly privateKeyFile: string;
+  readonly publicKeyFile: string;
+}
+
+/** Paths and values of the local secrets, the sandbox providers' keys and the dev identities. */
 export interface LocalSecrets {
+  readonly dir: string;
   readonly jwtSecretFile: string;
   readonly jwtSecret: string;
   readonly patientId: string;
+  readonly alipay: {
+    readonly appId: string;
+    readonly sellerId: string;
+    /** The hospital app's key: medpay signs requests with it, the sandbox gateway verifies. */
+    readonly app: KeyFiles;
+    /** "Alipay's" key: the sandbox signs responses and notifications with it, medpay verifies. */
+    readonly platform: KeyFiles;
+  };
+  readonly wechatpay: {
+    readonly mchId: string;
+    readonly appId: string;
+    readonly merchantSerial: string;
+    readonly merchant: KeyFiles;
+    /** Platform certificate mode: a certificate serial and its key. */
+    readonly certificateSerial: string;
+    readonly certificate: KeyFiles;
+    /** WeChat Pay public key mode (merchants registered since October 2024): PUB_KEY_ID_… and its key. */
+    readonly publicKeyId: string;
+    readonly publicKey: KeyFiles;
+    readonly apiV3KeyFile: string;
+  };
 }
 
 function ensureFile(path: string, make: () => string): string {
@@ -20,14 +48,60 @@ function ensureFile(path: string, make: () => string): string {
   return readFileSync(path, 'utf8').trim();
 }
 
-/** Creates any missing secret (never overwriting one) and returns them all. */
+function ensureKeyPair(dir: string, name: string): KeyFiles {
+  const privateKeyFile = resolve(dir, `${name}-private.pem`);
+  const publicKeyFile = resolve(dir, `${name}-public.pem`);
+  if (!existsSync(privateKeyFile) || !existsSync(publicKeyFile)) {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    writeFileSync(privateKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    writeFileSync(publicKeyFile, publicKey.export({ type: 'spki', format: 'pem' }), { mode: 0o600 });
+  }
+  return { privateKeyFile, publicKeyFile };
+}
+
+const digits = (n: number) => Array.from(randomBytes(n), (b) => String(b % 10)).join('');
+
+/** Creates any missing secret or key (never overwriting one) and returns them all. */
 export function ensureLocalSecrets(dir = LOCAL_DIR): LocalSecrets {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const jwtSecretFile = resolve(dir, 'jwt-hs256-secret');
-  const jwtSecret = ensureFile(jwtSecretFile, () => randomBytes(32).toString('base64url'));
-  const patientId = ensureFile(
-    resolve(dir, 'dev-patient-id'),
-    () => `P${randomBytes(6).toString('hex').toUpperCase()}`,
-  );
-  return { jwtSecretFile, jwtSecret, patientId };
+  const ids = JSON.parse(
+    ensureFile(resolve(dir, 'ids.json'), () =>
+      JSON.stringify({
+        patientId: `P${randomBytes(6).toString('hex').toUpperCase()}`,
+        alipayAppId: `2021${digits(12)}`,
+        alipaySellerId: `2088${digits(12)}`,
+        wechatMchId: `19${digits(8)}`,
+        wechatAppId: `wx${randomBytes(8).toString('hex')}`,
+        merchantSerial: randomBytes(20).toString('hex').toUpperCase(),
+        certificateSerial: randomBytes(20).toString('hex').toUpperCase(),
+        publicKeyId: `PUB_KEY_ID_01${digits(26)}`,
+      }),
+    ),
+  ) as Record<string, string>;
+  const apiV3KeyFile = resolve(dir, 'wechatpay-apiv3-key');
+  ensureFile(apiV3KeyFile, () => randomBytes(16).toString('hex'));
+  return {
+    dir,
+    jwtSecretFile,
+    jwtSecret: ensureFile(jwtSecretFile, () => randomBytes(32).toString('base64url')),
+    patientId: ids.patientId as string,
+    alipay: {
+      appId: ids.alipayAppId as string,
+      sellerId: ids.alipaySellerId as string,
+      app: ensureKeyPair(dir, 'alipay-app'),
+      platform: ensureKeyPair(dir, 'alipay-platform'),
+    },
+    wechatpay: {
+      mchId: ids.wechatMchId as string,
+      appId: ids.wechatAppId as string,
+      merchantSerial: ids.merchantSerial as string,
+      merchant: ensureKeyPair(dir, 'wechatpay-merchant'),
+      certificateSerial: ids.certificateSerial as string,
+      certificate: ensureKeyPair(dir, 'wechatpay-platform-cert'),
+      publicKeyId: ids.publicKeyId as string,
+      publicKey: ensureKeyPair(dir, 'wechatpay-platform-pubkey'),
+      apiV3KeyFile,
+    },
+  };
 }

@@ -1,0 +1,152 @@
+/** PaymentProvider for Alipay on alipay-sdk 4.x (trade.create / precreate / query / close / refund). */
+import type { AlipaySdk } from 'alipay-sdk';
+import { ProviderUnavailableError, ValidationError } from '../../domain/errors';
+import { formatYuan, parseYuan } from '../../domain/money';
+import type {
+  CreateOrderRequest,
+  CreateOrderResponse,
+  OrderState,
+  PaymentProvider,
+  RawNotification,
+  RefundRequest,
+  RefundState,
+} from '../../ports/payment-provider';
+import { parseAlipayTime, verifyAlipayNotification, type AlipayNotificationConfig } from './notification';
+
+/** Ids and the notify URL; the SDK (built in the composition root) holds keys and the gateway. */
+export interface AlipayConfig extends AlipayNotificationConfig {
+  readonly notifyUrl: string;
+}
+
+type AlipayResult = Record<string, string | undefined>;
+
+/** Creates the Alipay provider. */
+export function alipayProvider(sdk: AlipaySdk, config: AlipayConfig): PaymentProvider {
+  /** Runs one gateway method with response signature checking; transport or signature failures are 503. */
+  async function exec(
+    method: string,
+    bizContent: Record<string, unknown>,
+    withNotify = false,
+  ): Promise<AlipayResult> {
+    try {
+      return await sdk.exec(
+        method,
+        { bizContent, ...(withNotify ? { notifyUrl: config.notifyUrl } : {}) },
+        { validateSign: true },
+      );
+    } catch (error) {
+      throw new ProviderUnavailableError(
+        'Alipay did not answer with a verified response; nothing was changed. Retry with the same Idempotency-Key.',
+        {
+          channel: 'alipay',
+          method,
+        },
+        { cause: error },
+      );
+    }
+  }
+  const ok = (r: AlipayResult) => r.code === '10000';
+  const systemError = (r: AlipayResult) =>
+    r.code === '20000' || r.code === '20001' || r.sub_code === 'ACQ.SYSTEM_ERROR';
+
+  async function createOrder(req: CreateOrderRequest): Promise<CreateOrderResponse> {
+    const expire = new Date(req.expiresAt.getTime() + 8 * 3600_000)
+      .toISOString()
+      .slice(0, 19)
+      .replace('T', ' ');
+    const common = {
+      out_trade_no: req.outTradeNo,
+      total_amount: formatYuan(req.amountFen),
+      subject: req.description.slice(0, 256),
+      time_expire: expire,
+    };
+    if (req.mode === 'qr') {
+      const r = await exec('alipay.trade.precreate', common, true);
+      if (!ok(r))
+        throw new ProviderUnavailableError(`Alipay refused the order: ${r.sub_code ?? r.code}.`, {
+          channel: 'alipay',
+          subCode: r.sub_code,
+        });
+      return { clientParams: { qrCode: String(r.qr_code) } };
+    }
+    if (!(req.payer && 'alipayUserId' in req.payer)) {
+      throw new ValidationError('An Alipay mini-program payment needs payer.alipayUserId.', [
+        { path: 'body.payer', message: 'alipayUserId required' },
+      ]);
+    }
+    const r = await exec(
+      'alipay.trade.create',
+      { ...common, buyer_id: req.payer.alipayUserId, product_code: 'JSAPI_PAY' },
+      true,
+    );
+    if (!ok(r))
+      throw new ProviderUnavailableError(`Alipay refused the order: ${r.sub_code ?? r.code}.`, {
+        channel: 'alipay',
+        subCode: r.sub_code,
+      });
+    return { clientParams: { tradeNo: String(r.trade_no) } };
+  }
+
+  async function queryOrder(outTradeNo: string): Promise<OrderState> {
+    const r = await exec('alipay.trade.query', { out_trade_no: outTradeNo });
+    if (r.sub_code === 'ACQ.TRADE_NOT_EXIST') return { status: 'NOT_FOUND' };
+    if (!ok(r) || systemError(r))
+      throw new ProviderUnavailableError(`Alipay query failed: ${r.sub_code ?? r.code}.`, {
+        channel: 'alipay',
+      });
+    const paid = r.trade_status === 'TRADE_SUCCESS' || r.trade_status === 'TRADE_FINISHED';
+    return {
+      status: paid ? 'PAID' : r.trade_status === 'TRADE_CLOSED' ? 'CLOSED' : 'PENDING',
+      providerTradeNo: r.trade_no,
+      amountFen: r.total_amount ? parseYuan(r.total_amount) : undefined,
+      paidAt: paid ? parseAlipayTime(r.send_pay_date) : undefined,
+    };
+  }
+
+  async function closeOrder(outTradeNo: string): Promise<OrderState> {
+    const r = await exec('alipay.trade.close', { out_trade_no: outTradeNo });
+    if (ok(r)) return { status: 'CLOSED' };
+    // ACQ.TRADE_NOT_EXIST: the patient never opened the cashier, so nothing exists to pay: closed for us.
+    // ACQ.TRADE_STATUS_ERROR: it was paid meanwhile; the query says so.
+    const state = await queryOrder(outTradeNo);
+    return state.status === 'NOT_FOUND' ? { status: 'CLOSED' } : state;
+  }
+
+  async function refund(req: RefundRequest): Promise<RefundState> {
+    const r = await exec('alipay.trade.refund', {
+      out_trade_no: req.outTradeNo,
+      refund_amount: formatYuan(req.amountFen),
+      out_request_no: req.outRefundNo, // deterministic on every refund, partial or not
+      refund_reason: req.reason.slice(0, 256),
+    });
+    if (ok(r)) return { status: 'SUCCEEDED', succeededAt: parseAlipayTime(r.gmt_refund_pay) ?? new Date() };
+    if (systemError(r)) return queryRefund(req.outTradeNo, req.outRefundNo);
+    return { status: 'FAILED' };
+  }
+
+  async function queryRefund(outTradeNo: string, outRefundNo: string): Promise<RefundState> {
+    const r = await exec('alipay.trade.fastpay.refund.query', {
+      out_trade_no: outTradeNo,
+      out_request_no: outRefundNo,
+      query_options: ['gmt_refund_pay'],
+    });
+    if (r.sub_code === 'ACQ.TRADE_NOT_EXIST') return { status: 'NOT_FOUND' };
+    if (!ok(r))
+      throw new ProviderUnavailableError(`Alipay refund query failed: ${r.sub_code ?? r.code}.`, {
+        channel: 'alipay',
+      });
+    return r.refund_status === 'REFUND_SUCCESS'
+      ? { status: 'SUCCEEDED', succeededAt: parseAlipayTime(r.gmt_refund_pay) ?? new Date() }
+      : { status: 'NOT_FOUND' };
+  }
+
+  return {
+    channel: 'alipay',
+    createOrder,
+    queryOrder,
+    closeOrder,
+    refund,
+    queryRefund,
+    verifyNotification: (n: RawNotification) => Promise.resolve(verifyAlipayNotification(sdk, config, n)),
+  };
+}

@@ -1,0 +1,201 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access -- the plugin is a dynamic Proxy chain, and API bodies are untyped JSON on the wire */
+/** PaymentProvider for WeChat Pay APIv3 on wechatpay-axios-plugin (JSAPI, native, query, close, refunds). */
+import { randomBytes, type KeyObject } from 'node:crypto';
+import { Formatter, Rsa, Wechatpay } from 'wechatpay-axios-plugin';
+import { ProviderUnavailableError, ValidationError } from '../../domain/errors';
+import { fen } from '../../domain/money';
+import type { Clock } from '../../ports/clock';
+import type {
+  CreateOrderRequest,
+  CreateOrderResponse,
+  OrderState,
+  PaymentProvider,
+  RawNotification,
+  RefundRequest,
+  RefundState,
+} from '../../ports/payment-provider';
+import { verifyWechatpayNotification } from './notification';
+
+/** Merchant credentials and endpoints. Keys are PEM strings; the platform keys map serial → public key. */
+export interface WechatpayConfig {
+  readonly mchId: string;
+  readonly appId: string;
+  readonly merchantSerial: string;
+  readonly merchantPrivateKey: string;
+  readonly apiV3Key: string;
+  readonly platformKeys: Readonly<Record<string, string | KeyObject>>;
+  /** https://api.mch.weixin.qq.com/ in production; the sandbox locally. */
+  readonly baseURL: string;
+  readonly notifyUrl: string;
+  readonly timeoutMs?: number;
+}
+
+interface AxiosLikeError {
+  response?: { status: number; data?: { code?: string; message?: string } };
+  code?: string;
+  message: string;
+}
+
+type Call = (config?: Record<string, unknown>) => Promise<{ status: number; data: Record<string, any> }>;
+type Post = (
+  data: unknown,
+  config?: Record<string, unknown>,
+) => Promise<{ status: number; data: Record<string, any> }>;
+
+/** Creates the WeChat Pay provider. */
+export function wechatpayProvider(config: WechatpayConfig, clock: Clock): PaymentProvider {
+  const client = new Wechatpay({
+    mchid: config.mchId,
+    serial: config.merchantSerial,
+    privateKey: config.merchantPrivateKey,
+    certs: config.platformKeys,
+    baseURL: config.baseURL.endsWith('/') ? config.baseURL : `${config.baseURL}/`,
+    timeout: config.timeoutMs ?? 5_000,
+  }) as unknown as Record<string, any>;
+  const v3 = client.v3 as Record<string, any>;
+
+  /** Calls the API; provider-side outages become PROVIDER_UNAVAILABLE, business answers come back. */
+  async function call<T>(
+    operation: string,
+    run: () => Promise<T>,
+  ): Promise<T | { status: number; code?: string; message?: string }> {
+    try {
+      return await run();
+    } catch (error) {
+      const e = error as AxiosLikeError;
+      const status = e.response?.status;
+      if (status !== undefined && status >= 400 && status < 500) {
+        return { status, code: e.response?.data?.code, message: e.response?.data?.message };
+      }
+      throw new ProviderUnavailableError(
+        'WeChat Pay did not answer; nothing was changed. Retry with the same Idempotency-Key.',
+        {
+          channel: 'wechatpay',
+          operation,
+          status,
+          code: e.code,
+        },
+        { cause: error },
+      );
+    }
+  }
+  const failure = (r: unknown): r is { status: number; code?: string; message?: string } =>
+    typeof r === 'object' && r !== null && !('data' in r);
+
+  async function createOrder(req: CreateOrderRequest): Promise<CreateOrderResponse> {
+    const kind = req.mode === 'qr' ? 'native' : 'jsapi';
+    if (kind === 'jsapi' && !(req.payer && 'wechatOpenId' in req.payer)) {
+      throw new ValidationError('A WeChat Pay mini-program payment needs payer.wechatOpenId.', [
+        { path: 'body.payer', message: 'wechatOpenId required' },
+      ]);
+    }
+    const body = {
+      appid: config.appId,
+      mchid: config.mchId,
+      description: req.description.slice(0, 127),
+      out_trade_no: req.outTradeNo,
+      time_expire: new Date(req.expiresAt.getTime() + 8 * 3600_000).toISOString().slice(0, 19) + '+08:00',
+      notify_url: config.notifyUrl,
+      amount: { total: req.amountFen, currency: 'CNY' },
+      ...(kind === 'jsapi' && req.payer && 'wechatOpenId' in req.payer
+        ? { payer: { openid: req.payer.wechatOpenId } }
+        : {}),
+    };
+    const r = await call('createOrder', () => (v3.pay.transactions[kind].post as Post)(body));
+    if (failure(r))
+      throw new ProviderUnavailableError(`WeChat Pay refused the order: ${r.code ?? r.status}.`, {
+        channel: 'wechatpay',
+        code: r.code,
+      });
+    if (kind === 'native') return { clientParams: { codeUrl: String(r.data.code_url) } };
+    const timeStamp = String(Math.floor(clock.now().getTime() / 1000));
+    const nonceStr = randomBytes(16).toString('hex');
+    const pkg = `prepay_id=${String(r.data.prepay_id)}`;
+    const paySign = Rsa.sign(
+      Formatter.joinedByLineFeed(config.appId, timeStamp, nonceStr, pkg),
+      config.merchantPrivateKey,
+    );
+    return {
+      clientParams: { appId: config.appId, timeStamp, nonceStr, package: pkg, signType: 'RSA', paySign },
+    };
+  }
+
+  async function queryOrder(outTradeNo: string): Promise<OrderState> {
+    const r = await call('queryOrder', () =>
+      (v3.pay.transactions.outTradeNo._out_trade_no_.get as Call)({
+        params: { mchid: config.mchId },
+        out_trade_no: outTradeNo,
+      }),
+    );
+    if (failure(r)) {
+      if (r.code === 'ORDER_NOT_EXIST' || r.status === 404) return { status: 'NOT_FOUND' };
+      throw new ProviderUnavailableError(`WeChat Pay query failed: ${r.code ?? r.status}.`, {
+        channel: 'wechatpay',
+      });
+    }
+    const d = r.data;
+    const state = String(d.trade_state);
+    const paid = state === 'SUCCESS' || state === 'REFUND';
+    return {
+      status: paid
+        ? 'PAID'
+        : state === 'CLOSED' || state === 'REVOKED' || state === 'PAYERROR'
+          ? 'CLOSED'
+          : 'PENDING',
+      providerTradeNo: d.transaction_id as string | undefined,
+      amountFen: d.amount?.total === undefined ? undefined : fen(d.amount.total as number),
+      paidAt: paid && d.success_time ? new Date(String(d.success_time)) : undefined,
+    };
+  }
+
+  async function closeOrder(outTradeNo: string): Promise<OrderState> {
+    const r = await call('closeOrder', () =>
+      (v3.pay.transactions.outTradeNo._out_trade_no_.close.post as Post)(
+        { mchid: config.mchId },
+        { out_trade_no: outTradeNo },
+      ),
+    );
+    // Paid meanwhile, or never created: the query tells which.
+    if (failure(r)) return queryOrder(outTradeNo);
+    return { status: 'CLOSED' };
+  }
+
+  const refundState = (d: Record<string, any>): RefundState => ({
+    status: d.status === 'SUCCESS' ? 'SUCCEEDED' : d.status === 'PROCESSING' ? 'PROCESSING' : 'FAILED',
+    providerRefundId: d.refund_id as string | undefined,
+    succeededAt: d.success_time ? new Date(String(d.success_time)) : undefined,
+  });
+
+  async function refund(req: RefundRequest): Promise<RefundState> {
+    const r = await call('refund', () =>
+      (v3.refund.domestic.refunds.post as Post)({
+        out_trade_no: req.outTradeNo,
+        out_refund_no: req.outRefundNo,
+        reason: req.reason.slice(0, 80),
+        notify_url: config.notifyUrl,
+        amount: { refund: req.amountFen, total: req.totalFen, currency: 'CNY' },
+      }),
+    );
+    if (failure(r)) return { status: 'FAILED' };
+    return refundState(r.data);
+  }
+
+  async function queryRefund(_outTradeNo: string, outRefundNo: string): Promise<RefundState> {
+    const r = await call('queryRefund', () =>
+      (v3.refund.domestic.refunds._out_refund_no_.get as Call)({ out_refund_no: outRefundNo }),
+    );
+    if (failure(r)) return { status: r.status === 404 ? 'NOT_FOUND' : 'FAILED' };
+    return refundState(r.data);
+  }
+
+  return {
+    channel: 'wechatpay',
+    createOrder,
+    queryOrder,
+    closeOrder,
+    refund,
+    queryRefund,
+    verifyNotification: (n: RawNotification) =>
+      Promise.resolve(verifyWechatpayNotification(config, n, clock.now())),
+  };
+}

@@ -1,0 +1,100 @@
+/** Starts the sandbox in-process with fresh keys, and builds both providers pointed at it. */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { createAlipaySdk } from '../../lib/adapters/alipay/client';
+import { alipayProvider } from '../../lib/adapters/alipay/provider';
+import { wechatpayProvider } from '../../lib/adapters/wechatpay/provider';
+import { systemClock } from '../../lib/adapters/system/clock';
+import type { PaymentProvider, RawNotification } from '../../lib/ports/payment-provider';
+import { startSandbox } from '../../sandbox/server';
+import { rsaKeyPair } from './provider-keys';
+
+/** A notification receiver: answers with `respond` and keeps what it got. */
+export async function notificationReceiver(
+  respond: (channel: string, n: RawNotification) => Promise<{ status: number; body: string }>,
+) {
+  const received: Array<{ channel: string; notification: RawNotification }> = [];
+  const server: Server = createServer((req: IncomingMessage, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const channel = (req.url ?? '').includes('alipay') ? 'alipay' : 'wechatpay';
+      const notification = { headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) };
+      received.push({ channel, notification });
+      void respond(channel, notification).then(({ status, body }) => {
+        res.writeHead(status);
+        res.end(body);
+      });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return { url, received, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** The sandbox plus providers configured against it, with `notifyBase` as medpay's public URL. */
+export async function sandboxWithProviders(notifyBase: string) {
+  const keys = {
+    alipayApp: rsaKeyPair(),
+    alipayPlatform: rsaKeyPair(),
+    merchant: rsaKeyPair(),
+    certificate: rsaKeyPair(),
+    publicKey: rsaKeyPair(),
+  };
+  const ids = {
+    alipay: { appId: '2021000122671080', sellerId: '2088102177846875' },
+    wechatpay: {
+      mchId: '1900000109',
+      appId: 'wxd678efh567hg6787',
+      merchantSerial: 'ABCDEF0123456789ABCDEF0123456789ABCDEF01',
+      certificateSerial: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1',
+      publicKeyId: 'PUB_KEY_ID_0114232134912410000000000000',
+    },
+  };
+  const apiV3Key = randomBytes(16).toString('hex');
+  const sandbox = await startSandbox({
+    alipay: {
+      ...ids.alipay,
+      appPublicKey: keys.alipayApp.publicKey,
+      platformPrivateKey: keys.alipayPlatform.privateKey,
+    },
+    wechatpay: {
+      mchId: ids.wechatpay.mchId,
+      appId: ids.wechatpay.appId,
+      merchantSerial: ids.wechatpay.merchantSerial,
+      merchantPublicKey: keys.merchant.publicKey,
+      apiV3Key,
+      certificate: { serial: ids.wechatpay.certificateSerial, privateKey: keys.certificate.privateKey },
+      publicKey: { id: ids.wechatpay.publicKeyId, privateKey: keys.publicKey.privateKey },
+    },
+    timeScale: 1 / 36_000,
+  });
+  const alipay = alipayProvider(
+    createAlipaySdk({
+      mode: 'public-key',
+      appId: ids.alipay.appId,
+      appPrivateKey: keys.alipayApp.privateKey,
+      alipayPublicKey: keys.alipayPlatform.publicKey,
+      gateway: `${sandbox.url}/alipay/gateway.do`,
+    }),
+    { ...ids.alipay, notifyUrl: `${notifyBase}/webhooks/alipay` },
+  );
+  const wechatpay = wechatpayProvider(
+    {
+      mchId: ids.wechatpay.mchId,
+      appId: ids.wechatpay.appId,
+      merchantSerial: ids.wechatpay.merchantSerial,
+      merchantPrivateKey: keys.merchant.privateKey,
+      apiV3Key,
+      platformKeys: {
+        [ids.wechatpay.certificateSerial]: keys.certificate.publicKey,
+        [ids.wechatpay.publicKeyId]: keys.publicKey.publicKey,
+      },
+      baseURL: sandbox.url,
+      notifyUrl: `${notifyBase}/webhooks/wechatpay`,
+    },
+    systemClock,
+  );
+  const providers: Record<'alipay' | 'wechatpay', PaymentProvider> = { alipay, wechatpay };
+  return { sandbox, providers, ids };
+}
