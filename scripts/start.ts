@@ -4,13 +4,14 @@
  * Ports: MEDPAY_DYNAMODB_PORT, MEDPAY_API_PORT, MEDPAY_LAMBDA_PORT. Ctrl-C stops every child process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '../infra/table-definition';
 import { ROLES, signDevToken, type Role } from '../lib/http/auth';
 import { assertJava, startDynamoDbLocal, type DynamoDbLocal } from './lib/dynamodb-local';
 import { LOCAL_DIR, ensureLocalSecrets } from './lib/local-secrets';
+import { startSandbox } from '../sandbox/server';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const ROOT = resolve(import.meta.dirname, '..');
@@ -20,9 +21,11 @@ const ports = {
   dynamodb: port('MEDPAY_DYNAMODB_PORT', 8000),
   api: port('MEDPAY_API_PORT', 3000),
   lambda: port('MEDPAY_LAMBDA_PORT', 3002),
+  sandbox: port('MEDPAY_SANDBOX_PORT', 4010),
 };
 
 let dynamo: DynamoDbLocal | undefined;
+let sandbox: Awaited<ReturnType<typeof startSandbox>> | undefined;
 let api: ChildProcess | undefined;
 let stopping = false;
 
@@ -49,6 +52,7 @@ async function shutdown(code: number): Promise<never> {
       await exited;
       clearTimeout(timer);
     }
+    await sandbox?.close();
     await dynamo?.stop();
   }
   process.exit(code);
@@ -96,8 +100,48 @@ async function main(): Promise<void> {
   await ensureTable(client, tableName);
   client.destroy();
 
+  const read = (file: string) => readFileSync(file, 'utf8');
+  const { alipay, wechatpay } = secrets;
+  sandbox = await startSandbox({
+    port: ports.sandbox,
+    alipay: {
+      appId: alipay.appId,
+      sellerId: alipay.sellerId,
+      appPublicKey: read(alipay.app.publicKeyFile),
+      platformPrivateKey: read(alipay.platform.privateKeyFile),
+    },
+    wechatpay: {
+      mchId: wechatpay.mchId,
+      appId: wechatpay.appId,
+      merchantSerial: wechatpay.merchantSerial,
+      merchantPublicKey: read(wechatpay.merchant.publicKeyFile),
+      apiV3Key: read(wechatpay.apiV3KeyFile).trim(),
+      certificate: {
+        serial: wechatpay.certificateSerial,
+        privateKey: read(wechatpay.certificate.privateKeyFile),
+      },
+      publicKey: { id: wechatpay.publicKeyId, privateKey: read(wechatpay.publicKey.privateKeyFile) },
+    },
+  });
+  const apiUrl = `http://127.0.0.1:${ports.api}`;
+  const notifyUrl = { alipay: `${apiUrl}/webhooks/alipay`, wechatpay: `${apiUrl}/webhooks/wechatpay` };
+
   const env = {
     ...process.env,
+    MEDPAY_ALIPAY_APP_ID: alipay.appId,
+    MEDPAY_ALIPAY_SELLER_ID: alipay.sellerId,
+    MEDPAY_ALIPAY_GATEWAY: `${sandbox.url}/alipay/gateway.do`,
+    MEDPAY_ALIPAY_APP_PRIVATE_KEY: `file:${alipay.app.privateKeyFile}`,
+    MEDPAY_ALIPAY_PUBLIC_KEY: `file:${alipay.platform.publicKeyFile}`,
+    MEDPAY_ALIPAY_NOTIFY_URL: notifyUrl.alipay,
+    MEDPAY_WECHATPAY_MCH_ID: wechatpay.mchId,
+    MEDPAY_WECHATPAY_APP_ID: wechatpay.appId,
+    MEDPAY_WECHATPAY_BASE_URL: `${sandbox.url}/`,
+    MEDPAY_WECHATPAY_MERCHANT_SERIAL: wechatpay.merchantSerial,
+    MEDPAY_WECHATPAY_MERCHANT_PRIVATE_KEY: `file:${wechatpay.merchant.privateKeyFile}`,
+    MEDPAY_WECHATPAY_APIV3_KEY: `file:${wechatpay.apiV3KeyFile}`,
+    MEDPAY_WECHATPAY_PLATFORM_KEYS: `${wechatpay.certificateSerial}=file:${wechatpay.certificate.publicKeyFile},${wechatpay.publicKeyId}=file:${wechatpay.publicKey.publicKeyFile}`,
+    MEDPAY_WECHATPAY_NOTIFY_URL: notifyUrl.wechatpay,
     AWS_REGION: 'cn-north-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
@@ -122,7 +166,6 @@ async function main(): Promise<void> {
     (code) => void (stopping || (console.error(`serverless-offline exited (${code}).`), shutdown(1))),
   );
 
-  const apiUrl = `http://127.0.0.1:${ports.api}`;
   await waitForHealth(`${apiUrl}/health`, api);
 
   const tokens = {} as Record<Role, string>;
@@ -130,13 +173,39 @@ async function main(): Promise<void> {
     const sub = role === 'patient' ? secrets.patientId : `${role}-dev`;
     tokens[role] = await signDevToken(secrets.jwtSecret, { sub, role });
   }
-  const stack = { apiUrl, dynamodbUrl: dynamo.endpoint, tableName, tokens, patientId: secrets.patientId };
+  const stack = {
+    apiUrl,
+    sandboxUrl: sandbox.url,
+    dynamodbUrl: dynamo.endpoint,
+    lambdaUrl: `http://127.0.0.1:${ports.lambda}`,
+    tableName,
+    tokens,
+    patientId: secrets.patientId,
+    alipay: {
+      appId: alipay.appId,
+      sellerId: alipay.sellerId,
+      notifyUrl: notifyUrl.alipay,
+      alipayPrivateKeyFile: alipay.platform.privateKeyFile,
+      alipayPublicKeyFile: alipay.platform.publicKeyFile,
+    },
+    wechatpay: {
+      mchId: wechatpay.mchId,
+      appId: wechatpay.appId,
+      notifyUrl: notifyUrl.wechatpay,
+      platformPrivateKeyFile: wechatpay.publicKey.privateKeyFile,
+      publicKeyId: wechatpay.publicKeyId,
+      certificateSerial: wechatpay.certificateSerial,
+      certificatePrivateKeyFile: wechatpay.certificate.privateKeyFile,
+      apiV3KeyFile: wechatpay.apiV3KeyFile,
+    },
+  };
   writeFileSync(resolve(LOCAL_DIR, 'stack.json'), `${JSON.stringify(stack, null, 2)}\n`, { mode: 0o600 });
 
   console.log(`
 medpay local stack is up (stage "${STAGE}")
   API        ${apiUrl}        (try: curl ${apiUrl}/health)
   OpenAPI    ${apiUrl}/openapi.json
+  Sandbox    ${sandbox.url}/sandbox   (Alipay gateway and WeChat Pay v3 simulator; pay open orders here)
   DynamoDB   ${dynamo.endpoint}   table ${tableName}
   stack.json ${resolve(LOCAL_DIR, 'stack.json')}
   dev patient ${secrets.patientId}

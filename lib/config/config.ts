@@ -22,6 +22,42 @@ const schema = z
     IDEMPOTENCY_TTL_SEC: z.coerce.number().int().min(60).default(86_400),
     IDEMPOTENCY_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
     LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
+    PAYMENT_EXPIRY_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+    ALIPAY_APP_ID: z
+      .string()
+      .regex(/^\d{16}$/)
+      .optional(),
+    ALIPAY_SELLER_ID: z
+      .string()
+      .regex(/^2088\d{12}$/)
+      .optional(),
+    ALIPAY_GATEWAY: z.url().optional(),
+    ALIPAY_APP_PRIVATE_KEY: secretRef.optional(),
+    ALIPAY_PUBLIC_KEY: secretRef.optional(),
+    ALIPAY_NOTIFY_URL: z.url().optional(),
+    WECHATPAY_MCH_ID: z
+      .string()
+      .regex(/^\d{8,10}$/)
+      .optional(),
+    WECHATPAY_APP_ID: z
+      .string()
+      .regex(/^wx[0-9a-f]{16}$/)
+      .optional(),
+    WECHATPAY_BASE_URL: z.url().optional(),
+    WECHATPAY_MERCHANT_SERIAL: z
+      .string()
+      .regex(/^[0-9A-Fa-f]{8,64}$/)
+      .optional(),
+    WECHATPAY_MERCHANT_PRIVATE_KEY: secretRef.optional(),
+    WECHATPAY_APIV3_KEY: secretRef.optional(),
+    WECHATPAY_PLATFORM_KEYS: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_]+=(file|ssm):[^,]+(,[A-Za-z0-9_]+=(file|ssm):[^,]+)*$/,
+        'must be serial=ref,serial=ref (certificate serials and PUB_KEY_ID_…)',
+      )
+      .optional(),
+    WECHATPAY_NOTIFY_URL: z.url().optional(),
   })
   .superRefine((env, ctx) => {
     if (env.AUTH_MODE === 'hs256' && !env.AUTH_HS256_SECRET) {
@@ -51,6 +87,44 @@ export interface Config {
   readonly auth: AuthConfig;
   readonly idempotency: { readonly ttlSec: number; readonly lockMs: number };
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  readonly payments: { readonly expiryMinutes: number };
+  /** Set only when every variable of the channel is present. */
+  readonly alipay?: {
+    readonly appId: string;
+    readonly sellerId: string;
+    readonly gateway: string;
+    readonly appPrivateKeyRef: string;
+    readonly alipayPublicKeyRef: string;
+    readonly notifyUrl: string;
+  };
+  readonly wechatpay?: {
+    readonly mchId: string;
+    readonly appId: string;
+    readonly baseURL: string;
+    readonly merchantSerial: string;
+    readonly merchantPrivateKeyRef: string;
+    readonly apiV3KeyRef: string;
+    /** serial (certificate serial or PUB_KEY_ID_…) → secret reference of its public key */
+    readonly platformKeyRefs: Readonly<Record<string, string>>;
+    readonly notifyUrl: string;
+  };
+}
+
+/**
+ * A channel is enabled by its merchant id (the first value); then every other value is required.
+ * Secret references have stage defaults in serverless.yml, so they alone never enable a channel.
+ */
+function group<T extends Record<string, string | undefined>>(
+  name: string,
+  values: T,
+): { [K in keyof T]: string } | undefined {
+  if (Object.values(values)[0] === undefined) return undefined;
+  const missing = Object.entries(values).filter(([, v]) => v === undefined);
+  if (missing.length > 0)
+    throw new Error(
+      `medpay configuration is invalid:\n  ${name} is partly configured; missing ${missing.map(([k]) => k).join(', ')}`,
+    );
+  return values as { [K in keyof T]: string };
 }
 
 /** Parses an environment into Config, listing every bad or missing variable in one error. */
@@ -75,5 +149,34 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         : { mode: 'jwks', jwksUrl: e.AUTH_JWKS_URL as string, ...common },
     idempotency: { ttlSec: e.IDEMPOTENCY_TTL_SEC, lockMs: e.IDEMPOTENCY_LOCK_MS },
     logLevel: e.LOG_LEVEL,
+    payments: { expiryMinutes: e.PAYMENT_EXPIRY_MINUTES },
+    alipay: group('Alipay', {
+      appId: e.ALIPAY_APP_ID,
+      sellerId: e.ALIPAY_SELLER_ID,
+      gateway: e.ALIPAY_GATEWAY,
+      appPrivateKeyRef: e.ALIPAY_APP_PRIVATE_KEY,
+      alipayPublicKeyRef: e.ALIPAY_PUBLIC_KEY,
+      notifyUrl: e.ALIPAY_NOTIFY_URL,
+    }),
+    wechatpay: (() => {
+      const w = group('WeChat Pay', {
+        mchId: e.WECHATPAY_MCH_ID,
+        appId: e.WECHATPAY_APP_ID,
+        baseURL: e.WECHATPAY_BASE_URL,
+        merchantSerial: e.WECHATPAY_MERCHANT_SERIAL,
+        merchantPrivateKeyRef: e.WECHATPAY_MERCHANT_PRIVATE_KEY,
+        apiV3KeyRef: e.WECHATPAY_APIV3_KEY,
+        platformKeys: e.WECHATPAY_PLATFORM_KEYS,
+        notifyUrl: e.WECHATPAY_NOTIFY_URL,
+      });
+      if (!w) return undefined;
+      const { platformKeys, ...rest } = w;
+      const platformKeyRefs = Object.fromEntries(
+        platformKeys
+          .split(',')
+          .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+      );
+      return { ...rest, platformKeyRefs };
+    })(),
   };
 }

@@ -11,6 +11,11 @@ import type { Clock } from '../ports/clock';
 import type { IdGenerator } from '../ports/id-generator';
 import type { IdempotencyStore } from '../ports/idempotency-store';
 import type { LedgerStore } from '../ports/ledger-store';
+import type { PaymentProvider } from '../ports/payment-provider';
+import type { Channel } from '../domain/ledger/accounts';
+import { createAlipaySdk } from '../adapters/alipay/client';
+import { alipayProvider } from '../adapters/alipay/provider';
+import { wechatpayProvider } from '../adapters/wechatpay/provider';
 import { loadConfig, type Config } from './config';
 import { resolveSecret } from './secrets';
 
@@ -24,6 +29,47 @@ export interface AppDeps {
   readonly ledger: LedgerStore;
   readonly idempotency: IdempotencyStore;
   readonly auth: TokenVerifier;
+  readonly providers: Partial<Record<Channel, PaymentProvider>>;
+  readonly payments: { readonly expiryMinutes: number };
+}
+
+/** Builds the configured payment providers, resolving their keys from secret references. */
+async function buildProviders(
+  config: Config,
+  clock: Clock,
+): Promise<Partial<Record<Channel, PaymentProvider>>> {
+  const providers: Partial<Record<Channel, PaymentProvider>> = {};
+  const secret = (ref: string) => resolveSecret(ref, config.region);
+  if (config.alipay) {
+    const a = config.alipay;
+    const sdk = createAlipaySdk({
+      mode: 'public-key',
+      appId: a.appId,
+      appPrivateKey: await secret(a.appPrivateKeyRef),
+      alipayPublicKey: await secret(a.alipayPublicKeyRef),
+      gateway: a.gateway,
+    });
+    providers.alipay = alipayProvider(sdk, { appId: a.appId, sellerId: a.sellerId, notifyUrl: a.notifyUrl });
+  }
+  if (config.wechatpay) {
+    const w = config.wechatpay;
+    const platformKeys: Record<string, string> = {};
+    for (const [serial, ref] of Object.entries(w.platformKeyRefs)) platformKeys[serial] = await secret(ref);
+    providers.wechatpay = wechatpayProvider(
+      {
+        mchId: w.mchId,
+        appId: w.appId,
+        merchantSerial: w.merchantSerial,
+        merchantPrivateKey: await secret(w.merchantPrivateKeyRef),
+        apiV3Key: await secret(w.apiV3KeyRef),
+        platformKeys,
+        baseURL: w.baseURL,
+        notifyUrl: w.notifyUrl,
+      },
+      clock,
+    );
+  }
+  return providers;
 }
 
 /** Builds the dependencies for a config; tests pass overrides (a fixed clock, say) instead of mocking modules. */
@@ -39,6 +85,8 @@ export async function buildDeps(config: Config, overrides: Partial<AppDeps> = {}
   return {
     config,
     clock,
+    providers: overrides.providers ?? (await buildProviders(config, clock)),
+    payments: config.payments,
     dynamo,
     auth,
     logger: overrides.logger ?? createLogger(config.logLevel, config.stage),

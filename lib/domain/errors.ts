@@ -126,7 +126,8 @@ export type NotificationRejection =
   | 'BAD_SIGNATURE'
   | 'BAD_CIPHERTEXT'
   | 'MALFORMED'
-  | 'WRONG_MERCHANT';
+  | 'WRONG_MERCHANT'
+  | 'AMOUNT_MISMATCH';
 
 /** A forged, stale, tampered or foreign notification. The webhook answers 4xx (or not `success`) and logs it. */
 export class NotificationRejectedError extends MedpayError {

@@ -189,3 +189,42 @@ export function refundTransaction(r: {
     ],
   });
 }
+
+/** A payment as stored and returned. Amounts are fen; times are ISO-8601 strings. */
+export interface Payment {
+  readonly paymentId: string;
+  readonly patientId: string;
+  readonly channel: Channel;
+  readonly purpose: PaymentPurpose;
+  readonly referenceId: string;
+  readonly description: string;
+  readonly amountFen: Fen;
+  readonly currency: 'CNY';
+  readonly outTradeNo: string;
+  readonly status: PaymentStatus;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  readonly paidAt?: string;
+  readonly closedAt?: string;
+  readonly providerTradeNo?: string;
+  readonly refundedFen: Fen;
+  readonly refundingFen: Fen;
+  readonly refundCount: number;
+  readonly refundIds: readonly string[];
+}
+
+/** A refund as stored and returned. */
+export interface Refund {
+  readonly refundId: string;
+  readonly paymentId: string;
+  readonly patientId: string;
+  readonly channel: Channel;
+  readonly amountFen: Fen;
+  readonly reason: string;
+  readonly outRefundNo: string;
+  readonly status: RefundStatus;
+  readonly createdAt: string;
+  readonly succeededAt?: string;
+  readonly providerRefundId?: string;
+  readonly batchId?: string;
+}

@@ -80,6 +80,10 @@ export interface LedgerStore {
   getTransaction(txnId: string): Promise<JournalTransaction | undefined>;
   /** Streams every journal transaction of an Asia/Shanghai business day, page by page (not in time order). */
   journalForDay(day: BusinessDay): AsyncIterable<JournalTransaction>;
+  /** Finds the entity indexed under an exact external reference (`byRef.partition`). */
+  findByRef(partition: string): Promise<StoredEntity | undefined>;
+  /** Lists entities in a `byTime` partition whose sort key is below `before` (oldest first), up to `limit`. */
+  listByTime(partition: string, before: string, limit: number): Promise<StoredEntity[]>;
   /** Reads the balance of an account with a tracked balance (patient, visit). Hot accounts: use journalForDay. */
   balanceOf(account: AccountId): Promise<AccountBalance>;
 }

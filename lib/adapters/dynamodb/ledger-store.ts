@@ -241,7 +241,46 @@ export function dynamoLedgerStore(doc: DynamoDBDocumentClient, tableName: string
     }
   }
 
-  return { commit, getEntity, getTransaction, journalForDay, balanceOf };
+  const toEntity = (item: Record<string, unknown>): StoredEntity => ({
+    type: item.entityType as string,
+    id: item.entityId as string,
+    version: item.version as number,
+    state: item.state as Record<string, unknown>,
+  });
+
+  async function findByRef(partition: string): Promise<StoredEntity | undefined> {
+    const page = await doc
+      .send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: INDEX.byRef,
+          KeyConditionExpression: 'gsi1pk = :p',
+          ExpressionAttributeValues: { ':p': partition },
+          Limit: 1,
+        }),
+      )
+      .catch((error: unknown) => rethrowStoreError(error, 'findByRef'));
+    const item = page.Items?.[0];
+    // GSIs are eventually consistent: re-read the base item so callers see its latest version.
+    return item ? getEntity(item.entityType as string, item.entityId as string) : undefined;
+  }
+
+  async function listByTime(partition: string, before: string, limit: number): Promise<StoredEntity[]> {
+    const page = await doc
+      .send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: INDEX.byTime,
+          KeyConditionExpression: 'gsi2pk = :p AND gsi2sk < :before',
+          ExpressionAttributeValues: { ':p': partition, ':before': before },
+          Limit: limit,
+        }),
+      )
+      .catch((error: unknown) => rethrowStoreError(error, 'listByTime'));
+    return (page.Items ?? []).map(toEntity);
+  }
+
+  return { commit, getEntity, getTransaction, journalForDay, balanceOf, findByRef, listByTime };
 }
 
 /** The TransactItem for one entity write: a conditional Put to create, a conditional Update otherwise. */

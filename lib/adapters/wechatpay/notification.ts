@@ -6,7 +6,7 @@
  * WeChat also sends deliberately mis-signed probes: they fail step 3 and are rejected like any forgery.
  */
 import type { KeyObject } from 'node:crypto';
-import { Aes, Formatter, Rsa } from 'wechatpay-axios-plugin';
+import { Aes, Formatter, Rsa } from './sdk';
 import { NotificationRejectedError } from '../../domain/errors';
 import { fen } from '../../domain/money';
 import type { ProviderEvent, RawNotification } from '../../ports/payment-provider';

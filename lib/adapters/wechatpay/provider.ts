@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access -- the plugin is a dynamic Proxy chain, and API bodies are untyped JSON on the wire */
 /** PaymentProvider for WeChat Pay APIv3 on wechatpay-axios-plugin (JSAPI, native, query, close, refunds). */
 import { randomBytes, type KeyObject } from 'node:crypto';
-import { Formatter, Rsa, Wechatpay } from 'wechatpay-axios-plugin';
+import { Formatter, Rsa, Wechatpay } from './sdk';
 import { ProviderUnavailableError, ValidationError } from '../../domain/errors';
 import { fen } from '../../domain/money';
 import type { Clock } from '../../ports/clock';

@@ -1,5 +1,13 @@
 /** Every route of the HTTP contract; the OpenAPI document is generated from this list. */
+import * as payments from './payments';
 import * as system from './system';
 
 /** All routes, in the order the OpenAPI document lists them. */
-export const allRoutes = [...Object.values(system)];
+export const allRoutes = [
+  ...Object.values(system),
+  payments.createPayment,
+  payments.getPayment,
+  payments.closePayment,
+  payments.refundPayment,
+  payments.getRefund,
+];

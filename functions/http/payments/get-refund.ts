@@ -1,0 +1,14 @@
+/** GET /refunds/{refundId}. */
+import { getRefund } from '../../../lib/http/contract/payments';
+import { httpHandler } from '../../../lib/http/handler';
+import { refundView } from '../../../lib/http/views';
+import { loadRefund } from '../../../lib/usecases/payments/records';
+
+export const handler = httpHandler(getRefund, async ({ params, caller, deps }) => {
+  const { value } = await loadRefund(
+    deps.ledger,
+    params.refundId,
+    caller.role === 'patient' ? caller.sub : undefined,
+  );
+  return { status: 200, body: refundView(value) };
+});

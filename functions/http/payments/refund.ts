@@ -1,0 +1,16 @@
+/** POST /payments/{paymentId}/refunds: refund fully or partly. */
+import type { Fen } from '../../../lib/domain/money';
+import { refundPayment } from '../../../lib/http/contract/payments';
+import { httpHandler } from '../../../lib/http/handler';
+import { refundView } from '../../../lib/http/views';
+import { refundPayment as refundPaymentUseCase } from '../../../lib/usecases/payments/refund-payment';
+
+export const handler = httpHandler(refundPayment, async ({ params, body, caller, deps }) => {
+  const refund = await refundPaymentUseCase(deps, {
+    paymentId: params.paymentId,
+    amountFen: body.amountFen as Fen,
+    reason: body.reason,
+    patientScope: caller.role === 'patient' ? caller.sub : undefined,
+  });
+  return { status: 201, body: refundView(refund) };
+});

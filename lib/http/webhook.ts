@@ -1,0 +1,94 @@
+/**
+ * The provider webhook handler: no JWT (the signature is the authentication), no body parser. The raw
+ * bytes go to the adapter's verifier before anything parses them. Replies follow each provider's rules:
+ * Alipay retries unless the body is exactly `success`; WeChat Pay retries unless the status is 2xx.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import { appDeps, type AppDeps } from '../config/container';
+import { MedpayError, NotificationRejectedError } from '../domain/errors';
+import type { Channel } from '../domain/ledger/accounts';
+import { applyNotification } from '../usecases/payments/apply-notification';
+import type { HttpResponse } from './error-mapping';
+import type { LambdaHttpHandler } from './handler';
+import type { HttpEvent } from './request';
+
+function reply(
+  channel: Channel,
+  ok: boolean,
+  status: number,
+  message: string,
+  requestId: string,
+): HttpResponse {
+  const headers = { 'X-Request-Id': requestId };
+  if (channel === 'alipay') {
+    return {
+      statusCode: ok ? 200 : status,
+      headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8' },
+      body: ok ? 'success' : 'fail',
+    };
+  }
+  return ok
+    ? { statusCode: 204, headers, body: '' }
+    : {
+        statusCode: status,
+        headers: { ...headers, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ code: 'FAIL', message }),
+      };
+}
+
+/** Creates the webhook handler of one channel. */
+export function webhookHandler(
+  channel: Channel,
+  resolveDeps: () => Promise<AppDeps> = appDeps,
+): LambdaHttpHandler {
+  return async (event: HttpEvent, context: Context) => {
+    const requestId = context.awsRequestId || randomUUID();
+    let deps: AppDeps;
+    try {
+      deps = await resolveDeps();
+    } catch (error) {
+      console.error(JSON.stringify({ level: 'ERROR', message: 'startup failed', error: String(error) }));
+      return reply(channel, false, 500, 'temporarily unavailable', requestId);
+    }
+    const logger = deps.logger;
+    const provider = deps.providers[channel];
+    if (!provider) return reply(channel, false, 404, `${channel} is not configured`, requestId);
+    const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+    try {
+      const verified = await provider.verifyNotification({ headers: event.headers ?? {}, body });
+      const outcome = await applyNotification(deps, verified);
+      logger.info('notification applied', {
+        requestId,
+        channel,
+        kind: verified.kind,
+        outcome,
+        notificationId: verified.notificationId,
+      });
+      return reply(channel, true, 200, 'ok', requestId);
+    } catch (error) {
+      if (error instanceof NotificationRejectedError) {
+        // Forged, stale, tampered or a deliberate probe: logged, never processed.
+        logger.warn('notification rejected', {
+          requestId,
+          channel,
+          reason: error.reason,
+          detail: error.message,
+          context: error.context,
+        });
+        return reply(channel, false, 401, error.message, requestId);
+      }
+      if (error instanceof MedpayError && error.code !== 'STORAGE_UNAVAILABLE' && error.code !== 'INTERNAL') {
+        logger.warn('notification not applied', {
+          requestId,
+          channel,
+          code: error.code,
+          detail: error.message,
+        });
+        return reply(channel, false, 409, error.message, requestId);
+      }
+      logger.error('notification failed; the provider will retry', { requestId, channel, error });
+      return reply(channel, false, 500, 'temporarily unable to process; retry', requestId);
+    }
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Capture a payment the provider reports paid (shared by notifications, close and the sweep).
+ *
+ * Primary course:
+ *   1. A payment already PAID (or refunded) is left alone: "already applied".
+ *   2. The provider's amount must equal the payment's, or nothing is believed.
+ *   3. PENDING (or CLOSED, when a notification races our close) → PAID, with the capture postings and a
+ *      PaymentSucceeded event, in ONE transaction; a replay of the same capture is "already applied".
+ */
+import { NotificationRejectedError } from '../../domain/errors';
+import type { Fen } from '../../domain/money';
+import { assertPaymentTransition, captureTransaction, type Payment } from '../../domain/payment';
+import type { CommitOutcome } from '../../ports/ledger-store';
+import type { PaymentDeps } from './deps';
+import { paymentWrite, type Versioned } from './records';
+
+/** What the provider said about the paid order. */
+export interface ProviderPaid {
+  readonly providerTradeNo: string;
+  readonly amountFen: Fen;
+  readonly paidAt: Date;
+}
+
+/** Moves the payment to PAID with its ledger postings; returns 'already-applied' on a replay. */
+export async function capturePayment(
+  deps: PaymentDeps,
+  current: Versioned<Payment>,
+  paid: ProviderPaid,
+): Promise<CommitOutcome> {
+  const payment = current.value;
+  if (payment.status !== 'PENDING' && payment.status !== 'CLOSED') return 'already-applied';
+  if (paid.amountFen !== payment.amountFen) {
+    throw new NotificationRejectedError(
+      'AMOUNT_MISMATCH',
+      `The provider reports ${paid.amountFen} fen for a ${payment.amountFen} fen payment.`,
+      {
+        paymentId: payment.paymentId,
+      },
+    );
+  }
+  assertPaymentTransition(payment.paymentId, payment.status, 'PAID');
+  const next: Payment = {
+    ...payment,
+    status: 'PAID',
+    paidAt: paid.paidAt.toISOString(),
+    providerTradeNo: paid.providerTradeNo,
+  };
+  return deps.ledger.commit({
+    entities: [paymentWrite(next, { kind: 'status', status: [payment.status], version: current.version })],
+    journal: captureTransaction({ ...next, paidAt: paid.paidAt }),
+    events: [
+      {
+        eventId: deps.ids.next('event'),
+        type: 'PaymentSucceeded',
+        occurredAt: deps.clock.now(),
+        payload: {
+          paymentId: next.paymentId,
+          patientId: next.patientId,
+          purpose: next.purpose,
+          referenceId: next.referenceId,
+          amountFen: next.amountFen,
+          channel: next.channel,
+        },
+      },
+    ],
+  });
+}

@@ -1,0 +1,64 @@
+/**
+ * Create a payment.
+ *
+ * Primary course:
+ *   1. Validate the channel is configured and the payer fits it.
+ *   2. Persist the payment PENDING first, so a notification can never arrive for an order we do not know.
+ *   3. Create the order at the provider with a deterministic out_trade_no.
+ *   4. Return the payment with the client parameters the mini-program needs.
+ * If the provider is unreachable the payment stays PENDING with no order; the sweep closes it.
+ */
+import type { Channel } from '../../domain/ledger/accounts';
+import type { Fen } from '../../domain/money';
+import { outTradeNoFor, type Payment, type PaymentPurpose } from '../../domain/payment';
+import type { OrderMode, Payer } from '../../ports/payment-provider';
+import { providerFor, type PaymentDeps } from './deps';
+import { paymentWrite } from './records';
+
+/** A validated request to create a payment. */
+export interface CreatePaymentInput {
+  readonly patientId: string;
+  readonly channel: Channel;
+  readonly purpose: PaymentPurpose;
+  readonly referenceId: string;
+  readonly amountFen: Fen;
+  readonly description: string;
+  readonly payer?: Payer;
+  readonly mode: OrderMode;
+}
+
+/** Creates the payment and its provider order. */
+export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput) {
+  const provider = providerFor(deps, input.channel);
+  const now = deps.clock.now();
+  const paymentId = deps.ids.next('payment');
+  const expiresAt = new Date(now.getTime() + deps.payments.expiryMinutes * 60_000);
+  const payment: Payment = {
+    paymentId,
+    patientId: input.patientId,
+    channel: input.channel,
+    purpose: input.purpose,
+    referenceId: input.referenceId,
+    description: input.description,
+    amountFen: input.amountFen,
+    currency: 'CNY',
+    outTradeNo: outTradeNoFor(paymentId),
+    status: 'PENDING',
+    createdAt: now.toISOString(),
+    expiresAt: expiresAt.toISOString(),
+    refundedFen: 0 as Fen,
+    refundingFen: 0 as Fen,
+    refundCount: 0,
+    refundIds: [],
+  };
+  await deps.ledger.commit({ entities: [paymentWrite(payment, { kind: 'absent' })] });
+  const { clientParams } = await provider.createOrder({
+    outTradeNo: payment.outTradeNo,
+    amountFen: payment.amountFen,
+    description: payment.description,
+    payer: input.payer,
+    expiresAt,
+    mode: input.mode,
+  });
+  return { payment, clientParams };
+}

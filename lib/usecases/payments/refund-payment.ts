@@ -1,0 +1,160 @@
+/**
+ * Refund a payment, fully or partly, as often as needed up to what was paid.
+ *
+ * Primary course:
+ *   1. Load the payment (a patient sees only their own) and check the refund (status, refundable amount,
+ *      50 refunds, one year).
+ *   2. Reserve the amount: the refund is created PROCESSING and the payment's refundingFen grows, in ONE
+ *      transaction guarded by the payment's version, so concurrent refunds can never pass the paid amount.
+ *   3. Ask the provider, with a deterministic out_refund_no (so a retry never refunds twice).
+ *   4. SUCCEEDED → complete it (postings, status); FAILED → release the reservation; PROCESSING → the
+ *      notification or the refund sweep completes it.
+ */
+import { ProviderUnavailableError } from '../../domain/errors';
+import type { Fen } from '../../domain/money';
+import {
+  assertRefundable,
+  outRefundNoFor,
+  refundTransaction,
+  statusAfterRefund,
+  type Payment,
+  type Refund,
+} from '../../domain/payment';
+import type { RefundState } from '../../ports/payment-provider';
+import { providerFor, type PaymentDeps } from './deps';
+import { loadPayment, loadRefund, paymentWrite, refundWrite, type Versioned } from './records';
+
+/** Starts a refund and drives it as far as the provider's answer allows. */
+export async function refundPayment(
+  deps: PaymentDeps,
+  input: { paymentId: string; amountFen: Fen; reason: string; patientScope?: string; batchId?: string },
+): Promise<Refund> {
+  const current = await loadPayment(deps.ledger, input.paymentId, input.patientScope);
+  const payment = current.value;
+  const now = deps.clock.now();
+  assertRefundable(payment, input.amountFen, now);
+
+  const refundId = deps.ids.next('refund');
+  const refund: Refund = {
+    refundId,
+    paymentId: payment.paymentId,
+    patientId: payment.patientId,
+    channel: payment.channel,
+    amountFen: input.amountFen,
+    reason: input.reason,
+    outRefundNo: outRefundNoFor(refundId),
+    status: 'PROCESSING',
+    createdAt: now.toISOString(),
+    ...(input.batchId ? { batchId: input.batchId } : {}),
+  };
+  const reserved: Payment = {
+    ...payment,
+    refundingFen: (payment.refundingFen + input.amountFen) as Fen,
+    refundCount: payment.refundCount + 1,
+    refundIds: [...payment.refundIds, refundId],
+  };
+  await deps.ledger.commit({
+    entities: [
+      paymentWrite(reserved, {
+        kind: 'status',
+        status: ['PAID', 'PARTIALLY_REFUNDED'],
+        version: current.version,
+      }),
+      refundWrite(refund, { kind: 'absent' }),
+    ],
+  });
+
+  let state: RefundState;
+  try {
+    state = await providerFor(deps, payment.channel).refund({
+      outTradeNo: payment.outTradeNo,
+      outRefundNo: refund.outRefundNo,
+      amountFen: refund.amountFen,
+      totalFen: payment.amountFen,
+      reason: refund.reason,
+    });
+  } catch (error) {
+    // The refund stays PROCESSING: the refund sweep asks the provider and finishes it either way.
+    if (error instanceof ProviderUnavailableError) return refund;
+    throw error;
+  }
+  return applyRefundState(deps, refundId, state);
+}
+
+/**
+ * Applies the provider's word on a PROCESSING refund (from the call, a notification or the sweep).
+ * SUCCEEDED posts the reversal and moves the payment on; FAILED releases the reserved amount.
+ */
+export async function applyRefundState(
+  deps: PaymentDeps,
+  refundId: string,
+  state: RefundState,
+): Promise<Refund> {
+  // The call's answer, the notification and the sweep may race: the loser re-reads and finds it done.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await applyRefundStateOnce(deps, refundId, state);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt >= 3 || (code !== 'INVALID_STATE' && code !== 'CONCURRENT_MODIFICATION')) throw error;
+    }
+  }
+}
+
+async function applyRefundStateOnce(
+  deps: PaymentDeps,
+  refundId: string,
+  state: RefundState,
+): Promise<Refund> {
+  const current = await loadRefund(deps.ledger, refundId);
+  const refund = current.value;
+  if (refund.status !== 'PROCESSING' || (state.status !== 'SUCCEEDED' && state.status !== 'FAILED'))
+    return refund;
+  const paymentNow: Versioned<Payment> = await loadPayment(deps.ledger, refund.paymentId);
+  const payment = paymentNow.value;
+  const succeeded = state.status === 'SUCCEEDED';
+  const at = state.succeededAt ?? deps.clock.now();
+  const refundedFen = (payment.refundedFen + (succeeded ? refund.amountFen : 0)) as Fen;
+  const nextPayment: Payment = {
+    ...payment,
+    refundingFen: (payment.refundingFen - refund.amountFen) as Fen,
+    refundedFen,
+    status: succeeded ? statusAfterRefund(payment.amountFen, refundedFen) : payment.status,
+  };
+  const nextRefund: Refund = {
+    ...refund,
+    status: succeeded ? 'SUCCEEDED' : 'FAILED',
+    ...(succeeded ? { succeededAt: at.toISOString() } : {}),
+    ...(state.providerRefundId ? { providerRefundId: state.providerRefundId } : {}),
+  };
+  await deps.ledger.commit({
+    entities: [
+      refundWrite(nextRefund, { kind: 'status', status: ['PROCESSING'], version: current.version }),
+      paymentWrite(nextPayment, { kind: 'version', version: paymentNow.version }),
+    ],
+    ...(succeeded
+      ? {
+          journal: refundTransaction({
+            ...refund,
+            purpose: payment.purpose,
+            succeededAt: at,
+            outTradeNo: payment.outTradeNo,
+          }),
+        }
+      : {}),
+    events: [
+      {
+        eventId: deps.ids.next('event'),
+        type: succeeded ? 'RefundSucceeded' : 'RefundFailed',
+        occurredAt: deps.clock.now(),
+        payload: {
+          refundId,
+          paymentId: refund.paymentId,
+          patientId: refund.patientId,
+          amountFen: refund.amountFen,
+        },
+      },
+    ],
+  });
+  return nextRefund;
+}

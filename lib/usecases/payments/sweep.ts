@@ -1,0 +1,63 @@
+/**
+ * Scheduled sweeps for late or lost notifications.
+ *
+ * Payments — primary course:
+ *   1. List payments PENDING for longer than `olderThanMinutes`.
+ *   2. Ask the provider: PAID is captured (a payment paid but never notified ends PAID); an expired
+ *      order that is still unpaid is closed at the provider and here; NOT_FOUND past expiry is closed.
+ * Refunds — primary course:
+ *   1. List refunds PROCESSING for longer than `olderThanMinutes`.
+ *   2. Ask the provider; SUCCEEDED or FAILED is applied; NOT_FOUND is asked again (same out_refund_no).
+ */
+import type { Payment, Refund } from '../../domain/payment';
+import { settleWithProviderState } from './close-payment';
+import { providerFor, type PaymentDeps } from './deps';
+import { PENDING_PAYMENTS, PROCESSING_REFUNDS, loadPayment } from './records';
+import { applyRefundState } from './refund-payment';
+
+/** Resolves stale pending payments; returns how many changed. */
+export async function sweepPendingPayments(deps: PaymentDeps, olderThanMinutes: number, limit = 100) {
+  const now = deps.clock.now();
+  const before = new Date(now.getTime() - olderThanMinutes * 60_000).toISOString();
+  const stale = await deps.ledger.listByTime(PENDING_PAYMENTS, before, limit);
+  const result = { examined: stale.length, paid: 0, closed: 0 };
+  for (const stored of stale) {
+    const payment = stored.state as unknown as Payment;
+    const provider = providerFor(deps, payment.channel);
+    let state = await provider.queryOrder(payment.outTradeNo);
+    const expired = new Date(payment.expiresAt).getTime() <= now.getTime();
+    if (state.status === 'PENDING' && !expired) continue;
+    if (state.status === 'PENDING' || (state.status === 'NOT_FOUND' && expired))
+      state = await provider.closeOrder(payment.outTradeNo);
+    if (state.status === 'NOT_FOUND' && !expired) continue;
+    const after = await settleWithProviderState(deps, { value: payment, version: stored.version }, state);
+    if (after.status === 'PAID') result.paid += 1;
+    if (after.status === 'CLOSED') result.closed += 1;
+  }
+  return result;
+}
+
+/** Resolves refunds stuck PROCESSING; returns how many changed. */
+export async function sweepProcessingRefunds(deps: PaymentDeps, olderThanMinutes: number, limit = 100) {
+  const before = new Date(deps.clock.now().getTime() - olderThanMinutes * 60_000).toISOString();
+  const stale = await deps.ledger.listByTime(PROCESSING_REFUNDS, before, limit);
+  const result = { examined: stale.length, settled: 0 };
+  for (const stored of stale) {
+    const refund = stored.state as unknown as Refund;
+    const payment = (await loadPayment(deps.ledger, refund.paymentId)).value;
+    const provider = providerFor(deps, refund.channel);
+    let state = await provider.queryRefund(payment.outTradeNo, refund.outRefundNo);
+    if (state.status === 'NOT_FOUND') {
+      state = await provider.refund({
+        outTradeNo: payment.outTradeNo,
+        outRefundNo: refund.outRefundNo,
+        amountFen: refund.amountFen,
+        totalFen: payment.amountFen,
+        reason: refund.reason,
+      });
+    }
+    const after = await applyRefundState(deps, refund.refundId, state);
+    if (after.status !== 'PROCESSING') result.settled += 1;
+  }
+  return result;
+}
