@@ -1,11 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../scripts/lib/dynamodb-local';
-
-const ROOT = resolve(import.meta.dirname, '../..');
+import { startLocalStack, type LocalStack, type Stack } from '../support/local-stack';
 
 /** Every live descendant of `pid`, read from /proc. */
 function descendants(pid: number): number[] {
@@ -36,50 +32,19 @@ const alive = (pid: number) => {
 };
 
 describe('npm start (the local stack)', () => {
-  const localDir = mkdtempSync(join(tmpdir(), 'medpay-e2e-'));
-  let stackProcess: ChildProcess;
-  let output = '';
-  let stack: {
-    apiUrl: string;
-    dynamodbUrl: string;
-    tableName: string;
-    patientId: string;
-    tokens: Record<string, string>;
-  };
+  let local: LocalStack;
+  let stack: Stack;
+  let localDir: string;
+  let output: string;
 
   beforeAll(async () => {
-    const [dynamodb, api, lambda] = [await freePort(), await freePort(), await freePort()];
-    stackProcess = spawn(
-      process.execPath,
-      [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts'],
-      {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          MEDPAY_LOCAL_DIR: localDir,
-          MEDPAY_DYNAMODB_PORT: String(dynamodb),
-          MEDPAY_API_PORT: String(api),
-          MEDPAY_LAMBDA_PORT: String(lambda),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    stackProcess.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    stackProcess.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    const file = join(localDir, 'stack.json');
-    const deadline = Date.now() + 150_000;
-    while (!existsSync(file)) {
-      if (stackProcess.exitCode !== null || Date.now() > deadline)
-        throw new Error(`the stack did not start:\n${output}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    stack = JSON.parse(readFileSync(file, 'utf8'));
+    local = await startLocalStack();
+    stack = local.stack;
+    localDir = local.localDir;
+    output = local.output();
   }, 180_000);
 
-  afterAll(() => {
-    if (stackProcess.exitCode === null) stackProcess.kill('SIGKILL');
-    rmSync(localDir, { recursive: true, force: true });
-  });
+  afterAll(() => local.stop());
 
   it('writes stack.json with the URLs, table, dev patient and a token per role, and keeps secrets private', () => {
     expect(stack.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -121,10 +86,13 @@ describe('npm start (the local stack)', () => {
   });
 
   it('stops every child process on Ctrl-C (SIGINT)', async () => {
+    const stackProcess = local.process;
     const pid = stackProcess.pid as number;
     const children = descendants(pid);
     expect(children.length).toBeGreaterThanOrEqual(2); // DynamoDB Local's JVM and serverless-offline at least
-    const exited = new Promise<number | null>((r) => stackProcess.once('exit', (code) => r(code)));
+    const exited = new Promise<number | null>((r) =>
+      stackProcess.once('exit', (code: number | null) => r(code)),
+    );
     stackProcess.kill('SIGINT');
     expect(await exited).toBe(0);
     await expect.poll(() => children.filter(alive), { timeout: 15_000, interval: 200 }).toEqual([]);

@@ -1,0 +1,88 @@
+/** Starts `npm start` (scripts/start.ts) on free ports with its own .local/ directory, for e2e tests. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from '../../scripts/lib/dynamodb-local';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** What .local/stack.json holds. */
+export interface Stack {
+  apiUrl: string;
+  sandboxUrl: string;
+  dynamodbUrl: string;
+  lambdaUrl: string;
+  tableName: string;
+  patientId: string;
+  tokens: Record<'patient' | 'staff' | 'finance' | 'admin', string>;
+  alipay: {
+    appId: string;
+    sellerId: string;
+    notifyUrl: string;
+    alipayPrivateKeyFile: string;
+    alipayPublicKeyFile: string;
+  };
+  wechatpay: {
+    mchId: string;
+    appId: string;
+    notifyUrl: string;
+    platformPrivateKeyFile: string;
+    publicKeyId: string;
+    apiV3KeyFile: string;
+  };
+}
+
+/** A running local stack and how to stop it. */
+export interface LocalStack {
+  readonly stack: Stack;
+  readonly process: ChildProcess;
+  readonly localDir: string;
+  output(): string;
+  stop(): void;
+}
+
+/** Starts the stack and resolves once stack.json is written (the API answers /health by then). */
+export async function startLocalStack(): Promise<LocalStack> {
+  const localDir = mkdtempSync(join(tmpdir(), 'medpay-e2e-'));
+  const [dynamodb, api, lambda, sandbox] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      MEDPAY_LOCAL_DIR: localDir,
+      MEDPAY_DYNAMODB_PORT: String(dynamodb),
+      MEDPAY_API_PORT: String(api),
+      MEDPAY_LAMBDA_PORT: String(lambda),
+      MEDPAY_SANDBOX_PORT: String(sandbox),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const file = join(localDir, 'stack.json');
+  const deadline = Date.now() + 150_000;
+  while (!existsSync(file)) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the stack did not start:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    stack: JSON.parse(readFileSync(file, 'utf8')) as Stack,
+    process: child,
+    localDir,
+    output: () => output,
+    stop: () => {
+      if (child.exitCode === null) child.kill('SIGINT');
+      setTimeout(() => rmSync(localDir, { recursive: true, force: true }), 10_000).unref();
+    },
+  };
+}
