@@ -30,6 +30,7 @@ import type { HttpEvent } from '../lib/http/request';
 import { defineRoute } from '../lib/http/route';
 import { startDynamoDbLocal } from '../scripts/lib/dynamodb-local';
 import { httpEvent, lambdaContext } from '../tests/support/http';
+import { benchPayments } from './payments';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const ROOT = resolve(import.meta.dirname, '..');
@@ -263,8 +264,17 @@ async function benchColdStart() {
   const empty = join(out, 'empty-src.ts');
   writeFileSync(empty, 'export const handler = async () => ({ statusCode: 200, body: "" });\n');
   const entries: Record<string, string> = { empty };
-  for (const f of readdirSync(join(ROOT, 'functions/http')))
-    entries[`http-${f.replace(/\.ts$/, '')}`] = join(ROOT, 'functions/http', f);
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+    );
+  for (const f of walk(join(ROOT, 'functions')))
+    entries[
+      f
+        .slice(join(ROOT, 'functions').length + 1)
+        .replace(/\.ts$/, '')
+        .replaceAll('/', '-')
+    ] = f;
   // The same esbuild options serverless.yml uses for deployment.
   await build({
     entryPoints: entries,
@@ -330,7 +340,21 @@ async function main() {
         `    ${k.padEnd(20)} ${String(v.sizeKB).padStart(8)} KB  import median ${v.import.medianMs} ms  ratio vs empty ${v.ratioVsEmpty}×`,
       );
 
+    const payments = await benchPayments(dynamo.endpoint, interleaved, ITERATIONS);
+    console.log(
+      '\n(d) webhook verify-and-apply (RSA verify, AES-GCM, DynamoDB commit) vs the raw node:crypto floor',
+    );
+    for (const [k, v] of Object.entries(payments.webhooks))
+      console.log(`    ${k.padEnd(34)} median ${v.medianMs} ms  p95 ${v.p95Ms} ms`);
+    for (const [k, v] of Object.entries(payments.throughputPerSec))
+      console.log(`    throughput ${k.padEnd(30)} ${v}/s (one caller)`);
+    console.log('\n(e) create-payment vs one bare TransactWriteItems plus one signed sandbox round trip');
+    for (const [k, v] of Object.entries(payments.create))
+      console.log(`    ${k.padEnd(40)} median ${v.medianMs} ms  p95 ${v.p95Ms} ms`);
+    for (const [k, v] of Object.entries(payments.ratios)) console.log(`    ratio ${k.padEnd(46)} ${v}×`);
+
     const results = {
+      payments,
       measuredAt: new Date().toISOString(),
       node: process.version,
       iterations: ITERATIONS,

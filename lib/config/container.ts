@@ -13,9 +13,6 @@ import type { IdempotencyStore } from '../ports/idempotency-store';
 import type { LedgerStore } from '../ports/ledger-store';
 import type { PaymentProvider } from '../ports/payment-provider';
 import type { Channel } from '../domain/ledger/accounts';
-import { createAlipaySdk } from '../adapters/alipay/client';
-import { alipayProvider } from '../adapters/alipay/provider';
-import { wechatpayProvider } from '../adapters/wechatpay/provider';
 import { loadConfig, type Config } from './config';
 import { resolveSecret } from './secrets';
 
@@ -40,7 +37,12 @@ async function buildProviders(
 ): Promise<Partial<Record<Channel, PaymentProvider>>> {
   const providers: Partial<Record<Channel, PaymentProvider>> = {};
   const secret = (ref: string) => resolveSecret(ref, config.region);
+  // Imported on first use: a cold start evaluates only the SDKs of the channels that are configured.
   if (config.alipay) {
+    const [{ createAlipaySdk }, { alipayProvider }] = await Promise.all([
+      import('../adapters/alipay/client'),
+      import('../adapters/alipay/provider'),
+    ]);
     const a = config.alipay;
     const sdk = createAlipaySdk({
       mode: 'public-key',
@@ -52,6 +54,7 @@ async function buildProviders(
     providers.alipay = alipayProvider(sdk, { appId: a.appId, sellerId: a.sellerId, notifyUrl: a.notifyUrl });
   }
   if (config.wechatpay) {
+    const { wechatpayProvider } = await import('../adapters/wechatpay/provider');
     const w = config.wechatpay;
     const platformKeys: Record<string, string> = {};
     for (const [serial, ref] of Object.entries(w.platformKeyRefs)) platformKeys[serial] = await secret(ref);

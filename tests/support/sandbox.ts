@@ -96,5 +96,5 @@ export async function sandboxWithProviders(notifyBase: string) {
     systemClock,
   );
   const providers: Record<'alipay' | 'wechatpay', PaymentProvider> = { alipay, wechatpay };
-  return { sandbox, providers, ids };
+  return { sandbox, providers, ids, keys, apiV3Key };
 }
