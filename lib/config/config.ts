@@ -22,6 +22,7 @@ const schema = z
     IDEMPOTENCY_TTL_SEC: z.coerce.number().int().min(60).default(86_400),
     IDEMPOTENCY_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
     LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
+    EVENT_BUS_NAME: z.string().min(1).max(256).optional(),
     PAYMENT_EXPIRY_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
     ALIPAY_APP_ID: z
       .string()
@@ -88,6 +89,8 @@ export interface Config {
   readonly idempotency: { readonly ttlSec: number; readonly lockMs: number };
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   readonly payments: { readonly expiryMinutes: number };
+  /** The EventBridge bus domain events go to; unset locally, where they are logged. */
+  readonly eventBusName?: string;
   /** Set only when every variable of the channel is present. */
   readonly alipay?: {
     readonly appId: string;
@@ -150,6 +153,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     idempotency: { ttlSec: e.IDEMPOTENCY_TTL_SEC, lockMs: e.IDEMPOTENCY_LOCK_MS },
     logLevel: e.LOG_LEVEL,
     payments: { expiryMinutes: e.PAYMENT_EXPIRY_MINUTES },
+    eventBusName: e.EVENT_BUS_NAME,
     alipay: group('Alipay', {
       appId: e.ALIPAY_APP_ID,
       sellerId: e.ALIPAY_SELLER_ID,

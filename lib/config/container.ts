@@ -12,6 +12,9 @@ import type { IdGenerator } from '../ports/id-generator';
 import type { IdempotencyStore } from '../ports/idempotency-store';
 import type { LedgerStore } from '../ports/ledger-store';
 import type { PaymentProvider } from '../ports/payment-provider';
+import type { EventPublisher, OutboxStore } from '../ports/event-publisher';
+import { dynamoOutboxStore } from '../adapters/dynamodb/outbox-store';
+import { logPublisher } from '../adapters/system/log-publisher';
 import type { Channel } from '../domain/ledger/accounts';
 import { loadConfig, type Config } from './config';
 import { resolveSecret } from './secrets';
@@ -28,6 +31,8 @@ export interface AppDeps {
   readonly auth: TokenVerifier;
   readonly providers: Partial<Record<Channel, PaymentProvider>>;
   readonly payments: { readonly expiryMinutes: number };
+  readonly outbox: OutboxStore;
+  readonly publisher: EventPublisher;
 }
 
 /** Builds the configured payment providers, resolving their keys from secret references. */
@@ -85,14 +90,25 @@ export async function buildDeps(config: Config, overrides: Partial<AppDeps> = {}
     (config.auth.mode === 'hs256'
       ? hs256Verifier(await resolveSecret(config.auth.secretRef, config.region), config.auth)
       : jwksVerifier(config.auth.jwksUrl, config.auth));
+  const logger = overrides.logger ?? createLogger(config.logLevel, config.stage);
+  let publisher = overrides.publisher;
+  if (!publisher && config.eventBusName) {
+    const [{ EventBridgeClient }, { eventBridgePublisher }] = await Promise.all([
+      import('@aws-sdk/client-eventbridge'),
+      import('../adapters/eventbridge/publisher'),
+    ]);
+    publisher = eventBridgePublisher(new EventBridgeClient({ region: config.region }), config.eventBusName);
+  }
   return {
     config,
     clock,
+    outbox: overrides.outbox ?? dynamoOutboxStore(dynamo, config.tableName),
+    publisher: publisher ?? logPublisher((message, fields) => logger.info(message, fields)),
     providers: overrides.providers ?? (await buildProviders(config, clock)),
     payments: config.payments,
     dynamo,
     auth,
-    logger: overrides.logger ?? createLogger(config.logLevel, config.stage),
+    logger,
     ids: overrides.ids ?? ulidIds(),
     ledger: overrides.ledger ?? dynamoLedgerStore(dynamo, config.tableName),
     idempotency:

@@ -5,7 +5,7 @@
  *   entity               <TYPE>#<id>               STATE       REF#…  / …           <partition> / <sort>
  *   journal transaction  TXN#<txnId>               TXN         –                    JOURNAL#<day>#<shard> / <occurredAt>#<txnId>
  *   account balance      ACCT#<accountId>          BALANCE     –                    –
- *   outbox event         OUTBOX#<eventId>          EVENT       –                    OUTBOX#<day> / <occurredAt>#<eventId>
+ *   outbox event         OUTBOX#<eventId>          EVENT       –                    OUTBOX#PENDING / <occurredAt>#<eventId> until published
  *   idempotency record   IDEM#<sha256(scope)>      IDEM        –                    –  (expires by TTL)
  */
 import { createHash } from 'node:crypto';

@@ -33,6 +33,7 @@ import type {
   StoredEntity,
 } from '../../ports/ledger-store';
 import { rethrowStoreError } from './errors';
+import { OUTBOX_PENDING } from './outbox-store';
 import {
   INDEX,
   JOURNAL_SHARDS,
@@ -102,7 +103,9 @@ export function dynamoLedgerStore(doc: DynamoDBDocumentClient, tableName: string
             eventType: event.type,
             occurredAt: event.occurredAt.toISOString(),
             payload: event.payload,
-            gsi2pk: `OUTBOX#${day}`,
+            businessDay: day,
+            // Pending until the relay publishes it (see outbox-store.ts), which removes these keys.
+            gsi2pk: OUTBOX_PENDING,
             gsi2sk: `${event.occurredAt.toISOString()}#${event.eventId}`,
           },
           ConditionExpression: 'attribute_not_exists(pk)',

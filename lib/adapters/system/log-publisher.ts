@@ -1,0 +1,20 @@
+/** EventPublisher for the local stack: writes each event as one JSON log line. */
+import type { EventPublisher } from '../../ports/event-publisher';
+
+/** Creates a publisher that hands each event to `write` (the logger locally). */
+export function logPublisher(
+  write: (message: string, fields: Record<string, unknown>) => void,
+): EventPublisher {
+  return {
+    publish(events) {
+      for (const e of events)
+        write('domain event', {
+          eventId: e.eventId,
+          eventType: e.type,
+          occurredAt: e.occurredAt.toISOString(),
+          payload: e.payload,
+        });
+      return Promise.resolve();
+    },
+  };
+}
