@@ -51,16 +51,21 @@ describe('payments over the local stack (API, sandbox providers, webhooks, Dynam
         body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) },
       )
     ).json()) as any;
-  const create = (channel: string, amountFen = 2500, extra: Json = {}) =>
-    api('POST', '/payments', {
-      channel,
-      purpose: 'examination',
-      referenceId: `HIS-${randomUUID().slice(0, 8)}`,
-      amountFen,
-      description: '血常规 100%',
-      payer: payerFor(channel),
-      ...extra,
-    });
+  const create = (channel: string, amountFen = 2500, extra: Json = {}, token?: string) =>
+    api(
+      'POST',
+      '/payments',
+      {
+        channel,
+        purpose: 'examination',
+        referenceId: `HIS-${randomUUID().slice(0, 8)}`,
+        amountFen,
+        description: '血常规 100%',
+        payer: payerFor(channel),
+        ...extra,
+      },
+      token,
+    );
   const ledger = () =>
     dynamoLedgerStore(
       createDocumentClient({ region: 'cn-north-1', endpoint: stack.dynamodbUrl }),
@@ -178,6 +183,55 @@ describe('payments over the local stack (API, sandbox providers, webhooks, Dynam
         ((await sandbox('/sandbox/orders')) as Json[]).find((o) => o.outTradeNo === body.outTradeNo)?.status,
       ).toBe('CLOSED');
     });
+  });
+
+  it("refunds a suspended doctor's session in bulk, compensating each patient once", async () => {
+    const session = `SESSION-${randomUUID().slice(0, 8)}`;
+    const made: Json[] = [];
+    for (const [channel, patientId] of [
+      ['alipay', 'PA1'],
+      ['wechatpay', 'PB1'],
+      ['alipay', 'PC1'],
+    ] as const) {
+      made.push((await create(channel, 800, { referenceId: session, patientId }, stack.tokens.staff)).body);
+    }
+    for (const p of made.slice(0, 2))
+      await sandbox('/sandbox/pay', { channel: p.channel, outTradeNo: p.outTradeNo });
+    const started = await api(
+      'POST',
+      '/refunds/bulk',
+      { referenceIds: [session], reason: '医生停诊', compensation: { amountFen: 1000 } },
+      stack.tokens.staff,
+    );
+    expect(started.status).toBe(202);
+    const batch = (await api('GET', `/refunds/bulk/${started.body.batchId}`, undefined, stack.tokens.staff))
+      .body;
+    expect(batch.status).toBe('COMPLETED');
+    expect(batch.items.map((i: Json) => i.status).sort()).toEqual(
+      ['REFUNDED', 'REFUND_PROCESSING', 'SKIPPED'].sort(),
+    );
+    expect(batch.totals).toMatchObject({ refundedFen: 1600, compensationFen: 2000, payments: 3 });
+    for (const p of made.slice(0, 2)) {
+      await expect
+        .poll(
+          async () =>
+            (await api('GET', `/payments/${p.paymentId}`, undefined, stack.tokens.staff)).body.status,
+          { timeout: 10_000 },
+        )
+        .toBe('REFUNDED');
+    }
+    expect((await ledger().balanceOf('patient:PA1:receivable' as any)).netFen).toBe(-1000); // the hospital owes PA1 ¥10
+    const again = await api(
+      'POST',
+      '/refunds/bulk',
+      { referenceIds: [session], reason: '医生停诊', compensation: { amountFen: 1000 } },
+      stack.tokens.staff,
+    );
+    const second = (await api('GET', `/refunds/bulk/${again.body.batchId}`, undefined, stack.tokens.staff))
+      .body;
+    expect(second.totals).toMatchObject({ refundedFen: 0, compensationFen: 0 });
+    expect((await ledger().balanceOf('patient:PA1:receivable' as any)).netFen).toBe(-1000);
+    expect((await api('POST', '/refunds/bulk', { referenceIds: [session], reason: 'x' })).status).toBe(403); // patients may not
   });
 
   describe('bad input gets a clear 4xx and writes nothing', () => {

@@ -10,4 +10,6 @@ export const allRoutes = [
   payments.closePayment,
   payments.refundPayment,
   payments.getRefund,
+  payments.bulkRefund,
+  payments.getBulkRefund,
 ];

@@ -148,3 +148,66 @@ export const getRefund = defineRoute({
   params: z.object({ refundId: Id }),
   responses: { 200: { description: 'The refund.', schema: RefundView } },
 });
+
+const BulkItem = z.object({
+  paymentId: z.string(),
+  referenceId: z.string(),
+  patientId: z.string(),
+  amountFen: z.number().int(),
+  status: z.enum(['REFUNDED', 'REFUND_PROCESSING', 'FAILED', 'SKIPPED']),
+  refundId: z.string().optional(),
+  detail: z.string().optional(),
+});
+
+export const bulkRefund = defineRoute({
+  operationId: 'bulkRefund',
+  method: 'POST',
+  path: '/refunds/bulk',
+  summary: "Refund every paid payment of these HIS references in full (a doctor's session was suspended)",
+  tags: ['payments'],
+  auth: ['staff', 'admin'],
+  body: z
+    .object({
+      referenceIds: z.array(z.string().min(1).max(64)).min(1).max(200),
+      reason: z.string().min(1).max(80),
+      compensation: z
+        .object({ amountFen: z.number().int().min(0).max(MAX_PAYMENT_FEN) })
+        .strict()
+        .optional(),
+    })
+    .strict(),
+  responses: {
+    202: {
+      description: 'The batch; follow it with GET /refunds/bulk/{batchId}.',
+      schema: z.object({ batchId: z.string() }),
+    },
+  },
+});
+
+export const getBulkRefund = defineRoute({
+  operationId: 'getBulkRefund',
+  method: 'GET',
+  path: '/refunds/bulk/{batchId}',
+  summary: 'Progress and per-payment outcomes of a bulk refund',
+  tags: ['payments'],
+  auth: ['staff', 'admin', 'finance'],
+  params: z.object({ batchId: Id }),
+  responses: {
+    200: {
+      description: 'The batch.',
+      schema: z.object({
+        batchId: z.string(),
+        status: z.enum(['PROCESSING', 'COMPLETED']),
+        reason: z.string(),
+        referenceIds: z.array(z.string()),
+        compensationFen: z.number().int(),
+        items: z.array(BulkItem),
+        totals: z.object({
+          refundedFen: z.number().int(),
+          compensationFen: z.number().int(),
+          payments: z.number().int(),
+        }),
+      }),
+    },
+  },
+});

@@ -13,7 +13,7 @@ import type { Fen } from '../../domain/money';
 import { outTradeNoFor, type Payment, type PaymentPurpose } from '../../domain/payment';
 import type { OrderMode, Payer } from '../../ports/payment-provider';
 import { providerFor, type PaymentDeps } from './deps';
-import { paymentWrite } from './records';
+import { paymentReferenceWrite, paymentWrite } from './records';
 
 /** A validated request to create a payment. */
 export interface CreatePaymentInput {
@@ -51,7 +51,9 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
     refundCount: 0,
     refundIds: [],
   };
-  await deps.ledger.commit({ entities: [paymentWrite(payment, { kind: 'absent' })] });
+  await deps.ledger.commit({
+    entities: [paymentWrite(payment, { kind: 'absent' }), paymentReferenceWrite(payment)],
+  });
   const { clientParams } = await provider.createOrder({
     outTradeNo: payment.outTradeNo,
     amountFen: payment.amountFen,

@@ -24,6 +24,29 @@ export function paymentWrite(payment: Payment, expect: EntityExpectation): Entit
   };
 }
 
+/** GSI2 partition listing every payment of one HIS reference (for bulk refunds). */
+export const referencePartition = (referenceId: string) => `PAYREF#${referenceId}`;
+
+/** The index entry that lists a payment under its HIS reference; written once, with the payment. */
+export function paymentReferenceWrite(payment: Payment): EntityWrite {
+  return {
+    type: 'payref',
+    id: payment.paymentId,
+    state: { paymentId: payment.paymentId, referenceId: payment.referenceId },
+    expect: { kind: 'absent' },
+    indexes: { byTime: { partition: referencePartition(payment.referenceId), sort: payment.paymentId } },
+  };
+}
+
+/** Every payment made under an HIS reference. */
+export async function paymentsOfReference(
+  ledger: LedgerStore,
+  referenceId: string,
+): Promise<Versioned<Payment>[]> {
+  const refs = await ledger.listByTime(referencePartition(referenceId), '~', 500);
+  return Promise.all(refs.map((r) => loadPayment(ledger, (r.state as { paymentId: string }).paymentId)));
+}
+
 /** The EntityWrite of a refund's new state. */
 export function refundWrite(refund: Refund, expect: EntityExpectation): EntityWrite {
   return {

@@ -1,0 +1,14 @@
+/** POST /refunds/bulk: refund every paid payment of the given HIS references and record compensation. */
+import type { Fen } from '../../../lib/domain/money';
+import { bulkRefund } from '../../../lib/http/contract/payments';
+import { httpHandler } from '../../../lib/http/handler';
+import { bulkRefund as bulkRefundUseCase } from '../../../lib/usecases/payments/bulk-refund';
+
+export const handler = httpHandler(bulkRefund, async ({ body, deps }) => {
+  const batch = await bulkRefundUseCase(deps, {
+    referenceIds: body.referenceIds,
+    reason: body.reason,
+    compensationFen: (body.compensation?.amountFen ?? 0) as Fen,
+  });
+  return { status: 202, body: { batchId: batch.batchId } };
+});

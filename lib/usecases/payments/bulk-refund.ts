@@ -1,0 +1,168 @@
+/**
+ * Bulk refund when a doctor's session is suspended (停诊).
+ *
+ * Primary course:
+ *   1. Record the batch (PROCESSING) with the HIS references and the compensation.
+ *   2. For every payment of those references that still has something refundable, refund it in full
+ *      (each refund is the ordinary refund use case: reserved, deterministic out_refund_no, never twice).
+ *   3. Record the compensation once per (reference, patient): Dr compensation:expense / Cr the patient's
+ *      receivable, i.e. the hospital owes it to the patient. Its txnId makes a second batch for the same
+ *      session unable to compensate twice.
+ *   4. Store every payment's outcome and mark the batch COMPLETED.
+ */
+import { Accounts } from '../../domain/ledger/accounts';
+import { journalTransaction } from '../../domain/ledger/journal';
+import type { Fen } from '../../domain/money';
+import { refundableFen, REFUNDABLE_STATUSES } from '../../domain/payment';
+import type { PaymentDeps } from './deps';
+import { paymentsOfReference } from './records';
+import { refundPayment } from './refund-payment';
+
+/** One payment's outcome in a batch. */
+export interface BulkRefundItem {
+  readonly paymentId: string;
+  readonly referenceId: string;
+  readonly patientId: string;
+  readonly amountFen: number;
+  readonly status: 'REFUNDED' | 'REFUND_PROCESSING' | 'FAILED' | 'SKIPPED';
+  readonly refundId?: string;
+  readonly detail?: string;
+}
+
+/** A bulk refund batch as stored and returned. */
+export interface BulkRefundBatch {
+  readonly batchId: string;
+  readonly status: 'PROCESSING' | 'COMPLETED';
+  readonly reason: string;
+  readonly referenceIds: readonly string[];
+  readonly compensationFen: number;
+  readonly createdAt: string;
+  readonly completedAt?: string;
+  readonly items: readonly BulkRefundItem[];
+  readonly totals: {
+    readonly refundedFen: number;
+    readonly compensationFen: number;
+    readonly payments: number;
+  };
+}
+
+/** Runs a bulk refund and returns the completed batch. */
+export async function bulkRefund(
+  deps: PaymentDeps,
+  input: { referenceIds: readonly string[]; reason: string; compensationFen: Fen },
+): Promise<BulkRefundBatch> {
+  const batchId = deps.ids.next('batch');
+  const createdAt = deps.clock.now().toISOString();
+  const base = {
+    batchId,
+    reason: input.reason,
+    referenceIds: [...new Set(input.referenceIds)],
+    compensationFen: input.compensationFen,
+    createdAt,
+  };
+  await deps.ledger.commit({
+    entities: [
+      {
+        type: 'batch',
+        id: batchId,
+        state: { ...base, status: 'PROCESSING', items: [] },
+        expect: { kind: 'absent' },
+      },
+    ],
+  });
+
+  const items: BulkRefundItem[] = [];
+  const compensate = new Map<string, { referenceId: string; patientId: string }>();
+  for (const referenceId of base.referenceIds) {
+    for (const { value: payment } of await paymentsOfReference(deps.ledger, referenceId)) {
+      const left = REFUNDABLE_STATUSES.includes(payment.status) ? refundableFen(payment) : 0;
+      const item = {
+        paymentId: payment.paymentId,
+        referenceId,
+        patientId: payment.patientId,
+        amountFen: left,
+      };
+      if (left === 0) {
+        items.push({
+          ...item,
+          status: 'SKIPPED',
+          detail: `payment is ${payment.status} with nothing left to refund`,
+        });
+        continue;
+      }
+      try {
+        const refund = await refundPayment(deps, {
+          paymentId: payment.paymentId,
+          amountFen: left,
+          reason: input.reason,
+          batchId,
+        });
+        items.push({
+          ...item,
+          refundId: refund.refundId,
+          status:
+            refund.status === 'SUCCEEDED'
+              ? 'REFUNDED'
+              : refund.status === 'FAILED'
+                ? 'FAILED'
+                : 'REFUND_PROCESSING',
+        });
+        if (refund.status !== 'FAILED')
+          compensate.set(`${referenceId}.${payment.patientId}`, {
+            referenceId,
+            patientId: payment.patientId,
+          });
+      } catch (error) {
+        items.push({ ...item, status: 'FAILED', detail: (error as Error).message });
+      }
+    }
+  }
+
+  let compensationFen = 0;
+  if (input.compensationFen > 0) {
+    for (const [key, { referenceId, patientId }] of compensate) {
+      const outcome = await deps.ledger.commit({
+        entities: [],
+        journal: journalTransaction({
+          txnId: `compensation:${key}:recorded`,
+          occurredAt: deps.clock.now(),
+          refs: { batchId, referenceId, patientId, reason: input.reason },
+          postings: [
+            { account: Accounts.compensationExpense(), side: 'debit', amountFen: input.compensationFen },
+            {
+              account: Accounts.patientReceivable(patientId),
+              side: 'credit',
+              amountFen: input.compensationFen,
+            },
+          ],
+        }),
+      });
+      if (outcome === 'committed') compensationFen += input.compensationFen;
+    }
+  }
+
+  const batch: BulkRefundBatch = {
+    ...base,
+    status: 'COMPLETED',
+    completedAt: deps.clock.now().toISOString(),
+    items,
+    totals: {
+      refundedFen: items
+        .filter((i) => i.status !== 'SKIPPED' && i.status !== 'FAILED')
+        .reduce((n, i) => n + i.amountFen, 0),
+      compensationFen,
+      payments: items.length,
+    },
+  };
+  await deps.ledger.commit({
+    entities: [
+      {
+        type: 'batch',
+        id: batchId,
+        state: batch as unknown as Record<string, unknown>,
+        expect: { kind: 'status', status: ['PROCESSING'] },
+      },
+    ],
+  });
+  return batch;
+}
