@@ -36,6 +36,9 @@ const schema = z
     ALIPAY_APP_PRIVATE_KEY: secretRef.optional(),
     ALIPAY_PUBLIC_KEY: secretRef.optional(),
     ALIPAY_NOTIFY_URL: z.url().optional(),
+    ALIPAY_APP_CERT: secretRef.optional(),
+    ALIPAY_PUBLIC_CERT: secretRef.optional(),
+    ALIPAY_ROOT_CERT: secretRef.optional(),
     WECHATPAY_MCH_ID: z
       .string()
       .regex(/^\d{8,10}$/)
@@ -99,6 +102,8 @@ export interface Config {
     readonly appPrivateKeyRef: string;
     readonly alipayPublicKeyRef: string;
     readonly notifyUrl: string;
+    /** Certificate mode (public-key certificates), used instead of alipayPublicKeyRef when set. */
+    readonly certificates?: { readonly appCertRef: string; readonly alipayPublicCertRef: string; readonly alipayRootCertRef: string };
   };
   readonly wechatpay?: {
     readonly mchId: string;
@@ -154,14 +159,22 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     payments: { expiryMinutes: e.PAYMENT_EXPIRY_MINUTES },
     eventBusName: e.EVENT_BUS_NAME,
-    alipay: group('Alipay', {
-      appId: e.ALIPAY_APP_ID,
-      sellerId: e.ALIPAY_SELLER_ID,
-      gateway: e.ALIPAY_GATEWAY,
-      appPrivateKeyRef: e.ALIPAY_APP_PRIVATE_KEY,
-      alipayPublicKeyRef: e.ALIPAY_PUBLIC_KEY,
-      notifyUrl: e.ALIPAY_NOTIFY_URL,
-    }),
+    alipay: (() => {
+      const a = group('Alipay', {
+        appId: e.ALIPAY_APP_ID,
+        sellerId: e.ALIPAY_SELLER_ID,
+        gateway: e.ALIPAY_GATEWAY,
+        appPrivateKeyRef: e.ALIPAY_APP_PRIVATE_KEY,
+        alipayPublicKeyRef: e.ALIPAY_PUBLIC_KEY,
+        notifyUrl: e.ALIPAY_NOTIFY_URL,
+      });
+      const certificates = group('Alipay certificate mode', {
+        alipayPublicCertRef: e.ALIPAY_PUBLIC_CERT,
+        appCertRef: e.ALIPAY_APP_CERT,
+        alipayRootCertRef: e.ALIPAY_ROOT_CERT,
+      });
+      return a && (certificates ? { ...a, certificates } : a);
+    })(),
     wechatpay: (() => {
       const w = group('WeChat Pay', {
         mchId: e.WECHATPAY_MCH_ID,

@@ -49,13 +49,18 @@ async function buildProviders(
       import('../adapters/alipay/provider'),
     ]);
     const a = config.alipay;
-    const sdk = createAlipaySdk({
-      mode: 'public-key',
-      appId: a.appId,
-      appPrivateKey: await secret(a.appPrivateKeyRef),
-      alipayPublicKey: await secret(a.alipayPublicKeyRef),
-      gateway: a.gateway,
-    });
+    const common = { appId: a.appId, appPrivateKey: await secret(a.appPrivateKeyRef), gateway: a.gateway };
+    const sdk = createAlipaySdk(
+      a.certificates
+        ? {
+            ...common,
+            mode: 'certificate',
+            appCert: await secret(a.certificates.appCertRef),
+            alipayPublicCert: await secret(a.certificates.alipayPublicCertRef),
+            alipayRootCert: await secret(a.certificates.alipayRootCertRef),
+          }
+        : { ...common, mode: 'public-key', alipayPublicKey: await secret(a.alipayPublicKeyRef) },
+    );
     providers.alipay = alipayProvider(sdk, { appId: a.appId, sellerId: a.sellerId, notifyUrl: a.notifyUrl });
   }
   if (config.wechatpay) {
