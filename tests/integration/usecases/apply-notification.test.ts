@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ulidIds } from '../../../lib/adapters/system/ulid-ids';
+import { NotificationRejectedError } from '../../../lib/domain/errors';
+import type { Fen } from '../../../lib/domain/money';
+import { applyNotification } from '../../../lib/usecases/payments/apply-notification';
+import { closePayment } from '../../../lib/usecases/payments/close-payment';
+import { createPayment } from '../../../lib/usecases/payments/create-payment';
+import type { PaymentDeps } from '../../../lib/usecases/payments/deps';
+import { loadPayment } from '../../../lib/usecases/payments/records';
+import { testDeps } from '../../support/dynamo';
+import { sandboxWithProviders } from '../../support/sandbox';
+
+describe('applyNotification', () => {
+  let deps: PaymentDeps;
+  let env: Awaited<ReturnType<typeof sandboxWithProviders>>;
+  beforeAll(async () => {
+    env = await sandboxWithProviders('http://127.0.0.1:9');
+    deps = { ...(await testDeps()), providers: env.providers, ids: ulidIds() };
+  });
+  afterAll(() => env.sandbox.close());
+
+  const pending = async (amountFen = 2500) =>
+    (
+      await createPayment(deps, {
+        patientId: 'PN',
+        channel: 'alipay',
+        purpose: 'registration',
+        referenceId: 'R1',
+        amountFen: amountFen as Fen,
+        description: 'x',
+        payer: { alipayUserId: '2088102122524333' },
+        mode: 'mini-program',
+      })
+    ).payment;
+  const paidEvent = (outTradeNo: string, amountFen: number) => ({
+    kind: 'payment.succeeded' as const,
+    channel: 'alipay' as const,
+    notificationId: `n-${outTradeNo}-${amountFen}`,
+    outTradeNo,
+    providerTradeNo: 'T1',
+    amountFen: amountFen as Fen,
+    paidAt: new Date(),
+  });
+
+  it('captures once: the first notification applies, a duplicate is already applied', async () => {
+    const p = await pending();
+    expect(await applyNotification(deps, paidEvent(p.outTradeNo, 2500))).toBe('applied');
+    expect(await applyNotification(deps, paidEvent(p.outTradeNo, 2500))).toBe('already-applied');
+    expect(await deps.ledger.getTransaction(`payment:${p.paymentId}:captured`)).toBeDefined();
+  });
+
+  it('refuses a signed notification whose amount differs from the order, changing nothing', async () => {
+    const p = await pending();
+    await expect(applyNotification(deps, paidEvent(p.outTradeNo, 1))).rejects.toBeInstanceOf(
+      NotificationRejectedError,
+    );
+    expect((await loadPayment(deps.ledger, p.paymentId)).value.status).toBe('PENDING');
+    expect(await deps.ledger.getTransaction(`payment:${p.paymentId}:captured`)).toBeUndefined();
+  });
+
+  it('resolves a payment we closed to PAID when the notification arrives after all: the money moved', async () => {
+    const p = await pending();
+    expect((await closePayment(deps, p.paymentId)).status).toBe('CLOSED');
+    expect(await applyNotification(deps, paidEvent(p.outTradeNo, 2500))).toBe('applied');
+    expect((await loadPayment(deps.ledger, p.paymentId)).value.status).toBe('PAID');
+  });
+
+  it('records a valid notification for an unknown order as an orphan, once, and credits nothing', async () => {
+    expect(await applyNotification(deps, paidEvent('MPnobody', 100))).toBe('orphan');
+    expect(await applyNotification(deps, paidEvent('MPnobody', 100))).toBe('orphan');
+    expect(await deps.ledger.getEntity('orphan', 'alipay-n-MPnobody-100')).toMatchObject({
+      state: { status: 'UNMATCHED', reference: 'MPnobody' },
+    });
+  });
+});
