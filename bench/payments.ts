@@ -1,9 +1,6 @@
 /** Payment benchmarks for `npm run bench`: webhook verify-and-apply and create-payment, each against its floor. */
 import { createDecipheriv, createVerify, randomBytes } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { ensureTable } from '../infra/table-definition';
-import { createDocumentClient } from '../lib/adapters/dynamodb/client';
 import { dynamoLedgerStore } from '../lib/adapters/dynamodb/ledger-store';
 import { entityKey } from '../lib/adapters/dynamodb/keys';
 import { systemClock } from '../lib/adapters/system/clock';
@@ -16,6 +13,7 @@ import { createPayment } from '../lib/usecases/payments/create-payment';
 import type { PaymentDeps } from '../lib/usecases/payments/deps';
 import { alipaySignContent, alipayTime, rsaSign, wechatEncrypt, wechatTime } from '../sandbox/signing';
 import { sandboxWithProviders } from '../tests/support/sandbox';
+import { localTable } from '../scripts/lib/dynamodb-local';
 
 type Stats = { medianMs: number; p95Ms: number };
 type Interleave = <K extends string>(
@@ -27,14 +25,7 @@ type Interleave = <K extends string>(
 /** Runs the payment benchmarks against DynamoDB Local at `endpoint`. */
 export async function benchPayments(endpoint: string, interleaved: Interleave, iterations: number) {
   const tableName = 'bench-payments';
-  const raw = new DynamoDBClient({
-    endpoint,
-    region: 'cn-north-1',
-    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-  });
-  await ensureTable(raw, tableName);
-  raw.destroy();
-  const doc = createDocumentClient({ region: 'cn-north-1', endpoint });
+  const doc = await localTable(endpoint, tableName);
   const env = await sandboxWithProviders('http://127.0.0.1:9'); // notifications are built here, not sent
   const deps: PaymentDeps = {
     ledger: dynamoLedgerStore(doc, tableName),

@@ -9,15 +9,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
 import { build } from 'esbuild';
 import { z } from 'zod';
-import { ensureTable } from '../infra/table-definition';
-import { createDocumentClient } from '../lib/adapters/dynamodb/client';
 import { dynamoLedgerStore } from '../lib/adapters/dynamodb/ledger-store';
 import { balanceKey, entityKey, journalKey } from '../lib/adapters/dynamodb/keys';
 import { buildDeps } from '../lib/config/container';
@@ -28,7 +25,7 @@ import { hs256Verifier, signDevToken } from '../lib/http/auth';
 import { httpHandler } from '../lib/http/handler';
 import type { HttpEvent } from '../lib/http/request';
 import { defineRoute } from '../lib/http/route';
-import { startDynamoDbLocal } from '../scripts/lib/dynamodb-local';
+import { localTable, startDynamoDbLocal } from '../scripts/lib/dynamodb-local';
 import { httpEvent, lambdaContext } from '../tests/support/http';
 import { benchPayments } from './payments';
 
@@ -69,13 +66,7 @@ async function interleaved<K extends string>(
 
 async function benchLedger(endpoint: string) {
   const tableName = 'bench-ledger';
-  const raw = new DynamoDBClient({
-    endpoint,
-    region: 'cn-north-1',
-    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-  });
-  await ensureTable(raw, tableName);
-  const doc = createDocumentClient({ region: 'cn-north-1', endpoint });
+  const doc = await localTable(endpoint, tableName);
   const ledger = dynamoLedgerStore(doc, tableName);
   const at = new Date();
   const txn = (id: string) =>
@@ -152,7 +143,6 @@ async function benchLedger(endpoint: string) {
     },
     ITERATIONS,
   );
-  raw.destroy();
   return {
     ...results,
     ratios: {
@@ -165,14 +155,8 @@ async function benchLedger(endpoint: string) {
 
 async function benchIdempotency(endpoint: string) {
   const tableName = 'bench-idempotency';
-  const raw = new DynamoDBClient({
-    endpoint,
-    region: 'cn-north-1',
-    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-  });
-  await ensureTable(raw, tableName);
+  const doc = await localTable(endpoint, tableName);
   const secret = 'bench-secret-0123456789-0123456789-abc';
-  const doc = createDocumentClient({ region: 'cn-north-1', endpoint });
   const deps = await buildDeps(
     loadConfig({
       TABLE_NAME: tableName,
@@ -244,7 +228,6 @@ async function benchIdempotency(endpoint: string) {
     },
     ITERATIONS,
   );
-  raw.destroy();
   return {
     ...results,
     ratios: {

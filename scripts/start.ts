@@ -6,10 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ensureTable } from '../infra/table-definition';
 import { ROLES, signDevToken, type Role } from '../lib/http/auth';
-import { assertJava, startDynamoDbLocal, type DynamoDbLocal } from './lib/dynamodb-local';
+import { assertJava, localTable, startDynamoDbLocal, type DynamoDbLocal } from './lib/dynamodb-local';
 import { LOCAL_DIR, ensureLocalSecrets } from './lib/local-secrets';
 import { startSandbox } from '../sandbox/server';
 
@@ -92,13 +90,7 @@ async function main(): Promise<void> {
     'exit',
     () => void (stopping || (console.error('DynamoDB Local stopped unexpectedly.'), shutdown(1))),
   );
-  const client = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'cn-north-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await ensureTable(client, tableName);
-  client.destroy();
+  (await localTable(dynamo.endpoint, tableName)).destroy();
 
   const read = (file: string) => readFileSync(file, 'utf8');
   const { alipay, wechatpay } = secrets;

