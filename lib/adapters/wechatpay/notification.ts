@@ -142,8 +142,8 @@ function translate(notificationId: string, eventType: string, r: DecryptedResour
         kind: 'payment.succeeded',
         channel,
         notificationId,
-        outTradeNo: String(r.out_trade_no),
-        providerTradeNo: String(r.transaction_id),
+        outTradeNo: required(r.out_trade_no, 'out_trade_no'),
+        providerTradeNo: required(r.transaction_id, 'transaction_id'),
         amountFen: fen(r.amount?.total ?? Number.NaN),
         paidAt: validDate(r.success_time),
       };
@@ -154,8 +154,8 @@ function translate(notificationId: string, eventType: string, r: DecryptedResour
         kind: succeeded ? 'refund.succeeded' : 'refund.failed',
         channel,
         notificationId,
-        outTradeNo: String(r.out_trade_no),
-        outRefundNo: String(r.out_refund_no),
+        outTradeNo: required(r.out_trade_no, 'out_trade_no'),
+        outRefundNo: required(r.out_refund_no, 'out_refund_no'),
         providerRefundId: r.refund_id === undefined ? undefined : String(r.refund_id),
         amountFen: fen(r.amount?.refund ?? Number.NaN),
         at: succeeded ? validDate(r.success_time) : new Date(),
@@ -165,6 +165,11 @@ function translate(notificationId: string, eventType: string, r: DecryptedResour
     throw reject('MALFORMED', `The ${eventType} resource is incomplete: ${(error as Error).message}.`);
   }
   return { kind: 'ignored', channel, notificationId, reason: `event ${eventType} is not acted on` };
+}
+
+function required(value: string | undefined, name: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw new Error(`no ${name}`);
+  return value;
 }
 
 function validDate(value: unknown): Date {
