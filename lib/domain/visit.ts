@@ -1,0 +1,213 @@
+/**
+ * Diagnose first, pay later: the visit state machine, the credit policy, the tab, the insurance split and
+ * the settlement plan. Pure: the use cases (issue #4) persist and call providers.
+ */
+import { ErrorCode, InvalidStateError, MedpayError, ValidationError } from './errors';
+import { fen, type Fen } from './money';
+
+/** Visit statuses (API.md). */
+export const VISIT_STATUSES = [
+  'AWAITING_AUTHORISATION',
+  'OPEN',
+  'SETTLING',
+  'SETTLED',
+  'PAYMENT_FAILED',
+  'OVERDUE',
+  'CANCELLED',
+] as const;
+export type VisitStatus = (typeof VISIT_STATUSES)[number];
+
+/** Charge categories (API.md); each has a revenue account. */
+export const CHARGE_CATEGORIES = [
+  'registration',
+  'examination',
+  'laboratory',
+  'prescription',
+  'treatment',
+  'other',
+] as const;
+export type ChargeCategory = (typeof CHARGE_CATEGORIES)[number];
+
+const VISIT_TRANSITIONS: Readonly<Record<VisitStatus, readonly VisitStatus[]>> = {
+  AWAITING_AUTHORISATION: ['OPEN', 'CANCELLED'],
+  OPEN: ['SETTLING', 'CANCELLED'],
+  SETTLING: ['SETTLED', 'PAYMENT_FAILED'],
+  PAYMENT_FAILED: ['SETTLING', 'SETTLED', 'OVERDUE'],
+  OVERDUE: ['SETTLED'],
+  SETTLED: [],
+  CANCELLED: [],
+};
+
+/** The one guard every visit transition goes through; throws INVALID_STATE otherwise. */
+export function assertVisitTransition(visitId: string, from: VisitStatus, to: VisitStatus): void {
+  if (!VISIT_TRANSITIONS[from].includes(to)) {
+    throw new InvalidStateError(`Visit ${visitId} is ${from} and cannot become ${to}.`, {
+      visitId,
+      from,
+      to,
+    });
+  }
+}
+
+/** A hospital's pay-later rules. */
+export interface CreditPolicy {
+  /** The credit authorised at the start of a visit, e.g. 100000–300000 fen (¥1,000–¥3,000). */
+  readonly creditLimitFen: Fen;
+  /** Auto-settlement cut-off, minutes after midnight Asia/Shanghai (20:00 → 1200). */
+  readonly autoSettleAtMinute: number;
+  /** Delays before each capture retry, then OVERDUE. */
+  readonly captureRetryDelaysMs: readonly number[];
+}
+
+const HOUR = 3_600_000;
+/** Retry a failed capture after 1 h, 6 h, 24 h and 3 days. */
+export const DEFAULT_CAPTURE_RETRY_DELAYS_MS = [HOUR, 6 * HOUR, 24 * HOUR, 72 * HOUR] as const;
+
+/** The patient may not open a credit visit. */
+export class PatientOverdueError extends MedpayError {
+  constructor(patientId: string, visitId: string) {
+    super(
+      ErrorCode.PATIENT_OVERDUE,
+      `Patient ${patientId} has an overdue visit (${visitId}); pay it before opening another credit visit.`,
+      {
+        patientId,
+        visitId,
+      },
+    );
+  }
+}
+
+/** A charge would take the tab above the credit. */
+export class CreditLimitExceededError extends MedpayError {
+  constructor(
+    visitId: string,
+    amountFen: number,
+    readonly availableCreditFen: number,
+  ) {
+    super(
+      ErrorCode.CREDIT_LIMIT_EXCEEDED,
+      `Visit ${visitId} has ${availableCreditFen} fen of credit left; the charge is ${amountFen} fen.`,
+      {
+        visitId,
+        amountFen,
+        availableCreditFen,
+      },
+    );
+  }
+}
+
+/** Refuses a new credit visit while the patient has one open or overdue (one open credit visit per patient). */
+export function assertMayOpenVisit(
+  patientId: string,
+  others: ReadonlyArray<{ visitId: string; status: VisitStatus }>,
+): void {
+  const overdue = others.find((v) => v.status === 'OVERDUE' || v.status === 'PAYMENT_FAILED');
+  if (overdue) throw new PatientOverdueError(patientId, overdue.visitId);
+  const open = others.find(
+    (v) => v.status === 'AWAITING_AUTHORISATION' || v.status === 'OPEN' || v.status === 'SETTLING',
+  );
+  if (open)
+    throw new InvalidStateError(`Patient ${patientId} already has an open credit visit (${open.visitId}).`, {
+      patientId,
+      visitId: open.visitId,
+    });
+}
+
+/** A line on the tab. */
+export interface Charge {
+  readonly chargeId: string;
+  readonly category: ChargeCategory;
+  readonly description: string;
+  readonly amountFen: Fen;
+  readonly voided: boolean;
+}
+
+/** The tab: the sum of charges not voided. */
+export function tabFen(charges: readonly Charge[]): Fen {
+  return fen(
+    charges.reduce((n, c) => (c.voided ? n : n + c.amountFen), 0),
+    'tabFen',
+  );
+}
+
+/** Credit left on a visit. */
+export function availableCreditFen(creditLimitFen: Fen, tab: Fen): Fen {
+  return fen(Math.max(0, creditLimitFen - tab), 'availableCreditFen');
+}
+
+/**
+ * Decides what adding a charge does: 'add', 'duplicate' (same chargeId, same amount: idempotent), or throws
+ * (same chargeId with another amount → 422 CHARGE_ID_REUSED; over the credit → CREDIT_LIMIT_EXCEEDED).
+ */
+export function decideAddCharge(
+  visit: { visitId: string; status: VisitStatus; creditLimitFen: Fen; charges: readonly Charge[] },
+  charge: { chargeId: string; amountFen: Fen },
+): 'add' | 'duplicate' {
+  const existing = visit.charges.find((c) => c.chargeId === charge.chargeId);
+  if (existing) {
+    if (existing.amountFen !== charge.amountFen) {
+      throw new MedpayError(
+        ErrorCode.CHARGE_ID_REUSED,
+        `Charge ${charge.chargeId} was already added with ${existing.amountFen} fen; a chargeId is added once.`,
+        {
+          chargeId: charge.chargeId,
+          existingAmountFen: existing.amountFen,
+        },
+      );
+    }
+    return 'duplicate';
+  }
+  if (visit.status !== 'OPEN') {
+    throw new InvalidStateError(
+      `Visit ${visit.visitId} is ${visit.status}; charges can be added only while it is OPEN.`,
+      { visitId: visit.visitId },
+    );
+  }
+  const available = availableCreditFen(visit.creditLimitFen, tabFen(visit.charges));
+  if (charge.amountFen > available)
+    throw new CreditLimitExceededError(visit.visitId, charge.amountFen, available);
+  return 'add';
+}
+
+/** The insurance bureau's split of a tab. */
+export interface InsuranceSplit {
+  /** Pooled fund (统筹). */
+  readonly insuredFen: Fen;
+  /** The patient's personal medical-insurance account (个人账户). */
+  readonly personalAccountFen: Fen;
+  /** What the patient pays from the credit authorisation. */
+  readonly selfPayFen: Fen;
+}
+
+/** Checks that a split covers exactly the tab it was computed for. */
+export function assertSplitCoversTab(split: InsuranceSplit, tab: Fen): void {
+  if (split.insuredFen + split.personalAccountFen + split.selfPayFen !== tab) {
+    throw new ValidationError(
+      `The insurance split (${split.insuredFen} + ${split.personalAccountFen} + ${split.selfPayFen}) does not add up to the tab of ${tab} fen.`,
+    );
+  }
+}
+
+/** What settlement does with money: capture only the self-pay part, release the rest of the authorisation. */
+export function settlementPlan(
+  authorisedFen: Fen,
+  tab: Fen,
+  split: InsuranceSplit | undefined,
+): { captureFen: Fen; releaseFen: Fen; insuranceFen: Fen } {
+  if (split) assertSplitCoversTab(split, tab);
+  const insuranceFen = fen(split ? split.insuredFen + split.personalAccountFen : 0, 'insuranceFen');
+  const captureFen = fen(split ? split.selfPayFen : tab, 'captureFen');
+  if (captureFen > authorisedFen)
+    throw new ValidationError(`Capture of ${captureFen} fen exceeds the ${authorisedFen} fen authorised.`);
+  return { captureFen, releaseFen: fen(authorisedFen - captureFen, 'releaseFen'), insuranceFen };
+}
+
+/** When to retry a failed capture: the next instant, or 'overdue' after the last retry. */
+export function nextCaptureAttempt(
+  failedAttempts: number,
+  lastFailureAt: Date,
+  delaysMs: readonly number[] = DEFAULT_CAPTURE_RETRY_DELAYS_MS,
+): Date | 'overdue' {
+  const delay = delaysMs[failedAttempts - 1];
+  return delay === undefined ? 'overdue' : new Date(lastFailureAt.getTime() + delay);
+}
