@@ -1,0 +1,132 @@
+/**
+ * Add and void charges on an OPEN visit (diagnose first, pay later).
+ *
+ * Add — primary course:
+ *   1. Load the visit; decide (idempotent by chargeId; CHARGE_ID_REUSED for another amount; the visit must
+ *      be OPEN; CREDIT_LIMIT_EXCEEDED above the credit left).
+ *   2. Write the visit with the new line, guarded by its version, together with the postings
+ *      Dr patient receivable / Cr revenue:<category> and the visit's tab balance, in ONE transaction: two
+ *      racing charges cannot both pass the credit check (the loser re-reads and decides again).
+ * Void — primary course:
+ *   1. Only while the visit is OPEN; voiding twice is a no-op.
+ *   2. The line is marked voided and the reversing postings are written, in one transaction.
+ */
+import { randomInt } from 'node:crypto';
+import { Accounts } from '../../domain/ledger/accounts';
+import { journalTransaction, reversalOf, txnIdFor } from '../../domain/ledger/journal';
+import type { Fen } from '../../domain/money';
+import { InvalidStateError, NotFoundError } from '../../domain/errors';
+import {
+  availableCreditFen,
+  decideAddCharge,
+  tabFen,
+  type Charge,
+  type ChargeCategory,
+  type VisitStatus,
+} from '../../domain/visit';
+import type { Clock } from '../../ports/clock';
+import type { LedgerStore } from '../../ports/ledger-store';
+
+/** The part of a visit the charge use cases read and write. */
+export interface VisitTab {
+  readonly visitId: string;
+  readonly patientId: string;
+  readonly status: VisitStatus;
+  readonly creditLimitFen: Fen;
+  readonly charges: readonly Charge[];
+}
+
+/** Dependencies of the charge use cases. */
+export interface ChargeDeps {
+  readonly ledger: LedgerStore;
+  readonly clock: Clock;
+}
+
+async function loadVisit(ledger: LedgerStore, visitId: string) {
+  const stored = await ledger.getEntity('visit', visitId);
+  if (!stored) throw new NotFoundError('Visit', visitId);
+  return { visit: stored.state as unknown as VisitTab, version: stored.version };
+}
+
+/** Retries a read-decide-write step when another writer changed the visit in between. */
+async function withRetry<T>(step: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (attempt >= 10 || (error as { code?: string }).code !== 'CONCURRENT_MODIFICATION') throw error;
+      await new Promise((r) => setTimeout(r, randomInt(5, 25 * (attempt + 1)))); // jitter, so racers spread out
+    }
+  }
+}
+
+const summary = (v: VisitTab) => ({
+  tabFen: tabFen(v.charges),
+  availableCreditFen: availableCreditFen(v.creditLimitFen, tabFen(v.charges)),
+});
+
+/** Adds a charge (idempotent by chargeId) and returns the tab and the credit left. */
+export function addCharge(
+  deps: ChargeDeps,
+  visitId: string,
+  input: { chargeId: string; category: ChargeCategory; description: string; amountFen: Fen },
+) {
+  return withRetry(async () => {
+    const { visit, version } = await loadVisit(deps.ledger, visitId);
+    if (decideAddCharge(visit, input) === 'duplicate') return { chargeId: input.chargeId, ...summary(visit) };
+    const next: VisitTab = { ...visit, charges: [...visit.charges, { ...input, voided: false }] };
+    await deps.ledger.commit({
+      entities: [
+        {
+          type: 'visit',
+          id: visitId,
+          state: next as unknown as Record<string, unknown>,
+          expect: { kind: 'status', status: ['OPEN'], version },
+        },
+      ],
+      journal: journalTransaction({
+        txnId: txnIdFor('charge', `${visitId}.${input.chargeId}`, 'added'),
+        occurredAt: deps.clock.now(),
+        refs: { visitId, chargeId: input.chargeId, category: input.category },
+        postings: [
+          { account: Accounts.patientReceivable(visit.patientId), side: 'debit', amountFen: input.amountFen },
+          { account: Accounts.revenue(input.category), side: 'credit', amountFen: input.amountFen },
+        ],
+      }),
+    });
+    return { chargeId: input.chargeId, ...summary(next) };
+  });
+}
+
+/** Voids a charge while the visit is OPEN, with reversing postings; voiding twice changes nothing. */
+export function voidCharge(deps: ChargeDeps, visitId: string, chargeId: string) {
+  return withRetry(async () => {
+    const { visit, version } = await loadVisit(deps.ledger, visitId);
+    const line = visit.charges.find((c) => c.chargeId === chargeId);
+    if (!line) throw new NotFoundError('Charge', chargeId);
+    if (line.voided) return { chargeId, ...summary(visit) };
+    if (visit.status !== 'OPEN')
+      throw new InvalidStateError(
+        `Visit ${visitId} is ${visit.status}; charges can be voided only while it is OPEN.`,
+        { visitId },
+      );
+    const added = await deps.ledger.getTransaction(txnIdFor('charge', `${visitId}.${chargeId}`, 'added'));
+    if (!added) throw new NotFoundError('Charge posting', chargeId);
+    const next: VisitTab = {
+      ...visit,
+      charges: visit.charges.map((c) => (c.chargeId === chargeId ? { ...c, voided: true } : c)),
+    };
+    await deps.ledger.commit({
+      entities: [
+        {
+          type: 'visit',
+          id: visitId,
+          state: next as unknown as Record<string, unknown>,
+          expect: { kind: 'status', status: ['OPEN'], version },
+        },
+      ],
+      journal: reversalOf(added, txnIdFor('charge', `${visitId}.${chargeId}`, 'voided'), deps.clock.now()),
+    });
+    return { chargeId, ...summary(next) };
+  });
+}
