@@ -10,6 +10,10 @@ export type Versioned<T> = { readonly value: T; readonly version: number };
 export const PENDING_PAYMENTS = 'PAYMENT#PENDING';
 export const PROCESSING_REFUNDS = 'REFUND#PROCESSING';
 
+/** byRef partitions: a payment by its provider order number, a refund by its provider refund number. */
+const outTradeRef = (channel: string, outTradeNo: string) => `OUTTRADE#${channel}#${outTradeNo}`;
+const outRefundRef = (channel: string, outRefundNo: string) => `OUTREFUND#${channel}#${outRefundNo}`;
+
 /** The EntityWrite of a payment's new state. */
 export function paymentWrite(payment: Payment, expect: EntityExpectation): EntityWrite {
   return {
@@ -18,7 +22,7 @@ export function paymentWrite(payment: Payment, expect: EntityExpectation): Entit
     state: payment as unknown as Record<string, unknown>,
     expect,
     indexes: {
-      byRef: { partition: `OUTTRADE#${payment.channel}#${payment.outTradeNo}`, sort: 'payment' },
+      byRef: { partition: outTradeRef(payment.channel, payment.outTradeNo), sort: 'payment' },
       byTime: { partition: `PAYMENT#${payment.status}`, sort: `${payment.createdAt}#${payment.paymentId}` },
     },
   };
@@ -55,54 +59,44 @@ export function refundWrite(refund: Refund, expect: EntityExpectation): EntityWr
     state: refund as unknown as Record<string, unknown>,
     expect,
     indexes: {
-      byRef: { partition: `OUTREFUND#${refund.channel}#${refund.outRefundNo}`, sort: 'refund' },
+      byRef: { partition: outRefundRef(refund.channel, refund.outRefundNo), sort: 'refund' },
       byTime: { partition: `REFUND#${refund.status}`, sort: `${refund.createdAt}#${refund.refundId}` },
     },
   };
 }
 
-/** Loads a payment or throws NOT_FOUND. A patient asking for someone else's payment also gets NOT_FOUND. */
-export async function loadPayment(
+/** Loads an entity owned by a patient, or throws NOT_FOUND, also for another patient's (no enumeration). */
+async function loadOwned<T extends { patientId: string }>(
   ledger: LedgerStore,
-  paymentId: string,
+  type: string,
+  label: string,
+  id: string,
   patientScope?: string,
-): Promise<Versioned<Payment>> {
-  const stored = await ledger.getEntity('payment', paymentId);
-  const payment = stored?.state as Payment | undefined;
-  if (!stored || !payment || (patientScope !== undefined && payment.patientId !== patientScope))
-    throw new NotFoundError('Payment', paymentId);
-  return { value: payment, version: stored.version };
+): Promise<Versioned<T>> {
+  const stored = await ledger.getEntity(type, id);
+  const value = stored?.state as T | undefined;
+  if (!stored || !value || (patientScope !== undefined && value.patientId !== patientScope))
+    throw new NotFoundError(label, id);
+  return { value, version: stored.version };
 }
 
+/** Loads a payment or throws NOT_FOUND. A patient asking for someone else's payment also gets NOT_FOUND. */
+export const loadPayment = (ledger: LedgerStore, paymentId: string, patientScope?: string) =>
+  loadOwned<Payment>(ledger, 'payment', 'Payment', paymentId, patientScope);
+
 /** Loads a refund or throws NOT_FOUND (also for another patient's refund). */
-export async function loadRefund(
-  ledger: LedgerStore,
-  refundId: string,
-  patientScope?: string,
-): Promise<Versioned<Refund>> {
-  const stored = await ledger.getEntity('refund', refundId);
-  const refund = stored?.state as Refund | undefined;
-  if (!stored || !refund || (patientScope !== undefined && refund.patientId !== patientScope))
-    throw new NotFoundError('Refund', refundId);
-  return { value: refund, version: stored.version };
+export const loadRefund = (ledger: LedgerStore, refundId: string, patientScope?: string) =>
+  loadOwned<Refund>(ledger, 'refund', 'Refund', refundId, patientScope);
+
+async function findVersioned<T>(ledger: LedgerStore, partition: string): Promise<Versioned<T> | undefined> {
+  const stored = await ledger.findByRef(partition);
+  return stored ? { value: stored.state as unknown as T, version: stored.version } : undefined;
 }
 
 /** Finds a payment by its provider order number. */
-export async function findPaymentByOutTradeNo(
-  ledger: LedgerStore,
-  channel: string,
-  outTradeNo: string,
-): Promise<Versioned<Payment> | undefined> {
-  const stored = await ledger.findByRef(`OUTTRADE#${channel}#${outTradeNo}`);
-  return stored ? { value: stored.state as unknown as Payment, version: stored.version } : undefined;
-}
+export const findPaymentByOutTradeNo = (ledger: LedgerStore, channel: string, outTradeNo: string) =>
+  findVersioned<Payment>(ledger, outTradeRef(channel, outTradeNo));
 
 /** Finds a refund by its provider refund number. */
-export async function findRefundByOutRefundNo(
-  ledger: LedgerStore,
-  channel: string,
-  outRefundNo: string,
-): Promise<Versioned<Refund> | undefined> {
-  const stored = await ledger.findByRef(`OUTREFUND#${channel}#${outRefundNo}`);
-  return stored ? { value: stored.state as unknown as Refund, version: stored.version } : undefined;
-}
+export const findRefundByOutRefundNo = (ledger: LedgerStore, channel: string, outRefundNo: string) =>
+  findVersioned<Refund>(ledger, outRefundRef(channel, outRefundNo));

@@ -21,6 +21,7 @@ import {
   type Refund,
 } from '../../domain/payment';
 import type { RefundState } from '../../ports/payment-provider';
+import { retryOnConflict } from '../shared/retry';
 import { providerFor, type PaymentDeps } from './deps';
 import { loadPayment, loadRefund, paymentWrite, refundWrite, type Versioned } from './records';
 
@@ -91,14 +92,10 @@ export async function applyRefundState(
   state: RefundState,
 ): Promise<Refund> {
   // The call's answer, the notification and the sweep may race: the loser re-reads and finds it done.
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await applyRefundStateOnce(deps, refundId, state);
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (attempt >= 3 || (code !== 'INVALID_STATE' && code !== 'CONCURRENT_MODIFICATION')) throw error;
-    }
-  }
+  return retryOnConflict(() => applyRefundStateOnce(deps, refundId, state), {
+    codes: ['INVALID_STATE', 'CONCURRENT_MODIFICATION'],
+    attempts: 4,
+  });
 }
 
 async function applyRefundStateOnce(

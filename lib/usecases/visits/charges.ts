@@ -11,7 +11,6 @@
  *   1. Only while the visit is OPEN; voiding twice is a no-op.
  *   2. The line is marked voided and the reversing postings are written, in one transaction.
  */
-import { randomInt } from 'node:crypto';
 import { Accounts } from '../../domain/ledger/accounts';
 import { journalTransaction, reversalOf, txnIdFor } from '../../domain/ledger/journal';
 import type { Fen } from '../../domain/money';
@@ -25,7 +24,8 @@ import {
   type VisitStatus,
 } from '../../domain/visit';
 import type { Clock } from '../../ports/clock';
-import type { LedgerStore } from '../../ports/ledger-store';
+import type { EntityWrite, LedgerStore } from '../../ports/ledger-store';
+import { retryOnConflict } from '../shared/retry';
 
 /** The part of a visit the charge use cases read and write. */
 export interface VisitTab {
@@ -48,17 +48,13 @@ async function loadVisit(ledger: LedgerStore, visitId: string) {
   return { visit: stored.state as unknown as VisitTab, version: stored.version };
 }
 
-/** Retries a read-decide-write step when another writer changed the visit in between. */
-async function withRetry<T>(step: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await step();
-    } catch (error) {
-      if (attempt >= 10 || (error as { code?: string }).code !== 'CONCURRENT_MODIFICATION') throw error;
-      await new Promise((r) => setTimeout(r, randomInt(5, 25 * (attempt + 1)))); // jitter, so racers spread out
-    }
-  }
-}
+/** The versioned write of a visit's new tab; it only goes through while the visit is still OPEN. */
+const visitWrite = (next: VisitTab, version: number): EntityWrite => ({
+  type: 'visit',
+  id: next.visitId,
+  state: next as unknown as Record<string, unknown>,
+  expect: { kind: 'status', status: ['OPEN'], version },
+});
 
 const summary = (v: VisitTab) => ({
   tabFen: tabFen(v.charges),
@@ -71,19 +67,12 @@ export function addCharge(
   visitId: string,
   input: { chargeId: string; category: ChargeCategory; description: string; amountFen: Fen },
 ) {
-  return withRetry(async () => {
+  return retryOnConflict(async () => {
     const { visit, version } = await loadVisit(deps.ledger, visitId);
     if (decideAddCharge(visit, input) === 'duplicate') return { chargeId: input.chargeId, ...summary(visit) };
     const next: VisitTab = { ...visit, charges: [...visit.charges, { ...input, voided: false }] };
     await deps.ledger.commit({
-      entities: [
-        {
-          type: 'visit',
-          id: visitId,
-          state: next as unknown as Record<string, unknown>,
-          expect: { kind: 'status', status: ['OPEN'], version },
-        },
-      ],
+      entities: [visitWrite(next, version)],
       journal: journalTransaction({
         txnId: txnIdFor('charge', `${visitId}.${input.chargeId}`, 'added'),
         occurredAt: deps.clock.now(),
@@ -100,7 +89,7 @@ export function addCharge(
 
 /** Voids a charge while the visit is OPEN, with reversing postings; voiding twice changes nothing. */
 export function voidCharge(deps: ChargeDeps, visitId: string, chargeId: string) {
-  return withRetry(async () => {
+  return retryOnConflict(async () => {
     const { visit, version } = await loadVisit(deps.ledger, visitId);
     const line = visit.charges.find((c) => c.chargeId === chargeId);
     if (!line) throw new NotFoundError('Charge', chargeId);
@@ -117,14 +106,7 @@ export function voidCharge(deps: ChargeDeps, visitId: string, chargeId: string) 
       charges: visit.charges.map((c) => (c.chargeId === chargeId ? { ...c, voided: true } : c)),
     };
     await deps.ledger.commit({
-      entities: [
-        {
-          type: 'visit',
-          id: visitId,
-          state: next as unknown as Record<string, unknown>,
-          expect: { kind: 'status', status: ['OPEN'], version },
-        },
-      ],
+      entities: [visitWrite(next, version)],
       journal: reversalOf(added, txnIdFor('charge', `${visitId}.${chargeId}`, 'voided'), deps.clock.now()),
     });
     return { chargeId, ...summary(next) };
