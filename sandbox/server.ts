@@ -8,6 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { formatYuan, parseYuan, type Fen } from '../lib/domain/money';
+import { createBureau } from './bureau';
+import { createCreditSimulator } from './credit';
 import { sandboxPage } from './page';
 import {
   alipaySignContent,
@@ -32,6 +34,8 @@ export interface SandboxOptions {
     certificate: { serial: string; privateKey: string };
     publicKey: { id: string; privateKey: string };
   };
+  /** The shared HMAC key medpay signs insurance-bureau requests with. */
+  readonly bureauKey: string;
   /** 1 = real retry delays; the default compresses a day into seconds. */
   readonly timeScale?: number;
 }
@@ -87,6 +91,8 @@ export async function startSandbox(options: SandboxOptions) {
     notifications: true,
     wechatSerialMode: 'certificate' as 'certificate' | 'public-key' | 'mixed',
     timeScale: options.timeScale ?? 1 / 3600,
+    /** The next N credit captures per channel fail (insufficient funds). */
+    captureFailures: { alipay: 0, wechatpay: 0 } as Record<Channel, number>,
   };
   const timers = new Set<NodeJS.Timeout>();
   let mixed = 0;
@@ -192,32 +198,34 @@ export async function startSandbox(options: SandboxOptions) {
     };
   };
 
-  const wechatNotification = (eventType: string, resource: object, url: string, tamper?: 'probe') => () => {
-    const w = options.wechatpay;
-    const body = JSON.stringify({
-      id: randomBytes(16).toString('hex'),
-      create_time: wechatTime(new Date()),
-      resource_type: 'encrypt-resource',
-      event_type: eventType,
-      summary: eventType.startsWith('REFUND') ? '退款状态变更' : '支付成功',
-      resource: {
-        original_type: eventType.startsWith('REFUND') ? 'refund' : 'transaction',
-        ...wechatEncrypt(
-          JSON.stringify(resource),
-          w.apiV3Key,
-          eventType.startsWith('REFUND') ? 'refund' : 'transaction',
-        ),
-      },
-    });
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      ...wechatSignedHeaders(body),
+  const wechatNotification =
+    (
+      eventType: string,
+      resource: object,
+      url: string,
+      tamper?: 'probe',
+      kind = eventType.startsWith('REFUND') ? 'refund' : 'transaction',
+      summary = eventType.startsWith('REFUND') ? '退款状态变更' : '支付成功',
+    ) =>
+    () => {
+      const w = options.wechatpay;
+      const body = JSON.stringify({
+        id: randomBytes(16).toString('hex'),
+        create_time: wechatTime(new Date()),
+        resource_type: 'encrypt-resource',
+        event_type: eventType,
+        summary,
+        resource: { original_type: kind, ...wechatEncrypt(JSON.stringify(resource), w.apiV3Key, kind) },
+      });
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        ...wechatSignedHeaders(body),
+      };
+      // WeChat's probe: the signature carries the WECHATPAY/SIGNTEST/ prefix and must never verify.
+      if (tamper === 'probe')
+        headers['Wechatpay-Signature'] = `WECHATPAY/SIGNTEST/${headers['Wechatpay-Signature']}`;
+      return { url, body, headers };
     };
-    // WeChat's probe: the signature carries the WECHATPAY/SIGNTEST/ prefix and must never verify.
-    if (tamper === 'probe')
-      headers['Wechatpay-Signature'] = `WECHATPAY/SIGNTEST/${headers['Wechatpay-Signature']}`;
-    return { url, body, headers };
-  };
 
   const wechatTransaction = (o: Order) => ({
     appid: options.wechatpay.appId,
@@ -294,6 +302,59 @@ export async function startSandbox(options: SandboxOptions) {
       probe,
     );
   }
+
+  const bureau = createBureau(options.bureauKey);
+  const credit = createCreditSimulator({
+    alipay: options.alipay,
+    wechatpay: options.wechatpay,
+    bureau,
+    settings,
+    recordTrade: (t) => {
+      const now = new Date();
+      orders.set(key(t.channel, t.outTradeNo), {
+        ...t,
+        status: 'PAID',
+        notifyUrl: '',
+        paidAt: now,
+        refundedFen: 0,
+        createdAt: now,
+      });
+    },
+    notifyAlipay: (kind, ref, url, params) =>
+      notify('alipay', kind, ref, () => {
+        const sign = rsaSign(
+          alipaySignContent(params, ['sign', 'sign_type']),
+          options.alipay.platformPrivateKey,
+        );
+        return {
+          url,
+          body: new URLSearchParams({ ...params, sign_type: 'RSA2', sign }).toString(),
+          headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+        };
+      }),
+    notifyWechat: (eventType, originalType, summary, resource, url) =>
+      notify(
+        'wechatpay',
+        eventType,
+        (resource as { out_order_no?: string }).out_order_no ?? '',
+        wechatNotification(
+          eventType,
+          { mchid: options.wechatpay.mchId, ...resource },
+          url,
+          undefined,
+          originalType,
+          summary,
+        ),
+      ),
+    later: (fn, ms) => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        fn();
+      }, ms);
+      t.unref();
+      timers.add(t);
+    },
+  });
 
   // ── Alipay gateway ──
   function alipayGateway(query: URLSearchParams, form: URLSearchParams) {
@@ -446,7 +507,10 @@ export async function startSandbox(options: SandboxOptions) {
         });
       }
       default:
-        return fail('40004', 'Business Failed', 'isv.invalid-method', `sandbox does not implement ${method}`);
+        return (
+          credit.alipayMethod(method, biz, reply, fail) ??
+          fail('40004', 'Business Failed', 'isv.invalid-method', `sandbox does not implement ${method}`)
+        );
     }
   }
 
@@ -567,6 +631,8 @@ export async function startSandbox(options: SandboxOptions) {
       const refund = refunds.get(key('wechatpay', decodeURIComponent(refundNo[1] as string)));
       return refund ? json(200, wechatRefundBody(refund)) : error(404, 'RESOURCE_NOT_EXISTS', '退款单不存在');
     }
+    const c = credit.wechatRoute(method, p, url, req);
+    if (c) return json(c.status, c.body);
     return error(404, 'NOT_FOUND', `sandbox does not implement ${method} ${p}`);
   }
 
@@ -595,6 +661,20 @@ export async function startSandbox(options: SandboxOptions) {
     if (url.pathname.startsWith('/v3/')) {
       const out = wechatApi(method, url.pathname + url.search, body, req.headers.authorization);
       return send(res, out.status, out.body, out.status < 300 ? wechatSignedHeaders(out.body) : {});
+    }
+    if (url.pathname.startsWith('/insurance/v1/') && method === 'POST') {
+      const out = bureau.handle(url.pathname, req.headers, body);
+      return send(res, out.status, JSON.stringify(out.body));
+    }
+    if (url.pathname === '/sandbox/authorise' && method === 'POST') {
+      let input: { channel?: Channel; outOrderNo?: string; orderStr?: string };
+      try {
+        input = JSON.parse(body) as typeof input;
+      } catch {
+        return send(res, 400, JSON.stringify({ error: 'body must be JSON {"channel","outOrderNo"}' }));
+      }
+      const out = await credit.authorise(input.channel ?? 'alipay', input.outOrderNo ?? '', input.orderStr);
+      return send(res, out.status, JSON.stringify(out.body));
     }
     if (url.pathname === '/sandbox/pay' && method === 'POST') {
       let input: { channel?: Channel; outTradeNo?: string };
@@ -629,8 +709,12 @@ export async function startSandbox(options: SandboxOptions) {
       return send(res, 200, JSON.stringify(record));
     }
     if (url.pathname === '/sandbox/settings' && method === 'POST') {
-      Object.assign(settings, JSON.parse(body || '{}') as Partial<typeof settings>);
-      return send(res, 200, JSON.stringify(settings));
+      const { insurance, ...rest } = JSON.parse(body || '{}') as Partial<typeof settings> & {
+        insurance?: Partial<typeof bureau.settings>;
+      };
+      Object.assign(settings, rest);
+      if (insurance) Object.assign(bureau.settings, insurance);
+      return send(res, 200, JSON.stringify({ ...settings, insurance: bureau.settings }));
     }
     if (url.pathname === '/sandbox/notifications' && method === 'GET')
       return send(res, 200, JSON.stringify(notifications));
@@ -665,6 +749,8 @@ export async function startSandbox(options: SandboxOptions) {
     refunds,
     notifications,
     settings,
+    credit,
+    bureau,
     close: () =>
       new Promise<void>((resolve) => {
         for (const t of timers) clearTimeout(t);

@@ -211,3 +211,95 @@ export function nextCaptureAttempt(
   const delay = delaysMs[failedAttempts - 1];
   return delay === undefined ? 'overdue' : new Date(lastFailureAt.getTime() + delay);
 }
+
+/** The credit authorisation behind a visit (Alipay fund authorisation or WeChat Pay Score service order). */
+export interface Authorisation {
+  /** Alipay auth_no or the Pay Score order_id, once confirmed. */
+  readonly authNo?: string;
+  /** The amount the patient authorised (equal to the visit's credit limit). */
+  readonly authorisedFen: Fen;
+  /** The part backed by credit (Zhima credit / Pay Score), freezing nothing. */
+  readonly creditFen?: Fen;
+  readonly confirmedAt?: string;
+}
+
+/** An insurance pre-authorisation, bound to the tab version it was computed for. */
+export interface InsurancePreauth extends InsuranceSplit {
+  readonly preauthId: string;
+  readonly expiresAt: string;
+  readonly tabVersion: number;
+  readonly status: 'HELD' | 'SETTLED' | 'REVERSED';
+}
+
+/** The persisted settlement saga: the next step to run and what the finished steps produced. */
+export interface Settlement {
+  /** INSURANCE → CAPTURE → RELEASE → DONE. */
+  readonly step: 'INSURANCE' | 'CAPTURE' | 'RELEASE' | 'DONE';
+  /** Staff chose to settle the whole tab as self-pay (recorded, never silent). */
+  readonly asSelfPay: boolean;
+  readonly requestedBy: string;
+  readonly requestedAt: string;
+  readonly insuredFen: Fen;
+  readonly personalAccountFen: Fen;
+  readonly selfPayFen: Fen;
+  readonly capturedFen: Fen;
+  readonly releasedFen: Fen;
+  /** The capture's out_trade_no: one per visit, so the provider cannot take the self-pay part twice. */
+  readonly captureOutTradeNo: string;
+  readonly captureStatus?: 'PENDING' | 'SUCCEEDED' | 'FAILED';
+  readonly providerTradeNo?: string;
+  readonly failedAttempts: number;
+  /** When the scheduled job should next work on this saga (insurance retry, capture retry, pending check). */
+  readonly nextAttemptAt?: string;
+  readonly lastError?: string;
+  /** Set when the outstanding amount was paid through POST /payments instead. */
+  readonly paidByPaymentId?: string;
+}
+
+/** A credit visit as stored. */
+export interface Visit {
+  readonly visitId: string;
+  readonly patientId: string;
+  readonly channel: 'alipay' | 'wechatpay';
+  readonly status: VisitStatus;
+  readonly insured: boolean;
+  readonly creditLimitFen: Fen;
+  /** Alipay out_order_no / Pay Score out_order_no. */
+  readonly outOrderNo: string;
+  /** Alipay out_request_no of the freeze. */
+  readonly outRequestNo: string;
+  readonly payer: Readonly<Record<string, string>>;
+  readonly createdAt: string;
+  /** An authorisation not confirmed by then is cancelled by the expiry job. */
+  readonly authoriseBy: string;
+  readonly authorisation?: Authorisation;
+  readonly charges: readonly Charge[];
+  /** Increases with every charge added or voided; a pre-authorisation is valid only for its version. */
+  readonly tabVersion: number;
+  readonly insurance?: InsurancePreauth;
+  readonly settlement?: Settlement;
+  readonly closedAt?: string;
+}
+
+/** Deterministic provider numbers of a visit: they are derived from the visitId, never random. */
+export function visitProviderNumbers(visitId: string) {
+  const base = visitId.replace(/[^A-Za-z0-9]/g, '').slice(-28);
+  return { outOrderNo: `VA${base}`, outRequestNo: `VF${base}`, captureOutTradeNo: `VC${base}` };
+}
+
+/** The valid pre-authorisation of a visit: held, for the current tab, not expired. */
+export function validPreauth(visit: Visit, now: Date): InsurancePreauth | undefined {
+  const p = visit.insurance;
+  return p &&
+    p.status === 'HELD' &&
+    p.tabVersion === visit.tabVersion &&
+    new Date(p.expiresAt).getTime() > now.getTime()
+    ? p
+    : undefined;
+}
+
+/** What the patient still owes on a visit whose capture failed. */
+export function outstandingFen(visit: Visit): Fen {
+  const s = visit.settlement;
+  return fen(s ? s.selfPayFen - s.capturedFen : 0, 'outstandingFen');
+}

@@ -70,6 +70,27 @@ export type ProviderEvent =
       readonly amountFen: Fen;
       readonly at: Date;
     }
+  /** The patient confirmed a credit authorisation (Alipay fund_auth_freeze, PAYSCORE.USER_CONFIRM). */
+  | {
+      readonly kind: 'authorisation.confirmed';
+      readonly channel: Channel;
+      readonly notificationId: string;
+      readonly outOrderNo: string;
+      readonly authNo: string;
+      readonly authorisedFen?: Fen;
+      readonly creditFen?: Fen;
+      readonly at: Date;
+    }
+  /** The provider collected a credit capture (PAYSCORE.USER_PAID). */
+  | {
+      readonly kind: 'authorisation.captured';
+      readonly channel: Channel;
+      readonly notificationId: string;
+      readonly outOrderNo: string;
+      readonly providerTradeNo: string;
+      readonly amountFen: Fen;
+      readonly at: Date;
+    }
   /** Verified, but nothing medpay acts on (for example Alipay's WAIT_BUYER_PAY). */
   | {
       readonly kind: 'ignored';

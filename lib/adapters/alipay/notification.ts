@@ -45,15 +45,18 @@ export function verifyAlipayNotification(
     valid = false;
   }
   if (!valid) throw reject('BAD_SIGNATURE', 'The RSA2 signature does not match the notification parameters.');
-  if (params.app_id !== config.appId || params.seller_id !== config.sellerId) {
+  // Fund-authorisation notifications name the payee (payee_user_id) where trades name the seller.
+  const merchant = params.notify_type === 'fund_auth_freeze' ? params.payee_user_id : params.seller_id;
+  if (params.app_id !== config.appId || merchant !== config.sellerId) {
     throw reject('WRONG_MERCHANT', 'The notification is for another app or seller.', {
       appId: params.app_id,
-      sellerId: params.seller_id,
+      sellerId: merchant,
     });
   }
 
   const channel = 'alipay' as const;
   const notificationId = params.notify_id;
+  if (params.notify_type === 'fund_auth_freeze') return fundAuthFreeze(notificationId, params);
   // Refunds also arrive as trade_status_sync with refund_fee/out_biz_no; they are confirmed by the refund
   // call itself and by query, so they must never be mistaken for a second payment.
   if (params.out_biz_no || params.refund_fee || params.gmt_refund) {
@@ -89,4 +92,36 @@ export function verifyAlipayNotification(
     amountFen,
     paidAt,
   };
+}
+
+/** A confirmed fund authorisation (status SUCCESS of a FREEZE operation). */
+function fundAuthFreeze(notificationId: string, params: Record<string, string>): ProviderEvent {
+  const channel = 'alipay' as const;
+  if (params.operation_type !== 'FREEZE' || params.status !== 'SUCCESS')
+    return {
+      kind: 'ignored',
+      channel,
+      notificationId,
+      reason: `fund auth ${params.operation_type} ${params.status}`,
+    };
+  const at = parseAlipayTime(params.gmt_trans) ?? parseAlipayTime(params.notify_time);
+  if (!params.out_order_no || !params.auth_no || !params.amount || !at)
+    throw reject(
+      'MALFORMED',
+      'A fund_auth_freeze notification needs out_order_no, auth_no, amount and gmt_trans.',
+    );
+  try {
+    return {
+      kind: 'authorisation.confirmed',
+      channel,
+      notificationId,
+      outOrderNo: params.out_order_no,
+      authNo: params.auth_no,
+      authorisedFen: parseYuan(params.amount, 'amount'),
+      creditFen: params.credit_amount ? parseYuan(params.credit_amount, 'credit_amount') : undefined,
+      at,
+    };
+  } catch {
+    throw reject('MALFORMED', 'amount or credit_amount is not a yuan amount.');
+  }
 }

@@ -11,6 +11,7 @@ import type {
   RefundRequest,
   RefundState,
 } from '../../ports/payment-provider';
+import { alipayBeijingTime, alipayExec, alipayOk, alipaySystemError } from './exec';
 import { parseAlipayTime, verifyAlipayNotification, type AlipayNotificationConfig } from './notification';
 
 /** Ids and the notify URL; the SDK (built in the composition root) holds keys and the gateway. */
@@ -18,42 +19,14 @@ export interface AlipayConfig extends AlipayNotificationConfig {
   readonly notifyUrl: string;
 }
 
-type AlipayResult = Record<string, string | undefined>;
-
 /** Creates the Alipay provider. */
 export function alipayProvider(sdk: AlipaySdk, config: AlipayConfig): PaymentProvider {
-  /** Runs one gateway method with response signature checking; transport or signature failures are 503. */
-  async function exec(
-    method: string,
-    bizContent: Record<string, unknown>,
-    withNotify = false,
-  ): Promise<AlipayResult> {
-    try {
-      return await sdk.exec(
-        method,
-        { bizContent, ...(withNotify ? { notifyUrl: config.notifyUrl } : {}) },
-        { validateSign: true },
-      );
-    } catch (error) {
-      throw new ProviderUnavailableError(
-        'Alipay did not answer with a verified response; nothing was changed. Retry with the same Idempotency-Key.',
-        {
-          channel: 'alipay',
-          method,
-        },
-        { cause: error },
-      );
-    }
-  }
-  const ok = (r: AlipayResult) => r.code === '10000';
-  const systemError = (r: AlipayResult) =>
-    r.code === '20000' || r.code === '20001' || r.sub_code === 'ACQ.SYSTEM_ERROR';
+  const exec = alipayExec(sdk, config.notifyUrl);
+  const ok = alipayOk;
+  const systemError = alipaySystemError;
 
   async function createOrder(req: CreateOrderRequest): Promise<CreateOrderResponse> {
-    const expire = new Date(req.expiresAt.getTime() + 8 * 3600_000)
-      .toISOString()
-      .slice(0, 19)
-      .replace('T', ' ');
+    const expire = alipayBeijingTime(req.expiresAt);
     const common = {
       out_trade_no: req.outTradeNo,
       total_amount: formatYuan(req.amountFen),

@@ -33,6 +33,18 @@ interface DecryptedResource {
   out_refund_no?: string;
   refund_id?: string;
   amount?: { total?: number; refund?: number };
+  /** Pay Score service orders. */
+  order_id?: string;
+  out_order_no?: string;
+  state?: string;
+  state_description?: string;
+  risk_fund?: { amount?: number };
+  total_amount?: number;
+  collection?: {
+    state?: string;
+    paid_amount?: number;
+    details?: Array<{ transaction_id?: string; paid_time?: string; amount?: number }>;
+  };
 }
 
 interface EncryptedResource {
@@ -159,6 +171,32 @@ function translate(notificationId: string, eventType: string, r: DecryptedResour
         providerRefundId: r.refund_id === undefined ? undefined : String(r.refund_id),
         amountFen: fen(r.amount?.refund ?? Number.NaN),
         at: succeeded ? validDate(r.success_time) : new Date(),
+      };
+    }
+    if (eventType === 'PAYSCORE.USER_CONFIRM') {
+      return {
+        kind: 'authorisation.confirmed',
+        channel,
+        notificationId,
+        outOrderNo: required(r.out_order_no, 'out_order_no'),
+        authNo: required(r.order_id, 'order_id'),
+        authorisedFen: r.risk_fund?.amount === undefined ? undefined : fen(r.risk_fund.amount),
+        // Pay Score is credit: nothing is frozen.
+        creditFen: r.risk_fund?.amount === undefined ? undefined : fen(r.risk_fund.amount),
+        at: new Date(),
+      };
+    }
+    if (eventType === 'PAYSCORE.USER_PAID') {
+      const paid = r.collection?.details?.at(-1);
+      if (r.collection?.state !== 'USER_PAID') throw new Error('collection is not USER_PAID');
+      return {
+        kind: 'authorisation.captured',
+        channel,
+        notificationId,
+        outOrderNo: required(r.out_order_no, 'out_order_no'),
+        providerTradeNo: required(paid?.transaction_id, 'transaction_id'),
+        amountFen: fen(r.collection.paid_amount ?? Number.NaN),
+        at: paid?.paid_time ? validDate(paid.paid_time) : new Date(),
       };
     }
   } catch (error) {

@@ -1,7 +1,16 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access -- the plugin is a dynamic Proxy chain, and API bodies are untyped JSON on the wire */
 /** PaymentProvider for WeChat Pay APIv3 on wechatpay-axios-plugin (JSAPI, native, query, close, refunds). */
-import { randomBytes, type KeyObject } from 'node:crypto';
-import { Formatter, Rsa, Wechatpay } from './sdk';
+import { randomBytes } from 'node:crypto';
+import { Formatter, Rsa } from './sdk';
+import {
+  wechatBeijingTime,
+  wechatCall,
+  wechatFailed,
+  wechatpayClient,
+  type Call,
+  type Post,
+  type WechatpayConfig,
+} from './client';
 import { ProviderUnavailableError, ValidationError } from '../../domain/errors';
 import { fen } from '../../domain/money';
 import type { Clock } from '../../ports/clock';
@@ -16,71 +25,13 @@ import type {
 } from '../../ports/payment-provider';
 import { verifyWechatpayNotification } from './notification';
 
-/** Merchant credentials and endpoints. Keys are PEM strings; the platform keys map serial → public key. */
-export interface WechatpayConfig {
-  readonly mchId: string;
-  readonly appId: string;
-  readonly merchantSerial: string;
-  readonly merchantPrivateKey: string;
-  readonly apiV3Key: string;
-  readonly platformKeys: Readonly<Record<string, string | KeyObject>>;
-  /** https://api.mch.weixin.qq.com/ in production; the sandbox locally. */
-  readonly baseURL: string;
-  readonly notifyUrl: string;
-  readonly timeoutMs?: number;
-}
-
-interface AxiosLikeError {
-  response?: { status: number; data?: { code?: string; message?: string } };
-  code?: string;
-  message: string;
-}
-
-type Call = (config?: Record<string, unknown>) => Promise<{ status: number; data: Record<string, any> }>;
-type Post = (
-  data: unknown,
-  config?: Record<string, unknown>,
-) => Promise<{ status: number; data: Record<string, any> }>;
+export type { WechatpayConfig } from './client';
 
 /** Creates the WeChat Pay provider. */
 export function wechatpayProvider(config: WechatpayConfig, clock: Clock): PaymentProvider {
-  const client = new Wechatpay({
-    mchid: config.mchId,
-    serial: config.merchantSerial,
-    privateKey: config.merchantPrivateKey,
-    certs: config.platformKeys,
-    baseURL: config.baseURL.endsWith('/') ? config.baseURL : `${config.baseURL}/`,
-    timeout: config.timeoutMs ?? 5_000,
-  }) as unknown as Record<string, any>;
-  const v3 = client.v3 as Record<string, any>;
-
-  /** Calls the API; provider-side outages become PROVIDER_UNAVAILABLE, business answers come back. */
-  async function call<T>(
-    operation: string,
-    run: () => Promise<T>,
-  ): Promise<T | { status: number; code?: string; message?: string }> {
-    try {
-      return await run();
-    } catch (error) {
-      const e = error as AxiosLikeError;
-      const status = e.response?.status;
-      if (status !== undefined && status >= 400 && status < 500) {
-        return { status, code: e.response?.data?.code, message: e.response?.data?.message };
-      }
-      throw new ProviderUnavailableError(
-        'WeChat Pay did not answer; nothing was changed. Retry with the same Idempotency-Key.',
-        {
-          channel: 'wechatpay',
-          operation,
-          status,
-          code: e.code,
-        },
-        { cause: error },
-      );
-    }
-  }
-  const failure = (r: unknown): r is { status: number; code?: string; message?: string } =>
-    typeof r === 'object' && r !== null && !('data' in r);
+  const v3 = wechatpayClient(config);
+  const call = wechatCall;
+  const failure = wechatFailed;
 
   async function createOrder(req: CreateOrderRequest): Promise<CreateOrderResponse> {
     const kind = req.mode === 'qr' ? 'native' : 'jsapi';
@@ -94,7 +45,7 @@ export function wechatpayProvider(config: WechatpayConfig, clock: Clock): Paymen
       mchid: config.mchId,
       description: req.description.slice(0, 127),
       out_trade_no: req.outTradeNo,
-      time_expire: new Date(req.expiresAt.getTime() + 8 * 3600_000).toISOString().slice(0, 19) + '+08:00',
+      time_expire: wechatBeijingTime(req.expiresAt),
       notify_url: config.notifyUrl,
       amount: { total: req.amountFen, currency: 'CNY' },
       ...(kind === 'jsapi' && req.payer && 'wechatOpenId' in req.payer

@@ -18,10 +18,16 @@ import { applyRefundState } from './refund-payment';
 /** What happened to the notification. */
 export type NotificationOutcome = 'applied' | 'already-applied' | 'orphan' | 'ignored';
 
+/** The events that concern payments and refunds (credit visits have their own, see usecases/visits). */
+export type PaymentEvent = Extract<
+  ProviderEvent,
+  { kind: 'payment.succeeded' | 'refund.succeeded' | 'refund.failed' | 'ignored' }
+>;
+
 /** Applies one verified event. */
 export async function applyNotification(
   deps: PaymentDeps,
-  event: ProviderEvent,
+  event: PaymentEvent,
 ): Promise<NotificationOutcome> {
   if (event.kind === 'ignored') return 'ignored';
   const recordOrphan = async (reference: string) => {

@@ -1,0 +1,73 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the plugin is a dynamic Proxy chain, and API bodies are untyped JSON on the wire */
+/** The signed APIv3 client and its call wrapper, shared by the WeChat Pay adapters. */
+import type { KeyObject } from 'node:crypto';
+import { ProviderUnavailableError } from '../../domain/errors';
+import { Wechatpay } from './sdk';
+
+/** Merchant credentials and endpoints. Keys are PEM strings; the platform keys map serial → public key. */
+export interface WechatpayConfig {
+  readonly mchId: string;
+  readonly appId: string;
+  readonly merchantSerial: string;
+  readonly merchantPrivateKey: string;
+  readonly apiV3Key: string;
+  readonly platformKeys: Readonly<Record<string, string | KeyObject>>;
+  /** https://api.mch.weixin.qq.com/ in production; the sandbox locally. */
+  readonly baseURL: string;
+  readonly notifyUrl: string;
+  readonly timeoutMs?: number;
+}
+
+interface AxiosLikeError {
+  response?: { status: number; data?: { code?: string; message?: string } };
+  code?: string;
+  message: string;
+}
+
+/** A 2xx answer. */
+export type WechatOk = { status: number; data: Record<string, any> };
+/** A 4xx business answer (the outcome is known: nothing happened, or the state forbids it). */
+export type WechatFailure = { status: number; code?: string; message?: string };
+export type Call = (config?: Record<string, unknown>) => Promise<WechatOk>;
+export type Post = (data: unknown, config?: Record<string, unknown>) => Promise<WechatOk>;
+
+/** Builds the APIv3 client (signs requests, verifies response signatures against the platform keys). */
+export function wechatpayClient(config: WechatpayConfig): Record<string, any> {
+  const client = new Wechatpay({
+    mchid: config.mchId,
+    serial: config.merchantSerial,
+    privateKey: config.merchantPrivateKey,
+    certs: config.platformKeys,
+    baseURL: config.baseURL.endsWith('/') ? config.baseURL : `${config.baseURL}/`,
+    timeout: config.timeoutMs ?? 5_000,
+  }) as unknown as Record<string, any>;
+  return client.v3 as Record<string, any>;
+}
+
+/** Calls the API; provider-side outages become PROVIDER_UNAVAILABLE, business answers (4xx) come back. */
+export async function wechatCall(
+  operation: string,
+  run: () => Promise<WechatOk>,
+): Promise<WechatOk | WechatFailure> {
+  try {
+    return await run();
+  } catch (error) {
+    const e = error as AxiosLikeError;
+    const status = e.response?.status;
+    if (status !== undefined && status >= 400 && status < 500) {
+      return { status, code: e.response?.data?.code, message: e.response?.data?.message };
+    }
+    throw new ProviderUnavailableError(
+      'WeChat Pay did not answer; nothing was changed. Retry with the same Idempotency-Key.',
+      { channel: 'wechatpay', operation, status, code: e.code },
+      { cause: error },
+    );
+  }
+}
+
+/** True for a 4xx business answer. */
+export const wechatFailed = (r: WechatOk | WechatFailure): r is WechatFailure => !('data' in r);
+
+/** RFC 3339 in Beijing time, as WeChat Pay expects. */
+export const wechatBeijingTime = (d: Date) =>
+  new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19) + '+08:00';

@@ -1,0 +1,191 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access -- the plugin is a dynamic Proxy chain, and API bodies are untyped JSON on the wire */
+/**
+ * CreditProvider for WeChat Pay Score (微信支付分) service orders: `POST /v3/payscore/serviceorder` with
+ * need_user_confirm (the patient confirms in wx.openBusinessView, then PAYSCORE.USER_CONFIRM), `complete`
+ * with total_amount and post_payments (WeChat collects it and notifies PAYSCORE.USER_PAID), `pay` to
+ * ask for collection again, and `cancel` when nothing is owed.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { ProviderUnavailableError, ValidationError } from '../../domain/errors';
+import { fen } from '../../domain/money';
+import type { Clock } from '../../ports/clock';
+import type { AuthorisationState, CaptureState, CreditProvider } from '../../ports/credit-provider';
+import {
+  wechatBeijingTime,
+  wechatCall,
+  wechatFailed,
+  wechatpayClient,
+  type Call,
+  type Post,
+  type WechatpayConfig,
+} from './client';
+
+/** The HMAC-SHA256 sign of wx.openBusinessView extraData: the v2 algorithm, keyed with the APIv3 key. */
+export function payScoreExtraDataSign(fields: Readonly<Record<string, string>>, apiV3Key: string): string {
+  const content = Object.keys(fields)
+    .sort()
+    .map((k) => `${k}=${fields[k]}`)
+    .join('&');
+  return createHmac('sha256', apiV3Key).update(`${content}&key=${apiV3Key}`).digest('hex').toUpperCase();
+}
+
+/** Creates the Pay Score provider for one service id. */
+export function payScoreProvider(
+  config: WechatpayConfig & { readonly serviceId: string },
+  clock: Clock,
+): CreditProvider {
+  const v3 = wechatpayClient(config);
+  const orders = v3.payscore.serviceorder;
+  const unavailable = (what: string, code?: string) =>
+    new ProviderUnavailableError(`WeChat Pay Score ${what} failed: ${code ?? 'unknown'}.`, {
+      channel: 'wechatpay',
+      code,
+    });
+
+  async function get(outOrderNo: string): Promise<Record<string, any> | undefined> {
+    const r = await wechatCall('payscore.query', () =>
+      (orders.get as Call)({
+        params: { out_order_no: outOrderNo, service_id: config.serviceId, appid: config.appId },
+      }),
+    );
+    if (wechatFailed(r)) {
+      if (r.status === 404 || r.code === 'ORDER_NOT_EXIST') return undefined;
+      throw unavailable('query', r.code);
+    }
+    return r.data;
+  }
+
+  const captureState = (o: Record<string, any> | undefined): CaptureState => {
+    const collection = o?.collection as
+      | {
+          state?: string;
+          paid_amount?: number;
+          details?: Array<{ transaction_id?: string; paid_time?: string }>;
+        }
+      | undefined;
+    if (!o) return { status: 'FAILED', reason: 'no service order' };
+    if (collection?.state === 'USER_PAID') {
+      const last = collection.details?.at(-1);
+      return {
+        status: 'SUCCEEDED',
+        providerTradeNo: last?.transaction_id,
+        capturedFen: fen(collection.paid_amount ?? 0),
+        at: last?.paid_time ? new Date(last.paid_time) : clock.now(),
+      };
+    }
+    if (o.state_description === 'MCH_COMPLETE' || collection?.state === 'USER_PAYING')
+      return { status: 'PENDING' };
+    return { status: 'FAILED', reason: `service order ${String(o.state)}` };
+  };
+
+  return {
+    channel: 'wechatpay',
+
+    async authorise(req) {
+      if (!('wechatOpenId' in req.payer))
+        throw new ValidationError('A WeChat Pay Score visit needs payer.wechatOpenId.', [
+          { path: 'body.payer', message: 'wechatOpenId required' },
+        ]);
+      const r = await wechatCall('payscore.create', () =>
+        (orders.post as Post)({
+          out_order_no: req.outOrderNo,
+          appid: config.appId,
+          service_id: config.serviceId,
+          service_introduction: req.title.slice(0, 20),
+          time_range: { start_time: 'OnAccept' },
+          risk_fund: { name: 'ESTIMATE_ORDER_COST', amount: req.amountFen, description: '就医信用额度' },
+          notify_url: config.notifyUrl,
+          openid: 'wechatOpenId' in req.payer ? req.payer.wechatOpenId : undefined,
+          need_user_confirm: true,
+        }),
+      );
+      if (wechatFailed(r)) throw unavailable('create', r.code);
+      const extraData = {
+        mch_id: config.mchId,
+        package: String(r.data.package),
+        timestamp: String(Math.floor(clock.now().getTime() / 1000)),
+        nonce_str: randomBytes(16).toString('hex'),
+        sign_type: 'HMAC-SHA256',
+      };
+      return {
+        clientParams: {
+          businessType: 'wxpayScoreUse',
+          extraData: { ...extraData, sign: payScoreExtraDataSign(extraData, config.apiV3Key) },
+        },
+      };
+    },
+
+    async queryAuthorisation(outOrderNo): Promise<AuthorisationState> {
+      const o = await get(outOrderNo);
+      if (!o) return { status: 'NOT_FOUND' };
+      const status: AuthorisationState['status'] =
+        o.state === 'CREATED'
+          ? 'PENDING'
+          : o.state === 'DOING'
+            ? o.state_description === 'USER_CONFIRM'
+              ? 'AUTHORISED'
+              : 'FINISHED'
+            : o.state === 'DONE'
+              ? 'FINISHED'
+              : 'CLOSED';
+      const risk = o.risk_fund?.amount as number | undefined;
+      return {
+        status,
+        authNo: o.order_id as string | undefined,
+        authorisedFen: risk === undefined ? undefined : fen(risk),
+        creditFen: risk === undefined ? undefined : fen(risk),
+        confirmedAt: status === 'AUTHORISED' ? clock.now() : undefined,
+      };
+    },
+
+    async capture(req) {
+      const current = await get(req.outOrderNo);
+      if (!current) return { status: 'FAILED', reason: 'no service order' };
+      if (current.state === 'DOING' && current.state_description === 'USER_CONFIRM') {
+        const r = await wechatCall('payscore.complete', () =>
+          (orders._out_order_no_.complete.post as Post)(
+            {
+              appid: config.appId,
+              service_id: config.serviceId,
+              post_payments: req.lines.map((l) => ({ name: l.name.slice(0, 20), amount: l.amountFen })),
+              total_amount: req.amountFen,
+              time_range: { end_time: wechatBeijingTime(clock.now()).replace(/\D/g, '').slice(0, 14) },
+            },
+            { out_order_no: req.outOrderNo },
+          ),
+        );
+        if (wechatFailed(r)) throw unavailable('complete', r.code);
+        return captureState(r.data);
+      }
+      const state = captureState(current);
+      if (state.status === 'PENDING') {
+        // Completed before, still collecting: ask WeChat to collect again (商户发起催收扣款).
+        const r = await wechatCall('payscore.pay', () =>
+          (orders._out_order_no_.pay.post as Post)(
+            { appid: config.appId, service_id: config.serviceId },
+            { out_order_no: req.outOrderNo },
+          ),
+        );
+        if (wechatFailed(r) && r.code !== 'INVALID_REQUEST') throw unavailable('pay', r.code);
+      }
+      return state;
+    },
+
+    async queryCapture(req) {
+      return captureState(await get(req.outOrderNo));
+    },
+
+    async release(req) {
+      const o = await get(req.outOrderNo);
+      if (!o || o.state === 'REVOKED' || o.state === 'EXPIRED' || o.state === 'DONE') return;
+      if (o.state_description === 'MCH_COMPLETE') return; // completed: the rest was never collectable
+      const r = await wechatCall('payscore.cancel', () =>
+        (orders._out_order_no_.cancel.post as Post)(
+          { appid: config.appId, service_id: config.serviceId, reason: req.reason.slice(0, 50) },
+          { out_order_no: req.outOrderNo },
+        ),
+      );
+      if (wechatFailed(r)) throw unavailable('cancel', r.code);
+    },
+  };
+}
