@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access -- request bodies are untyped JSON on the wire, checked field by field */
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument -- request bodies are untyped JSON on the wire, checked field by field */
 /**
  * Local simulator of a medical-insurance bureau's real-time settlement (预结算 / 结算 / 冲正): per-category
  * coverage rules (ratio, deductible, cap), a personal-account balance per patient, held pre-settlements

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { formatYuan, parseYuan, type Fen } from '../lib/domain/money';
 import type { createBureau } from './bureau';
-import { alipaySignContent, alipayTime, rsaSign, rsaVerify, wechatTime } from './signing';
+import { alipaySignContent, alipayTime, rsaVerify, wechatTime } from './signing';
 
 type Channel = 'alipay' | 'wechatpay';
 

@@ -114,6 +114,7 @@ async function main(): Promise<void> {
       },
       publicKey: { id: wechatpay.publicKeyId, privateKey: read(wechatpay.publicKey.privateKeyFile) },
     },
+    bureauKey: read(secrets.insurance.bureauKeyFile).trim(),
   });
   const apiUrl = `http://127.0.0.1:${ports.api}`;
   const notifyUrl = { alipay: `${apiUrl}/webhooks/alipay`, wechatpay: `${apiUrl}/webhooks/wechatpay` };
@@ -134,6 +135,10 @@ async function main(): Promise<void> {
     MEDPAY_WECHATPAY_APIV3_KEY: `file:${wechatpay.apiV3KeyFile}`,
     MEDPAY_WECHATPAY_PLATFORM_KEYS: `${wechatpay.certificateSerial}=file:${wechatpay.certificate.publicKeyFile},${wechatpay.publicKeyId}=file:${wechatpay.publicKey.publicKeyFile}`,
     MEDPAY_WECHATPAY_NOTIFY_URL: notifyUrl.wechatpay,
+    MEDPAY_WECHATPAY_PAYSCORE_SERVICE_ID: wechatpay.payScoreServiceId,
+    MEDPAY_INSURANCE_GATEWAY: 'bureau',
+    MEDPAY_INSURANCE_BUREAU_URL: sandbox.url,
+    MEDPAY_INSURANCE_BUREAU_KEY: `file:${secrets.insurance.bureauKeyFile}`,
     AWS_REGION: 'cn-north-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
@@ -197,7 +202,7 @@ async function main(): Promise<void> {
 medpay local stack is up (stage "${STAGE}")
   API        ${apiUrl}        (try: curl ${apiUrl}/health)
   OpenAPI    ${apiUrl}/openapi.json
-  Sandbox    ${sandbox.url}/sandbox   (Alipay gateway and WeChat Pay v3 simulator; pay open orders here)
+  Sandbox    ${sandbox.url}/sandbox   (Alipay, WeChat Pay v3, Pay Score and an insurance bureau; pay and authorise here)
   DynamoDB   ${dynamo.endpoint}   table ${tableName}
   stack.json ${resolve(LOCAL_DIR, 'stack.json')}
   dev patient ${secrets.patientId}

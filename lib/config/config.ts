@@ -62,6 +62,31 @@ const schema = z
       )
       .optional(),
     WECHATPAY_NOTIFY_URL: z.url().optional(),
+    /** Pay Score service id: enables WeChat Pay credit visits. */
+    WECHATPAY_PAYSCORE_SERVICE_ID: z
+      .string()
+      .regex(/^\d{10,40}$/)
+      .optional(),
+    VISIT_CREDIT_LIMIT_FEN: z.coerce.number().int().min(100).max(10_000_000).default(200_000),
+    VISIT_AUTHORISE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+    VISIT_AUTO_SETTLE_AT: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm (Asia/Shanghai)')
+      .default('20:00'),
+    VISIT_CAPTURE_RETRY_MINUTES: z
+      .string()
+      .regex(/^\d+(,\d+)*$/, 'must be comma-separated minutes, e.g. 60,360,1440,4320')
+      .default('60,360,1440,4320'),
+    VISIT_RECHECK_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
+    INSURANCE_GATEWAY: z.enum(['none', 'bureau', 'wechat-med-ins']).default('none'),
+    INSURANCE_BUREAU_URL: z.url().optional(),
+    INSURANCE_BUREAU_KEY: secretRef.optional(),
+    MEDINS_CITY_ID: z.string().min(1).optional(),
+    MEDINS_INST_NAME: z.string().min(1).optional(),
+    MEDINS_INST_NO: z.string().min(1).optional(),
+    MEDINS_SUB_MCH_ID: z.string().min(1).optional(),
+    MEDINS_SUB_APP_ID: z.string().min(1).optional(),
+    MEDINS_CALLBACK_URL: z.url().optional(),
   })
   .superRefine((env, ctx) => {
     if (env.AUTH_MODE === 'hs256' && !env.AUTH_HS256_SECRET) {
@@ -69,6 +94,31 @@ const schema = z
     }
     if (env.AUTH_MODE === 'jwks' && !env.AUTH_JWKS_URL) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'required when AUTH_MODE=jwks' });
+    }
+    if (env.INSURANCE_GATEWAY !== 'none') {
+      for (const name of ['INSURANCE_BUREAU_URL', 'INSURANCE_BUREAU_KEY'] as const)
+        if (!env[name])
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: `required when INSURANCE_GATEWAY=${env.INSURANCE_GATEWAY}`,
+          });
+    }
+    if (env.INSURANCE_GATEWAY === 'wechat-med-ins') {
+      for (const name of [
+        'MEDINS_CITY_ID',
+        'MEDINS_INST_NAME',
+        'MEDINS_INST_NO',
+        'MEDINS_SUB_MCH_ID',
+        'MEDINS_SUB_APP_ID',
+        'MEDINS_CALLBACK_URL',
+      ] as const)
+        if (!env[name])
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: 'required when INSURANCE_GATEWAY=wechat-med-ins',
+          });
     }
   });
 
@@ -119,7 +169,34 @@ export interface Config {
     /** serial (certificate serial or PUB_KEY_ID_…) → secret reference of its public key */
     readonly platformKeyRefs: Readonly<Record<string, string>>;
     readonly notifyUrl: string;
+    /** Set when WeChat Pay Score credit visits are enabled. */
+    readonly payScoreServiceId?: string;
   };
+  /** Pay-later policy (one deployment per hospital). */
+  readonly visits: {
+    readonly creditLimitFen: number;
+    readonly authoriseWithinMinutes: number;
+    readonly autoSettleAtMinute: number;
+    readonly captureRetryDelaysMs: readonly number[];
+    readonly recheckAfterMs: number;
+  };
+  /** Medical insurance: none, the bureau directly, or through WeChat medical insurance. */
+  readonly insurance:
+    | { readonly gateway: 'none' }
+    | { readonly gateway: 'bureau'; readonly bureauUrl: string; readonly bureauKeyRef: string }
+    | {
+        readonly gateway: 'wechat-med-ins';
+        readonly bureauUrl: string;
+        readonly bureauKeyRef: string;
+        readonly medIns: {
+          readonly cityId: string;
+          readonly medInstName: string;
+          readonly medInstNo: string;
+          readonly subMchId: string;
+          readonly subAppId: string;
+          readonly callbackUrl: string;
+        };
+      };
 }
 
 /**
@@ -197,7 +274,35 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           .split(',')
           .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
       );
-      return { ...rest, platformKeyRefs };
+      return { ...rest, platformKeyRefs, payScoreServiceId: e.WECHATPAY_PAYSCORE_SERVICE_ID };
+    })(),
+    visits: {
+      creditLimitFen: e.VISIT_CREDIT_LIMIT_FEN,
+      authoriseWithinMinutes: e.VISIT_AUTHORISE_MINUTES,
+      autoSettleAtMinute:
+        Number(e.VISIT_AUTO_SETTLE_AT.slice(0, 2)) * 60 + Number(e.VISIT_AUTO_SETTLE_AT.slice(3)),
+      captureRetryDelaysMs: e.VISIT_CAPTURE_RETRY_MINUTES.split(',').map((m) => Number(m) * 60_000),
+      recheckAfterMs: e.VISIT_RECHECK_MINUTES * 60_000,
+    },
+    insurance: (() => {
+      if (e.INSURANCE_GATEWAY === 'none') return { gateway: 'none' as const };
+      const bureau = {
+        bureauUrl: e.INSURANCE_BUREAU_URL as string,
+        bureauKeyRef: e.INSURANCE_BUREAU_KEY as string,
+      };
+      if (e.INSURANCE_GATEWAY === 'bureau') return { gateway: 'bureau' as const, ...bureau };
+      return {
+        gateway: 'wechat-med-ins' as const,
+        ...bureau,
+        medIns: {
+          cityId: e.MEDINS_CITY_ID as string,
+          medInstName: e.MEDINS_INST_NAME as string,
+          medInstNo: e.MEDINS_INST_NO as string,
+          subMchId: e.MEDINS_SUB_MCH_ID as string,
+          subAppId: e.MEDINS_SUB_APP_ID as string,
+          callbackUrl: e.MEDINS_CALLBACK_URL as string,
+        },
+      };
     })(),
   };
 }

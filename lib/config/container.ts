@@ -12,11 +12,16 @@ import type { IdGenerator } from '../ports/id-generator';
 import type { IdempotencyStore } from '../ports/idempotency-store';
 import type { LedgerStore } from '../ports/ledger-store';
 import type { PaymentProvider } from '../ports/payment-provider';
+import type { CreditProvider } from '../ports/credit-provider';
+import type { InsuranceGateway } from '../ports/insurance-gateway';
+import type { VisitPolicy } from '../usecases/visits/deps';
+import { fen } from '../domain/money';
 import type { EventPublisher, OutboxStore } from '../ports/event-publisher';
 import { dynamoOutboxStore } from '../adapters/dynamodb/outbox-store';
 import { logPublisher } from '../adapters/system/log-publisher';
 import type { Channel } from '../domain/ledger/accounts';
 import { loadConfig, type Config } from './config';
+import type { WechatpayConfig } from '../adapters/wechatpay/client';
 import { resolveSecret } from './secrets';
 
 /** Everything a handler may use, built once and passed in. */
@@ -31,22 +36,26 @@ export interface AppDeps {
   readonly auth: TokenVerifier;
   readonly providers: Partial<Record<Channel, PaymentProvider>>;
   readonly payments: { readonly expiryMinutes: number };
+  /** Credit authorisation per channel (pay-later visits). */
+  readonly credit: Partial<Record<Channel, CreditProvider>>;
+  readonly insurance?: InsuranceGateway;
+  readonly visits: VisitPolicy;
   readonly outbox: OutboxStore;
   readonly publisher: EventPublisher;
 }
 
-/** Builds the configured payment providers, resolving their keys from secret references. */
-async function buildProviders(
-  config: Config,
-  clock: Clock,
-): Promise<Partial<Record<Channel, PaymentProvider>>> {
+/** Builds the configured payment and credit providers, resolving their keys from secret references. */
+async function buildProviders(config: Config, clock: Clock) {
   const providers: Partial<Record<Channel, PaymentProvider>> = {};
+  const credit: Partial<Record<Channel, CreditProvider>> = {};
+  let wechatConfig: WechatpayConfig | undefined;
   const secret = (ref: string) => resolveSecret(ref, config.region);
   // Imported on first use: a cold start evaluates only the SDKs of the channels that are configured.
   if (config.alipay) {
-    const [{ createAlipaySdk }, { alipayProvider }] = await Promise.all([
+    const [{ createAlipaySdk }, { alipayProvider }, { alipayCreditProvider }] = await Promise.all([
       import('../adapters/alipay/client'),
       import('../adapters/alipay/provider'),
+      import('../adapters/alipay/credit'),
     ]);
     const a = config.alipay;
     const common = { appId: a.appId, appPrivateKey: await secret(a.appPrivateKeyRef), gateway: a.gateway };
@@ -62,27 +71,45 @@ async function buildProviders(
         : { ...common, mode: 'public-key', alipayPublicKey: await secret(a.alipayPublicKeyRef) },
     );
     providers.alipay = alipayProvider(sdk, { appId: a.appId, sellerId: a.sellerId, notifyUrl: a.notifyUrl });
+    credit.alipay = alipayCreditProvider(sdk, { sellerId: a.sellerId, notifyUrl: a.notifyUrl });
   }
   if (config.wechatpay) {
-    const { wechatpayProvider } = await import('../adapters/wechatpay/provider');
+    const [{ wechatpayProvider }, { payScoreProvider }] = await Promise.all([
+      import('../adapters/wechatpay/provider'),
+      import('../adapters/wechatpay/payscore'),
+    ]);
     const w = config.wechatpay;
     const platformKeys: Record<string, string> = {};
     for (const [serial, ref] of Object.entries(w.platformKeyRefs)) platformKeys[serial] = await secret(ref);
-    providers.wechatpay = wechatpayProvider(
-      {
-        mchId: w.mchId,
-        appId: w.appId,
-        merchantSerial: w.merchantSerial,
-        merchantPrivateKey: await secret(w.merchantPrivateKeyRef),
-        apiV3Key: await secret(w.apiV3KeyRef),
-        platformKeys,
-        baseURL: w.baseURL,
-        notifyUrl: w.notifyUrl,
-      },
-      clock,
-    );
+    const wechat = {
+      mchId: w.mchId,
+      appId: w.appId,
+      merchantSerial: w.merchantSerial,
+      merchantPrivateKey: await secret(w.merchantPrivateKeyRef),
+      apiV3Key: await secret(w.apiV3KeyRef),
+      platformKeys,
+      baseURL: w.baseURL,
+      notifyUrl: w.notifyUrl,
+    };
+    providers.wechatpay = wechatpayProvider(wechat, clock);
+    if (w.payScoreServiceId)
+      credit.wechatpay = payScoreProvider({ ...wechat, serviceId: w.payScoreServiceId }, clock);
+    wechatConfig = wechat;
   }
-  return providers;
+  let insurance: InsuranceGateway | undefined;
+  const ins = config.insurance;
+  if (ins.gateway !== 'none') {
+    const { bureauGateway } = await import('../adapters/insurance/bureau');
+    const bureau = bureauGateway({ baseUrl: ins.bureauUrl, key: await secret(ins.bureauKeyRef) }, clock);
+    insurance = bureau;
+    if (ins.gateway === 'wechat-med-ins') {
+      if (!wechatConfig)
+        throw new Error('medpay configuration is invalid:\n  wechat-med-ins needs WeChat Pay');
+      const { wechatMedInsGateway } = await import('../adapters/wechatpay/med-ins');
+      insurance = wechatMedInsGateway(wechatConfig, ins.medIns, bureau, clock);
+    }
+  }
+  return { providers, credit, insurance };
 }
 
 /** Builds the dependencies for a config; tests pass overrides (a fixed clock, say) instead of mocking modules. */
@@ -104,12 +131,19 @@ export async function buildDeps(config: Config, overrides: Partial<AppDeps> = {}
     ]);
     publisher = eventBridgePublisher(new EventBridgeClient({ region: config.region }), config.eventBusName);
   }
+  // Tests inject providers (against their own sandbox) instead of building them from config.
+  const built = overrides.providers
+    ? { providers: overrides.providers, credit: overrides.credit ?? {}, insurance: overrides.insurance }
+    : await buildProviders(config, clock);
   return {
     config,
     clock,
     outbox: overrides.outbox ?? dynamoOutboxStore(dynamo, config.tableName),
     publisher: publisher ?? logPublisher((message, fields) => logger.info(message, fields)),
-    providers: overrides.providers ?? (await buildProviders(config, clock)),
+    providers: built.providers,
+    credit: built.credit,
+    insurance: built.insurance,
+    visits: overrides.visits ?? { ...config.visits, creditLimitFen: fen(config.visits.creditLimitFen) },
     payments: config.payments,
     dynamo,
     auth,

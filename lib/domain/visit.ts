@@ -279,12 +279,21 @@ export interface Visit {
   readonly insurance?: InsurancePreauth;
   readonly settlement?: Settlement;
   readonly closedAt?: string;
+  /** CANCELLED visits: false until the provider confirmed the authorisation is released. */
+  readonly authorisationReleased?: boolean;
 }
+
+/** The out_trade_no prefix of visit captures (payments use MP). */
+export const VISIT_CAPTURE_PREFIX = 'VC';
 
 /** Deterministic provider numbers of a visit: they are derived from the visitId, never random. */
 export function visitProviderNumbers(visitId: string) {
   const base = visitId.replace(/[^A-Za-z0-9]/g, '').slice(-28);
-  return { outOrderNo: `VA${base}`, outRequestNo: `VF${base}`, captureOutTradeNo: `VC${base}` };
+  return {
+    outOrderNo: `VA${base}`,
+    outRequestNo: `VF${base}`,
+    captureOutTradeNo: `${VISIT_CAPTURE_PREFIX}${base}`,
+  };
 }
 
 /** The valid pre-authorisation of a visit: held, for the current tab, not expired. */

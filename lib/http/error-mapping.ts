@@ -47,6 +47,9 @@ export function errorResponse(error: unknown, requestId: string): HttpResponse {
     requestId,
   };
   if (error instanceof ValidationError && error.issues.length > 0) body.details = error.issues;
+  // The integrator needs the number to tell staff what still fits on the visit.
+  if (code === ErrorCode.CREDIT_LIMIT_EXCEEDED && known)
+    body.availableCreditFen = known.context.availableCreditFen;
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (error instanceof IdempotencyError && error.retryAfterSec !== undefined) {
     headers['Retry-After'] = String(error.retryAfterSec);

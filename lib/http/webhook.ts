@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import { appDeps, type AppDeps } from '../config/container';
 import { MedpayError, NotificationRejectedError } from '../domain/errors';
 import type { Channel } from '../domain/ledger/accounts';
-import { applyNotification } from '../usecases/payments/apply-notification';
+import { applyProviderEvent } from '../usecases/notifications';
 import type { HttpResponse } from './error-mapping';
 import type { LambdaHttpHandler } from './handler';
 import type { HttpEvent } from './request';
@@ -57,7 +57,7 @@ export function webhookHandler(
     const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
     try {
       const verified = await provider.verifyNotification({ headers: event.headers ?? {}, body });
-      const outcome = await applyNotification(deps, verified);
+      const outcome = await applyProviderEvent(deps, verified);
       logger.info('notification applied', {
         requestId,
         channel,

@@ -20,6 +20,8 @@ export interface PreSettleRequest {
   /** Makes the request idempotent at the bureau: one pre-settlement per visit and tab version. */
   readonly tabVersion: number;
   readonly charges: ReadonlyArray<{ chargeId: string; category: ChargeCategory; amountFen: Fen }>;
+  /** The patient's payer ids (WeChat medical insurance needs the openid). */
+  readonly payer?: Readonly<{ wechatOpenId?: string; alipayUserId?: string }>;
 }
 
 /**

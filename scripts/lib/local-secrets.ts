@@ -40,7 +40,10 @@ export interface LocalSecrets {
     readonly publicKeyId: string;
     readonly publicKey: KeyFiles;
     readonly apiV3KeyFile: string;
+    readonly payScoreServiceId: string;
   };
+  /** The HMAC key medpay signs insurance-bureau requests with (the sandbox bureau verifies). */
+  readonly insurance: { readonly bureauKeyFile: string };
 }
 
 function ensureFile(path: string, make: () => string): string {
@@ -76,11 +79,14 @@ export function ensureLocalSecrets(dir = LOCAL_DIR): LocalSecrets {
         merchantSerial: randomBytes(20).toString('hex').toUpperCase(),
         certificateSerial: randomBytes(20).toString('hex').toUpperCase(),
         publicKeyId: `PUB_KEY_ID_01${digits(26)}`,
+        payScoreServiceId: `5000${digits(26)}`,
       }),
     ),
   ) as Record<string, string>;
   const apiV3KeyFile = resolve(dir, 'wechatpay-apiv3-key');
   ensureFile(apiV3KeyFile, () => randomBytes(16).toString('hex'));
+  const bureauKeyFile = resolve(dir, 'insurance-bureau-key');
+  ensureFile(bureauKeyFile, () => randomBytes(32).toString('hex'));
   return {
     dir,
     jwtSecretFile,
@@ -102,6 +108,9 @@ export function ensureLocalSecrets(dir = LOCAL_DIR): LocalSecrets {
       publicKeyId: ids.publicKeyId as string,
       publicKey: ensureKeyPair(dir, 'wechatpay-platform-pubkey'),
       apiV3KeyFile,
+      // Older .local/ids.json files predate Pay Score: a fixed sandbox service id then.
+      payScoreServiceId: ids.payScoreServiceId ?? '500001000000000000000000000001',
     },
+    insurance: { bureauKeyFile },
   };
 }

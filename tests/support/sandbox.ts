@@ -7,6 +7,14 @@ import { wechatpayProvider } from '../../lib/adapters/wechatpay/provider';
 import { systemClock } from '../../lib/adapters/system/clock';
 import type { PaymentProvider, RawNotification } from '../../lib/ports/payment-provider';
 import { startSandbox } from '../../sandbox/server';
+import { alipayCreditProvider } from '../../lib/adapters/alipay/credit';
+import { payScoreProvider } from '../../lib/adapters/wechatpay/payscore';
+import { wechatMedInsGateway } from '../../lib/adapters/wechatpay/med-ins';
+import { bureauGateway } from '../../lib/adapters/insurance/bureau';
+import type { CreditProvider } from '../../lib/ports/credit-provider';
+
+/** The Pay Score service id the tests use. */
+export const PAYSCORE_SERVICE_ID = '500001000000000000000000000001';
 import { rsaKeyPair } from './provider-keys';
 
 /** A notification receiver: answers with `respond` and keeps what it got. */
@@ -52,6 +60,7 @@ export async function sandboxWithProviders(notifyBase: string) {
     },
   };
   const apiV3Key = randomBytes(16).toString('hex');
+  const bureauKey = randomBytes(32).toString('hex');
   const sandbox = await startSandbox({
     alipay: {
       ...ids.alipay,
@@ -67,34 +76,52 @@ export async function sandboxWithProviders(notifyBase: string) {
       certificate: { serial: ids.wechatpay.certificateSerial, privateKey: keys.certificate.privateKey },
       publicKey: { id: ids.wechatpay.publicKeyId, privateKey: keys.publicKey.privateKey },
     },
+    bureauKey,
     timeScale: 1 / 36_000,
   });
-  const alipay = alipayProvider(
-    createAlipaySdk({
-      mode: 'public-key',
-      appId: ids.alipay.appId,
-      appPrivateKey: keys.alipayApp.privateKey,
-      alipayPublicKey: keys.alipayPlatform.publicKey,
-      gateway: `${sandbox.url}/alipay/gateway.do`,
-    }),
-    { ...ids.alipay, notifyUrl: `${notifyBase}/webhooks/alipay` },
-  );
-  const wechatpay = wechatpayProvider(
-    {
-      mchId: ids.wechatpay.mchId,
-      appId: ids.wechatpay.appId,
-      merchantSerial: ids.wechatpay.merchantSerial,
-      merchantPrivateKey: keys.merchant.privateKey,
-      apiV3Key,
-      platformKeys: {
-        [ids.wechatpay.certificateSerial]: keys.certificate.publicKey,
-        [ids.wechatpay.publicKeyId]: keys.publicKey.publicKey,
-      },
-      baseURL: sandbox.url,
-      notifyUrl: `${notifyBase}/webhooks/wechatpay`,
+  const alipaySdk = createAlipaySdk({
+    mode: 'public-key',
+    appId: ids.alipay.appId,
+    appPrivateKey: keys.alipayApp.privateKey,
+    alipayPublicKey: keys.alipayPlatform.publicKey,
+    gateway: `${sandbox.url}/alipay/gateway.do`,
+  });
+  const alipay = alipayProvider(alipaySdk, { ...ids.alipay, notifyUrl: `${notifyBase}/webhooks/alipay` });
+  const wechatConfig = {
+    mchId: ids.wechatpay.mchId,
+    appId: ids.wechatpay.appId,
+    merchantSerial: ids.wechatpay.merchantSerial,
+    merchantPrivateKey: keys.merchant.privateKey,
+    apiV3Key,
+    platformKeys: {
+      [ids.wechatpay.certificateSerial]: keys.certificate.publicKey,
+      [ids.wechatpay.publicKeyId]: keys.publicKey.publicKey,
     },
+    baseURL: sandbox.url,
+    notifyUrl: `${notifyBase}/webhooks/wechatpay`,
+  };
+  const wechatpay = wechatpayProvider(wechatConfig, systemClock);
+  const providers: Record<'alipay' | 'wechatpay', PaymentProvider> = { alipay, wechatpay };
+  const credit: Record<'alipay' | 'wechatpay', CreditProvider> = {
+    alipay: alipayCreditProvider(alipaySdk, {
+      sellerId: ids.alipay.sellerId,
+      notifyUrl: `${notifyBase}/webhooks/alipay`,
+    }),
+    wechatpay: payScoreProvider({ ...wechatConfig, serviceId: PAYSCORE_SERVICE_ID }, systemClock),
+  };
+  const bureau = bureauGateway({ baseUrl: sandbox.url, key: bureauKey }, systemClock);
+  const medIns = wechatMedInsGateway(
+    wechatConfig,
+    {
+      cityId: '440100',
+      medInstName: '沙盒医院',
+      medInstNo: 'H44010000001',
+      subMchId: '1900000110',
+      subAppId: 'wxd678efh567hg6999',
+      callbackUrl: `${notifyBase}/webhooks/wechatpay`,
+    },
+    bureau,
     systemClock,
   );
-  const providers: Record<'alipay' | 'wechatpay', PaymentProvider> = { alipay, wechatpay };
-  return { sandbox, providers, ids, keys, apiV3Key };
+  return { sandbox, providers, credit, insurance: { bureau, medIns }, ids, keys, apiV3Key, bureauKey };
 }

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access -- the plugin is a dynamic Proxy chain, and API bodies are untyped JSON on the wire */
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- the plugin is a dynamic Proxy chain, and API bodies are untyped JSON on the wire */
 /**
  * CreditProvider for WeChat Pay Score (微信支付分) service orders: `POST /v3/payscore/serviceorder` with
  * need_user_confirm (the patient confirms in wx.openBusinessView, then PAYSCORE.USER_CONFIRM), `complete`

@@ -1,6 +1,7 @@
 /** Every route of the HTTP contract; the OpenAPI document is generated from this list. */
 import * as payments from './payments';
 import * as system from './system';
+import * as visits from './visits';
 
 /** All routes, in the order the OpenAPI document lists them. */
 export const allRoutes = [
@@ -12,4 +13,11 @@ export const allRoutes = [
   payments.getRefund,
   payments.bulkRefund,
   payments.getBulkRefund,
+  visits.openVisit,
+  visits.getVisit,
+  visits.addCharge,
+  visits.voidCharge,
+  visits.preauthoriseInsurance,
+  visits.settleVisit,
+  visits.cancelVisit,
 ];

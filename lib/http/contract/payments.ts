@@ -10,12 +10,12 @@ const AmountFen = z
   .min(1)
   .max(MAX_PAYMENT_FEN)
   .meta({ description: 'Integer fen, 1 to 10^10.', example: 2500 });
-const Id = z
+export const Id = z
   .string()
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9_.-]+$/);
-const Payer = z.union([
+export const Payer = z.union([
   z.object({ alipayUserId: z.string().min(1).max(64) }).strict(),
   z.object({ wechatOpenId: z.string().min(1).max(128) }).strict(),
 ]);

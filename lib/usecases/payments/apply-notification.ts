@@ -14,60 +14,29 @@ import { capturePayment } from './capture-payment';
 import type { PaymentDeps } from './deps';
 import { findPaymentByOutTradeNo, findRefundByOutRefundNo } from './records';
 import { applyRefundState } from './refund-payment';
+import { recordOrphan } from '../shared/orphans';
 
 /** What happened to the notification. */
 export type NotificationOutcome = 'applied' | 'already-applied' | 'orphan' | 'ignored';
 
-/** The events that concern payments and refunds (credit visits have their own, see usecases/visits). */
-export type PaymentEvent = Extract<
-  ProviderEvent,
-  { kind: 'payment.succeeded' | 'refund.succeeded' | 'refund.failed' | 'ignored' }
->;
-
 /** Applies one verified event. */
 export async function applyNotification(
   deps: PaymentDeps,
-  event: PaymentEvent,
+  event: ProviderEvent,
 ): Promise<NotificationOutcome> {
-  if (event.kind === 'ignored') return 'ignored';
-  const recordOrphan = async (reference: string) => {
-    await deps.ledger
-      .commit({
-        entities: [
-          {
-            type: 'orphan',
-            id: `${event.channel}-${event.notificationId}`,
-            state: {
-              status: 'UNMATCHED',
-              channel: event.channel,
-              kind: event.kind,
-              reference,
-              receivedAt: deps.clock.now().toISOString(),
-            },
-            expect: { kind: 'absent' },
-            indexes: {
-              byTime: {
-                partition: 'ORPHAN',
-                sort: `${deps.clock.now().toISOString()}#${event.notificationId}`,
-              },
-            },
-          },
-        ],
-      })
-      .catch((error: unknown) => {
-        if ((error as { code?: string }).code !== 'CONCURRENT_MODIFICATION') throw error; // a repeated orphan
-      });
-    return 'orphan' as const;
-  };
+  // Credit-visit events are routed to usecases/visits by usecases/notifications.ts.
+  if (event.kind === 'ignored' || event.kind.startsWith('authorisation.')) return 'ignored';
+  const orphan = (reference: string) => recordOrphan(deps, event, reference);
 
   if (event.kind === 'payment.succeeded') {
     const payment = await findPaymentByOutTradeNo(deps.ledger, event.channel, event.outTradeNo);
-    if (!payment) return recordOrphan(event.outTradeNo);
+    if (!payment) return orphan(event.outTradeNo);
     const outcome = await capturePayment(deps, payment, event);
     return outcome === 'committed' ? 'applied' : 'already-applied';
   }
+  if (event.kind !== 'refund.succeeded' && event.kind !== 'refund.failed') return 'ignored';
   const refund = await findRefundByOutRefundNo(deps.ledger, event.channel, event.outRefundNo);
-  if (!refund) return recordOrphan(event.outRefundNo);
+  if (!refund) return orphan(event.outRefundNo);
   if (refund.value.status !== 'PROCESSING') return 'already-applied';
   await applyRefundState(deps, refund.value.refundId, {
     status: event.kind === 'refund.succeeded' ? 'SUCCEEDED' : 'FAILED',

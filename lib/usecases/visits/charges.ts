@@ -19,22 +19,13 @@ import {
   availableCreditFen,
   decideAddCharge,
   tabFen,
-  type Charge,
   type ChargeCategory,
-  type VisitStatus,
+  type Visit,
 } from '../../domain/visit';
 import type { Clock } from '../../ports/clock';
-import type { EntityWrite, LedgerStore } from '../../ports/ledger-store';
+import type { LedgerStore } from '../../ports/ledger-store';
 import { retryOnConflict } from '../shared/retry';
-
-/** The part of a visit the charge use cases read and write. */
-export interface VisitTab {
-  readonly visitId: string;
-  readonly patientId: string;
-  readonly status: VisitStatus;
-  readonly creditLimitFen: Fen;
-  readonly charges: readonly Charge[];
-}
+import { loadVisit, visitWrite } from './records';
 
 /** Dependencies of the charge use cases. */
 export interface ChargeDeps {
@@ -42,21 +33,11 @@ export interface ChargeDeps {
   readonly clock: Clock;
 }
 
-async function loadVisit(ledger: LedgerStore, visitId: string) {
-  const stored = await ledger.getEntity('visit', visitId);
-  if (!stored) throw new NotFoundError('Visit', visitId);
-  return { visit: stored.state as unknown as VisitTab, version: stored.version };
-}
-
 /** The versioned write of a visit's new tab; it only goes through while the visit is still OPEN. */
-const visitWrite = (next: VisitTab, version: number): EntityWrite => ({
-  type: 'visit',
-  id: next.visitId,
-  state: next as unknown as Record<string, unknown>,
-  expect: { kind: 'status', status: ['OPEN'], version },
-});
+const tabWrite = (next: Visit, version: number) =>
+  visitWrite(next, { kind: 'status', status: ['OPEN'], version });
 
-const summary = (v: VisitTab) => ({
+const summary = (v: Visit) => ({
   tabFen: tabFen(v.charges),
   availableCreditFen: availableCreditFen(v.creditLimitFen, tabFen(v.charges)),
 });
@@ -68,11 +49,15 @@ export function addCharge(
   input: { chargeId: string; category: ChargeCategory; description: string; amountFen: Fen },
 ) {
   return retryOnConflict(async () => {
-    const { visit, version } = await loadVisit(deps.ledger, visitId);
+    const { value: visit, version } = await loadVisit(deps.ledger, visitId);
     if (decideAddCharge(visit, input) === 'duplicate') return { chargeId: input.chargeId, ...summary(visit) };
-    const next: VisitTab = { ...visit, charges: [...visit.charges, { ...input, voided: false }] };
+    const next: Visit = {
+      ...visit,
+      charges: [...visit.charges, { ...input, voided: false }],
+      tabVersion: visit.tabVersion + 1,
+    };
     await deps.ledger.commit({
-      entities: [visitWrite(next, version)],
+      entities: [tabWrite(next, version)],
       journal: journalTransaction({
         txnId: txnIdFor('charge', `${visitId}.${input.chargeId}`, 'added'),
         occurredAt: deps.clock.now(),
@@ -90,7 +75,7 @@ export function addCharge(
 /** Voids a charge while the visit is OPEN, with reversing postings; voiding twice changes nothing. */
 export function voidCharge(deps: ChargeDeps, visitId: string, chargeId: string) {
   return retryOnConflict(async () => {
-    const { visit, version } = await loadVisit(deps.ledger, visitId);
+    const { value: visit, version } = await loadVisit(deps.ledger, visitId);
     const line = visit.charges.find((c) => c.chargeId === chargeId);
     if (!line) throw new NotFoundError('Charge', chargeId);
     if (line.voided) return { chargeId, ...summary(visit) };
@@ -101,12 +86,13 @@ export function voidCharge(deps: ChargeDeps, visitId: string, chargeId: string) 
       );
     const added = await deps.ledger.getTransaction(txnIdFor('charge', `${visitId}.${chargeId}`, 'added'));
     if (!added) throw new NotFoundError('Charge posting', chargeId);
-    const next: VisitTab = {
+    const next: Visit = {
       ...visit,
       charges: visit.charges.map((c) => (c.chargeId === chargeId ? { ...c, voided: true } : c)),
+      tabVersion: visit.tabVersion + 1,
     };
     await deps.ledger.commit({
-      entities: [visitWrite(next, version)],
+      entities: [tabWrite(next, version)],
       journal: reversalOf(added, txnIdFor('charge', `${visitId}.${chargeId}`, 'voided'), deps.clock.now()),
     });
     return { chargeId, ...summary(next) };

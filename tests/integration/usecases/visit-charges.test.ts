@@ -1,29 +1,19 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AppDeps } from '../../../lib/config/container';
 import { fen } from '../../../lib/domain/money';
-import { CreditLimitExceededError } from '../../../lib/domain/visit';
-import { addCharge, voidCharge, type VisitTab } from '../../../lib/usecases/visits/charges';
+import { CreditLimitExceededError, type VisitStatus } from '../../../lib/domain/visit';
+import { addCharge, voidCharge } from '../../../lib/usecases/visits/charges';
+import { seedVisit } from '../../support/visits';
 import { testDeps } from '../../support/dynamo';
 
-describe('visit charges (seeded OPEN visits; opening and authorisation come with the rest of #4)', () => {
+describe('visit charges (seeded visits)', () => {
   let deps: AppDeps;
   beforeAll(async () => {
     deps = await testDeps();
   });
 
-  const seed = async (visitId: string, patientId: string, status: VisitTab['status'] = 'OPEN') => {
-    const visit: VisitTab = { visitId, patientId, status, creditLimitFen: fen(100_000), charges: [] };
-    await deps.ledger.commit({
-      entities: [
-        {
-          type: 'visit',
-          id: visitId,
-          state: visit as unknown as Record<string, unknown>,
-          expect: { kind: 'absent' },
-        },
-      ],
-    });
-  };
+  const seed = (visitId: string, patientId: string, status: VisitStatus = 'OPEN') =>
+    seedVisit(deps.ledger, visitId, patientId, status);
   const line = (chargeId: string, amountFen: number) => ({
     chargeId,
     category: 'laboratory' as const,

@@ -1,0 +1,11 @@
+/** Scheduled: expires authorisations and insurance holds, auto-settles at the cut-off, resumes settlements. */
+import { appDeps } from '../../lib/config/container';
+import { runVisitJobs } from '../../lib/usecases/visits/jobs';
+
+/** Runs every visit job once and logs what it did. */
+export const handler = async () => {
+  const deps = await appDeps();
+  const report = await runVisitJobs(deps);
+  deps.logger.info('visit jobs finished', { ...report });
+  return report;
+};

@@ -1,0 +1,22 @@
+/** Routes a verified provider event to the use case it concerns: payments and refunds, or credit visits. */
+import type { ProviderEvent } from '../ports/payment-provider';
+import { applyNotification, type NotificationOutcome } from './payments/apply-notification';
+import type { PaymentDeps } from './payments/deps';
+import { applyCaptureTrade, applyVisitEvent } from './visits/apply-event';
+import type { VisitDeps } from './visits/deps';
+import { VISIT_CAPTURE_PREFIX } from '../domain/visit';
+
+/** Applies one verified event; the outcome is logged by the webhook. */
+export async function applyProviderEvent(
+  deps: PaymentDeps & VisitDeps,
+  event: ProviderEvent,
+): Promise<NotificationOutcome> {
+  if (event.kind === 'authorisation.confirmed' || event.kind === 'authorisation.captured')
+    return applyVisitEvent(deps, event);
+  // Visit captures use their own out_trade_no prefix (visitProviderNumbers): no lookup for payments.
+  if (event.kind === 'payment.succeeded' && event.outTradeNo.startsWith(VISIT_CAPTURE_PREFIX)) {
+    const visitCapture = await applyCaptureTrade(deps, event);
+    if (visitCapture) return visitCapture;
+  }
+  return applyNotification(deps, event);
+}

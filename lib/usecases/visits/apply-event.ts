@@ -1,0 +1,76 @@
+/**
+ * Apply a verified provider event about a credit visit.
+ *
+ *   - authorisation.confirmed: the visit with that out_order_no becomes OPEN.
+ *   - authorisation.captured (PAYSCORE.USER_PAID), or a paid trade whose out_trade_no is a visit's capture
+ *     (Alipay): the capture is recorded (amount must equal the self-pay part) and the saga finishes.
+ *   - anything about an order we never created is an orphan: recorded, acknowledged, never credited.
+ */
+import { NotificationRejectedError } from '../../domain/errors';
+import type { Settlement, Visit } from '../../domain/visit';
+import type { ProviderEvent } from '../../ports/payment-provider';
+import type { Versioned } from '../payments/records';
+import { recordOrphan } from '../shared/orphans';
+import { retryOnConflict } from '../shared/retry';
+import { confirmAuthorisation } from './authorisation';
+import type { VisitDeps } from './deps';
+import { findVisitByCaptureOutTradeNo, findVisitByOutOrderNo, loadVisit } from './records';
+import { recordCapture, runSettlement } from './settle';
+
+/** The events this module applies. */
+export type VisitEvent = Extract<
+  ProviderEvent,
+  { kind: 'authorisation.confirmed' | 'authorisation.captured' }
+>;
+
+/** Records a capture the provider reports collected, then lets the saga finish. */
+export async function applyCollected(
+  deps: VisitDeps,
+  found: Versioned<Visit>,
+  collected: { providerTradeNo: string; amountFen: number; at: Date },
+): Promise<'applied' | 'already-applied'> {
+  const visitId = found.value.visitId;
+  const outcome = await retryOnConflict(async () => {
+    const current = await loadVisit(deps.ledger, visitId);
+    const s: Settlement | undefined = current.value.settlement;
+    if (
+      !s ||
+      s.captureStatus === 'SUCCEEDED' ||
+      !['SETTLING', 'PAYMENT_FAILED', 'OVERDUE'].includes(current.value.status)
+    )
+      return 'already-applied' as const;
+    if (collected.amountFen !== s.selfPayFen)
+      throw new NotificationRejectedError(
+        'AMOUNT_MISMATCH',
+        `The provider collected ${collected.amountFen} fen; the visit's self-pay part is ${s.selfPayFen} fen.`,
+        { visitId },
+      );
+    await recordCapture(deps, current, { status: 'SUCCEEDED', ...collected, capturedFen: s.selfPayFen });
+    return 'applied' as const;
+  });
+  await runSettlement(deps, visitId);
+  return outcome;
+}
+
+/** Applies one verified visit event. */
+export async function applyVisitEvent(deps: VisitDeps, event: VisitEvent) {
+  const found = await findVisitByOutOrderNo(deps.ledger, event.channel, event.outOrderNo);
+  if (!found) return recordOrphan(deps, event, event.outOrderNo);
+  if (event.kind === 'authorisation.confirmed')
+    return confirmAuthorisation(deps, found.value.visitId, {
+      authNo: event.authNo,
+      authorisedFen: event.authorisedFen,
+      creditFen: event.creditFen,
+      at: event.at,
+    });
+  return applyCollected(deps, found, event);
+}
+
+/** A paid trade that is a visit's capture (Alipay PREAUTH_PAY), or undefined when it is not one. */
+export async function applyCaptureTrade(
+  deps: VisitDeps,
+  event: Extract<ProviderEvent, { kind: 'payment.succeeded' }>,
+) {
+  const found = await findVisitByCaptureOutTradeNo(deps.ledger, event.channel, event.outTradeNo);
+  return found ? applyCollected(deps, found, { ...event, at: event.paidAt }) : undefined;
+}

@@ -1,0 +1,76 @@
+/**
+ * Confirm a visit's credit authorisation, from the provider's notification or from a query.
+ *
+ * Primary course:
+ *   1. Only an AWAITING_AUTHORISATION visit becomes OPEN; a repeated confirmation changes nothing.
+ *   2. The authorised amount must cover the credit limit, or nothing is believed.
+ *   3. The visit is written OPEN with the authorisation (auth_no / Pay Score order_id) and a
+ *      VisitAuthorised event, in one transaction.
+ */
+import { NotificationRejectedError } from '../../domain/errors';
+import type { Fen } from '../../domain/money';
+import { assertVisitTransition, type Visit } from '../../domain/visit';
+import type { Versioned } from '../payments/records';
+import { retryOnConflict } from '../shared/retry';
+import { creditFor, type VisitDeps } from './deps';
+import { loadVisit, visitWrite } from './records';
+
+/** What the provider reports about a confirmed authorisation. */
+export interface Confirmed {
+  readonly authNo: string;
+  readonly authorisedFen?: Fen;
+  readonly creditFen?: Fen;
+  readonly at: Date;
+}
+
+/** Moves the visit to OPEN; 'already-applied' when it was confirmed before. */
+export function confirmAuthorisation(deps: VisitDeps, visitId: string, confirmed: Confirmed) {
+  return retryOnConflict(async (): Promise<'applied' | 'already-applied'> => {
+    const { value: visit, version } = await loadVisit(deps.ledger, visitId);
+    if (visit.status !== 'AWAITING_AUTHORISATION') return 'already-applied';
+    const authorisedFen = confirmed.authorisedFen ?? visit.creditLimitFen;
+    if (authorisedFen < visit.creditLimitFen)
+      throw new NotificationRejectedError(
+        'AMOUNT_MISMATCH',
+        `The provider authorised ${authorisedFen} fen for a ${visit.creditLimitFen} fen credit visit.`,
+        { visitId },
+      );
+    assertVisitTransition(visitId, visit.status, 'OPEN');
+    const next: Visit = {
+      ...visit,
+      status: 'OPEN',
+      authorisation: {
+        authNo: confirmed.authNo,
+        authorisedFen: visit.creditLimitFen,
+        ...(confirmed.creditFen !== undefined ? { creditFen: confirmed.creditFen } : {}),
+        confirmedAt: confirmed.at.toISOString(),
+      },
+    };
+    await deps.ledger.commit({
+      entities: [visitWrite(next, { kind: 'status', status: ['AWAITING_AUTHORISATION'], version })],
+      events: [
+        {
+          eventId: deps.ids.next('event'),
+          type: 'VisitAuthorised',
+          occurredAt: deps.clock.now(),
+          payload: { visitId, patientId: visit.patientId, creditLimitFen: visit.creditLimitFen },
+        },
+      ],
+    });
+    return 'applied';
+  });
+}
+
+/** Asks the provider about an unconfirmed authorisation and confirms it if the patient did (lost notification). */
+export async function refreshAuthorisation(deps: VisitDeps, current: Versioned<Visit>) {
+  const visit = current.value;
+  const state = await creditFor(deps, visit.channel).queryAuthorisation(visit.outOrderNo, visit.outRequestNo);
+  if (state.status !== 'AUTHORISED' || !state.authNo) return state.status;
+  await confirmAuthorisation(deps, visit.visitId, {
+    authNo: state.authNo,
+    authorisedFen: state.authorisedFen,
+    creditFen: state.creditFen,
+    at: state.confirmedAt ?? deps.clock.now(),
+  });
+  return state.status;
+}

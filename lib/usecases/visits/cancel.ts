@@ -1,0 +1,77 @@
+/**
+ * Cancel a visit when nothing was charged (the patient changed their mind, or the authorisation lapsed).
+ *
+ * Primary course:
+ *   1. Only AWAITING_AUTHORISATION, or OPEN with an empty tab (409 INVALID_STATE otherwise).
+ *   2. CANCELLED is committed first, with the credit lock freed: no charge can land after it.
+ *   3. The authorisation is released at the provider (close if unconfirmed, unfreeze / cancel otherwise);
+ *      if the provider is unavailable the visit stays marked unreleased and the visit job retries.
+ */
+import { InvalidStateError } from '../../domain/errors';
+import { assertVisitTransition, tabFen, type Visit } from '../../domain/visit';
+import { retryOnConflict } from '../shared/retry';
+import { creditFor, type VisitDeps } from './deps';
+import { insuranceOf } from './insurance';
+import { freeCreditLock, loadVisit, visitWrite } from './records';
+
+/** Releases a cancelled visit's authorisation and records that it is released. */
+export async function releaseCancelled(deps: VisitDeps, visitId: string): Promise<Visit> {
+  const { value: visit, version } = await loadVisit(deps.ledger, visitId);
+  if (visit.status !== 'CANCELLED' || visit.authorisationReleased !== false) return visit;
+  await creditFor(deps, visit.channel).release({
+    outOrderNo: visit.outOrderNo,
+    outRequestNo: visit.outRequestNo,
+    authNo: visit.authorisation?.authNo,
+    amountFen: visit.authorisation?.authorisedFen ?? visit.creditLimitFen,
+    reason: 'visit cancelled',
+  });
+  if (visit.insurance?.status === 'HELD' && deps.insurance)
+    await insuranceOf(deps)
+      .reverse(visit.insurance.preauthId)
+      .catch(() => undefined); // it lapses at the bureau anyway
+  const next: Visit = { ...visit, authorisationReleased: true };
+  await deps.ledger.commit({
+    entities: [visitWrite(next, { kind: 'status', status: ['CANCELLED'], version })],
+  });
+  return next;
+}
+
+/** Cancels the visit and releases its authorisation. */
+export async function cancelVisit(
+  deps: VisitDeps,
+  visitId: string,
+  patientScope: string | undefined,
+  reason: string,
+) {
+  await retryOnConflict(async () => {
+    const { value: visit, version } = await loadVisit(deps.ledger, visitId, patientScope);
+    if (visit.status === 'CANCELLED') return;
+    if (visit.status === 'OPEN' && tabFen(visit.charges) > 0)
+      throw new InvalidStateError(
+        `Visit ${visitId} has charges of ${tabFen(visit.charges)} fen; settle it, or void the charges first.`,
+        { visitId, tabFen: tabFen(visit.charges) },
+      );
+    assertVisitTransition(visitId, visit.status, 'CANCELLED');
+    const next: Visit = {
+      ...visit,
+      status: 'CANCELLED',
+      closedAt: deps.clock.now().toISOString(),
+      authorisationReleased: false,
+    };
+    await deps.ledger.commit({
+      entities: [
+        visitWrite(next, { kind: 'status', status: [visit.status], version }),
+        freeCreditLock(visit.patientId),
+      ],
+      events: [
+        {
+          eventId: deps.ids.next('event'),
+          type: 'VisitCancelled',
+          occurredAt: deps.clock.now(),
+          payload: { visitId, patientId: visit.patientId, reason },
+        },
+      ],
+    });
+  });
+  return releaseCancelled(deps, visitId);
+}

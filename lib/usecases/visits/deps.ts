@@ -1,0 +1,43 @@
+/** The ports and policy the visit use cases depend on. */
+import { ValidationError } from '../../domain/errors';
+import type { Channel } from '../../domain/ledger/accounts';
+import type { Fen } from '../../domain/money';
+import type { Clock } from '../../ports/clock';
+import type { CreditProvider } from '../../ports/credit-provider';
+import type { IdGenerator } from '../../ports/id-generator';
+import type { InsuranceGateway } from '../../ports/insurance-gateway';
+import type { LedgerStore } from '../../ports/ledger-store';
+
+/** A hospital's pay-later policy (one deployment per hospital, so one policy per stage). */
+export interface VisitPolicy {
+  readonly creditLimitFen: Fen;
+  /** An authorisation not confirmed within this is cancelled. */
+  readonly authoriseWithinMinutes: number;
+  /** Auto-settlement cut-off, minutes after midnight Asia/Shanghai (20:00 → 1200). */
+  readonly autoSettleAtMinute: number;
+  /** Delays before each capture retry; after the last, the visit is OVERDUE. */
+  readonly captureRetryDelaysMs: readonly number[];
+  /** How long to wait before retrying an unavailable insurance bureau, or asking about a pending capture. */
+  readonly recheckAfterMs: number;
+}
+
+/** Dependencies of every visit use case. */
+export interface VisitDeps {
+  readonly ledger: LedgerStore;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly credit: Partial<Record<Channel, CreditProvider>>;
+  readonly insurance?: InsuranceGateway;
+  readonly visits: VisitPolicy;
+}
+
+/** The configured credit provider of a channel, or a 400 naming what is configured. */
+export function creditFor(deps: VisitDeps, channel: Channel): CreditProvider {
+  const provider = deps.credit[channel];
+  if (!provider)
+    throw new ValidationError(
+      `Pay-later is not configured for ${channel} here; use ${Object.keys(deps.credit).join(' or ') || 'none'}.`,
+      [{ path: 'body.channel', message: 'channel not configured for credit' }],
+    );
+  return provider;
+}

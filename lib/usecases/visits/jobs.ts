@@ -1,0 +1,138 @@
+/**
+ * The scheduled visit job, every few minutes:
+ *   1. expire authorisations not confirmed in time (asking the provider first: a notification may be lost);
+ *   2. expire insurance pre-authorisations past their hold;
+ *   3. auto-settle visits opened before the latest cut-off (e.g. 20:00 Asia/Shanghai);
+ *   4. resume settlements that are due (bureau back, capture retry, pending capture check);
+ *   5. release authorisations of cancelled visits that the provider has not confirmed released.
+ * Each visit is handled on its own: one failure is counted and does not stop the others.
+ */
+import { tabFen } from '../../domain/visit';
+import { refreshAuthorisation } from './authorisation';
+import { cancelVisit, releaseCancelled } from './cancel';
+import type { VisitDeps } from './deps';
+import { insuranceOf } from './insurance';
+import { loadVisit, visitsDuePartition, visitWrite } from './records';
+import { runSettlement } from './settle';
+
+const BEIJING_MS = 8 * 3_600_000;
+
+/** The latest auto-settle cut-off at or before `now` (minutes after Beijing midnight). */
+export function latestCutOff(now: Date, minuteOfDay: number): Date {
+  const beijing = now.getTime() + BEIJING_MS;
+  const midnight = beijing - (beijing % 86_400_000);
+  let cut = midnight + minuteOfDay * 60_000;
+  if (cut > beijing) cut -= 86_400_000;
+  return new Date(cut - BEIJING_MS);
+}
+
+/** What one run did. */
+export interface VisitJobReport {
+  expiredAuthorisations: number;
+  expiredPreauths: number;
+  autoSettled: number;
+  resumed: number;
+  released: number;
+  failed: number;
+}
+
+/** Runs every visit job once. */
+export async function runVisitJobs(deps: VisitDeps, limit = 100): Promise<VisitJobReport> {
+  const now = deps.clock.now();
+  const before = `${now.toISOString()}#~`;
+  const report: VisitJobReport = {
+    expiredAuthorisations: 0,
+    expiredPreauths: 0,
+    autoSettled: 0,
+    resumed: 0,
+    released: 0,
+    failed: 0,
+  };
+  const each = async (
+    partition: string,
+    sortBefore: string,
+    work: (visitId: string) => Promise<boolean>,
+    key: keyof VisitJobReport,
+  ) => {
+    for (const stored of await deps.ledger.listByTime(partition, sortBefore, limit)) {
+      try {
+        if (await work(stored.id)) report[key] += 1;
+      } catch {
+        report.failed += 1;
+      }
+    }
+  };
+
+  await each(
+    visitsDuePartition('AWAITING_AUTHORISATION'),
+    before,
+    async (visitId) => {
+      const current = await loadVisit(deps.ledger, visitId);
+      if ((await refreshAuthorisation(deps, current)) === 'AUTHORISED') return false;
+      await cancelVisit(deps, visitId, undefined, 'authorisation not confirmed in time');
+      return true;
+    },
+    'expiredAuthorisations',
+  );
+
+  await each(
+    visitsDuePartition('OPEN'),
+    before,
+    async (visitId) => {
+      const { value: visit, version } = await loadVisit(deps.ledger, visitId);
+      const p = visit.insurance;
+      if (visit.status !== 'OPEN' || p?.status !== 'HELD' || new Date(p.expiresAt) > now) return false;
+      await deps.ledger.commit({
+        entities: [
+          visitWrite(
+            { ...visit, insurance: { ...p, status: 'REVERSED' } },
+            { kind: 'status', status: ['OPEN'], version },
+          ),
+        ],
+      });
+      await insuranceOf(deps)
+        .reverse(p.preauthId)
+        .catch(() => undefined);
+      return true;
+    },
+    'expiredPreauths',
+  );
+
+  const cutOff = latestCutOff(now, deps.visits.autoSettleAtMinute);
+  await each(
+    visitsDuePartition('OPEN'),
+    '~',
+    async (visitId) => {
+      const { value: visit } = await loadVisit(deps.ledger, visitId);
+      if (visit.status !== 'OPEN' || new Date(visit.createdAt) >= cutOff) return false;
+      if (tabFen(visit.charges) === 0)
+        await cancelVisit(deps, visitId, undefined, 'nothing charged by the cut-off');
+      else await runSettlement(deps, visitId, { requestedBy: 'job:auto-settle' });
+      return true;
+    },
+    'autoSettled',
+  );
+
+  for (const status of ['SETTLING', 'PAYMENT_FAILED'] as const) {
+    await each(
+      visitsDuePartition(status),
+      before,
+      async (visitId) => {
+        await runSettlement(deps, visitId);
+        return true;
+      },
+      'resumed',
+    );
+  }
+
+  await each(
+    visitsDuePartition('CANCELLED'),
+    before,
+    async (visitId) => {
+      const visit = await releaseCancelled(deps, visitId);
+      return visit.authorisationReleased === true;
+    },
+    'released',
+  );
+  return report;
+}

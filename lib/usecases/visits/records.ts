@@ -1,0 +1,118 @@
+/** How visits are stored through the LedgerStore: the visit entity, its lookups and the patient's credit lock. */
+import { NotFoundError } from '../../domain/errors';
+import type { Visit, VisitStatus } from '../../domain/visit';
+import type { EntityExpectation, EntityWrite, LedgerStore } from '../../ports/ledger-store';
+import type { Versioned } from '../payments/records';
+
+/** byTime partitions the visit jobs scan, one per status that has scheduled work. */
+export const visitsDuePartition = (status: VisitStatus) => `VISIT#${status}`;
+
+/** The instant a visit in its status next needs the scheduler (sort key of its byTime entry). */
+function dueAt(visit: Visit): string | undefined {
+  switch (visit.status) {
+    case 'AWAITING_AUTHORISATION':
+      return visit.authoriseBy;
+    case 'OPEN':
+      // Auto-settle lists every OPEN visit; a held pre-authorisation sorts by its expiry.
+      return visit.insurance?.status === 'HELD' ? visit.insurance.expiresAt : '9999-12-31T00:00:00.000Z';
+    case 'SETTLING':
+    case 'PAYMENT_FAILED':
+      return visit.settlement?.nextAttemptAt ?? visit.settlement?.requestedAt ?? visit.createdAt;
+    case 'CANCELLED':
+      return visit.authorisationReleased === false ? (visit.closedAt ?? visit.createdAt) : undefined;
+    default:
+      return undefined; // SETTLED, OVERDUE: nothing scheduled
+  }
+}
+
+const outOrderRef = (channel: string, outOrderNo: string) => `OUTORDER#${channel}#${outOrderNo}`;
+const captureRef = (channel: string, outTradeNo: string) => `VISITCAPTURE#${channel}#${outTradeNo}`;
+
+/** The EntityWrite of a visit's new state. */
+export function visitWrite(visit: Visit, expect: EntityExpectation): EntityWrite {
+  const due = dueAt(visit);
+  return {
+    type: 'visit',
+    id: visit.visitId,
+    state: visit as unknown as Record<string, unknown>,
+    expect,
+    indexes: {
+      byRef: { partition: outOrderRef(visit.channel, visit.outOrderNo), sort: 'visit' },
+      ...(due
+        ? { byTime: { partition: visitsDuePartition(visit.status), sort: `${due}#${visit.visitId}` } }
+        : {}),
+    },
+  };
+}
+
+/** The index entry that finds a visit by its capture's out_trade_no (Alipay trade notifications). */
+export function visitCaptureRefWrite(visit: Visit, outTradeNo: string): EntityWrite {
+  return {
+    type: 'visitcapture',
+    id: `${visit.channel}-${outTradeNo}`,
+    state: { visitId: visit.visitId },
+    expect: { kind: 'absent' },
+    indexes: { byRef: { partition: captureRef(visit.channel, outTradeNo), sort: 'visitcapture' } },
+  };
+}
+
+/** Loads a visit; NOT_FOUND also for another patient's visit. */
+export async function loadVisit(
+  ledger: LedgerStore,
+  visitId: string,
+  patientScope?: string,
+): Promise<Versioned<Visit>> {
+  const stored = await ledger.getEntity('visit', visitId);
+  const value = stored?.state as Visit | undefined;
+  if (!stored || !value || (patientScope !== undefined && value.patientId !== patientScope))
+    throw new NotFoundError('Visit', visitId);
+  return { value, version: stored.version };
+}
+
+/** Finds a visit by its authorisation's out_order_no. */
+export async function findVisitByOutOrderNo(ledger: LedgerStore, channel: string, outOrderNo: string) {
+  const stored = await ledger.findByRef(outOrderRef(channel, outOrderNo));
+  return stored ? { value: stored.state as unknown as Visit, version: stored.version } : undefined;
+}
+
+/** Finds the visit whose capture used this out_trade_no. */
+export async function findVisitByCaptureOutTradeNo(ledger: LedgerStore, channel: string, outTradeNo: string) {
+  const ref = await ledger.findByRef(captureRef(channel, outTradeNo));
+  return ref ? loadVisit(ledger, (ref.state as { visitId: string }).visitId) : undefined;
+}
+
+/** The patient's credit lock: the one visit that is not yet SETTLED or CANCELLED. */
+export interface CreditLock {
+  readonly status: 'ACTIVE' | 'FREE';
+  readonly visitId?: string;
+}
+
+/** Reads the patient's credit lock with its version (undefined: never had a credit visit). */
+export async function loadCreditLock(ledger: LedgerStore, patientId: string) {
+  const stored = await ledger.getEntity('creditlock', patientId);
+  return stored ? { value: stored.state as unknown as CreditLock, version: stored.version } : undefined;
+}
+
+/** Takes the lock for a new visit; guarded so two concurrent opens cannot both succeed. */
+export function takeCreditLock(
+  patientId: string,
+  visitId: string,
+  current: { version: number } | undefined,
+): EntityWrite {
+  return {
+    type: 'creditlock',
+    id: patientId,
+    state: { status: 'ACTIVE', visitId },
+    expect: current ? { kind: 'version', version: current.version } : { kind: 'absent' },
+  };
+}
+
+/** Frees the lock when the visit ends (SETTLED or CANCELLED), in the same transaction. */
+export function freeCreditLock(patientId: string): EntityWrite {
+  return {
+    type: 'creditlock',
+    id: patientId,
+    state: { status: 'FREE' },
+    expect: { kind: 'status', status: ['ACTIVE'] },
+  };
+}

@@ -1,0 +1,431 @@
+/**
+ * Settle a visit: ONE settlement for the whole tab, as a persisted saga that resumes from its last
+ * completed step and never captures twice.
+ *
+ *   0. OPEN → SETTLING: the plan is frozen (no more charges); who asked, and whether staff chose to settle
+ *      as self-pay, is recorded.
+ *   1. INSURANCE: settle the pre-authorisation (pre-settling first if there is none for this tab):
+ *      Dr insurance:receivable / Cr patient receivable. If the bureau is unavailable the saga waits and
+ *      retries; it never charges the patient the insured part unless staff said so (asSelfPay).
+ *   2. CAPTURE: take the self-pay part from the authorisation under ONE out_trade_no per visit (so a
+ *      re-run after a crash finds the first capture instead of making a second): Dr channel clearing /
+ *      Cr patient receivable. Zero self-pay captures nothing. A pending capture (Pay Score collecting)
+ *      waits for PAYSCORE.USER_PAID or the next check; a failed one → PAYMENT_FAILED, retried on the
+ *      policy's schedule, then OVERDUE.
+ *   3. RELEASE: the rest of the authorisation. With a capture, the provider released it with the capture
+ *      (Alipay auth_confirm_mode=COMPLETE, Pay Score complete); with none, it is released explicitly.
+ * Each step is: provider call (idempotent by deterministic numbers) → one transaction that records the
+ * step's result, its postings and its events, guarded by the visit's status and version.
+ */
+import { InvalidStateError, MedpayError } from '../../domain/errors';
+import { Accounts } from '../../domain/ledger/accounts';
+import { journalTransaction, txnIdFor } from '../../domain/ledger/journal';
+import { fen } from '../../domain/money';
+import {
+  assertVisitTransition,
+  nextCaptureAttempt,
+  tabFen,
+  validPreauth,
+  visitProviderNumbers,
+  type Settlement,
+  type Visit,
+  type VisitStatus,
+} from '../../domain/visit';
+import type { CaptureRequest, CaptureState } from '../../ports/credit-provider';
+import type { LedgerChange } from '../../ports/ledger-store';
+import type { Versioned } from '../payments/records';
+import { creditFor, type VisitDeps } from './deps';
+import { insuranceOf, preSettleTab } from './insurance';
+import { freeCreditLock, loadVisit, visitCaptureRefWrite, visitWrite } from './records';
+
+/** Who asked for the settlement and how. */
+export interface SettleRequest {
+  readonly requestedBy: string;
+  /** Staff only: settle the whole tab as self-pay even though the visit is insured (recorded). */
+  readonly asSelfPay?: boolean;
+}
+
+/** The API's view of a settlement. */
+export function settlementView(visit: Visit) {
+  const s = visit.settlement;
+  return {
+    visitId: visit.visitId,
+    status: visit.status,
+    insuredFen: s?.insuredFen ?? 0,
+    personalAccountFen: s?.personalAccountFen ?? 0,
+    selfPayFen: s?.selfPayFen ?? 0,
+    capturedFen: s?.capturedFen ?? 0,
+    releasedFen: s?.releasedFen ?? 0,
+    asSelfPay: s?.asSelfPay ?? false,
+    ...(s?.nextAttemptAt && visit.status !== 'SETTLED' ? { nextAttemptAt: s.nextAttemptAt } : {}),
+    ...(s?.lastError ? { lastError: s.lastError } : {}),
+  };
+}
+
+const event = (deps: VisitDeps, type: string, visit: Visit, extra: Record<string, unknown> = {}) => ({
+  eventId: deps.ids.next('event'),
+  type,
+  occurredAt: deps.clock.now(),
+  payload: { visitId: visit.visitId, patientId: visit.patientId, ...extra },
+});
+
+/** Commits the visit's next state guarded by its current status and version, plus postings and events. */
+async function advance(
+  deps: VisitDeps,
+  current: Versioned<Visit>,
+  next: Visit,
+  extra: Omit<LedgerChange, 'entities'> & { entities?: LedgerChange['entities'] } = {},
+): Promise<Versioned<Visit>> {
+  if (next.status !== current.value.status)
+    assertVisitTransition(next.visitId, current.value.status, next.status);
+  await deps.ledger.commit({
+    ...extra,
+    entities: [
+      visitWrite(next, { kind: 'status', status: [current.value.status], version: current.version }),
+      ...(extra.entities ?? []),
+    ],
+  });
+  return loadVisit(deps.ledger, next.visitId);
+}
+
+const isOutage = (error: unknown) =>
+  error instanceof MedpayError && (error.code === 'PROVIDER_UNAVAILABLE' || error.code === 'INVALID_STATE');
+
+/** Step 0: freezes the tab and records the plan's inputs. */
+async function begin(deps: VisitDeps, current: Versioned<Visit>, request: SettleRequest) {
+  const visit = current.value;
+  const now = deps.clock.now();
+  const settlement: Settlement = {
+    step: 'INSURANCE',
+    asSelfPay: request.asSelfPay ?? false,
+    requestedBy: request.requestedBy,
+    requestedAt: now.toISOString(),
+    insuredFen: fen(0),
+    personalAccountFen: fen(0),
+    selfPayFen: fen(0),
+    capturedFen: fen(0),
+    releasedFen: fen(0),
+    captureOutTradeNo: visitProviderNumbers(visit.visitId).captureOutTradeNo,
+    failedAttempts: 0,
+  };
+  return advance(
+    deps,
+    current,
+    { ...visit, status: 'SETTLING', settlement },
+    {
+      events: [
+        event(deps, 'VisitSettlementStarted', visit, { tabFen: tabFen(visit.charges), ...settlement }),
+      ],
+    },
+  );
+}
+
+/** Step 1: settles insurance (or records why the whole tab is self-pay). */
+async function insuranceStep(deps: VisitDeps, current: Versioned<Visit>): Promise<Versioned<Visit>> {
+  const visit = current.value;
+  const s = visit.settlement as Settlement;
+  const tab = tabFen(visit.charges);
+  const selfPayOnly = !visit.insured || s.asSelfPay || tab === 0;
+  if (selfPayOnly) {
+    if (visit.insurance?.status === 'HELD')
+      await insuranceOf(deps)
+        .reverse(visit.insurance.preauthId)
+        .catch(() => undefined); // it lapses at the bureau anyway
+    return advance(deps, current, {
+      ...visit,
+      ...(visit.insurance?.status === 'HELD'
+        ? { insurance: { ...visit.insurance, status: 'REVERSED' } }
+        : {}),
+      settlement: { ...s, step: 'CAPTURE', selfPayFen: tab },
+    });
+  }
+  const wait = (error: unknown, lapsed: boolean) =>
+    advance(deps, current, {
+      ...current.value,
+      ...(lapsed && current.value.insurance
+        ? { insurance: { ...current.value.insurance, status: 'REVERSED' as const } }
+        : {}),
+      settlement: {
+        ...s,
+        lastError: (error as Error).message,
+        nextAttemptAt: new Date(deps.clock.now().getTime() + deps.visits.recheckAfterMs).toISOString(),
+      },
+    });
+  let preauth = validPreauth(visit, deps.clock.now());
+  if (!preauth) {
+    try {
+      preauth = await preSettleTab(deps, visit);
+    } catch (error) {
+      if (isOutage(error)) return wait(error, false);
+      throw error;
+    }
+    // Record the hold before settling it, so a crash in between settles the same one.
+    current = await advance(deps, current, { ...visit, insurance: preauth });
+  }
+  try {
+    await insuranceOf(deps).settle(preauth.preauthId);
+  } catch (error) {
+    // The bureau is unavailable, or the hold lapsed: wait and retry; never charge the insured part.
+    if (isOutage(error)) return wait(error, error instanceof MedpayError && error.code === 'INVALID_STATE');
+    throw error;
+  }
+  const covered = preauth.insuredFen + preauth.personalAccountFen;
+  const v = current.value;
+  return advance(
+    deps,
+    current,
+    {
+      ...v,
+      insurance: { ...preauth, status: 'SETTLED' },
+      settlement: {
+        ...s,
+        step: 'CAPTURE',
+        insuredFen: preauth.insuredFen,
+        personalAccountFen: preauth.personalAccountFen,
+        selfPayFen: preauth.selfPayFen,
+        lastError: undefined,
+        nextAttemptAt: undefined,
+      },
+    },
+    covered > 0
+      ? {
+          journal: journalTransaction({
+            txnId: txnIdFor('visit', v.visitId, 'insurance-settled'),
+            occurredAt: deps.clock.now(),
+            refs: { visitId: v.visitId, preauthId: preauth.preauthId, channel: 'insurance' },
+            postings: [
+              { account: Accounts.insuranceReceivable(), side: 'debit', amountFen: fen(covered) },
+              { account: Accounts.patientReceivable(v.patientId), side: 'credit', amountFen: fen(covered) },
+            ],
+          }),
+        }
+      : {},
+  );
+}
+
+/** The capture request of a visit (same numbers every time). */
+export function captureRequestOf(visit: Visit): CaptureRequest {
+  const s = visit.settlement as Settlement;
+  const live = visit.charges.filter((c) => !c.voided);
+  const total = tabFen(visit.charges);
+  // The patient sees the self-pay part as one line per category, scaled down when insurance paid part.
+  return {
+    outOrderNo: visit.outOrderNo,
+    outTradeNo: s.captureOutTradeNo,
+    authNo: visit.authorisation?.authNo ?? '',
+    amountFen: s.selfPayFen,
+    authorisedFen: visit.authorisation?.authorisedFen ?? visit.creditLimitFen,
+    description: `就医自付 ${visit.visitId}`,
+    lines:
+      s.selfPayFen === total
+        ? live.map((c) => ({ name: c.description || c.category, amountFen: c.amountFen }))
+        : [{ name: '医保结算后自付', amountFen: s.selfPayFen }],
+    payer: visit.payer as unknown as CaptureRequest['payer'],
+  };
+}
+
+/** Records a successful capture: postings, and the saga moves to RELEASE (or straight to SETTLED). */
+export async function recordCapture(
+  deps: VisitDeps,
+  current: Versioned<Visit>,
+  captured: CaptureState,
+): Promise<Versioned<Visit>> {
+  const visit = current.value;
+  const s = visit.settlement as Settlement;
+  if (s.captureStatus === 'SUCCEEDED') return current;
+  const amountFen = s.selfPayFen;
+  const done = visit.status === 'OVERDUE'; // collected late: nothing left to release
+  const authorised = visit.authorisation?.authorisedFen ?? visit.creditLimitFen;
+  const next: Visit = {
+    ...visit,
+    status: done ? 'SETTLED' : 'SETTLING',
+    ...(done ? { closedAt: deps.clock.now().toISOString() } : {}),
+    settlement: {
+      ...s,
+      step: done ? 'DONE' : 'RELEASE',
+      captureStatus: 'SUCCEEDED',
+      capturedFen: amountFen,
+      ...(done ? { releasedFen: fen(authorised - amountFen) } : {}),
+      providerTradeNo: captured.providerTradeNo,
+      lastError: undefined,
+      nextAttemptAt: undefined,
+    },
+  };
+  return advance(deps, current, next, {
+    entities: [...(done ? [freeCreditLock(visit.patientId)] : [])],
+    journal: journalTransaction({
+      txnId: txnIdFor('visit', visit.visitId, 'captured'),
+      occurredAt: captured.at ?? deps.clock.now(),
+      refs: {
+        visitId: visit.visitId,
+        outTradeNo: s.captureOutTradeNo,
+        channel: visit.channel,
+        purpose: 'visit-settlement',
+        ...(captured.providerTradeNo ? { providerTradeNo: captured.providerTradeNo } : {}),
+      },
+      postings: [
+        { account: Accounts.channelClearing(visit.channel), side: 'debit', amountFen },
+        { account: Accounts.patientReceivable(visit.patientId), side: 'credit', amountFen },
+      ],
+    }),
+    events: [event(deps, 'VisitCaptured', visit, { amountFen, channel: visit.channel })],
+  });
+}
+
+/** Step 2: captures the self-pay part. */
+async function captureStep(deps: VisitDeps, current: Versioned<Visit>): Promise<Versioned<Visit>> {
+  const visit = current.value;
+  const s = visit.settlement as Settlement;
+  if (s.selfPayFen === 0) return advance(deps, current, { ...visit, settlement: { ...s, step: 'RELEASE' } });
+  if (!s.captureStatus) {
+    // Index the capture's out_trade_no first, so a provider notification about it always finds the visit.
+    current = await advance(
+      deps,
+      current,
+      { ...visit, settlement: { ...s, captureStatus: 'PENDING' } },
+      {
+        entities: [visitCaptureRefWrite(visit, s.captureOutTradeNo)],
+      },
+    );
+  }
+  const result = await creditFor(deps, visit.channel).capture(captureRequestOf(current.value));
+  return applyCaptureResult(deps, current, result);
+}
+
+/** Applies what the provider said about the capture: succeeded, still pending, or failed. */
+export async function applyCaptureResult(
+  deps: VisitDeps,
+  current: Versioned<Visit>,
+  result: CaptureState,
+): Promise<Versioned<Visit>> {
+  const visit = current.value;
+  const s = visit.settlement as Settlement;
+  const now = deps.clock.now();
+  if (result.status === 'SUCCEEDED') return recordCapture(deps, current, result);
+  // Still collecting when we come back to check counts as a failed attempt (it goes on the retry schedule).
+  const recheck = s.captureStatus === 'PENDING' && s.nextAttemptAt !== undefined;
+  if (result.status === 'PENDING' && !recheck) {
+    return advance(deps, current, {
+      ...visit,
+      status: visit.status === 'PAYMENT_FAILED' ? 'SETTLING' : visit.status,
+      settlement: {
+        ...s,
+        captureStatus: 'PENDING',
+        nextAttemptAt: new Date(now.getTime() + deps.visits.recheckAfterMs).toISOString(),
+      },
+    });
+  }
+  const failedAttempts = s.failedAttempts + 1;
+  const next = nextCaptureAttempt(failedAttempts, now, deps.visits.captureRetryDelaysMs);
+  const status: VisitStatus = next === 'overdue' ? 'OVERDUE' : 'PAYMENT_FAILED';
+  return advance(
+    deps,
+    current,
+    {
+      ...visit,
+      status,
+      settlement: {
+        ...s,
+        captureStatus: 'FAILED',
+        failedAttempts,
+        lastError:
+          result.status === 'PENDING'
+            ? 'the provider is still collecting'
+            : (result.reason ?? 'capture failed'),
+        nextAttemptAt: next === 'overdue' ? undefined : next.toISOString(),
+      },
+    },
+    {
+      events: [
+        event(deps, status === 'OVERDUE' ? 'VisitOverdue' : 'VisitPaymentFailed', visit, {
+          outstandingFen: s.selfPayFen,
+          failedAttempts,
+        }),
+      ],
+    },
+  );
+}
+
+/** Step 3: releases what is left of the authorisation, and the visit is SETTLED. */
+async function releaseStep(deps: VisitDeps, current: Versioned<Visit>): Promise<Versioned<Visit>> {
+  const visit = current.value;
+  const s = visit.settlement as Settlement;
+  const authorised = visit.authorisation?.authorisedFen ?? visit.creditLimitFen;
+  const releasedFen = fen(authorised - s.capturedFen);
+  if (s.capturedFen === 0) {
+    await creditFor(deps, visit.channel).release({
+      outOrderNo: visit.outOrderNo,
+      outRequestNo: visit.outRequestNo,
+      authNo: visit.authorisation?.authNo,
+      amountFen: authorised,
+      reason: 'visit settled with nothing to pay',
+    });
+  }
+  const next: Visit = {
+    ...visit,
+    status: 'SETTLED',
+    closedAt: deps.clock.now().toISOString(),
+    settlement: { ...s, step: 'DONE', releasedFen },
+  };
+  return advance(deps, current, next, {
+    entities: [freeCreditLock(visit.patientId)],
+    events: [event(deps, 'VisitSettled', visit, settlementView(next))],
+  });
+}
+
+const raced = (error: unknown) =>
+  error instanceof MedpayError &&
+  (error.code === 'CONCURRENT_MODIFICATION' || error.code === 'INVALID_STATE');
+
+/** Runs one due step of the saga; undefined when there is nothing to do now. */
+async function step(deps: VisitDeps, current: Versioned<Visit>) {
+  const visit = current.value;
+  const s = visit.settlement;
+  if (!s || (visit.status !== 'SETTLING' && visit.status !== 'PAYMENT_FAILED')) return undefined;
+  // Waiting for a retry, a bureau that was down, or a pending capture: the scheduled job resumes it.
+  if (s.nextAttemptAt !== undefined && new Date(s.nextAttemptAt) > deps.clock.now()) return undefined;
+  if (visit.status === 'PAYMENT_FAILED')
+    return advance(deps, current, {
+      ...visit,
+      status: 'SETTLING',
+      settlement: { ...s, nextAttemptAt: undefined },
+    });
+  if (s.step === 'INSURANCE') return insuranceStep(deps, current);
+  if (s.step === 'CAPTURE') return captureStep(deps, current);
+  if (s.step === 'RELEASE') return releaseStep(deps, current);
+  return undefined;
+}
+
+/**
+ * Runs the saga from wherever it stopped until it finishes or has to wait. A step that loses a race
+ * (another run, or a provider notification, advanced the visit first) re-reads and carries on.
+ */
+export async function runSettlement(deps: VisitDeps, visitId: string, request?: SettleRequest) {
+  let current = await loadVisit(deps.ledger, visitId);
+  for (let guard = 0; guard < 12; guard++) {
+    let next: Versioned<Visit> | undefined;
+    try {
+      next =
+        current.value.status === 'OPEN' && request
+          ? await begin(deps, current, request)
+          : await step(deps, current);
+    } catch (error) {
+      if (!raced(error)) throw error;
+      next = await loadVisit(deps.ledger, visitId);
+    }
+    if (!next) break;
+    current = next;
+  }
+  return current.value;
+}
+
+/** POST /visits/{id}/settle: starts or resumes the settlement; settling twice returns the same result. */
+export async function settleVisit(deps: VisitDeps, visitId: string, request: SettleRequest) {
+  const { value } = await loadVisit(deps.ledger, visitId);
+  if (value.status === 'AWAITING_AUTHORISATION' || value.status === 'CANCELLED')
+    throw new InvalidStateError(
+      `Visit ${visitId} is ${value.status}; only an authorised visit can be settled.`,
+      { visitId },
+    );
+  return runSettlement(deps, visitId, request);
+}
