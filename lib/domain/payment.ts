@@ -136,8 +136,16 @@ export function captureTransaction(p: {
   outTradeNo: string;
   providerTradeNo?: string;
   referenceId: string;
+  settlesVisitId?: string;
 }): JournalTransaction {
   const receivable = Accounts.patientReceivable(p.patientId);
+  // A visit's charges were recognised as revenue when they were added; paying it off only clears the debt.
+  const revenue = p.settlesVisitId
+    ? []
+    : [
+        { account: receivable, side: 'debit' as const, amountFen: p.amountFen },
+        { account: Accounts.revenue(p.purpose), side: 'credit' as const, amountFen: p.amountFen },
+      ];
   return journalTransaction({
     txnId: txnIdFor('payment', p.paymentId, 'captured'),
     occurredAt: p.paidAt,
@@ -148,10 +156,10 @@ export function captureTransaction(p: {
       purpose: p.purpose,
       channel: p.channel,
       ...(p.providerTradeNo ? { providerTradeNo: p.providerTradeNo } : {}),
+      ...(p.settlesVisitId ? { visitId: p.settlesVisitId } : {}),
     },
     postings: [
-      { account: receivable, side: 'debit', amountFen: p.amountFen },
-      { account: Accounts.revenue(p.purpose), side: 'credit', amountFen: p.amountFen },
+      ...revenue,
       { account: Accounts.channelClearing(p.channel), side: 'debit', amountFen: p.amountFen },
       { account: receivable, side: 'credit', amountFen: p.amountFen },
     ],
@@ -169,8 +177,16 @@ export function refundTransaction(r: {
   succeededAt: Date;
   outTradeNo: string;
   outRefundNo: string;
+  settlesVisitId?: string;
 }): JournalTransaction {
   const receivable = Accounts.patientReceivable(r.patientId);
+  // Refunding a visit pay-off puts the debt back; it does not reverse revenue.
+  const revenue = r.settlesVisitId
+    ? []
+    : [
+        { account: Accounts.revenue(r.purpose), side: 'debit' as const, amountFen: r.amountFen },
+        { account: receivable, side: 'credit' as const, amountFen: r.amountFen },
+      ];
   return journalTransaction({
     txnId: txnIdFor('refund', r.refundId, 'succeeded'),
     occurredAt: r.succeededAt,
@@ -180,10 +196,10 @@ export function refundTransaction(r: {
       outTradeNo: r.outTradeNo,
       outRefundNo: r.outRefundNo,
       channel: r.channel,
+      ...(r.settlesVisitId ? { visitId: r.settlesVisitId } : {}),
     },
     postings: [
-      { account: Accounts.revenue(r.purpose), side: 'debit', amountFen: r.amountFen },
-      { account: receivable, side: 'credit', amountFen: r.amountFen },
+      ...revenue,
       { account: receivable, side: 'debit', amountFen: r.amountFen },
       { account: Accounts.channelClearing(r.channel), side: 'credit', amountFen: r.amountFen },
     ],
@@ -211,6 +227,11 @@ export interface Payment {
   readonly refundingFen: Fen;
   readonly refundCount: number;
   readonly refundIds: readonly string[];
+  /**
+   * Set when the payment pays off a credit visit whose capture failed (purpose `other`, referenceId =
+   * visitId): its charges are already revenue, so the payment only settles the patient's receivable.
+   */
+  readonly settlesVisitId?: string;
 }
 
 /** A refund as stored and returned. */

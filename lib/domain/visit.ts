@@ -31,7 +31,8 @@ export type ChargeCategory = (typeof CHARGE_CATEGORIES)[number];
 const VISIT_TRANSITIONS: Readonly<Record<VisitStatus, readonly VisitStatus[]>> = {
   AWAITING_AUTHORISATION: ['OPEN', 'CANCELLED'],
   OPEN: ['SETTLING', 'CANCELLED'],
-  SETTLING: ['SETTLED', 'PAYMENT_FAILED'],
+  // OVERDUE straight from SETTLING: the last scheduled retry failed.
+  SETTLING: ['SETTLED', 'PAYMENT_FAILED', 'OVERDUE'],
   PAYMENT_FAILED: ['SETTLING', 'SETTLED', 'OVERDUE'],
   OVERDUE: ['SETTLED'],
   SETTLED: [],
@@ -279,7 +280,7 @@ export interface Visit {
   readonly insurance?: InsurancePreauth;
   readonly settlement?: Settlement;
   readonly closedAt?: string;
-  /** CANCELLED visits: false until the provider confirmed the authorisation is released. */
+  /** CANCELLED or paid-off visits: false until the provider confirmed the authorisation is released. */
   readonly authorisationReleased?: boolean;
 }
 

@@ -295,6 +295,11 @@ function entityItem(tableName: string, write: EntityWrite, now: string): Transac
     values[`:${attr}`] = value;
     sets.push(`#${attr} = :${attr}`);
   }
+  // The entity is written in full: an index it no longer has is removed (sparse indexes stay accurate).
+  const removes = [
+    ...(write.indexes?.byRef ? [] : ['gsi1pk', 'gsi1sk']),
+    ...(write.indexes?.byTime ? [] : ['gsi2pk', 'gsi2sk']),
+  ];
   const conditions = ['attribute_exists(pk)'];
   if (write.expect.kind === 'status') {
     names['#status'] = 'status';
@@ -313,7 +318,7 @@ function entityItem(tableName: string, write: EntityWrite, now: string): Transac
     Update: {
       TableName: tableName,
       Key: key,
-      UpdateExpression: `SET ${sets.join(', ')}`,
+      UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
       ConditionExpression: conditions.join(' AND '),
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,

@@ -10,7 +10,9 @@
 import { NotificationRejectedError } from '../../domain/errors';
 import type { Fen } from '../../domain/money';
 import { assertPaymentTransition, captureTransaction, type Payment } from '../../domain/payment';
-import type { CommitOutcome } from '../../ports/ledger-store';
+import type { CommitOutcome, EntityWrite } from '../../ports/ledger-store';
+import type { Visit } from '../../domain/visit';
+import { freeCreditLock, loadVisit, visitWrite } from '../visits/records';
 import type { PaymentDeps } from './deps';
 import { paymentWrite, type Versioned } from './records';
 
@@ -19,6 +21,30 @@ export interface ProviderPaid {
   readonly providerTradeNo: string;
   readonly amountFen: Fen;
   readonly paidAt: Date;
+}
+
+/** The visit a pay-off payment settles, written SETTLED in the same transaction (if it still owes). */
+async function paidOffVisit(deps: PaymentDeps, payment: Payment): Promise<EntityWrite[]> {
+  const current = await loadVisit(deps.ledger, payment.settlesVisitId as string);
+  const visit = current.value;
+  if ((visit.status !== 'PAYMENT_FAILED' && visit.status !== 'OVERDUE') || !visit.settlement) return [];
+  const settled: Visit = {
+    ...visit,
+    status: 'SETTLED',
+    closedAt: deps.clock.now().toISOString(),
+    authorisationReleased: false, // the visit job releases it
+    settlement: {
+      ...visit.settlement,
+      step: 'DONE',
+      paidByPaymentId: payment.paymentId,
+      nextAttemptAt: undefined,
+      releasedFen: visit.authorisation?.authorisedFen ?? visit.creditLimitFen,
+    },
+  };
+  return [
+    visitWrite(settled, { kind: 'status', status: [visit.status], version: current.version }),
+    freeCreditLock(visit.patientId),
+  ];
 }
 
 /** Moves the payment to PAID with its ledger postings; returns 'already-applied' on a replay. */
@@ -46,7 +72,10 @@ export async function capturePayment(
     providerTradeNo: paid.providerTradeNo,
   };
   return deps.ledger.commit({
-    entities: [paymentWrite(next, { kind: 'status', status: [payment.status], version: current.version })],
+    entities: [
+      paymentWrite(next, { kind: 'status', status: [payment.status], version: current.version }),
+      ...(next.settlesVisitId ? await paidOffVisit(deps, next) : []),
+    ],
     journal: captureTransaction({ ...next, paidAt: paid.paidAt }),
     events: [
       {

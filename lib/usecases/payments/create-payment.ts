@@ -12,6 +12,8 @@ import type { Channel } from '../../domain/ledger/accounts';
 import type { Fen } from '../../domain/money';
 import { outTradeNoFor, type Payment, type PaymentPurpose } from '../../domain/payment';
 import type { OrderMode, Payer } from '../../ports/payment-provider';
+import { InvalidStateError, ValidationError } from '../../domain/errors';
+import { outstandingFen, type Visit } from '../../domain/visit';
 import { providerFor, type PaymentDeps } from './deps';
 import { paymentReferenceWrite, paymentWrite } from './records';
 
@@ -27,9 +29,31 @@ export interface CreatePaymentInput {
   readonly mode: OrderMode;
 }
 
+/**
+ * A payment with purpose `other` whose referenceId is one of the patient's credit visits pays off that
+ * visit's failed capture: it must be exactly the outstanding amount, and only while something is owed.
+ */
+async function visitToPayOff(deps: PaymentDeps, input: CreatePaymentInput): Promise<string | undefined> {
+  if (input.purpose !== 'other') return undefined;
+  const stored = await deps.ledger.getEntity('visit', input.referenceId);
+  const visit = stored?.state as Visit | undefined;
+  if (!visit || visit.patientId !== input.patientId) return undefined;
+  if (visit.status !== 'PAYMENT_FAILED' && visit.status !== 'OVERDUE')
+    throw new InvalidStateError(`Visit ${visit.visitId} is ${visit.status}; nothing is outstanding on it.`, {
+      visitId: visit.visitId,
+    });
+  const owed = outstandingFen(visit);
+  if (input.amountFen !== owed)
+    throw new ValidationError(`Visit ${visit.visitId} has ${owed} fen outstanding; pay exactly that.`, [
+      { path: 'body.amountFen', message: `must be ${owed}` },
+    ]);
+  return visit.visitId;
+}
+
 /** Creates the payment and its provider order. */
 export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput) {
   const provider = providerFor(deps, input.channel);
+  const settlesVisitId = await visitToPayOff(deps, input);
   const now = deps.clock.now();
   const paymentId = deps.ids.next('payment');
   const expiresAt = new Date(now.getTime() + deps.payments.expiryMinutes * 60_000);
@@ -50,6 +74,7 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
     refundingFen: 0 as Fen,
     refundCount: 0,
     refundIds: [],
+    ...(settlesVisitId ? { settlesVisitId } : {}),
   };
   await deps.ledger.commit({
     entities: [paymentWrite(payment, { kind: 'absent' }), paymentReferenceWrite(payment)],

@@ -136,6 +136,7 @@ async function applyRefundStateOnce(
             purpose: payment.purpose,
             succeededAt: at,
             outTradeNo: payment.outTradeNo,
+            settlesVisitId: payment.settlesVisitId,
           }),
         }
       : {}),

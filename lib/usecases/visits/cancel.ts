@@ -14,16 +14,16 @@ import { creditFor, type VisitDeps } from './deps';
 import { insuranceOf } from './insurance';
 import { freeCreditLock, loadVisit, visitWrite } from './records';
 
-/** Releases a cancelled visit's authorisation and records that it is released. */
-export async function releaseCancelled(deps: VisitDeps, visitId: string): Promise<Visit> {
+/** Releases the authorisation of a cancelled (or paid-off) visit and records that it is released. */
+export async function releaseAuthorisation(deps: VisitDeps, visitId: string): Promise<Visit> {
   const { value: visit, version } = await loadVisit(deps.ledger, visitId);
-  if (visit.status !== 'CANCELLED' || visit.authorisationReleased !== false) return visit;
+  if (visit.authorisationReleased !== false) return visit;
   await creditFor(deps, visit.channel).release({
     outOrderNo: visit.outOrderNo,
     outRequestNo: visit.outRequestNo,
     authNo: visit.authorisation?.authNo,
     amountFen: visit.authorisation?.authorisedFen ?? visit.creditLimitFen,
-    reason: 'visit cancelled',
+    reason: visit.status === 'CANCELLED' ? 'visit cancelled' : 'visit paid off',
   });
   if (visit.insurance?.status === 'HELD' && deps.insurance)
     await insuranceOf(deps)
@@ -31,7 +31,7 @@ export async function releaseCancelled(deps: VisitDeps, visitId: string): Promis
       .catch(() => undefined); // it lapses at the bureau anyway
   const next: Visit = { ...visit, authorisationReleased: true };
   await deps.ledger.commit({
-    entities: [visitWrite(next, { kind: 'status', status: ['CANCELLED'], version })],
+    entities: [visitWrite(next, { kind: 'status', status: [visit.status], version })],
   });
   return next;
 }
@@ -73,5 +73,5 @@ export async function cancelVisit(
       ],
     });
   });
-  return releaseCancelled(deps, visitId);
+  return releaseAuthorisation(deps, visitId);
 }

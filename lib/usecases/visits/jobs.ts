@@ -4,12 +4,12 @@
  *   2. expire insurance pre-authorisations past their hold;
  *   3. auto-settle visits opened before the latest cut-off (e.g. 20:00 Asia/Shanghai);
  *   4. resume settlements that are due (bureau back, capture retry, pending capture check);
- *   5. release authorisations of cancelled visits that the provider has not confirmed released.
+ *   5. release authorisations of cancelled or paid-off visits the provider has not confirmed released.
  * Each visit is handled on its own: one failure is counted and does not stop the others.
  */
 import { tabFen } from '../../domain/visit';
 import { refreshAuthorisation } from './authorisation';
-import { cancelVisit, releaseCancelled } from './cancel';
+import { cancelVisit, releaseAuthorisation } from './cancel';
 import type { VisitDeps } from './deps';
 import { insuranceOf } from './insurance';
 import { loadVisit, visitsDuePartition, visitWrite } from './records';
@@ -125,14 +125,12 @@ export async function runVisitJobs(deps: VisitDeps, limit = 100): Promise<VisitJ
     );
   }
 
-  await each(
-    visitsDuePartition('CANCELLED'),
-    before,
-    async (visitId) => {
-      const visit = await releaseCancelled(deps, visitId);
-      return visit.authorisationReleased === true;
-    },
-    'released',
-  );
+  for (const status of ['CANCELLED', 'SETTLED'] as const)
+    await each(
+      visitsDuePartition(status),
+      before,
+      async (visitId) => (await releaseAuthorisation(deps, visitId)).authorisationReleased === true,
+      'released',
+    );
   return report;
 }

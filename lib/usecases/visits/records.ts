@@ -19,9 +19,11 @@ function dueAt(visit: Visit): string | undefined {
     case 'PAYMENT_FAILED':
       return visit.settlement?.nextAttemptAt ?? visit.settlement?.requestedAt ?? visit.createdAt;
     case 'CANCELLED':
+    case 'SETTLED':
+      // Cancelled, or paid off through POST /payments: the authorisation still has to be released.
       return visit.authorisationReleased === false ? (visit.closedAt ?? visit.createdAt) : undefined;
     default:
-      return undefined; // SETTLED, OVERDUE: nothing scheduled
+      return undefined; // OVERDUE: nothing scheduled
   }
 }
 

@@ -373,9 +373,14 @@ async function releaseStep(deps: VisitDeps, current: Versioned<Visit>): Promise<
   });
 }
 
+/**
+ * Another run (or a provider notification) advanced the visit first: the store refused our write because
+ * the version or the status no longer matched. A refused state-machine transition is not a race.
+ */
 const raced = (error: unknown) =>
   error instanceof MedpayError &&
-  (error.code === 'CONCURRENT_MODIFICATION' || error.code === 'INVALID_STATE');
+  (error.code === 'CONCURRENT_MODIFICATION' ||
+    (error.code === 'INVALID_STATE' && 'expected' in error.context));
 
 /** Runs one due step of the saga; undefined when there is nothing to do now. */
 async function step(deps: VisitDeps, current: Versioned<Visit>) {

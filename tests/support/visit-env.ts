@@ -1,0 +1,74 @@
+/** A visit test environment: DynamoDB Local + the sandbox over real HTTP, with notifications applied. */
+import { fen } from '../../lib/domain/money';
+import type { AppDeps } from '../../lib/config/container';
+import { businessDayOf } from '../../lib/domain/business-day';
+import type { JournalTransaction } from '../../lib/domain/ledger/journal';
+import type { Channel } from '../../lib/domain/ledger/accounts';
+import { applyProviderEvent } from '../../lib/usecases/notifications';
+import { testDeps } from './dynamo';
+import { notificationReceiver, sandboxWithProviders } from './sandbox';
+
+/** Starts the sandbox and a receiver that verifies and applies every notification with `deps`. */
+export async function visitEnv(overrides: Partial<AppDeps> = {}) {
+  const holder: { deps?: AppDeps } = {};
+  const receiver = await notificationReceiver(async (channel, n) => {
+    try {
+      const d = holder.deps as AppDeps;
+      await applyProviderEvent(d, await d.providers[channel as Channel]!.verifyNotification(n));
+      return { status: channel === 'alipay' ? 200 : 204, body: channel === 'alipay' ? 'success' : '' };
+    } catch (error) {
+      return { status: 500, body: String(error) };
+    }
+  });
+  const env = await sandboxWithProviders(receiver.url);
+  const deps = await testDeps({
+    providers: env.providers,
+    credit: env.credit,
+    insurance: env.insurance.bureau,
+    visits: {
+      creditLimitFen: fen(100_000),
+      authoriseWithinMinutes: 30,
+      autoSettleAtMinute: 20 * 60,
+      captureRetryDelaysMs: [3_600_000, 6 * 3_600_000, 24 * 3_600_000, 72 * 3_600_000],
+      recheckAfterMs: 300_000,
+    },
+    ...overrides,
+  });
+  holder.deps = deps;
+
+  /** Every journal transaction of today whose refs name this visit. */
+  async function journalOf(visitId: string): Promise<JournalTransaction[]> {
+    const out: JournalTransaction[] = [];
+    for await (const t of deps.ledger.journalForDay(businessDayOf(new Date())))
+      if (t.refs.visitId === visitId) out.push(t);
+    return out;
+  }
+  /** The sandbox patient confirms the authorisation (Alipay needs the order string the app submits). */
+  async function authorise(channel: Channel, outOrderNo: string, clientParams: Record<string, unknown>) {
+    const res = await fetch(`${env.sandbox.url}/sandbox/authorise`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ channel, outOrderNo, orderStr: clientParams.orderStr }),
+    });
+    return (await res.json()) as { status: string; notification: { responseStatus: number } };
+  }
+  return {
+    deps,
+    env,
+    journalOf,
+    authorise,
+    close: async () => {
+      await env.sandbox.close();
+      await receiver.close();
+    },
+  };
+}
+
+/** Net of an account over a list of transactions (debits − credits). */
+export function netOf(txns: readonly JournalTransaction[], account: string): number {
+  let net = 0;
+  for (const t of txns)
+    for (const p of t.postings)
+      if (p.account === account) net += p.side === 'debit' ? p.amountFen : -p.amountFen;
+  return net;
+}
