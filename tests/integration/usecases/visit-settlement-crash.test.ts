@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppDeps } from '../../../lib/config/container';
+import type { Channel } from '../../../lib/domain/ledger/accounts';
+import { fen } from '../../../lib/domain/money';
+import type { Visit } from '../../../lib/domain/visit';
+import type { CreditProvider } from '../../../lib/ports/credit-provider';
+import type { InsuranceGateway } from '../../../lib/ports/insurance-gateway';
+import type { LedgerStore } from '../../../lib/ports/ledger-store';
+import { addCharge } from '../../../lib/usecases/visits/charges';
+import { preauthoriseInsurance } from '../../../lib/usecases/visits/insurance';
+import { openVisit } from '../../../lib/usecases/visits/open-visit';
+import { loadVisit } from '../../../lib/usecases/visits/records';
+import { settleVisit } from '../../../lib/usecases/visits/settle';
+import { netOf, visitEnv } from '../../support/visit-env';
+
+/** A crash right after the n-th commit of the run has been written (the process dies before going on). */
+function crashAfterCommit(ledger: LedgerStore, n: number): LedgerStore {
+  let commits = 0;
+  return {
+    ...ledger,
+    commit: async (change) => {
+      const outcome = await ledger.commit(change);
+      if (++commits === n) throw new Error(`crash after commit ${n}`);
+      return outcome;
+    },
+  };
+}
+
+/** A crash right after the provider acted, before medpay recorded what it did. */
+function crashAfter<T extends object>(target: T, method: keyof T): T {
+  return {
+    ...target,
+    [method]: async (...args: unknown[]) => {
+      await (target[method] as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+      throw new Error(`crash after ${String(method)}`);
+    },
+  };
+}
+
+describe('settlement saga: a crash at every step, then re-running settlement, captures exactly once', () => {
+  let t: Awaited<ReturnType<typeof visitEnv>>;
+  let deps: AppDeps;
+  beforeAll(async () => {
+    t = await visitEnv();
+    deps = t.deps;
+  });
+  afterAll(() => t.close());
+
+  let n = 0;
+  async function readyToSettle(channel: Channel, selfPay = true) {
+    // With selfPay false the personal account covers everything insurance does not: nothing to capture.
+    const patientId = `PC${Date.now()}${n++}`;
+    const payer =
+      channel === 'alipay' ? { alipayUserId: '2088000000000009' } : { wechatOpenId: `o-${patientId}` };
+    const { visit, clientParams } = await openVisit(deps, { patientId, channel, payer, insured: true });
+    await t.authorise(channel, visit.outOrderNo, clientParams);
+    // Registration is never covered: it is the self-pay part. Labs are 70 % covered.
+    await addCharge(deps, visit.visitId, {
+      chargeId: 'LAB',
+      category: 'laboratory',
+      description: 'lab',
+      amountFen: fen(40_000),
+    });
+    if (selfPay)
+      await addCharge(deps, visit.visitId, {
+        chargeId: 'REG',
+        category: 'registration',
+        description: 'reg',
+        amountFen: fen(25_000),
+      });
+    t.env.sandbox.bureau.settings.personalAccounts[patientId] = selfPay ? 0 : 1_000_000;
+    const hold = await preauthoriseInsurance(deps, visit.visitId);
+    return { visitId: visit.visitId, patientId, outOrderNo: visit.outOrderNo, hold };
+  }
+
+  async function settledEventually(visitId: string): Promise<Visit> {
+    for (let i = 0; i < 100; i++) {
+      const v = (await loadVisit(deps.ledger, visitId)).value;
+      if (v.status === 'SETTLED') return v;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return (await loadVisit(deps.ledger, visitId)).value;
+  }
+
+  async function expectExactlyOnce(
+    visitId: string,
+    patientId: string,
+    outOrderNo: string,
+    hold: { insuredFen: number; personalAccountFen: number; selfPayFen: number },
+  ) {
+    const visit = await settledEventually(visitId);
+    expect(visit.status).toBe('SETTLED');
+    expect(visit.settlement?.capturedFen).toBe(hold.selfPayFen);
+    const captures = t.env.sandbox.credit.captures.filter((c) => c.outOrderNo === outOrderNo);
+    expect(captures.map((c) => c.amountFen)).toEqual(hold.selfPayFen > 0 ? [hold.selfPayFen] : []);
+    const journal = await t.journalOf(visitId);
+    expect(journal.filter((x) => x.txnId.endsWith(':captured'))).toHaveLength(hold.selfPayFen > 0 ? 1 : 0);
+    expect(netOf(journal, 'insurance:receivable')).toBe(hold.insuredFen + hold.personalAccountFen);
+    expect((await deps.ledger.balanceOf(`patient:${patientId}:receivable` as never)).netFen).toBe(0);
+    expect(t.env.sandbox.bureau.preauths.get(visit.insurance?.preauthId ?? '')?.status).toBe('SETTLED');
+  }
+
+  for (const channel of ['alipay', 'wechatpay'] as const) {
+    // Alipay captures synchronously: begin, insurance, capture index, captured, settled. Pay Score's
+    // capture is collected later (PAYSCORE.USER_PAID finishes the saga), so its run commits four times.
+    for (const commit of channel === 'alipay' ? [1, 2, 3, 4, 5] : [1, 2, 3, 4]) {
+      it(`${channel}: crash after commit ${commit}`, async () => {
+        const v = await readyToSettle(channel);
+        await expect(
+          settleVisit({ ...deps, ledger: crashAfterCommit(deps.ledger, commit) }, v.visitId, {
+            requestedBy: 'staff:S',
+          }),
+        ).rejects.toThrow(/crash/);
+        await settleVisit(deps, v.visitId, { requestedBy: 'staff:S' });
+        await expectExactlyOnce(v.visitId, v.patientId, v.outOrderNo, v.hold);
+      });
+    }
+
+    it(`${channel}: crash after the bureau settled, before it was recorded`, async () => {
+      const v = await readyToSettle(channel);
+      const insurance = crashAfter(deps.insurance as InsuranceGateway, 'settle');
+      await expect(
+        settleVisit({ ...deps, insurance }, v.visitId, { requestedBy: 'staff:S' }),
+      ).rejects.toThrow(/crash/);
+      await settleVisit(deps, v.visitId, { requestedBy: 'staff:S' });
+      await expectExactlyOnce(v.visitId, v.patientId, v.outOrderNo, v.hold);
+    });
+
+    it(`${channel}: crash after the provider captured, before it was recorded`, async () => {
+      const v = await readyToSettle(channel);
+      const credit = {
+        ...deps.credit,
+        [channel]: crashAfter(deps.credit[channel] as CreditProvider, 'capture'),
+      };
+      await expect(settleVisit({ ...deps, credit }, v.visitId, { requestedBy: 'staff:S' })).rejects.toThrow(
+        /crash/,
+      );
+      await settleVisit(deps, v.visitId, { requestedBy: 'staff:S' });
+      await expectExactlyOnce(v.visitId, v.patientId, v.outOrderNo, v.hold);
+    });
+
+    it(`${channel}: zero self-pay, crash after the provider released, before it was recorded`, async () => {
+      const v = await readyToSettle(channel, false);
+      expect(v.hold.selfPayFen).toBe(0);
+      const credit = {
+        ...deps.credit,
+        [channel]: crashAfter(deps.credit[channel] as CreditProvider, 'release'),
+      };
+      await expect(settleVisit({ ...deps, credit }, v.visitId, { requestedBy: 'staff:S' })).rejects.toThrow(
+        /crash/,
+      );
+      await settleVisit(deps, v.visitId, { requestedBy: 'staff:S' });
+      await expectExactlyOnce(v.visitId, v.patientId, v.outOrderNo, v.hold);
+    });
+  }
+});
