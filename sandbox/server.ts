@@ -716,6 +716,22 @@ export async function startSandbox(options: SandboxOptions) {
       if (insurance) Object.assign(bureau.settings, insurance);
       return send(res, 200, JSON.stringify({ ...settings, insurance: bureau.settings }));
     }
+    if (url.pathname === '/sandbox/authorisations' && method === 'GET') {
+      const c = credit;
+      return send(
+        res,
+        200,
+        JSON.stringify({
+          alipay: [...c.freezes.values()].map(({ unfreezeRequests, ...f }) => ({
+            ...f,
+            unfreezeRequests: [...unfreezeRequests],
+          })),
+          wechatpay: [...c.serviceOrders.values()],
+          captures: c.captures,
+          insurance: [...bureau.preauths.values()],
+        }),
+      );
+    }
     if (url.pathname === '/sandbox/notifications' && method === 'GET')
       return send(res, 200, JSON.stringify(notifications));
     if (url.pathname === '/sandbox/orders' && method === 'GET') {

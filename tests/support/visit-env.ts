@@ -2,7 +2,7 @@
 import { fen } from '../../lib/domain/money';
 import type { AppDeps } from '../../lib/config/container';
 import { businessDayOf } from '../../lib/domain/business-day';
-import type { JournalTransaction } from '../../lib/domain/ledger/journal';
+import { netOf as netOfPostings, type JournalTransaction } from '../../lib/domain/ledger/journal';
 import type { Channel } from '../../lib/domain/ledger/accounts';
 import { applyProviderEvent } from '../../lib/usecases/notifications';
 import { testDeps } from './dynamo';
@@ -66,9 +66,5 @@ export async function visitEnv(overrides: Partial<AppDeps> = {}) {
 
 /** Net of an account over a list of transactions (debits − credits). */
 export function netOf(txns: readonly JournalTransaction[], account: string): number {
-  let net = 0;
-  for (const t of txns)
-    for (const p of t.postings)
-      if (p.account === account) net += p.side === 'debit' ? p.amountFen : -p.amountFen;
-  return net;
+  return netOfPostings(txns.flatMap((t) => t.postings.filter((p) => p.account === account)));
 }

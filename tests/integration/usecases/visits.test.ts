@@ -12,6 +12,7 @@ import { applyProviderEvent } from '../../../lib/usecases/notifications';
 import { runVisitJobs } from '../../../lib/usecases/visits/jobs';
 import { createPayment } from '../../../lib/usecases/payments/create-payment';
 import { netOf, visitEnv } from '../../support/visit-env';
+import { netOf as netOfPostings } from '../../../lib/domain/ledger/journal';
 
 const payOff = (patientId: string, visitId: string) => ({
   patientId,
@@ -45,7 +46,7 @@ describe('pay-later visits against the sandbox (real HTTP, RSA, AES-GCM) and Dyn
     const { visit, clientParams } = await openVisit(deps, {
       patientId,
       channel,
-      payer: payerOf(channel, patientId) as never,
+      payer: payerOf(channel, patientId),
       insured,
     });
     const confirmed = await t.authorise(channel, visit.outOrderNo, clientParams);
@@ -128,11 +129,7 @@ describe('pay-later visits against the sandbox (real HTTP, RSA, AES-GCM) and Dyn
       }
       // The ledger: receivable back to zero, insurance owes the insured part, clearing holds the capture.
       const journal = await t.journalOf(visitId);
-      for (const txn of journal) expect(netOf([txn], '__none__')).toBe(0);
-      for (const txn of journal)
-        expect(txn.postings.reduce((s, p) => s + (p.side === 'debit' ? p.amountFen : -p.amountFen), 0)).toBe(
-          0,
-        );
+      for (const txn of journal) expect(netOfPostings(txn.postings)).toBe(0);
       expect((await deps.ledger.balanceOf(`patient:${patientId}:receivable` as never)).netFen).toBe(0);
       expect(netOf(journal, 'insurance:receivable')).toBe(hold.insuredFen + hold.personalAccountFen);
       expect(netOf(journal, `channel:${channel}:clearing`)).toBe(hold.selfPayFen);
@@ -236,7 +233,7 @@ describe('pay-later visits against the sandbox (real HTTP, RSA, AES-GCM) and Dyn
       openVisit(deps, {
         patientId,
         channel: 'alipay',
-        payer: payerOf('alipay', patientId) as never,
+        payer: payerOf('alipay', patientId),
         insured: false,
       }),
     ).rejects.toMatchObject({ code: 'PATIENT_OVERDUE' });
@@ -265,7 +262,7 @@ describe('pay-later visits against the sandbox (real HTTP, RSA, AES-GCM) and Dyn
     const next = await openVisit(deps, {
       patientId,
       channel: 'alipay',
-      payer: payerOf('alipay', patientId) as never,
+      payer: payerOf('alipay', patientId),
       insured: false,
     });
     expect(next.visit.status).toBe('AWAITING_AUTHORISATION');
@@ -295,7 +292,7 @@ describe('pay-later visits against the sandbox (real HTTP, RSA, AES-GCM) and Dyn
       openVisit(deps, {
         patientId,
         channel: 'alipay',
-        payer: payerOf('alipay', patientId) as never,
+        payer: payerOf('alipay', patientId),
         insured: true,
       }),
     ).rejects.toMatchObject({ code: 'INVALID_STATE' });
@@ -312,7 +309,7 @@ describe('pay-later visits against the sandbox (real HTTP, RSA, AES-GCM) and Dyn
     const again = await openVisit(deps, {
       patientId,
       channel: 'alipay',
-      payer: payerOf('alipay', patientId) as never,
+      payer: payerOf('alipay', patientId),
       insured: true,
     });
     expect(again.visit.status).toBe('AWAITING_AUTHORISATION');
