@@ -4,6 +4,8 @@
  *   (a) ledger commit vs one bare TransactWriteItems of the same items vs one bare PutItem
  *   (b) our Idempotency-Key middleware vs @aws-lambda-powertools/idempotency, first call and replay
  *   (c) cold start: import time of each bundled handler vs an empty bundled handler, and bundle sizes
+ *   (d) webhook verify-and-apply vs raw crypto; (e) create-payment vs one TransactWriteItems + round trip
+ *   (f) add-charge vs one bare TransactWriteItems; (g) visit settlement vs its provider round trips
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -28,6 +30,7 @@ import { defineRoute } from '../lib/http/route';
 import { localTable, startDynamoDbLocal } from '../scripts/lib/dynamodb-local';
 import { httpEvent, lambdaContext } from '../tests/support/http';
 import { benchPayments } from './payments';
+import { benchVisits } from './visits';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const ROOT = resolve(import.meta.dirname, '..');
@@ -336,8 +339,22 @@ async function main() {
       console.log(`    ${k.padEnd(40)} median ${v.medianMs} ms  p95 ${v.p95Ms} ms`);
     for (const [k, v] of Object.entries(payments.ratios)) console.log(`    ratio ${k.padEnd(46)} ${v}×`);
 
+    const visits = await benchVisits(dynamo.endpoint, interleaved, ITERATIONS);
+    console.log(
+      '\n(f) add-charge (read + one TransactWriteItems with the credit check) vs one bare TransactWriteItems',
+    );
+    for (const [k, v] of Object.entries(visits.charges))
+      console.log(`    ${k.padEnd(40)} median ${v.medianMs} ms  p95 ${v.p95Ms} ms`);
+    console.log(
+      '\n(g) settlement end to end vs the sum of its provider round trips (bureau settle + Alipay capture)',
+    );
+    for (const [k, v] of Object.entries(visits.settlement))
+      console.log(`    ${k.padEnd(40)} median ${v.medianMs} ms  p95 ${v.p95Ms} ms`);
+    for (const [k, v] of Object.entries(visits.ratios)) console.log(`    ratio ${k.padEnd(46)} ${v}×`);
+
     const results = {
       payments,
+      visits,
       measuredAt: new Date().toISOString(),
       node: process.version,
       iterations: ITERATIONS,

@@ -116,4 +116,52 @@ describe('verifyAlipayNotification', () => {
     expect(parseAlipayTime('2026-03-01 00:00:00')?.toISOString()).toBe('2026-02-28T16:00:00.000Z');
     expect(parseAlipayTime('2026-03-01T00:00:00')).toBeUndefined();
   });
+
+  describe('fund authorisation (fund_auth_freeze)', () => {
+    const freeze = (overrides: Record<string, string> = {}) => ({
+      notify_id: '70fec0c2730b27528665af4517c27b95',
+      notify_time: '2026-11-24 10:00:02',
+      notify_type: 'fund_auth_freeze',
+      app_id: ids.appId,
+      payee_user_id: ids.sellerId,
+      payer_user_id: '2088102122524333',
+      auth_no: '2026112410002001000000000001',
+      out_order_no: 'VAis01JVISIT0000000000000001',
+      out_request_no: 'VFis01JVISIT0000000000000001',
+      operation_id: '20261124000000000001',
+      operation_type: 'FREEZE',
+      amount: '2000.00',
+      credit_amount: '2000.00',
+      fund_amount: '0.00',
+      status: 'SUCCESS',
+      pre_auth_type: 'CREDIT_AUTH',
+      gmt_trans: '2026-11-24 10:00:01',
+      ...overrides,
+    });
+
+    it('translates a confirmed freeze, checking the payee rather than a seller', () => {
+      expect(verifyAlipayNotification(sdk, ids, { headers: {}, body: signed(freeze()) })).toEqual({
+        kind: 'authorisation.confirmed',
+        channel: 'alipay',
+        notificationId: '70fec0c2730b27528665af4517c27b95',
+        outOrderNo: 'VAis01JVISIT0000000000000001',
+        authNo: '2026112410002001000000000001',
+        authorisedFen: 200_000,
+        creditFen: 200_000,
+        at: new Date('2026-11-24T02:00:01Z'),
+      });
+      expect(rejection(signed(freeze({ payee_user_id: '2088000000000001' })))).toBe('WRONG_MERCHANT');
+    });
+
+    it('rejects a tampered amount, and ignores an operation that is not a successful freeze', () => {
+      const body = signed(freeze()).toString().replace('amount=2000.00', 'amount=1.00');
+      expect(rejection(Buffer.from(body))).toBe('BAD_SIGNATURE');
+      expect(
+        verifyAlipayNotification(sdk, ids, {
+          headers: {},
+          body: signed(freeze({ operation_type: 'UNFREEZE' })),
+        }).kind,
+      ).toBe('ignored');
+    });
+  });
 });

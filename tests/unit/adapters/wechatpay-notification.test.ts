@@ -243,4 +243,65 @@ describe('verifyWechatpayNotification', () => {
       ).kind,
     ).toBe('ignored');
   });
+
+  describe('Pay Score (PAYSCORE.USER_CONFIRM, PAYSCORE.USER_PAID)', () => {
+    const serviceOrder = (overrides: Record<string, unknown> = {}) => ({
+      appid: config.appId,
+      mchid: config.mchId,
+      out_order_no: 'VAis01JVISIT0000000000000002',
+      service_id: '500001000000000000000000000001',
+      order_id: '15646546545165651651',
+      state: 'DOING',
+      state_description: 'USER_CONFIRM',
+      risk_fund: { name: 'ESTIMATE_ORDER_COST', amount: 200_000 },
+      openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
+      ...overrides,
+    });
+
+    it('translates the patient confirming the service order', () => {
+      const n = notification(serviceOrder(), { eventType: 'PAYSCORE.USER_CONFIRM' });
+      expect(verifyWechatpayNotification(config, n, now)).toMatchObject({
+        kind: 'authorisation.confirmed',
+        outOrderNo: 'VAis01JVISIT0000000000000002',
+        authNo: '15646546545165651651',
+        authorisedFen: 200_000,
+      });
+    });
+
+    it('translates a collected order with its transaction, and refuses one still collecting', () => {
+      const paid = serviceOrder({
+        state: 'DONE',
+        total_amount: 18_400,
+        collection: {
+          state: 'USER_PAID',
+          total_amount: 18_400,
+          paid_amount: 18_400,
+          details: [
+            {
+              seq: 1,
+              amount: 18_400,
+              paid_type: 'NEWTON',
+              paid_time: '2026-11-24T10:00:05+08:00',
+              transaction_id: '4200000000202611240000000001',
+            },
+          ],
+        },
+      });
+      expect(
+        verifyWechatpayNotification(config, notification(paid, { eventType: 'PAYSCORE.USER_PAID' }), now),
+      ).toMatchObject({
+        kind: 'authorisation.captured',
+        outOrderNo: 'VAis01JVISIT0000000000000002',
+        providerTradeNo: '4200000000202611240000000001',
+        amountFen: 18_400,
+        at: new Date('2026-11-24T02:00:05Z'),
+      });
+      const paying = serviceOrder({ collection: { state: 'USER_PAYING', paid_amount: 0, details: [] } });
+      expect(
+        rejection(() =>
+          verifyWechatpayNotification(config, notification(paying, { eventType: 'PAYSCORE.USER_PAID' }), now),
+        ),
+      ).toBe('MALFORMED');
+    });
+  });
 });

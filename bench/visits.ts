@@ -1,0 +1,178 @@
+/** Pay-later benchmarks for `npm run bench`: add-charge and settlement, each against its floor. */
+import { randomBytes } from 'node:crypto';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamoLedgerStore } from '../lib/adapters/dynamodb/ledger-store';
+import { balanceKey, entityKey, journalKey } from '../lib/adapters/dynamodb/keys';
+import { systemClock } from '../lib/adapters/system/clock';
+import { ulidIds } from '../lib/adapters/system/ulid-ids';
+import { fen } from '../lib/domain/money';
+import { refreshAuthorisation } from '../lib/usecases/visits/authorisation';
+import { addCharge } from '../lib/usecases/visits/charges';
+import type { VisitDeps } from '../lib/usecases/visits/deps';
+import { preauthoriseInsurance } from '../lib/usecases/visits/insurance';
+import { openVisit } from '../lib/usecases/visits/open-visit';
+import { loadVisit } from '../lib/usecases/visits/records';
+import { settleVisit } from '../lib/usecases/visits/settle';
+import { localTable } from '../scripts/lib/dynamodb-local';
+import { sandboxWithProviders } from '../tests/support/sandbox';
+
+type Stats = { medianMs: number; p95Ms: number };
+type Interleave = <K extends string>(
+  cases: Record<K, (i: number) => Promise<unknown>>,
+  iterations: number,
+  warmup?: number,
+) => Promise<Record<K, Stats>>;
+
+/** Runs the visit benchmarks against DynamoDB Local at `endpoint`. */
+export async function benchVisits(endpoint: string, interleaved: Interleave, iterations: number) {
+  const tableName = 'bench-visits';
+  const doc = await localTable(endpoint, tableName);
+  const env = await sandboxWithProviders('http://127.0.0.1:9'); // authorisations are confirmed by query
+  const deps: VisitDeps = {
+    ledger: dynamoLedgerStore(doc, tableName),
+    clock: systemClock,
+    ids: ulidIds(),
+    credit: env.credit,
+    insurance: env.insurance.bureau,
+    visits: {
+      creditLimitFen: fen(10_000_000),
+      authoriseWithinMinutes: 30,
+      autoSettleAtMinute: 1200,
+      captureRetryDelaysMs: [3_600_000],
+      recheckAfterMs: 300_000,
+    },
+  };
+  const round = (n: number) => Number(n.toFixed(2));
+  let patients = 0;
+  /** An OPEN Alipay visit for a fresh patient, confirmed through the sandbox and a query. */
+  async function authorisedVisit() {
+    const patientId = `PB${patients++}`;
+    const { visit, clientParams } = await openVisit(deps, {
+      patientId,
+      channel: 'alipay',
+      payer: { alipayUserId: '2088102122524333' },
+      insured: true,
+    });
+    await fetch(`${env.sandbox.url}/sandbox/authorise`, {
+      method: 'POST',
+      body: JSON.stringify({
+        channel: 'alipay',
+        outOrderNo: visit.outOrderNo,
+        orderStr: clientParams.orderStr,
+      }),
+    });
+    await refreshAuthorisation(deps, await loadVisit(deps.ledger, visit.visitId));
+    return visit.visitId;
+  }
+  const charge = (chargeId: string, amountFen: number) => ({
+    chargeId,
+    category: 'laboratory' as const,
+    description: 'bench',
+    amountFen: fen(amountFen),
+  });
+
+  try {
+    // (f) add-charge: read the visit, then ONE TransactWriteItems (visit guarded by version, journal,
+    // patient balance) vs one bare TransactWriteItems of the same three items.
+    const open = await Promise.all(Array.from({ length: 40 }, () => authorisedVisit()));
+    let added = 0;
+    const at = new Date().toISOString();
+    const charges = await interleaved(
+      {
+        addCharge: () => {
+          const k = added++;
+          return addCharge(deps, open[k % open.length] as string, charge(`L${k}`, 100));
+        },
+        floorBareTransactWrite: async (i) => {
+          const id = `${i}-${randomBytes(4).toString('hex')}`;
+          await doc.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Put: {
+                    TableName: tableName,
+                    Item: { ...entityKey('floor', id), state: { status: 'OPEN' }, version: 1 },
+                    ConditionExpression: 'attribute_not_exists(pk)',
+                  },
+                },
+                {
+                  Put: {
+                    TableName: tableName,
+                    Item: { ...journalKey(`floor:${id}`), at, postings: [] },
+                    ConditionExpression: 'attribute_not_exists(pk)',
+                  },
+                },
+                {
+                  Update: {
+                    TableName: tableName,
+                    Key: balanceKey('patient:PBFLOOR:receivable'),
+                    UpdateExpression: 'ADD debitFen :a',
+                    ExpressionAttributeValues: { ':a': 100 },
+                  },
+                },
+              ],
+            }),
+          );
+        },
+      },
+      iterations,
+    );
+
+    // (g) settlement end to end (insurance settle + self-pay capture + release, with its five commits) vs
+    // the sum of its provider round trips made directly (bureau settle + Alipay trade.pay PREAUTH_PAY).
+    const rounds = Math.min(iterations, 100);
+    const warmup = 10;
+    const prepare = async () => {
+      const visitId = await authorisedVisit();
+      await addCharge(deps, visitId, charge('LAB', 40_000));
+      await addCharge(deps, visitId, { ...charge('REG', 2_000), category: 'registration' });
+      const hold = await preauthoriseInsurance(deps, visitId);
+      return { visitId, hold, visit: (await loadVisit(deps.ledger, visitId)).value };
+    };
+    const forSettle: Array<Awaited<ReturnType<typeof prepare>>> = [];
+    const forFloor: Array<Awaited<ReturnType<typeof prepare>>> = [];
+    for (let i = 0; i < rounds + warmup; i++) {
+      forSettle.push(await prepare());
+      forFloor.push(await prepare());
+    }
+    const settlement = await interleaved(
+      {
+        settleVisit: async (i) => {
+          const v = forSettle[i];
+          if (!v) throw new Error('ran out of visits');
+          const done = await settleVisit(deps, v.visitId, { requestedBy: 'bench' });
+          if (done.status !== 'SETTLED') throw new Error(`bench visit ${v.visitId} is ${done.status}`);
+        },
+        floorProviderRoundTrips: async (i) => {
+          const v = forFloor[i];
+          if (!v) throw new Error('ran out of visits');
+          await env.insurance.bureau.settle(v.hold.preauthId);
+          const captured = await env.credit.alipay.capture({
+            outOrderNo: v.visit.outOrderNo,
+            outTradeNo: `VF${v.visit.outOrderNo.slice(2)}`,
+            authNo: v.visit.authorisation?.authNo ?? '',
+            amountFen: v.hold.selfPayFen,
+            authorisedFen: v.visit.creditLimitFen,
+            description: 'bench',
+            lines: [],
+            payer: { alipayUserId: '2088102122524333' },
+          });
+          if (captured.status !== 'SUCCEEDED') throw new Error('floor capture failed');
+        },
+      },
+      rounds,
+      warmup,
+    );
+    const r = (a: Stats, b: Stats) => round(a.medianMs / b.medianMs);
+    return {
+      charges,
+      settlement,
+      ratios: {
+        addCharge_vs_bareTransactWrite: r(charges.addCharge, charges.floorBareTransactWrite),
+        settleVisit_vs_providerRoundTrips: r(settlement.settleVisit, settlement.floorProviderRoundTrips),
+      },
+    };
+  } finally {
+    await env.sandbox.close();
+  }
+}
