@@ -18,7 +18,7 @@ export interface EntityIndexKey {
   readonly sort: string;
 }
 
-/** The new state of one entity, written in full, guarded by `expect`. The store sets `version`. */
+/** The new state of one entity, written in full, guarded by `expect`. The store sets `version`: 1 on creation, +1 on every write. */
 export interface EntityWrite {
   readonly type: string;
   readonly id: string;
@@ -84,6 +84,8 @@ export interface LedgerStore {
   findByRef(partition: string): Promise<StoredEntity | undefined>;
   /** Lists entities in a `byTime` partition whose sort key is below `before` (oldest first), up to `limit`. */
   listByTime(partition: string, before: string, limit: number): Promise<StoredEntity[]>;
+  /** Every entity in a `byTime` partition whose sort key is below `before`, oldest first, page by page. */
+  scanByTime(partition: string, before: string): AsyncIterable<StoredEntity>;
   /** Reads the balance of an account with a tracked balance (patient, visit). Hot accounts: use journalForDay. */
   balanceOf(account: AccountId): Promise<AccountBalance>;
 }

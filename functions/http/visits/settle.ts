@@ -2,17 +2,16 @@
 import { ForbiddenError } from '../../../lib/domain/errors';
 import { settleVisit } from '../../../lib/http/contract/visits';
 import { httpHandler } from '../../../lib/http/handler';
-import { loadVisit } from '../../../lib/usecases/visits/records';
 import { settlementView, settleVisit as settle } from '../../../lib/usecases/visits/settle';
 
 export const handler = httpHandler(settleVisit, async ({ params, body, caller, deps }) => {
-  const patientScope = caller.role === 'patient' ? caller.sub : undefined;
-  await loadVisit(deps.ledger, params.visitId, patientScope); // NOT_FOUND for another patient's visit
   if (body.asSelfPay && caller.role !== 'staff')
     throw new ForbiddenError('Only staff may settle an insured visit as self-pay.');
-  const visit = await settle(deps, params.visitId, {
-    requestedBy: `${caller.role}:${caller.sub}`,
-    asSelfPay: body.asSelfPay,
-  });
+  const visit = await settle(
+    deps,
+    params.visitId,
+    { requestedBy: `${caller.role}:${caller.sub}`, asSelfPay: body.asSelfPay },
+    caller.role === 'patient' ? caller.sub : undefined,
+  );
   return { status: visit.status === 'SETTLED' ? 200 : 202, body: settlementView(visit) };
 });

@@ -256,7 +256,22 @@ export function dynamoLedgerStore(doc: DynamoDBDocumentClient, tableName: string
     );
   }
 
-  return { commit, getEntity, getTransaction, journalForDay, balanceOf, findByRef, listByTime };
+  async function* scanByTime(partition: string, before: string): AsyncIterable<StoredEntity> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await queryIndexPage(doc, tableName, {
+        index: 'byTime',
+        partition,
+        before,
+        limit: 100,
+        startKey,
+      });
+      for (const item of page.items) yield toEntity(item);
+      startKey = page.nextKey;
+    } while (startKey);
+  }
+
+  return { commit, getEntity, getTransaction, journalForDay, balanceOf, findByRef, listByTime, scanByTime };
 }
 
 /** The TransactItem for one entity write: a conditional Put to create, a conditional Update otherwise. */

@@ -48,19 +48,26 @@ export async function runVisitJobs(deps: VisitDeps, limit = 100): Promise<VisitJ
     released: 0,
     failed: 0,
   };
+  const handle = async (
+    visitId: string,
+    work: (visitId: string) => Promise<boolean>,
+    key: keyof VisitJobReport,
+  ) => {
+    try {
+      if (await work(visitId)) report[key] += 1;
+    } catch {
+      report.failed += 1;
+    }
+  };
+  // Work that takes a visit out of its partition (or pushes it later) drains it `limit` visits per run.
   const each = async (
     partition: string,
     sortBefore: string,
     work: (visitId: string) => Promise<boolean>,
     key: keyof VisitJobReport,
   ) => {
-    for (const stored of await deps.ledger.listByTime(partition, sortBefore, limit)) {
-      try {
-        if (await work(stored.id)) report[key] += 1;
-      } catch {
-        report.failed += 1;
-      }
-    }
+    for (const stored of await deps.ledger.listByTime(partition, sortBefore, limit))
+      await handle(stored.id, work, key);
   };
 
   await each(
@@ -75,36 +82,38 @@ export async function runVisitJobs(deps: VisitDeps, limit = 100): Promise<VisitJ
     'expiredAuthorisations',
   );
 
-  await each(
-    visitsDuePartition('OPEN'),
-    before,
-    async (visitId) => {
-      const { value: visit, version } = await loadVisit(deps.ledger, visitId);
-      const p = visit.insurance;
-      if (visit.status !== 'OPEN' || p?.status !== 'HELD' || new Date(p.expiresAt) > now) return false;
-      await deps.ledger.commit({
-        entities: [
-          visitWrite(
-            { ...visit, insurance: { ...p, status: 'REVERSED' } },
-            { kind: 'status', status: ['OPEN'], version },
-          ),
-        ],
-      });
-      await insuranceOf(deps)
-        .reverse(p.preauthId)
-        .catch(() => undefined);
-      return true;
-    },
-    'expiredPreauths',
-  );
+  // Held pre-authorisations past their expiry: every OPEN visit is looked at, page by page.
+  for await (const stored of deps.ledger.scanByTime(visitsDuePartition('OPEN'), before))
+    await handle(
+      stored.id,
+      async (visitId) => {
+        const { value: visit, version } = await loadVisit(deps.ledger, visitId);
+        const p = visit.insurance;
+        if (visit.status !== 'OPEN' || p?.status !== 'HELD' || new Date(p.expiresAt) > now) return false;
+        await deps.ledger.commit({
+          entities: [
+            visitWrite(
+              { ...visit, insurance: { ...p, status: 'REVERSED' } },
+              { kind: 'status', status: ['OPEN'], version },
+            ),
+          ],
+        });
+        await insuranceOf(deps)
+          .reverse(p.preauthId)
+          .catch(() => undefined); // it lapses at the bureau anyway
+        return true;
+      },
+      'expiredPreauths',
+    );
 
+  // OPEN visits sort by creation: those opened before the latest cut-off are settled (or cancelled if empty).
   const cutOff = latestCutOff(now, deps.visits.autoSettleAtMinute);
   await each(
     visitsDuePartition('OPEN'),
-    '~',
+    cutOff.toISOString(),
     async (visitId) => {
       const { value: visit } = await loadVisit(deps.ledger, visitId);
-      if (visit.status !== 'OPEN' || new Date(visit.createdAt) >= cutOff) return false;
+      if (visit.status !== 'OPEN') return false;
       if (tabFen(visit.charges) === 0)
         await cancelVisit(deps, visitId, undefined, 'nothing charged by the cut-off');
       else await runSettlement(deps, visitId, { requestedBy: 'job:auto-settle' });
@@ -113,7 +122,7 @@ export async function runVisitJobs(deps: VisitDeps, limit = 100): Promise<VisitJ
     'autoSettled',
   );
 
-  for (const status of ['SETTLING', 'PAYMENT_FAILED'] as const) {
+  for (const status of ['SETTLING', 'PAYMENT_FAILED'] as const)
     await each(
       visitsDuePartition(status),
       before,
@@ -123,7 +132,6 @@ export async function runVisitJobs(deps: VisitDeps, limit = 100): Promise<VisitJ
       },
       'resumed',
     );
-  }
 
   for (const status of ['CANCELLED', 'SETTLED'] as const)
     await each(

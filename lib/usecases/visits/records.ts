@@ -13,8 +13,8 @@ function dueAt(visit: Visit): string | undefined {
     case 'AWAITING_AUTHORISATION':
       return visit.authoriseBy;
     case 'OPEN':
-      // Auto-settle lists every OPEN visit; a held pre-authorisation sorts by its expiry.
-      return visit.insurance?.status === 'HELD' ? visit.insurance.expiresAt : '9999-12-31T00:00:00.000Z';
+      // Auto-settle takes the OPEN visits created before the cut-off, oldest first.
+      return visit.createdAt;
     case 'SETTLING':
     case 'PAYMENT_FAILED':
       return visit.settlement?.nextAttemptAt ?? visit.settlement?.requestedAt ?? visit.createdAt;

@@ -13,7 +13,8 @@
  *      waits for PAYSCORE.USER_PAID or the next check; a failed one → PAYMENT_FAILED, retried on the
  *      policy's schedule, then OVERDUE.
  *   3. RELEASE: the rest of the authorisation. With a capture, the provider released it with the capture
- *      (Alipay auth_confirm_mode=COMPLETE, Pay Score complete); with none, it is released explicitly.
+ *      (Alipay auth_confirm_mode=COMPLETE, Pay Score complete), so the capture's commit settles the visit;
+ *      with none, it is released explicitly here.
  * Each step is: provider call (idempotent by deterministic numbers) → one transaction that records the
  * step's result, its postings and its events, guarded by the visit's status and version.
  */
@@ -25,7 +26,6 @@ import {
   assertVisitTransition,
   nextCaptureAttempt,
   tabFen,
-  validPreauth,
   visitProviderNumbers,
   type Settlement,
   type Visit,
@@ -85,7 +85,8 @@ async function advance(
       ...(extra.entities ?? []),
     ],
   });
-  return loadVisit(deps.ledger, next.visitId);
+  // The store bumps the version by one on every guarded write, so there is nothing to read back.
+  return { value: next, version: current.version + 1 };
 }
 
 const isOutage = (error: unknown) =>
@@ -113,6 +114,8 @@ async function begin(deps: VisitDeps, current: Versioned<Visit>, request: Settle
     current,
     { ...visit, status: 'SETTLING', settlement },
     {
+      // The capture's out_trade_no is indexed now, so a provider notification about it always finds the visit.
+      entities: [visitCaptureRefWrite(visit, settlement.captureOutTradeNo)],
       events: [
         event(deps, 'VisitSettlementStarted', visit, { tabFen: tabFen(visit.charges), ...settlement }),
       ],
@@ -151,7 +154,12 @@ async function insuranceStep(deps: VisitDeps, current: Versioned<Visit>): Promis
         nextAttemptAt: new Date(deps.clock.now().getTime() + deps.visits.recheckAfterMs).toISOString(),
       },
     });
-  let preauth = validPreauth(visit, deps.clock.now());
+  // The hold recorded for this tab is settled even if our clock says it lapsed: the bureau decides (it may
+  // already have settled it before a crash), and answers "expired" otherwise.
+  let preauth =
+    visit.insurance?.status === 'HELD' && visit.insurance.tabVersion === visit.tabVersion
+      ? visit.insurance
+      : undefined;
   if (!preauth) {
     try {
       preauth = await preSettleTab(deps, visit);
@@ -224,7 +232,7 @@ export function captureRequestOf(visit: Visit): CaptureRequest {
   };
 }
 
-/** Records a successful capture: postings, and the saga moves to RELEASE (or straight to SETTLED). */
+/** Records a successful capture with its postings; the visit is SETTLED. */
 export async function recordCapture(
   deps: VisitDeps,
   current: Versioned<Visit>,
@@ -234,25 +242,26 @@ export async function recordCapture(
   const s = visit.settlement as Settlement;
   if (s.captureStatus === 'SUCCEEDED') return current;
   const amountFen = s.selfPayFen;
-  const done = visit.status === 'OVERDUE'; // collected late: nothing left to release
+  // Capturing released the rest of the authorisation at the provider (Alipay auth_confirm_mode=COMPLETE,
+  // Pay Score complete): the release step has nothing left to call, so the visit is settled here.
   const authorised = visit.authorisation?.authorisedFen ?? visit.creditLimitFen;
   const next: Visit = {
     ...visit,
-    status: done ? 'SETTLED' : 'SETTLING',
-    ...(done ? { closedAt: deps.clock.now().toISOString() } : {}),
+    status: 'SETTLED',
+    closedAt: deps.clock.now().toISOString(),
     settlement: {
       ...s,
-      step: done ? 'DONE' : 'RELEASE',
+      step: 'DONE',
       captureStatus: 'SUCCEEDED',
       capturedFen: amountFen,
-      ...(done ? { releasedFen: fen(authorised - amountFen) } : {}),
+      releasedFen: fen(authorised - amountFen),
       providerTradeNo: captured.providerTradeNo,
       lastError: undefined,
       nextAttemptAt: undefined,
     },
   };
   return advance(deps, current, next, {
-    entities: [...(done ? [freeCreditLock(visit.patientId)] : [])],
+    entities: [freeCreditLock(visit.patientId)],
     journal: journalTransaction({
       txnId: txnIdFor('visit', visit.visitId, 'captured'),
       occurredAt: captured.at ?? deps.clock.now(),
@@ -268,7 +277,10 @@ export async function recordCapture(
         { account: Accounts.patientReceivable(visit.patientId), side: 'credit', amountFen },
       ],
     }),
-    events: [event(deps, 'VisitCaptured', visit, { amountFen, channel: visit.channel })],
+    events: [
+      event(deps, 'VisitCaptured', visit, { amountFen, channel: visit.channel }),
+      event(deps, 'VisitSettled', visit, settlementView(next)),
+    ],
   });
 }
 
@@ -277,17 +289,6 @@ async function captureStep(deps: VisitDeps, current: Versioned<Visit>): Promise<
   const visit = current.value;
   const s = visit.settlement as Settlement;
   if (s.selfPayFen === 0) return advance(deps, current, { ...visit, settlement: { ...s, step: 'RELEASE' } });
-  if (!s.captureStatus) {
-    // Index the capture's out_trade_no first, so a provider notification about it always finds the visit.
-    current = await advance(
-      deps,
-      current,
-      { ...visit, settlement: { ...s, captureStatus: 'PENDING' } },
-      {
-        entities: [visitCaptureRefWrite(visit, s.captureOutTradeNo)],
-      },
-    );
-  }
   const result = await creditFor(deps, visit.channel).capture(captureRequestOf(current.value));
   return applyCaptureResult(deps, current, result);
 }
@@ -405,8 +406,13 @@ async function step(deps: VisitDeps, current: Versioned<Visit>) {
  * Runs the saga from wherever it stopped until it finishes or has to wait. A step that loses a race
  * (another run, or a provider notification, advanced the visit first) re-reads and carries on.
  */
-export async function runSettlement(deps: VisitDeps, visitId: string, request?: SettleRequest) {
-  let current = await loadVisit(deps.ledger, visitId);
+export async function runSettlement(
+  deps: VisitDeps,
+  visitId: string,
+  request?: SettleRequest,
+  loaded?: Versioned<Visit>,
+) {
+  let current = loaded ?? (await loadVisit(deps.ledger, visitId));
   for (let guard = 0; guard < 12; guard++) {
     let next: Versioned<Visit> | undefined;
     try {
@@ -424,13 +430,21 @@ export async function runSettlement(deps: VisitDeps, visitId: string, request?: 
   return current.value;
 }
 
-/** POST /visits/{id}/settle: starts or resumes the settlement; settling twice returns the same result. */
-export async function settleVisit(deps: VisitDeps, visitId: string, request: SettleRequest) {
-  const { value } = await loadVisit(deps.ledger, visitId);
-  if (value.status === 'AWAITING_AUTHORISATION' || value.status === 'CANCELLED')
-    throw new InvalidStateError(
-      `Visit ${visitId} is ${value.status}; only an authorised visit can be settled.`,
-      { visitId },
-    );
-  return runSettlement(deps, visitId, request);
+/**
+ * POST /visits/{id}/settle: starts or resumes the settlement; settling twice returns the same result.
+ * A patient may settle only their own visit (NOT_FOUND otherwise).
+ */
+export async function settleVisit(
+  deps: VisitDeps,
+  visitId: string,
+  request: SettleRequest,
+  patientScope?: string,
+) {
+  const current = await loadVisit(deps.ledger, visitId, patientScope);
+  const { status } = current.value;
+  if (status === 'AWAITING_AUTHORISATION' || status === 'CANCELLED')
+    throw new InvalidStateError(`Visit ${visitId} is ${status}; only an authorised visit can be settled.`, {
+      visitId,
+    });
+  return runSettlement(deps, visitId, request, current);
 }

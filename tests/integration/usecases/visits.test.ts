@@ -326,4 +326,57 @@ describe('pay-later visits against the sandbox (real HTTP, RSA, AES-GCM) and Dyn
     });
     expect(outcome).toBe('orphan');
   });
+
+  it('jobs: unconfirmed authorisations expire (a lost notification is found by query), holds lapse, the cut-off settles', async () => {
+    const patientA = `PJ${Date.now()}a`;
+    const patientB = `PJ${Date.now()}b`;
+    const never = await openVisit(deps, {
+      patientId: patientA,
+      channel: 'wechatpay',
+      payer: { wechatOpenId: 'o-a' },
+      insured: true,
+    });
+    const lost = await openVisit(deps, {
+      patientId: patientB,
+      channel: 'alipay',
+      payer: { alipayUserId: '2088000000000002' },
+      insured: true,
+    });
+    // The patient confirmed, but the notification never reached medpay.
+    t.env.sandbox.settings.notifications = false;
+    await fetch(`${t.env.sandbox.url}/sandbox/authorise`, {
+      method: 'POST',
+      body: JSON.stringify({
+        channel: 'alipay',
+        outOrderNo: lost.visit.outOrderNo,
+        orderStr: lost.clientParams.orderStr,
+      }),
+    });
+    t.env.sandbox.settings.notifications = true;
+    const open = await authorised('alipay');
+    await addCharge(deps, open.visitId, charge('L1', 'laboratory', 10_000));
+    const hold = await preauthoriseInsurance(deps, open.visitId);
+
+    // 31 minutes later: past authoriseBy (30 min) and past the bureau hold (30 min).
+    const later = { ...deps, clock: { now: () => new Date(Date.now() + 31 * 60_000) } };
+    const report = await runVisitJobs(later);
+    expect(report.expiredAuthorisations).toBeGreaterThanOrEqual(1);
+    expect(report.expiredPreauths).toBeGreaterThanOrEqual(1);
+    expect((await loadVisit(deps.ledger, never.visit.visitId)).value).toMatchObject({
+      status: 'CANCELLED',
+      authorisationReleased: true,
+    });
+    expect(t.env.sandbox.credit.serviceOrders.get(never.visit.outOrderNo)?.state).toBe('REVOKED');
+    expect((await loadVisit(deps.ledger, lost.visit.visitId)).value.status).toBe('OPEN');
+    expect((await loadVisit(deps.ledger, open.visitId)).value.insurance).toMatchObject({
+      preauthId: hold.preauthId,
+      status: 'REVERSED',
+    });
+
+    // A day later the cut-off has passed: OPEN visits with charges are settled, empty ones cancelled.
+    const nextDay = { ...deps, clock: { now: () => new Date(Date.now() + 25 * 3_600_000) } };
+    await runVisitJobs(nextDay);
+    expect((await loadVisit(deps.ledger, open.visitId)).value.status).toBe('SETTLED');
+    expect((await loadVisit(deps.ledger, lost.visit.visitId)).value.status).toBe('CANCELLED');
+  });
 });
