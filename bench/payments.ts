@@ -15,8 +15,10 @@ import { alipaySignContent, alipayTime, rsaSign, wechatEncrypt, wechatTime } fro
 import { sandboxWithProviders } from '../tests/support/sandbox';
 import { localTable } from '../scripts/lib/dynamodb-local';
 
-type Stats = { medianMs: number; p95Ms: number };
-type Interleave = <K extends string>(
+/** Median and p95 of one case. */
+export type Stats = { medianMs: number; p95Ms: number };
+/** Runs cases interleaved (see run.ts). */
+export type Interleave = <K extends string>(
   cases: Record<K, (i: number) => Promise<unknown>>,
   iterations: number,
   warmup?: number,

@@ -346,7 +346,7 @@ async function main() {
     for (const [k, v] of Object.entries(visits.charges))
       console.log(`    ${k.padEnd(40)} median ${v.medianMs} ms  p95 ${v.p95Ms} ms`);
     console.log(
-      '\n(g) settlement end to end vs the sum of its provider round trips (bureau settle + Alipay capture)',
+      '\n(g) settlement end to end vs its provider round trips (bureau settle + Alipay capture), alone and plus three bare TransactWriteItems',
     );
     for (const [k, v] of Object.entries(visits.settlement))
       console.log(`    ${k.padEnd(40)} median ${v.medianMs} ms  p95 ${v.p95Ms} ms`);

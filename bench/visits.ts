@@ -15,13 +15,7 @@ import { loadVisit } from '../lib/usecases/visits/records';
 import { settleVisit } from '../lib/usecases/visits/settle';
 import { localTable } from '../scripts/lib/dynamodb-local';
 import { sandboxWithProviders } from '../tests/support/sandbox';
-
-type Stats = { medianMs: number; p95Ms: number };
-type Interleave = <K extends string>(
-  cases: Record<K, (i: number) => Promise<unknown>>,
-  iterations: number,
-  warmup?: number,
-) => Promise<Record<K, Stats>>;
+import type { Interleave, Stats } from './payments';
 
 /** Runs the visit benchmarks against DynamoDB Local at `endpoint`. */
 export async function benchVisits(endpoint: string, interleaved: Interleave, iterations: number) {
@@ -71,49 +65,51 @@ export async function benchVisits(endpoint: string, interleaved: Interleave, ite
     amountFen: fen(amountFen),
   });
 
+  /** One bare TransactWriteItems of the shape a ledger commit has: entity put, journal put, balance add. */
+  const bareTransactWrite = async (tag: string) => {
+    const id = `${tag}-${randomBytes(4).toString('hex')}`;
+    await doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName,
+              Item: { ...entityKey('floor', id), state: { status: 'OPEN' }, version: 1 },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Put: {
+              TableName: tableName,
+              Item: { ...journalKey(`floor:${id}`), at: new Date().toISOString(), postings: [] },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Update: {
+              TableName: tableName,
+              Key: balanceKey('patient:PBFLOOR:receivable'),
+              UpdateExpression: 'ADD debitFen :a',
+              ExpressionAttributeValues: { ':a': 100 },
+            },
+          },
+        ],
+      }),
+    );
+  };
+
   try {
     // (f) add-charge: read the visit, then ONE TransactWriteItems (visit guarded by version, journal,
     // patient balance) vs one bare TransactWriteItems of the same three items.
     const open = await Promise.all(Array.from({ length: 40 }, () => authorisedVisit()));
     let added = 0;
-    const at = new Date().toISOString();
     const charges = await interleaved(
       {
         addCharge: () => {
           const k = added++;
           return addCharge(deps, open[k % open.length] as string, charge(`L${k}`, 100));
         },
-        floorBareTransactWrite: async (i) => {
-          const id = `${i}-${randomBytes(4).toString('hex')}`;
-          await doc.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                {
-                  Put: {
-                    TableName: tableName,
-                    Item: { ...entityKey('floor', id), state: { status: 'OPEN' }, version: 1 },
-                    ConditionExpression: 'attribute_not_exists(pk)',
-                  },
-                },
-                {
-                  Put: {
-                    TableName: tableName,
-                    Item: { ...journalKey(`floor:${id}`), at, postings: [] },
-                    ConditionExpression: 'attribute_not_exists(pk)',
-                  },
-                },
-                {
-                  Update: {
-                    TableName: tableName,
-                    Key: balanceKey('patient:PBFLOOR:receivable'),
-                    UpdateExpression: 'ADD debitFen :a',
-                    ExpressionAttributeValues: { ':a': 100 },
-                  },
-                },
-              ],
-            }),
-          );
-        },
+        floorBareTransactWrite: (i) => bareTransactWrite(`c${i}`),
       },
       iterations,
     );
@@ -131,10 +127,28 @@ export async function benchVisits(endpoint: string, interleaved: Interleave, ite
     };
     const forSettle: Array<Awaited<ReturnType<typeof prepare>>> = [];
     const forFloor: Array<Awaited<ReturnType<typeof prepare>>> = [];
+    const forFloorPlus: Array<Awaited<ReturnType<typeof prepare>>> = [];
     for (let i = 0; i < rounds + warmup; i++) {
       forSettle.push(await prepare());
       forFloor.push(await prepare());
+      forFloorPlus.push(await prepare());
     }
+    /** The settlement's provider calls, made directly: bureau settle + Alipay PREAUTH_PAY capture. */
+    const providerRoundTrips = async (v: (typeof forFloor)[number] | undefined) => {
+      if (!v) throw new Error('ran out of visits');
+      await env.insurance.bureau.settle(v.hold.preauthId);
+      const captured = await env.credit.alipay.capture({
+        outOrderNo: v.visit.outOrderNo,
+        outTradeNo: `VF${v.visit.outOrderNo.slice(2)}`,
+        authNo: v.visit.authorisation?.authNo ?? '',
+        amountFen: v.hold.selfPayFen,
+        authorisedFen: v.visit.creditLimitFen,
+        description: 'bench',
+        lines: [],
+        payer: { alipayUserId: '2088102122524333' },
+      });
+      if (captured.status !== 'SUCCEEDED') throw new Error('floor capture failed');
+    };
     const settlement = await interleaved(
       {
         settleVisit: async (i) => {
@@ -143,21 +157,13 @@ export async function benchVisits(endpoint: string, interleaved: Interleave, ite
           const done = await settleVisit(deps, v.visitId, { requestedBy: 'bench' });
           if (done.status !== 'SETTLED') throw new Error(`bench visit ${v.visitId} is ${done.status}`);
         },
-        floorProviderRoundTrips: async (i) => {
-          const v = forFloor[i];
-          if (!v) throw new Error('ran out of visits');
-          await env.insurance.bureau.settle(v.hold.preauthId);
-          const captured = await env.credit.alipay.capture({
-            outOrderNo: v.visit.outOrderNo,
-            outTradeNo: `VF${v.visit.outOrderNo.slice(2)}`,
-            authNo: v.visit.authorisation?.authNo ?? '',
-            amountFen: v.hold.selfPayFen,
-            authorisedFen: v.visit.creditLimitFen,
-            description: 'bench',
-            lines: [],
-            payer: { alipayUserId: '2088102122524333' },
-          });
-          if (captured.status !== 'SUCCEEDED') throw new Error('floor capture failed');
+        floorProviderRoundTrips: (i) => providerRoundTrips(forFloor[i]),
+        // The least any saga that records each of its three steps durably could do.
+        floorProviderRoundTripsPlusThreeTransactWrites: async (i) => {
+          await bareTransactWrite(`s${i}`);
+          await providerRoundTrips(forFloorPlus[i]);
+          await bareTransactWrite(`s${i}`);
+          await bareTransactWrite(`s${i}`);
         },
       },
       rounds,
@@ -170,6 +176,10 @@ export async function benchVisits(endpoint: string, interleaved: Interleave, ite
       ratios: {
         addCharge_vs_bareTransactWrite: r(charges.addCharge, charges.floorBareTransactWrite),
         settleVisit_vs_providerRoundTrips: r(settlement.settleVisit, settlement.floorProviderRoundTrips),
+        settleVisit_vs_providerRoundTripsPlusThreeTransactWrites: r(
+          settlement.settleVisit,
+          settlement.floorProviderRoundTripsPlusThreeTransactWrites,
+        ),
       },
     };
   } finally {

@@ -1,4 +1,4 @@
-import { createSign, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lib/adapters/dynamodb/client';
@@ -6,7 +6,13 @@ import { dynamoLedgerStore } from '../../lib/adapters/dynamodb/ledger-store';
 import { businessDayOf } from '../../lib/domain/business-day';
 import type { JournalTransaction } from '../../lib/domain/ledger/journal';
 import { signDevToken } from '../../lib/http/auth';
-import { startLocalStack, type LocalStack, type Stack } from '../support/local-stack';
+import {
+  postAlipayWebhook,
+  signedAlipayForm,
+  startLocalStack,
+  type LocalStack,
+  type Stack,
+} from '../support/local-stack';
 
 type Json = Record<string, any>;
 const channels = ['alipay', 'wechatpay'] as const;
@@ -317,20 +323,8 @@ describe('payments over the local stack (API, sandbox providers, webhooks, Dynam
         total_amount: '10.00',
         gmt_payment: '2026-03-01 10:00:01',
       };
-      const content = Object.keys(params)
-        .sort()
-        .map((k) => `${k}=${params[k]}`)
-        .join('&');
-      const sign = createSign('RSA-SHA256')
-        .update(content)
-        .sign(readFileSync(stack.alipay.alipayPrivateKeyFile, 'utf8'), 'base64');
-      const post = (body: string) =>
-        fetch(`${stack.apiUrl}/webhooks/alipay`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body,
-        });
-      const valid = new URLSearchParams({ ...params, sign_type: 'RSA2', sign }).toString();
+      const post = (body: string) => postAlipayWebhook(stack, body);
+      const valid = signedAlipayForm(stack, params);
       expect(await (await post(valid)).text()).toBe('success');
       const forged = valid.replace('total_amount=10.00', 'total_amount=99.00');
       const rejected = await post(forged);

@@ -1,4 +1,4 @@
-import { createSign, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,13 @@ import { dynamoLedgerStore } from '../../lib/adapters/dynamodb/ledger-store';
 import { businessDayOf } from '../../lib/domain/business-day';
 import { netOf as netOfPostings, type JournalTransaction } from '../../lib/domain/ledger/journal';
 import { signDevToken } from '../../lib/http/auth';
-import { startLocalStack, type LocalStack, type Stack } from '../support/local-stack';
+import {
+  postAlipayWebhook,
+  signedAlipayForm,
+  startLocalStack,
+  type LocalStack,
+  type Stack,
+} from '../support/local-stack';
 
 type Json = Record<string, any>;
 
@@ -221,20 +227,8 @@ describe('pay-later visits over the local stack (API, sandbox credit + insurance
       status: 'SUCCESS',
       gmt_trans: '2026-11-24 10:00:01',
     };
-    const content = Object.keys(params)
-      .sort()
-      .map((k) => `${k}=${params[k]}`)
-      .join('&');
-    const sign = createSign('RSA-SHA256')
-      .update(content)
-      .sign(readFileSync(stack.alipay.alipayPrivateKeyFile, 'utf8'), 'base64');
-    const post = (body: string) =>
-      fetch(`${stack.apiUrl}/webhooks/alipay`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body,
-      });
-    const valid = new URLSearchParams({ ...params, sign_type: 'RSA2', sign }).toString();
+    const post = (body: string) => postAlipayWebhook(stack, body);
+    const valid = signedAlipayForm(stack, params);
     expect(await (await post(valid)).text()).toBe('success');
     expect(await (await post(valid.replace('amount=2000.00', 'amount=1.00'))).text()).toBe('fail');
   });

@@ -1,5 +1,6 @@
 /** Starts `npm start` (scripts/start.ts) on free ports with its own .local/ directory, for e2e tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createSign } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -86,3 +87,23 @@ export async function startLocalStack(): Promise<LocalStack> {
     },
   };
 }
+
+/** A form body signed as the stack's sandbox "Alipay" signs notifications (RSA2 over the sorted k=v pairs). */
+export function signedAlipayForm(stack: Stack, params: Record<string, string>): string {
+  const content = Object.keys(params)
+    .sort()
+    .map((k) => `${k}=${params[k]}`)
+    .join('&');
+  const sign = createSign('RSA-SHA256')
+    .update(content)
+    .sign(readFileSync(stack.alipay.alipayPrivateKeyFile, 'utf8'), 'base64');
+  return new URLSearchParams({ ...params, sign_type: 'RSA2', sign }).toString();
+}
+
+/** Posts a form body to the stack's Alipay webhook. */
+export const postAlipayWebhook = (stack: Stack, body: string) =>
+  fetch(`${stack.apiUrl}/webhooks/alipay`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });

@@ -5,6 +5,7 @@ import { businessDayOf } from '../../lib/domain/business-day';
 import { netOf as netOfPostings, type JournalTransaction } from '../../lib/domain/ledger/journal';
 import type { Channel } from '../../lib/domain/ledger/accounts';
 import { applyProviderEvent } from '../../lib/usecases/notifications';
+import { openVisit } from '../../lib/usecases/visits/open-visit';
 import { testDeps } from './dynamo';
 import { notificationReceiver, sandboxWithProviders } from './sandbox';
 
@@ -52,11 +53,25 @@ export async function visitEnv(overrides: Partial<AppDeps> = {}) {
     });
     return (await res.json()) as { status: string; notification: { responseStatus: number } };
   }
+  let patients = 0;
+  /** Opens a visit for a fresh patient and confirms it in the sandbox (the notification is applied). */
+  async function authorisedVisit(channel: Channel, insured = true) {
+    const patientId = `PV${Date.now()}${patients++}`;
+    const payer =
+      channel === 'alipay'
+        ? { alipayUserId: `2088${patientId.padStart(12, '0').slice(-12)}` }
+        : { wechatOpenId: `o-${patientId}` };
+    const { visit, clientParams } = await openVisit(deps, { patientId, channel, payer, insured });
+    const confirmed = await authorise(channel, visit.outOrderNo, clientParams);
+    if (confirmed.notification.responseStatus >= 300) throw new Error('the authorisation was not applied');
+    return { visitId: visit.visitId, patientId, outOrderNo: visit.outOrderNo, payer };
+  }
   return {
     deps,
     env,
     journalOf,
     authorise,
+    authorisedVisit,
     close: async () => {
       await env.sandbox.close();
       await receiver.close();

@@ -294,7 +294,7 @@ async function captureStep(deps: VisitDeps, current: Versioned<Visit>): Promise<
 }
 
 /** Applies what the provider said about the capture: succeeded, still pending, or failed. */
-export async function applyCaptureResult(
+async function applyCaptureResult(
   deps: VisitDeps,
   current: Versioned<Visit>,
   result: CaptureState,

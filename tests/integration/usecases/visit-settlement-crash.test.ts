@@ -8,7 +8,6 @@ import type { InsuranceGateway } from '../../../lib/ports/insurance-gateway';
 import type { LedgerStore } from '../../../lib/ports/ledger-store';
 import { addCharge } from '../../../lib/usecases/visits/charges';
 import { preauthoriseInsurance } from '../../../lib/usecases/visits/insurance';
-import { openVisit } from '../../../lib/usecases/visits/open-visit';
 import { loadVisit } from '../../../lib/usecases/visits/records';
 import { settleVisit } from '../../../lib/usecases/visits/settle';
 import { netOf, visitEnv } from '../../support/visit-env';
@@ -46,14 +45,10 @@ describe('settlement saga: a crash at every step, then re-running settlement, ca
   });
   afterAll(() => t.close());
 
-  let n = 0;
   async function readyToSettle(channel: Channel, selfPay = true) {
     // With selfPay false the personal account covers everything insurance does not: nothing to capture.
-    const patientId = `PC${Date.now()}${n++}`;
-    const payer =
-      channel === 'alipay' ? { alipayUserId: '2088000000000009' } : { wechatOpenId: `o-${patientId}` };
-    const { visit, clientParams } = await openVisit(deps, { patientId, channel, payer, insured: true });
-    await t.authorise(channel, visit.outOrderNo, clientParams);
+    const { visitId, patientId, outOrderNo } = await t.authorisedVisit(channel);
+    const visit = { visitId, outOrderNo };
     // Registration is never covered: it is the self-pay part. Labs are 70 % covered.
     await addCharge(deps, visit.visitId, {
       chargeId: 'LAB',

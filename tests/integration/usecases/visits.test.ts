@@ -39,20 +39,7 @@ describe('pay-later visits against the sandbox (real HTTP, RSA, AES-GCM) and Dyn
   });
   afterAll(() => t.close());
 
-  let n = 0;
-  /** Opens a visit for a fresh patient and confirms it in the sandbox. */
-  async function authorised(channel: Channel, insured = true) {
-    const patientId = `PV${Date.now()}${n++}`;
-    const { visit, clientParams } = await openVisit(deps, {
-      patientId,
-      channel,
-      payer: payerOf(channel, patientId),
-      insured,
-    });
-    const confirmed = await t.authorise(channel, visit.outOrderNo, clientParams);
-    expect(confirmed.notification.responseStatus).toBeLessThan(300);
-    return { visitId: visit.visitId, patientId, outOrderNo: visit.outOrderNo };
-  }
+  const authorised = (channel: Channel, insured = true) => t.authorisedVisit(channel, insured);
   const charge = (
     chargeId: string,
     category: 'examination' | 'laboratory' | 'prescription' | 'registration',
