@@ -78,6 +78,15 @@ const schema = z
       .regex(/^\d+(,\d+)*$/, 'must be comma-separated minutes, e.g. 60,360,1440,4320')
       .default('60,360,1440,4320'),
     VISIT_RECHECK_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
+    COPY_PER_PAGE_FEN: z.coerce.number().int().min(1).max(10_000).default(50),
+    COPY_EXTRA_COPY_BP: z.coerce.number().int().min(0).max(10_000).default(10_000),
+    COPY_COURIER_FEN: z.coerce.number().int().min(0).max(100_000).default(1_500),
+    COPY_COURIER_FEN_BY_PROVINCE: z
+      .string()
+      .regex(/^[^=,]+=\d+(,[^=,]+=\d+)*$/, 'must be province=fen,province=fen')
+      .optional(),
+    COPY_PAY_WITHIN_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+    COURIER_CALLBACK_SECRET: secretRef.optional(),
     INSURANCE_GATEWAY: z.enum(['none', 'bureau', 'wechat-med-ins']).default('none'),
     INSURANCE_BUREAU_URL: z.url().optional(),
     INSURANCE_BUREAU_KEY: secretRef.optional(),
@@ -171,6 +180,15 @@ export interface Config {
     readonly notifyUrl: string;
     /** Set when WeChat Pay Score credit visits are enabled. */
     readonly payScoreServiceId?: string;
+  };
+  /** The records office's copy tariff, and the courier callback's shared secret (a reference). */
+  readonly copies: {
+    readonly perPageFen: number;
+    readonly extraCopyBp: number;
+    readonly courierFen: number;
+    readonly courierFenByProvince: Readonly<Record<string, number>>;
+    readonly payWithinDays: number;
+    readonly courierSecretRef?: string;
   };
   /** Pay-later policy (one deployment per hospital). */
   readonly visits: {
@@ -276,6 +294,22 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       );
       return { ...rest, platformKeyRefs, payScoreServiceId: e.WECHATPAY_PAYSCORE_SERVICE_ID };
     })(),
+    copies: {
+      perPageFen: e.COPY_PER_PAGE_FEN,
+      extraCopyBp: e.COPY_EXTRA_COPY_BP,
+      courierFen: e.COPY_COURIER_FEN,
+      courierFenByProvince: Object.fromEntries(
+        (e.COPY_COURIER_FEN_BY_PROVINCE ?? '')
+          .split(',')
+          .filter(Boolean)
+          .map((pair) => [
+            pair.slice(0, pair.indexOf('=')).trim(),
+            Number(pair.slice(pair.indexOf('=') + 1)),
+          ]),
+      ),
+      payWithinDays: e.COPY_PAY_WITHIN_DAYS,
+      courierSecretRef: e.COURIER_CALLBACK_SECRET,
+    },
     visits: {
       creditLimitFen: e.VISIT_CREDIT_LIMIT_FEN,
       authoriseWithinMinutes: e.VISIT_AUTHORISE_MINUTES,

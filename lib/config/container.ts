@@ -15,10 +15,13 @@ import type { PaymentProvider } from '../ports/payment-provider';
 import type { CreditProvider } from '../ports/credit-provider';
 import type { InsuranceGateway } from '../ports/insurance-gateway';
 import type { VisitPolicy } from '../usecases/visits/deps';
-import { fen } from '../domain/money';
+import type { CopyTariff } from '../domain/copy-request';
+import { fen, type Fen } from '../domain/money';
 import type { EventPublisher, OutboxStore } from '../ports/event-publisher';
 import { dynamoOutboxStore } from '../adapters/dynamodb/outbox-store';
 import { logPublisher } from '../adapters/system/log-publisher';
+import { dispatchingPublisher } from '../adapters/system/dispatching-publisher';
+import { dispatchEvent } from '../usecases/events/subscribers';
 import type { Channel } from '../domain/ledger/accounts';
 import { loadConfig, type Config } from './config';
 import type { WechatpayConfig } from '../adapters/wechatpay/client';
@@ -40,6 +43,8 @@ export interface AppDeps {
   readonly credit: Partial<Record<Channel, CreditProvider>>;
   readonly insurance?: InsuranceGateway;
   readonly visits: VisitPolicy;
+  /** The copy tariff and the courier callback secret (copy requests). */
+  readonly copies: { readonly tariff: CopyTariff; readonly courierSecret?: string };
   readonly outbox: OutboxStore;
   readonly publisher: EventPublisher;
 }
@@ -135,15 +140,34 @@ export async function buildDeps(config: Config, overrides: Partial<AppDeps> = {}
   const built = overrides.providers
     ? { providers: overrides.providers, credit: overrides.credit ?? {}, insurance: overrides.insurance }
     : await buildProviders(config, clock);
-  return {
+  // Locally (no event bus) the relay hands events to the in-process subscribers; they need these deps.
+  let self: AppDeps | undefined;
+  const published = publisher ?? logPublisher((message, fields) => logger.info(message, fields));
+  const outboundPublisher =
+    publisher || config.eventBusName
+      ? published
+      : dispatchingPublisher(published, (event) => dispatchEvent(self as AppDeps, event));
+  self = {
     config,
     clock,
     outbox: overrides.outbox ?? dynamoOutboxStore(dynamo, config.tableName),
-    publisher: publisher ?? logPublisher((message, fields) => logger.info(message, fields)),
+    publisher: outboundPublisher,
     providers: built.providers,
     credit: built.credit,
     insurance: built.insurance,
     visits: overrides.visits ?? { ...config.visits, creditLimitFen: fen(config.visits.creditLimitFen) },
+    copies: overrides.copies ?? {
+      tariff: {
+        perPageFen: fen(config.copies.perPageFen),
+        extraCopyBp: config.copies.extraCopyBp,
+        courierFen: fen(config.copies.courierFen),
+        courierFenByProvince: config.copies.courierFenByProvince as Record<string, Fen>,
+        payWithinDays: config.copies.payWithinDays,
+      },
+      courierSecret: config.copies.courierSecretRef
+        ? await resolveSecret(config.copies.courierSecretRef, config.region)
+        : undefined,
+    },
     payments: config.payments,
     dynamo,
     auth,
@@ -157,6 +181,7 @@ export async function buildDeps(config: Config, overrides: Partial<AppDeps> = {}
         retryAfterSec: 1,
       }),
   };
+  return self;
 }
 
 let cached: Promise<AppDeps> | undefined;

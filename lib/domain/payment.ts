@@ -137,6 +137,7 @@ export function captureTransaction(p: {
   providerTradeNo?: string;
   referenceId: string;
   settlesVisitId?: string;
+  revenueSplit?: Readonly<Record<string, Fen>>;
 }): JournalTransaction {
   const receivable = Accounts.patientReceivable(p.patientId);
   // A visit's charges were recognised as revenue when they were added; paying it off only clears the debt.
@@ -144,7 +145,11 @@ export function captureTransaction(p: {
     ? []
     : [
         { account: receivable, side: 'debit' as const, amountFen: p.amountFen },
-        { account: Accounts.revenue(p.purpose), side: 'credit' as const, amountFen: p.amountFen },
+        ...revenueLines(p, p.amountFen).map(([slug, amountFen]) => ({
+          account: Accounts.revenue(slug),
+          side: 'credit' as const,
+          amountFen,
+        })),
       ];
   return journalTransaction({
     txnId: txnIdFor('payment', p.paymentId, 'captured'),
@@ -166,6 +171,25 @@ export function captureTransaction(p: {
   });
 }
 
+/**
+ * The revenue accounts an amount of a payment goes to. With a split, a part of the payment (a partial
+ * refund) is shared pro rata, in whole fen, the remainder going to the largest share.
+ */
+export function revenueLines(
+  p: { purpose: PaymentPurpose; revenueSplit?: Readonly<Record<string, Fen>> },
+  amountFen: Fen,
+  ofTotalFen: Fen = amountFen,
+): Array<[string, Fen]> {
+  const split = Object.entries(p.revenueSplit ?? {}).filter(([, v]) => v > 0);
+  if (split.length === 0) return [[p.purpose, amountFen]];
+  const shares = split.map(([slug, v]): [string, number] => [slug, Math.floor((amountFen * v) / ofTotalFen)]);
+  const rest = amountFen - shares.reduce((n, [, v]) => n + v, 0);
+  const largest = split.reduce((best, e, i) => (e[1] > (split[best]?.[1] ?? 0) ? i : best), 0);
+  return shares
+    .map(([slug, v], i): [string, Fen] => [slug, fen(i === largest ? v + rest : v)])
+    .filter(([, v]) => v > 0);
+}
+
 /** A succeeded refund: the reverse of a capture for `amountFen`. */
 export function refundTransaction(r: {
   refundId: string;
@@ -178,13 +202,19 @@ export function refundTransaction(r: {
   outTradeNo: string;
   outRefundNo: string;
   settlesVisitId?: string;
+  paymentAmountFen?: Fen;
+  revenueSplit?: Readonly<Record<string, Fen>>;
 }): JournalTransaction {
   const receivable = Accounts.patientReceivable(r.patientId);
   // Refunding a visit pay-off puts the debt back; it does not reverse revenue.
   const revenue = r.settlesVisitId
     ? []
     : [
-        { account: Accounts.revenue(r.purpose), side: 'debit' as const, amountFen: r.amountFen },
+        ...revenueLines(r, r.amountFen, r.paymentAmountFen).map(([slug, amountFen]) => ({
+          account: Accounts.revenue(slug),
+          side: 'debit' as const,
+          amountFen,
+        })),
         { account: receivable, side: 'credit' as const, amountFen: r.amountFen },
       ];
   return journalTransaction({
@@ -232,6 +262,11 @@ export interface Payment {
    * visitId): its charges are already revenue, so the payment only settles the patient's receivable.
    */
   readonly settlesVisitId?: string;
+  /**
+   * How the amount splits across revenue accounts (e.g. copy-fee pages and courier), summing to amountFen;
+   * absent: all of it is revenue:<purpose>.
+   */
+  readonly revenueSplit?: Readonly<Record<string, Fen>>;
 }
 
 /** A refund as stored and returned. */

@@ -1,4 +1,5 @@
 /** Bearer JWT verification (jose): HS256 with a shared secret locally, RS256 against a JWKS in production. */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { SignJWT, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { ForbiddenError, UnauthenticatedError } from '../domain/errors';
 
@@ -6,10 +7,15 @@ import { ForbiddenError, UnauthenticatedError } from '../domain/errors';
 export const ROLES = ['patient', 'staff', 'finance', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** A courier company's delivery callback: authenticated by a shared-secret signature, not a token. */
+export const COURIER = 'courier';
+/** Every kind of caller a route may allow. */
+export type CallerRole = Role | typeof COURIER;
+
 /** Who is calling: the token's subject and role. */
 export interface Caller {
   readonly sub: string;
-  readonly role: Role;
+  readonly role: CallerRole;
 }
 
 /**
@@ -77,7 +83,7 @@ export async function authenticateHeader(
 }
 
 /** Throws ForbiddenError unless the caller's role is one of `allowed`. */
-export function requireRole(caller: Caller, allowed: readonly Role[]): void {
+export function requireRole(caller: Caller, allowed: readonly CallerRole[]): void {
   if (!allowed.includes(caller.role)) {
     throw new ForbiddenError(
       `This route needs the role ${allowed.join(' or ')}; the token has ${caller.role}.`,
@@ -86,6 +92,27 @@ export function requireRole(caller: Caller, allowed: readonly Role[]): void {
       },
     );
   }
+}
+
+/**
+ * Verifies a courier callback: `X-Courier-Signature` = hex HMAC-SHA256(secret, "<X-Courier-Timestamp>\n<raw
+ * body>"), the timestamp (Unix seconds) within 300 s of now.
+ */
+export function verifyCourierSignature(
+  secret: string | undefined,
+  timestamp: string | undefined,
+  signature: string | undefined,
+  body: string,
+  now: Date,
+): Caller {
+  if (!secret) throw new UnauthenticatedError('Courier callbacks are not configured here.');
+  if (!timestamp || !/^\d{1,12}$/.test(timestamp) || Math.abs(now.getTime() / 1000 - Number(timestamp)) > 300)
+    throw new UnauthenticatedError('X-Courier-Timestamp must be Unix seconds within 300 s of now.');
+  const expected = createHmac('sha256', secret).update(`${timestamp}\n${body}`).digest();
+  const given = Buffer.from(signature ?? '', 'hex');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw new UnauthenticatedError('X-Courier-Signature does not match the body.');
+  return { sub: COURIER, role: COURIER };
 }
 
 /** Signs an HS256 dev token (local stack, tests and `npm run token`); never used on AWS. */

@@ -1,9 +1,9 @@
 /** Route definitions: the HTTP contract (method, path, roles, zod schemas), shared by handlers and OpenAPI. */
 import type { z } from 'zod';
-import type { Role } from './auth';
+import type { CallerRole } from './auth';
 
 /** Who may call a route: `public` (no token) or the roles allowed. */
-export type RouteAuth = 'public' | readonly Role[];
+export type RouteAuth = 'public' | readonly CallerRole[];
 
 /** Any route, whatever its schemas. */
 export type AnyRoute = RouteDefinition<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>;

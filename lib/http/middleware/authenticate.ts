@@ -1,21 +1,31 @@
 /** Verifies the Bearer JWT and the caller's role before anything else touches the request. */
 import type { MiddlewareObj, Request } from '@middy/core';
-import { authenticateHeader, requireRole, type Role } from '../auth';
+import { authenticateHeader, COURIER, requireRole, verifyCourierSignature, type CallerRole } from '../auth';
 import type { HttpResponse } from '../error-mapping';
 import type { HttpContext } from '../handler';
 import { header, type HttpEvent } from '../request';
 
 /** Creates the authentication middleware; `public` routes pass through. */
 export function authenticate(
-  auth: 'public' | readonly Role[],
+  auth: 'public' | readonly CallerRole[],
 ): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
   return {
     before: async (request: Request<HttpEvent, HttpResponse, Error, HttpContext>) => {
       if (auth === 'public') return;
-      const caller = await authenticateHeader(
-        header(request.event, 'authorization'),
-        request.context.deps.auth,
-      );
+      const authorization = header(request.event, 'authorization');
+      // Routes open to couriers also take their signed callback instead of a token.
+      const caller =
+        !authorization && auth.includes(COURIER) && header(request.event, 'x-courier-signature')
+          ? verifyCourierSignature(
+              request.context.deps.copies.courierSecret,
+              header(request.event, 'x-courier-timestamp'),
+              header(request.event, 'x-courier-signature'),
+              request.event.isBase64Encoded
+                ? Buffer.from(request.event.body ?? '', 'base64').toString('utf8')
+                : (request.event.body ?? ''),
+              request.context.deps.clock.now(),
+            )
+          : await authenticateHeader(authorization, request.context.deps.auth);
       requireRole(caller, auth);
       request.context.caller = caller;
     },

@@ -27,6 +27,8 @@ export interface CreatePaymentInput {
   readonly description: string;
   readonly payer?: Payer;
   readonly mode: OrderMode;
+  /** Set by the copy-request use case, the only way to pay a copy fee (its amount is the stored fee). */
+  readonly copyFee?: { readonly revenueSplit: Readonly<Record<string, Fen>> };
 }
 
 /**
@@ -53,6 +55,11 @@ async function visitToPayOff(deps: PaymentDeps, input: CreatePaymentInput): Prom
 /** Creates the payment and its provider order. */
 export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput) {
   const provider = providerFor(deps, input.channel);
+  if ((input.purpose === 'copy-fee') !== (input.copyFee !== undefined))
+    throw new ValidationError(
+      'A copy fee is paid through POST /copy-requests/{id}/payments, where the amount is the fee computed at completion.',
+      [{ path: 'body.purpose', message: 'use /copy-requests/{id}/payments' }],
+    );
   const settlesVisitId = await visitToPayOff(deps, input);
   const now = deps.clock.now();
   const paymentId = deps.ids.next('payment');
@@ -75,6 +82,7 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
     refundCount: 0,
     refundIds: [],
     ...(settlesVisitId ? { settlesVisitId } : {}),
+    ...(input.copyFee ? { revenueSplit: input.copyFee.revenueSplit } : {}),
   };
   await deps.ledger.commit({
     entities: [paymentWrite(payment, { kind: 'absent' }), paymentReferenceWrite(payment)],

@@ -137,6 +137,8 @@ async function applyRefundStateOnce(
             succeededAt: at,
             outTradeNo: payment.outTradeNo,
             settlesVisitId: payment.settlesVisitId,
+            paymentAmountFen: payment.amountFen,
+            revenueSplit: payment.revenueSplit,
           }),
         }
       : {}),

@@ -1,0 +1,60 @@
+/**
+ * Shipment and delivery of paid copies.
+ *
+ * Ship: staff record carrier and tracking number; PAID → SHIPPED with a CopyRequestShipped event
+ * ("shipped, tracking …"); an unpaid request cannot be shipped (409); shipping again with the same
+ * tracking number returns the same result.
+ * Deliver: staff, or the courier's signed callback, confirm delivery; SHIPPED → DELIVERED, once.
+ */
+import { InvalidStateError } from '../../domain/errors';
+import { assertCopyRequestTransition, type CopyRequest } from '../../domain/copy-request';
+import { retryOnConflict } from '../shared/retry';
+import { advanceCopyRequest, loadCopyRequest, type CopyRequestDeps } from './records';
+
+/** Records the shipment of a paid request. */
+export function shipCopyRequest(
+  deps: CopyRequestDeps,
+  id: string,
+  input: { carrier: string; trackingNo: string },
+): Promise<CopyRequest> {
+  return retryOnConflict(async () => {
+    const current = await loadCopyRequest(deps.ledger, id);
+    const request = current.value;
+    if (request.shipment) {
+      if (request.shipment.trackingNo !== input.trackingNo || request.shipment.carrier !== input.carrier)
+        throw new InvalidStateError(
+          `Copy request ${id} was already shipped with ${request.shipment.carrier} ${request.shipment.trackingNo}.`,
+          { id },
+        );
+      return request;
+    }
+    if (request.status !== 'PAID')
+      throw new InvalidStateError(`Copy request ${id} is ${request.status}; only paid copies are shipped.`, {
+        id,
+        status: request.status,
+      });
+    assertCopyRequestTransition(id, request.status, 'SHIPPED');
+    const next: CopyRequest = {
+      ...request,
+      status: 'SHIPPED',
+      shipment: { ...input, shippedAt: deps.clock.now().toISOString() },
+    };
+    return advanceCopyRequest(deps, current, next, 'CopyRequestShipped', input);
+  });
+}
+
+/** Confirms delivery; confirming twice changes nothing. */
+export function deliverCopyRequest(deps: CopyRequestDeps, id: string, by: string): Promise<CopyRequest> {
+  return retryOnConflict(async () => {
+    const current = await loadCopyRequest(deps.ledger, id);
+    const request = current.value;
+    if (request.status === 'DELIVERED') return request;
+    assertCopyRequestTransition(id, request.status, 'DELIVERED');
+    const next: CopyRequest = {
+      ...request,
+      status: 'DELIVERED',
+      deliveredAt: deps.clock.now().toISOString(),
+    };
+    return advanceCopyRequest(deps, current, next, 'CopyRequestDelivered', { confirmedBy: by });
+  });
+}

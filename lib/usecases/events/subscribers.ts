@@ -1,0 +1,13 @@
+/**
+ * Which use case reacts to which domain event. On AWS an EventBridge rule per subscriber routes the event
+ * to its Lambda (functions/events/); on the local stack the relay dispatches here, in process.
+ */
+import type { OutboxEvent } from '../../ports/ledger-store';
+import { onPaymentSucceeded, type PaymentSucceededDetail } from '../copy-requests/paid';
+import type { CopyRequestDeps } from '../copy-requests/records';
+
+/** Delivers one event to its subscribers. */
+export async function dispatchEvent(deps: CopyRequestDeps, event: OutboxEvent): Promise<void> {
+  if (event.type === 'PaymentSucceeded')
+    await onPaymentSucceeded(deps, event.payload as unknown as PaymentSucceededDetail);
+}
