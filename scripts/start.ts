@@ -74,6 +74,28 @@ async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`The API did not answer ${url} within 120 s.`);
 }
 
+/**
+ * serverless-offline does not run schedules: the outbox relay (which, locally, hands events to their
+ * subscribers in process) is invoked every 2 s, as the 1-minute schedule and EventBridge rules do on AWS.
+ */
+function startLocalSchedule(lambdaUrl: string) {
+  let busy = false;
+  const relay = setInterval(() => {
+    if (busy || stopping) return;
+    busy = true;
+    fetch(`${lambdaUrl}/2015-03-31/functions/medpay-${STAGE}-relayOutbox/invocations`, {
+      method: 'POST',
+      body: '{}',
+    })
+      .then((res) => res.text())
+      .catch(() => undefined)
+      .finally(() => {
+        busy = false;
+      });
+  }, 2_000);
+  relay.unref();
+}
+
 async function main(): Promise<void> {
   try {
     assertJava();
@@ -136,6 +158,7 @@ async function main(): Promise<void> {
     MEDPAY_WECHATPAY_PLATFORM_KEYS: `${wechatpay.certificateSerial}=file:${wechatpay.certificate.publicKeyFile},${wechatpay.publicKeyId}=file:${wechatpay.publicKey.publicKeyFile}`,
     MEDPAY_WECHATPAY_NOTIFY_URL: notifyUrl.wechatpay,
     MEDPAY_WECHATPAY_PAYSCORE_SERVICE_ID: wechatpay.payScoreServiceId,
+    MEDPAY_COURIER_CALLBACK_SECRET: `file:${secrets.courier.callbackSecretFile}`,
     MEDPAY_INSURANCE_GATEWAY: 'bureau',
     MEDPAY_INSURANCE_BUREAU_URL: sandbox.url,
     MEDPAY_INSURANCE_BUREAU_KEY: `file:${secrets.insurance.bureauKeyFile}`,
@@ -164,6 +187,7 @@ async function main(): Promise<void> {
   );
 
   await waitForHealth(`${apiUrl}/health`, api);
+  startLocalSchedule(`http://127.0.0.1:${ports.lambda}`);
 
   const tokens = {} as Record<Role, string>;
   for (const role of ROLES) {
@@ -195,6 +219,7 @@ async function main(): Promise<void> {
       certificatePrivateKeyFile: wechatpay.certificate.privateKeyFile,
       apiV3KeyFile: wechatpay.apiV3KeyFile,
     },
+    courier: { callbackSecretFile: secrets.courier.callbackSecretFile },
   };
   writeFileSync(resolve(LOCAL_DIR, 'stack.json'), `${JSON.stringify(stack, null, 2)}\n`, { mode: 0o600 });
 

@@ -1,5 +1,6 @@
 /** The JSON shapes of payments, refunds and visits in responses (API.md). */
 import type { Payment, Refund } from '../domain/payment';
+import type { CopyRequest } from '../domain/copy-request';
 import { availableCreditFen, tabFen, type Visit } from '../domain/visit';
 import { settlementView } from '../usecases/visits/settle';
 import type { LedgerStore } from '../ports/ledger-store';
@@ -61,5 +62,37 @@ export function visitView(v: Visit) {
     })),
     insurance: v.insurance ?? null,
     settlement: v.settlement ? settlementView(v) : null,
+  };
+}
+
+/** A copy request as the API shows it, with its payment's state. */
+export async function copyRequestView(r: CopyRequest, ledger: LedgerStore) {
+  const payment = r.paymentId
+    ? ((await ledger.getEntity('payment', r.paymentId))?.state as Payment | undefined)
+    : undefined;
+  return {
+    copyRequestId: r.copyRequestId,
+    patientId: r.patientId,
+    admissionId: r.admissionId,
+    status: r.status,
+    items: [...r.items],
+    copies: r.copies,
+    delivery: r.delivery,
+    submittedAt: r.submittedAt,
+    fee: r.fee ?? null,
+    payBy: r.payBy ?? null,
+    payment: payment
+      ? {
+          paymentId: payment.paymentId,
+          status: payment.status,
+          channel: payment.channel,
+          amountFen: payment.amountFen,
+          ...(payment.paidAt ? { paidAt: payment.paidAt } : {}),
+        }
+      : null,
+    shipment: r.shipment ?? null,
+    ...(r.deliveredAt ? { deliveredAt: r.deliveredAt } : {}),
+    ...(r.cancelledAt ? { cancelledAt: r.cancelledAt } : {}),
+    ...(r.refundId ? { refundId: r.refundId } : {}),
   };
 }

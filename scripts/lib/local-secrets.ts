@@ -44,6 +44,8 @@ export interface LocalSecrets {
   };
   /** The HMAC key medpay signs insurance-bureau requests with (the sandbox bureau verifies). */
   readonly insurance: { readonly bureauKeyFile: string };
+  /** The shared secret couriers sign delivery callbacks with. */
+  readonly courier: { readonly callbackSecretFile: string };
 }
 
 function ensureFile(path: string, make: () => string): string {
@@ -87,6 +89,8 @@ export function ensureLocalSecrets(dir = LOCAL_DIR): LocalSecrets {
   ensureFile(apiV3KeyFile, () => randomBytes(16).toString('hex'));
   const bureauKeyFile = resolve(dir, 'insurance-bureau-key');
   ensureFile(bureauKeyFile, () => randomBytes(32).toString('hex'));
+  const courierSecretFile = resolve(dir, 'courier-callback-secret');
+  ensureFile(courierSecretFile, () => randomBytes(32).toString('hex'));
   return {
     dir,
     jwtSecretFile,
@@ -112,5 +116,6 @@ export function ensureLocalSecrets(dir = LOCAL_DIR): LocalSecrets {
       payScoreServiceId: ids.payScoreServiceId ?? '500001000000000000000000000001',
     },
     insurance: { bureauKeyFile },
+    courier: { callbackSecretFile: courierSecretFile },
   };
 }

@@ -2,6 +2,7 @@
 import * as payments from './payments';
 import * as system from './system';
 import * as visits from './visits';
+import * as copyRequests from './copy-requests';
 
 /** All routes, in the order the OpenAPI document lists them. */
 export const allRoutes = [
@@ -20,4 +21,11 @@ export const allRoutes = [
   visits.preauthoriseInsurance,
   visits.settleVisit,
   visits.cancelVisit,
+  copyRequests.submitCopyRequest,
+  copyRequests.getCopyRequest,
+  copyRequests.completeCopyRequest,
+  copyRequests.payCopyRequest,
+  copyRequests.shipCopyRequest,
+  copyRequests.deliverCopyRequest,
+  copyRequests.cancelCopyRequest,
 ];

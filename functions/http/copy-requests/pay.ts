@@ -1,0 +1,13 @@
+/** POST /copy-requests/{id}/payments: pay the stored fee through the payment capability. */
+import { payCopyRequest } from '../../../lib/http/contract/copy-requests';
+import { httpHandler } from '../../../lib/http/handler';
+import { payCopyRequest as pay } from '../../../lib/usecases/copy-requests/pay';
+
+export const handler = httpHandler(payCopyRequest, async ({ params, body, caller, deps }) => {
+  const { payment, clientParams } = await pay(deps, params.id, caller.sub, body);
+  const { paymentId, status, channel, amountFen, outTradeNo, expiresAt } = payment;
+  return {
+    status: 201,
+    body: { paymentId, status: status as 'PENDING', channel, amountFen, outTradeNo, expiresAt, clientParams },
+  };
+});

@@ -1,0 +1,10 @@
+/** POST /copy-requests: submit a copy-and-courier request (nothing is paid now). */
+import { submitCopyRequest } from '../../../lib/http/contract/copy-requests';
+import { httpHandler } from '../../../lib/http/handler';
+import { submitCopyRequest as submit } from '../../../lib/usecases/copy-requests/submit';
+
+export const handler = httpHandler(submitCopyRequest, async ({ body, caller, deps }) => {
+  const patientId = caller.role === 'patient' ? caller.sub : (body.patientId ?? caller.sub);
+  const request = await submit(deps, { ...body, patientId });
+  return { status: 201, body: { copyRequestId: request.copyRequestId, status: 'SUBMITTED' as const } };
+});
