@@ -141,13 +141,12 @@ export async function buildDeps(config: Config, overrides: Partial<AppDeps> = {}
     ? { providers: overrides.providers, credit: overrides.credit ?? {}, insurance: overrides.insurance }
     : await buildProviders(config, clock);
   // Locally (no event bus) the relay hands events to the in-process subscribers; they need these deps.
-  let self: AppDeps | undefined;
   const published = publisher ?? logPublisher((message, fields) => logger.info(message, fields));
   const outboundPublisher =
     publisher || config.eventBusName
       ? published
-      : dispatchingPublisher(published, (event) => dispatchEvent(self as AppDeps, event));
-  self = {
+      : dispatchingPublisher(published, (event) => dispatchEvent(self, event));
+  const self: AppDeps = {
     config,
     clock,
     outbox: overrides.outbox ?? dynamoOutboxStore(dynamo, config.tableName),
