@@ -5,9 +5,10 @@
  * provider's retry schedule (time-compressed), and exposes /sandbox/* routes for people and tests.
  * Never deployed.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { formatYuan, parseYuan, type Fen } from '../lib/domain/money';
+import { alipayBillZip, billRows, wechatBillCsv, wechatBillGzip, type BillFaults } from './bills';
 import { createBureau } from './bureau';
 import { createCreditSimulator } from './credit';
 import { sandboxPage } from './page';
@@ -93,8 +94,17 @@ export async function startSandbox(options: SandboxOptions) {
     timeScale: options.timeScale ?? 1 / 3600,
     /** The next N credit captures per channel fail (insufficient funds). */
     captureFailures: { alipay: 0, wechatpay: 0 } as Record<Channel, number>,
+    /** Bills: whether they can be downloaded yet, how to damage the file, and discrepancies per channel. */
+    billsAvailable: true,
+    billCorruption: { alipay: 'none', wechatpay: 'none' } as Record<Channel, 'none' | 'truncate' | 'sha1'>,
+    billFaults: {
+      alipay: { drop: [], amountDelta: {}, nextDay: [], extra: 0 },
+      wechatpay: { drop: [], amountDelta: {}, nextDay: [], extra: 0 },
+    } as Record<Channel, BillFaults>,
   };
   const timers = new Set<NodeJS.Timeout>();
+  let listeningUrl = '';
+  const baseUrl = () => listeningUrl;
   let mixed = 0;
   const key = (channel: Channel, no: string) => `${channel}:${no}`;
   const id = (prefix: string, n = 20) => prefix + Array.from(randomBytes(n), (b) => String(b % 10)).join('');
@@ -356,6 +366,24 @@ export async function startSandbox(options: SandboxOptions) {
     },
   });
 
+  // ── bills ──
+  const rowsFor = (channel: Channel, day: string) =>
+    billRows([...orders.values()], [...refunds.values()], channel, day, settings.billFaults[channel]);
+  /** The file a provider serves for a day, damaged as the settings say. */
+  function billFile(channel: Channel, day: string): { file: Uint8Array; sha1: string } {
+    const rows = rowsFor(channel, day);
+    const file =
+      channel === 'alipay'
+        ? alipayBillZip(rows, options.alipay.sellerId.slice(0, 16), day)
+        : wechatBillGzip(wechatBillCsv(rows, options.wechatpay)).file;
+    const sha1 = createHash('sha1').update(file).digest('hex');
+    const damage = settings.billCorruption[channel];
+    if (damage === 'truncate') return { file: file.slice(0, Math.floor(file.length * 0.6)), sha1 };
+    if (damage === 'sha1') return { file, sha1: sha1.replace(/^./, sha1.startsWith('0') ? '1' : '0') };
+    return { file, sha1 };
+  }
+  const billDay = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
+
   // ── Alipay gateway ──
   function alipayGateway(query: URLSearchParams, form: URLSearchParams) {
     const params: Record<string, string> = { ...Object.fromEntries(query), ...Object.fromEntries(form) };
@@ -506,6 +534,18 @@ export async function startSandbox(options: SandboxOptions) {
           gmt_refund_pay: alipayTime(refund.succeededAt ?? new Date()),
         });
       }
+      case 'alipay.data.dataservice.bill.downloadurl.query': {
+        const day = billDay(biz.bill_date);
+        if (biz.bill_type !== 'trade' || !day)
+          return fail('40002', 'Invalid Arguments', 'isv.invalid-parameter', 'bill_type 或 bill_date 错误');
+        if (!settings.billsAvailable)
+          return fail('40004', 'Business Failed', 'isp.bill_not_exist', '账单不存在');
+        return reply({
+          code: '10000',
+          msg: 'Success',
+          bill_download_url: `${baseUrl()}/sandbox/bill-files/alipay/${day}.zip?downloadFileName=${day}.csv.zip`,
+        });
+      }
       default:
         return (
           credit.alipayMethod(method, biz, reply, fail) ??
@@ -631,6 +671,17 @@ export async function startSandbox(options: SandboxOptions) {
       const refund = refunds.get(key('wechatpay', decodeURIComponent(refundNo[1] as string)));
       return refund ? json(200, wechatRefundBody(refund)) : error(404, 'RESOURCE_NOT_EXISTS', '退款单不存在');
     }
+    if (method === 'GET' && p === '/v3/bill/tradebill') {
+      const day = billDay(url.searchParams.get('bill_date') ?? undefined);
+      if (!day) return error(400, 'PARAM_ERROR', 'bill_date 格式错误');
+      if (!settings.billsAvailable) return error(400, 'NO_STATEMENT_EXIST', '账单文件不存在');
+      const { sha1 } = billFile('wechatpay', day);
+      return json(200, {
+        hash_type: 'SHA1',
+        hash_value: sha1,
+        download_url: `${baseUrl()}/v3/billdownload/file?token=wechatpay-${day}`,
+      });
+    }
     const c = credit.wechatRoute(method, p, url, req);
     if (c) return json(c.status, c.body);
     return error(404, 'NOT_FOUND', `sandbox does not implement ${method} ${p}`);
@@ -657,6 +708,22 @@ export async function startSandbox(options: SandboxOptions) {
       return send(res, 200, alipayGateway(url.searchParams, new URLSearchParams(body)), {
         'content-type': 'application/json;charset=utf-8',
       });
+    }
+    const billFileRoute =
+      /^\/sandbox\/bill-files\/alipay\/(\d{4}-\d{2}-\d{2})\.zip$/.exec(url.pathname) ??
+      (url.pathname === '/v3/billdownload/file'
+        ? /^wechatpay-(\d{4}-\d{2}-\d{2})$/.exec(url.searchParams.get('token') ?? '')
+        : null) ??
+      /^\/sandbox\/bills\/(?:alipay|wechatpay)\/(\d{4}-\d{2}-\d{2})$/.exec(url.pathname);
+    if (billFileRoute && method === 'GET') {
+      const channel: Channel = url.pathname.includes('alipay') ? 'alipay' : 'wechatpay';
+      const { file } = billFile(channel, billFileRoute[1] as string);
+      res.writeHead(200, {
+        'content-type': channel === 'alipay' ? 'application/zip' : 'application/x-gzip',
+        'content-disposition': `attachment; filename="${channel}-${billFileRoute[1]}.${channel === 'alipay' ? 'zip' : 'csv.gz'}"`,
+      });
+      res.end(Buffer.from(file));
+      return;
     }
     if (url.pathname.startsWith('/v3/')) {
       const out = wechatApi(method, url.pathname + url.search, body, req.headers.authorization);
@@ -712,7 +779,12 @@ export async function startSandbox(options: SandboxOptions) {
       const { insurance, ...rest } = JSON.parse(body || '{}') as Partial<typeof settings> & {
         insurance?: Partial<typeof bureau.settings>;
       };
-      Object.assign(settings, rest);
+      const { billFaults, ...others } = rest;
+      Object.assign(settings, others);
+      for (const [channel, faults] of Object.entries(billFaults ?? {}) as Array<
+        [Channel, Partial<BillFaults>]
+      >)
+        settings.billFaults[channel] = { drop: [], amountDelta: {}, nextDay: [], extra: 0, ...faults };
       if (insurance) Object.assign(bureau.settings, insurance);
       return send(res, 200, JSON.stringify({ ...settings, insurance: bureau.settings }));
     }
@@ -759,6 +831,7 @@ export async function startSandbox(options: SandboxOptions) {
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
+  listeningUrl = `http://127.0.0.1:${port}`;
   return {
     url: `http://127.0.0.1:${port}`,
     orders,

@@ -20,6 +20,8 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   UNBALANCED_TRANSACTION: 500,
   INTERNAL: 500,
   PROVIDER_UNAVAILABLE: 503,
+  BILL_NOT_AVAILABLE: 409,
+  BILL_REJECTED: 422,
   STORAGE_UNAVAILABLE: 503,
 };
 
@@ -55,5 +57,7 @@ export function errorResponse(error: unknown, requestId: string): HttpResponse {
     headers['Retry-After'] = String(error.retryAfterSec);
   }
   if (statusCode === 503) headers['Retry-After'] ??= '1';
+  // A provider publishes the previous day's bill from about 09:00 (Beijing): try again in an hour.
+  if (code === ErrorCode.BILL_NOT_AVAILABLE) headers['Retry-After'] = '3600';
   return { statusCode, headers, body: JSON.stringify({ error: body }) };
 }

@@ -11,6 +11,7 @@ import type {
   RefundRequest,
   RefundState,
 } from '../../ports/payment-provider';
+import { fetchAlipayBill } from './bill';
 import { alipayBeijingTime, alipayExec, alipayOk, alipaySystemError } from './exec';
 import { parseAlipayTime, verifyAlipayNotification, type AlipayNotificationConfig } from './notification';
 
@@ -121,5 +122,6 @@ export function alipayProvider(sdk: AlipaySdk, config: AlipayConfig): PaymentPro
     refund,
     queryRefund,
     verifyNotification: (n: RawNotification) => Promise.resolve(verifyAlipayNotification(sdk, config, n)),
+    fetchBill: (day: string) => fetchAlipayBill(exec, day),
   };
 }

@@ -24,6 +24,7 @@ import type {
   RefundState,
 } from '../../ports/payment-provider';
 import { verifyWechatpayNotification } from './notification';
+import { fetchWechatBill } from './bill';
 
 export type { WechatpayConfig } from './client';
 
@@ -148,5 +149,6 @@ export function wechatpayProvider(config: WechatpayConfig, clock: Clock): Paymen
     queryRefund,
     verifyNotification: (n: RawNotification) =>
       Promise.resolve(verifyWechatpayNotification(config, n, clock.now())),
+    fetchBill: (day: string) => fetchWechatBill(v3, day),
   };
 }

@@ -268,6 +268,8 @@ export async function recordCapture(
       refs: {
         visitId: visit.visitId,
         outTradeNo: s.captureOutTradeNo,
+        // Pay Score bills the collection under the service order's number.
+        outOrderNo: visit.outOrderNo,
         channel: visit.channel,
         purpose: 'visit-settlement',
         ...(captured.providerTradeNo ? { providerTradeNo: captured.providerTradeNo } : {}),

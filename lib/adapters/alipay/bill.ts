@@ -1,0 +1,129 @@
+/**
+ * Alipay's daily trade bill: `alipay.data.dataservice.bill.downloadurl.query` (bill_type=trade) gives a
+ * download URL for a zip holding the detail CSV (业务明细) and the summary CSV (业务明细(汇总)), GBK, with
+ * `#` preamble and trailer lines and tab-padded fields. The detail is streamed; the trailer's counts must
+ * match the rows read, or the file is treated as truncated.
+ */
+import { BillNotAvailableError, BillRejectedError, type BillLine } from '../../domain/finance';
+import { ProviderUnavailableError } from '../../domain/errors';
+import { linesOf, positiveFen, unzipEntries, yuanToFen } from '../bills/lines';
+import { alipayOk, type AlipayResult } from './exec';
+import { parseAlipayTime } from './notification';
+
+/** Fetches and parses the bill of a Beijing business day. */
+export async function fetchAlipayBill(
+  exec: (method: string, biz: Record<string, unknown>) => Promise<AlipayResult>,
+  day: string,
+): Promise<AsyncIterable<BillLine>> {
+  const r = await exec('alipay.data.dataservice.bill.downloadurl.query', {
+    bill_type: 'trade',
+    bill_date: day,
+  });
+  if (r.sub_code === 'isp.bill_not_exist' || r.sub_code === 'isp.bill_not_ready')
+    throw new BillNotAvailableError('alipay', day);
+  if (!alipayOk(r) || !r.bill_download_url)
+    throw new ProviderUnavailableError(`Alipay bill query failed: ${r.sub_code ?? r.code}.`, {
+      channel: 'alipay',
+    });
+  let zip: Uint8Array;
+  try {
+    const res = await fetch(r.bill_download_url, { signal: AbortSignal.timeout(60_000) });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    zip = new Uint8Array(await res.arrayBuffer());
+  } catch (error) {
+    throw new ProviderUnavailableError(
+      'The Alipay bill download failed.',
+      { channel: 'alipay' },
+      { cause: error },
+    );
+  }
+  return parseAlipayBillZip(zip, day);
+}
+
+/** Parses the zip's detail file; any damage is a BillRejectedError. */
+export async function* parseAlipayBillZip(zip: Uint8Array, day: string): AsyncIterable<BillLine> {
+  const reject = (reason: string) => new BillRejectedError('alipay', day, reason);
+  // A zip ends with its central directory: without it the download was cut short.
+  if (!hasEndOfCentralDirectory(zip)) throw reject('the zip is truncated (no end of central directory)');
+  let entries: Map<string, import('node:stream').Readable>;
+  try {
+    entries = unzipEntries(zip);
+  } catch (error) {
+    throw reject(`not a readable zip (${(error as Error).message})`);
+  }
+  const detailName = [...entries.keys()].find((n) => n.endsWith('_业务明细.csv'));
+  const detail = detailName ? entries.get(detailName) : undefined;
+  if (!detail) throw reject('the zip has no 业务明细.csv');
+  let header: string[] | undefined;
+  let ended = false;
+  const counted = { payment: 0, refund: 0 };
+  const declared: { payment?: number; refund?: number } = {};
+  try {
+    for await (const raw of linesOf(detail, 'gbk')) {
+      const line = raw.trim();
+      if (!line) continue;
+      if (line.startsWith('#')) {
+        if (line.includes('业务明细列表结束')) ended = true;
+        const payments = /^#交易合计：(\d+)笔/.exec(line);
+        const refunds = /^#退款合计：(\d+)笔/.exec(line);
+        if (payments) declared.payment = Number(payments[1]);
+        if (refunds) declared.refund = Number(refunds[1]);
+        continue;
+      }
+      const fields = line.split(',').map((f) => f.trim());
+      if (!header) {
+        if (fields[0] !== '支付宝交易号') throw new Error('the detail header is missing');
+        header = fields;
+        continue;
+      }
+      if (ended) continue;
+      const get = (name: string) => {
+        const i = (header as string[]).indexOf(name);
+        if (i < 0 || fields[i] === undefined) throw new Error(`column ${name} is missing`);
+        return fields[i];
+      };
+      const kind = get('业务类型') === '退款' ? 'refund' : 'payment';
+      const at = parseAlipayTime(get('完成时间'));
+      if (!at) throw new Error(`完成时间 ${get('完成时间')} is not a time`);
+      counted[kind] += 1;
+      yield {
+        kind,
+        outTradeNo: get('商户订单号'),
+        ...(kind === 'refund' ? { outRefundNo: get('退款批次号/请求号') } : {}),
+        providerNo: get('支付宝交易号'),
+        amountFen: positiveFen(get('商家实收（元）').replace(/^-/, ''), '商家实收'),
+        feeFen: -yuanToFen(get('服务费（元）'), '服务费'),
+        at,
+      };
+    }
+  } catch (error) {
+    if (error instanceof BillRejectedError) throw error;
+    throw reject((error as Error).message);
+  }
+  if (!header || !ended) throw reject('the detail file is truncated (no end-of-list line)');
+  if (declared.payment !== counted.payment || declared.refund !== counted.refund)
+    throw reject(
+      `the trailer declares ${declared.payment ?? '?'} trades and ${declared.refund ?? '?'} refunds; ${counted.payment} and ${counted.refund} were read`,
+    );
+  // The summary file (业务明细(汇总)) must agree with the detail too.
+  const summary = [...entries.entries()].find(([n]) => n.endsWith('_业务明细(汇总).csv'))?.[1];
+  if (!summary) throw reject('the zip has no 业务明细(汇总).csv');
+  let totals: string[] | undefined;
+  try {
+    for await (const raw of linesOf(summary, 'gbk')) {
+      const fields = raw.split(',').map((f) => f.trim());
+      if (fields[0] === '合计') totals = fields;
+    }
+  } catch (error) {
+    throw reject(`the summary file is unreadable (${(error as Error).message})`);
+  }
+  if (!totals || Number(totals[2]) !== counted.payment || Number(totals[3]) !== counted.refund)
+    throw reject('the summary file does not agree with the detail file');
+}
+
+/** True when the bytes end with a zip end-of-central-directory record (signature 0x06054b50). */
+function hasEndOfCentralDirectory(zip: Uint8Array): boolean {
+  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 65_535); i--)
+    if (zip[i] === 0x50 && zip[i + 1] === 0x4b && zip[i + 2] === 0x05 && zip[i + 3] === 0x06) return true;
+  return false;
+}

@@ -1,0 +1,51 @@
+/** Streaming helpers for provider bill files: bytes → text lines, with bounded memory. */
+import { Readable } from 'node:stream';
+import { createInterface } from 'node:readline';
+import iconv from 'iconv-lite';
+import { Unzip, UnzipInflate } from 'fflate';
+import { parseYuan, type Fen } from '../../domain/money';
+
+/** Lines of a byte stream decoded with `encoding` (utf8 or gbk), one at a time. */
+export function linesOf(bytes: Readable, encoding: 'utf8' | 'gbk'): AsyncIterable<string> {
+  const text = encoding === 'gbk' ? bytes.pipe(iconv.decodeStream('gbk')) : bytes.setEncoding('utf8');
+  return createInterface({ input: text, crlfDelay: Infinity });
+}
+
+/** The entries of a zip held in memory, each as a stream of its inflated bytes (fflate, streaming). */
+export function unzipEntries(zip: Uint8Array): Map<string, Readable> {
+  const out = new Map<string, Readable>();
+  const unzip = new Unzip((file) => {
+    const stream = new Readable({ read() {} });
+    out.set(file.name, stream);
+    file.ondata = (error, chunk, final) => {
+      if (error) stream.destroy(error);
+      else {
+        stream.push(Buffer.from(chunk));
+        if (final) stream.push(null);
+      }
+    };
+    file.start();
+  });
+  unzip.register(UnzipInflate);
+  unzip.push(zip, true);
+  return out;
+}
+
+/** Parses a yuan amount that may carry extra zero decimals (WeChat writes fees as 0.15000); whole fen only. */
+export function yuanToFen(value: string, field: string): number {
+  const v = value.trim();
+  const m = /^(-?)(\d+)(?:\.(\d{1,2})(\d*))?$/.exec(v);
+  if (!m) throw new Error(`${field} "${v}" is not an amount`);
+  // Sub-fen digits on a fee are rounded half up; they are always zero in practice.
+  const base = parseYuan(`${m[2]}${m[3] ? `.${m[3]}` : ''}`, field) as number;
+  const roundUp = m[4] && Number(m[4][0]) >= 5 ? 1 : 0;
+  const fen = base + roundUp;
+  return m[1] === '-' ? -fen : fen;
+}
+
+/** A positive amount in whole fen. */
+export const positiveFen = (value: string, field: string): Fen => {
+  const f = yuanToFen(value, field);
+  if (f <= 0) throw new Error(`${field} must be positive`);
+  return f as Fen;
+};

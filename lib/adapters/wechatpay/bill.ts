@@ -1,0 +1,98 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access -- the plugin is a dynamic Proxy chain, and API bodies are untyped JSON on the wire */
+/**
+ * WeChat Pay's daily trade bill: `GET /v3/bill/tradebill` (bill_type=ALL, tar_type=GZIP) gives a download
+ * URL and the file's SHA-1; the file is gzipped CSV whose every field starts with a backtick, followed by a
+ * summary section. The SHA-1 is checked before anything is read; the summary's count must match the rows.
+ */
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { BillNotAvailableError, BillRejectedError, type BillLine } from '../../domain/finance';
+import { ProviderUnavailableError } from '../../domain/errors';
+import { linesOf, positiveFen, yuanToFen } from '../bills/lines';
+import { wechatCall, wechatFailed, type Call } from './client';
+
+/** Fetches and parses the bill of a Beijing business day. */
+export async function fetchWechatBill(
+  v3: Record<string, any>,
+  day: string,
+): Promise<AsyncIterable<BillLine>> {
+  const r = await wechatCall('tradebill', () =>
+    (v3.bill.tradebill.get as Call)({ params: { bill_date: day, bill_type: 'ALL', tar_type: 'GZIP' } }),
+  );
+  if (wechatFailed(r)) {
+    if (r.code === 'NO_STATEMENT_EXIST' || r.code === 'STATEMENT_CREATING')
+      throw new BillNotAvailableError('wechatpay', day);
+    throw new ProviderUnavailableError(`WeChat Pay bill query failed: ${r.code ?? r.status}.`, {
+      channel: 'wechatpay',
+    });
+  }
+  const token = new URL(String(r.data.download_url)).searchParams.get('token') ?? '';
+  const file = await wechatCall('billdownload', () =>
+    (v3.billdownload.file.get as Call)({ params: { token }, responseType: 'arraybuffer' }),
+  );
+  if (wechatFailed(file))
+    throw new ProviderUnavailableError('The WeChat Pay bill download failed.', { channel: 'wechatpay' });
+  return parseWechatBillGzip(
+    new Uint8Array(file.data as unknown as ArrayBuffer),
+    String(r.data.hash_value),
+    day,
+  );
+}
+
+/** Verifies the SHA-1 and parses the gzipped CSV; any damage is a BillRejectedError. */
+export async function* parseWechatBillGzip(
+  gz: Uint8Array,
+  sha1: string,
+  day: string,
+): AsyncIterable<BillLine> {
+  const reject = (reason: string) => new BillRejectedError('wechatpay', day, reason);
+  if (createHash('sha1').update(gz).digest('hex') !== sha1.toLowerCase())
+    throw reject('the SHA-1 does not match');
+  let header: string[] | undefined;
+  let rows = 0;
+  let declared: number | undefined;
+  let inSummary = false;
+  try {
+    for await (const raw of linesOf(Readable.from([Buffer.from(gz)]).pipe(createGunzip()), 'utf8')) {
+      const line = raw.trim();
+      if (!line) continue;
+      const fields = line.split(',').map((f) => f.replace(/^`/, '').trim());
+      if (!header) {
+        if (fields[0] !== '交易时间') throw new Error('the header is missing');
+        header = fields;
+        continue;
+      }
+      if (fields[0] === '总交易单数') {
+        inSummary = true;
+        continue;
+      }
+      if (inSummary) {
+        declared = Number(fields[0]);
+        continue;
+      }
+      const get = (name: string) => {
+        const i = (header as string[]).indexOf(name);
+        if (i < 0 || fields[i] === undefined) throw new Error(`column ${name} is missing`);
+        return fields[i];
+      };
+      const refund = get('交易状态') === 'REFUND';
+      const at = new Date(`${get('交易时间').replace(' ', 'T')}+08:00`);
+      if (Number.isNaN(at.getTime())) throw new Error(`交易时间 ${get('交易时间')} is not a time`);
+      rows += 1;
+      yield {
+        kind: refund ? 'refund' : 'payment',
+        outTradeNo: get('商户订单号'),
+        ...(refund ? { outRefundNo: get('商户退款单号') } : {}),
+        providerNo: refund ? get('微信退款单号') : get('微信订单号'),
+        amountFen: positiveFen(refund ? get('退款金额') : get('应结订单金额'), 'amount'),
+        feeFen: yuanToFen(get('手续费'), '手续费'),
+        at,
+      };
+    }
+  } catch (error) {
+    throw reject((error as Error).message);
+  }
+  if (!header || declared === undefined) throw reject('the file is truncated (no summary)');
+  if (declared !== rows) throw reject(`the summary declares ${declared} rows; ${rows} were read`);
+}

@@ -1,0 +1,73 @@
+/** Finance: provider bill lines, the reconciliation classes, and the business-day rules for asking. */
+import { ErrorCode, MedpayError, ValidationError } from './errors';
+import type { Channel } from './ledger/accounts';
+import type { Fen } from './money';
+
+/** One line of a provider's bill, in medpay's terms. `feeFen` is what the provider kept (negative: returned). */
+export interface BillLine {
+  readonly kind: 'payment' | 'refund';
+  readonly outTradeNo: string;
+  readonly outRefundNo?: string;
+  readonly providerNo: string;
+  readonly amountFen: Fen;
+  readonly feeFen: number;
+  readonly at: Date;
+}
+
+/** How a line was classified. */
+export const RECONCILIATION_CLASSES = [
+  'matched',
+  'missingInLedger',
+  'missingAtProvider',
+  'amountMismatch',
+  'timing',
+] as const;
+export type ReconciliationClass = (typeof RECONCILIATION_CLASSES)[number];
+
+/** The key both sides are matched on: out_trade_no for payments, out_refund_no for refunds. */
+export const matchKey = (kind: 'payment' | 'refund', no: string) => `${kind}:${no}`;
+
+/** The provider has not published the bill yet. */
+export class BillNotAvailableError extends MedpayError {
+  constructor(channel: Channel, day: string) {
+    super(
+      ErrorCode.BILL_NOT_AVAILABLE,
+      `The ${channel} bill for ${day} is not available yet (providers publish it from about 09:00 the next day); retry later.`,
+      { channel, day },
+    );
+  }
+}
+
+/** The bill file is corrupt, truncated or fails its checksum: nothing is reconciled or posted. */
+export class BillRejectedError extends MedpayError {
+  constructor(channel: Channel, day: string, reason: string) {
+    super(ErrorCode.BILL_REJECTED, `The ${channel} bill for ${day} was rejected: ${reason}.`, {
+      channel,
+      day,
+      reason,
+    });
+  }
+}
+
+/** Checks a `yyyy-mm-dd` business day: well formed, a real date, and not in the future (Asia/Shanghai). */
+export function assertPastOrToday(day: string, now: Date): string {
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00Z`) : Number.NaN;
+  const ok = !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(day);
+  if (!ok)
+    throw new ValidationError(`${day} is not a date (yyyy-mm-dd).`, [
+      { path: 'date', message: 'yyyy-mm-dd' },
+    ]);
+  const today = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  if (day > today)
+    throw new ValidationError(`${day} is in the future (today is ${today} in Asia/Shanghai).`, [
+      { path: 'date', message: 'future date' },
+    ]);
+  return day;
+}
+
+/** The business day before and after `day`. */
+export function adjacentDays(day: string): { previous: string; next: string } {
+  const t = Date.parse(`${day}T00:00:00Z`);
+  const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  return { previous: iso(t - 86_400_000), next: iso(t + 86_400_000) };
+}

@@ -1,0 +1,313 @@
+/**
+ * Reconcile a channel's business day against the provider's own bill.
+ *
+ * Primary course:
+ *   1. The day is a real date, not in the future; the channel is configured.
+ *   2. The ledger side: every clearing posting of the day (and of the days either side, for timing),
+ *      keyed by out_trade_no (payments) or out_refund_no (refunds). Pay Score collections key by the
+ *      service order's out_order_no, as WeChat bills them.
+ *   3. The bill is streamed line by line: matched, amountMismatch, timing (the ledger has it on an
+ *      adjacent day) or missingInLedger. Ledger lines left over are looked for in the next and previous
+ *      days' bills (timing), else missingAtProvider.
+ *   4. The provider's fees for the day are posted once, Dr fees:<channel> / Cr clearing; a re-run posts
+ *      only the difference from what earlier runs posted, in the same transaction as the day's record.
+ *   5. The report and its discrepancy lines are stored; a re-run references the previous run.
+ * A bill that is not published yet is 409 BILL_NOT_AVAILABLE (nothing stored); a corrupt, truncated or
+ * checksum-failing bill stores the run as FAILED, posts nothing, and is 422 BILL_REJECTED.
+ */
+import { businessDayOf, type BusinessDay } from '../../domain/business-day';
+import { MedpayError } from '../../domain/errors';
+import {
+  adjacentDays,
+  assertPastOrToday,
+  matchKey,
+  type BillLine,
+  type ReconciliationClass,
+} from '../../domain/finance';
+import { Accounts, type Channel } from '../../domain/ledger/accounts';
+import { journalTransaction } from '../../domain/ledger/journal';
+import { fen } from '../../domain/money';
+import type { EntityWrite } from '../../ports/ledger-store';
+import { providerFor, type PaymentDeps } from '../payments/deps';
+
+/** One ledger-side line. */
+interface LedgerLine {
+  readonly key: string;
+  readonly amountFen: number;
+  readonly txnId: string;
+}
+
+/** A stored discrepancy. */
+export interface DiscrepancyLine {
+  readonly class: Exclude<ReconciliationClass, 'matched'>;
+  readonly kind: 'payment' | 'refund';
+  readonly reference: string;
+  readonly ledgerFen?: number;
+  readonly providerFen?: number;
+  readonly providerNo?: string;
+  readonly otherDay?: string;
+  readonly txnId?: string;
+}
+
+/** The stored report. */
+export interface Reconciliation {
+  readonly reconciliationId: string;
+  readonly date: string;
+  readonly channel: Channel;
+  readonly status: 'COMPLETED' | 'FAILED';
+  readonly summary: Record<ReconciliationClass, number> & { feesFen: number; feesPostedFen: number };
+  readonly previousReconciliationId?: string;
+  readonly failure?: string;
+  readonly lineCount: number;
+  readonly requestedBy: string;
+  readonly createdAt: string;
+}
+
+const FEE_REF = 'provider-fees';
+
+/** The ledger's clearing lines of a day for a channel, keyed for matching. */
+async function ledgerLines(
+  deps: PaymentDeps,
+  channel: Channel,
+  day: string,
+): Promise<Map<string, LedgerLine>> {
+  const clearing = Accounts.channelClearing(channel);
+  const lines = new Map<string, LedgerLine>();
+  for await (const txn of deps.ledger.journalForDay(day as BusinessDay)) {
+    if (txn.refs.kind === FEE_REF) continue;
+    for (const p of txn.postings) {
+      if (p.account !== clearing) continue;
+      const kind = p.side === 'debit' ? 'payment' : 'refund';
+      const no =
+        kind === 'refund'
+          ? txn.refs.outRefundNo
+          : channel === 'wechatpay' && txn.refs.purpose === 'visit-settlement'
+            ? txn.refs.outOrderNo
+            : txn.refs.outTradeNo;
+      if (!no) continue;
+      const key = matchKey(kind, no);
+      const prior = lines.get(key);
+      lines.set(key, { key, amountFen: (prior?.amountFen ?? 0) + p.amountFen, txnId: txn.txnId });
+    }
+  }
+  return lines;
+}
+
+const reconKey = (channel: Channel, date: string) => `${channel}#${date}`;
+
+/** Runs a reconciliation and stores it. */
+export async function reconcile(
+  deps: PaymentDeps,
+  input: { date: string; channel: Channel; requestedBy: string },
+): Promise<Reconciliation> {
+  const { channel } = input;
+  const date = assertPastOrToday(input.date, deps.clock.now());
+  const provider = providerFor(deps, channel);
+  const bill = await provider.fetchBill(date); // 409 BILL_NOT_AVAILABLE escapes here, before anything is stored
+
+  const reconciliationId = deps.ids.next('reconciliation');
+  const latest = await deps.ledger.getEntity('reconday', reconKey(channel, date));
+  const previous = latest?.state as { reconciliationId: string; feesPostedFen: number } | undefined;
+  const { previous: dayBefore, next: dayAfter } = adjacentDays(date);
+  const [today, before, after] = await Promise.all([
+    ledgerLines(deps, channel, date),
+    ledgerLines(deps, channel, dayBefore),
+    ledgerLines(deps, channel, dayAfter),
+  ]);
+
+  const counts: Record<ReconciliationClass, number> = {
+    matched: 0,
+    missingInLedger: 0,
+    missingAtProvider: 0,
+    amountMismatch: 0,
+    timing: 0,
+  };
+  const lines: DiscrepancyLine[] = [];
+  const note = (line: DiscrepancyLine) => {
+    counts[line.class] += 1;
+    lines.push(line);
+  };
+  let feesFen = 0;
+  const referenceOf = (l: BillLine) => (l.kind === 'refund' ? (l.outRefundNo ?? '') : l.outTradeNo);
+  try {
+    for await (const l of bill) {
+      feesFen += l.feeFen;
+      const key = matchKey(l.kind, referenceOf(l));
+      const ours = today.get(key);
+      if (ours) {
+        today.delete(key);
+        if (ours.amountFen === l.amountFen) counts.matched += 1;
+        else
+          note({
+            class: 'amountMismatch',
+            kind: l.kind,
+            reference: referenceOf(l),
+            ledgerFen: ours.amountFen,
+            providerFen: l.amountFen,
+            providerNo: l.providerNo,
+            txnId: ours.txnId,
+          });
+        continue;
+      }
+      const elsewhere = before.has(key) ? dayBefore : after.has(key) ? dayAfter : undefined;
+      note({
+        class: elsewhere ? 'timing' : 'missingInLedger',
+        kind: l.kind,
+        reference: referenceOf(l),
+        providerFen: l.amountFen,
+        providerNo: l.providerNo,
+        ...(elsewhere ? { otherDay: elsewhere } : {}),
+      });
+    }
+    // Ledger lines the bill did not have: booked by the provider on an adjacent day, or missing there.
+    const leftovers = new Map(today);
+    for (const day of [dayAfter, dayBefore]) {
+      if (leftovers.size === 0) break;
+      let adjacent: AsyncIterable<BillLine>;
+      try {
+        adjacent = await provider.fetchBill(day);
+      } catch {
+        continue; // not published (yet): those lines stay missingAtProvider until a re-run
+      }
+      for await (const l of adjacent) {
+        const key = matchKey(l.kind, referenceOf(l));
+        const ours = leftovers.get(key);
+        if (!ours) continue;
+        leftovers.delete(key);
+        note({
+          class: 'timing',
+          kind: l.kind,
+          reference: referenceOf(l),
+          ledgerFen: ours.amountFen,
+          providerFen: l.amountFen,
+          otherDay: day,
+          txnId: ours.txnId,
+        });
+      }
+    }
+    for (const ours of leftovers.values()) {
+      const [kind, reference] = ours.key.split(/:(.*)/s) as ['payment' | 'refund', string];
+      note({ class: 'missingAtProvider', kind, reference, ledgerFen: ours.amountFen, txnId: ours.txnId });
+    }
+  } catch (error) {
+    if (!(error instanceof MedpayError) || error.code !== 'BILL_REJECTED') throw error;
+    await store(
+      deps,
+      {
+        reconciliationId,
+        date,
+        channel,
+        status: 'FAILED',
+        summary: { ...counts, feesFen: 0, feesPostedFen: previous?.feesPostedFen ?? 0 },
+        ...(previous ? { previousReconciliationId: previous.reconciliationId } : {}),
+        failure: error.message,
+        lineCount: 0,
+        requestedBy: input.requestedBy,
+        createdAt: deps.clock.now().toISOString(),
+      },
+      [],
+    );
+    throw Object.assign(error, { context: { ...error.context, reconciliationId } });
+  }
+
+  const posted = previous?.feesPostedFen ?? 0;
+  const report: Reconciliation = {
+    reconciliationId,
+    date,
+    channel,
+    status: 'COMPLETED',
+    summary: { ...counts, feesFen, feesPostedFen: feesFen },
+    ...(previous ? { previousReconciliationId: previous.reconciliationId } : {}),
+    lineCount: lines.length,
+    requestedBy: input.requestedBy,
+    createdAt: deps.clock.now().toISOString(),
+  };
+  await store(deps, report, lines, {
+    day: { expectVersion: latest?.version, feesPostedFen: feesFen },
+    feeDeltaFen: feesFen - posted,
+  });
+  return report;
+}
+
+/** Writes the report, its lines, the day's record and the fee posting. */
+async function store(
+  deps: PaymentDeps,
+  report: Reconciliation,
+  lines: readonly DiscrepancyLine[],
+  fees?: { day: { expectVersion?: number; feesPostedFen: number }; feeDeltaFen: number },
+) {
+  const { reconciliationId, channel, date } = report;
+  for (let i = 0; i < lines.length; i += 90) {
+    await deps.ledger.commit({
+      entities: lines.slice(i, i + 90).map((line, j): EntityWrite => ({
+        type: 'reconline',
+        id: `${reconciliationId}#${String(i + j).padStart(8, '0')}`,
+        state: line as unknown as Record<string, unknown>,
+        expect: { kind: 'absent' },
+        indexes: { byTime: { partition: `RECON#${reconciliationId}`, sort: String(i + j).padStart(8, '0') } },
+      })),
+    });
+  }
+  const reportWrite: EntityWrite = {
+    type: 'reconciliation',
+    id: reconciliationId,
+    state: report as unknown as Record<string, unknown>,
+    expect: { kind: 'absent' },
+    indexes: {
+      byTime: { partition: `RECONDAY#${channel}#${date}`, sort: `${report.createdAt}#${reconciliationId}` },
+    },
+  };
+  if (!fees) {
+    await deps.ledger.commit({ entities: [reportWrite] });
+    return;
+  }
+  const delta = fees.feeDeltaFen;
+  const clearing = Accounts.channelClearing(channel);
+  const feesAccount = Accounts.fees(channel);
+  await deps.ledger.commit({
+    entities: [
+      reportWrite,
+      {
+        type: 'reconday',
+        id: reconKey(channel, date),
+        state: { reconciliationId, feesPostedFen: fees.day.feesPostedFen, date, channel },
+        expect:
+          fees.day.expectVersion === undefined
+            ? { kind: 'absent' }
+            : { kind: 'version', version: fees.day.expectVersion },
+      },
+    ],
+    ...(delta !== 0
+      ? {
+          journal: journalTransaction({
+            txnId: `reconciliation:${channel}:${date}:fees:${reconciliationId}`,
+            // Booked on the reconciled day, so the day's statement and fees agree.
+            occurredAt: new Date(`${date}T23:59:59+08:00`),
+            refs: { kind: FEE_REF, channel, date, reconciliationId },
+            postings: [
+              { account: delta > 0 ? feesAccount : clearing, side: 'debit', amountFen: fen(Math.abs(delta)) },
+              {
+                account: delta > 0 ? clearing : feesAccount,
+                side: 'credit',
+                amountFen: fen(Math.abs(delta)),
+              },
+            ],
+          }),
+        }
+      : {}),
+  });
+}
+
+/** A stored report with its discrepancy lines (up to `limit`). */
+export async function loadReconciliation(deps: PaymentDeps, id: string, limit = 1000) {
+  const stored = await deps.ledger.getEntity('reconciliation', id);
+  if (!stored) return undefined;
+  const lines = await deps.ledger.listByTime(`RECON#${id}`, '~', limit);
+  return {
+    report: stored.state as unknown as Reconciliation,
+    lines: lines.map((l) => l.state as unknown as DiscrepancyLine),
+  };
+}
+
+/** Today's business day in Asia/Shanghai minus one: what the daily job reconciles. */
+export const yesterdayOf = (now: Date) => adjacentDays(businessDayOf(now)).previous;
