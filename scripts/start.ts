@@ -10,6 +10,7 @@ import { ROLES, signDevToken, type Role } from '../lib/http/auth';
 import { assertJava, localTable, startDynamoDbLocal, type DynamoDbLocal } from './lib/dynamodb-local';
 import { LOCAL_DIR, ensureLocalSecrets } from './lib/local-secrets';
 import { startSandbox } from '../sandbox/server';
+import S3rver from 's3rver';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const ROOT = resolve(import.meta.dirname, '..');
@@ -20,11 +21,13 @@ const ports = {
   api: port('MEDPAY_API_PORT', 3000),
   lambda: port('MEDPAY_LAMBDA_PORT', 3002),
   sandbox: port('MEDPAY_SANDBOX_PORT', 4010),
+  s3: port('MEDPAY_S3_PORT', 4569),
 };
 
 let dynamo: DynamoDbLocal | undefined;
 let sandbox: Awaited<ReturnType<typeof startSandbox>> | undefined;
 let api: ChildProcess | undefined;
+let s3: S3rver | undefined;
 let stopping = false;
 
 /** Stops every child (the API's whole process group, then DynamoDB Local) and exits. */
@@ -51,6 +54,7 @@ async function shutdown(code: number): Promise<never> {
       clearTimeout(timer);
     }
     await sandbox?.close();
+    await s3?.close().catch(() => undefined);
     await dynamo?.stop();
   }
   process.exit(code);
@@ -105,6 +109,7 @@ async function main(): Promise<void> {
   }
   const secrets = ensureLocalSecrets();
   const tableName = `medpay-${STAGE}`;
+  const statementsBucket = `medpay-${STAGE}-statements`;
   mkdirSync(resolve(LOCAL_DIR, 'dynamodb'), { recursive: true });
 
   dynamo = await startDynamoDbLocal({ port: ports.dynamodb, dbPath: resolve(LOCAL_DIR, 'dynamodb') });
@@ -116,6 +121,16 @@ async function main(): Promise<void> {
 
   const read = (file: string) => readFileSync(file, 'utf8');
   const { alipay, wechatpay } = secrets;
+  const s3Dir = resolve(LOCAL_DIR, 's3');
+  mkdirSync(s3Dir, { recursive: true });
+  s3 = new S3rver({
+    address: '127.0.0.1',
+    port: ports.s3,
+    directory: s3Dir,
+    silent: true,
+    configureBuckets: [{ name: statementsBucket, configs: [] }],
+  });
+  await s3.run();
   sandbox = await startSandbox({
     port: ports.sandbox,
     alipay: {
@@ -163,8 +178,10 @@ async function main(): Promise<void> {
     MEDPAY_INSURANCE_BUREAU_URL: sandbox.url,
     MEDPAY_INSURANCE_BUREAU_KEY: `file:${secrets.insurance.bureauKeyFile}`,
     AWS_REGION: 'cn-north-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    // s3rver checks signatures made with its fixed key; DynamoDB Local accepts any.
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    MEDPAY_S3_ENDPOINT: `http://127.0.0.1:${ports.s3}`,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     MEDPAY_LOCAL_DYNAMODB_ENDPOINT: dynamo.endpoint,
     MEDPAY_AUTH_HS256_SECRET: `file:${secrets.jwtSecretFile}`,
@@ -199,6 +216,8 @@ async function main(): Promise<void> {
     sandboxUrl: sandbox.url,
     dynamodbUrl: dynamo.endpoint,
     lambdaUrl: `http://127.0.0.1:${ports.lambda}`,
+    s3Url: `http://127.0.0.1:${ports.s3}`,
+    statementsBucket,
     tableName,
     tokens,
     patientId: secrets.patientId,

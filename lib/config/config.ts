@@ -78,6 +78,8 @@ const schema = z
       .regex(/^\d+(,\d+)*$/, 'must be comma-separated minutes, e.g. 60,360,1440,4320')
       .default('60,360,1440,4320'),
     VISIT_RECHECK_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
+    STATEMENTS_BUCKET: z.string().min(3).max(63).optional(),
+    S3_ENDPOINT: z.url().optional(),
     COPY_PER_PAGE_FEN: z.coerce.number().int().min(1).max(10_000).default(50),
     COPY_EXTRA_COPY_BP: z.coerce.number().int().min(0).max(10_000).default(10_000),
     COPY_COURIER_FEN: z.coerce.number().int().min(0).max(100_000).default(1_500),
@@ -181,6 +183,8 @@ export interface Config {
     /** Set when WeChat Pay Score credit visits are enabled. */
     readonly payScoreServiceId?: string;
   };
+  /** Where statement files go (S3; s3rver locally at `endpoint`). */
+  readonly statements: { readonly bucket: string; readonly endpoint?: string };
   /** The records office's copy tariff, and the courier callback's shared secret (a reference). */
   readonly copies: {
     readonly perPageFen: number;
@@ -294,6 +298,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       );
       return { ...rest, platformKeyRefs, payScoreServiceId: e.WECHATPAY_PAYSCORE_SERVICE_ID };
     })(),
+    statements: { bucket: e.STATEMENTS_BUCKET ?? `medpay-${e.STAGE}-statements`, endpoint: e.S3_ENDPOINT },
     copies: {
       perPageFen: e.COPY_PER_PAGE_FEN,
       extraCopyBp: e.COPY_EXTRA_COPY_BP,

@@ -80,6 +80,8 @@ export interface LedgerStore {
   getTransaction(txnId: string): Promise<JournalTransaction | undefined>;
   /** Streams every journal transaction of an Asia/Shanghai business day, page by page (not in time order). */
   journalForDay(day: BusinessDay): AsyncIterable<JournalTransaction>;
+  /** The same, in time order (a merge of the day's shards; memory stays at one page per shard). */
+  journalForDayInOrder(day: BusinessDay): AsyncIterable<JournalTransaction>;
   /** Finds the entity indexed under an exact external reference (`byRef.partition`). */
   findByRef(partition: string): Promise<StoredEntity | undefined>;
   /** Lists entities in a `byTime` partition whose sort key is below `before` (oldest first), up to `limit`. */

@@ -205,17 +205,43 @@ export function dynamoLedgerStore(doc: DynamoDBDocumentClient, tableName: string
   }
 
   async function* journalForDay(day: BusinessDay): AsyncIterable<JournalTransaction> {
+    for (let shard = 0; shard < JOURNAL_SHARDS; shard++) yield* shardOfDay(day, shard);
+  }
+
+  async function* shardOfDay(day: BusinessDay, shard: number): AsyncGenerator<JournalTransaction> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await queryIndexPage(doc, tableName, {
+        index: 'byTime',
+        partition: journalDayPartition(day, shard),
+        startKey,
+      });
+      for (const item of page.items) yield fromJournalItem(item);
+      startKey = page.nextKey;
+    } while (startKey);
+  }
+
+  /** A k-way merge of the day's shards, each read in sort-key order: one page per shard in memory. */
+  async function* journalForDayInOrder(day: BusinessDay): AsyncIterable<JournalTransaction> {
+    const order = (t: JournalTransaction) => `${t.occurredAt.toISOString()}#${t.txnId}`;
+    const heads: Array<{ it: AsyncGenerator<JournalTransaction>; txn: JournalTransaction }> = [];
     for (let shard = 0; shard < JOURNAL_SHARDS; shard++) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await queryIndexPage(doc, tableName, {
-          index: 'byTime',
-          partition: journalDayPartition(day, shard),
-          startKey,
-        });
-        for (const item of page.items) yield fromJournalItem(item);
-        startKey = page.nextKey;
-      } while (startKey);
+      const it = shardOfDay(day, shard);
+      const first = await it.next();
+      if (!first.done) heads.push({ it, txn: first.value });
+    }
+    while (heads.length > 0) {
+      let min = 0;
+      for (let i = 1; i < heads.length; i++)
+        if (
+          order((heads[i] as (typeof heads)[number]).txn) < order((heads[min] as (typeof heads)[number]).txn)
+        )
+          min = i;
+      const head = heads[min] as (typeof heads)[number];
+      yield head.txn;
+      const next = await head.it.next();
+      if (next.done) heads.splice(min, 1);
+      else head.txn = next.value;
     }
   }
 
@@ -271,7 +297,17 @@ export function dynamoLedgerStore(doc: DynamoDBDocumentClient, tableName: string
     } while (startKey);
   }
 
-  return { commit, getEntity, getTransaction, journalForDay, balanceOf, findByRef, listByTime, scanByTime };
+  return {
+    commit,
+    getEntity,
+    getTransaction,
+    journalForDay,
+    journalForDayInOrder,
+    balanceOf,
+    findByRef,
+    listByTime,
+    scanByTime,
+  };
 }
 
 /** The TransactItem for one entity write: a conditional Put to create, a conditional Update otherwise. */

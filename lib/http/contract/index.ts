@@ -3,6 +3,7 @@ import * as payments from './payments';
 import * as system from './system';
 import * as visits from './visits';
 import * as copyRequests from './copy-requests';
+import * as finance from './finance';
 
 /** All routes, in the order the OpenAPI document lists them. */
 export const allRoutes = [
@@ -28,4 +29,7 @@ export const allRoutes = [
   copyRequests.shipCopyRequest,
   copyRequests.deliverCopyRequest,
   copyRequests.cancelCopyRequest,
+  finance.getStatement,
+  finance.createReconciliation,
+  finance.getReconciliation,
 ];

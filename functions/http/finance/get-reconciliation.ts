@@ -1,0 +1,28 @@
+/** GET /reconciliations/{id}: the report with its discrepancy lines. */
+import { NotFoundError } from '../../../lib/domain/errors';
+import { getReconciliation } from '../../../lib/http/contract/finance';
+import { httpHandler } from '../../../lib/http/handler';
+import { loadReconciliation } from '../../../lib/usecases/finance/reconcile';
+
+export const handler = httpHandler(getReconciliation, async ({ params, deps }) => {
+  const found = await loadReconciliation(deps, params.id);
+  if (!found) throw new NotFoundError('Reconciliation', params.id);
+  const { report, lines } = found;
+  const { matched, missingInLedger, missingAtProvider, amountMismatch, timing, feesFen } = report.summary;
+  return {
+    status: 200,
+    body: {
+      reconciliationId: report.reconciliationId,
+      date: report.date,
+      channel: report.channel,
+      status: report.status,
+      summary: { matched, missingInLedger, missingAtProvider, amountMismatch, timing, feesFen },
+      ...(report.previousReconciliationId
+        ? { previousReconciliationId: report.previousReconciliationId }
+        : {}),
+      ...(report.failure ? { failure: report.failure } : {}),
+      createdAt: report.createdAt,
+      lines: lines.map(({ txnId: _txnId, ...line }) => line),
+    },
+  };
+});

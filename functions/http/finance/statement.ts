@@ -1,0 +1,13 @@
+/** GET /statements/{date}: exports the day's statement to the file store and redirects to it. */
+import { getStatement } from '../../../lib/http/contract/finance';
+import { httpHandler } from '../../../lib/http/handler';
+import { exportStatement } from '../../../lib/usecases/finance/export-statement';
+
+export const handler = httpHandler(getStatement, async ({ params, query, deps }) => {
+  const { url } = await exportStatement(deps, {
+    date: params.date,
+    channel: query.channel,
+    format: query.format,
+  });
+  return { status: 302, headers: { Location: url, 'Cache-Control': 'no-store' } };
+});

@@ -1,0 +1,110 @@
+/**
+ * Statement files finance can open: CSV (UTF-8 with a BOM, so Excel shows Chinese) and XLSX (exceljs
+ * streaming writer, typed amount cells in yuan with two decimals). Both are written row by row.
+ */
+import type { Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { formatYuan, type Fen } from '../../domain/money';
+import type { StatementRow, StatementTotals } from '../../usecases/finance/statement';
+
+const HEADERS = [
+  '交易时间 Time',
+  '我方单号 Reference',
+  '渠道单号 Provider No.',
+  '用途 Purpose',
+  'HIS单号 HIS Ref.',
+  '金额 Gross (¥)',
+  '手续费 Fee (¥)',
+  '净额 Net (¥)',
+  '方向 Direction',
+];
+const DIRECTIONS = { in: '收入 in', out: '支出 out', fee: '手续费 fee' } as const;
+
+/** Yuan text from fen, exactly (negative allowed). */
+const yuan = (fen: number) => (fen < 0 ? `-${formatYuan(-fen as Fen)}` : formatYuan(fen as Fen));
+/** Beijing time as finance reads it. */
+const beijing = (d: Date) =>
+  new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+/** Writes rows with backpressure. */
+async function write(out: Writable, chunk: string) {
+  if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+}
+
+/** Streams a CSV statement: BOM, header, rows, then the totals section. */
+export async function writeStatementCsv(
+  rows: AsyncIterable<StatementRow>,
+  totals: StatementTotals,
+  title: string,
+  out: Writable,
+): Promise<void> {
+  await write(out, `\uFEFF${csvField(title)}\r\n${HEADERS.join(',')}\r\n`);
+  for await (const r of rows)
+    await write(
+      out,
+      `${[beijing(r.time), r.reference, r.providerNo, r.purpose, r.hisReference, yuan(r.grossFen), yuan(r.feeFen), yuan(r.netFen), DIRECTIONS[r.direction]].map(csvField).join(',')}\r\n`,
+    );
+  await write(
+    out,
+    [
+      '',
+      '合计 Totals',
+      `收入笔数 In count,${totals.inCount}`,
+      `收入金额 In (¥),${yuan(totals.inFen)}`,
+      `支出笔数 Out count,${totals.outCount}`,
+      `支出金额 Out (¥),${yuan(totals.outFen)}`,
+      `手续费 Fees (¥),${yuan(totals.feesFen)}`,
+      `净额 Net (¥),${yuan(totals.netFen)}`,
+      '',
+    ].join('\r\n'),
+  );
+  out.end();
+}
+
+/** Streams an XLSX statement: one sheet, typed amount cells (yuan, 0.00), totals below the rows. */
+export async function writeStatementXlsx(
+  rows: AsyncIterable<StatementRow>,
+  totals: StatementTotals,
+  title: string,
+  out: Writable,
+): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: out,
+    useStyles: true,
+    useSharedStrings: false,
+  });
+  const sheet = workbook.addWorksheet('Statement');
+  sheet.columns = HEADERS.map((header, i) => ({
+    header,
+    width: i === 0 ? 20 : 18,
+    ...(i >= 5 && i <= 7 ? { style: { numFmt: '0.00' } } : {}),
+  }));
+  // Yuan as a number parsed from the exact decimal text of the fen amount: the nearest double to it.
+  const money = (fen: number) => Number(yuan(fen));
+  for await (const r of rows)
+    sheet
+      .addRow([
+        beijing(r.time),
+        r.reference,
+        r.providerNo,
+        r.purpose,
+        r.hisReference,
+        money(r.grossFen),
+        money(r.feeFen),
+        money(r.netFen),
+        DIRECTIONS[r.direction],
+      ])
+      .commit();
+  sheet.addRow([]).commit();
+  sheet.addRow([title]).commit();
+  for (const [label, fen, count] of [
+    ['收入 In', totals.inFen, totals.inCount],
+    ['支出 Out', totals.outFen, totals.outCount],
+    ['手续费 Fees', totals.feesFen, undefined],
+    ['净额 Net', totals.netFen, undefined],
+  ] as const)
+    sheet.addRow([label, count ?? '', '', '', '', money(fen)]).commit();
+  sheet.commit();
+  await workbook.commit();
+}

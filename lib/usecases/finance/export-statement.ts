@@ -1,0 +1,50 @@
+/**
+ * Export a day's statement as a file (CSV or XLSX) into the file store and return a download link.
+ * The same call serves GET /statements/{date} (302 to the link) and the daily statement job.
+ */
+import type { Writable } from 'node:stream';
+import { assertPastOrToday } from '../../domain/finance';
+import type { Channel } from '../../domain/ledger/accounts';
+import type { Clock } from '../../ports/clock';
+import type { FileStore } from '../../ports/file-store';
+import type { LedgerStore } from '../../ports/ledger-store';
+import { emptyTotals, statementRows, type StatementRow, type StatementTotals } from './statement';
+
+/** Writes rows and totals to a stream in one format. */
+export type StatementWriter = (
+  rows: AsyncIterable<StatementRow>,
+  totals: StatementTotals,
+  title: string,
+  out: Writable,
+) => Promise<void>;
+
+/** Dependencies: the ledger, a clock, the file store and the writers by format. */
+export interface StatementDeps {
+  readonly ledger: LedgerStore;
+  readonly clock: Clock;
+  readonly files: FileStore;
+  readonly statementWriters: Readonly<Record<'csv' | 'xlsx', StatementWriter>>;
+}
+
+const CONTENT_TYPES = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+} as const;
+
+/** Exports the statement and returns its key, a download URL valid `ttlSec`, and the totals. */
+export async function exportStatement(
+  deps: StatementDeps,
+  input: { date: string; channel?: Channel; format: 'csv' | 'xlsx' },
+  ttlSec = 900,
+) {
+  assertPastOrToday(input.date, deps.clock.now()); // 400 before any file is started
+  const totals = emptyTotals();
+  const rows = statementRows(deps, input.date, input.channel, totals);
+  const scope = input.channel ?? 'all';
+  const key = `statements/${input.date}/medpay-${input.date}-${scope}.${input.format}`;
+  const title = `medpay ${input.date} ${scope} (Asia/Shanghai)`;
+  await deps.files.put(key, CONTENT_TYPES[input.format], (out) =>
+    deps.statementWriters[input.format](rows, totals, title, out),
+  );
+  return { key, url: await deps.files.downloadUrl(key, ttlSec), totals };
+}
