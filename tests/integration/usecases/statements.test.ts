@@ -113,8 +113,7 @@ describe('daily statements', () => {
       const gross = row.getCell(6);
       expect(typeof gross.value).toBe('number');
       expect(gross.numFmt).toBe('0.00');
-      if (row.getCell(9).text.startsWith('收入'))
-        grossIn += Math.round((gross.value as number) * 100);
+      if (row.getCell(9).text.startsWith('收入')) grossIn += Math.round((gross.value as number) * 100);
     });
     expect(grossIn).toBe(totals.inFen);
     expect(totals.inFen).toBe(2_500 + 10_000 + 399 + 4_660);

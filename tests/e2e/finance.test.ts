@@ -1,0 +1,192 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { businessDayOf } from '../../lib/domain/business-day';
+import { signDevToken } from '../../lib/http/auth';
+import { startLocalStack, type LocalStack, type Stack } from '../support/local-stack';
+
+type Json = Record<string, any>;
+const ROOT = resolve(import.meta.dirname, '../..');
+
+describe('finance over the local stack: a full day reconciles with zero unexplained lines', () => {
+  let local: LocalStack;
+  let stack: Stack;
+  let jwtSecret: string;
+  const today = businessDayOf(new Date());
+  beforeAll(async () => {
+    local = await startLocalStack();
+    stack = local.stack;
+    jwtSecret = readFileSync(join(local.localDir, 'jwt-hs256-secret'), 'utf8');
+  }, 180_000);
+  afterAll(() => local.stop());
+
+  const api = async (method: string, path: string, token: string, body?: unknown) => {
+    const res = await fetch(`${stack.apiUrl}${path}`, {
+      method,
+      redirect: 'manual',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        ...(method === 'POST' ? { 'idempotency-key': randomUUID() } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return {
+      status: res.status,
+      headers: res.headers,
+      body: (text && text.startsWith('{') ? JSON.parse(text) : {}) as Json,
+    };
+  };
+  const sandbox = (path: string, body: unknown) =>
+    fetch(`${stack.sandboxUrl}${path}`, { method: 'POST', body: JSON.stringify(body) }).then(
+      (r) => r.json() as Promise<Json>,
+    );
+  const payerFor = (channel: string) =>
+    channel === 'alipay'
+      ? { alipayUserId: '2088102122524333' }
+      : { wechatOpenId: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' };
+  const patient = async () => {
+    const sub = `P${randomUUID().slice(0, 8).toUpperCase()}`;
+    return { sub, token: await signDevToken(jwtSecret, { sub, role: 'patient' }) };
+  };
+  const cli = (...args: string[]) =>
+    execFileSync(
+      process.execPath,
+      [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/finance.ts', ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, MEDPAY_LOCAL_DIR: local.localDir },
+        encoding: 'utf8',
+      },
+    ).trim();
+
+  // Per channel: two payments, one partial refund, one pay-later capture and one copy fee = 5 lines.
+  it('payments, partial refunds, a pay-later settlement and a copy fee, per channel', async () => {
+    const staff = stack.tokens.staff;
+    for (const channel of ['alipay', 'wechatpay'] as const) {
+      const { token } = await patient();
+      for (const amountFen of [2_500, 10_000]) {
+        const created = await api('POST', '/payments', token, {
+          channel,
+          purpose: 'examination',
+          referenceId: `HIS-${amountFen}`,
+          amountFen,
+          description: '检查',
+          payer: payerFor(channel),
+        });
+        await sandbox('/sandbox/pay', { channel, outTradeNo: created.body.outTradeNo });
+        if (amountFen === 10_000)
+          expect(
+            (
+              await api('POST', `/payments/${created.body.paymentId}/refunds`, token, {
+                amountFen: 4_000,
+                reason: '部分退费',
+              })
+            ).status,
+          ).toBe(201);
+      }
+      // Pay later: open, authorise, one charge, settle.
+      const opened = await api('POST', '/visits', token, {
+        channel,
+        payer: payerFor(channel),
+        insured: false,
+      });
+      await sandbox('/sandbox/authorise', {
+        channel,
+        outOrderNo: opened.body.outOrderNo,
+        orderStr: opened.body.clientParams.orderStr,
+      });
+      await api('POST', `/visits/${opened.body.visitId}/charges`, staff, {
+        chargeId: 'LAB',
+        category: 'laboratory',
+        description: 'lab',
+        amountFen: 6_600,
+      });
+      await api('POST', `/visits/${opened.body.visitId}/settle`, token, {});
+      // A copy fee.
+      const cr = await api('POST', '/copy-requests', token, {
+        admissionId: 'ADM-1',
+        items: ['discharge-summary'],
+        copies: 1,
+        delivery: { recipient: '王五', phone: '13700000000', address: '某市某路 3 号' },
+      });
+      await api('POST', `/copy-requests/${cr.body.copyRequestId}/completion`, staff, { pages: 12 });
+      const pay = await api('POST', `/copy-requests/${cr.body.copyRequestId}/payments`, token, {
+        channel,
+        payer: payerFor(channel),
+      });
+      await sandbox('/sandbox/pay', { channel, outTradeNo: pay.body.outTradeNo });
+      for (let i = 0; i < 50; i++) {
+        const visit = await api('GET', `/visits/${opened.body.visitId}`, token);
+        if (visit.body.status === 'SETTLED') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    await new Promise((r) => setTimeout(r, 500)); // WeChat refunds succeed shortly after
+
+    for (const channel of ['alipay', 'wechatpay'] as const) {
+      const run = JSON.parse(cli('reconcile', '--date', today, '--channel', channel)) as Json;
+      expect(run).toMatchObject({
+        status: 'COMPLETED',
+        summary: { matched: 5, missingInLedger: 0, missingAtProvider: 0, amountMismatch: 0, timing: 0 },
+      });
+      expect(run.summary.feesFen).toBeGreaterThan(0);
+      const report = await api('GET', `/reconciliations/${run.reconciliationId}`, stack.tokens.finance);
+      expect(report).toMatchObject({ status: 200, body: { status: 'COMPLETED', lines: [] } });
+    }
+  });
+
+  it('exports the CSV and the XLSX through the CLI (302 to S3), and they open cleanly', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'medpay-statement-'));
+    const csvPath = cli('statement', '--date', today, '--format', 'csv', '--out', out);
+    const csv = readFileSync(csvPath);
+    expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(csv.toString('utf8')).toContain('手续费 fee');
+    const xlsxPath = cli(
+      'statement',
+      '--date',
+      today,
+      '--channel',
+      'alipay',
+      '--format',
+      'xlsx',
+      '--out',
+      out,
+    );
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(xlsxPath);
+    const sheet = workbook.getWorksheet('Statement');
+    expect(sheet?.getRow(1).getCell(1).text).toContain('交易时间');
+    expect(typeof sheet?.getRow(2).getCell(6).value).toBe('number');
+  });
+
+  it('bad input: malformed or future date, unknown channel → 400; a bill not yet published → 409 with Retry-After', async () => {
+    const finance = stack.tokens.finance;
+    expect((await api('GET', '/statements/2026-13-40?format=csv', finance)).status).toBe(400);
+    expect((await api('GET', '/statements/2999-01-01', finance)).status).toBe(400);
+    expect((await api('GET', `/statements/${today}?channel=paypal`, finance)).status).toBe(400);
+    expect((await api('POST', '/reconciliations', finance, { date: today, channel: 'paypal' })).status).toBe(
+      400,
+    );
+    expect(
+      (await api('POST', '/reconciliations', finance, { date: '2999-01-01', channel: 'alipay' })).status,
+    ).toBe(400);
+    expect((await api('GET', `/statements/${today}`, stack.tokens.patient)).status).toBe(403);
+    await sandbox('/sandbox/settings', { billsAvailable: false });
+    const notYet = await api('POST', '/reconciliations', finance, { date: today, channel: 'wechatpay' });
+    expect(notYet).toMatchObject({ status: 409, body: { error: { code: 'BILL_NOT_AVAILABLE' } } });
+    expect(notYet.headers.get('retry-after')).toBe('3600');
+    await sandbox('/sandbox/settings', {
+      billsAvailable: true,
+      billCorruption: { alipay: 'truncate', wechatpay: 'none' },
+    });
+    const corrupt = await api('POST', '/reconciliations', finance, { date: today, channel: 'alipay' });
+    expect(corrupt).toMatchObject({ status: 422, body: { error: { code: 'BILL_REJECTED' } } });
+    await sandbox('/sandbox/settings', { billCorruption: { alipay: 'none', wechatpay: 'none' } });
+  });
+});
