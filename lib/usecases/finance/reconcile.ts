@@ -25,13 +25,13 @@ import {
   type ReconciliationClass,
 } from '../../domain/finance';
 import { Accounts, type Channel } from '../../domain/ledger/accounts';
-import { journalTransaction } from '../../domain/ledger/journal';
+import { journalTransaction, type JournalTransaction } from '../../domain/ledger/journal';
 import { fen } from '../../domain/money';
 import type { EntityWrite } from '../../ports/ledger-store';
 import { providerFor, type PaymentDeps } from '../payments/deps';
 
 /** One ledger-side line. */
-interface LedgerLine {
+export interface LedgerLine {
   readonly key: string;
   readonly amountFen: number;
   readonly txnId: string;
@@ -65,15 +65,22 @@ export interface Reconciliation {
 
 const FEE_REF = 'provider-fees';
 
-/** The ledger's clearing lines of a day for a channel, keyed for matching. */
-async function ledgerLines(
-  deps: PaymentDeps,
+const emptyCounts = (): Record<ReconciliationClass, number> => ({
+  matched: 0,
+  missingInLedger: 0,
+  missingAtProvider: 0,
+  amountMismatch: 0,
+  timing: 0,
+});
+
+/** Keys a day's journal transactions into the clearing lines of a channel (fee postings left out). */
+export async function keyLedgerLines(
+  journal: AsyncIterable<JournalTransaction>,
   channel: Channel,
-  day: string,
 ): Promise<Map<string, LedgerLine>> {
   const clearing = Accounts.channelClearing(channel);
   const lines = new Map<string, LedgerLine>();
-  for await (const txn of deps.ledger.journalForDay(day as BusinessDay)) {
+  for await (const txn of journal) {
     if (txn.refs.kind === FEE_REF) continue;
     for (const p of txn.postings) {
       if (p.account !== clearing) continue;
@@ -93,6 +100,96 @@ async function ledgerLines(
   return lines;
 }
 
+/** What matching a day produced. */
+export interface DayMatch {
+  readonly counts: Record<ReconciliationClass, number>;
+  readonly lines: DiscrepancyLine[];
+  readonly feesFen: number;
+}
+
+/**
+ * Matches the provider's bill for a day against the ledger's lines of that day and the days either side.
+ * Streams the bill; ledger lines left over are looked for in the adjacent days' bills (`adjacentBill`
+ * returns undefined when one is not published).
+ */
+export async function matchDay(
+  ledger: { today: Map<string, LedgerLine>; before: Map<string, LedgerLine>; after: Map<string, LedgerLine> },
+  days: { before: string; after: string },
+  bill: AsyncIterable<BillLine>,
+  adjacentBill: (day: string) => Promise<AsyncIterable<BillLine> | undefined>,
+): Promise<DayMatch> {
+  const { today, before, after } = ledger;
+  const counts: Record<ReconciliationClass, number> = {
+    matched: 0,
+    missingInLedger: 0,
+    missingAtProvider: 0,
+    amountMismatch: 0,
+    timing: 0,
+  };
+  const lines: DiscrepancyLine[] = [];
+  const note = (line: DiscrepancyLine) => {
+    counts[line.class] += 1;
+    lines.push(line);
+  };
+  let feesFen = 0;
+  const referenceOf = (l: BillLine) => (l.kind === 'refund' ? (l.outRefundNo ?? '') : l.outTradeNo);
+  for await (const l of bill) {
+    feesFen += l.feeFen;
+    const key = matchKey(l.kind, referenceOf(l));
+    const ours = today.get(key);
+    if (ours) {
+      today.delete(key);
+      if (ours.amountFen === l.amountFen) counts.matched += 1;
+      else
+        note({
+          class: 'amountMismatch',
+          kind: l.kind,
+          reference: referenceOf(l),
+          ledgerFen: ours.amountFen,
+          providerFen: l.amountFen,
+          providerNo: l.providerNo,
+          txnId: ours.txnId,
+        });
+      continue;
+    }
+    const elsewhere = before.has(key) ? days.before : after.has(key) ? days.after : undefined;
+    note({
+      class: elsewhere ? 'timing' : 'missingInLedger',
+      kind: l.kind,
+      reference: referenceOf(l),
+      providerFen: l.amountFen,
+      providerNo: l.providerNo,
+      ...(elsewhere ? { otherDay: elsewhere } : {}),
+    });
+  }
+  // Ledger lines the bill did not have: booked by the provider on an adjacent day, or missing there.
+  for (const day of [days.after, days.before]) {
+    if (today.size === 0) break;
+    const adjacent = await adjacentBill(day);
+    if (!adjacent) continue; // not published (yet): those lines stay missingAtProvider until a re-run
+    for await (const l of adjacent) {
+      const key = matchKey(l.kind, referenceOf(l));
+      const ours = today.get(key);
+      if (!ours) continue;
+      today.delete(key);
+      note({
+        class: 'timing',
+        kind: l.kind,
+        reference: referenceOf(l),
+        ledgerFen: ours.amountFen,
+        providerFen: l.amountFen,
+        otherDay: day,
+        txnId: ours.txnId,
+      });
+    }
+  }
+  for (const ours of today.values()) {
+    const [kind, reference] = ours.key.split(/:(.*)/s) as ['payment' | 'refund', string];
+    note({ class: 'missingAtProvider', kind, reference, ledgerFen: ours.amountFen, txnId: ours.txnId });
+  }
+  return { counts, lines, feesFen };
+}
+
 const reconKey = (channel: Channel, date: string) => `${channel}#${date}`;
 
 /** Runs a reconciliation and stores it. */
@@ -109,86 +206,13 @@ export async function reconcile(
   const latest = await deps.ledger.getEntity('reconday', reconKey(channel, date));
   const previous = latest?.state as { reconciliationId: string; feesPostedFen: number } | undefined;
   const { previous: dayBefore, next: dayAfter } = adjacentDays(date);
-  const [today, before, after] = await Promise.all([
-    ledgerLines(deps, channel, date),
-    ledgerLines(deps, channel, dayBefore),
-    ledgerLines(deps, channel, dayAfter),
-  ]);
-
-  const counts: Record<ReconciliationClass, number> = {
-    matched: 0,
-    missingInLedger: 0,
-    missingAtProvider: 0,
-    amountMismatch: 0,
-    timing: 0,
-  };
-  const lines: DiscrepancyLine[] = [];
-  const note = (line: DiscrepancyLine) => {
-    counts[line.class] += 1;
-    lines.push(line);
-  };
-  let feesFen = 0;
-  const referenceOf = (l: BillLine) => (l.kind === 'refund' ? (l.outRefundNo ?? '') : l.outTradeNo);
+  const ledgerOf = (day: string) => keyLedgerLines(deps.ledger.journalForDay(day as BusinessDay), channel);
+  const [today, before, after] = await Promise.all([ledgerOf(date), ledgerOf(dayBefore), ledgerOf(dayAfter)]);
+  let match: DayMatch;
   try {
-    for await (const l of bill) {
-      feesFen += l.feeFen;
-      const key = matchKey(l.kind, referenceOf(l));
-      const ours = today.get(key);
-      if (ours) {
-        today.delete(key);
-        if (ours.amountFen === l.amountFen) counts.matched += 1;
-        else
-          note({
-            class: 'amountMismatch',
-            kind: l.kind,
-            reference: referenceOf(l),
-            ledgerFen: ours.amountFen,
-            providerFen: l.amountFen,
-            providerNo: l.providerNo,
-            txnId: ours.txnId,
-          });
-        continue;
-      }
-      const elsewhere = before.has(key) ? dayBefore : after.has(key) ? dayAfter : undefined;
-      note({
-        class: elsewhere ? 'timing' : 'missingInLedger',
-        kind: l.kind,
-        reference: referenceOf(l),
-        providerFen: l.amountFen,
-        providerNo: l.providerNo,
-        ...(elsewhere ? { otherDay: elsewhere } : {}),
-      });
-    }
-    // Ledger lines the bill did not have: booked by the provider on an adjacent day, or missing there.
-    const leftovers = new Map(today);
-    for (const day of [dayAfter, dayBefore]) {
-      if (leftovers.size === 0) break;
-      let adjacent: AsyncIterable<BillLine>;
-      try {
-        adjacent = await provider.fetchBill(day);
-      } catch {
-        continue; // not published (yet): those lines stay missingAtProvider until a re-run
-      }
-      for await (const l of adjacent) {
-        const key = matchKey(l.kind, referenceOf(l));
-        const ours = leftovers.get(key);
-        if (!ours) continue;
-        leftovers.delete(key);
-        note({
-          class: 'timing',
-          kind: l.kind,
-          reference: referenceOf(l),
-          ledgerFen: ours.amountFen,
-          providerFen: l.amountFen,
-          otherDay: day,
-          txnId: ours.txnId,
-        });
-      }
-    }
-    for (const ours of leftovers.values()) {
-      const [kind, reference] = ours.key.split(/:(.*)/s) as ['payment' | 'refund', string];
-      note({ class: 'missingAtProvider', kind, reference, ledgerFen: ours.amountFen, txnId: ours.txnId });
-    }
+    match = await matchDay({ today, before, after }, { before: dayBefore, after: dayAfter }, bill, (day) =>
+      provider.fetchBill(day).catch(() => undefined),
+    );
   } catch (error) {
     if (!(error instanceof MedpayError) || error.code !== 'BILL_REJECTED') throw error;
     await store(
@@ -198,7 +222,7 @@ export async function reconcile(
         date,
         channel,
         status: 'FAILED',
-        summary: { ...counts, feesFen: 0, feesPostedFen: previous?.feesPostedFen ?? 0 },
+        summary: { ...emptyCounts(), feesFen: 0, feesPostedFen: previous?.feesPostedFen ?? 0 },
         ...(previous ? { previousReconciliationId: previous.reconciliationId } : {}),
         failure: error.message,
         lineCount: 0,
@@ -210,6 +234,7 @@ export async function reconcile(
     throw Object.assign(error, { context: { ...error.context, reconciliationId } });
   }
 
+  const { counts, lines, feesFen } = match;
   const posted = previous?.feesPostedFen ?? 0;
   const report: Reconciliation = {
     reconciliationId,
