@@ -6,6 +6,7 @@
  *   (c) cold start: import time of each bundled handler vs an empty bundled handler, and bundle sizes
  *   (d) webhook verify-and-apply vs raw crypto; (e) create-payment vs one TransactWriteItems + round trip
  *   (f) add-charge vs one bare TransactWriteItems; (g) visit settlement vs its provider round trips
+ *   (h) reconciling 1,000,000 bill lines vs csv-parse + a Map join, with peak memory; (i) statement rows/s
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,7 @@ import { localTable, startDynamoDbLocal } from '../scripts/lib/dynamodb-local';
 import { httpEvent, lambdaContext } from '../tests/support/http';
 import { benchPayments } from './payments';
 import { benchVisits } from './visits';
+import { benchReconcile, benchStatement } from './finance';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const ROOT = resolve(import.meta.dirname, '..');
@@ -352,9 +354,29 @@ async function main() {
       console.log(`    ${k.padEnd(40)} median ${v.medianMs} ms  p95 ${v.p95Ms} ms`);
     for (const [k, v] of Object.entries(visits.ratios)) console.log(`    ratio ${k.padEnd(46)} ${v}×`);
 
+    const reconcileLines = Number(process.env.BENCH_RECONCILE_LINES ?? 1_000_000);
+    const reconciliation = await benchReconcile(reconcileLines);
+    console.log(
+      `\n(h) reconcile ${reconcileLines} bill lines against ${reconcileLines} ledger lines (fresh process each, 3 rounds)`,
+    );
+    console.log(
+      `    ours (SHA-1, gunzip, parse, match)      median ${reconciliation.oursMedianMs} ms  peak RSS ${reconciliation.peakRssMB.ours} MB`,
+    );
+    console.log(
+      `    floor (gunzip + csv-parse + Map join)   median ${reconciliation.floorMedianMs} ms  peak RSS ${reconciliation.peakRssMB.floor} MB`,
+    );
+    console.log(`    ratio reconcile_vs_csvParseMapJoin                 ${reconciliation.ratio}×`);
+    const statement = await benchStatement(Number(process.env.BENCH_STATEMENT_ROWS ?? 200_000));
+    console.log(`\n(i) statement export of ${statement.rows} rows (writers; rows from memory)`);
+    console.log(
+      `    CSV ${statement.csvRowsPerSec} rows/s  XLSX ${statement.xlsxRowsPerSec} rows/s  hand-written CSV floor ${statement.floorRowsPerSec} rows/s  (CSV ${statement.csv_vs_floor}× the floor)`,
+    );
+
     const results = {
       payments,
       visits,
+      reconciliation,
+      statement,
       measuredAt: new Date().toISOString(),
       node: process.version,
       iterations: ITERATIONS,
