@@ -1,6 +1,7 @@
 /** The JSON shapes of payments, refunds and visits in responses (API.md). */
 import type { Payment, Refund } from '../domain/payment';
 import type { CopyRequest } from '../domain/copy-request';
+import type { Reconciliation } from '../usecases/finance/reconcile';
 import { availableCreditFen, tabFen, type Visit } from '../domain/visit';
 import { settlementView } from '../usecases/visits/settle';
 import type { LedgerStore } from '../ports/ledger-store';
@@ -95,4 +96,10 @@ export async function copyRequestView(r: CopyRequest, ledger: LedgerStore) {
     ...(r.cancelledAt ? { cancelledAt: r.cancelledAt } : {}),
     ...(r.refundId ? { refundId: r.refundId } : {}),
   };
+}
+
+/** A reconciliation's summary as the API shows it (the fees posted so far stay internal). */
+export function reconciliationSummary(s: Reconciliation['summary']) {
+  const { matched, missingInLedger, missingAtProvider, amountMismatch, timing, feesFen } = s;
+  return { matched, missingInLedger, missingAtProvider, amountMismatch, timing, feesFen };
 }

@@ -1,53 +1,30 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signDevToken } from '../../lib/http/auth';
-import { startLocalStack, type LocalStack, type Stack } from '../support/local-stack';
-
-type Json = Record<string, any>;
+import { payerFor, stackClient, startLocalStack, type LocalStack, type Stack } from '../support/local-stack';
 
 describe('copy requests over the local stack (API, sandbox providers, outbox relay, DynamoDB Local)', () => {
   let local: LocalStack;
   let stack: Stack;
-  let jwtSecret: string;
+  let client: ReturnType<typeof stackClient>;
   let courierSecret: string;
   beforeAll(async () => {
     local = await startLocalStack();
     stack = local.stack;
-    jwtSecret = readFileSync(join(local.localDir, 'jwt-hs256-secret'), 'utf8');
+    client = stackClient(local);
     courierSecret = readFileSync(join(local.localDir, 'courier-callback-secret'), 'utf8').trim();
   }, 180_000);
   afterAll(() => local.stop());
 
-  const api = async (
+  const api = (
     method: string,
     path: string,
     token: string | null,
     body?: unknown,
     headers: Record<string, string> = {},
-  ) => {
-    const res = await fetch(`${stack.apiUrl}${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        'content-type': 'application/json',
-        ...(method === 'POST' ? { 'idempotency-key': randomUUID() } : {}),
-        ...headers,
-      },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json };
-  };
-  const patient = async () => {
-    const sub = `P${randomUUID().slice(0, 8).toUpperCase()}`;
-    return { sub, token: await signDevToken(jwtSecret, { sub, role: 'patient' }) };
-  };
-  const payerFor = (channel: string) =>
-    channel === 'alipay'
-      ? { alipayUserId: '2088102122524333' }
-      : { wechatOpenId: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' };
+  ) => client.api(method, path, token, body, headers);
+  const patient = () => client.patient();
   const submit = (token: string) =>
     api('POST', '/copy-requests', token, {
       admissionId: 'ADM-0042',

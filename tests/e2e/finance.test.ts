@@ -1,13 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { businessDayOf } from '../../lib/domain/business-day';
-import { signDevToken } from '../../lib/http/auth';
-import { startLocalStack, type LocalStack, type Stack } from '../support/local-stack';
+import { payerFor, stackClient, startLocalStack, type LocalStack, type Stack } from '../support/local-stack';
 
 type Json = Record<string, any>;
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -15,45 +13,19 @@ const ROOT = resolve(import.meta.dirname, '../..');
 describe('finance over the local stack: a full day reconciles with zero unexplained lines', () => {
   let local: LocalStack;
   let stack: Stack;
-  let jwtSecret: string;
+  let client: ReturnType<typeof stackClient>;
   const today = businessDayOf(new Date());
   beforeAll(async () => {
     local = await startLocalStack();
     stack = local.stack;
-    jwtSecret = readFileSync(join(local.localDir, 'jwt-hs256-secret'), 'utf8');
+    client = stackClient(local);
   }, 180_000);
   afterAll(() => local.stop());
 
-  const api = async (method: string, path: string, token: string, body?: unknown) => {
-    const res = await fetch(`${stack.apiUrl}${path}`, {
-      method,
-      redirect: 'manual',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        ...(method === 'POST' ? { 'idempotency-key': randomUUID() } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return {
-      status: res.status,
-      headers: res.headers,
-      body: (text && text.startsWith('{') ? JSON.parse(text) : {}) as Json,
-    };
-  };
-  const sandbox = (path: string, body: unknown) =>
-    fetch(`${stack.sandboxUrl}${path}`, { method: 'POST', body: JSON.stringify(body) }).then(
-      (r) => r.json() as Promise<Json>,
-    );
-  const payerFor = (channel: string) =>
-    channel === 'alipay'
-      ? { alipayUserId: '2088102122524333' }
-      : { wechatOpenId: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' };
-  const patient = async () => {
-    const sub = `P${randomUUID().slice(0, 8).toUpperCase()}`;
-    return { sub, token: await signDevToken(jwtSecret, { sub, role: 'patient' }) };
-  };
+  const api = (method: string, path: string, token: string, body?: unknown) =>
+    client.api(method, path, token, body);
+  const sandbox = (path: string, body: unknown) => client.sandbox(path, body);
+  const patient = () => client.patient();
   const cli = (...args: string[]) =>
     execFileSync(
       process.execPath,

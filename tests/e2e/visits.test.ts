@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lib/adapters/dynamodb/client';
 import { dynamoLedgerStore } from '../../lib/adapters/dynamodb/ledger-store';
 import { businessDayOf } from '../../lib/domain/business-day';
 import { netOf as netOfPostings, type JournalTransaction } from '../../lib/domain/ledger/journal';
-import { signDevToken } from '../../lib/http/auth';
 import {
+  payerFor,
   postAlipayWebhook,
   signedAlipayForm,
+  stackClient,
   startLocalStack,
   type LocalStack,
   type Stack,
@@ -20,34 +19,17 @@ type Json = Record<string, any>;
 describe('pay-later visits over the local stack (API, sandbox credit + insurance bureau, webhooks, DynamoDB Local)', () => {
   let local: LocalStack;
   let stack: Stack;
-  let jwtSecret: string;
+  let client: ReturnType<typeof stackClient>;
   beforeAll(async () => {
     local = await startLocalStack();
     stack = local.stack;
-    jwtSecret = readFileSync(join(local.localDir, 'jwt-hs256-secret'), 'utf8');
+    client = stackClient(local);
   }, 180_000);
   afterAll(() => local.stop());
 
-  const api = async (method: string, path: string, token: string, body?: unknown) => {
-    const res = await fetch(`${stack.apiUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        ...(method === 'POST' ? { 'idempotency-key': randomUUID() } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json };
-  };
-  const sandbox = async (path: string, body?: unknown) =>
-    (await (
-      await fetch(
-        `${stack.sandboxUrl}${path}`,
-        body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) },
-      )
-    ).json()) as Json;
+  const api = (method: string, path: string, token: string, body?: unknown) =>
+    client.api(method, path, token, body);
+  const sandbox = (path: string, body?: unknown) => client.sandbox(path, body);
   const ledger = () =>
     dynamoLedgerStore(
       createDocumentClient({ region: 'cn-north-1', endpoint: stack.dynamodbUrl }),
@@ -61,14 +43,7 @@ describe('pay-later visits over the local stack (API, sandbox credit + insurance
   };
   const net = (txns: JournalTransaction[], account: string) =>
     netOfPostings(txns.flatMap((t) => t.postings.filter((p) => p.account === account)));
-  const patient = async () => {
-    const sub = `P${randomUUID().slice(0, 8).toUpperCase()}`;
-    return { sub, token: await signDevToken(jwtSecret, { sub, role: 'patient' }) };
-  };
-  const payerFor = (channel: string) =>
-    channel === 'alipay'
-      ? { alipayUserId: '2088102122524333' }
-      : { wechatOpenId: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' };
+  const patient = () => client.patient();
 
   async function openAndAuthorise(channel: string, token: string, insured = true) {
     const opened = await api('POST', '/visits', token, { channel, payer: payerFor(channel), insured });

@@ -1,6 +1,7 @@
 /** Starts `npm start` (scripts/start.ts) on free ports with its own .local/ directory, for e2e tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createSign } from 'node:crypto';
+import { createSign, randomUUID } from 'node:crypto';
+import { signDevToken } from '../../lib/http/auth';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -107,3 +108,61 @@ export const postAlipayWebhook = (stack: Stack, body: string) =>
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body,
   });
+
+/** A JSON response from the stack. */
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  body: Record<string, any>;
+}
+
+/**
+ * The e2e tests' view of a running stack: an API caller (bearer token, an Idempotency-Key on every POST,
+ * no redirects followed), the sandbox, fresh patient tokens, and a payer per channel.
+ */
+export function stackClient(local: LocalStack) {
+  const { stack } = local;
+  const jwtSecret = readFileSync(join(local.localDir, 'jwt-hs256-secret'), 'utf8');
+  return {
+    async api(
+      method: string,
+      path: string,
+      token: string | null,
+      body?: unknown,
+      headers: Record<string, string> = {},
+    ): Promise<ApiResponse> {
+      const res = await fetch(`${stack.apiUrl}${path}`, {
+        method,
+        redirect: 'manual',
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          'content-type': 'application/json',
+          ...(method === 'POST' ? { 'idempotency-key': randomUUID() } : {}),
+          ...headers,
+        },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, headers: res.headers, body: text.startsWith('{') ? JSON.parse(text) : {} };
+    },
+    /** GET (no body) or POST (JSON body) to the sandbox. */
+    async sandbox(path: string, body?: unknown): Promise<Record<string, any>> {
+      const res = await fetch(
+        `${stack.sandboxUrl}${path}`,
+        body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) },
+      );
+      return (await res.json()) as Record<string, any>;
+    },
+    /** A token for a new patient. */
+    async patient() {
+      const sub = `P${randomUUID().slice(0, 8).toUpperCase()}`;
+      return { sub, token: await signDevToken(jwtSecret, { sub, role: 'patient' }) };
+    },
+  };
+}
+
+/** A payer id the sandbox accepts for each channel. */
+export const payerFor = (channel: string) =>
+  channel === 'alipay'
+    ? { alipayUserId: '2088102122524333' }
+    : { wechatOpenId: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' };

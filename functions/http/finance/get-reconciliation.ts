@@ -2,13 +2,13 @@
 import { NotFoundError } from '../../../lib/domain/errors';
 import { getReconciliation } from '../../../lib/http/contract/finance';
 import { httpHandler } from '../../../lib/http/handler';
+import { reconciliationSummary } from '../../../lib/http/views';
 import { loadReconciliation } from '../../../lib/usecases/finance/reconcile';
 
 export const handler = httpHandler(getReconciliation, async ({ params, deps }) => {
   const found = await loadReconciliation(deps, params.id);
   if (!found) throw new NotFoundError('Reconciliation', params.id);
   const { report, lines } = found;
-  const { matched, missingInLedger, missingAtProvider, amountMismatch, timing, feesFen } = report.summary;
   return {
     status: 200,
     body: {
@@ -16,7 +16,7 @@ export const handler = httpHandler(getReconciliation, async ({ params, deps }) =
       date: report.date,
       channel: report.channel,
       status: report.status,
-      summary: { matched, missingInLedger, missingAtProvider, amountMismatch, timing, feesFen },
+      summary: reconciliationSummary(report.summary),
       ...(report.previousReconciliationId
         ? { previousReconciliationId: report.previousReconciliationId }
         : {}),
