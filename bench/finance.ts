@@ -2,7 +2,7 @@
  * Finance benchmarks for `npm run bench`:
  *   (h) reconcile N bill lines (a WeChat Pay bill file) against N ledger lines, vs the floor (gunzip +
  *       csv-parse + a Map join), each in a fresh process, with its peak memory (max RSS);
- *   (i) statement export rows per second, CSV and XLSX, vs writing the same CSV lines by hand.
+ *   (i) statement export rows per second and peak memory, CSV and XLSX, at 100,000 and 1,000,000 rows.
  * The ledger side is generated in memory: DynamoDB Local cannot take a million journal items in a bench's
  * time here, so these measure parsing, matching and writing, not the DynamoDB reads.
  */
@@ -10,16 +10,10 @@ import { execFileSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { writeStatementCsv, writeStatementXlsx } from '../lib/adapters/files/statement-files';
-import { Accounts } from '../lib/domain/ledger/accounts';
-import { journalTransaction, type JournalTransaction } from '../lib/domain/ledger/journal';
-import { fen, formatYuan, type Fen } from '../lib/domain/money';
-import type { LedgerStore } from '../lib/ports/ledger-store';
-import { emptyTotals, statementRows } from '../lib/usecases/finance/statement';
+import { formatYuan, type Fen } from '../lib/domain/money';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -130,60 +124,27 @@ export async function benchReconcile(n: number, rounds = 3) {
   };
 }
 
-/** (i) Statement rows per second for CSV and XLSX (writers only; rows come from memory). */
-export async function benchStatement(n: number) {
-  const at = Date.parse('2026-11-20T00:00:00+08:00');
-  const ledger = {
-    async *journalForDayInOrder(): AsyncIterable<JournalTransaction> {
-      for (let i = 0; i < n; i++)
-        yield journalTransaction({
-          txnId: `payment:p${i}:captured`,
-          occurredAt: new Date(at + i * 50),
-          refs: {
-            paymentId: `pay_${i}`,
-            outTradeNo: `MP${i}`,
-            providerTradeNo: `4200${i}`,
-            referenceId: `HIS-${i}`,
-            purpose: 'examination',
-          },
-          postings: [
-            { account: Accounts.channelClearing('alipay'), side: 'debit', amountFen: fen(100 + (i % 9_000)) },
-            { account: Accounts.revenue('examination'), side: 'credit', amountFen: fen(100 + (i % 9_000)) },
-          ],
-        });
-    },
-  } as unknown as LedgerStore;
-  const deps = { ledger, clock: { now: () => new Date('2026-11-21T04:00:00Z') } };
-  const sink = () => new Writable({ write: (_c, _e, done) => done() });
-  const time = async (run: () => Promise<void>) => {
-    const start = performance.now();
-    await run();
-    return performance.now() - start;
-  };
-  const csvMs = await time(() =>
-    writeStatementCsv(statementRows(deps, '2026-11-20', 'alipay', emptyTotals()), emptyTotals(), 't', sink()),
+/** (i) Statement export rows per second and peak memory, CSV and XLSX, at two sizes (fresh process each). */
+export function benchStatement(sizes: readonly number[] = [100_000, 1_000_000]) {
+  const run = (format: string, n: number) =>
+    JSON.parse(
+      execFileSync(
+        process.execPath,
+        [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'bench/statement-case.ts', format, String(n)],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+          env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        },
+      )
+        .trim()
+        .split('\n')
+        .at(-1) as string,
+    ) as { format: string; rows: number; ms: number; maxRssMB: number };
+  return (['csv', 'xlsx'] as const).flatMap((format) =>
+    sizes.map((n) => {
+      const r = run(format, n);
+      return { ...r, rowsPerSec: Math.round((r.rows / r.ms) * 1000) };
+    }),
   );
-  const xlsxMs = await time(() =>
-    writeStatementXlsx(
-      statementRows(deps, '2026-11-20', 'alipay', emptyTotals()),
-      emptyTotals(),
-      't',
-      sink(),
-    ),
-  );
-  const floorMs = await time(async () => {
-    const out = sink();
-    for await (const t of ledger.journalForDayInOrder('2026-11-20' as never))
-      out.write(
-        `${t.occurredAt.toISOString()},${t.refs.paymentId},${t.refs.providerTradeNo},${formatYuan(t.postings[0]?.amountFen as Fen)}\r\n`,
-      );
-  });
-  const perSec = (ms: number) => Math.round((n / ms) * 1000);
-  return {
-    rows: n,
-    csvRowsPerSec: perSec(csvMs),
-    xlsxRowsPerSec: perSec(xlsxMs),
-    floorRowsPerSec: perSec(floorMs),
-    csv_vs_floor: Number((csvMs / floorMs).toFixed(2)),
-  };
 }
