@@ -308,6 +308,11 @@ export function validPreauth(visit: Visit, now: Date): InsurancePreauth | undefi
     : undefined;
 }
 
+/** The amount the patient authorised (the credit limit until the provider says otherwise). */
+export function authorisedFen(visit: Visit): Fen {
+  return visit.authorisation?.authorisedFen ?? visit.creditLimitFen;
+}
+
 /** What the patient still owes on a visit whose capture failed. */
 export function outstandingFen(visit: Visit): Fen {
   const s = visit.settlement;

@@ -11,7 +11,7 @@ import { NotificationRejectedError } from '../../domain/errors';
 import type { Fen } from '../../domain/money';
 import { assertPaymentTransition, captureTransaction, type Payment } from '../../domain/payment';
 import type { CommitOutcome, EntityWrite } from '../../ports/ledger-store';
-import type { Visit } from '../../domain/visit';
+import { authorisedFen, type Visit } from '../../domain/visit';
 import { freeCreditLock, loadVisit, visitWrite } from '../visits/records';
 import type { PaymentDeps } from './deps';
 import { paymentWrite, type Versioned } from './records';
@@ -38,7 +38,7 @@ async function paidOffVisit(deps: PaymentDeps, payment: Payment): Promise<Entity
       step: 'DONE',
       paidByPaymentId: payment.paymentId,
       nextAttemptAt: undefined,
-      releasedFen: visit.authorisation?.authorisedFen ?? visit.creditLimitFen,
+      releasedFen: authorisedFen(visit),
     },
   };
   return [

@@ -8,7 +8,7 @@
  *      if the provider is unavailable the visit stays marked unreleased and the visit job retries.
  */
 import { InvalidStateError } from '../../domain/errors';
-import { assertVisitTransition, tabFen, type Visit } from '../../domain/visit';
+import { assertVisitTransition, authorisedFen, tabFen, type Visit } from '../../domain/visit';
 import { retryOnConflict } from '../shared/retry';
 import { creditFor, type VisitDeps } from './deps';
 import { insuranceOf } from './insurance';
@@ -22,7 +22,7 @@ export async function releaseAuthorisation(deps: VisitDeps, visitId: string): Pr
     outOrderNo: visit.outOrderNo,
     outRequestNo: visit.outRequestNo,
     authNo: visit.authorisation?.authNo,
-    amountFen: visit.authorisation?.authorisedFen ?? visit.creditLimitFen,
+    amountFen: authorisedFen(visit),
     reason: visit.status === 'CANCELLED' ? 'visit cancelled' : 'visit paid off',
   });
   if (visit.insurance?.status === 'HELD' && deps.insurance)

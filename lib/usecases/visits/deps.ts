@@ -1,7 +1,7 @@
 /** The ports and policy the visit use cases depend on. */
 import { ValidationError } from '../../domain/errors';
 import type { Channel } from '../../domain/ledger/accounts';
-import type { Fen } from '../../domain/money';
+import type { CreditPolicy } from '../../domain/visit';
 import type { Clock } from '../../ports/clock';
 import type { CreditProvider } from '../../ports/credit-provider';
 import type { IdGenerator } from '../../ports/id-generator';
@@ -9,14 +9,9 @@ import type { InsuranceGateway } from '../../ports/insurance-gateway';
 import type { LedgerStore } from '../../ports/ledger-store';
 
 /** A hospital's pay-later policy (one deployment per hospital, so one policy per stage). */
-export interface VisitPolicy {
-  readonly creditLimitFen: Fen;
+export interface VisitPolicy extends CreditPolicy {
   /** An authorisation not confirmed within this is cancelled. */
   readonly authoriseWithinMinutes: number;
-  /** Auto-settlement cut-off, minutes after midnight Asia/Shanghai (20:00 → 1200). */
-  readonly autoSettleAtMinute: number;
-  /** Delays before each capture retry; after the last, the visit is OVERDUE. */
-  readonly captureRetryDelaysMs: readonly number[];
   /** How long to wait before retrying an unavailable insurance bureau, or asking about a pending capture. */
   readonly recheckAfterMs: number;
 }

@@ -24,7 +24,9 @@ import { journalTransaction, txnIdFor } from '../../domain/ledger/journal';
 import { fen } from '../../domain/money';
 import {
   assertVisitTransition,
+  authorisedFen,
   nextCaptureAttempt,
+  settlementPlan,
   tabFen,
   visitProviderNumbers,
   type Settlement,
@@ -139,7 +141,11 @@ async function insuranceStep(deps: VisitDeps, current: Versioned<Visit>): Promis
       ...(visit.insurance?.status === 'HELD'
         ? { insurance: { ...visit.insurance, status: 'REVERSED' } }
         : {}),
-      settlement: { ...s, step: 'CAPTURE', selfPayFen: tab },
+      settlement: {
+        ...s,
+        step: 'CAPTURE',
+        selfPayFen: settlementPlan(authorisedFen(visit), tab, undefined).captureFen,
+      },
     });
   }
   const wait = (error: unknown, lapsed: boolean) =>
@@ -177,7 +183,9 @@ async function insuranceStep(deps: VisitDeps, current: Versioned<Visit>): Promis
     if (isOutage(error)) return wait(error, error instanceof MedpayError && error.code === 'INVALID_STATE');
     throw error;
   }
-  const covered = preauth.insuredFen + preauth.personalAccountFen;
+  // The split must cover the tab exactly and the self-pay part must fit in the authorisation.
+  const plan = settlementPlan(authorisedFen(visit), tab, preauth);
+  const covered = plan.insuranceFen;
   const v = current.value;
   return advance(
     deps,
@@ -222,7 +230,7 @@ export function captureRequestOf(visit: Visit): CaptureRequest {
     outTradeNo: s.captureOutTradeNo,
     authNo: visit.authorisation?.authNo ?? '',
     amountFen: s.selfPayFen,
-    authorisedFen: visit.authorisation?.authorisedFen ?? visit.creditLimitFen,
+    authorisedFen: authorisedFen(visit),
     description: `就医自付 ${visit.visitId}`,
     lines:
       s.selfPayFen === total
@@ -244,7 +252,7 @@ export async function recordCapture(
   const amountFen = s.selfPayFen;
   // Capturing released the rest of the authorisation at the provider (Alipay auth_confirm_mode=COMPLETE,
   // Pay Score complete): the release step has nothing left to call, so the visit is settled here.
-  const authorised = visit.authorisation?.authorisedFen ?? visit.creditLimitFen;
+  const authorised = authorisedFen(visit);
   const next: Visit = {
     ...visit,
     status: 'SETTLED',
@@ -353,7 +361,7 @@ async function applyCaptureResult(
 async function releaseStep(deps: VisitDeps, current: Versioned<Visit>): Promise<Versioned<Visit>> {
   const visit = current.value;
   const s = visit.settlement as Settlement;
-  const authorised = visit.authorisation?.authorisedFen ?? visit.creditLimitFen;
+  const authorised = authorisedFen(visit);
   const releasedFen = fen(authorised - s.capturedFen);
   if (s.capturedFen === 0) {
     await creditFor(deps, visit.channel).release({
