@@ -62,7 +62,10 @@ export async function writeStatementCsv(
   out.end();
 }
 
-/** Streams an XLSX statement: one sheet, typed amount cells (yuan, 0.00), totals below the rows. */
+/** Rows per worksheet: a big day goes over sheets "Statement", "Statement 2", … (Excel's limit is 1,048,576). */
+export const XLSX_ROWS_PER_SHEET = 100_000;
+
+/** Streams an XLSX statement: typed amount cells (yuan, 0.00), the totals below the last rows. */
 export async function writeStatementXlsx(
   rows: AsyncIterable<StatementRow>,
   totals: StatementTotals,
@@ -74,15 +77,27 @@ export async function writeStatementXlsx(
     useStyles: true,
     useSharedStrings: false,
   });
-  const sheet = workbook.addWorksheet('Statement');
-  sheet.columns = HEADERS.map((header, i) => ({
-    header,
-    width: i === 0 ? 20 : 18,
-    ...(i >= 5 && i <= 7 ? { style: { numFmt: '0.00' } } : {}),
-  }));
+  let sheets = 0;
+  const newSheet = () => {
+    sheets += 1;
+    const sheet = workbook.addWorksheet(sheets === 1 ? 'Statement' : `Statement ${sheets}`);
+    sheet.columns = HEADERS.map((header, i) => ({
+      header,
+      width: i === 0 ? 20 : 18,
+      ...(i >= 5 && i <= 7 ? { style: { numFmt: '0.00' } } : {}),
+    }));
+    return sheet;
+  };
+  let sheet = newSheet();
+  let inSheet = 0;
   // Yuan as a number parsed from the exact decimal text of the fen amount: the nearest double to it.
   const money = (fen: number) => Number(yuan(fen));
-  for await (const r of rows)
+  for await (const r of rows) {
+    if (inSheet === XLSX_ROWS_PER_SHEET) {
+      sheet.commit();
+      sheet = newSheet();
+      inSheet = 0;
+    }
     sheet
       .addRow([
         beijing(r.time),
@@ -96,6 +111,8 @@ export async function writeStatementXlsx(
         DIRECTIONS[r.direction],
       ])
       .commit();
+    inSheet += 1;
+  }
   sheet.addRow([]).commit();
   sheet.addRow([title]).commit();
   for (const [label, fen, count] of [
