@@ -73,29 +73,26 @@ async function writeBill(path: string, n: number) {
   await new Promise<void>((r) => out.on('finish', () => r()));
 }
 
+/** Runs a bench script in a fresh node process and returns the JSON it prints last. */
+function runChild<T>(script: string, args: readonly string[], nodeOptions: readonly string[] = []): T {
+  const out = execFileSync(
+    process.execPath,
+    [...nodeOptions, join(ROOT, 'node_modules/tsx/dist/cli.mjs'), script, ...args],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    },
+  );
+  return JSON.parse(out.trim().split('\n').at(-1) as string) as T;
+}
+
 const runCase = (mode: string, file: string, sha1: string, n: number) =>
-  JSON.parse(
-    execFileSync(
-      process.execPath,
-      [
-        '--max-old-space-size=4096',
-        join(ROOT, 'node_modules/tsx/dist/cli.mjs'),
-        'bench/reconcile-case.ts',
-        mode,
-        file,
-        sha1,
-        String(n),
-      ],
-      {
-        cwd: ROOT,
-        encoding: 'utf8',
-        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      },
-    )
-      .trim()
-      .split('\n')
-      .at(-1) as string,
-  ) as { mode: string; ms: number; maxRssMB: number; matched: number };
+  runChild<{ mode: string; ms: number; maxRssMB: number; matched: number }>(
+    'bench/reconcile-case.ts',
+    [mode, file, sha1, String(n)],
+    ['--max-old-space-size=4096'],
+  );
 
 /** (h) Reconciliation of n lines, ours vs the floor, interleaved `rounds` times. */
 export async function benchReconcile(n: number, rounds = 3) {
@@ -127,20 +124,10 @@ export async function benchReconcile(n: number, rounds = 3) {
 /** (i) Statement export rows per second and peak memory, CSV and XLSX, at two sizes (fresh process each). */
 export function benchStatement(sizes: readonly number[] = [100_000, 1_000_000]) {
   const run = (format: string, n: number) =>
-    JSON.parse(
-      execFileSync(
-        process.execPath,
-        [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'bench/statement-case.ts', format, String(n)],
-        {
-          cwd: ROOT,
-          encoding: 'utf8',
-          env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-        },
-      )
-        .trim()
-        .split('\n')
-        .at(-1) as string,
-    ) as { format: string; rows: number; ms: number; maxRssMB: number };
+    runChild<{ format: string; rows: number; ms: number; maxRssMB: number }>('bench/statement-case.ts', [
+      format,
+      String(n),
+    ]);
   return (['csv', 'xlsx'] as const).flatMap((format) =>
     sizes.map((n) => {
       const r = run(format, n);
