@@ -2,6 +2,7 @@
 import { appDeps } from '../../lib/config/container';
 import { CHANNELS } from '../../lib/domain/ledger/accounts';
 import { exportStatement } from '../../lib/usecases/finance/export-statement';
+import { statementPorts } from '../../lib/config/statements';
 import { reconcile, yesterdayOf } from '../../lib/usecases/finance/reconcile';
 
 /** Runs every channel and both formats; one failure is logged and does not stop the others. */
@@ -19,7 +20,10 @@ export const handler = async () => {
     }
   }
   for (const format of ['csv', 'xlsx'] as const) {
-    const { key, totals } = await exportStatement(deps, { date, format });
+    const { key, totals } = await exportStatement(
+      { ...deps, ...statementPorts(deps.config) },
+      { date, format },
+    );
     results[`statement-${format}`] = { key, ...totals };
   }
   deps.logger.info('finance day closed', { date, results });

@@ -16,8 +16,6 @@ import type { CreditProvider } from '../ports/credit-provider';
 import type { InsuranceGateway } from '../ports/insurance-gateway';
 import type { VisitPolicy } from '../usecases/visits/deps';
 import type { CopyTariff } from '../domain/copy-request';
-import type { FileStore } from '../ports/file-store';
-import type { StatementDeps } from '../usecases/finance/export-statement';
 import { fen, type Fen } from '../domain/money';
 import type { EventPublisher, OutboxStore } from '../ports/event-publisher';
 import { dynamoOutboxStore } from '../adapters/dynamodb/outbox-store';
@@ -45,9 +43,6 @@ export interface AppDeps {
   readonly credit: Partial<Record<Channel, CreditProvider>>;
   readonly insurance?: InsuranceGateway;
   readonly visits: VisitPolicy;
-  /** Exported files (statements) and how statements are written per format. */
-  readonly files: FileStore;
-  readonly statementWriters: StatementDeps['statementWriters'];
   /** The copy tariff and the courier callback secret (copy requests). */
   readonly copies: { readonly tariff: CopyTariff; readonly courierSecret?: string };
   readonly outbox: OutboxStore;
@@ -122,26 +117,6 @@ async function buildProviders(config: Config, clock: Clock) {
   return { providers, credit, insurance };
 }
 
-/** The S3 file store, with the SDK loaded on first use (only finance functions pay for it). */
-function lazyS3FileStore(config: Config): FileStore {
-  let store: Promise<FileStore> | undefined;
-  const get = () =>
-    (store ??= Promise.all([import('@aws-sdk/client-s3'), import('../adapters/s3/file-store')]).then(
-      ([{ S3Client }, { s3FileStore }]) => {
-        const endpoint = config.statements.endpoint;
-        const client = new S3Client({
-          region: config.region,
-          ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
-        });
-        return s3FileStore(client, config.statements.bucket);
-      },
-    ));
-  return {
-    put: async (key, contentType, write) => (await get()).put(key, contentType, write),
-    downloadUrl: async (key, ttlSec) => (await get()).downloadUrl(key, ttlSec),
-  };
-}
-
 /** Builds the dependencies for a config; tests pass overrides (a fixed clock, say) instead of mocking modules. */
 export async function buildDeps(config: Config, overrides: Partial<AppDeps> = {}): Promise<AppDeps> {
   const clock = overrides.clock ?? systemClock;
@@ -180,12 +155,6 @@ export async function buildDeps(config: Config, overrides: Partial<AppDeps> = {}
     credit: built.credit,
     insurance: built.insurance,
     visits: overrides.visits ?? { ...config.visits, creditLimitFen: fen(config.visits.creditLimitFen) },
-    files: overrides.files ?? lazyS3FileStore(config),
-    statementWriters: overrides.statementWriters ?? {
-      csv: async (...args) => (await import('../adapters/files/statement-files')).writeStatementCsv(...args),
-      xlsx: async (...args) =>
-        (await import('../adapters/files/statement-files')).writeStatementXlsx(...args),
-    },
     copies: overrides.copies ?? {
       tariff: {
         perPageFen: fen(config.copies.perPageFen),

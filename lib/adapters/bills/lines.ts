@@ -1,13 +1,33 @@
 /** Streaming helpers for provider bill files: bytes → text lines, with bounded memory. */
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { createInterface } from 'node:readline';
-import iconv from 'iconv-lite';
 import { Unzip, UnzipInflate } from 'fflate';
 import { parseYuan, type Fen } from '../../domain/money';
 
+/** Decodes GBK bytes to text with Node's own (ICU) decoder, carrying split characters across chunks. */
+function gbkDecoder(): Transform {
+  const decoder = new TextDecoder('gbk', { fatal: true });
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      try {
+        done(null, decoder.decode(chunk, { stream: true }));
+      } catch (error) {
+        done(error as Error);
+      }
+    },
+    flush(done) {
+      try {
+        done(null, decoder.decode());
+      } catch (error) {
+        done(error as Error);
+      }
+    },
+  });
+}
+
 /** Lines of a byte stream decoded with `encoding` (utf8 or gbk), one at a time. */
 export function linesOf(bytes: Readable, encoding: 'utf8' | 'gbk'): AsyncIterable<string> {
-  const text = encoding === 'gbk' ? bytes.pipe(iconv.decodeStream('gbk')) : bytes.setEncoding('utf8');
+  const text = encoding === 'gbk' ? bytes.pipe(gbkDecoder()) : bytes.setEncoding('utf8');
   return createInterface({ input: text, crlfDelay: Infinity });
 }
 

@@ -6,17 +6,22 @@ import { businessDayOf } from '../../../lib/domain/business-day';
 import { Accounts } from '../../../lib/domain/ledger/accounts';
 import { journalTransaction, netOf } from '../../../lib/domain/ledger/journal';
 import { fen } from '../../../lib/domain/money';
-import { exportStatement } from '../../../lib/usecases/finance/export-statement';
+import { exportStatement, type StatementDeps } from '../../../lib/usecases/finance/export-statement';
+import { writeStatementCsv, writeStatementXlsx } from '../../../lib/adapters/files/statement-files';
 import { emptyTotals, statementRows } from '../../../lib/usecases/finance/statement';
 import { testDeps } from '../../support/dynamo';
 import { memoryFileStore } from '../../support/memory-file-store';
 
 describe('daily statements', () => {
-  let deps: AppDeps;
+  let deps: AppDeps & StatementDeps;
   const memory = memoryFileStore();
   const day = '2026-11-20';
   beforeAll(async () => {
-    deps = await testDeps({ files: memory.store, clock: { now: () => new Date('2026-11-21T02:00:00Z') } });
+    deps = {
+      ...(await testDeps({ clock: { now: () => new Date('2026-11-21T02:00:00Z') } })),
+      files: memory.store,
+      statementWriters: { csv: writeStatementCsv, xlsx: writeStatementXlsx },
+    };
     // A day: captures, a refund and the day's provider fee on Alipay; a capture on WeChat; insurance.
     const at = (hh: number, mm = 0) =>
       new Date(`2026-11-20T${String(hh).padStart(2, '0')}:${String(mm).padStart(2, '0')}:00+08:00`);
