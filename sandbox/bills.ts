@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { gzipSync, zipSync } from 'fflate';
 import iconv from 'iconv-lite';
-import { formatYuan, type Fen } from '../lib/domain/money';
+import { formatSignedYuan } from '../lib/domain/money';
 
 type Channel = 'alipay' | 'wechatpay';
 
@@ -116,7 +116,7 @@ export function billRows(
   return rows.sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
-const yuan = (fen: number) => (fen < 0 ? `-${formatYuan(-fen as Fen)}` : formatYuan(fen as Fen));
+const yuan = formatSignedYuan;
 
 /** Alipay's trade bill for `day`: a zip of GBK CSVs (detail + summary). */
 export function alipayBillZip(rows: readonly Row[], pid: string, day: string): Uint8Array {

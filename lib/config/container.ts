@@ -44,7 +44,7 @@ export interface AppDeps {
   readonly insurance?: InsuranceGateway;
   readonly visits: VisitPolicy;
   /** The copy tariff and the courier callback secret (copy requests). */
-  readonly copies: { readonly tariff: CopyTariff; readonly courierSecret?: string };
+  readonly copies: { readonly tariff: CopyTariff; readonly courierSecret: () => Promise<string | undefined> };
   readonly outbox: OutboxStore;
   readonly publisher: EventPublisher;
 }
@@ -117,6 +117,15 @@ async function buildProviders(config: Config, clock: Clock) {
   return { providers, credit, insurance };
 }
 
+/** A secret reference resolved once, on first use (undefined when not configured). */
+function lazySecret(ref: string | undefined, region: string): () => Promise<string | undefined> {
+  let value: Promise<string | undefined> | undefined;
+  return () => {
+    value ??= ref ? resolveSecret(ref, region) : Promise.resolve(undefined);
+    return value;
+  };
+}
+
 /** Builds the dependencies for a config; tests pass overrides (a fixed clock, say) instead of mocking modules. */
 export async function buildDeps(config: Config, overrides: Partial<AppDeps> = {}): Promise<AppDeps> {
   const clock = overrides.clock ?? systemClock;
@@ -163,9 +172,8 @@ export async function buildDeps(config: Config, overrides: Partial<AppDeps> = {}
         courierFenByProvince: config.copies.courierFenByProvince as Record<string, Fen>,
         payWithinDays: config.copies.payWithinDays,
       },
-      courierSecret: config.copies.courierSecretRef
-        ? await resolveSecret(config.copies.courierSecretRef, config.region)
-        : undefined,
+      // Read on first use: only the delivery route needs it, every other cold start skips the lookup.
+      courierSecret: lazySecret(config.copies.courierSecretRef, config.region),
     },
     payments: config.payments,
     dynamo,

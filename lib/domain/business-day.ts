@@ -30,6 +30,11 @@ export function businessDayBounds(day: BusinessDay): { start: Date; end: Date } 
   return { start, end: new Date(start.getTime() + 24 * 60 * 60 * 1000) };
 }
 
+/** Formats an instant as `yyyy-MM-dd HH:mm:ss` in Asia/Shanghai (Alipay's and the statements' format). */
+export function toShanghaiDateTime(at: Date): string {
+  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 /** Formats an instant as ISO-8601 with the +08:00 offset, as the API and statements show times. */
 export function toShanghaiIso(at: Date): string {
   return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().replace('Z', '+08:00');

@@ -1,4 +1,5 @@
 /** Finance: provider bill lines, the reconciliation classes, and the business-day rules for asking. */
+import { businessDayOf, parseBusinessDay } from './business-day';
 import { ErrorCode, MedpayError, ValidationError } from './errors';
 import type { Channel } from './ledger/accounts';
 import type { Fen } from './money';
@@ -40,24 +41,26 @@ export class BillNotAvailableError extends MedpayError {
 
 /** The bill file is corrupt, truncated or fails its checksum: nothing is reconciled or posted. */
 export class BillRejectedError extends MedpayError {
-  constructor(channel: Channel, day: string, reason: string) {
+  constructor(
+    readonly channel: Channel,
+    readonly day: string,
+    readonly reason: string,
+    /** The run it was stored as, once stored (FAILED). */
+    reconciliationId?: string,
+  ) {
     super(ErrorCode.BILL_REJECTED, `The ${channel} bill for ${day} was rejected: ${reason}.`, {
       channel,
       day,
       reason,
+      ...(reconciliationId ? { reconciliationId } : {}),
     });
   }
 }
 
 /** Checks a `yyyy-mm-dd` business day: well formed, a real date, and not in the future (Asia/Shanghai). */
 export function assertPastOrToday(day: string, now: Date): string {
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(`${day}T00:00:00Z`) : Number.NaN;
-  const ok = !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(day);
-  if (!ok)
-    throw new ValidationError(`${day} is not a date (yyyy-mm-dd).`, [
-      { path: 'date', message: 'yyyy-mm-dd' },
-    ]);
-  const today = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  parseBusinessDay(day);
+  const today = businessDayOf(now);
   if (day > today)
     throw new ValidationError(`${day} is in the future (today is ${today} in Asia/Shanghai).`, [
       { path: 'date', message: 'future date' },

@@ -57,3 +57,8 @@ export function formatYuan(amount: Fen): string {
   const value = BigInt(fen(amount));
   return `${value / 100n}.${(value % 100n).toString().padStart(2, '0')}`;
 }
+
+/** Formats a signed whole number of fen as yuan (refunds and fees shown as negatives). */
+export function formatSignedYuan(amount: number): string {
+  return amount < 0 ? `-${formatYuan(-amount as Fen)}` : formatYuan(amount as Fen);
+}

@@ -1,12 +1,9 @@
 /** POST /visits/{visitId}/settle: one settlement for the whole visit (200 SETTLED, 202 still running). */
-import { ForbiddenError } from '../../../lib/domain/errors';
 import { settleVisit } from '../../../lib/http/contract/visits';
 import { httpHandler } from '../../../lib/http/handler';
 import { settlementView, settleVisit as settle } from '../../../lib/usecases/visits/settle';
 
 export const handler = httpHandler(settleVisit, async ({ params, body, caller, deps }) => {
-  if (body.asSelfPay && caller.role !== 'staff')
-    throw new ForbiddenError('Only staff may settle an insured visit as self-pay.');
   const visit = await settle(
     deps,
     params.visitId,

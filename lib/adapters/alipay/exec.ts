@@ -37,7 +37,3 @@ export const alipaySystemError = (r: AlipayResult) =>
   r.code === '20001' ||
   r.sub_code === 'ACQ.SYSTEM_ERROR' ||
   r.sub_code === 'SYSTEM_ERROR';
-
-/** `yyyy-MM-dd HH:mm:ss` in Beijing time, as Alipay expects. */
-export const alipayBeijingTime = (d: Date) =>
-  new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');

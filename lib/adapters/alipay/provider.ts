@@ -12,7 +12,8 @@ import type {
   RefundState,
 } from '../../ports/payment-provider';
 import { fetchAlipayBill } from './bill';
-import { alipayBeijingTime, alipayExec, alipayOk, alipaySystemError } from './exec';
+import { alipayExec, alipayOk, alipaySystemError } from './exec';
+import { toShanghaiDateTime } from '../../domain/business-day';
 import { parseAlipayTime, verifyAlipayNotification, type AlipayNotificationConfig } from './notification';
 
 /** Ids and the notify URL; the SDK (built in the composition root) holds keys and the gateway. */
@@ -27,7 +28,7 @@ export function alipayProvider(sdk: AlipaySdk, config: AlipayConfig): PaymentPro
   const systemError = alipaySystemError;
 
   async function createOrder(req: CreateOrderRequest): Promise<CreateOrderResponse> {
-    const expire = alipayBeijingTime(req.expiresAt);
+    const expire = toShanghaiDateTime(req.expiresAt);
     const common = {
       out_trade_no: req.outTradeNo,
       total_amount: formatYuan(req.amountFen),

@@ -4,7 +4,8 @@
  */
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { formatYuan, type Fen } from '../../domain/money';
+import { toShanghaiDateTime } from '../../domain/business-day';
+import { formatSignedYuan } from '../../domain/money';
 import type { StatementRow, StatementTotals } from '../../usecases/finance/statement';
 
 const HEADERS = [
@@ -20,11 +21,8 @@ const HEADERS = [
 ];
 const DIRECTIONS = { in: '收入 in', out: '支出 out', fee: '手续费 fee' } as const;
 
-/** Yuan text from fen, exactly (negative allowed). */
-const yuan = (fen: number) => (fen < 0 ? `-${formatYuan(-fen as Fen)}` : formatYuan(fen as Fen));
-/** Beijing time as finance reads it. */
-const beijing = (d: Date) =>
-  new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+const yuan = formatSignedYuan;
+const beijing = toShanghaiDateTime;
 const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 /** Writes rows with backpressure. */

@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the plugin is a dynamic Proxy chain, and API bodies are untyped JSON on the wire */
 /** The signed APIv3 client and its call wrapper, shared by the WeChat Pay adapters. */
 import type { KeyObject } from 'node:crypto';
+import { toShanghaiDateTime } from '../../domain/business-day';
 import { ProviderUnavailableError } from '../../domain/errors';
 import { Wechatpay } from './sdk';
 
@@ -69,5 +70,4 @@ export async function wechatCall(
 export const wechatFailed = (r: WechatOk | WechatFailure): r is WechatFailure => !('data' in r);
 
 /** RFC 3339 in Beijing time, as WeChat Pay expects. */
-export const wechatBeijingTime = (d: Date) =>
-  new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19) + '+08:00';
+export const wechatBeijingTime = (d: Date) => `${toShanghaiDateTime(d).replace(' ', 'T')}+08:00`;

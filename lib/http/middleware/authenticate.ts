@@ -17,7 +17,7 @@ export function authenticate(
       const caller =
         !authorization && auth.includes(COURIER) && header(request.event, 'x-courier-signature')
           ? verifyCourierSignature(
-              request.context.deps.copies.courierSecret,
+              await request.context.deps.copies.courierSecret(),
               header(request.event, 'x-courier-timestamp'),
               header(request.event, 'x-courier-signature'),
               request.event.isBase64Encoded

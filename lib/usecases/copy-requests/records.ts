@@ -1,9 +1,8 @@
 /** How copy requests are stored through the LedgerStore, and the ports and policy their use cases need. */
-import { NotFoundError } from '../../domain/errors';
 import type { CopyRequest, CopyTariff } from '../../domain/copy-request';
 import type { EntityExpectation, EntityWrite, LedgerStore } from '../../ports/ledger-store';
 import type { PaymentDeps } from '../payments/deps';
-import type { Versioned } from '../payments/records';
+import { loadOwned, type Versioned } from '../payments/records';
 
 /** Dependencies of the copy-request use cases: the payment capability plus the tariff. */
 export interface CopyRequestDeps extends PaymentDeps {
@@ -31,17 +30,8 @@ export function copyRequestWrite(request: CopyRequest, expect: EntityExpectation
 }
 
 /** Loads a copy request; NOT_FOUND also for another patient's. */
-export async function loadCopyRequest(
-  ledger: LedgerStore,
-  id: string,
-  patientScope?: string,
-): Promise<Versioned<CopyRequest>> {
-  const stored = await ledger.getEntity('copyrequest', id);
-  const value = stored?.state as CopyRequest | undefined;
-  if (!stored || !value || (patientScope !== undefined && value.patientId !== patientScope))
-    throw new NotFoundError('Copy request', id);
-  return { value, version: stored.version };
-}
+export const loadCopyRequest = (ledger: LedgerStore, id: string, patientScope?: string) =>
+  loadOwned<CopyRequest>(ledger, 'copyrequest', 'Copy request', id, patientScope);
 
 /** An outbox event about a copy request (the hospital's messaging pushes these to the patient). */
 export function copyRequestEvent(

@@ -20,6 +20,7 @@ import { MedpayError } from '../../domain/errors';
 import {
   adjacentDays,
   assertPastOrToday,
+  BillRejectedError,
   matchKey,
   type BillLine,
   type ReconciliationClass,
@@ -231,7 +232,8 @@ export async function reconcile(
       },
       [],
     );
-    throw Object.assign(error, { context: { ...error.context, reconciliationId } });
+    const rejected = error as BillRejectedError;
+    throw new BillRejectedError(rejected.channel, rejected.day, rejected.reason, reconciliationId);
   }
 
   const { counts, lines, feesFen } = match;

@@ -66,7 +66,7 @@ export function refundWrite(refund: Refund, expect: EntityExpectation): EntityWr
 }
 
 /** Loads an entity owned by a patient, or throws NOT_FOUND, also for another patient's (no enumeration). */
-async function loadOwned<T extends { patientId: string }>(
+export async function loadOwned<T extends { patientId: string }>(
   ledger: LedgerStore,
   type: string,
   label: string,
@@ -88,7 +88,11 @@ export const loadPayment = (ledger: LedgerStore, paymentId: string, patientScope
 export const loadRefund = (ledger: LedgerStore, refundId: string, patientScope?: string) =>
   loadOwned<Refund>(ledger, 'refund', 'Refund', refundId, patientScope);
 
-async function findVersioned<T>(ledger: LedgerStore, partition: string): Promise<Versioned<T> | undefined> {
+/** The entity indexed under an exact reference, with its version. */
+export async function findVersioned<T>(
+  ledger: LedgerStore,
+  partition: string,
+): Promise<Versioned<T> | undefined> {
   const stored = await ledger.findByRef(partition);
   return stored ? { value: stored.state as unknown as T, version: stored.version } : undefined;
 }

@@ -7,6 +7,7 @@
  *   5. release authorisations of cancelled or paid-off visits the provider has not confirmed released.
  * Each visit is handled on its own: one failure is counted and does not stop the others.
  */
+import { businessDayBounds, businessDayOf } from '../../domain/business-day';
 import { tabFen } from '../../domain/visit';
 import { refreshAuthorisation } from './authorisation';
 import { cancelVisit, releaseAuthorisation } from './cancel';
@@ -15,15 +16,10 @@ import { insuranceOf } from './insurance';
 import { loadVisit, visitsDuePartition, visitWrite } from './records';
 import { runSettlement } from './settle';
 
-const BEIJING_MS = 8 * 3_600_000;
-
 /** The latest auto-settle cut-off at or before `now` (minutes after Beijing midnight). */
 export function latestCutOff(now: Date, minuteOfDay: number): Date {
-  const beijing = now.getTime() + BEIJING_MS;
-  const midnight = beijing - (beijing % 86_400_000);
-  let cut = midnight + minuteOfDay * 60_000;
-  if (cut > beijing) cut -= 86_400_000;
-  return new Date(cut - BEIJING_MS);
+  const today = businessDayBounds(businessDayOf(now)).start.getTime() + minuteOfDay * 60_000;
+  return new Date(today > now.getTime() ? today - 86_400_000 : today);
 }
 
 /** What one run did. */

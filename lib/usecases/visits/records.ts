@@ -1,8 +1,7 @@
 /** How visits are stored through the LedgerStore: the visit entity, its lookups and the patient's credit lock. */
-import { NotFoundError } from '../../domain/errors';
 import type { Visit, VisitStatus } from '../../domain/visit';
 import type { EntityExpectation, EntityWrite, LedgerStore } from '../../ports/ledger-store';
-import type { Versioned } from '../payments/records';
+import { findVersioned, loadOwned } from '../payments/records';
 
 /** byTime partitions the visit jobs scan, one per status that has scheduled work. */
 export const visitsDuePartition = (status: VisitStatus) => `VISIT#${status}`;
@@ -59,23 +58,12 @@ export function visitCaptureRefWrite(visit: Visit, outTradeNo: string): EntityWr
 }
 
 /** Loads a visit; NOT_FOUND also for another patient's visit. */
-export async function loadVisit(
-  ledger: LedgerStore,
-  visitId: string,
-  patientScope?: string,
-): Promise<Versioned<Visit>> {
-  const stored = await ledger.getEntity('visit', visitId);
-  const value = stored?.state as Visit | undefined;
-  if (!stored || !value || (patientScope !== undefined && value.patientId !== patientScope))
-    throw new NotFoundError('Visit', visitId);
-  return { value, version: stored.version };
-}
+export const loadVisit = (ledger: LedgerStore, visitId: string, patientScope?: string) =>
+  loadOwned<Visit>(ledger, 'visit', 'Visit', visitId, patientScope);
 
 /** Finds a visit by its authorisation's out_order_no. */
-export async function findVisitByOutOrderNo(ledger: LedgerStore, channel: string, outOrderNo: string) {
-  const stored = await ledger.findByRef(outOrderRef(channel, outOrderNo));
-  return stored ? { value: stored.state as unknown as Visit, version: stored.version } : undefined;
-}
+export const findVisitByOutOrderNo = (ledger: LedgerStore, channel: string, outOrderNo: string) =>
+  findVersioned<Visit>(ledger, outOrderRef(channel, outOrderNo));
 
 /** Finds the visit whose capture used this out_trade_no. */
 export async function findVisitByCaptureOutTradeNo(ledger: LedgerStore, channel: string, outTradeNo: string) {

@@ -18,7 +18,7 @@
  * Each step is: provider call (idempotent by deterministic numbers) → one transaction that records the
  * step's result, its postings and its events, guarded by the visit's status and version.
  */
-import { InvalidStateError, MedpayError } from '../../domain/errors';
+import { ForbiddenError, InvalidStateError, MedpayError } from '../../domain/errors';
 import { Accounts } from '../../domain/ledger/accounts';
 import { journalTransaction, txnIdFor } from '../../domain/ledger/journal';
 import { fen } from '../../domain/money';
@@ -42,6 +42,7 @@ import { freeCreditLock, loadVisit, visitCaptureRefWrite, visitWrite } from './r
 
 /** Who asked for the settlement and how. */
 export interface SettleRequest {
+  /** `<role>:<sub>` of the caller, or `job:<name>`. */
   readonly requestedBy: string;
   /** Staff only: settle the whole tab as self-pay even though the visit is insured (recorded). */
   readonly asSelfPay?: boolean;
@@ -451,6 +452,8 @@ export async function settleVisit(
   patientScope?: string,
 ) {
   const current = await loadVisit(deps.ledger, visitId, patientScope);
+  if (request.asSelfPay && !request.requestedBy.startsWith('staff:'))
+    throw new ForbiddenError('Only staff may settle an insured visit as self-pay.');
   const { status } = current.value;
   if (status === 'AWAITING_AUTHORISATION' || status === 'CANCELLED')
     throw new InvalidStateError(`Visit ${visitId} is ${status}; only an authorised visit can be settled.`, {
