@@ -38,10 +38,13 @@ let matched = 0;
 if (mode === 'ours') {
   const today = await keyLedgerLines(journal(), 'wechatpay');
   const result = await matchDay(
-    { today, before: new Map(), after: new Map() },
+    today,
     { before: 'x', after: 'y' },
     parseWechatBillGzip(gz, sha1, '2026-11-20'),
-    () => Promise.resolve(undefined),
+    {
+      ledger: () => Promise.resolve(new Map()),
+      bill: () => Promise.resolve(undefined),
+    },
   );
   matched = result.counts.matched;
 } else {

@@ -3,8 +3,8 @@
  *
  * Primary course:
  *   1. The day is a real date, not in the future; the channel is configured.
- *   2. The ledger side: every clearing posting of the day (and of the days either side, for timing),
- *      keyed by out_trade_no (payments) or out_refund_no (refunds). Pay Score collections key by the
+ *   2. The ledger side: every clearing posting of the day (the days either side are read only when the
+ *      bill has lines the day lacks), keyed by out_trade_no (payments) or out_refund_no (refunds). Pay Score collections key by the
  *      service order's out_order_no, as WeChat bills them.
  *   3. The bill is streamed line by line: matched, amountMismatch, timing (the ledger has it on an
  *      adjacent day) or missingInLedger. Ledger lines left over are looked for in the next and previous
@@ -114,19 +114,17 @@ export interface DayMatch {
  * returns undefined when one is not published).
  */
 export async function matchDay(
-  ledger: { today: Map<string, LedgerLine>; before: Map<string, LedgerLine>; after: Map<string, LedgerLine> },
+  today: Map<string, LedgerLine>,
   days: { before: string; after: string },
   bill: AsyncIterable<BillLine>,
-  adjacentBill: (day: string) => Promise<AsyncIterable<BillLine> | undefined>,
+  adjacent: {
+    /** The ledger lines of an adjacent day: read only when the bill has lines the day's ledger lacks. */
+    ledger: (day: string) => Promise<Map<string, LedgerLine>>;
+    /** An adjacent day's bill, undefined when it is not published. */
+    bill: (day: string) => Promise<AsyncIterable<BillLine> | undefined>;
+  },
 ): Promise<DayMatch> {
-  const { today, before, after } = ledger;
-  const counts: Record<ReconciliationClass, number> = {
-    matched: 0,
-    missingInLedger: 0,
-    missingAtProvider: 0,
-    amountMismatch: 0,
-    timing: 0,
-  };
+  const counts = emptyCounts();
   const lines: DiscrepancyLine[] = [];
   const note = (line: DiscrepancyLine) => {
     counts[line.class] += 1;
@@ -134,6 +132,7 @@ export async function matchDay(
   };
   let feesFen = 0;
   const referenceOf = (l: BillLine) => (l.kind === 'refund' ? (l.outRefundNo ?? '') : l.outTradeNo);
+  const unmatched: BillLine[] = [];
   for await (const l of bill) {
     feesFen += l.feeFen;
     const key = matchKey(l.kind, referenceOf(l));
@@ -153,22 +152,30 @@ export async function matchDay(
         });
       continue;
     }
-    const elsewhere = before.has(key) ? days.before : after.has(key) ? days.after : undefined;
-    note({
-      class: elsewhere ? 'timing' : 'missingInLedger',
-      kind: l.kind,
-      reference: referenceOf(l),
-      providerFen: l.amountFen,
-      providerNo: l.providerNo,
-      ...(elsewhere ? { otherDay: elsewhere } : {}),
-    });
+    unmatched.push(l);
+  }
+  // Bill lines the day's ledger lacks: booked by medpay on an adjacent day (timing), or never.
+  if (unmatched.length > 0) {
+    const [before, after] = await Promise.all([adjacent.ledger(days.before), adjacent.ledger(days.after)]);
+    for (const l of unmatched) {
+      const key = matchKey(l.kind, referenceOf(l));
+      const elsewhere = before.has(key) ? days.before : after.has(key) ? days.after : undefined;
+      note({
+        class: elsewhere ? 'timing' : 'missingInLedger',
+        kind: l.kind,
+        reference: referenceOf(l),
+        providerFen: l.amountFen,
+        providerNo: l.providerNo,
+        ...(elsewhere ? { otherDay: elsewhere } : {}),
+      });
+    }
   }
   // Ledger lines the bill did not have: booked by the provider on an adjacent day, or missing there.
   for (const day of [days.after, days.before]) {
     if (today.size === 0) break;
-    const adjacent = await adjacentBill(day);
-    if (!adjacent) continue; // not published (yet): those lines stay missingAtProvider until a re-run
-    for await (const l of adjacent) {
+    const adjacentDayBill = await adjacent.bill(day);
+    if (!adjacentDayBill) continue; // not published (yet): those lines stay missingAtProvider until a re-run
+    for await (const l of adjacentDayBill) {
       const key = matchKey(l.kind, referenceOf(l));
       const ours = today.get(key);
       if (!ours) continue;
@@ -208,12 +215,12 @@ export async function reconcile(
   const previous = latest?.state as { reconciliationId: string; feesPostedFen: number } | undefined;
   const { previous: dayBefore, next: dayAfter } = adjacentDays(date);
   const ledgerOf = (day: string) => keyLedgerLines(deps.ledger.journalForDay(day as BusinessDay), channel);
-  const [today, before, after] = await Promise.all([ledgerOf(date), ledgerOf(dayBefore), ledgerOf(dayAfter)]);
   let match: DayMatch;
   try {
-    match = await matchDay({ today, before, after }, { before: dayBefore, after: dayAfter }, bill, (day) =>
-      provider.fetchBill(day).catch(() => undefined),
-    );
+    match = await matchDay(await ledgerOf(date), { before: dayBefore, after: dayAfter }, bill, {
+      ledger: ledgerOf,
+      bill: (day) => provider.fetchBill(day).catch(() => undefined),
+    });
   } catch (error) {
     if (!(error instanceof MedpayError) || error.code !== 'BILL_REJECTED') throw error;
     await store(
