@@ -8,9 +8,10 @@
  * injected per channel to exercise reconciliation.
  */
 import { createHash } from 'node:crypto';
-import { gzipSync, zipSync } from 'fflate';
+import { gzipSync } from 'fflate';
 import iconv from 'iconv-lite';
 import { formatSignedYuan } from '../lib/domain/money';
+import { zipWithRawNames } from './zip';
 
 type Channel = 'alipay' | 'wechatpay';
 
@@ -170,34 +171,43 @@ export function alipayBillZip(rows: readonly Row[], pid: string, day: string): U
     `#退款合计：${refunds.length}笔，商家实收共${yuan(-refunds.reduce((n, r) => n + r.amountFen, 0))}元`,
     `#导出时间：[${beijingTime(new Date())}]`,
   ].join('\r\n');
+  const paidFen = payments.reduce((n, r) => n + r.amountFen, 0);
+  const refundedFen = refunds.reduce((n, r) => n + r.amountFen, 0);
+  const feeFen = rows.reduce((n, r) => n + r.feeFen, 0);
+  const totals = (label: string) =>
+    [
+      label,
+      '',
+      payments.length,
+      refunds.length,
+      yuan(paidFen),
+      yuan(paidFen - refundedFen),
+      '0.00',
+      '0.00',
+      '0.00',
+      yuan(-feeFen),
+      '0.00',
+      yuan(paidFen - refundedFen - feeFen),
+    ]
+      .map((v) => pad(String(v)))
+      .join(',');
+  // The summary's columns as Alipay's 业务明细(汇总) names them (one row per store, then 合计).
   const summary = [
     '#支付宝业务汇总查询',
     `#账号：[${pid}0156]`,
     `#起始日期：[${start} 00:00:00]   终止日期：[${start} 23:59:59]`,
-    '门店编号,门店名称,交易订单总笔数,退款订单总笔数,已收入金额（元）,商家实收（元）,服务费（元）,分润（元）,实收净额（元）',
-    [
-      '合计',
-      '',
-      payments.length,
-      refunds.length,
-      yuan(payments.reduce((n, r) => n + r.amountFen, 0)),
-      yuan(payments.reduce((n, r) => n + r.amountFen, 0) - refunds.reduce((n, r) => n + r.amountFen, 0)),
-      yuan(-rows.reduce((n, r) => n + r.feeFen, 0)),
-      '0.00',
-      yuan(
-        payments.reduce((n, r) => n + r.amountFen, 0) -
-          refunds.reduce((n, r) => n + r.amountFen, 0) -
-          rows.reduce((n, r) => n + r.feeFen, 0),
-      ),
-    ]
-      .map((v) => pad(String(v)))
-      .join(','),
+    '门店编号,门店名称,交易订单总笔数,退款订单总笔数,订单金额（元）,商家实收（元）,支付宝优惠（元）,商家优惠（元）,卡消费金额（元）,服务费（元）,分润（元）,实收净额（元）',
+    totals('合计'),
     `#导出时间：[${beijingTime(new Date())}]`,
   ].join('\r\n');
-  return zipSync({
-    [`${pid}0156_${compact}_业务明细.csv`]: iconv.encode(detail, 'gbk'),
-    [`${pid}0156_${compact}_业务明细(汇总).csv`]: iconv.encode(summary, 'gbk'),
-  });
+  // Entry names are GBK with the zip's UTF-8 flag clear, as Alipay writes them.
+  return zipWithRawNames([
+    { name: iconv.encode(`${pid}0156_${compact}_业务明细.csv`, 'gbk'), data: iconv.encode(detail, 'gbk') },
+    {
+      name: iconv.encode(`${pid}0156_${compact}_业务明细(汇总).csv`, 'gbk'),
+      data: iconv.encode(summary, 'gbk'),
+    },
+  ]);
 }
 
 /** WeChat Pay's trade bill (bill_type ALL) for `day`, as CSV text. */
@@ -263,8 +273,16 @@ export function wechatBillCsv(rows: readonly Row[], ids: { appId: string; mchId:
   );
 }
 
-/** Gzips the WeChat bill and gives its SHA-1, as the tradebill API does. */
+/** The original bill's bytes as WeChat writes them: UTF-8 with a BOM (see the bills in its own SDKs' tests). */
+export function wechatBillBytes(csv: string): Buffer {
+  return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csv, 'utf8')]);
+}
+
+/**
+ * Gzips the WeChat bill and gives its hash_value as the tradebill API does: the SHA-1 of the original,
+ * decompressed bill (pay.weixin.qq.com/doc/v3/merchant/4012556654: "原始账单(gzip需要解压缩)的摘要值").
+ */
 export function wechatBillGzip(csv: string) {
-  const file = gzipSync(Buffer.from(csv, 'utf8'));
-  return { file, sha1: createHash('sha1').update(file).digest('hex') };
+  const original = wechatBillBytes(csv);
+  return { file: gzipSync(original), sha1: createHash('sha1').update(original).digest('hex') };
 }

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { formatYuan, parseYuan, type Fen } from '../lib/domain/money';
 import type { createBureau } from './bureau';
-import { alipaySignContent, alipayTime, rsaVerify, wechatTime } from './signing';
+import { alipaySignContent, alipayTime, payScoreTime, rsaVerify, wechatTime } from './signing';
 
 type Channel = 'alipay' | 'wechatpay';
 
@@ -332,7 +332,7 @@ export function createCreditSimulator(ctx: CreditContext) {
                     seq: 1,
                     amount: o.collection.paidFen,
                     paid_type: 'NEWTON',
-                    paid_time: wechatTime(o.collection.paidTime ?? new Date()),
+                    paid_time: payScoreTime(o.collection.paidTime ?? new Date()),
                     transaction_id: o.collection.transactionId,
                   },
                 ]

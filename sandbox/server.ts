@@ -5,7 +5,7 @@
  * provider's retry schedule (time-compressed), and exposes /sandbox/* routes for people and tests.
  * Never deployed.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { formatYuan, parseYuan, type Fen } from '../lib/domain/money';
 import { alipayBillZip, billRows, wechatBillCsv, wechatBillGzip, type BillFaults } from './bills';
@@ -179,7 +179,21 @@ export async function startSandbox(options: SandboxOptions) {
     return record;
   }
 
-  const alipayNotification = (order: Order, tamper?: 'probe') => () => {
+  /**
+   * A trade_status_sync as Alipay sends it (opendocs.alipay.com/open/203/105286): a payment, or after a
+   * refund the same trade with refund_fee (the total refunded so far), gmt_refund (with milliseconds) and
+   * out_biz_no (the refund's out_request_no), TRADE_CLOSED once fully refunded.
+   */
+  const alipayNotification = (order: Order, tamper?: 'probe', refund?: Refund) => () => {
+    const refundFields: Record<string, string> = refund
+      ? {
+          trade_status: order.refundedFen >= order.amountFen ? 'TRADE_CLOSED' : 'TRADE_SUCCESS',
+          refund_fee: formatYuan(order.refundedFen as Fen),
+          gmt_refund: `${alipayTime(refund.succeededAt ?? new Date())}.000`,
+          out_biz_no: refund.outRefundNo,
+          ...(order.refundedFen >= order.amountFen ? { gmt_close: alipayTime(new Date()) } : {}),
+        }
+      : {};
     const params: Record<string, string> = {
       notify_time: alipayTime(new Date()),
       notify_type: 'trade_status_sync',
@@ -198,6 +212,7 @@ export async function startSandbox(options: SandboxOptions) {
       subject: order.description,
       gmt_create: alipayTime(order.createdAt),
       gmt_payment: alipayTime(order.paidAt ?? new Date()),
+      ...refundFields,
     };
     const sign = rsaSign(alipaySignContent(params, ['sign', 'sign_type']), options.alipay.platformPrivateKey);
     if (tamper === 'probe') params.total_amount = formatYuan((order.amountFen + 1) as Fen); // signed over the old amount
@@ -258,6 +273,30 @@ export async function startSandbox(options: SandboxOptions) {
     payer: { openid: o.payer ?? '' },
     amount: { total: o.amountFen, payer_total: o.amountFen, currency: 'CNY', payer_currency: 'CNY' },
   });
+
+  /**
+   * The REFUND.* notification resource (pay.weixin.qq.com/docs/merchant/apis/refund/refunds/refund-result-notice):
+   * mchid, no appid, refund_status, success_time only on SUCCESS, and amount without currency.
+   */
+  const wechatRefundResource = (r: Refund) => {
+    const o = orders.get(key('wechatpay', r.outTradeNo));
+    return {
+      mchid: options.wechatpay.mchId,
+      transaction_id: o?.providerTradeNo,
+      out_trade_no: r.outTradeNo,
+      refund_id: r.refundId,
+      out_refund_no: r.outRefundNo,
+      refund_status: r.status,
+      ...(r.succeededAt && r.status === 'SUCCESS' ? { success_time: wechatTime(r.succeededAt) } : {}),
+      user_received_account: '支付用户零钱',
+      amount: {
+        total: o?.amountFen ?? 0,
+        refund: r.amountFen,
+        payer_total: o?.amountFen ?? 0,
+        payer_refund: r.amountFen,
+      },
+    };
+  };
 
   const wechatRefundBody = (r: Refund) => {
     const o = orders.get(key('wechatpay', r.outTradeNo));
@@ -372,11 +411,10 @@ export async function startSandbox(options: SandboxOptions) {
   /** The file a provider serves for a day, damaged as the settings say. */
   function billFile(channel: Channel, day: string): { file: Uint8Array; sha1: string } {
     const rows = rowsFor(channel, day);
-    const file =
+    const { file, sha1 } =
       channel === 'alipay'
-        ? alipayBillZip(rows, options.alipay.sellerId.slice(0, 16), day)
-        : wechatBillGzip(wechatBillCsv(rows, options.wechatpay)).file;
-    const sha1 = createHash('sha1').update(file).digest('hex');
+        ? { file: alipayBillZip(rows, options.alipay.sellerId.slice(0, 16), day), sha1: '' }
+        : wechatBillGzip(wechatBillCsv(rows, options.wechatpay));
     const damage = settings.billCorruption[channel];
     if (damage === 'truncate') return { file: file.slice(0, Math.floor(file.length * 0.6)), sha1 };
     if (damage === 'sha1') return { file, sha1: sha1.replace(/^./, sha1.startsWith('0') ? '1' : '0') };
@@ -499,7 +537,7 @@ export async function startSandbox(options: SandboxOptions) {
           if (order.refundedFen + amountFen > order.amountFen)
             return fail('40004', 'Business Failed', 'ACQ.REFUND_AMT_NOT_EQUAL_TOTAL', '退款金额超限');
           order.refundedFen += amountFen;
-          refunds.set(key('alipay', requestNo), {
+          const refund: Refund = {
             channel: 'alipay',
             outTradeNo: order.outTradeNo,
             outRefundNo: requestNo,
@@ -507,7 +545,11 @@ export async function startSandbox(options: SandboxOptions) {
             status: 'SUCCESS',
             refundId: requestNo,
             succeededAt: new Date(),
-          });
+          };
+          refunds.set(key('alipay', requestNo), refund);
+          // Alipay also notifies the payment's notify_url of the refund.
+          if (settings.notifications && order.notifyUrl)
+            void notify('alipay', 'refund', requestNo, alipayNotification(order, undefined, refund));
         }
         return reply({
           code: '10000',
@@ -654,11 +696,7 @@ export async function startSandbox(options: SandboxOptions) {
             'wechatpay',
             'REFUND.SUCCESS',
             refund.outTradeNo,
-            wechatNotification(
-              'REFUND.SUCCESS',
-              { mchid: w.mchId, ...wechatRefundBody(refund), refund_status: 'SUCCESS' },
-              refund.notifyUrl,
-            ),
+            wechatNotification('REFUND.SUCCESS', wechatRefundResource(refund), refund.notifyUrl),
           );
         }
       }, 200);

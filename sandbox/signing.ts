@@ -53,3 +53,6 @@ export const alipayTime = (d: Date) =>
 /** RFC 3339 with +08:00, as WeChat Pay writes times. */
 export const wechatTime = (d: Date) =>
   new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19) + '+08:00';
+
+/** `yyyyMMddHHmmss` in Beijing time, as Pay Score writes its times (paid_time "20091225091210"). */
+export const payScoreTime = (d: Date) => alipayTime(d).replace(/\D/g, '');

@@ -8,6 +8,8 @@ import { ulidIds } from '../adapters/system/ulid-ids';
 import { hs256Verifier, jwksVerifier, type TokenVerifier } from '../http/auth';
 import { createLogger, type Logger } from '../http/logger';
 import type { Clock } from '../ports/clock';
+import type { Metrics } from '../ports/metrics';
+import { emfMetrics } from '../adapters/system/emf-metrics';
 import type { IdGenerator } from '../ports/id-generator';
 import type { IdempotencyStore } from '../ports/idempotency-store';
 import type { LedgerStore } from '../ports/ledger-store';
@@ -31,6 +33,7 @@ import { resolveSecret } from './secrets';
 export interface AppDeps {
   readonly config: Config;
   readonly logger: Logger;
+  readonly metrics: Metrics;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly dynamo: DynamoDBDocumentClient;
@@ -179,6 +182,7 @@ export async function buildDeps(config: Config, overrides: Partial<AppDeps> = {}
     dynamo,
     auth,
     logger,
+    metrics: overrides.metrics ?? emfMetrics(config.stage),
     ids: overrides.ids ?? ulidIds(),
     ledger: overrides.ledger ?? dynamoLedgerStore(dynamo, config.tableName),
     idempotency:

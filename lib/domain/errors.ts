@@ -17,6 +17,7 @@ export const ErrorCode = {
   IDEMPOTENCY_KEY_IN_PROGRESS: 'IDEMPOTENCY_KEY_IN_PROGRESS',
   UNBALANCED_TRANSACTION: 'UNBALANCED_TRANSACTION',
   NOTIFICATION_REJECTED: 'NOTIFICATION_REJECTED',
+  INTEGRITY_ALERT: 'INTEGRITY_ALERT',
   PROVIDER_UNAVAILABLE: 'PROVIDER_UNAVAILABLE',
   BILL_NOT_AVAILABLE: 'BILL_NOT_AVAILABLE',
   BILL_REJECTED: 'BILL_REJECTED',
@@ -129,8 +130,7 @@ export type NotificationRejection =
   | 'BAD_SIGNATURE'
   | 'BAD_CIPHERTEXT'
   | 'MALFORMED'
-  | 'WRONG_MERCHANT'
-  | 'AMOUNT_MISMATCH';
+  | 'WRONG_MERCHANT';
 
 /** A forged, stale, tampered or foreign notification. The webhook answers 4xx (or not `success`) and logs it. */
 export class NotificationRejectedError extends MedpayError {
@@ -141,4 +141,51 @@ export class NotificationRejectedError extends MedpayError {
   ) {
     super(ErrorCode.NOTIFICATION_REJECTED, message, { ...context, reason });
   }
+}
+
+/** One field on which an authentic notification contradicts medpay's record. */
+export interface FieldMismatch {
+  readonly field: string;
+  readonly recorded: unknown;
+  readonly reported: unknown;
+}
+
+/**
+ * An authentic notification (signature and merchant verified) that contradicts what medpay recorded: amount,
+ * currency, order pairing or provider number. Whatever the record's state, nothing is changed; the webhook
+ * refuses it (the provider retries), logs both values as an integrity alert and counts it.
+ */
+export class IntegrityAlertError extends MedpayError {
+  constructor(
+    readonly entity: string,
+    readonly mismatches: readonly FieldMismatch[],
+  ) {
+    super(
+      ErrorCode.INTEGRITY_ALERT,
+      `The notification contradicts ${entity}: ${mismatches.map((m) => m.field).join(', ')}.`,
+      { entity, mismatches },
+    );
+  }
+}
+
+/**
+ * The fields on which a notification contradicts the record. Only fields both sides know are compared: a
+ * field the notification does not carry, or that medpay has not learned yet, cannot contradict.
+ */
+export function mismatchesOf(
+  pairs: Readonly<Record<string, readonly [recorded: unknown, reported: unknown]>>,
+): FieldMismatch[] {
+  return Object.entries(pairs)
+    .filter(([, [recorded, reported]]) => recorded !== undefined && reported !== undefined)
+    .filter(([, [recorded, reported]]) => recorded !== reported)
+    .map(([field, [recorded, reported]]) => ({ field, recorded, reported }));
+}
+
+/** Throws an IntegrityAlertError when any compared field disagrees. */
+export function assertAgrees(
+  entity: string,
+  pairs: Readonly<Record<string, readonly [recorded: unknown, reported: unknown]>>,
+): void {
+  const mismatches = mismatchesOf(pairs);
+  if (mismatches.length > 0) throw new IntegrityAlertError(entity, mismatches);
 }

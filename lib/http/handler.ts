@@ -17,6 +17,8 @@ export interface HttpContext extends Context {
   deps: AppDeps;
   requestId: string;
   caller?: Caller;
+  /** The caller-scoped Idempotency-Key, hashed (POST routes): use cases derive business ids from it. */
+  requestKey?: string;
 }
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -32,6 +34,8 @@ export interface RouteInput<B, P, Q, A> {
   readonly caller: A extends 'public' ? undefined : Caller;
   readonly deps: AppDeps;
   readonly requestId: string;
+  /** Set on POST routes: the hashed caller-scoped Idempotency-Key, the same for every attempt of a request. */
+  readonly requestKey?: string;
   readonly event: HttpEvent;
 }
 
@@ -66,6 +70,7 @@ export function httpHandler<
       caller: context.caller,
       deps: context.deps,
       requestId: context.requestId,
+      requestKey: context.requestKey,
       event,
     } as RouteInput<B, P, Q, A>;
     return toResponse(await implementation(input));

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { appDeps, type AppDeps } from '../config/container';
-import { MedpayError, NotificationRejectedError } from '../domain/errors';
+import { IntegrityAlertError, MedpayError, NotificationRejectedError } from '../domain/errors';
 import type { Channel } from '../domain/ledger/accounts';
 import { applyProviderEvent } from '../usecases/notifications';
 import type { HttpResponse } from './error-mapping';
@@ -35,6 +35,40 @@ function reply(
         headers: { ...headers, 'Content-Type': 'application/json' },
         body: JSON.stringify({ code: 'FAIL', message }),
       };
+}
+
+/** Logs, counts and answers a notification that was not applied; the provider will send it again. */
+function refuse(deps: AppDeps, channel: Channel, requestId: string, error: unknown): HttpResponse {
+  const { logger, metrics } = deps;
+  if (error instanceof NotificationRejectedError) {
+    // Forged, stale, tampered, malformed or a deliberate probe: logged, never processed.
+    logger.warn('notification rejected', {
+      requestId,
+      channel,
+      reason: error.reason,
+      detail: error.message,
+      context: error.context,
+    });
+    metrics.count('NotificationsRejected', { channel, reason: error.reason });
+    return reply(channel, false, 401, error.message, requestId);
+  }
+  if (error instanceof IntegrityAlertError) {
+    // Authentic, but it contradicts what medpay recorded: nothing changes, and a person must look.
+    logger.error('integrity alert', {
+      requestId,
+      channel,
+      entity: error.entity,
+      mismatches: error.mismatches,
+    });
+    metrics.count('IntegrityAlerts', { channel });
+    return reply(channel, false, 409, error.message, requestId);
+  }
+  if (error instanceof MedpayError && error.code !== 'STORAGE_UNAVAILABLE' && error.code !== 'INTERNAL') {
+    logger.warn('notification not applied', { requestId, channel, code: error.code, detail: error.message });
+    return reply(channel, false, 409, error.message, requestId);
+  }
+  logger.error('notification failed; the provider will retry', { requestId, channel, error });
+  return reply(channel, false, 500, 'temporarily unable to process; retry', requestId);
 }
 
 /** Creates the webhook handler of one channel. */
@@ -67,28 +101,9 @@ export function webhookHandler(
       });
       return reply(channel, true, 200, 'ok', requestId);
     } catch (error) {
-      if (error instanceof NotificationRejectedError) {
-        // Forged, stale, tampered or a deliberate probe: logged, never processed.
-        logger.warn('notification rejected', {
-          requestId,
-          channel,
-          reason: error.reason,
-          detail: error.message,
-          context: error.context,
-        });
-        return reply(channel, false, 401, error.message, requestId);
-      }
-      if (error instanceof MedpayError && error.code !== 'STORAGE_UNAVAILABLE' && error.code !== 'INTERNAL') {
-        logger.warn('notification not applied', {
-          requestId,
-          channel,
-          code: error.code,
-          detail: error.message,
-        });
-        return reply(channel, false, 409, error.message, requestId);
-      }
-      logger.error('notification failed; the provider will retry', { requestId, channel, error });
-      return reply(channel, false, 500, 'temporarily unable to process; retry', requestId);
+      return refuse(deps, channel, requestId, error);
+    } finally {
+      deps.metrics.flush();
     }
   };
 }

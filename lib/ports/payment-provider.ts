@@ -50,7 +50,11 @@ export interface RawNotification {
   readonly body: Buffer;
 }
 
-/** A verified notification, translated into medpay's terms. */
+/**
+ * A verified notification, translated into medpay's terms. Besides what it changes, each event carries
+ * every field the provider sent that medpay can compare with its record (amount, currency, the other side
+ * of the order pairing, provider numbers): the use cases refuse an event that contradicts the record.
+ */
 export type ProviderEvent =
   | {
       readonly kind: 'payment.succeeded';
@@ -59,16 +63,37 @@ export type ProviderEvent =
       readonly outTradeNo: string;
       readonly providerTradeNo: string;
       readonly amountFen: Fen;
+      /** ISO 4217 code when the provider states one (WeChat amount.currency); medpay records only CNY. */
+      readonly currency?: string;
       readonly paidAt: Date;
     }
+  /** The provider closed an unpaid trade (Alipay TRADE_CLOSED with no refund). */
   | {
-      readonly kind: 'refund.succeeded' | 'refund.failed';
+      readonly kind: 'payment.closed';
+      readonly channel: Channel;
+      readonly notificationId: string;
+      readonly outTradeNo: string;
+      readonly providerTradeNo?: string;
+      readonly amountFen: Fen;
+    }
+  /**
+   * A refund's outcome. `abnormal` (WeChat REFUND.ABNORMAL): the money could not reach the payer and waits
+   * for manual handling at the merchant platform; the refund stays PROCESSING.
+   */
+  | {
+      readonly kind: 'refund.succeeded' | 'refund.failed' | 'refund.abnormal';
       readonly channel: Channel;
       readonly notificationId: string;
       readonly outTradeNo: string;
       readonly outRefundNo: string;
       readonly providerRefundId?: string;
-      readonly amountFen: Fen;
+      readonly providerTradeNo?: string;
+      /** This refund's amount (WeChat amount.refund). */
+      readonly amountFen?: Fen;
+      /** The payment's total as the provider knows it (WeChat amount.total, Alipay total_amount). */
+      readonly paymentTotalFen?: Fen;
+      /** Everything refunded on the trade so far (Alipay refund_fee). */
+      readonly refundedTotalFen?: Fen;
       readonly at: Date;
     }
   /** The patient confirmed a credit authorisation (Alipay fund_auth_freeze, PAYSCORE.USER_CONFIRM). */
@@ -80,6 +105,7 @@ export type ProviderEvent =
       readonly authNo: string;
       readonly authorisedFen?: Fen;
       readonly creditFen?: Fen;
+      readonly currency?: string;
       readonly at: Date;
     }
   /** The provider collected a credit capture (PAYSCORE.USER_PAID). */

@@ -3,8 +3,8 @@ import { payCopyRequest } from '../../../lib/http/contract/copy-requests';
 import { httpHandler } from '../../../lib/http/handler';
 import { payCopyRequest as pay } from '../../../lib/usecases/copy-requests/pay';
 
-export const handler = httpHandler(payCopyRequest, async ({ params, body, caller, deps }) => {
-  const { payment, clientParams } = await pay(deps, params.id, caller.sub, body);
+export const handler = httpHandler(payCopyRequest, async ({ params, body, caller, deps, requestKey }) => {
+  const { payment, clientParams } = await pay(deps, params.id, caller.sub, { ...body, requestKey });
   const { paymentId, status, channel, amountFen, outTradeNo, expiresAt } = payment;
   return {
     status: 201,

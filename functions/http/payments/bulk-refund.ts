@@ -4,11 +4,12 @@ import { bulkRefund } from '../../../lib/http/contract/payments';
 import { httpHandler } from '../../../lib/http/handler';
 import { bulkRefund as bulkRefundUseCase } from '../../../lib/usecases/payments/bulk-refund';
 
-export const handler = httpHandler(bulkRefund, async ({ body, deps }) => {
+export const handler = httpHandler(bulkRefund, async ({ body, deps, requestKey }) => {
   const batch = await bulkRefundUseCase(deps, {
     referenceIds: body.referenceIds,
     reason: body.reason,
     compensationFen: (body.compensation?.amountFen ?? 0) as Fen,
+    requestKey,
   });
   return { status: 202, body: { batchId: batch.batchId } };
 });

@@ -1,19 +1,29 @@
 /** POST /payments: create a payment and its provider order. */
+import type { AppDeps } from '../../../lib/config/container';
 import type { Fen } from '../../../lib/domain/money';
 import { createPayment } from '../../../lib/http/contract/payments';
 import { httpHandler } from '../../../lib/http/handler';
 import { createPayment as createPaymentUseCase } from '../../../lib/usecases/payments/create-payment';
 
-export const handler = httpHandler(createPayment, async ({ body, caller, deps }) => {
-  const patientId = caller.role === 'patient' ? caller.sub : (body.patientId ?? caller.sub);
-  const { payment, clientParams } = await createPaymentUseCase(deps, {
-    ...body,
-    amountFen: body.amountFen as Fen,
-    patientId,
-  });
-  const { paymentId, status, channel, amountFen, outTradeNo, expiresAt } = payment;
-  return {
-    status: 201,
-    body: { paymentId, status, channel, amountFen, outTradeNo, expiresAt, clientParams },
-  };
-});
+/** Builds the route's handler; tests pass their own dependencies to run it behind the real middy stack. */
+export const createPaymentHandler = (resolveDeps?: () => Promise<AppDeps>) =>
+  httpHandler(
+    createPayment,
+    async ({ body, caller, deps, requestKey }) => {
+      const patientId = caller.role === 'patient' ? caller.sub : (body.patientId ?? caller.sub);
+      const { payment, clientParams } = await createPaymentUseCase(deps, {
+        ...body,
+        amountFen: body.amountFen as Fen,
+        patientId,
+        requestKey,
+      });
+      const { paymentId, status, channel, amountFen, outTradeNo, expiresAt } = payment;
+      return {
+        status: 201,
+        body: { paymentId, status, channel, amountFen, outTradeNo, expiresAt, clientParams },
+      };
+    },
+    resolveDeps,
+  );
+
+export const handler = createPaymentHandler();

@@ -5,12 +5,13 @@ import { httpHandler } from '../../../lib/http/handler';
 import { refundView } from '../../../lib/http/views';
 import { refundPayment as refundPaymentUseCase } from '../../../lib/usecases/payments/refund-payment';
 
-export const handler = httpHandler(refundPayment, async ({ params, body, caller, deps }) => {
+export const handler = httpHandler(refundPayment, async ({ params, body, caller, deps, requestKey }) => {
   const refund = await refundPaymentUseCase(deps, {
     paymentId: params.paymentId,
     amountFen: body.amountFen as Fen,
     reason: body.reason,
     patientScope: caller.role === 'patient' ? caller.sub : undefined,
+    requestKey,
   });
   return { status: 201, body: refundView(refund) };
 });

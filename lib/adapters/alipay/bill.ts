@@ -1,8 +1,10 @@
 /**
- * Alipay's daily trade bill: `alipay.data.dataservice.bill.downloadurl.query` (bill_type=trade) gives a
- * download URL for a zip holding the detail CSV (业务明细) and the summary CSV (业务明细(汇总)), GBK, with
- * `#` preamble and trailer lines and tab-padded fields. The detail is streamed; the trailer's counts must
- * match the rows read, or the file is treated as truncated.
+ * Alipay's daily trade bill: `alipay.data.dataservice.bill.downloadurl.query` (bill_type=trade; opendocs
+ * "查询对账单下载地址") gives a download URL for a zip holding `<账号>_<yyyyMMdd>_业务明细.csv` and
+ * `…_业务明细(汇总).csv`: GBK text, entry names GBK without the zip's UTF-8 flag (see zipEntryName), `#`
+ * preamble and trailer lines (#交易合计：N笔… / #退款合计：N笔…), fields padded with a tab before the comma,
+ * refunds as 业务类型 退款 with negative 商家实收 and their out_request_no in 退款批次号/请求号. The detail is
+ * streamed; the trailer's counts must match the rows read, or the file is treated as truncated.
  */
 import { BillNotAvailableError, BillRejectedError, type BillLine } from '../../domain/finance';
 import { ProviderUnavailableError } from '../../domain/errors';
@@ -105,19 +107,47 @@ export async function* parseAlipayBillZip(zip: Uint8Array, day: string): AsyncIt
     throw reject(
       `the trailer declares ${declared.payment ?? '?'} trades and ${declared.refund ?? '?'} refunds; ${counted.payment} and ${counted.refund} were read`,
     );
-  // The summary file (业务明细(汇总)) must agree with the detail too.
+  // The summary file (业务明细(汇总)), when the zip has one, must agree with the detail too.
   const summary = [...entries.entries()].find(([n]) => n.endsWith('_业务明细(汇总).csv'))?.[1];
-  if (!summary) throw reject('the zip has no 业务明细(汇总).csv');
-  let totals: string[] | undefined;
+  if (summary) await checkSummary(summary, counted, reject);
+}
+
+/**
+ * Checks the summary file's counts against the detail's. Its columns are read by name from its header
+ * (门店编号,门店名称,交易订单总笔数,退款订单总笔数,订单金额（元）,商家实收（元）,…,实收净额（元）, one row per store and
+ * a 合计 row), so a column Alipay adds or moves does not break the check; without a 合计 row the store rows
+ * are summed.
+ */
+async function checkSummary(
+  summary: import('node:stream').Readable,
+  counted: { payment: number; refund: number },
+  reject: (reason: string) => BillRejectedError,
+): Promise<void> {
+  let header: string[] | undefined;
+  const stores = { payment: 0, refund: 0 };
+  let total: { payment: number; refund: number } | undefined;
   try {
     for await (const raw of linesOf(summary, 'gbk')) {
-      const fields = raw.split(',').map((f) => f.trim());
-      if (fields[0] === '合计') totals = fields;
+      const line = raw.trim();
+      if (!line || line.startsWith('#')) continue;
+      const fields = line.split(',').map((f) => f.trim());
+      if (!header) {
+        if (fields.includes('交易订单总笔数')) header = fields;
+        continue;
+      }
+      const count = (name: string) => Number(fields[(header as string[]).indexOf(name)] ?? Number.NaN);
+      const row = { payment: count('交易订单总笔数'), refund: count('退款订单总笔数') };
+      if (fields[0] === '合计') total = row;
+      else if (Number.isFinite(row.payment) && Number.isFinite(row.refund)) {
+        stores.payment += row.payment;
+        stores.refund += row.refund;
+      }
     }
   } catch (error) {
     throw reject(`the summary file is unreadable (${(error as Error).message})`);
   }
-  if (!totals || Number(totals[2]) !== counted.payment || Number(totals[3]) !== counted.refund)
+  const declared = total ?? stores;
+  if (!header || declared.payment !== counted.payment || declared.refund !== counted.refund)
     throw reject('the summary file does not agree with the detail file');
 }
 

@@ -22,9 +22,12 @@ const reject = (
   context = {},
 ) => new NotificationRejectedError(reason, message, { channel: 'alipay', ...context });
 
-/** Parses `yyyy-MM-dd HH:mm:ss`, which Alipay sends in Beijing time. */
+/**
+ * Parses `yyyy-MM-dd HH:mm:ss`, which Alipay sends in Beijing time (gmt_payment, notify_time); gmt_refund
+ * carries milliseconds (`2018-12-17 11:13:32.263`).
+ */
 export function parseAlipayTime(value: string | undefined): Date | undefined {
-  if (!value || !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value)) return undefined;
+  if (!value || !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,3})?$/.test(value)) return undefined;
   const d = new Date(`${value.replace(' ', 'T')}+08:00`);
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
@@ -45,53 +48,100 @@ export function verifyAlipayNotification(
     valid = false;
   }
   if (!valid) throw reject('BAD_SIGNATURE', 'The RSA2 signature does not match the notification parameters.');
-  // Fund-authorisation notifications name the payee (payee_user_id) where trades name the seller.
-  const merchant = params.notify_type === 'fund_auth_freeze' ? params.payee_user_id : params.seller_id;
-  if (params.app_id !== config.appId || merchant !== config.sellerId) {
+  // Fund-authorisation notifications name the payee (payee_user_id) where trades name the seller; real
+  // fund_auth_freeze notifications may omit payee_user_id, and then the (signed) app_id identifies us.
+  const fundAuth = params.notify_type === 'fund_auth_freeze';
+  const merchant = fundAuth ? params.payee_user_id : params.seller_id;
+  if (
+    params.app_id !== config.appId ||
+    (merchant !== config.sellerId && !(fundAuth && merchant === undefined))
+  ) {
     throw reject('WRONG_MERCHANT', 'The notification is for another app or seller.', {
       appId: params.app_id,
       sellerId: merchant,
     });
   }
 
-  const channel = 'alipay' as const;
   const notificationId = params.notify_id;
   if (params.notify_type === 'fund_auth_freeze') return fundAuthFreeze(notificationId, params);
-  // Refunds also arrive as trade_status_sync with refund_fee/out_biz_no; they are confirmed by the refund
-  // call itself and by query, so they must never be mistaken for a second payment.
-  if (params.out_biz_no || params.refund_fee || params.gmt_refund) {
-    return { kind: 'ignored', channel, notificationId, reason: 'refund status sync' };
-  }
-  if (params.trade_status !== 'TRADE_SUCCESS' && params.trade_status !== 'TRADE_FINISHED') {
+  return tradeStatusSync(notificationId, params);
+}
+
+/**
+ * A trade_status_sync, per Alipay's asynchronous notification parameters (opendocs.alipay.com/open/203/105286,
+ * 异步通知参数说明; and its refund FAQ, "如何区分支付和退款触发的通知"):
+ *   - TRADE_SUCCESS / TRADE_FINISHED without refund fields: the trade was paid (total_amount in yuan,
+ *     trade_no, gmt_payment `yyyy-MM-dd HH:mm:ss` Beijing time);
+ *   - refund_fee (the TOTAL refunded so far) with gmt_refund: a refund; out_biz_no is the refund's
+ *     out_request_no. A full refund arrives as TRADE_CLOSED with those fields, a partial one as TRADE_SUCCESS;
+ *   - TRADE_CLOSED without refund fields: an unpaid trade was closed (timeout or alipay.trade.close);
+ *   - WAIT_BUYER_PAY: nothing to do.
+ * Domestic trades state no currency; a trans_currency other than CNY is carried for the use case to refuse.
+ */
+function tradeStatusSync(notificationId: string, params: Record<string, string>): ProviderEvent {
+  const channel = 'alipay' as const;
+  const status = params.trade_status;
+  const outTradeNo = params.out_trade_no;
+  const totalFen = yuanOf(params, 'total_amount');
+  const providerTradeNo = params.trade_no || undefined;
+  if (params.refund_fee || params.gmt_refund || params.out_biz_no) {
+    if (!outTradeNo || !params.out_biz_no || !params.refund_fee)
+      throw reject('MALFORMED', 'A refund notification needs out_trade_no, out_biz_no and refund_fee.');
     return {
-      kind: 'ignored',
+      kind: 'refund.succeeded',
       channel,
       notificationId,
-      reason: `trade_status ${params.trade_status ?? 'missing'}`,
+      outTradeNo,
+      outRefundNo: params.out_biz_no,
+      providerTradeNo,
+      paymentTotalFen: totalFen,
+      refundedTotalFen: yuanOf(params, 'refund_fee'),
+      at: parseAlipayTime(params.gmt_refund) ?? parseAlipayTime(params.notify_time) ?? new Date(),
     };
   }
+  if (status === 'TRADE_CLOSED') {
+    if (!outTradeNo || totalFen === undefined)
+      throw reject('MALFORMED', 'A TRADE_CLOSED notification needs out_trade_no and total_amount.');
+    return {
+      kind: 'payment.closed',
+      channel,
+      notificationId,
+      outTradeNo,
+      providerTradeNo,
+      amountFen: totalFen,
+    };
+  }
+  if (status !== 'TRADE_SUCCESS' && status !== 'TRADE_FINISHED') {
+    return { kind: 'ignored', channel, notificationId, reason: `trade_status ${status ?? 'missing'}` };
+  }
   const paidAt = parseAlipayTime(params.gmt_payment) ?? parseAlipayTime(params.notify_time);
-  if (!params.out_trade_no || !params.trade_no || !params.total_amount || !paidAt) {
+  if (!outTradeNo || !providerTradeNo || totalFen === undefined || !paidAt) {
     throw reject(
       'MALFORMED',
       'A paid-trade notification needs out_trade_no, trade_no, total_amount and gmt_payment.',
     );
   }
-  let amountFen;
-  try {
-    amountFen = parseYuan(params.total_amount, 'total_amount');
-  } catch {
-    throw reject('MALFORMED', `total_amount ${params.total_amount} is not a yuan amount.`);
-  }
   return {
     kind: 'payment.succeeded',
     channel,
     notificationId,
-    outTradeNo: params.out_trade_no,
-    providerTradeNo: params.trade_no,
-    amountFen,
+    outTradeNo,
+    providerTradeNo,
+    amountFen: totalFen,
+    ...(params.trans_currency ? { currency: params.trans_currency } : {}),
     paidAt,
   };
+}
+
+/** A yuan amount parameter in fen, undefined when absent; a malformed one rejects the notification. */
+function yuanOf(params: Record<string, string>, name: string) {
+  const value = params[name];
+  if (value === undefined || value === '') return undefined;
+  try {
+    return parseYuan(value, name);
+  } catch {
+    throw reject('MALFORMED', `${name} ${value} is not a yuan amount.`);
+  }
 }
 
 /** A confirmed fund authorisation (status SUCCESS of a FREEZE operation). */
@@ -119,6 +169,7 @@ function fundAuthFreeze(notificationId: string, params: Record<string, string>):
       authNo: params.auth_no,
       authorisedFen: parseYuan(params.amount, 'amount'),
       creditFen: params.credit_amount ? parseYuan(params.credit_amount, 'credit_amount') : undefined,
+      ...(params.trans_currency ? { currency: params.trans_currency } : {}),
       at,
     };
   } catch {

@@ -25,6 +25,23 @@ const yuan = formatSignedYuan;
 const beijing = toShanghaiDateTime;
 const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
+/**
+ * A text cell that cannot start a formula (CSV injection, OWASP "CSV Injection"): a value beginning with
+ * `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`, so Excel and LibreOffice show it as text.
+ * Applied to every text a caller or a provider could have chosen; medpay's own amounts are written as
+ * numbers (XLSX) or as its own signed yuan text (CSV) and are not text cells.
+ */
+export const textCell = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
+
+/** The text columns of a row, in header order (time, our reference, provider number, purpose, HIS reference). */
+const textCells = (r: StatementRow) => [
+  beijing(r.time),
+  r.reference,
+  r.providerNo,
+  r.purpose,
+  r.hisReference,
+];
+
 /** Writes rows with backpressure. */
 async function write(out: Writable, chunk: string) {
   if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
@@ -37,12 +54,12 @@ export async function writeStatementCsv(
   title: string,
   out: Writable,
 ): Promise<void> {
-  await write(out, `\uFEFF${csvField(title)}\r\n${HEADERS.join(',')}\r\n`);
-  for await (const r of rows)
-    await write(
-      out,
-      `${[beijing(r.time), r.reference, r.providerNo, r.purpose, r.hisReference, yuan(r.grossFen), yuan(r.feeFen), yuan(r.netFen), DIRECTIONS[r.direction]].map(csvField).join(',')}\r\n`,
-    );
+  await write(out, `\uFEFF${csvField(textCell(title))}\r\n${HEADERS.join(',')}\r\n`);
+  for await (const r of rows) {
+    const text = textCells(r).map(textCell);
+    const amounts = [yuan(r.grossFen), yuan(r.feeFen), yuan(r.netFen)];
+    await write(out, `${[...text, ...amounts, DIRECTIONS[r.direction]].map(csvField).join(',')}\r\n`);
+  }
   await write(
     out,
     [
@@ -98,11 +115,7 @@ export async function writeStatementXlsx(
     }
     sheet
       .addRow([
-        beijing(r.time),
-        r.reference,
-        r.providerNo,
-        r.purpose,
-        r.hisReference,
+        ...textCells(r).map(textCell),
         money(r.grossFen),
         money(r.feeFen),
         money(r.netFen),
@@ -112,7 +125,7 @@ export async function writeStatementXlsx(
     inSheet += 1;
   }
   sheet.addRow([]).commit();
-  sheet.addRow([title]).commit();
+  sheet.addRow([textCell(title)]).commit();
   for (const [label, fen, count] of [
     ['收入 In', totals.inFen, totals.inCount],
     ['支出 Out', totals.outFen, totals.outCount],

@@ -1,11 +1,17 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access -- the plugin is a dynamic Proxy chain, and API bodies are untyped JSON on the wire */
 /**
  * WeChat Pay's daily trade bill: `GET /v3/bill/tradebill` (bill_type=ALL, tar_type=GZIP) gives a download
- * URL and the file's SHA-1; the file is gzipped CSV whose every field starts with a backtick, followed by a
- * summary section. The SHA-1 is checked before anything is read; the summary's count must match the rows.
+ * URL and `hash_value`, the SHA-1 of the ORIGINAL bill: "原始账单(gzip需要解压缩)的摘要值"
+ * (pay.weixin.qq.com/doc/v3/merchant/4012556654, 应答参数 hash_value). So the hash covers the decompressed
+ * bytes exactly as WeChat wrote them, UTF-8 BOM and CRLF line ends included, never the gzip. The file is CSV
+ * whose every detail field starts with a backtick (same page, 示例文件: "明细数据内容每个字段前会增加1个字符 `"),
+ * then a summary header (总交易单数,…) and one summary row. Refund rows carry 交易状态 REFUND with the
+ * original order's numbers plus 微信退款单号/商户退款单号/退款金额. The lines are yielded as they are read; the
+ * SHA-1 and the summary count are checked at the end, and a mismatch rejects the whole bill (the caller
+ * posts nothing from a rejected bill).
  */
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { BillNotAvailableError, BillRejectedError, type BillLine } from '../../domain/finance';
 import { ProviderUnavailableError } from '../../domain/errors';
@@ -40,22 +46,31 @@ export async function fetchWechatBill(
   );
 }
 
-/** Verifies the SHA-1 and parses the gzipped CSV; any damage is a BillRejectedError. */
+/** Parses the gzipped CSV and verifies `hash_value` over the decompressed bytes; any damage is a BillRejectedError. */
 export async function* parseWechatBillGzip(
   gz: Uint8Array,
   sha1: string,
   day: string,
 ): AsyncIterable<BillLine> {
   const reject = (reason: string) => new BillRejectedError('wechatpay', day, reason);
-  if (createHash('sha1').update(gz).digest('hex') !== sha1.toLowerCase())
-    throw reject('the SHA-1 does not match');
+  const hash = createHash('sha1');
+  const original = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  const gunzip = createGunzip().on('error', (error) => original.destroy(error));
+  Readable.from([Buffer.from(gz)])
+    .pipe(gunzip)
+    .pipe(original);
   let header: string[] | undefined;
   let rows = 0;
   let declared: number | undefined;
   let inSummary = false;
   try {
-    for await (const raw of linesOf(Readable.from([Buffer.from(gz)]).pipe(createGunzip()), 'utf8')) {
-      const line = raw.trim();
+    for await (const raw of linesOf(original, 'utf8')) {
+      const line = raw.replace(/^\uFEFF/, '').trim();
       if (!line) continue;
       const fields = line.split(',').map((f) => f.replace(/^`/, '').trim());
       if (!header) {
@@ -93,6 +108,8 @@ export async function* parseWechatBillGzip(
   } catch (error) {
     throw reject((error as Error).message);
   }
+  if (hash.digest('hex') !== sha1.toLowerCase())
+    throw reject('the SHA-1 of the decompressed bill does not match hash_value');
   if (!header || declared === undefined) throw reject('the file is truncated (no summary)');
   if (declared !== rows) throw reject(`the summary declares ${declared} rows; ${rows} were read`);
 }

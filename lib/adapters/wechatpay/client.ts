@@ -71,3 +71,31 @@ export const wechatFailed = (r: WechatOk | WechatFailure): r is WechatFailure =>
 
 /** RFC 3339 in Beijing time, as WeChat Pay expects. */
 export const wechatBeijingTime = (d: Date) => `${toShanghaiDateTime(d).replace(' ', 'T')}+08:00`;
+
+/**
+ * `yyyyMMddHHmmss` in Beijing time: the format of Pay Score's times (time_range.start_time/end_time,
+ * collection.details[].paid_time; pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score, 创建/查询支付分订单,
+ * e.g. "20091225091210", and "支持yyyyMMddHHmmss和yyyyMMdd两种格式" in 同步服务订单信息).
+ */
+export const payScoreTime = (d: Date) => toShanghaiDateTime(d).replace(/\D/g, '');
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
+const COMPACT = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
+
+/**
+ * Parses a WeChat Pay time in either of the forms its APIs use: RFC 3339 (`success_time`,
+ * `2018-06-08T10:34:56+08:00`, the basic payment and refund resources) or Pay Score's `yyyyMMddHHmmss` in
+ * Beijing time (`paid_time` "20091225091210"). Anything else, or a date that does not exist, is undefined.
+ */
+export function parseWechatTime(value: unknown): Date | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (RFC3339.test(value)) {
+    const d = new Date(value);
+    return Number.isNaN(d.getTime()) ? undefined : d;
+  }
+  const m = COMPACT.exec(value);
+  if (!m) return undefined;
+  const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}+08:00`;
+  const d = new Date(iso);
+  return !Number.isNaN(d.getTime()) && payScoreTime(d) === value ? d : undefined;
+}

@@ -10,6 +10,7 @@ import { InvalidStateError, ProviderUnavailableError } from '../../domain/errors
 import type { Clock } from '../../ports/clock';
 import type { InsuranceGateway } from '../../ports/insurance-gateway';
 import {
+  parseWechatTime,
   wechatBeijingTime,
   wechatCall,
   wechatFailed,
@@ -101,7 +102,7 @@ export function wechatMedInsGateway(
       if (o.mix_pay_status === 'MIX_PAY_SUCCESS' && o.med_ins_pay_status === 'MED_INS_PAY_SUCCESS')
         return {
           settlementId: String(o.pay_order_id ?? mixTradeNo),
-          settledAt: new Date(String(o.paid_time)),
+          settledAt: parseWechatTime(o.paid_time) ?? clock.now(),
         };
       if (o.mix_pay_status === 'MIX_PAY_CREATED')
         throw new ProviderUnavailableError('The insured part is still being paid; settlement will retry.', {

@@ -10,6 +10,7 @@ import { Aes, Formatter, Rsa } from './sdk';
 import { NotificationRejectedError } from '../../domain/errors';
 import { fen } from '../../domain/money';
 import type { ProviderEvent, RawNotification } from '../../ports/payment-provider';
+import { parseWechatTime } from './client';
 
 /** What verification needs: our ids, the APIv3 key and the platform public keys by serial. */
 export interface WechatpayNotificationConfig {
@@ -22,30 +23,8 @@ export interface WechatpayNotificationConfig {
   readonly toleranceSec?: number;
 }
 
-/** The decrypted resource fields medpay reads (transactions and refunds). */
-interface DecryptedResource {
-  mchid?: string;
-  appid?: string;
-  out_trade_no?: string;
-  transaction_id?: string;
-  trade_state?: string;
-  success_time?: string;
-  out_refund_no?: string;
-  refund_id?: string;
-  amount?: { total?: number; refund?: number };
-  /** Pay Score service orders. */
-  order_id?: string;
-  out_order_no?: string;
-  state?: string;
-  state_description?: string;
-  risk_fund?: { amount?: number };
-  total_amount?: number;
-  collection?: {
-    state?: string;
-    paid_amount?: number;
-    details?: Array<{ transaction_id?: string; paid_time?: string; amount?: number }>;
-  };
-}
+/** A decrypted resource: a JSON object whose fields are read and checked one by one. */
+type DecryptedResource = Record<string, unknown>;
 
 interface EncryptedResource {
   algorithm: string;
@@ -119,7 +98,7 @@ export function verifyWechatpayNotification(
   if (!envelope.id || !envelope.event_type || !resource || resource.algorithm !== 'AEAD_AES_256_GCM') {
     throw reject('MALFORMED', 'The notification lacks id, event_type or an AEAD_AES_256_GCM resource.');
   }
-  let plain: DecryptedResource;
+  let plain: unknown;
   try {
     plain = JSON.parse(
       Aes.AesGcm.decrypt(
@@ -128,75 +107,107 @@ export function verifyWechatpayNotification(
         resource.nonce,
         resource.associated_data ?? '',
       ),
-    ) as DecryptedResource;
+    );
   } catch {
     throw reject(
       'BAD_CIPHERTEXT',
       'The resource did not decrypt with the APIv3 key (tag, nonce or associated data mismatch).',
     );
   }
-  if (plain.mchid !== config.mchId || (plain.appid !== undefined && plain.appid !== config.appId)) {
+  // Authentic ciphertext can still hold something that is not a resource object (null, a number, an array).
+  if (typeof plain !== 'object' || plain === null || Array.isArray(plain))
+    throw reject('MALFORMED', 'The decrypted resource is not a JSON object.');
+  const r = plain as DecryptedResource;
+  if (r.mchid !== config.mchId || (r.appid !== undefined && r.appid !== config.appId)) {
     throw reject('WRONG_MERCHANT', 'The notification is for another merchant or app.', {
-      mchid: plain.mchid,
-      appid: plain.appid,
+      mchid: r.mchid,
+      appid: r.appid,
     });
   }
-  return translate(envelope.id, envelope.event_type, plain);
+  return translate(envelope.id, envelope.event_type, r);
 }
 
+/**
+ * Translates a decrypted resource. Field names, enums and formats follow WeChat Pay's published
+ * notifications (pay.weixin.qq.com/docs/merchant/apis/…):
+ *   - TRANSACTION.SUCCESS (jsapi-payment/payment-notice): trade_state SUCCESS, amount.total (fen),
+ *     amount.currency "CNY", transaction_id, success_time RFC 3339;
+ *   - REFUND.SUCCESS / REFUND.ABNORMAL / REFUND.CLOSED (refund/refunds/refund-result-notice):
+ *     refund_status of the same name, out_trade_no, transaction_id, out_refund_no, refund_id,
+ *     amount.{total,refund,payer_total,payer_refund}, success_time only on SUCCESS; no appid;
+ *   - PAYSCORE.USER_CONFIRM and PAYSCORE.USER_PAID (weixin-pay-score/confirm-notification and
+ *     success-notification): the service order, risk_fund.amount, collection.{state,paid_amount,details[]},
+ *     and times as yyyyMMddHHmmss (collection.details[].paid_time "20091225091210").
+ */
 function translate(notificationId: string, eventType: string, r: DecryptedResource): ProviderEvent {
   const channel = 'wechatpay' as const;
   try {
     if (eventType === 'TRANSACTION.SUCCESS') {
       if (r.appid === undefined || r.trade_state !== 'SUCCESS')
         throw new Error('not a successful transaction');
+      const amount = object(r.amount, 'amount');
       return {
         kind: 'payment.succeeded',
         channel,
         notificationId,
-        outTradeNo: required(r.out_trade_no, 'out_trade_no'),
-        providerTradeNo: required(r.transaction_id, 'transaction_id'),
-        amountFen: fen(r.amount?.total ?? Number.NaN),
-        paidAt: validDate(r.success_time),
+        outTradeNo: text(r.out_trade_no, 'out_trade_no'),
+        providerTradeNo: text(r.transaction_id, 'transaction_id'),
+        amountFen: fen(amount.total as number),
+        currency: text(amount.currency, 'amount.currency'),
+        paidAt: time(r.success_time, 'success_time'),
       };
     }
-    if (eventType.startsWith('REFUND.')) {
-      const succeeded = eventType === 'REFUND.SUCCESS';
+    if (eventType === 'REFUND.SUCCESS' || eventType === 'REFUND.ABNORMAL' || eventType === 'REFUND.CLOSED') {
+      const status = eventType.slice('REFUND.'.length);
+      if (r.refund_status !== undefined && r.refund_status !== status)
+        throw new Error(`refund_status ${JSON.stringify(r.refund_status)} under ${eventType}`);
+      const amount = object(r.amount, 'amount');
       return {
-        kind: succeeded ? 'refund.succeeded' : 'refund.failed',
+        kind:
+          status === 'SUCCESS'
+            ? 'refund.succeeded'
+            : status === 'CLOSED'
+              ? 'refund.failed'
+              : 'refund.abnormal',
         channel,
         notificationId,
-        outTradeNo: required(r.out_trade_no, 'out_trade_no'),
-        outRefundNo: required(r.out_refund_no, 'out_refund_no'),
-        providerRefundId: r.refund_id === undefined ? undefined : String(r.refund_id),
-        amountFen: fen(r.amount?.refund ?? Number.NaN),
-        at: succeeded ? validDate(r.success_time) : new Date(),
+        outTradeNo: text(r.out_trade_no, 'out_trade_no'),
+        outRefundNo: text(r.out_refund_no, 'out_refund_no'),
+        providerRefundId: optionalText(r.refund_id, 'refund_id'),
+        providerTradeNo: optionalText(r.transaction_id, 'transaction_id'),
+        amountFen: fen(amount.refund as number),
+        paymentTotalFen: fen(amount.total as number),
+        at: status === 'SUCCESS' ? time(r.success_time, 'success_time') : new Date(),
       };
     }
     if (eventType === 'PAYSCORE.USER_CONFIRM') {
+      const risk = r.risk_fund === undefined ? undefined : object(r.risk_fund, 'risk_fund');
+      const riskFen = risk?.amount === undefined ? undefined : fen(risk.amount as number);
       return {
         kind: 'authorisation.confirmed',
         channel,
         notificationId,
-        outOrderNo: required(r.out_order_no, 'out_order_no'),
-        authNo: required(r.order_id, 'order_id'),
-        authorisedFen: r.risk_fund?.amount === undefined ? undefined : fen(r.risk_fund.amount),
+        outOrderNo: text(r.out_order_no, 'out_order_no'),
+        authNo: text(r.order_id, 'order_id'),
+        authorisedFen: riskFen,
         // Pay Score is credit: nothing is frozen.
-        creditFen: r.risk_fund?.amount === undefined ? undefined : fen(r.risk_fund.amount),
+        creditFen: riskFen,
         at: new Date(),
       };
     }
     if (eventType === 'PAYSCORE.USER_PAID') {
-      const paid = r.collection?.details?.at(-1);
-      if (r.collection?.state !== 'USER_PAID') throw new Error('collection is not USER_PAID');
+      const collection = object(r.collection, 'collection');
+      if (collection.state !== 'USER_PAID') throw new Error('collection is not USER_PAID');
+      const details = Array.isArray(collection.details) ? (collection.details as unknown[]) : [];
+      const paid = details.length > 0 ? object(details.at(-1), 'collection.details[]') : undefined;
       return {
         kind: 'authorisation.captured',
         channel,
         notificationId,
-        outOrderNo: required(r.out_order_no, 'out_order_no'),
-        providerTradeNo: required(paid?.transaction_id, 'transaction_id'),
-        amountFen: fen(r.collection.paid_amount ?? Number.NaN),
-        at: paid?.paid_time ? validDate(paid.paid_time) : new Date(),
+        outOrderNo: text(r.out_order_no, 'out_order_no'),
+        providerTradeNo: text(paid?.transaction_id, 'transaction_id'),
+        amountFen: fen(collection.paid_amount as number),
+        at: paid?.paid_time === undefined ? new Date() : time(paid.paid_time, 'paid_time'),
       };
     }
   } catch (error) {
@@ -205,13 +216,22 @@ function translate(notificationId: string, eventType: string, r: DecryptedResour
   return { kind: 'ignored', channel, notificationId, reason: `event ${eventType} is not acted on` };
 }
 
-function required(value: string | undefined, name: string): string {
+function object(value: unknown, name: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`no ${name}`);
+  return value as Record<string, unknown>;
+}
+
+function text(value: unknown, name: string): string {
   if (typeof value !== 'string' || value.length === 0) throw new Error(`no ${name}`);
   return value;
 }
 
-function validDate(value: unknown): Date {
-  const d = new Date(String(value));
-  if (Number.isNaN(d.getTime())) throw new Error('bad time');
+function optionalText(value: unknown, name: string): string | undefined {
+  return value === undefined ? undefined : text(value, name);
+}
+
+function time(value: unknown, name: string): Date {
+  const d = parseWechatTime(value);
+  if (!d) throw new Error(`${name} ${JSON.stringify(value)} is neither RFC 3339 nor yyyyMMddHHmmss`);
   return d;
 }

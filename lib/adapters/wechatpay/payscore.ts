@@ -11,7 +11,8 @@ import { fen } from '../../domain/money';
 import type { Clock } from '../../ports/clock';
 import type { AuthorisationState, CaptureState, CreditProvider } from '../../ports/credit-provider';
 import {
-  wechatBeijingTime,
+  parseWechatTime,
+  payScoreTime,
   wechatCall,
   wechatFailed,
   wechatpayClient,
@@ -70,7 +71,7 @@ export function payScoreProvider(
         status: 'SUCCEEDED',
         providerTradeNo: last?.transaction_id,
         capturedFen: fen(collection.paid_amount ?? 0),
-        at: last?.paid_time ? new Date(last.paid_time) : clock.now(),
+        at: parseWechatTime(last?.paid_time) ?? clock.now(),
       };
     }
     if (o.state_description === 'MCH_COMPLETE' || collection?.state === 'USER_PAYING')
@@ -149,7 +150,7 @@ export function payScoreProvider(
               service_id: config.serviceId,
               post_payments: req.lines.map((l) => ({ name: l.name.slice(0, 20), amount: l.amountFen })),
               total_amount: req.amountFen,
-              time_range: { end_time: wechatBeijingTime(clock.now()).replace(/\D/g, '').slice(0, 14) },
+              time_range: { end_time: payScoreTime(clock.now()) },
             },
             { out_order_no: req.outOrderNo },
           ),

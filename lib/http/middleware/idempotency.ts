@@ -58,6 +58,8 @@ export function idempotency(): MiddlewareObj<HttpEvent, HttpResponse, Error, Htt
     switch (result.kind) {
       case 'started':
         claims.set(request, { scopedKey, requestHash: hash });
+        // Use cases derive their business ids from this, so a re-execution after a lapsed claim converges.
+        request.context.requestKey = createHash('sha256').update(scopedKey).digest('hex');
         return undefined;
       case 'completed':
         return {

@@ -4,7 +4,8 @@
  *
  * Primary course:
  *   1. Only AWAITING_PAYMENT before payBy (409 otherwise: expired, cancelled, already paid).
- *   2. One payment at a time: a PENDING one must be paid or closed first (409 naming it).
+ *   2. One payment at a time: a PENDING one must be paid or closed first (409 naming it), unless it is this
+ *      request's own payment from an earlier attempt (its id derives from the request's key).
  *   3. Create the payment (revenue split: pages → revenue:copy-fee, courier → revenue:courier) and record
  *      its id on the request. The request becomes PAID when PaymentSucceeded arrives (see paid.ts).
  */
@@ -21,7 +22,7 @@ export async function payCopyRequest(
   deps: CopyRequestDeps,
   id: string,
   patientScope: string | undefined,
-  input: { channel: Channel; payer: Payer },
+  input: { channel: Channel; payer: Payer; requestKey?: string },
 ) {
   const current = await loadCopyRequest(deps.ledger, id, patientScope);
   const request = current.value;
@@ -31,7 +32,9 @@ export async function payCopyRequest(
       `Copy request ${id} is ${expired ? 'past its payment deadline' : request.status}; it cannot be paid.`,
       { id, status: request.status },
     );
-  if (request.paymentId) {
+  // A re-execution of the same request finds its own payment and converges on it (createPayment).
+  const paymentId = input.requestKey ? deps.ids.derive('payment', input.requestKey) : undefined;
+  if (request.paymentId && request.paymentId !== paymentId) {
     const pending = await loadPayment(deps.ledger, request.paymentId);
     if (pending.value.status === 'PENDING')
       throw new InvalidStateError(
@@ -50,7 +53,9 @@ export async function payCopyRequest(
     payer: input.payer,
     mode: 'mini-program',
     copyFee: { revenueSplit: { 'copy-fee': fee.pagesFen, courier: fee.courierFen } },
+    requestKey: input.requestKey,
   });
+  if (request.paymentId === created.payment.paymentId) return created;
   const next: CopyRequest = { ...request, paymentId: created.payment.paymentId };
   await deps.ledger.commit({
     entities: [

@@ -1,7 +1,9 @@
 /**
  * Submit a copy-and-courier request at discharge. Nothing is paid now: the fee follows the page count.
  *
- * Primary course: persist SUBMITTED with its CopyRequestSubmitted event, in one transaction.
+ * Primary course:
+ *   1. Derive the id from the request's key; an earlier attempt's request is returned as it is.
+ *   2. Persist SUBMITTED with its CopyRequestSubmitted event, in one transaction.
  */
 import type { CopyItem, CopyRequest, Delivery } from '../../domain/copy-request';
 import { copyRequestEvent, copyRequestWrite, type CopyRequestDeps } from './records';
@@ -13,13 +15,22 @@ export interface SubmitCopyRequestInput {
   readonly items: readonly CopyItem[];
   readonly copies: number;
   readonly delivery: Delivery;
+  /** The request's key: a re-execution returns the first attempt's request. */
+  readonly requestKey?: string;
 }
 
 /** Submits the request. */
 export async function submitCopyRequest(deps: CopyRequestDeps, input: SubmitCopyRequestInput) {
+  const { requestKey, ...fields } = input;
+  const copyRequestId = requestKey
+    ? deps.ids.derive('copyRequest', requestKey)
+    : deps.ids.next('copyRequest');
+  const earlier = (await deps.ledger.getEntity('copyrequest', copyRequestId))?.state as
+    CopyRequest | undefined;
+  if (earlier) return earlier;
   const request: CopyRequest = {
-    copyRequestId: deps.ids.next('copyRequest'),
-    ...input,
+    copyRequestId,
+    ...fields,
     items: [...new Set(input.items)],
     status: 'SUBMITTED',
     submittedAt: deps.clock.now().toISOString(),

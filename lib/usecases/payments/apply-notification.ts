@@ -1,47 +1,123 @@
 /**
- * Apply a verified provider notification.
+ * Apply a verified provider notification about a payment or a refund.
  *
  * Primary course:
  *   1. The adapter has already verified signature, merchant and timestamp (nothing unverified gets here).
- *   2. payment.succeeded: find the payment by out_trade_no and capture it (amount must match).
- *   3. refund.*: find the refund by out_refund_no and apply its outcome.
- *   4. A valid notification for an order we do not know is recorded as an orphan for reconciliation and
+ *   2. Find the record the notification names (payment by out_trade_no, refund by out_refund_no). A valid
+ *      notification for an order we do not know is recorded as an orphan for reconciliation and
  *      acknowledged; money is never credited on a notification alone.
- * Replays and duplicates change nothing: the result is 'already-applied'.
+ *   3. Compare every field both sides know (amount, currency, the order pairing, provider numbers) with the
+ *      record, WHATEVER its status: a contradiction is an IntegrityAlertError and changes nothing.
+ *   4. payment.succeeded: capture a PENDING (or CLOSED) payment; refund.*: apply a PROCESSING refund's
+ *      outcome. An outcome that contradicts a final status (paid vs closed, succeeded vs failed) is an
+ *      integrity alert too.
+ * Replays and duplicates that agree with the record change nothing: the result is 'already-applied'.
  */
+import { assertAgrees, IntegrityAlertError } from '../../domain/errors';
+import type { Payment, Refund } from '../../domain/payment';
 import type { ProviderEvent } from '../../ports/payment-provider';
+import { recordOrphan } from '../shared/orphans';
 import { capturePayment } from './capture-payment';
 import type { PaymentDeps } from './deps';
-import { findPaymentByOutTradeNo, findRefundByOutRefundNo } from './records';
+import { findPaymentByOutTradeNo, findRefundByOutRefundNo, loadPayment } from './records';
 import { applyRefundState } from './refund-payment';
-import { recordOrphan } from '../shared/orphans';
 
 /** What happened to the notification. */
 export type NotificationOutcome = 'applied' | 'already-applied' | 'orphan' | 'ignored';
+
+type PaymentEvent = Extract<ProviderEvent, { kind: 'payment.succeeded' | 'payment.closed' }>;
+type RefundEvent = Extract<ProviderEvent, { kind: `refund.${string}` }>;
 
 /** Applies one verified event. */
 export async function applyNotification(
   deps: PaymentDeps,
   event: ProviderEvent,
 ): Promise<NotificationOutcome> {
-  // Credit-visit events are routed to usecases/visits by usecases/notifications.ts.
-  if (event.kind === 'ignored' || event.kind.startsWith('authorisation.')) return 'ignored';
-  const orphan = (reference: string) => recordOrphan(deps, event, reference);
-
-  if (event.kind === 'payment.succeeded') {
-    const payment = await findPaymentByOutTradeNo(deps.ledger, event.channel, event.outTradeNo);
-    if (!payment) return orphan(event.outTradeNo);
-    const outcome = await capturePayment(deps, payment, event);
-    return outcome === 'committed' ? 'applied' : 'already-applied';
+  switch (event.kind) {
+    case 'payment.succeeded':
+    case 'payment.closed':
+      return applyPaymentEvent(deps, event);
+    case 'refund.succeeded':
+    case 'refund.failed':
+    case 'refund.abnormal':
+      return applyRefundEvent(deps, event);
+    default:
+      // Credit-visit events are routed to usecases/visits by usecases/notifications.ts.
+      return 'ignored';
   }
-  if (event.kind !== 'refund.succeeded' && event.kind !== 'refund.failed') return 'ignored';
-  const refund = await findRefundByOutRefundNo(deps.ledger, event.channel, event.outRefundNo);
-  if (!refund) return orphan(event.outRefundNo);
-  if (refund.value.status !== 'PROCESSING') return 'already-applied';
-  await applyRefundState(deps, refund.value.refundId, {
-    status: event.kind === 'refund.succeeded' ? 'SUCCEEDED' : 'FAILED',
-    providerRefundId: event.providerRefundId,
-    succeededAt: event.kind === 'refund.succeeded' ? event.at : undefined,
+}
+
+/** The fields of a payment a notification about it must agree with. */
+function assertPaymentAgrees(
+  payment: Payment,
+  reported: { amountFen?: number; currency?: string; providerTradeNo?: string; outTradeNo?: string },
+) {
+  assertAgrees(`payment ${payment.paymentId}`, {
+    outTradeNo: [payment.outTradeNo, reported.outTradeNo],
+    amountFen: [payment.amountFen, reported.amountFen],
+    currency: [payment.currency, reported.currency],
+    providerTradeNo: [payment.providerTradeNo, reported.providerTradeNo],
   });
-  return 'applied';
+}
+
+async function applyPaymentEvent(deps: PaymentDeps, event: PaymentEvent): Promise<NotificationOutcome> {
+  const found = await findPaymentByOutTradeNo(deps.ledger, event.channel, event.outTradeNo);
+  if (!found) return recordOrphan(deps, event, event.outTradeNo);
+  const payment = found.value;
+  assertPaymentAgrees(payment, event);
+  if (event.kind === 'payment.closed') {
+    // The provider closed the trade unpaid: a payment medpay holds as paid contradicts it.
+    if (payment.status !== 'PENDING' && payment.status !== 'CLOSED')
+      throw new IntegrityAlertError(`payment ${payment.paymentId}`, [
+        { field: 'status', recorded: payment.status, reported: 'TRADE_CLOSED (unpaid)' },
+      ]);
+    return 'ignored'; // the sweep closes a pending payment after asking the provider
+  }
+  const outcome = await capturePayment(deps, found, event);
+  return outcome === 'committed' ? 'applied' : 'already-applied';
+}
+
+async function applyRefundEvent(deps: PaymentDeps, event: RefundEvent): Promise<NotificationOutcome> {
+  const found = await findRefundByOutRefundNo(deps.ledger, event.channel, event.outRefundNo);
+  if (!found) return recordOrphan(deps, event, event.outRefundNo);
+  const refund = found.value;
+  const { value: payment } = await loadPayment(deps.ledger, refund.paymentId);
+  assertRefundAgrees(refund, payment, event);
+  const outcome = { 'refund.succeeded': 'SUCCEEDED', 'refund.failed': 'FAILED' } as const;
+  if (event.kind === 'refund.abnormal') {
+    // The money could not reach the payer: it waits for manual handling at the merchant platform, and the
+    // refund stays PROCESSING (the webhook logs the outcome).
+    return 'ignored';
+  }
+  const reported = outcome[event.kind];
+  if (refund.status === 'PROCESSING') {
+    await applyRefundState(deps, refund.refundId, {
+      status: reported,
+      providerRefundId: event.providerRefundId,
+      succeededAt: event.kind === 'refund.succeeded' ? event.at : undefined,
+    });
+    return 'applied';
+  }
+  if (refund.status !== reported)
+    throw new IntegrityAlertError(`refund ${refund.refundId}`, [
+      { field: 'status', recorded: refund.status, reported },
+    ]);
+  return 'already-applied';
+}
+
+/** A refund notification must name this refund's payment, its amount and the provider's numbers. */
+function assertRefundAgrees(refund: Refund, payment: Payment, event: RefundEvent) {
+  assertAgrees(`refund ${refund.refundId}`, {
+    outTradeNo: [payment.outTradeNo, event.outTradeNo],
+    amountFen: [refund.amountFen, event.amountFen],
+    paymentTotalFen: [payment.amountFen, event.paymentTotalFen],
+    providerTradeNo: [payment.providerTradeNo, event.providerTradeNo],
+    providerRefundId: [refund.providerRefundId, event.providerRefundId],
+  });
+  // Alipay reports the trade's cumulative refunds: never more than was paid, never less than this refund.
+  const total = event.refundedTotalFen;
+  if (total !== undefined && (total > payment.amountFen || total < refund.amountFen))
+    throw new IntegrityAlertError(`refund ${refund.refundId}`, [
+      { field: 'refundedTotalFen', recorded: `${refund.amountFen}..${payment.amountFen}`, reported: total },
+    ]);
 }

@@ -2,7 +2,8 @@
  * Bulk refund when a doctor's session is suspended (停诊).
  *
  * Primary course:
- *   1. Record the batch (PROCESSING) with the HIS references and the compensation.
+ *   1. Record the batch (PROCESSING) with the HIS references and the compensation; its id derives from the
+ *      request's key, so a re-execution returns a COMPLETED batch or resumes a PROCESSING one.
  *   2. For every payment of those references that still has something refundable, refund it in full
  *      (each refund is the ordinary refund use case: reserved, deterministic out_refund_no, never twice).
  *   3. Record the compensation once per (reference, patient): Dr compensation:expense / Cr the patient's
@@ -49,33 +50,48 @@ export interface BulkRefundBatch {
 /** Runs a bulk refund and returns the completed batch. */
 export async function bulkRefund(
   deps: PaymentDeps,
-  input: { referenceIds: readonly string[]; reason: string; compensationFen: Fen },
+  input: {
+    referenceIds: readonly string[];
+    reason: string;
+    compensationFen: Fen;
+    /** The request's key: a re-execution resumes the same batch and the same refunds. */
+    requestKey?: string;
+  },
 ): Promise<BulkRefundBatch> {
-  const batchId = deps.ids.next('batch');
-  const createdAt = deps.clock.now().toISOString();
+  const batchId = input.requestKey ? deps.ids.derive('batch', input.requestKey) : deps.ids.next('batch');
+  const earlier = (await deps.ledger.getEntity('batch', batchId))?.state as BulkRefundBatch | undefined;
+  if (earlier?.status === 'COMPLETED') return earlier;
   const base = {
     batchId,
     reason: input.reason,
     referenceIds: [...new Set(input.referenceIds)],
     compensationFen: input.compensationFen,
-    createdAt,
+    createdAt: earlier?.createdAt ?? deps.clock.now().toISOString(),
   };
-  await deps.ledger.commit({
-    entities: [
-      {
-        type: 'batch',
-        id: batchId,
-        state: { ...base, status: 'PROCESSING', items: [] },
-        expect: { kind: 'absent' },
-      },
-    ],
-  });
+  if (!earlier)
+    await deps.ledger.commit({
+      entities: [
+        {
+          type: 'batch',
+          id: batchId,
+          state: { ...base, status: 'PROCESSING', items: [] },
+          expect: { kind: 'absent' },
+        },
+      ],
+    });
 
   const items: BulkRefundItem[] = [];
   const compensate = new Map<string, { referenceId: string; patientId: string }>();
   for (const referenceId of base.referenceIds) {
     for (const { value: payment } of await paymentsOfReference(deps.ledger, referenceId)) {
-      const left = REFUNDABLE_STATUSES.includes(payment.status) ? refundableFen(payment) : 0;
+      // Each payment's refund in this batch has its own key, so resuming the batch resumes that refund.
+      const requestKey = `${batchId}:${payment.paymentId}`;
+      const resumed = payment.refundIds.includes(deps.ids.derive('refund', requestKey));
+      const left = resumed
+        ? payment.amountFen
+        : REFUNDABLE_STATUSES.includes(payment.status)
+          ? refundableFen(payment)
+          : 0;
       const item = {
         paymentId: payment.paymentId,
         referenceId,
@@ -96,9 +112,11 @@ export async function bulkRefund(
           amountFen: left,
           reason: input.reason,
           batchId,
+          requestKey,
         });
         items.push({
           ...item,
+          amountFen: refund.amountFen,
           refundId: refund.refundId,
           status:
             refund.status === 'SUCCEEDED'

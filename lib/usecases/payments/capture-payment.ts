@@ -2,12 +2,13 @@
  * Capture a payment the provider reports paid (shared by notifications, close and the sweep).
  *
  * Primary course:
- *   1. A payment already PAID (or refunded) is left alone: "already applied".
- *   2. The provider's amount must equal the payment's, or nothing is believed.
+ *   1. The provider's amount (and trade number, once known) must equal the payment's, whatever its status,
+ *      or nothing is believed: an IntegrityAlertError.
+ *   2. A payment already PAID (or refunded) is left alone: "already applied".
  *   3. PENDING (or CLOSED, when a notification races our close) → PAID, with the capture postings and a
  *      PaymentSucceeded event, in ONE transaction; a replay of the same capture is "already applied".
  */
-import { NotificationRejectedError } from '../../domain/errors';
+import { assertAgrees } from '../../domain/errors';
 import type { Fen } from '../../domain/money';
 import { assertPaymentTransition, captureTransaction, type Payment } from '../../domain/payment';
 import type { CommitOutcome, EntityWrite } from '../../ports/ledger-store';
@@ -54,16 +55,11 @@ export async function capturePayment(
   paid: ProviderPaid,
 ): Promise<CommitOutcome> {
   const payment = current.value;
+  assertAgrees(`payment ${payment.paymentId}`, {
+    amountFen: [payment.amountFen, paid.amountFen],
+    providerTradeNo: [payment.providerTradeNo, paid.providerTradeNo],
+  });
   if (payment.status !== 'PENDING' && payment.status !== 'CLOSED') return 'already-applied';
-  if (paid.amountFen !== payment.amountFen) {
-    throw new NotificationRejectedError(
-      'AMOUNT_MISMATCH',
-      `The provider reports ${paid.amountFen} fen for a ${payment.amountFen} fen payment.`,
-      {
-        paymentId: payment.paymentId,
-      },
-    );
-  }
   assertPaymentTransition(payment.paymentId, payment.status, 'PAID');
   const next: Payment = {
     ...payment,

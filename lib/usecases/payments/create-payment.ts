@@ -3,9 +3,12 @@
  *
  * Primary course:
  *   1. Validate the channel is configured and the payer fits it.
- *   2. Persist the payment PENDING first, so a notification can never arrive for an order we do not know.
- *   3. Create the order at the provider with a deterministic out_trade_no.
- *   4. Return the payment with the client parameters the mini-program needs.
+ *   2. Derive the paymentId (and so the out_trade_no) from the request's key: a re-execution after a lapsed
+ *      or lost idempotency claim finds the first attempt's payment instead of creating a second one.
+ *   3. Persist the payment PENDING first, so a notification can never arrive for an order we do not know.
+ *   4. Create the order at the provider with the deterministic out_trade_no and the stored amount,
+ *      description and expiry: the provider answers a repeated order with the same one.
+ *   5. Return the payment with the client parameters the mini-program needs.
  * If the provider is unreachable the payment stays PENDING with no order; the sweep closes it.
  */
 import type { Channel } from '../../domain/ledger/accounts';
@@ -29,6 +32,8 @@ export interface CreatePaymentInput {
   readonly mode: OrderMode;
   /** Set by the copy-request use case, the only way to pay a copy fee (its amount is the stored fee). */
   readonly copyFee?: { readonly revenueSplit: Readonly<Record<string, Fen>> };
+  /** The request's key (hashed caller-scoped Idempotency-Key); without one (internal callers) ids are new. */
+  readonly requestKey?: string;
 }
 
 /**
@@ -60,9 +65,45 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
       'A copy fee is paid through POST /copy-requests/{id}/payments, where the amount is the fee computed at completion.',
       [{ path: 'body.purpose', message: 'use /copy-requests/{id}/payments' }],
     );
+  const paymentId = input.requestKey
+    ? deps.ids.derive('payment', input.requestKey)
+    : deps.ids.next('payment');
+  const first = await findFirstAttempt(deps, paymentId, input);
+  const payment = first ?? (await recordPayment(deps, paymentId, input));
+  // A payment already paid or closed needs no order: the first attempt's outcome stands.
+  if (payment.status !== 'PENDING') return { payment, clientParams: {} };
+  const { clientParams } = await provider.createOrder({
+    outTradeNo: payment.outTradeNo,
+    amountFen: payment.amountFen,
+    description: payment.description,
+    payer: input.payer,
+    expiresAt: new Date(payment.expiresAt),
+    mode: input.mode,
+  });
+  return { payment, clientParams };
+}
+
+/** The payment an earlier attempt of the same request recorded, if any (it must be the same request). */
+async function findFirstAttempt(
+  deps: PaymentDeps,
+  paymentId: string,
+  input: CreatePaymentInput,
+): Promise<Payment | undefined> {
+  const stored = (await deps.ledger.getEntity('payment', paymentId))?.state as Payment | undefined;
+  if (!stored) return undefined;
+  if (stored.patientId !== input.patientId || stored.amountFen !== input.amountFen)
+    throw new InvalidStateError(`Payment ${paymentId} was created by another request.`, { paymentId });
+  return stored;
+}
+
+/** Validates and records the new payment PENDING; a concurrent attempt that recorded it first wins. */
+async function recordPayment(
+  deps: PaymentDeps,
+  paymentId: string,
+  input: CreatePaymentInput,
+): Promise<Payment> {
   const settlesVisitId = await visitToPayOff(deps, input);
   const now = deps.clock.now();
-  const paymentId = deps.ids.next('payment');
   const expiresAt = new Date(now.getTime() + deps.payments.expiryMinutes * 60_000);
   const payment: Payment = {
     paymentId,
@@ -84,16 +125,14 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
     ...(settlesVisitId ? { settlesVisitId } : {}),
     ...(input.copyFee ? { revenueSplit: input.copyFee.revenueSplit } : {}),
   };
-  await deps.ledger.commit({
-    entities: [paymentWrite(payment, { kind: 'absent' }), paymentReferenceWrite(payment)],
-  });
-  const { clientParams } = await provider.createOrder({
-    outTradeNo: payment.outTradeNo,
-    amountFen: payment.amountFen,
-    description: payment.description,
-    payer: input.payer,
-    expiresAt,
-    mode: input.mode,
-  });
-  return { payment, clientParams };
+  try {
+    await deps.ledger.commit({
+      entities: [paymentWrite(payment, { kind: 'absent' }), paymentReferenceWrite(payment)],
+    });
+  } catch (error) {
+    const raced = input.requestKey ? await findFirstAttempt(deps, paymentId, input) : undefined;
+    if (raced) return raced;
+    throw error;
+  }
+  return payment;
 }

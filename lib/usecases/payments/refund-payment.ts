@@ -2,8 +2,9 @@
  * Refund a payment, fully or partly, as often as needed up to what was paid.
  *
  * Primary course:
- *   1. Load the payment (a patient sees only their own) and check the refund (status, refundable amount,
- *      50 refunds, one year).
+ *   1. Load the payment (a patient sees only their own). Derive the refundId from the request's key: when
+ *      an earlier attempt of the same request already reserved that refund, carry it on (step 3) instead of
+ *      reserving again. Otherwise check the refund (status, refundable amount, 50 refunds, one year).
  *   2. Reserve the amount: the refund is created PROCESSING and the payment's refundingFen grows, in ONE
  *      transaction guarded by the payment's version, so concurrent refunds can never pass the paid amount.
  *   3. Ask the provider, with a deterministic out_refund_no (so a retry never refunds twice).
@@ -28,14 +29,23 @@ import { loadPayment, loadRefund, paymentWrite, refundWrite, type Versioned } fr
 /** Starts a refund and drives it as far as the provider's answer allows. */
 export async function refundPayment(
   deps: PaymentDeps,
-  input: { paymentId: string; amountFen: Fen; reason: string; patientScope?: string; batchId?: string },
+  input: {
+    paymentId: string;
+    amountFen: Fen;
+    reason: string;
+    patientScope?: string;
+    batchId?: string;
+    /** The request's key (hashed caller-scoped Idempotency-Key, or batch + payment for a bulk refund). */
+    requestKey?: string;
+  },
 ): Promise<Refund> {
   const current = await loadPayment(deps.ledger, input.paymentId, input.patientScope);
   const payment = current.value;
+  const refundId = input.requestKey ? deps.ids.derive('refund', input.requestKey) : deps.ids.next('refund');
+  if (payment.refundIds.includes(refundId)) return resumeRefund(deps, payment, refundId);
   const now = deps.clock.now();
   assertRefundable(payment, input.amountFen, now);
 
-  const refundId = deps.ids.next('refund');
   const refund: Refund = {
     refundId,
     paymentId: payment.paymentId,
@@ -54,17 +64,35 @@ export async function refundPayment(
     refundCount: payment.refundCount + 1,
     refundIds: [...payment.refundIds, refundId],
   };
-  await deps.ledger.commit({
-    entities: [
-      paymentWrite(reserved, {
-        kind: 'status',
-        status: ['PAID', 'PARTIALLY_REFUNDED'],
-        version: current.version,
-      }),
-      refundWrite(refund, { kind: 'absent' }),
-    ],
-  });
+  try {
+    await deps.ledger.commit({
+      entities: [
+        paymentWrite(reserved, {
+          kind: 'status',
+          status: ['PAID', 'PARTIALLY_REFUNDED'],
+          version: current.version,
+        }),
+        refundWrite(refund, { kind: 'absent' }),
+      ],
+    });
+  } catch (error) {
+    // A concurrent attempt of the same request may have reserved it first: carry that one on.
+    const now = input.requestKey ? (await loadPayment(deps.ledger, payment.paymentId)).value : undefined;
+    if (now?.refundIds.includes(refundId)) return resumeRefund(deps, now, refundId);
+    throw error;
+  }
 
+  return askProvider(deps, payment, refund);
+}
+
+/** An earlier attempt reserved this refund: a PROCESSING one is asked for again (same out_refund_no). */
+async function resumeRefund(deps: PaymentDeps, payment: Payment, refundId: string): Promise<Refund> {
+  const { value: refund } = await loadRefund(deps.ledger, refundId);
+  return refund.status === 'PROCESSING' ? askProvider(deps, payment, refund) : refund;
+}
+
+/** Asks the provider for the refund (deterministic out_refund_no, so never twice) and applies its answer. */
+async function askProvider(deps: PaymentDeps, payment: Payment, refund: Refund): Promise<Refund> {
   let state: RefundState;
   try {
     state = await providerFor(deps, payment.channel).refund({
@@ -79,7 +107,7 @@ export async function refundPayment(
     if (error instanceof ProviderUnavailableError) return refund;
     throw error;
   }
-  return applyRefundState(deps, refundId, state);
+  return applyRefundState(deps, refund.refundId, state);
 }
 
 /**

@@ -6,7 +6,7 @@
  *     (Alipay): the capture is recorded (amount must equal the self-pay part) and the saga finishes.
  *   - anything about an order we never created is an orphan: recorded, acknowledged, never credited.
  */
-import { NotificationRejectedError } from '../../domain/errors';
+import { assertAgrees, IntegrityAlertError } from '../../domain/errors';
 import type { Settlement, Visit } from '../../domain/visit';
 import type { ProviderEvent } from '../../ports/payment-provider';
 import type { Versioned } from '../payments/records';
@@ -33,18 +33,21 @@ export async function applyCollected(
   const outcome = await retryOnConflict(async () => {
     const current = await loadVisit(deps.ledger, visitId);
     const s: Settlement | undefined = current.value.settlement;
+    // A collection for a visit that is not being settled, or for another amount or trade than the one
+    // recorded, contradicts medpay's record whatever the visit's state.
+    if (!s)
+      throw new IntegrityAlertError(`visit ${visitId}`, [
+        { field: 'settlement', recorded: current.value.status, reported: 'collected' },
+      ]);
+    assertAgrees(`visit ${visitId}`, {
+      amountFen: [s.selfPayFen, collected.amountFen],
+      providerTradeNo: [s.providerTradeNo, collected.providerTradeNo],
+    });
     if (
-      !s ||
       s.captureStatus === 'SUCCEEDED' ||
       !['SETTLING', 'PAYMENT_FAILED', 'OVERDUE'].includes(current.value.status)
     )
       return 'already-applied' as const;
-    if (collected.amountFen !== s.selfPayFen)
-      throw new NotificationRejectedError(
-        'AMOUNT_MISMATCH',
-        `The provider collected ${collected.amountFen} fen; the visit's self-pay part is ${s.selfPayFen} fen.`,
-        { visitId },
-      );
     await recordCapture(deps, current, { status: 'SUCCEEDED', ...collected, capturedFen: s.selfPayFen });
     return 'applied' as const;
   });
@@ -61,6 +64,7 @@ export async function applyVisitEvent(deps: VisitDeps, event: VisitEvent) {
       authNo: event.authNo,
       authorisedFen: event.authorisedFen,
       creditFen: event.creditFen,
+      currency: event.currency,
       at: event.at,
     });
   return applyCollected(deps, found, event);

@@ -2,12 +2,13 @@
  * Confirm a visit's credit authorisation, from the provider's notification or from a query.
  *
  * Primary course:
- *   1. Only an AWAITING_AUTHORISATION visit becomes OPEN; a repeated confirmation changes nothing.
- *   2. The authorised amount must cover the credit limit, or nothing is believed.
+ *   1. The authorised amount must cover the credit limit, in CNY, under the auth number already recorded
+ *      (if any), or nothing is believed: an IntegrityAlertError, whatever the visit's state.
+ *   2. Only an AWAITING_AUTHORISATION visit becomes OPEN; a repeated confirmation changes nothing.
  *   3. The visit is written OPEN with the authorisation (auth_no / Pay Score order_id) and a
  *      VisitAuthorised event, in one transaction.
  */
-import { NotificationRejectedError } from '../../domain/errors';
+import { assertAgrees, IntegrityAlertError } from '../../domain/errors';
 import type { Fen } from '../../domain/money';
 import { assertVisitTransition, type Visit } from '../../domain/visit';
 import type { Versioned } from '../payments/records';
@@ -20,6 +21,7 @@ export interface Confirmed {
   readonly authNo: string;
   readonly authorisedFen?: Fen;
   readonly creditFen?: Fen;
+  readonly currency?: string;
   readonly at: Date;
 }
 
@@ -27,14 +29,18 @@ export interface Confirmed {
 export function confirmAuthorisation(deps: VisitDeps, visitId: string, confirmed: Confirmed) {
   return retryOnConflict(async (): Promise<'applied' | 'already-applied'> => {
     const { value: visit, version } = await loadVisit(deps.ledger, visitId);
-    if (visit.status !== 'AWAITING_AUTHORISATION') return 'already-applied';
+    // The provider must have authorised at least the credit limit, in CNY, under the auth number recorded.
     const authorisedFen = confirmed.authorisedFen ?? visit.creditLimitFen;
-    if (authorisedFen < visit.creditLimitFen)
-      throw new NotificationRejectedError(
-        'AMOUNT_MISMATCH',
-        `The provider authorised ${authorisedFen} fen for a ${visit.creditLimitFen} fen credit visit.`,
-        { visitId },
-      );
+    if (authorisedFen < visit.creditLimitFen || (confirmed.currency ?? 'CNY') !== 'CNY')
+      throw new IntegrityAlertError(`visit ${visitId}`, [
+        {
+          field: 'authorisedFen',
+          recorded: `${visit.creditLimitFen} CNY`,
+          reported: `${authorisedFen} ${confirmed.currency ?? 'CNY'}`,
+        },
+      ]);
+    assertAgrees(`visit ${visitId}`, { authNo: [visit.authorisation?.authNo, confirmed.authNo] });
+    if (visit.status !== 'AWAITING_AUTHORISATION') return 'already-applied';
     assertVisitTransition(visitId, visit.status, 'OPEN');
     const next: Visit = {
       ...visit,

@@ -3,7 +3,8 @@
  *
  * Primary course:
  *   1. The patient may open one: no other visit active, none overdue (PATIENT_OVERDUE).
- *   2. Persist the visit AWAITING_AUTHORISATION and take the patient's credit lock in one transaction,
+ *   2. Derive the visitId from the request's key (a re-execution finds the first attempt's visit and goes
+ *      on from step 3). Persist the visit AWAITING_AUTHORISATION and take the patient's credit lock in one transaction,
  *      so two concurrent opens cannot both succeed and a notification never meets an unknown order.
  *   3. Start the authorisation at the provider with deterministic numbers derived from the visitId.
  *   4. Return what the mini-program needs to confirm (`clientParams`).
@@ -20,18 +21,23 @@ export interface OpenVisitInput {
   readonly channel: Channel;
   readonly payer: Payer;
   readonly insured: boolean;
+  /** The request's key: a re-execution finds the first attempt's visit. */
+  readonly requestKey?: string;
 }
 
 /** Opens the visit and starts its credit authorisation. */
 export async function openVisit(deps: VisitDeps, input: OpenVisitInput) {
-  const credit = creditFor(deps, input.channel);
+  creditFor(deps, input.channel); // 400 when the channel has no credit product
+  const visitId = input.requestKey ? deps.ids.derive('visit', input.requestKey) : deps.ids.next('visit');
+  // An earlier attempt of the same request opened it: start (or re-show) the same authorisation.
+  const earlier = (await deps.ledger.getEntity('visit', visitId))?.state as Visit | undefined;
+  if (earlier) return authorise(deps, earlier);
   const lock = await loadCreditLock(deps.ledger, input.patientId);
   if (lock?.value.status === 'ACTIVE' && lock.value.visitId) {
     const other = await loadVisit(deps.ledger, lock.value.visitId);
     assertMayOpenVisit(input.patientId, [other.value]);
   }
   const now = deps.clock.now();
-  const visitId = deps.ids.next('visit');
   const numbers = visitProviderNumbers(visitId);
   const authoriseBy = new Date(now.getTime() + deps.visits.authoriseWithinMinutes * 60_000);
   const visit: Visit = {
@@ -65,13 +71,19 @@ export async function openVisit(deps: VisitDeps, input: OpenVisitInput) {
       },
     ],
   });
-  const { clientParams } = await credit.authorise({
+  return authorise(deps, visit);
+}
+
+/** Starts the authorisation at the provider (deterministic numbers: a repeat finds the same order). */
+async function authorise(deps: VisitDeps, visit: Visit) {
+  if (visit.status !== 'AWAITING_AUTHORISATION') return { visit, clientParams: {} };
+  const { clientParams } = await creditFor(deps, visit.channel).authorise({
     outOrderNo: visit.outOrderNo,
     outRequestNo: visit.outRequestNo,
     amountFen: visit.creditLimitFen,
     title: '就医信用付',
-    payer: input.payer,
-    expiresAt: authoriseBy,
+    payer: visit.payer as Payer,
+    expiresAt: new Date(visit.authoriseBy),
   });
   return { visit, clientParams };
 }

@@ -451,13 +451,31 @@ export async function settleVisit(
   request: SettleRequest,
   patientScope?: string,
 ) {
-  const current = await loadVisit(deps.ledger, visitId, patientScope);
+  let current = await loadVisit(deps.ledger, visitId, patientScope);
   if (request.asSelfPay && !request.requestedBy.startsWith('staff:'))
     throw new ForbiddenError('Only staff may settle an insured visit as self-pay.');
-  const { status } = current.value;
+  const { status, settlement } = current.value;
   if (status === 'AWAITING_AUTHORISATION' || status === 'CANCELLED')
     throw new InvalidStateError(`Visit ${visitId} is ${status}; only an authorised visit can be settled.`, {
       visitId,
     });
+  if (request.asSelfPay && settlement && !settlement.asSelfPay) {
+    // Staff may switch a settlement still waiting on the insurer to self-pay (the insurance step then
+    // reverses any hold); once the insured part is settled it is too late, and saying so beats ignoring it.
+    if (status !== 'SETTLING' || settlement.step !== 'INSURANCE')
+      throw new InvalidStateError(
+        `Visit ${visitId} is ${status} and past its insurance step (${settlement.step}); it can no longer switch to self-pay.`,
+        { visitId, status, step: settlement.step },
+      );
+    current = await advance(deps, current, {
+      ...current.value,
+      settlement: {
+        ...settlement,
+        asSelfPay: true,
+        requestedBy: request.requestedBy,
+        nextAttemptAt: undefined,
+      },
+    });
+  }
   return runSettlement(deps, visitId, request, current);
 }

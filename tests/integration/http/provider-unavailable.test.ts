@@ -101,6 +101,7 @@ describe('a provider that fails or hangs', () => {
           ids.push(id);
           return id;
         },
+        derive: (k: Parameters<typeof deps.ids.derive>[0], key: string) => deps.ids.derive(k, key),
       },
     };
     await expect(

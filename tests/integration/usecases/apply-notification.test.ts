@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulidIds } from '../../../lib/adapters/system/ulid-ids';
-import { NotificationRejectedError } from '../../../lib/domain/errors';
+import { IntegrityAlertError } from '../../../lib/domain/errors';
 import type { Fen } from '../../../lib/domain/money';
 import { applyNotification } from '../../../lib/usecases/payments/apply-notification';
 import { closePayment } from '../../../lib/usecases/payments/close-payment';
@@ -52,7 +52,7 @@ describe('applyNotification', () => {
   it('refuses a signed notification whose amount differs from the order, changing nothing', async () => {
     const p = await pending();
     await expect(applyNotification(deps, paidEvent(p.outTradeNo, 1))).rejects.toBeInstanceOf(
-      NotificationRejectedError,
+      IntegrityAlertError,
     );
     expect((await loadPayment(deps.ledger, p.paymentId)).value.status).toBe('PENDING');
     expect(await deps.ledger.getTransaction(`payment:${p.paymentId}:captured`)).toBeUndefined();

@@ -95,7 +95,7 @@ describe('verifyAlipayNotification', () => {
     expect(rejection(signed(paid({ total_amount: '25.001' })))).toBe('MALFORMED');
   });
 
-  it('ignores waiting trades and refund syncs, so a refund is never read as a second payment', () => {
+  it('ignores waiting trades and reads refund syncs as refunds, so a refund is never read as a second payment', () => {
     expect(
       verifyAlipayNotification(sdk, ids, {
         headers: {},
@@ -107,9 +107,12 @@ describe('verifyAlipayNotification', () => {
       out_biz_no: 'MRrfd01J0000000000000000000',
       gmt_refund: '2026-03-01 11:00:00.123',
     });
-    expect(verifyAlipayNotification(sdk, ids, { headers: {}, body: signed(refundSync) }).kind).toBe(
-      'ignored',
-    );
+    expect(verifyAlipayNotification(sdk, ids, { headers: {}, body: signed(refundSync) })).toMatchObject({
+      kind: 'refund.succeeded',
+      outRefundNo: 'MRrfd01J0000000000000000000',
+      refundedTotalFen: 1000,
+      at: new Date('2026-03-01T03:00:00.123Z'),
+    });
   });
 
   it('reads Alipay times as Beijing time', () => {

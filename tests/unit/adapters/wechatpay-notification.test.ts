@@ -114,6 +114,7 @@ describe('verifyWechatpayNotification', () => {
       outTradeNo: 'MPpay01J0000000000000000000',
       providerTradeNo: '4200000000202603010000000001',
       amountFen: 2500,
+      currency: 'CNY',
       paidAt: new Date('2026-03-01T01:59:58Z'),
     });
   });
@@ -209,7 +210,7 @@ describe('verifyWechatpayNotification', () => {
     }
   });
 
-  it('translates REFUND.SUCCESS and REFUND.ABNORMAL, and ignores events it does not act on', () => {
+  it('translates REFUND.SUCCESS, REFUND.ABNORMAL and REFUND.CLOSED, and ignores events it does not act on', () => {
     const refund = {
       mchid: config.mchId,
       out_trade_no: 'MPpay01J0000000000000000000',
@@ -232,6 +233,13 @@ describe('verifyWechatpayNotification', () => {
       verifyWechatpayNotification(
         config,
         notification({ ...refund, refund_status: 'ABNORMAL' }, { eventType: 'REFUND.ABNORMAL' }),
+        now,
+      ).kind,
+    ).toBe('refund.abnormal');
+    expect(
+      verifyWechatpayNotification(
+        config,
+        notification({ ...refund, refund_status: 'CLOSED' }, { eventType: 'REFUND.CLOSED' }),
         now,
       ).kind,
     ).toBe('refund.failed');
