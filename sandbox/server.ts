@@ -472,8 +472,12 @@ export async function startSandbox(options: SandboxOptions) {
           refundedFen: 0,
           createdAt: new Date(),
         };
+        // Alipay's answers for a repeated out_trade_no: paid → ACQ.TRADE_HAS_SUCCESS ("交易已被支付"),
+        // other parameters → ACQ.CONTEXT_INCONSISTENT ("交易信息被篡改").
+        if (existing.status === 'PAID')
+          return fail('40004', 'Business Failed', 'ACQ.TRADE_HAS_SUCCESS', '交易已被支付');
         if (existing.amountFen !== amountFen)
-          return fail('40004', 'Business Failed', 'ACQ.TRADE_HAS_SUCCESS', '订单参数与已有交易不一致');
+          return fail('40004', 'Business Failed', 'ACQ.CONTEXT_INCONSISTENT', '交易信息被篡改');
         orders.set(key('alipay', existing.outTradeNo), existing);
         return method === 'alipay.trade.create'
           ? reply({

@@ -18,8 +18,15 @@ export interface CreateOrderRequest {
   readonly mode: OrderMode;
 }
 
-/** What the front end needs to let the patient pay (API.md `clientParams`). */
-export type CreateOrderResponse = { readonly clientParams: Readonly<Record<string, string>> };
+/**
+ * What the front end needs to let the patient pay (API.md `clientParams`). `alreadyPaid`: the provider
+ * answered that this out_trade_no is paid already (WeChat ORDERPAID, Alipay ACQ.TRADE_HAS_SUCCESS), so
+ * there is nothing left to pay and the order's state must be asked for.
+ */
+export type CreateOrderResponse = {
+  readonly clientParams: Readonly<Record<string, string>>;
+  readonly alreadyPaid?: boolean;
+};
 
 /** The provider's view of an order. */
 export interface OrderState {

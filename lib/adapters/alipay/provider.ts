@@ -37,6 +37,8 @@ export function alipayProvider(sdk: AlipaySdk, config: AlipayConfig): PaymentPro
     };
     if (req.mode === 'qr') {
       const r = await exec('alipay.trade.precreate', common, true);
+      // ACQ.TRADE_HAS_SUCCESS ("交易已被支付"): this out_trade_no is paid; the order's state must be asked for.
+      if (r.sub_code === 'ACQ.TRADE_HAS_SUCCESS') return { clientParams: {}, alreadyPaid: true };
       if (!ok(r))
         throw new ProviderUnavailableError(`Alipay refused the order: ${r.sub_code ?? r.code}.`, {
           channel: 'alipay',
@@ -54,6 +56,7 @@ export function alipayProvider(sdk: AlipaySdk, config: AlipayConfig): PaymentPro
       { ...common, buyer_id: req.payer.alipayUserId, product_code: 'JSAPI_PAY' },
       true,
     );
+    if (r.sub_code === 'ACQ.TRADE_HAS_SUCCESS') return { clientParams: {}, alreadyPaid: true };
     if (!ok(r))
       throw new ProviderUnavailableError(`Alipay refused the order: ${r.sub_code ?? r.code}.`, {
         channel: 'alipay',

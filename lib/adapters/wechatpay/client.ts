@@ -55,7 +55,10 @@ export async function wechatCall(
   } catch (error) {
     const e = error as AxiosLikeError;
     const status = e.response?.status;
-    if (status !== undefined && status >= 400 && status < 500) {
+    // 429 FREQUENCY_LIMITED ("频率超限，请降低请求接口频率") did not reach the business logic: retry later,
+    // like a 5xx SYSTEM_ERROR ("系统错误，请使用相同参数稍后重新调用"); pay.weixin.qq.com/docs/merchant/development/
+    // interface-rules/error-code.html. Other 4xx are business answers the caller interprets.
+    if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
       return { status, code: e.response?.data?.code, message: e.response?.data?.message };
     }
     throw new ProviderUnavailableError(

@@ -54,6 +54,8 @@ export function wechatpayProvider(config: WechatpayConfig, clock: Clock): Paymen
         : {}),
     };
     const r = await call('createOrder', () => (v3.pay.transactions[kind].post as Post)(body));
+    // ORDERPAID (400, "订单已支付"): this out_trade_no is paid; the order's state must be asked for.
+    if (failure(r) && r.code === 'ORDERPAID') return { clientParams: {}, alreadyPaid: true };
     if (failure(r))
       throw new ProviderUnavailableError(`WeChat Pay refused the order: ${r.code ?? r.status}.`, {
         channel: 'wechatpay',

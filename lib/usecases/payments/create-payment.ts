@@ -18,7 +18,8 @@ import type { OrderMode, Payer } from '../../ports/payment-provider';
 import { InvalidStateError, ValidationError } from '../../domain/errors';
 import { outstandingFen, type Visit } from '../../domain/visit';
 import { providerFor, type PaymentDeps } from './deps';
-import { paymentReferenceWrite, paymentWrite } from './records';
+import { settleWithProviderState } from './close-payment';
+import { loadPayment, paymentReferenceWrite, paymentWrite } from './records';
 
 /** A validated request to create a payment. */
 export interface CreatePaymentInput {
@@ -72,7 +73,7 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
   const payment = first ?? (await recordPayment(deps, paymentId, input));
   // A payment already paid or closed needs no order: the first attempt's outcome stands.
   if (payment.status !== 'PENDING') return { payment, clientParams: {} };
-  const { clientParams } = await provider.createOrder({
+  const created = await provider.createOrder({
     outTradeNo: payment.outTradeNo,
     amountFen: payment.amountFen,
     description: payment.description,
@@ -80,7 +81,13 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
     expiresAt: new Date(payment.expiresAt),
     mode: input.mode,
   });
-  return { payment, clientParams };
+  if (created.alreadyPaid) {
+    // Paid before this attempt (its notification not yet here): ask the provider and capture what it says.
+    const state = await provider.queryOrder(payment.outTradeNo);
+    const current = await loadPayment(deps.ledger, payment.paymentId);
+    return { payment: await settleWithProviderState(deps, current, state), clientParams: {} };
+  }
+  return { payment, clientParams: created.clientParams };
 }
 
 /** The payment an earlier attempt of the same request recorded, if any (it must be the same request). */
