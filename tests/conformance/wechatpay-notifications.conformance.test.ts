@@ -1,0 +1,238 @@
+/**
+ * Conformance: WeChat Pay APIv3 notifications as published, through the adapter's verifier.
+ *
+ * Facts (pay.weixin.qq.com/docs/merchant/…):
+ *   N1 apis/jsapi-payment/payment-notice.html: TRANSACTION.SUCCESS, resource original_type "transaction";
+ *      fields appid, mchid, out_trade_no, transaction_id, trade_type, trade_state SUCCESS, bank_type,
+ *      success_time RFC 3339 ("2018-06-08T10:34:56+08:00"), payer.openid, amount {total, payer_total,
+ *      currency "CNY", payer_currency}. "商户系统对于支付结果通知的内容一定要做签名验证,并校验返回的订单金额是否与
+ *      商户侧的订单金额一致".
+ *   N2 apis/refund/refunds/refund-result-notice.html: REFUND.SUCCESS / REFUND.ABNORMAL / REFUND.CLOSED,
+ *      resource fields mchid (no appid), out_trade_no, transaction_id, out_refund_no, refund_id,
+ *      refund_status (same value), success_time (SUCCESS only), user_received_account,
+ *      amount {total, refund, payer_total, payer_refund} — no currency.
+ *   N3 apis/weixin-pay-score/…/confirm-notification: PAYSCORE.USER_CONFIRM, the service order with state
+ *      DOING / state_description USER_CONFIRM, order_id, risk_fund {name, amount}, time_range in
+ *      yyyyMMddHHmmss; the published sample even writes total_amount as a string ("40000").
+ *   N4 apis/weixin-pay-score/success-notification.html: PAYSCORE.USER_PAID, collection {state USER_PAID,
+ *      paid_amount, details[{amount, paid_type, paid_time "20091225091210", transaction_id}]}.
+ *   N5 development/interface-rules/signature-verification.html: the headers Wechatpay-Timestamp, -Nonce,
+ *      -Signature, -Serial; the signed string "timestamp\nnonce\nbody\n"; reject a timestamp more than
+ *      5 minutes off ("时间戳与当前时间相差超过5分钟…应拒绝").
+ *   N6 the APIv3 key is 32 bytes and the algorithm AEAD_AES_256_GCM (certificate-callback-decryption).
+ *   N7 apis/medical-insurance-pay/…/pay-success-notify: MEDICAL_INSURANCE.SUCCESS exists; medpay learns the
+ *      mixed order's outcome by query, so the verified notification is acknowledged and not acted on.
+ */
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import {
+  verifyWechatpayNotification,
+  type WechatpayNotificationConfig,
+} from '../../lib/adapters/wechatpay/notification';
+import { NotificationRejectedError } from '../../lib/domain/errors';
+import { rsaKeyPair } from '../support/provider-keys';
+import { wechatNotification } from './support/wechatpay';
+
+const platform = rsaKeyPair();
+const notifier = {
+  apiV3Key: randomBytes(16).toString('hex'),
+  serial: 'PUB_KEY_ID_0112345678902024110100000000',
+  platformPrivateKey: platform.privateKey,
+};
+const config: WechatpayNotificationConfig = {
+  mchId: '1230000109',
+  appId: 'wxd678efh567hg6787',
+  apiV3Key: notifier.apiV3Key,
+  platformKeys: { [notifier.serial]: platform.publicKey },
+};
+const verify = (n: ReturnType<typeof wechatNotification>, now = new Date()) =>
+  verifyWechatpayNotification(config, n, now);
+const reason = (n: ReturnType<typeof wechatNotification>, now = new Date()) => {
+  try {
+    verify(n, now);
+  } catch (error) {
+    if (error instanceof NotificationRejectedError) return error.reason;
+    throw error;
+  }
+  return 'accepted';
+};
+
+const transaction = {
+  appid: 'wxd678efh567hg6787',
+  mchid: '1230000109',
+  out_trade_no: '1217752501201407033233368018',
+  transaction_id: '1217752501201407033233368018',
+  trade_type: 'JSAPI',
+  trade_state: 'SUCCESS',
+  trade_state_desc: '支付成功',
+  bank_type: 'CMC',
+  attach: '',
+  success_time: '2018-06-08T10:34:56+08:00',
+  payer: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' },
+  amount: { total: 100, payer_total: 100, currency: 'CNY', payer_currency: 'CNY' },
+};
+const refund = (status: 'SUCCESS' | 'ABNORMAL' | 'CLOSED') => ({
+  mchid: '1230000109',
+  transaction_id: '1217752501201407033233368018',
+  out_trade_no: '1217752501201407033233368018',
+  refund_id: '50000000382019052709732678859',
+  out_refund_no: '1217752501201407033233368018',
+  refund_status: status,
+  ...(status === 'SUCCESS' ? { success_time: '2018-06-08T10:34:56+08:00' } : {}),
+  user_received_account: '招商银行信用卡0403',
+  amount: { total: 999, refund: 999, payer_total: 999, payer_refund: 999 },
+});
+const serviceOrder = {
+  appid: 'wxd678efh567hg6787',
+  mchid: '1230000109',
+  out_order_no: '1234323JKHDFE1243252',
+  service_id: '500001',
+  openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
+  state: 'DOING',
+  state_description: 'USER_CONFIRM',
+  total_amount: '40000',
+  service_introduction: '就诊信用付',
+  risk_fund: { name: 'ESTIMATE_ORDER_COST', amount: 10000, description: '就诊预估费用' },
+  time_range: { start_time: '20091225091010' },
+  order_id: '15646546545165651651',
+};
+const paidServiceOrder = {
+  ...serviceOrder,
+  state: 'DONE',
+  state_description: 'MCH_COMPLETE',
+  total_amount: 3900,
+  need_collection: true,
+  collection: {
+    state: 'USER_PAID',
+    total_amount: 3900,
+    paying_amount: 0,
+    paid_amount: 3900,
+    details: [
+      {
+        amount: 3900,
+        paid_type: 'NEWTON',
+        paid_time: '20091225091210',
+        transaction_id: '4200000000200912250000000001',
+      },
+    ],
+  },
+};
+
+describe('WeChat Pay notifications (conformance)', () => {
+  it('N1: TRANSACTION.SUCCESS → a paid order in fen, with its currency and RFC 3339 time', () => {
+    expect(verify(wechatNotification(notifier, 'TRANSACTION.SUCCESS', transaction))).toMatchObject({
+      kind: 'payment.succeeded',
+      outTradeNo: '1217752501201407033233368018',
+      providerTradeNo: '1217752501201407033233368018',
+      amountFen: 100,
+      currency: 'CNY',
+      paidAt: new Date('2018-06-08T02:34:56Z'),
+    });
+  });
+
+  it('N1: the currency is carried as sent, so the use case can refuse what is not CNY', () => {
+    const usd = { ...transaction, amount: { ...transaction.amount, currency: 'USD' } };
+    expect(verify(wechatNotification(notifier, 'TRANSACTION.SUCCESS', usd))).toMatchObject({
+      currency: 'USD',
+    });
+  });
+
+  it('N2: REFUND.SUCCESS, REFUND.ABNORMAL and REFUND.CLOSED, with no appid in the resource', () => {
+    expect(verify(wechatNotification(notifier, 'REFUND.SUCCESS', refund('SUCCESS')))).toMatchObject({
+      kind: 'refund.succeeded',
+      outRefundNo: '1217752501201407033233368018',
+      providerRefundId: '50000000382019052709732678859',
+      providerTradeNo: '1217752501201407033233368018',
+      amountFen: 999,
+      paymentTotalFen: 999,
+      at: new Date('2018-06-08T02:34:56Z'),
+    });
+    expect(verify(wechatNotification(notifier, 'REFUND.ABNORMAL', refund('ABNORMAL'))).kind).toBe(
+      'refund.abnormal',
+    );
+    expect(verify(wechatNotification(notifier, 'REFUND.CLOSED', refund('CLOSED'))).kind).toBe(
+      'refund.failed',
+    );
+  });
+
+  it('N2: a refund_status that contradicts its event type is malformed', () => {
+    expect(reason(wechatNotification(notifier, 'REFUND.SUCCESS', refund('CLOSED')))).toBe('MALFORMED');
+  });
+
+  it('N3: PAYSCORE.USER_CONFIRM (total_amount written as a string) → the authorisation and its risk fund', () => {
+    expect(verify(wechatNotification(notifier, 'PAYSCORE.USER_CONFIRM', serviceOrder))).toMatchObject({
+      kind: 'authorisation.confirmed',
+      outOrderNo: '1234323JKHDFE1243252',
+      authNo: '15646546545165651651',
+      authorisedFen: 10000,
+    });
+  });
+
+  it('N4: PAYSCORE.USER_PAID with paid_time "20091225091210" is read as Beijing time', () => {
+    expect(verify(wechatNotification(notifier, 'PAYSCORE.USER_PAID', paidServiceOrder))).toMatchObject({
+      kind: 'authorisation.captured',
+      outOrderNo: '1234323JKHDFE1243252',
+      providerTradeNo: '4200000000200912250000000001',
+      amountFen: 3900,
+      at: new Date('2009-12-25T01:12:10Z'),
+    });
+  });
+
+  it('N4: a paid_time that is no time at all is malformed, not guessed', () => {
+    const bad = {
+      ...paidServiceOrder,
+      collection: {
+        ...paidServiceOrder.collection,
+        details: [{ ...paidServiceOrder.collection.details[0], paid_time: '20091345091210' }],
+      },
+    };
+    expect(reason(wechatNotification(notifier, 'PAYSCORE.USER_PAID', bad))).toBe('MALFORMED');
+  });
+
+  it('N5: the signature covers timestamp, nonce and the exact body; a changed byte, another key or a stale time fails', () => {
+    const good = wechatNotification(notifier, 'TRANSACTION.SUCCESS', transaction);
+    const flipped = {
+      ...good,
+      body: Buffer.from(good.body.toString('utf8').replace('"TRANSACTION.SUCCESS"', '"TRANSACTION.SUCCESs"')),
+    };
+    expect(reason(flipped)).toBe('BAD_SIGNATURE');
+    const forged = wechatNotification(
+      { ...notifier, platformPrivateKey: rsaKeyPair().privateKey },
+      'TRANSACTION.SUCCESS',
+      transaction,
+    );
+    expect(reason(forged)).toBe('BAD_SIGNATURE');
+    const now = new Date();
+    const stale = wechatNotification(notifier, 'TRANSACTION.SUCCESS', transaction, {
+      timestamp: Math.floor(now.getTime() / 1000) - 301,
+    });
+    expect(reason(stale, now)).toBe('STALE_TIMESTAMP');
+    const { 'wechatpay-serial': _serial, ...headers } = good.headers;
+    expect(reason({ ...good, headers })).toBe('MISSING_HEADERS');
+  });
+
+  it('N6: authentic ciphertext that holds JSON null, a number or an array is malformed (a 4xx, never a crash)', () => {
+    for (const plaintext of ['null', '42', '[]'])
+      expect(reason(wechatNotification(notifier, 'TRANSACTION.SUCCESS', null, { plaintext }))).toBe(
+        'MALFORMED',
+      );
+  });
+
+  it('N6: a resource encrypted with another APIv3 key does not decrypt', () => {
+    const other = wechatNotification(
+      { ...notifier, apiV3Key: randomBytes(16).toString('hex') },
+      'TRANSACTION.SUCCESS',
+      transaction,
+    );
+    expect(reason(other)).toBe('BAD_CIPHERTEXT');
+  });
+
+  it('N7: a verified MEDICAL_INSURANCE.SUCCESS is acknowledged and not acted on', () => {
+    const medIns = {
+      mchid: '1230000109',
+      mix_trade_no: '202204022005169952975171534816',
+      mix_pay_status: 'MIX_PAY_SUCCESS',
+    };
+    expect(verify(wechatNotification(notifier, 'MEDICAL_INSURANCE.SUCCESS', medIns)).kind).toBe('ignored');
+  });
+});
