@@ -253,6 +253,8 @@ export interface Payment {
   readonly paidAt?: string;
   readonly closedAt?: string;
   readonly providerTradeNo?: string;
+  /** The payer the order was made for (WeChat openid, Alipay user id), when the order names one. */
+  readonly payerId?: string;
   readonly refundedFen: Fen;
   readonly refundingFen: Fen;
   readonly refundCount: number;

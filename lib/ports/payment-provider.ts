@@ -72,6 +72,8 @@ export type ProviderEvent =
       readonly amountFen: Fen;
       /** ISO 4217 code when the provider states one (WeChat amount.currency); medpay records only CNY. */
       readonly currency?: string;
+      /** Who paid, as the provider names them (WeChat payer.openid, Alipay buyer_id). */
+      readonly payerId?: string;
       readonly paidAt: Date;
     }
   /** The provider closed an unpaid trade (Alipay TRADE_CLOSED with no refund). */

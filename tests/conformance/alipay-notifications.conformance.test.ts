@@ -82,6 +82,7 @@ describe('Alipay notifications (conformance)', () => {
         outTradeNo: 'MPC001',
         providerTradeNo: '2026112322001400000000000001',
         amountFen: 2500,
+        payerId: '2088102122524333',
         paidAt: new Date('2026-11-23T01:00:07Z'),
       });
   });
@@ -162,6 +163,19 @@ describe('Alipay notifications (conformance)', () => {
     expect(() => verifyAlipayNotification(sdk, ids, { headers: {}, body: Buffer.from(body) })).toThrow(
       NotificationRejectedError,
     );
+  });
+
+  it('L4: sign_type is not signed, so it must be RSA2; a repeated parameter is refused, never "last one wins"', () => {
+    const body = alipayNotificationBody(trade(), alipay.privateKey).toString('utf8');
+    const variants = [
+      body.replace('sign_type=RSA2', 'sign_type=RSA'),
+      body.replace('&sign_type=RSA2', ''),
+      `total_amount=1.00&${body}`,
+    ];
+    for (const v of variants)
+      expect(() => verifyAlipayNotification(sdk, ids, { headers: {}, body: Buffer.from(v) })).toThrow(
+        NotificationRejectedError,
+      );
   });
 
   it('L1: another app or seller is refused', () => {

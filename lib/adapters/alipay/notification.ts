@@ -38,9 +38,15 @@ export function verifyAlipayNotification(
   config: AlipayNotificationConfig,
   raw: RawNotification,
 ): ProviderEvent {
-  const params = Object.fromEntries(new URLSearchParams(raw.body.toString('utf8')));
+  const form = new URLSearchParams(raw.body.toString('utf8'));
+  const params = Object.fromEntries(form);
+  // A repeated parameter would let the signed value and the value read differ: Alipay never repeats one.
+  if ([...form.keys()].length !== Object.keys(params).length)
+    throw reject('MALFORMED', 'A parameter appears more than once.');
   if (!params.sign || !params.notify_id)
     throw reject('MALFORMED', 'An Alipay notification needs sign and notify_id.');
+  // sign_type is not covered by the signature, so it must be what Alipay sends for RSA2 apps.
+  if (params.sign_type !== 'RSA2') throw reject('MALFORMED', 'sign_type must be RSA2.');
   let valid = false;
   try {
     valid = sdk.checkNotifySignV2(params);
@@ -114,7 +120,8 @@ function tradeStatusSync(notificationId: string, params: Record<string, string>)
   if (status !== 'TRADE_SUCCESS' && status !== 'TRADE_FINISHED') {
     return { kind: 'ignored', channel, notificationId, reason: `trade_status ${status ?? 'missing'}` };
   }
-  const paidAt = parseAlipayTime(params.gmt_payment) ?? parseAlipayTime(params.notify_time);
+  // gmt_payment, not notify_time (which changes on every retry): it is compared with the recorded paidAt.
+  const paidAt = parseAlipayTime(params.gmt_payment);
   if (!outTradeNo || !providerTradeNo || totalFen === undefined || !paidAt) {
     throw reject(
       'MALFORMED',
@@ -129,6 +136,7 @@ function tradeStatusSync(notificationId: string, params: Record<string, string>)
     providerTradeNo,
     amountFen: totalFen,
     ...(params.trans_currency ? { currency: params.trans_currency } : {}),
+    ...(params.buyer_id ? { payerId: params.buyer_id } : {}),
     paidAt,
   };
 }

@@ -154,6 +154,8 @@ function translate(notificationId: string, eventType: string, r: DecryptedResour
         providerTradeNo: text(r.transaction_id, 'transaction_id'),
         amountFen: fen(amount.total as number),
         currency: text(amount.currency, 'amount.currency'),
+        payerId:
+          r.payer === undefined ? undefined : optionalText(object(r.payer, 'payer').openid, 'payer.openid'),
         paidAt: time(r.success_time, 'success_time'),
       };
     }

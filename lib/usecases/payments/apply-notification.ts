@@ -50,13 +50,22 @@ export async function applyNotification(
 /** The fields of a payment a notification about it must agree with. */
 function assertPaymentAgrees(
   payment: Payment,
-  reported: { amountFen?: number; currency?: string; providerTradeNo?: string; outTradeNo?: string },
+  reported: {
+    amountFen?: number;
+    currency?: string;
+    providerTradeNo?: string;
+    outTradeNo?: string;
+    payerId?: string;
+    paidAt?: Date;
+  },
 ) {
   assertAgrees(`payment ${payment.paymentId}`, {
     outTradeNo: [payment.outTradeNo, reported.outTradeNo],
     amountFen: [payment.amountFen, reported.amountFen],
     currency: [payment.currency, reported.currency],
     providerTradeNo: [payment.providerTradeNo, reported.providerTradeNo],
+    payerId: [payment.payerId, reported.payerId],
+    paidAt: [payment.paidAt, reported.paidAt?.toISOString()],
   });
 }
 

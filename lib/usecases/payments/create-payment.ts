@@ -129,6 +129,9 @@ async function recordPayment(
     refundingFen: 0 as Fen,
     refundCount: 0,
     refundIds: [],
+    ...(input.payer
+      ? { payerId: 'alipayUserId' in input.payer ? input.payer.alipayUserId : input.payer.wechatOpenId }
+      : {}),
     ...(settlesVisitId ? { settlesVisitId } : {}),
     ...(input.copyFee ? { revenueSplit: input.copyFee.revenueSplit } : {}),
   };

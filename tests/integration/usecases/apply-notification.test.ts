@@ -39,7 +39,7 @@ describe('applyNotification', () => {
     outTradeNo,
     providerTradeNo: 'T1',
     amountFen: amountFen as Fen,
-    paidAt: new Date(),
+    paidAt: new Date('2026-03-01T02:00:01Z'), // a duplicate repeats the provider's payment time
   });
 
   it('captures once: the first notification applies, a duplicate is already applied', async () => {

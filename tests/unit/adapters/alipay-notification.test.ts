@@ -68,6 +68,7 @@ describe('verifyAlipayNotification', () => {
       outTradeNo: 'MPpay01J0000000000000000000',
       providerTradeNo: '2026030122001412345678901234',
       amountFen: 2500,
+      payerId: '2088102122524333',
       paidAt: new Date('2026-03-01T02:00:01Z'),
     });
   });

@@ -115,6 +115,7 @@ describe('verifyWechatpayNotification', () => {
       providerTradeNo: '4200000000202603010000000001',
       amountFen: 2500,
       currency: 'CNY',
+      payerId: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
       paidAt: new Date('2026-03-01T01:59:58Z'),
     });
   });
