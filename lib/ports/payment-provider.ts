@@ -76,9 +76,12 @@ export type ProviderEvent =
       readonly payerId?: string;
       readonly paidAt: Date;
     }
-  /** The provider closed an unpaid trade (Alipay TRADE_CLOSED with no refund). */
+  /**
+   * An unpaid trade: closed (Alipay TRADE_CLOSED with no refund) or still waiting for the payer
+   * (WAIT_BUYER_PAY). Neither changes anything, but both contradict a payment medpay holds as paid.
+   */
   | {
-      readonly kind: 'payment.closed';
+      readonly kind: 'payment.closed' | 'payment.waiting';
       readonly channel: Channel;
       readonly notificationId: string;
       readonly outTradeNo: string;

@@ -87,8 +87,11 @@ describe('Alipay notifications (conformance)', () => {
       });
   });
 
-  it('L1: WAIT_BUYER_PAY is ignored; TRADE_CLOSED without refund fields is an unpaid trade closed', () => {
-    expect(verify(trade({ trade_status: 'WAIT_BUYER_PAY' })).kind).toBe('ignored');
+  it('L1: WAIT_BUYER_PAY is a trade still unpaid; TRADE_CLOSED without refund fields is an unpaid trade closed', () => {
+    expect(verify(trade({ trade_status: 'WAIT_BUYER_PAY' }))).toMatchObject({
+      kind: 'payment.waiting',
+      amountFen: 2500,
+    });
     expect(verify(trade({ trade_status: 'TRADE_CLOSED', gmt_close: '2026-11-23 09:30:00' }))).toMatchObject({
       kind: 'payment.closed',
       outTradeNo: 'MPC001',

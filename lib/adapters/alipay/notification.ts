@@ -7,6 +7,7 @@
 import type { AlipaySdk } from 'alipay-sdk';
 import { NotificationRejectedError } from '../../domain/errors';
 import { parseYuan } from '../../domain/money';
+import { isCanonicalBase64 } from '../encoding';
 import type { ProviderEvent, RawNotification } from '../../ports/payment-provider';
 
 /** What verification needs besides the SDK (which holds Alipay's public key or certificate). */
@@ -45,6 +46,8 @@ export function verifyAlipayNotification(
     throw reject('MALFORMED', 'A parameter appears more than once.');
   if (!params.sign || !params.notify_id)
     throw reject('MALFORMED', 'An Alipay notification needs sign and notify_id.');
+  // Node's base64 decoder skips stray characters, so only the canonical spelling of a signature is read.
+  if (!isCanonicalBase64(params.sign)) throw reject('BAD_SIGNATURE', 'sign is not canonical base64.');
   // sign_type is not covered by the signature, so it must be what Alipay sends for RSA2 apps.
   if (params.sign_type !== 'RSA2') throw reject('MALFORMED', 'sign_type must be RSA2.');
   let valid = false;
@@ -117,6 +120,15 @@ function tradeStatusSync(notificationId: string, params: Record<string, string>)
       amountFen: totalFen,
     };
   }
+  if (status === 'WAIT_BUYER_PAY' && outTradeNo && totalFen !== undefined)
+    return {
+      kind: 'payment.waiting',
+      channel,
+      notificationId,
+      outTradeNo,
+      providerTradeNo,
+      amountFen: totalFen,
+    };
   if (status !== 'TRADE_SUCCESS' && status !== 'TRADE_FINISHED') {
     return { kind: 'ignored', channel, notificationId, reason: `trade_status ${status ?? 'missing'}` };
   }

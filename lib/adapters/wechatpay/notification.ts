@@ -11,6 +11,7 @@ import { NotificationRejectedError } from '../../domain/errors';
 import { fen } from '../../domain/money';
 import type { ProviderEvent, RawNotification } from '../../ports/payment-provider';
 import { parseWechatTime } from './client';
+import { isCanonicalBase64 } from '../encoding';
 
 /** What verification needs: our ids, the APIv3 key and the platform public keys by serial. */
 export interface WechatpayNotificationConfig {
@@ -75,6 +76,9 @@ export function verifyWechatpayNotification(
     );
 
   const body = raw.body.toString('utf8');
+  // Node's base64 decoder skips stray characters, so only the canonical spelling of a signature is read.
+  if (!isCanonicalBase64(signature))
+    throw reject('BAD_SIGNATURE', 'Wechatpay-Signature is not canonical base64.', { serial });
   let valid = false;
   try {
     valid = Rsa.verify(Formatter.response(timestamp, nonce, body), signature, key);

@@ -25,7 +25,7 @@ import { applyRefundState } from './refund-payment';
 /** What happened to the notification. */
 export type NotificationOutcome = 'applied' | 'already-applied' | 'orphan' | 'ignored';
 
-type PaymentEvent = Extract<ProviderEvent, { kind: 'payment.succeeded' | 'payment.closed' }>;
+type PaymentEvent = Extract<ProviderEvent, { kind: `payment.${string}` }>;
 type RefundEvent = Extract<ProviderEvent, { kind: `refund.${string}` }>;
 
 /** Applies one verified event. */
@@ -36,6 +36,7 @@ export async function applyNotification(
   switch (event.kind) {
     case 'payment.succeeded':
     case 'payment.closed':
+    case 'payment.waiting':
       return applyPaymentEvent(deps, event);
     case 'refund.succeeded':
     case 'refund.failed':
@@ -74,11 +75,11 @@ async function applyPaymentEvent(deps: PaymentDeps, event: PaymentEvent): Promis
   if (!found) return recordOrphan(deps, event, event.outTradeNo);
   const payment = found.value;
   assertPaymentAgrees(payment, event);
-  if (event.kind === 'payment.closed') {
-    // The provider closed the trade unpaid: a payment medpay holds as paid contradicts it.
+  if (event.kind !== 'payment.succeeded') {
+    // The provider says the trade is unpaid (closed or waiting): a payment medpay holds as paid contradicts it.
     if (payment.status !== 'PENDING' && payment.status !== 'CLOSED')
       throw new IntegrityAlertError(`payment ${payment.paymentId}`, [
-        { field: 'status', recorded: payment.status, reported: 'TRADE_CLOSED (unpaid)' },
+        { field: 'status', recorded: payment.status, reported: event.kind },
       ]);
     return 'ignored'; // the sweep closes a pending payment after asking the provider
   }

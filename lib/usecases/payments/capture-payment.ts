@@ -4,7 +4,8 @@
  * Primary course:
  *   1. The provider's amount (and trade number, once known) must equal the payment's, whatever its status,
  *      or nothing is believed: an IntegrityAlertError.
- *   2. A payment already PAID (or refunded) is left alone: "already applied".
+ *   2. A payment already PAID (or refunded) is left alone: "already applied". A trade number that already
+ *      paid another payment is an integrity alert.
  *   3. PENDING (or CLOSED, when a notification races our close) → PAID, with the capture postings and a
  *      PaymentSucceeded event, in ONE transaction; a replay of the same capture is "already applied".
  */
@@ -15,7 +16,7 @@ import type { CommitOutcome, EntityWrite } from '../../ports/ledger-store';
 import { authorisedFen, type Visit } from '../../domain/visit';
 import { freeCreditLock, loadVisit, visitWrite } from '../visits/records';
 import type { PaymentDeps } from './deps';
-import { paymentWrite, type Versioned } from './records';
+import { assertTradeNoFree, paymentWrite, providerTradeClaim, type Versioned } from './records';
 
 /** What the provider said about the paid order. */
 export interface ProviderPaid {
@@ -60,6 +61,7 @@ export async function capturePayment(
     providerTradeNo: [payment.providerTradeNo, paid.providerTradeNo],
   });
   if (payment.status !== 'PENDING' && payment.status !== 'CLOSED') return 'already-applied';
+  if (paid.providerTradeNo) await assertTradeNoFree(deps.ledger, payment, paid.providerTradeNo);
   assertPaymentTransition(payment.paymentId, payment.status, 'PAID');
   const next: Payment = {
     ...payment,
@@ -70,6 +72,7 @@ export async function capturePayment(
   return deps.ledger.commit({
     entities: [
       paymentWrite(next, { kind: 'status', status: [payment.status], version: current.version }),
+      ...(paid.providerTradeNo ? [providerTradeClaim(next, paid.providerTradeNo)] : []),
       ...(next.settlesVisitId ? await paidOffVisit(deps, next) : []),
     ],
     journal: captureTransaction({ ...next, paidAt: paid.paidAt }),

@@ -1,5 +1,5 @@
 /** How payments and refunds are stored through the LedgerStore: entity types, lookups and index keys. */
-import { NotFoundError } from '../../domain/errors';
+import { IntegrityAlertError, NotFoundError } from '../../domain/errors';
 import type { Payment, Refund } from '../../domain/payment';
 import type { EntityExpectation, EntityWrite, LedgerStore } from '../../ports/ledger-store';
 
@@ -40,6 +40,29 @@ export function paymentReferenceWrite(payment: Payment): EntityWrite {
     expect: { kind: 'absent' },
     indexes: { byTime: { partition: referencePartition(payment.referenceId), sort: payment.paymentId } },
   };
+}
+
+/**
+ * The claim a captured payment makes on its provider trade number (transaction_id / trade_no): one trade
+ * pays one payment, so a notification that names another payment's trade number can never capture a second.
+ */
+export function providerTradeClaim(payment: Payment, providerTradeNo: string): EntityWrite {
+  return {
+    type: 'tradeno',
+    id: `${payment.channel}-${providerTradeNo}`,
+    state: { paymentId: payment.paymentId },
+    expect: { kind: 'absent' },
+  };
+}
+
+/** Throws an integrity alert when the trade number already paid another payment. */
+export async function assertTradeNoFree(ledger: LedgerStore, payment: Payment, providerTradeNo: string) {
+  const claim = await ledger.getEntity('tradeno', `${payment.channel}-${providerTradeNo}`);
+  const owner = (claim?.state as { paymentId?: string } | undefined)?.paymentId;
+  if (owner !== undefined && owner !== payment.paymentId)
+    throw new IntegrityAlertError(`payment ${payment.paymentId}`, [
+      { field: 'providerTradeNo', recorded: `${providerTradeNo} (paid ${owner})`, reported: providerTradeNo },
+    ]);
 }
 
 /** Every payment made under an HIS reference. */

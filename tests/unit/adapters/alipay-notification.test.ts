@@ -102,7 +102,7 @@ describe('verifyAlipayNotification', () => {
         headers: {},
         body: signed(paid({ trade_status: 'WAIT_BUYER_PAY' })),
       }).kind,
-    ).toBe('ignored');
+    ).toBe('payment.waiting');
     const refundSync = paid({
       refund_fee: '10.00',
       out_biz_no: 'MRrfd01J0000000000000000000',
