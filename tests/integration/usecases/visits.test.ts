@@ -200,6 +200,31 @@ describe('pay-later visits against the sandbox (real HTTP, RSA, AES-GCM) and Dyn
     });
   });
 
+  it('staff may switch a settlement waiting on the insurer to self-pay, once; past that step it is a 409', async () => {
+    const { visitId } = await authorised('alipay');
+    await addCharge(deps, visitId, charge('L1', 'laboratory', 20_000));
+    t.env.sandbox.bureau.settings.available = false;
+    const waiting = await settleVisit(deps, visitId, { requestedBy: 'patient:P' });
+    expect(waiting.settlement).toMatchObject({ step: 'INSURANCE', asSelfPay: false });
+    const switched = await settleVisit(deps, visitId, { requestedBy: 'staff:S7', asSelfPay: true });
+    t.env.sandbox.bureau.settings.available = true;
+    expect(switched).toMatchObject({
+      status: 'SETTLED',
+      settlement: { asSelfPay: true, requestedBy: 'staff:S7', insuredFen: 0, capturedFen: 20_000 },
+    });
+    // Repeating it is the same outcome; a settled visit cannot switch any more.
+    expect((await settleVisit(deps, visitId, { requestedBy: 'staff:S7', asSelfPay: true })).status).toBe(
+      'SETTLED',
+    );
+
+    const insured = await authorised('alipay');
+    await addCharge(deps, insured.visitId, charge('L1', 'laboratory', 20_000));
+    expect((await settleVisit(deps, insured.visitId, { requestedBy: 'patient:P' })).status).toBe('SETTLED');
+    await expect(
+      settleVisit(deps, insured.visitId, { requestedBy: 'staff:S7', asSelfPay: true }),
+    ).rejects.toMatchObject({ code: 'INVALID_STATE' });
+  });
+
   it('a failed capture is retried on schedule, then OVERDUE blocks new credit until paid', async () => {
     const { visitId, patientId } = await authorised('alipay', false);
     await addCharge(deps, visitId, charge('L1', 'laboratory', 5_000));

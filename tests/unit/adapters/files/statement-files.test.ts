@@ -1,0 +1,123 @@
+/**
+ * Statement files cannot carry formulas (CSV injection, OWASP "CSV Injection"): every text cell that a
+ * caller, a front end or a provider could have chosen and that begins with =, +, -, @, tab or CR gets a
+ * leading apostrophe, in the CSV and in the XLSX; medpay's own amounts stay numbers.
+ */
+import { PassThrough } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import {
+  textCell,
+  writeStatementCsv,
+  writeStatementXlsx,
+} from '../../../../lib/adapters/files/statement-files';
+import type { StatementRow, StatementTotals } from '../../../../lib/usecases/finance/statement';
+
+const HOSTILE = [
+  '=HYPERLINK("http://x","y")',
+  '+1+1',
+  '-1+1',
+  '@SUM(1,1)',
+  '\t=1+1',
+  '\r=1+1',
+  "=cmd|' /C calc'!A0",
+];
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+const rows = (): AsyncIterable<StatementRow> =>
+  (async function* () {
+    for (const [i, text] of HOSTILE.entries())
+      yield {
+        time: new Date('2026-11-20T02:00:00Z'),
+        account: 'channel:alipay:clearing',
+        reference: text,
+        providerNo: text,
+        purpose: text,
+        hisReference: text,
+        grossFen: i % 2 === 0 ? 2500 : -2500,
+        feeFen: -15,
+        netFen: 2485,
+        direction: 'in',
+      };
+  })();
+const totals: StatementTotals = {
+  rows: 7,
+  inCount: 7,
+  inFen: 2500,
+  outCount: 0,
+  outFen: 0,
+  feesFen: 15,
+  netFen: 2485,
+};
+
+async function collect(write: (out: PassThrough) => Promise<void>): Promise<Buffer> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const ended = new Promise((r) => out.on('end', r));
+  await write(out);
+  await ended;
+  return Buffer.concat(chunks);
+}
+
+/** Splits RFC 4180 CSV into cells (quoted fields may hold commas, quotes and line breaks). */
+function csvCells(text: string): string[][] {
+  const out: string[][] = [[]];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') ((cell += '"'), i++);
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') ((out.at(-1) as string[]).push(cell), (cell = ''));
+    else if (c === '\r' && text[i + 1] === '\n')
+      ((out.at(-1) as string[]).push(cell), (cell = ''), out.push([]), i++);
+    else cell += c;
+  }
+  return out;
+}
+
+describe('statement files', () => {
+  it('textCell neutralises each formula prefix and leaves other text alone', () => {
+    for (const t of HOSTILE) expect(textCell(t)).toBe(`'${t}`);
+    expect(textCell('HIS-1001')).toBe('HIS-1001');
+    expect(textCell('挂号费')).toBe('挂号费');
+  });
+
+  it('CSV: no text cell can start a formula; amount columns keep their sign', async () => {
+    const csv = (await collect((out) => writeStatementCsv(rows(), totals, '=title', out)))
+      .toString('utf8')
+      .slice(1);
+    const table = csvCells(csv);
+    const data = table.slice(2, 2 + HOSTILE.length);
+    for (const row of data) {
+      for (const cell of [...row.slice(0, 5), row[8] as string]) expect(cell).not.toMatch(FORMULA_START);
+      expect(row[1]).toMatch(/^'/);
+    }
+    expect(data.map((r) => r[5])).toContain('-25.00');
+    expect(table[0]?.[0]).toBe("'=title");
+  });
+
+  it('XLSX: no string cell starts a formula, no cell is a formula, amounts are numbers', async () => {
+    const xlsx = await collect((out) => writeStatementXlsx(rows(), totals, '@title', out));
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet('Statement');
+    let strings = 0;
+    sheet?.eachRow((row) =>
+      row.eachCell((cell) => {
+        expect(cell.type).not.toBe(ExcelJS.ValueType.Formula);
+        if (typeof cell.value === 'string') {
+          strings += 1;
+          expect(cell.value).not.toMatch(FORMULA_START);
+        }
+      }),
+    );
+    expect(strings).toBeGreaterThan(HOSTILE.length * 4);
+    expect(sheet?.getRow(2).getCell(6).value).toBe(25);
+    expect(sheet?.getRow(3).getCell(6).value).toBe(-25);
+  });
+});
