@@ -37,7 +37,7 @@ describe('applyNotification', () => {
     channel: 'alipay' as const,
     notificationId: `n-${outTradeNo}-${amountFen}`,
     outTradeNo,
-    providerTradeNo: 'T1',
+    providerTradeNo: `T-${outTradeNo}`, // one provider trade per order
     amountFen: amountFen as Fen,
     paidAt: new Date('2026-03-01T02:00:01Z'), // a duplicate repeats the provider's payment time
   });
