@@ -11,11 +11,15 @@
  *      (opendocs.alipay.com/common/02km9f, 公共错误码): code 20000 / sub_code ACQ.SYSTEM_ERROR means the
  *      outcome is unknown ("系统异常，请使用相同的参数再次调用 / 查询"); ACQ.TRADE_HAS_SUCCESS ("交易已被支付")
  *      means the out_trade_no is paid.
+ *   E3 alipay.fund.auth.operation.detail.query (opendocs.alipay.com/open/064jhi): order_status INIT /
+ *      AUTHORIZED / FINISH / CLOSED, auth_no, total_freeze_amount and credit_amount in yuan, gmt_trans
+ *      `yyyy-MM-dd HH:mm:ss`; sub_code AUTH_ORDER_NOT_EXIST when there is no such authorisation.
  */
 import { createServer, type Server } from 'node:http';
 import { createSign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlipaySdk } from '../../lib/adapters/alipay/client';
+import { alipayCreditProvider } from '../../lib/adapters/alipay/credit';
 import { alipayProvider } from '../../lib/adapters/alipay/provider';
 import { systemClock } from '../../lib/adapters/system/clock';
 import { wechatpayProvider } from '../../lib/adapters/wechatpay/provider';
@@ -173,5 +177,53 @@ describe('provider error codes (conformance)', () => {
         sub_msg: '系统错误',
       });
     await expect(alipay().queryOrder('MPERR1')).rejects.toBeInstanceOf(ProviderUnavailableError);
+  });
+
+  it('E3: an Alipay fund authorisation query answer is read as documented', async () => {
+    const sdk = createAlipaySdk({
+      mode: 'public-key',
+      appId: '2021000122671080',
+      appPrivateKey: rsaKeyPair().privateKey,
+      alipayPublicKey: alipayKey.publicKey,
+      gateway: `${base}/gateway.do`,
+    });
+    const credit = alipayCreditProvider(sdk, {
+      sellerId: '2088102177846875',
+      notifyUrl: 'https://hospital.example/webhooks/alipay',
+    });
+    answer = (_m, _p, form) =>
+      alipayAnswer(String(form.get('method')), {
+        code: '10000',
+        msg: 'Success',
+        auth_no: '2026112310002001000000000001',
+        out_order_no: 'VAERR1',
+        operation_id: '20261123000000000001',
+        out_request_no: 'VFERR1',
+        operation_type: 'FREEZE',
+        amount: '2000.00',
+        status: 'SUCCESS',
+        gmt_create: '2026-11-23 10:00:00',
+        gmt_trans: '2026-11-23 10:00:01',
+        order_status: 'AUTHORIZED',
+        total_freeze_amount: '2000.00',
+        rest_amount: '2000.00',
+        credit_amount: '2000.00',
+        fund_amount: '0.00',
+      });
+    expect(await credit.queryAuthorisation('VAERR1', 'VFERR1')).toEqual({
+      status: 'AUTHORISED',
+      authNo: '2026112310002001000000000001',
+      authorisedFen: 200000,
+      creditFen: 200000,
+      confirmedAt: new Date('2026-11-23T02:00:01Z'),
+    });
+    answer = (_m, _p, form) =>
+      alipayAnswer(String(form.get('method')), {
+        code: '40004',
+        msg: 'Business Failed',
+        sub_code: 'AUTH_ORDER_NOT_EXIST',
+        sub_msg: '授权单不存在',
+      });
+    expect(await credit.queryAuthorisation('VAERR2', 'VFERR2')).toEqual({ status: 'NOT_FOUND' });
   });
 });
