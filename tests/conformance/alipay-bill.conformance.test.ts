@@ -23,9 +23,10 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { parseAlipayBillZip } from '../../lib/adapters/alipay/bill';
-import { BillRejectedError, type BillLine } from '../../lib/domain/finance';
+import { BillRejectedError } from '../../lib/domain/finance';
 import { alipayBillZip, billRows } from '../../sandbox/bills';
 import { storedZip, zipNames } from './support/zip';
+import { readAll } from './support/read';
 
 const HEADER =
   '支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注';
@@ -138,11 +139,7 @@ const entry = (suffix: string, text: string, utf8Flag = false) => ({
   data: gbk(text),
 });
 
-async function read(lines: AsyncIterable<BillLine>) {
-  const out: BillLine[] = [];
-  for await (const l of lines) out.push(l);
-  return out;
-}
+const read = readAll;
 
 describe('Alipay trade bill (conformance)', () => {
   it('A1: the test zip really is as Alipay ships it: GBK names, UTF-8 flag clear', () => {

@@ -23,6 +23,7 @@ import { verifyAlipayNotification } from '../../lib/adapters/alipay/notification
 import { NotificationRejectedError } from '../../lib/domain/errors';
 import { rsaKeyPair } from '../support/provider-keys';
 import { alipayNotificationBody } from './support/alipay';
+import { reasonOf } from './support/read';
 
 const alipay = rsaKeyPair();
 const ids = { appId: '2019073166072302', sellerId: '2088531891668739' };
@@ -35,15 +36,8 @@ const sdk = createAlipaySdk({
 });
 const verify = (params: Record<string, string>, key = alipay.privateKey) =>
   verifyAlipayNotification(sdk, ids, { headers: {}, body: alipayNotificationBody(params, key) });
-const reason = (params: Record<string, string>, key = alipay.privateKey) => {
-  try {
-    verify(params, key);
-  } catch (error) {
-    if (error instanceof NotificationRejectedError) return error.reason;
-    throw error;
-  }
-  return 'accepted';
-};
+const reason = (params: Record<string, string>, key = alipay.privateKey) =>
+  reasonOf(() => verify(params, key));
 
 const trade = (overrides: Record<string, string> = {}) => ({
   gmt_create: '2026-11-23 09:00:00',

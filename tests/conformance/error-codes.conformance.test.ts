@@ -76,21 +76,20 @@ const wechat = () =>
     },
     systemClock,
   );
+const alipaySdk = () =>
+  createAlipaySdk({
+    mode: 'public-key',
+    appId: '2021000122671080',
+    appPrivateKey: rsaKeyPair().privateKey,
+    alipayPublicKey: alipayKey.publicKey,
+    gateway: `${base}/gateway.do`,
+  });
 const alipay = () =>
-  alipayProvider(
-    createAlipaySdk({
-      mode: 'public-key',
-      appId: '2021000122671080',
-      appPrivateKey: rsaKeyPair().privateKey,
-      alipayPublicKey: alipayKey.publicKey,
-      gateway: `${base}/gateway.do`,
-    }),
-    {
-      appId: '2021000122671080',
-      sellerId: '2088102177846875',
-      notifyUrl: 'https://hospital.example/webhooks/alipay',
-    },
-  );
+  alipayProvider(alipaySdk(), {
+    appId: '2021000122671080',
+    sellerId: '2088102177846875',
+    notifyUrl: 'https://hospital.example/webhooks/alipay',
+  });
 const order = (payer: Record<string, string>) => ({
   outTradeNo: 'MPERR1',
   amountFen: fen(2500),
@@ -180,14 +179,7 @@ describe('provider error codes (conformance)', () => {
   });
 
   it('E3: an Alipay fund authorisation query answer is read as documented', async () => {
-    const sdk = createAlipaySdk({
-      mode: 'public-key',
-      appId: '2021000122671080',
-      appPrivateKey: rsaKeyPair().privateKey,
-      alipayPublicKey: alipayKey.publicKey,
-      gateway: `${base}/gateway.do`,
-    });
-    const credit = alipayCreditProvider(sdk, {
+    const credit = alipayCreditProvider(alipaySdk(), {
       sellerId: '2088102177846875',
       notifyUrl: 'https://hospital.example/webhooks/alipay',
     });

@@ -20,8 +20,9 @@ import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseWechatBillGzip } from '../../lib/adapters/wechatpay/bill';
-import { BillRejectedError, type BillLine } from '../../lib/domain/finance';
+import { BillRejectedError } from '../../lib/domain/finance';
 import { billRows, wechatBillCsv, wechatBillGzip } from '../../sandbox/bills';
+import { readAll } from './support/read';
 
 const HEADER =
   '交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注';
@@ -101,11 +102,7 @@ function documentedBill({ count = '3' } = {}): Buffer {
 }
 
 const sha1 = (b: Uint8Array) => createHash('sha1').update(b).digest('hex');
-async function read(lines: AsyncIterable<BillLine>) {
-  const out: BillLine[] = [];
-  for await (const l of lines) out.push(l);
-  return out;
-}
+const read = readAll;
 
 describe('WeChat Pay trade bill (conformance)', () => {
   it('F1/F4: accepts hash_value = SHA-1 of the decompressed bill, BOM and CRLF included', async () => {

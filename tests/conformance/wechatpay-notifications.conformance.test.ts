@@ -29,8 +29,8 @@ import {
   verifyWechatpayNotification,
   type WechatpayNotificationConfig,
 } from '../../lib/adapters/wechatpay/notification';
-import { NotificationRejectedError } from '../../lib/domain/errors';
 import { rsaKeyPair } from '../support/provider-keys';
+import { reasonOf } from './support/read';
 import { wechatNotification } from './support/wechatpay';
 
 const platform = rsaKeyPair();
@@ -47,15 +47,7 @@ const config: WechatpayNotificationConfig = {
 };
 const verify = (n: ReturnType<typeof wechatNotification>, now = new Date()) =>
   verifyWechatpayNotification(config, n, now);
-const reason = (n: ReturnType<typeof wechatNotification>, now = new Date()) => {
-  try {
-    verify(n, now);
-  } catch (error) {
-    if (error instanceof NotificationRejectedError) return error.reason;
-    throw error;
-  }
-  return 'accepted';
-};
+const reason = (n: ReturnType<typeof wechatNotification>, now = new Date()) => reasonOf(() => verify(n, now));
 
 const transaction = {
   appid: 'wxd678efh567hg6787',

@@ -1,9 +1,9 @@
-import { createSign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createAlipaySdk } from '../../../lib/adapters/alipay/client';
 import { parseAlipayTime, verifyAlipayNotification } from '../../../lib/adapters/alipay/notification';
 import { NotificationRejectedError } from '../../../lib/domain/errors';
 import { rsaKeyPair } from '../../support/provider-keys';
+import { alipayNotificationBody } from '../../conformance/support/alipay';
 
 const app = rsaKeyPair();
 const alipay = rsaKeyPair(); // the "Alipay" platform key that signs notifications
@@ -17,16 +17,9 @@ const sdk = createAlipaySdk({
   gateway: 'http://127.0.0.1:9/gateway.do',
 });
 
-/** Signs as Alipay documents it: every parameter but sign and sign_type, sorted, k=v joined by &, RSA2. */
-function signed(params: Record<string, string>, signer = alipay.privateKey): Buffer {
-  const content = Object.keys(params)
-    .filter((k) => k !== 'sign' && k !== 'sign_type')
-    .sort()
-    .map((k) => `${k}=${params[k]}`)
-    .join('&');
-  const sign = createSign('RSA-SHA256').update(content, 'utf8').sign(signer, 'base64');
-  return Buffer.from(new URLSearchParams({ ...params, sign_type: 'RSA2', sign }).toString());
-}
+/** Signs as Alipay documents it (the conformance suite's independent signer). */
+const signed = (params: Record<string, string>, signer = alipay.privateKey): Buffer =>
+  alipayNotificationBody(params, signer);
 
 const paid = (overrides: Record<string, string> = {}) => ({
   notify_time: '2026-03-01 10:00:02',

@@ -62,22 +62,27 @@ async function collect(write: (out: PassThrough) => Promise<void>): Promise<Buff
 
 /** Splits RFC 4180 CSV into cells (quoted fields may hold commas, quotes and line breaks). */
 function csvCells(text: string): string[][] {
-  const out: string[][] = [[]];
+  const rows: string[][] = [[]];
   let cell = '';
   let quoted = false;
+  const endCell = () => {
+    (rows.at(-1) as string[]).push(cell);
+    cell = '';
+  };
   for (let i = 0; i < text.length; i++) {
     const c = text[i] as string;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') ((cell += '"'), i++);
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') ((out.at(-1) as string[]).push(cell), (cell = ''));
-    else if (c === '\r' && text[i + 1] === '\n')
-      ((out.at(-1) as string[]).push(cell), (cell = ''), out.push([]), i++);
-    else cell += c;
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      cell += '"';
+      i++;
+    } else if (c === '"') quoted = !quoted;
+    else if (!quoted && c === ',') endCell();
+    else if (!quoted && c === '\r' && text[i + 1] === '\n') {
+      endCell();
+      rows.push([]);
+      i++;
+    } else cell += c;
   }
-  return out;
+  return rows;
 }
 
 describe('statement files', () => {
