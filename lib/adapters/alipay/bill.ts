@@ -94,7 +94,7 @@ export async function* parseAlipayBillZip(zip: Uint8Array, day: string): AsyncIt
         ...(kind === 'refund' ? { outRefundNo: get('退款批次号/请求号') } : {}),
         providerNo: get('支付宝交易号'),
         amountFen: positiveFen(get('商家实收（元）').replace(/^-/, ''), '商家实收'),
-        feeFen: -yuanToFen(get('服务费（元）'), '服务费'),
+        feeFen: -yuanToFen(get('服务费（元）'), '服务费') || 0, // Alipay writes the fee kept as negative
         at,
       };
     }
