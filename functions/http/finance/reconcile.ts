@@ -4,8 +4,8 @@ import { httpHandler } from '../../../lib/http/handler';
 import { reconciliationSummary } from '../../../lib/http/views';
 import { reconcile } from '../../../lib/usecases/finance/reconcile';
 
-export const handler = httpHandler(createReconciliation, async ({ body, caller, deps }) => {
-  const run = await reconcile(deps, { ...body, requestedBy: `${caller.role}:${caller.sub}` });
+export const handler = httpHandler(createReconciliation, async ({ body, caller, deps, requestKey }) => {
+  const run = await reconcile(deps, { ...body, requestedBy: `${caller.role}:${caller.sub}`, requestKey });
   return {
     status: 201,
     body: {

@@ -2,7 +2,8 @@
  * Reconcile a channel's business day against the provider's own bill.
  *
  * Primary course:
- *   1. The day is a real date, not in the future; the channel is configured.
+ *   1. The day is a real date, not in the future; the channel is configured. The run's id derives from the
+ *      request's key, so a retried request returns its first run.
  *   2. The ledger side: every clearing posting of the day (the days either side are read only when the
  *      bill has lines the day lacks), keyed by out_trade_no (payments) or out_refund_no (refunds). Pay Score collections key by the
  *      service order's out_order_no, as WeChat bills them.
@@ -203,14 +204,19 @@ const reconKey = (channel: Channel, date: string) => `${channel}#${date}`;
 /** Runs a reconciliation and stores it. */
 export async function reconcile(
   deps: PaymentDeps,
-  input: { date: string; channel: Channel; requestedBy: string },
+  input: { date: string; channel: Channel; requestedBy: string; requestKey?: string },
 ): Promise<Reconciliation> {
   const { channel } = input;
   const date = assertPastOrToday(input.date, deps.clock.now());
   const provider = providerFor(deps, channel);
+  // A retried request (same key) returns its first run instead of running again.
+  const reconciliationId = input.requestKey
+    ? deps.ids.derive('reconciliation', input.requestKey)
+    : deps.ids.next('reconciliation');
+  const earlier = await deps.ledger.getEntity('reconciliation', reconciliationId);
+  if (earlier) return earlier.state as unknown as Reconciliation;
   const bill = await provider.fetchBill(date); // 409 BILL_NOT_AVAILABLE escapes here, before anything is stored
 
-  const reconciliationId = deps.ids.next('reconciliation');
   const latest = await deps.ledger.getEntity('reconday', reconKey(channel, date));
   const previous = latest?.state as { reconciliationId: string; feesPostedFen: number } | undefined;
   const { previous: dayBefore, next: dayAfter } = adjacentDays(date);
