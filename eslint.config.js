@@ -26,6 +26,34 @@ export default tseslint.config(
       ],
     },
   },
+  // Arrows point down (functions → usecases → ports ← adapters); tests/unit/architecture.test.ts checks cycles.
+  {
+    files: ['lib/http/**/*.ts', 'lib/adapters/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['**/config/**', '**/usecases/**', '**/config/*', '**/usecases/*', '../usecases/*'] },
+      ],
+    },
+  },
+  {
+    files: ['lib/usecases/**/*.ts', 'lib/ports/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            '**/config/**',
+            '**/adapters/**',
+            '**/http/**',
+            '**/config/*',
+            '**/adapters/*',
+            '**/http/*',
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['lib/adapters/**/*.ts', 'lib/domain/**/*.ts', 'lib/usecases/**/*.ts'],
     rules: {

@@ -1,10 +1,9 @@
 /** Builds a Lambda handler for one route: the middy stack, input validation and the JSON response. */
 import middy from '@middy/core';
-import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { appDeps, type AppDeps } from '../config/container';
 import { ValidationError } from '../domain/errors';
 import type { Caller } from './auth';
+import type { HttpContext, HttpDeps, LambdaHttpHandler } from './context';
 import type { HttpResponse } from './error-mapping';
 import { authenticate } from './middleware/authenticate';
 import { idempotency } from './middleware/idempotency';
@@ -12,27 +11,17 @@ import { requestContext } from './middleware/request-context';
 import { rawBody, type HttpEvent } from './request';
 import { isIdempotent, type RouteAuth, type RouteDefinition } from './route';
 
-/** The Lambda context, extended with what the middlewares establish. */
-export interface HttpContext extends Context {
-  deps: AppDeps;
-  requestId: string;
-  caller?: Caller;
-  /** The caller-scoped Idempotency-Key, hashed (POST routes): use cases derive business ids from it. */
-  requestKey?: string;
-}
+export type { HttpContext, HttpDeps, LambdaHttpHandler } from './context';
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
-/** A Lambda handler for API Gateway HTTP API events. */
-export type LambdaHttpHandler = (event: HttpEvent, context: Context) => Promise<HttpResponse>;
-
-/** The validated input a route's implementation receives. */
-export interface RouteInput<B, P, Q, A> {
+/** The validated input a route's implementation receives, with the function's own dependencies. */
+export interface RouteInput<B, P, Q, A, D extends HttpDeps = HttpDeps> {
   readonly body: Parsed<B>;
   readonly params: Parsed<P>;
   readonly query: Parsed<Q>;
   readonly caller: A extends 'public' ? undefined : Caller;
-  readonly deps: AppDeps;
+  readonly deps: D;
   readonly requestId: string;
   /** Set on POST routes: the hashed caller-scoped Idempotency-Key, the same for every attempt of a request. */
   readonly requestKey?: string;
@@ -47,21 +36,22 @@ export interface RouteResult {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** Creates the handler for `route`. Tests pass `resolveDeps` to inject their own dependencies. */
+/** Creates the handler for `route`; `resolveDeps` builds the function's dependencies (once per container). */
 export function httpHandler<
   B extends z.ZodType | undefined,
   P extends z.ZodType | undefined,
   Q extends z.ZodType | undefined,
   A extends RouteAuth,
+  D extends HttpDeps,
 >(
   route: RouteDefinition<B, P, Q, A>,
-  implementation: (input: RouteInput<B, P, Q, A>) => Promise<RouteResult> | RouteResult,
-  resolveDeps: () => Promise<AppDeps> = appDeps,
+  implementation: (input: RouteInput<B, P, Q, A, D>) => Promise<RouteResult> | RouteResult,
+  resolveDeps: () => Promise<D>,
 ): LambdaHttpHandler {
-  const stack = middy<HttpEvent, HttpResponse, Error, HttpContext>()
-    .use(requestContext(route.operationId, resolveDeps))
-    .use(authenticate(route.auth));
-  if (isIdempotent(route)) stack.use(idempotency());
+  const stack = middy<HttpEvent, HttpResponse, Error, HttpContext<D>>()
+    .use(requestContext<D>(route.operationId, resolveDeps))
+    .use(authenticate<D>(route.auth));
+  if (isIdempotent(route)) stack.use(idempotency<D>());
   return stack.handler(async (event, context) => {
     const input = {
       body: route.body ? parse(route.body, readJson(event), 'body') : undefined,
@@ -72,7 +62,7 @@ export function httpHandler<
       requestId: context.requestId,
       requestKey: context.requestKey,
       event,
-    } as RouteInput<B, P, Q, A>;
+    } as RouteInput<B, P, Q, A, D>;
     return toResponse(await implementation(input));
   }) as unknown as LambdaHttpHandler; // middy types the context as ours; Lambda passes a plain one
 }

@@ -5,13 +5,21 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { appDeps, type AppDeps } from '../config/container';
 import { IntegrityAlertError, MedpayError, NotificationRejectedError } from '../domain/errors';
 import type { Channel } from '../domain/ledger/accounts';
-import { applyProviderEvent } from '../usecases/notifications';
+import type { Metrics } from '../ports/metrics';
+import type { PaymentProvider, ProviderEvent } from '../ports/payment-provider';
+import type { LambdaHttpHandler } from './context';
 import type { HttpResponse } from './error-mapping';
-import type { LambdaHttpHandler } from './handler';
+import type { Logger } from './logger';
 import type { HttpEvent } from './request';
+
+/** What a webhook needs: the channel's verifier, a logger and the metrics. */
+export interface WebhookDeps {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly providers: Partial<Record<Channel, PaymentProvider>>;
+}
 
 function reply(
   channel: Channel,
@@ -38,7 +46,7 @@ function reply(
 }
 
 /** Logs, counts and answers a notification that was not applied; the provider will send it again. */
-function refuse(deps: AppDeps, channel: Channel, requestId: string, error: unknown): HttpResponse {
+function refuse(deps: WebhookDeps, channel: Channel, requestId: string, error: unknown): HttpResponse {
   const { logger, metrics } = deps;
   if (error instanceof NotificationRejectedError) {
     // Forged, stale, tampered, malformed or a deliberate probe: logged, never processed.
@@ -71,14 +79,18 @@ function refuse(deps: AppDeps, channel: Channel, requestId: string, error: unkno
   return reply(channel, false, 500, 'temporarily unable to process; retry', requestId);
 }
 
-/** Creates the webhook handler of one channel. */
-export function webhookHandler(
+/**
+ * Creates the webhook handler of one channel: `resolveDeps` builds the function's dependencies and `apply`
+ * is the use case a verified event goes to.
+ */
+export function webhookHandler<D extends WebhookDeps>(
   channel: Channel,
-  resolveDeps: () => Promise<AppDeps> = appDeps,
+  resolveDeps: () => Promise<D>,
+  apply: (deps: D, event: ProviderEvent) => Promise<string>,
 ): LambdaHttpHandler {
   return async (event: HttpEvent, context: Context) => {
     const requestId = context.awsRequestId || randomUUID();
-    let deps: AppDeps;
+    let deps: D;
     try {
       deps = await resolveDeps();
     } catch (error) {
@@ -91,7 +103,7 @@ export function webhookHandler(
     const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
     try {
       const verified = await provider.verifyNotification({ headers: event.headers ?? {}, body });
-      const outcome = await applyProviderEvent(deps, verified);
+      const outcome = await apply(deps, verified);
       logger.info('notification applied', {
         requestId,
         channel,

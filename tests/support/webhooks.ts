@@ -10,6 +10,7 @@ import type { Fen } from '../../lib/domain/money';
 import type { Payment } from '../../lib/domain/payment';
 import { webhookHandler } from '../../lib/http/webhook';
 import type { Metrics } from '../../lib/ports/metrics';
+import { applyProviderEvent } from '../../lib/usecases/notifications';
 import { createPayment } from '../../lib/usecases/payments/create-payment';
 import { alipayNotificationBody } from '../conformance/support/alipay';
 import { wechatNotification } from '../conformance/support/wechatpay';
@@ -33,8 +34,8 @@ export async function webhookHarness() {
   const deps: AppDeps = await testDeps({ providers: env.providers, credit: env.credit, metrics });
   const alerts = vi.spyOn(deps.logger, 'error');
   const handlers = {
-    alipay: webhookHandler('alipay', () => Promise.resolve(deps)),
-    wechatpay: webhookHandler('wechatpay', () => Promise.resolve(deps)),
+    alipay: webhookHandler('alipay', () => Promise.resolve(deps), applyProviderEvent),
+    wechatpay: webhookHandler('wechatpay', () => Promise.resolve(deps), applyProviderEvent),
   };
   const wechat = {
     apiV3Key: env.apiV3Key,

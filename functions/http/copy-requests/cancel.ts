@@ -1,11 +1,16 @@
 /** POST /copy-requests/{id}/cancel: cancel before shipping; a paid fee is refunded in full. */
+import { appDeps } from '../../../lib/config/container';
 import { cancelCopyRequest } from '../../../lib/http/contract/copy-requests';
 import { httpHandler } from '../../../lib/http/handler';
-import { copyRequestView } from '../../../lib/http/views';
+import { copyRequestView } from '../../../lib/usecases/views';
 import { cancelCopyRequest as cancel } from '../../../lib/usecases/copy-requests/cancel';
 
-export const handler = httpHandler(cancelCopyRequest, async ({ params, body, caller, deps }) => {
-  const patientScope = caller.role === 'patient' ? caller.sub : undefined;
-  const request = await cancel(deps, params.id, patientScope, body.reason);
-  return { status: 200, body: await copyRequestView(request, deps.ledger) };
-});
+export const handler = httpHandler(
+  cancelCopyRequest,
+  async ({ params, body, caller, deps }) => {
+    const patientScope = caller.role === 'patient' ? caller.sub : undefined;
+    const request = await cancel(deps, params.id, patientScope, body.reason);
+    return { status: 200, body: await copyRequestView(request, deps.ledger) };
+  },
+  appDeps,
+);

@@ -1,13 +1,26 @@
 /** POST /copy-requests/{id}/payments: pay the stored fee through the payment capability. */
+import { appDeps } from '../../../lib/config/container';
 import { payCopyRequest } from '../../../lib/http/contract/copy-requests';
 import { httpHandler } from '../../../lib/http/handler';
 import { payCopyRequest as pay } from '../../../lib/usecases/copy-requests/pay';
 
-export const handler = httpHandler(payCopyRequest, async ({ params, body, caller, deps, requestKey }) => {
-  const { payment, clientParams } = await pay(deps, params.id, caller.sub, { ...body, requestKey });
-  const { paymentId, status, channel, amountFen, outTradeNo, expiresAt } = payment;
-  return {
-    status: 201,
-    body: { paymentId, status: status as 'PENDING', channel, amountFen, outTradeNo, expiresAt, clientParams },
-  };
-});
+export const handler = httpHandler(
+  payCopyRequest,
+  async ({ params, body, caller, deps, requestKey }) => {
+    const { payment, clientParams } = await pay(deps, params.id, caller.sub, { ...body, requestKey });
+    const { paymentId, status, channel, amountFen, outTradeNo, expiresAt } = payment;
+    return {
+      status: 201,
+      body: {
+        paymentId,
+        status: status as 'PENDING',
+        channel,
+        amountFen,
+        outTradeNo,
+        expiresAt,
+        clientParams,
+      },
+    };
+  },
+  appDeps,
+);

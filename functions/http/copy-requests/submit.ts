@@ -1,10 +1,15 @@
 /** POST /copy-requests: submit a copy-and-courier request (nothing is paid now). */
+import { appDeps } from '../../../lib/config/container';
 import { submitCopyRequest } from '../../../lib/http/contract/copy-requests';
 import { httpHandler } from '../../../lib/http/handler';
 import { submitCopyRequest as submit } from '../../../lib/usecases/copy-requests/submit';
 
-export const handler = httpHandler(submitCopyRequest, async ({ body, caller, deps, requestKey }) => {
-  const patientId = caller.role === 'patient' ? caller.sub : (body.patientId ?? caller.sub);
-  const request = await submit(deps, { ...body, patientId, requestKey });
-  return { status: 201, body: { copyRequestId: request.copyRequestId, status: 'SUBMITTED' as const } };
-});
+export const handler = httpHandler(
+  submitCopyRequest,
+  async ({ body, caller, deps, requestKey }) => {
+    const patientId = caller.role === 'patient' ? caller.sub : (body.patientId ?? caller.sub);
+    const request = await submit(deps, { ...body, patientId, requestKey });
+    return { status: 201, body: { copyRequestId: request.copyRequestId, status: 'SUBMITTED' as const } };
+  },
+  appDeps,
+);

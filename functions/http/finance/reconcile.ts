@@ -1,18 +1,23 @@
 /** POST /reconciliations: reconcile a channel's day against the provider's bill. */
+import { appDeps } from '../../../lib/config/container';
 import { createReconciliation } from '../../../lib/http/contract/finance';
 import { httpHandler } from '../../../lib/http/handler';
-import { reconciliationSummary } from '../../../lib/http/views';
+import { reconciliationSummary } from '../../../lib/usecases/views';
 import { reconcile } from '../../../lib/usecases/finance/reconcile';
 
-export const handler = httpHandler(createReconciliation, async ({ body, caller, deps, requestKey }) => {
-  const run = await reconcile(deps, { ...body, requestedBy: `${caller.role}:${caller.sub}`, requestKey });
-  return {
-    status: 201,
-    body: {
-      reconciliationId: run.reconciliationId,
-      status: run.status,
-      summary: reconciliationSummary(run.summary),
-      ...(run.previousReconciliationId ? { previousReconciliationId: run.previousReconciliationId } : {}),
-    },
-  };
-});
+export const handler = httpHandler(
+  createReconciliation,
+  async ({ body, caller, deps, requestKey }) => {
+    const run = await reconcile(deps, { ...body, requestedBy: `${caller.role}:${caller.sub}`, requestKey });
+    return {
+      status: 201,
+      body: {
+        reconciliationId: run.reconciliationId,
+        status: run.status,
+        summary: reconciliationSummary(run.summary),
+        ...(run.previousReconciliationId ? { previousReconciliationId: run.previousReconciliationId } : {}),
+      },
+    };
+  },
+  appDeps,
+);

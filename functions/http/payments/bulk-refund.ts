@@ -1,15 +1,20 @@
 /** POST /refunds/bulk: refund every paid payment of the given HIS references and record compensation. */
+import { appDeps } from '../../../lib/config/container';
 import type { Fen } from '../../../lib/domain/money';
 import { bulkRefund } from '../../../lib/http/contract/payments';
 import { httpHandler } from '../../../lib/http/handler';
 import { bulkRefund as bulkRefundUseCase } from '../../../lib/usecases/payments/bulk-refund';
 
-export const handler = httpHandler(bulkRefund, async ({ body, deps, requestKey }) => {
-  const batch = await bulkRefundUseCase(deps, {
-    referenceIds: body.referenceIds,
-    reason: body.reason,
-    compensationFen: (body.compensation?.amountFen ?? 0) as Fen,
-    requestKey,
-  });
-  return { status: 202, body: { batchId: batch.batchId } };
-});
+export const handler = httpHandler(
+  bulkRefund,
+  async ({ body, deps, requestKey }) => {
+    const batch = await bulkRefundUseCase(deps, {
+      referenceIds: body.referenceIds,
+      reason: body.reason,
+      compensationFen: (body.compensation?.amountFen ?? 0) as Fen,
+      requestKey,
+    });
+    return { status: 202, body: { batchId: batch.batchId } };
+  },
+  appDeps,
+);

@@ -1,14 +1,19 @@
 /** POST /payments/{paymentId}/close: close an unpaid payment at the provider and here. */
+import { appDeps } from '../../../lib/config/container';
 import { closePayment } from '../../../lib/http/contract/payments';
 import { httpHandler } from '../../../lib/http/handler';
-import { paymentView } from '../../../lib/http/views';
+import { paymentView } from '../../../lib/usecases/views';
 import { closePayment as closePaymentUseCase } from '../../../lib/usecases/payments/close-payment';
 
-export const handler = httpHandler(closePayment, async ({ params, caller, deps }) => {
-  const payment = await closePaymentUseCase(
-    deps,
-    params.paymentId,
-    caller.role === 'patient' ? caller.sub : undefined,
-  );
-  return { status: 200, body: await paymentView(payment, deps.ledger) };
-});
+export const handler = httpHandler(
+  closePayment,
+  async ({ params, caller, deps }) => {
+    const payment = await closePaymentUseCase(
+      deps,
+      params.paymentId,
+      caller.role === 'patient' ? caller.sub : undefined,
+    );
+    return { status: 200, body: await paymentView(payment, deps.ledger) };
+  },
+  appDeps,
+);

@@ -1,12 +1,12 @@
 /** POST /payments: create a payment and its provider order. */
-import type { AppDeps } from '../../../lib/config/container';
+import { appDeps, type AppDeps } from '../../../lib/config/container';
 import type { Fen } from '../../../lib/domain/money';
 import { createPayment } from '../../../lib/http/contract/payments';
 import { httpHandler } from '../../../lib/http/handler';
 import { createPayment as createPaymentUseCase } from '../../../lib/usecases/payments/create-payment';
 
 /** Builds the route's handler; tests pass their own dependencies to run it behind the real middy stack. */
-export const createPaymentHandler = (resolveDeps?: () => Promise<AppDeps>) =>
+export const createPaymentHandler = (resolveDeps: () => Promise<AppDeps>) =>
   httpHandler(
     createPayment,
     async ({ body, caller, deps, requestKey }) => {
@@ -26,4 +26,4 @@ export const createPaymentHandler = (resolveDeps?: () => Promise<AppDeps>) =>
     resolveDeps,
   );
 
-export const handler = createPaymentHandler();
+export const handler = createPaymentHandler(appDeps);

@@ -1,14 +1,19 @@
 /** GET /refunds/{refundId}. */
+import { appDeps } from '../../../lib/config/container';
 import { getRefund } from '../../../lib/http/contract/payments';
 import { httpHandler } from '../../../lib/http/handler';
-import { refundView } from '../../../lib/http/views';
+import { refundView } from '../../../lib/usecases/views';
 import { loadRefund } from '../../../lib/usecases/payments/records';
 
-export const handler = httpHandler(getRefund, async ({ params, caller, deps }) => {
-  const { value } = await loadRefund(
-    deps.ledger,
-    params.refundId,
-    caller.role === 'patient' ? caller.sub : undefined,
-  );
-  return { status: 200, body: refundView(value) };
-});
+export const handler = httpHandler(
+  getRefund,
+  async ({ params, caller, deps }) => {
+    const { value } = await loadRefund(
+      deps.ledger,
+      params.refundId,
+      caller.role === 'patient' ? caller.sub : undefined,
+    );
+    return { status: 200, body: refundView(value) };
+  },
+  appDeps,
+);

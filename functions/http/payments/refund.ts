@@ -1,17 +1,22 @@
 /** POST /payments/{paymentId}/refunds: refund fully or partly. */
+import { appDeps } from '../../../lib/config/container';
 import type { Fen } from '../../../lib/domain/money';
 import { refundPayment } from '../../../lib/http/contract/payments';
 import { httpHandler } from '../../../lib/http/handler';
-import { refundView } from '../../../lib/http/views';
+import { refundView } from '../../../lib/usecases/views';
 import { refundPayment as refundPaymentUseCase } from '../../../lib/usecases/payments/refund-payment';
 
-export const handler = httpHandler(refundPayment, async ({ params, body, caller, deps, requestKey }) => {
-  const refund = await refundPaymentUseCase(deps, {
-    paymentId: params.paymentId,
-    amountFen: body.amountFen as Fen,
-    reason: body.reason,
-    patientScope: caller.role === 'patient' ? caller.sub : undefined,
-    requestKey,
-  });
-  return { status: 201, body: refundView(refund) };
-});
+export const handler = httpHandler(
+  refundPayment,
+  async ({ params, body, caller, deps, requestKey }) => {
+    const refund = await refundPaymentUseCase(deps, {
+      paymentId: params.paymentId,
+      amountFen: body.amountFen as Fen,
+      reason: body.reason,
+      patientScope: caller.role === 'patient' ? caller.sub : undefined,
+      requestKey,
+    });
+    return { status: 201, body: refundView(refund) };
+  },
+  appDeps,
+);

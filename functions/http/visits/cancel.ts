@@ -1,21 +1,26 @@
 /** POST /visits/{visitId}/cancel: cancel a visit with nothing charged and release its authorisation. */
+import { appDeps } from '../../../lib/config/container';
 import { cancelVisit } from '../../../lib/http/contract/visits';
 import { httpHandler } from '../../../lib/http/handler';
 import { cancelVisit as cancel } from '../../../lib/usecases/visits/cancel';
 
-export const handler = httpHandler(cancelVisit, async ({ params, caller, deps }) => {
-  const visit = await cancel(
-    deps,
-    params.visitId,
-    caller.role === 'patient' ? caller.sub : undefined,
-    `cancelled by ${caller.role}`,
-  );
-  return {
-    status: 200,
-    body: {
-      visitId: visit.visitId,
-      status: 'CANCELLED' as const,
-      authorisationReleased: visit.authorisationReleased === true,
-    },
-  };
-});
+export const handler = httpHandler(
+  cancelVisit,
+  async ({ params, caller, deps }) => {
+    const visit = await cancel(
+      deps,
+      params.visitId,
+      caller.role === 'patient' ? caller.sub : undefined,
+      `cancelled by ${caller.role}`,
+    );
+    return {
+      status: 200,
+      body: {
+        visitId: visit.visitId,
+        status: 'CANCELLED' as const,
+        authorisationReleased: visit.authorisationReleased === true,
+      },
+    };
+  },
+  appDeps,
+);

@@ -1,21 +1,26 @@
 /** POST /visits: open a credit visit and start its authorisation. */
+import { appDeps } from '../../../lib/config/container';
 import { openVisit } from '../../../lib/http/contract/visits';
 import { httpHandler } from '../../../lib/http/handler';
 import { openVisit as openVisitUseCase } from '../../../lib/usecases/visits/open-visit';
 
-export const handler = httpHandler(openVisit, async ({ body, caller, deps, requestKey }) => {
-  const patientId = caller.role === 'patient' ? caller.sub : (body.patientId ?? caller.sub);
-  const { visit, clientParams } = await openVisitUseCase(deps, { ...body, patientId, requestKey });
-  const { visitId, creditLimitFen, outOrderNo, authoriseBy } = visit;
-  return {
-    status: 201,
-    body: {
-      visitId,
-      status: 'AWAITING_AUTHORISATION' as const,
-      creditLimitFen,
-      outOrderNo,
-      authoriseBy,
-      clientParams,
-    },
-  };
-});
+export const handler = httpHandler(
+  openVisit,
+  async ({ body, caller, deps, requestKey }) => {
+    const patientId = caller.role === 'patient' ? caller.sub : (body.patientId ?? caller.sub);
+    const { visit, clientParams } = await openVisitUseCase(deps, { ...body, patientId, requestKey });
+    const { visitId, creditLimitFen, outOrderNo, authoriseBy } = visit;
+    return {
+      status: 201,
+      body: {
+        visitId,
+        status: 'AWAITING_AUTHORISATION' as const,
+        creditLimitFen,
+        outOrderNo,
+        authoriseBy,
+        clientParams,
+      },
+    };
+  },
+  appDeps,
+);

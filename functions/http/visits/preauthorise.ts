@@ -1,12 +1,17 @@
 /** POST /visits/{visitId}/insurance/preauthorisations: pre-settle the tab with medical insurance. */
+import { appDeps } from '../../../lib/config/container';
 import { preauthoriseInsurance } from '../../../lib/http/contract/visits';
 import { httpHandler } from '../../../lib/http/handler';
 import { preauthoriseInsurance as preauthorise } from '../../../lib/usecases/visits/insurance';
 
-export const handler = httpHandler(preauthoriseInsurance, async ({ params, deps }) => {
-  const { preauthId, insuredFen, personalAccountFen, selfPayFen, expiresAt } = await preauthorise(
-    deps,
-    params.visitId,
-  );
-  return { status: 201, body: { preauthId, insuredFen, personalAccountFen, selfPayFen, expiresAt } };
-});
+export const handler = httpHandler(
+  preauthoriseInsurance,
+  async ({ params, deps }) => {
+    const { preauthId, insuredFen, personalAccountFen, selfPayFen, expiresAt } = await preauthorise(
+      deps,
+      params.visitId,
+    );
+    return { status: 201, body: { preauthId, insuredFen, personalAccountFen, selfPayFen, expiresAt } };
+  },
+  appDeps,
+);

@@ -1,14 +1,19 @@
 /** POST /visits/{visitId}/settle: one settlement for the whole visit (200 SETTLED, 202 still running). */
+import { appDeps } from '../../../lib/config/container';
 import { settleVisit } from '../../../lib/http/contract/visits';
 import { httpHandler } from '../../../lib/http/handler';
 import { settlementView, settleVisit as settle } from '../../../lib/usecases/visits/settle';
 
-export const handler = httpHandler(settleVisit, async ({ params, body, caller, deps }) => {
-  const visit = await settle(
-    deps,
-    params.visitId,
-    { requestedBy: `${caller.role}:${caller.sub}`, asSelfPay: body.asSelfPay },
-    caller.role === 'patient' ? caller.sub : undefined,
-  );
-  return { status: visit.status === 'SETTLED' ? 200 : 202, body: settlementView(visit) };
-});
+export const handler = httpHandler(
+  settleVisit,
+  async ({ params, body, caller, deps }) => {
+    const visit = await settle(
+      deps,
+      params.visitId,
+      { requestedBy: `${caller.role}:${caller.sub}`, asSelfPay: body.asSelfPay },
+      caller.role === 'patient' ? caller.sub : undefined,
+    );
+    return { status: visit.status === 'SETTLED' ? 200 : 202, body: settlementView(visit) };
+  },
+  appDeps,
+);

@@ -6,7 +6,7 @@ import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { toShanghaiDateTime } from '../../domain/business-day';
 import { formatSignedYuan } from '../../domain/money';
-import type { StatementRow, StatementTotals } from '../../usecases/finance/statement';
+import type { StatementRow, StatementTotals } from '../../ports/statement-writer';
 
 const HEADERS = [
   '交易时间 Time',

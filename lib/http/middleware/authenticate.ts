@@ -2,15 +2,15 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import { authenticateHeader, COURIER, requireRole, verifyCourierSignature, type CallerRole } from '../auth';
 import type { HttpResponse } from '../error-mapping';
-import type { HttpContext } from '../handler';
+import type { HttpContext, HttpDeps } from '../context';
 import { header, type HttpEvent } from '../request';
 
 /** Creates the authentication middleware; `public` routes pass through. */
-export function authenticate(
+export function authenticate<D extends HttpDeps>(
   auth: 'public' | readonly CallerRole[],
-): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
+): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext<D>> {
   return {
-    before: async (request: Request<HttpEvent, HttpResponse, Error, HttpContext>) => {
+    before: async (request: Request<HttpEvent, HttpResponse, Error, HttpContext<D>>) => {
       if (auth === 'public') return;
       const authorization = header(request.event, 'authorization');
       // Routes open to couriers also take their signed callback instead of a token.

@@ -9,10 +9,10 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import { ErrorCode, IdempotencyError } from '../../domain/errors';
 import type { StoredResponse } from '../../ports/idempotency-store';
 import { errorResponse, type HttpResponse } from '../error-mapping';
-import type { HttpContext } from '../handler';
+import type { HttpContext, HttpDeps } from '../context';
 import { canonicalJson, header, rawBody, type HttpEvent } from '../request';
 
-type HttpRequest = Request<HttpEvent, HttpResponse, Error, HttpContext>;
+type HttpRequest = Request<HttpEvent, HttpResponse, Error, HttpContext<HttpDeps>>;
 interface Claim {
   readonly scopedKey: string;
   readonly requestHash: string;
@@ -36,7 +36,12 @@ export function requestHash(event: HttpEvent): string {
 }
 
 /** Creates the idempotency middleware. It must run after authentication, which supplies the caller. */
-export function idempotency(): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
+export function idempotency<D extends HttpDeps>(): MiddlewareObj<
+  HttpEvent,
+  HttpResponse,
+  Error,
+  HttpContext<D>
+> {
   const claims = new WeakMap<object, Claim>();
 
   const before = async (request: HttpRequest) => {

@@ -1,19 +1,18 @@
 /** Outermost middleware: resolves dependencies, assigns the request id, logs the outcome and maps errors. */
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareObj, Request } from '@middy/core';
-import type { AppDeps } from '../../config/container';
 import { errorResponse, type HttpResponse } from '../error-mapping';
 import type { HttpEvent } from '../request';
-import type { HttpContext } from '../handler';
+import type { HttpContext, HttpDeps } from '../context';
 
 /** Creates the request-context middleware for a route. */
-export function requestContext(
+export function requestContext<D extends HttpDeps>(
   operationId: string,
-  resolveDeps: () => Promise<AppDeps>,
-): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext> {
+  resolveDeps: () => Promise<D>,
+): MiddlewareObj<HttpEvent, HttpResponse, Error, HttpContext<D>> {
   const started = new WeakMap<object, number>();
 
-  const before = async (request: Request<HttpEvent, HttpResponse, Error, HttpContext>) => {
+  const before = async (request: Request<HttpEvent, HttpResponse, Error, HttpContext<D>>) => {
     started.set(request, Date.now());
     // The Lambda request id is unique per invocation everywhere (serverless-offline fixes the API Gateway one).
     request.context.requestId = request.context.awsRequestId || randomUUID();
@@ -26,7 +25,7 @@ export function requestContext(
     });
   };
 
-  const finish = (request: Request<HttpEvent, HttpResponse, Error, HttpContext>) => {
+  const finish = (request: Request<HttpEvent, HttpResponse, Error, HttpContext<D>>) => {
     const response = request.response;
     if (response) response.headers = { ...response.headers, 'X-Request-Id': request.context.requestId };
     const logger = request.context.deps?.logger;
@@ -45,7 +44,7 @@ export function requestContext(
     logger.resetKeys();
   };
 
-  const onError = (request: Request<HttpEvent, HttpResponse, Error, HttpContext>) => {
+  const onError = (request: Request<HttpEvent, HttpResponse, Error, HttpContext<D>>) => {
     request.response = errorResponse(request.error, request.context.requestId ?? 'unknown');
     if (!request.context.deps) {
       // The dependencies could not be built (bad configuration, secret store down): no logger exists yet.

@@ -2,7 +2,7 @@
 import type { CopyRequest, CopyTariff } from '../../domain/copy-request';
 import type { EntityExpectation, EntityWrite, LedgerStore } from '../../ports/ledger-store';
 import type { PaymentDeps } from '../payments/deps';
-import { loadOwned, type Versioned } from '../payments/records';
+import { loadOwned, type Versioned } from '../shared/records';
 
 /** Dependencies of the copy-request use cases: the payment capability plus the tariff. */
 export interface CopyRequestDeps extends PaymentDeps {

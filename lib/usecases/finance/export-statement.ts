@@ -2,21 +2,15 @@
  * Export a day's statement as a file (CSV or XLSX) into the file store and return a download link.
  * The same call serves GET /statements/{date} (302 to the link) and the daily statement job.
  */
-import type { Writable } from 'node:stream';
 import { assertPastOrToday } from '../../domain/finance';
 import type { Channel } from '../../domain/ledger/accounts';
 import type { Clock } from '../../ports/clock';
 import type { FileStore } from '../../ports/file-store';
 import type { LedgerStore } from '../../ports/ledger-store';
-import { emptyTotals, statementRows, type StatementRow, type StatementTotals } from './statement';
+import type { StatementWriter } from '../../ports/statement-writer';
+import { emptyTotals, statementRows } from './statement';
 
-/** Writes rows and totals to a stream in one format. */
-export type StatementWriter = (
-  rows: AsyncIterable<StatementRow>,
-  totals: StatementTotals,
-  title: string,
-  out: Writable,
-) => Promise<void>;
+export type { StatementWriter } from '../../ports/statement-writer';
 
 /** Dependencies: the ledger, a clock, the file store and the writers by format. */
 export interface StatementDeps {

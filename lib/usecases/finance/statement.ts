@@ -8,33 +8,9 @@ import { assertPastOrToday } from '../../domain/finance';
 import { CHANNELS, type Channel } from '../../domain/ledger/accounts';
 import type { Clock } from '../../ports/clock';
 import type { LedgerStore } from '../../ports/ledger-store';
+import type { StatementRow, StatementTotals } from '../../ports/statement-writer';
 
-/** One statement row. */
-export interface StatementRow {
-  readonly time: Date;
-  readonly account: string;
-  /** Our payment, refund or visit id. */
-  readonly reference: string;
-  /** The provider's trade or refund number (our out_trade_no / out_refund_no when the provider's is unknown). */
-  readonly providerNo: string;
-  readonly purpose: string;
-  readonly hisReference: string;
-  readonly grossFen: number;
-  readonly feeFen: number;
-  readonly netFen: number;
-  readonly direction: 'in' | 'out' | 'fee';
-}
-
-/** The statement's totals. */
-export interface StatementTotals {
-  rows: number;
-  inCount: number;
-  inFen: number;
-  outCount: number;
-  outFen: number;
-  feesFen: number;
-  netFen: number;
-}
+export type { StatementRow, StatementTotals } from '../../ports/statement-writer';
 
 /** Which accounts a statement covers. */
 function accountsFor(channel: Channel | undefined): string[] {

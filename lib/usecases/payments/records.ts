@@ -1,10 +1,12 @@
 /** How payments and refunds are stored through the LedgerStore: entity types, lookups and index keys. */
-import { IntegrityAlertError, NotFoundError } from '../../domain/errors';
+import { IntegrityAlertError } from '../../domain/errors';
+import { findVersioned, loadOwned } from '../shared/records';
+
+import type { Versioned } from '../shared/records';
+
+export type { Versioned };
 import type { Payment, Refund } from '../../domain/payment';
 import type { EntityExpectation, EntityWrite, LedgerStore } from '../../ports/ledger-store';
-
-/** A payment with the stored version it was read at. */
-export type Versioned<T> = { readonly value: T; readonly version: number };
 
 /** byTime partitions scanned by the sweeps. */
 export const PENDING_PAYMENTS = 'PAYMENT#PENDING';
@@ -88,21 +90,6 @@ export function refundWrite(refund: Refund, expect: EntityExpectation): EntityWr
   };
 }
 
-/** Loads an entity owned by a patient, or throws NOT_FOUND, also for another patient's (no enumeration). */
-export async function loadOwned<T extends { patientId: string }>(
-  ledger: LedgerStore,
-  type: string,
-  label: string,
-  id: string,
-  patientScope?: string,
-): Promise<Versioned<T>> {
-  const stored = await ledger.getEntity(type, id);
-  const value = stored?.state as T | undefined;
-  if (!stored || !value || (patientScope !== undefined && value.patientId !== patientScope))
-    throw new NotFoundError(label, id);
-  return { value, version: stored.version };
-}
-
 /** Loads a payment or throws NOT_FOUND. A patient asking for someone else's payment also gets NOT_FOUND. */
 export const loadPayment = (ledger: LedgerStore, paymentId: string, patientScope?: string) =>
   loadOwned<Payment>(ledger, 'payment', 'Payment', paymentId, patientScope);
@@ -110,15 +97,6 @@ export const loadPayment = (ledger: LedgerStore, paymentId: string, patientScope
 /** Loads a refund or throws NOT_FOUND (also for another patient's refund). */
 export const loadRefund = (ledger: LedgerStore, refundId: string, patientScope?: string) =>
   loadOwned<Refund>(ledger, 'refund', 'Refund', refundId, patientScope);
-
-/** The entity indexed under an exact reference, with its version. */
-export async function findVersioned<T>(
-  ledger: LedgerStore,
-  partition: string,
-): Promise<Versioned<T> | undefined> {
-  const stored = await ledger.findByRef(partition);
-  return stored ? { value: stored.state as unknown as T, version: stored.version } : undefined;
-}
 
 /** Finds a payment by its provider order number. */
 export const findPaymentByOutTradeNo = (ledger: LedgerStore, channel: string, outTradeNo: string) =>

@@ -9,7 +9,7 @@
 import { assertAgrees, IntegrityAlertError } from '../../domain/errors';
 import type { Settlement, Visit } from '../../domain/visit';
 import type { ProviderEvent } from '../../ports/payment-provider';
-import type { Versioned } from '../payments/records';
+import type { Versioned } from '../shared/records';
 import { recordOrphan } from '../shared/orphans';
 import { retryOnConflict } from '../shared/retry';
 import { confirmAuthorisation } from './authorisation';

@@ -11,7 +11,7 @@
 import { assertAgrees, IntegrityAlertError } from '../../domain/errors';
 import type { Fen } from '../../domain/money';
 import { assertVisitTransition, type Visit } from '../../domain/visit';
-import type { Versioned } from '../payments/records';
+import type { Versioned } from '../shared/records';
 import { retryOnConflict } from '../shared/retry';
 import { creditFor, type VisitDeps } from './deps';
 import { loadVisit, visitWrite } from './records';

@@ -16,7 +16,7 @@ import {
   type Visit,
 } from '../../domain/visit';
 import type { InsuranceGateway } from '../../ports/insurance-gateway';
-import type { Versioned } from '../payments/records';
+import type { Versioned } from '../shared/records';
 import { retryOnConflict } from '../shared/retry';
 import type { VisitDeps } from './deps';
 import { loadVisit, visitWrite } from './records';

@@ -1,7 +1,7 @@
 /** How visits are stored through the LedgerStore: the visit entity, its lookups and the patient's credit lock. */
 import type { Visit, VisitStatus } from '../../domain/visit';
 import type { EntityExpectation, EntityWrite, LedgerStore } from '../../ports/ledger-store';
-import { findVersioned, loadOwned } from '../payments/records';
+import { findVersioned, loadOwned } from '../shared/records';
 
 /** byTime partitions the visit jobs scan, one per status that has scheduled work. */
 export const visitsDuePartition = (status: VisitStatus) => `VISIT#${status}`;

@@ -35,7 +35,7 @@ import {
 } from '../../domain/visit';
 import type { CaptureRequest, CaptureState } from '../../ports/credit-provider';
 import type { LedgerChange } from '../../ports/ledger-store';
-import type { Versioned } from '../payments/records';
+import type { Versioned } from '../shared/records';
 import { creditFor, type VisitDeps } from './deps';
 import { insuranceOf, preSettleTab } from './insurance';
 import { freeCreditLock, loadVisit, visitCaptureRefWrite, visitWrite } from './records';

@@ -1,9 +1,9 @@
 /** The JSON shapes of payments, refunds and visits in responses (API.md). */
 import type { Payment, Refund } from '../domain/payment';
 import type { CopyRequest } from '../domain/copy-request';
-import type { Reconciliation } from '../usecases/finance/reconcile';
+import type { Reconciliation } from './finance/reconcile';
 import { availableCreditFen, tabFen, type Visit } from '../domain/visit';
-import { settlementView } from '../usecases/visits/settle';
+import { settlementView } from './visits/settle';
 import type { LedgerStore } from '../ports/ledger-store';
 
 /** A refund as the API shows it. */
