@@ -1,6 +1,4 @@
-/** GET /health: liveness, without touching DynamoDB or secrets beyond the container. */
-import { appDeps } from '../../lib/config/container';
-import { health } from '../../lib/http/contract/system';
-import { httpHandler } from '../../lib/http/handler';
+/** GET /health: liveness. Builds nothing (no container, no DynamoDB, no secrets), so it answers in an empty cold start. */
+import { staticHandler } from '../../lib/http/static';
 
-export const handler = httpHandler(health, () => ({ status: 200, body: { status: 'ok' } }), appDeps);
+export const handler = staticHandler(JSON.stringify({ status: 'ok' }));

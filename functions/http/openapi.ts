@@ -1,17 +1,8 @@
-/** GET /openapi.json: the OpenAPI document generated from the route contract. */
-import { appDeps } from '../../lib/config/container';
-import { allRoutes } from '../../lib/http/contract';
-import { openapi } from '../../lib/http/contract/system';
-import { httpHandler } from '../../lib/http/handler';
-import { openApiDocument } from '../../lib/http/openapi';
+/**
+ * GET /openapi.json: the OpenAPI document of the route contract, generated ahead of time by `npm run openapi`
+ * (a test keeps it equal to the contract), so the function bundles JSON instead of zod and zod-openapi.
+ */
+import document from '../../lib/http/contract/openapi.json';
+import { staticHandler } from '../../lib/http/static';
 
-let document: string | undefined;
-
-export const handler = httpHandler(
-  openapi,
-  () => {
-    document ??= JSON.stringify(openApiDocument(allRoutes));
-    return { status: 200, raw: { contentType: 'application/json', body: document } };
-  },
-  appDeps,
-);
+export const handler = staticHandler(JSON.stringify(document));

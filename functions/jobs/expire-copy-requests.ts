@@ -1,10 +1,10 @@
 /** Scheduled: copy requests not paid by their deadline expire. */
-import { appDeps } from '../../lib/config/container';
+import { providerDeps } from '../../lib/config/providers';
 import { expireCopyRequests } from '../../lib/usecases/copy-requests/expire';
 
 /** Runs the expiry once and logs what it did. */
 export const handler = async () => {
-  const deps = await appDeps();
+  const deps = await providerDeps();
   const result = await expireCopyRequests(deps);
   deps.logger.info('copy requests expired', result);
   return result;

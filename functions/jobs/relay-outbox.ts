@@ -1,9 +1,9 @@
 /** Scheduled every minute: publishes outbox events (EventBridge on AWS, the log locally). */
-import { appDeps } from '../../lib/config/container';
+import { relayDeps } from '../../lib/config/providers';
 import { relayOutbox } from '../../lib/usecases/events/relay-outbox';
 
 export const handler = async () => {
-  const deps = await appDeps();
+  const deps = await relayDeps();
   const result = await relayOutbox(deps);
   deps.logger.info('outbox relayed', result);
   return result;

@@ -26,7 +26,6 @@ import { dispatchingPublisher } from '../adapters/system/dispatching-publisher';
 import { dispatchEvent } from '../usecases/events/subscribers';
 import type { Channel } from '../domain/ledger/accounts';
 import { loadConfig, type Config } from './config';
-import type { WechatpayConfig } from '../adapters/wechatpay/client';
 import { resolveSecret } from './secrets';
 
 /** Everything a handler may use, built once and passed in. */
@@ -52,74 +51,6 @@ export interface AppDeps {
   readonly publisher: EventPublisher;
 }
 
-/** Builds the configured payment and credit providers, resolving their keys from secret references. */
-async function buildProviders(config: Config, clock: Clock) {
-  const providers: Partial<Record<Channel, PaymentProvider>> = {};
-  const credit: Partial<Record<Channel, CreditProvider>> = {};
-  let wechatConfig: WechatpayConfig | undefined;
-  const secret = (ref: string) => resolveSecret(ref, config.region);
-  // Imported on first use: a cold start evaluates only the SDKs of the channels that are configured.
-  if (config.alipay) {
-    const [{ createAlipaySdk }, { alipayProvider }, { alipayCreditProvider }] = await Promise.all([
-      import('../adapters/alipay/client'),
-      import('../adapters/alipay/provider'),
-      import('../adapters/alipay/credit'),
-    ]);
-    const a = config.alipay;
-    const common = { appId: a.appId, appPrivateKey: await secret(a.appPrivateKeyRef), gateway: a.gateway };
-    const sdk = createAlipaySdk(
-      a.certificates
-        ? {
-            ...common,
-            mode: 'certificate',
-            appCert: await secret(a.certificates.appCertRef),
-            alipayPublicCert: await secret(a.certificates.alipayPublicCertRef),
-            alipayRootCert: await secret(a.certificates.alipayRootCertRef),
-          }
-        : { ...common, mode: 'public-key', alipayPublicKey: await secret(a.alipayPublicKeyRef) },
-    );
-    providers.alipay = alipayProvider(sdk, { appId: a.appId, sellerId: a.sellerId, notifyUrl: a.notifyUrl });
-    credit.alipay = alipayCreditProvider(sdk, { sellerId: a.sellerId, notifyUrl: a.notifyUrl });
-  }
-  if (config.wechatpay) {
-    const [{ wechatpayProvider }, { payScoreProvider }] = await Promise.all([
-      import('../adapters/wechatpay/provider'),
-      import('../adapters/wechatpay/payscore'),
-    ]);
-    const w = config.wechatpay;
-    const platformKeys: Record<string, string> = {};
-    for (const [serial, ref] of Object.entries(w.platformKeyRefs)) platformKeys[serial] = await secret(ref);
-    const wechat = {
-      mchId: w.mchId,
-      appId: w.appId,
-      merchantSerial: w.merchantSerial,
-      merchantPrivateKey: await secret(w.merchantPrivateKeyRef),
-      apiV3Key: await secret(w.apiV3KeyRef),
-      platformKeys,
-      baseURL: w.baseURL,
-      notifyUrl: w.notifyUrl,
-    };
-    providers.wechatpay = wechatpayProvider(wechat, clock);
-    if (w.payScoreServiceId)
-      credit.wechatpay = payScoreProvider({ ...wechat, serviceId: w.payScoreServiceId }, clock);
-    wechatConfig = wechat;
-  }
-  let insurance: InsuranceGateway | undefined;
-  const ins = config.insurance;
-  if (ins.gateway !== 'none') {
-    const { bureauGateway } = await import('../adapters/insurance/bureau');
-    const bureau = bureauGateway({ baseUrl: ins.bureauUrl, key: await secret(ins.bureauKeyRef) }, clock);
-    insurance = bureau;
-    if (ins.gateway === 'wechat-med-ins') {
-      if (!wechatConfig)
-        throw new Error('medpay configuration is invalid:\n  wechat-med-ins needs WeChat Pay');
-      const { wechatMedInsGateway } = await import('../adapters/wechatpay/med-ins');
-      insurance = wechatMedInsGateway(wechatConfig, ins.medIns, bureau, clock);
-    }
-  }
-  return { providers, credit, insurance };
-}
-
 /** A secret reference resolved once, on first use (undefined when not configured). */
 function lazySecret(ref: string | undefined, region: string): () => Promise<string | undefined> {
   let value: Promise<string | undefined> | undefined;
@@ -129,8 +60,30 @@ function lazySecret(ref: string | undefined, region: string): () => Promise<stri
   };
 }
 
-/** Builds the dependencies for a config; tests pass overrides (a fixed clock, say) instead of mocking modules. */
-export async function buildDeps(config: Config, overrides: Partial<AppDeps> = {}): Promise<AppDeps> {
+/** The optional parts of a function's dependencies: only the functions that call providers build them. */
+export interface DepsParts {
+  /** Builds the payment, credit and insurance adapters (lib/config/providers.ts). */
+  readonly providers?: (config: Config, clock: Clock) => Promise<BuiltProviders>;
+  /** Builds the EventBridge publisher (lib/config/event-bus.ts); without it events are logged locally. */
+  readonly eventBus?: (config: Config) => Promise<EventPublisher | undefined>;
+}
+
+/** What the providers part builds. */
+export interface BuiltProviders {
+  readonly providers: Partial<Record<Channel, PaymentProvider>>;
+  readonly credit: Partial<Record<Channel, CreditProvider>>;
+  readonly insurance?: InsuranceGateway;
+}
+
+/**
+ * Builds the dependencies for a config and the parts a function asks for; tests pass overrides (a fixed
+ * clock, their own providers) instead of mocking modules.
+ */
+export async function buildDeps(
+  config: Config,
+  overrides: Partial<AppDeps> = {},
+  parts: DepsParts = {},
+): Promise<AppDeps> {
   const clock = overrides.clock ?? systemClock;
   const dynamo =
     overrides.dynamo ?? createDocumentClient({ region: config.region, endpoint: config.dynamodbEndpoint });
@@ -140,18 +93,11 @@ export async function buildDeps(config: Config, overrides: Partial<AppDeps> = {}
       ? hs256Verifier(await resolveSecret(config.auth.secretRef, config.region), config.auth)
       : jwksVerifier(config.auth.jwksUrl, config.auth));
   const logger = overrides.logger ?? createLogger(config.logLevel, config.stage);
-  let publisher = overrides.publisher;
-  if (!publisher && config.eventBusName) {
-    const [{ EventBridgeClient }, { eventBridgePublisher }] = await Promise.all([
-      import('@aws-sdk/client-eventbridge'),
-      import('../adapters/eventbridge/publisher'),
-    ]);
-    publisher = eventBridgePublisher(new EventBridgeClient({ region: config.region }), config.eventBusName);
-  }
+  const publisher = overrides.publisher ?? (await parts.eventBus?.(config));
   // Tests inject providers (against their own sandbox) instead of building them from config.
-  const built = overrides.providers
+  const built: BuiltProviders = overrides.providers
     ? { providers: overrides.providers, credit: overrides.credit ?? {}, insurance: overrides.insurance }
-    : await buildProviders(config, clock);
+    : ((await parts.providers?.(config, clock)) ?? { providers: {}, credit: {} });
   // Locally (no event bus) the relay hands events to the in-process subscribers; they need these deps.
   const published = publisher ?? logPublisher((message, fields) => logger.info(message, fields));
   const outboundPublisher =
@@ -195,13 +141,20 @@ export async function buildDeps(config: Config, overrides: Partial<AppDeps> = {}
   return self;
 }
 
-let cached: Promise<AppDeps> | undefined;
-
-/** The container's dependencies from process.env, built on first use; a failed build is retried next time. */
-export function appDeps(): Promise<AppDeps> {
-  cached ??= buildDeps(loadConfig(process.env)).catch((error: unknown) => {
-    cached = undefined;
-    throw error;
-  });
-  return cached;
+/**
+ * A function's dependencies from process.env, built on first use with the parts it asks for, once per
+ * Lambda container; a failed build is retried on the next call.
+ */
+export function composeDeps(parts: DepsParts = {}): () => Promise<AppDeps> {
+  let cached: Promise<AppDeps> | undefined;
+  return () => {
+    cached ??= buildDeps(loadConfig(process.env), {}, parts).catch((error: unknown) => {
+      cached = undefined;
+      throw error;
+    });
+    return cached;
+  };
 }
+
+/** The dependencies of a function that calls no provider and publishes nothing (the core only). */
+export const appDeps = composeDeps();

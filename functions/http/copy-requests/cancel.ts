@@ -1,5 +1,5 @@
 /** POST /copy-requests/{id}/cancel: cancel before shipping; a paid fee is refunded in full. */
-import { appDeps } from '../../../lib/config/container';
+import { providerDeps } from '../../../lib/config/providers';
 import { cancelCopyRequest } from '../../../lib/http/contract/copy-requests';
 import { httpHandler } from '../../../lib/http/handler';
 import { copyRequestView } from '../../../lib/usecases/views';
@@ -12,5 +12,5 @@ export const handler = httpHandler(
     const request = await cancel(deps, params.id, patientScope, body.reason);
     return { status: 200, body: await copyRequestView(request, deps.ledger) };
   },
-  appDeps,
+  providerDeps,
 );

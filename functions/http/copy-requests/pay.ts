@@ -1,5 +1,5 @@
 /** POST /copy-requests/{id}/payments: pay the stored fee through the payment capability. */
-import { appDeps } from '../../../lib/config/container';
+import { providerDeps } from '../../../lib/config/providers';
 import { payCopyRequest } from '../../../lib/http/contract/copy-requests';
 import { httpHandler } from '../../../lib/http/handler';
 import { payCopyRequest as pay } from '../../../lib/usecases/copy-requests/pay';
@@ -22,5 +22,5 @@ export const handler = httpHandler(
       },
     };
   },
-  appDeps,
+  providerDeps,
 );

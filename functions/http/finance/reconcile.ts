@@ -1,5 +1,5 @@
 /** POST /reconciliations: reconcile a channel's day against the provider's bill. */
-import { appDeps } from '../../../lib/config/container';
+import { providerDeps } from '../../../lib/config/providers';
 import { createReconciliation } from '../../../lib/http/contract/finance';
 import { httpHandler } from '../../../lib/http/handler';
 import { reconciliationSummary } from '../../../lib/usecases/views';
@@ -19,5 +19,5 @@ export const handler = httpHandler(
       },
     };
   },
-  appDeps,
+  providerDeps,
 );

@@ -1,5 +1,5 @@
 /** POST /payments/{paymentId}/close: close an unpaid payment at the provider and here. */
-import { appDeps } from '../../../lib/config/container';
+import { providerDeps } from '../../../lib/config/providers';
 import { closePayment } from '../../../lib/http/contract/payments';
 import { httpHandler } from '../../../lib/http/handler';
 import { paymentView } from '../../../lib/usecases/views';
@@ -15,5 +15,5 @@ export const handler = httpHandler(
     );
     return { status: 200, body: await paymentView(payment, deps.ledger) };
   },
-  appDeps,
+  providerDeps,
 );

@@ -1,5 +1,6 @@
 /** POST /payments: create a payment and its provider order. */
-import { appDeps, type AppDeps } from '../../../lib/config/container';
+import type { AppDeps } from '../../../lib/config/container';
+import { providerDeps } from '../../../lib/config/providers';
 import type { Fen } from '../../../lib/domain/money';
 import { createPayment } from '../../../lib/http/contract/payments';
 import { httpHandler } from '../../../lib/http/handler';
@@ -26,4 +27,4 @@ export const createPaymentHandler = (resolveDeps: () => Promise<AppDeps>) =>
     resolveDeps,
   );
 
-export const handler = createPaymentHandler(appDeps);
+export const handler = createPaymentHandler(providerDeps);

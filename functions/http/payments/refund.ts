@@ -1,5 +1,5 @@
 /** POST /payments/{paymentId}/refunds: refund fully or partly. */
-import { appDeps } from '../../../lib/config/container';
+import { providerDeps } from '../../../lib/config/providers';
 import type { Fen } from '../../../lib/domain/money';
 import { refundPayment } from '../../../lib/http/contract/payments';
 import { httpHandler } from '../../../lib/http/handler';
@@ -18,5 +18,5 @@ export const handler = httpHandler(
     });
     return { status: 201, body: refundView(refund) };
   },
-  appDeps,
+  providerDeps,
 );

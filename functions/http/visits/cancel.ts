@@ -1,5 +1,5 @@
 /** POST /visits/{visitId}/cancel: cancel a visit with nothing charged and release its authorisation. */
-import { appDeps } from '../../../lib/config/container';
+import { providerDeps } from '../../../lib/config/providers';
 import { cancelVisit } from '../../../lib/http/contract/visits';
 import { httpHandler } from '../../../lib/http/handler';
 import { cancelVisit as cancel } from '../../../lib/usecases/visits/cancel';
@@ -22,5 +22,5 @@ export const handler = httpHandler(
       },
     };
   },
-  appDeps,
+  providerDeps,
 );

@@ -1,5 +1,5 @@
 /** POST /visits: open a credit visit and start its authorisation. */
-import { appDeps } from '../../../lib/config/container';
+import { providerDeps } from '../../../lib/config/providers';
 import { openVisit } from '../../../lib/http/contract/visits';
 import { httpHandler } from '../../../lib/http/handler';
 import { openVisit as openVisitUseCase } from '../../../lib/usecases/visits/open-visit';
@@ -22,5 +22,5 @@ export const handler = httpHandler(
       },
     };
   },
-  appDeps,
+  providerDeps,
 );

@@ -1,5 +1,5 @@
 /** POST /visits/{visitId}/insurance/preauthorisations: pre-settle the tab with medical insurance. */
-import { appDeps } from '../../../lib/config/container';
+import { providerDeps } from '../../../lib/config/providers';
 import { preauthoriseInsurance } from '../../../lib/http/contract/visits';
 import { httpHandler } from '../../../lib/http/handler';
 import { preauthoriseInsurance as preauthorise } from '../../../lib/usecases/visits/insurance';
@@ -13,5 +13,5 @@ export const handler = httpHandler(
     );
     return { status: 201, body: { preauthId, insuredFen, personalAccountFen, selfPayFen, expiresAt } };
   },
-  appDeps,
+  providerDeps,
 );

@@ -1,5 +1,5 @@
 /** POST /visits/{visitId}/settle: one settlement for the whole visit (200 SETTLED, 202 still running). */
-import { appDeps } from '../../../lib/config/container';
+import { providerDeps } from '../../../lib/config/providers';
 import { settleVisit } from '../../../lib/http/contract/visits';
 import { httpHandler } from '../../../lib/http/handler';
 import { settlementView, settleVisit as settle } from '../../../lib/usecases/visits/settle';
@@ -15,5 +15,5 @@ export const handler = httpHandler(
     );
     return { status: visit.status === 'SETTLED' ? 200 : 202, body: settlementView(visit) };
   },
-  appDeps,
+  providerDeps,
 );
