@@ -9,7 +9,7 @@
  *   (h) reconciling 1,000,000 bill lines vs csv-parse + a Map join, with peak memory; (i) statement rows/s
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -247,56 +247,104 @@ async function benchIdempotency(endpoint: string) {
   };
 }
 
+/** The floors every bundle is compared with, built with the same options as the functions. */
+const FLOORS: Record<string, string> = {
+  empty: 'export const handler = async () => ({ statusCode: 200, body: "" });\n',
+  dynamodb: [
+    "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+    "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';",
+    'const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "cn-north-1" }));',
+    'export const handler = async () => ({ statusCode: 200, body: String(!!doc) });',
+  ].join('\n'),
+  dynamodbMiddyZodJose: [
+    "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+    "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';",
+    "import middy from '@middy/core';",
+    "import { z } from 'zod';",
+    "import { jwtVerify } from 'jose';",
+    'const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "cn-north-1" }));',
+    'const body = z.object({ amountFen: z.number().int() });',
+    'export const handler = middy(async (e) => { if (e.token) await jwtVerify(e.token, new Uint8Array(32)); return { statusCode: 200, body: JSON.stringify(body.parse(e.body ?? { amountFen: 1 })) + String(!!doc) }; });',
+  ].join('\n'),
+};
+
+/**
+ * (c) Cold start: each function bundled as serverless.yml bundles it, imported in a fresh node process,
+ * beside three floors built the same way: an empty handler, one that only builds a DynamoDB document
+ * client, and one that adds middy, zod and jose.
+ */
 async function benchColdStart() {
   const out = mkdtempSync(join(tmpdir(), 'medpay-bench-'));
-  const empty = join(out, 'empty-src.ts');
-  writeFileSync(empty, 'export const handler = async () => ({ statusCode: 200, body: "" });\n');
-  const entries: Record<string, string> = { empty };
-  const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-      e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
-    );
-  for (const f of walk(join(ROOT, 'functions')))
-    entries[
-      f
-        .slice(join(ROOT, 'functions').length + 1)
-        .replace(/\.ts$/, '')
-        .replaceAll('/', '-')
-    ] = f;
-  // The same esbuild options serverless.yml uses for deployment.
-  await build({
-    entryPoints: entries,
-    outdir: out,
-    bundle: true,
-    minify: true,
-    mainFields: ['module', 'main'],
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    outExtension: { '.js': '.mjs' },
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
-    logLevel: 'silent',
-  });
-  const runs = Number(process.env.BENCH_COLD_RUNS ?? 7);
-  const importMs = (file: string) => {
-    const samples: number[] = [];
-    for (let r = 0; r < runs; r++) {
-      const script = `const t=performance.now();await import(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t));`;
-      samples.push(
-        Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })),
-      );
+  try {
+    const entries: Record<string, string> = {};
+    for (const [name, source] of Object.entries(FLOORS)) {
+      entries[`floor-${name}`] = join(out, `floor-${name}-src.ts`);
+      writeFileSync(entries[`floor-${name}`] as string, source);
     }
-    return stats(samples);
-  };
-  const results: Record<string, { import: Stats; sizeKB: number; ratioVsEmpty?: number }> = {};
-  for (const name of Object.keys(entries)) {
-    const file = join(out, `${name}.mjs`);
-    results[name] = { import: importMs(file), sizeKB: round(statSync(file).size / 1024, 1) };
+    const walk = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+      );
+    for (const f of walk(join(ROOT, 'functions')))
+      entries[
+        f
+          .slice(join(ROOT, 'functions').length + 1)
+          .replace(/\.ts$/, '')
+          .replaceAll('/', '-')
+      ] = f;
+    // The same esbuild options serverless.yml uses for deployment.
+    await build({
+      entryPoints: entries,
+      outdir: out,
+      bundle: true,
+      minify: true,
+      mainFields: ['module', 'main'],
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      outExtension: { '.js': '.mjs' },
+      nodePaths: [join(ROOT, 'node_modules')],
+      banner: {
+        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+      logLevel: 'silent',
+    });
+    const runs = Number(process.env.BENCH_COLD_RUNS ?? 7);
+    const importMs = (file: string) => {
+      const samples: number[] = [];
+      for (let r = 0; r < runs; r++) {
+        const script = `const t=performance.now();await import(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t));`;
+        samples.push(
+          Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })),
+        );
+      }
+      return stats(samples);
+    };
+    const measured: Record<string, { import: Stats; sizeKB: number }> = {};
+    // Interleaved rounds would be fairer but each sample is already a fresh process; floors go first and last.
+    for (const name of Object.keys(entries)) {
+      const file = join(out, `${name}.mjs`);
+      measured[name] = { import: importMs(file), sizeKB: round(statSync(file).size / 1024, 1) };
+    }
+    const floors = Object.fromEntries(
+      Object.keys(FLOORS).map((k) => [k, measured[`floor-${k}`] as { import: Stats; sizeKB: number }]),
+    );
+    const functions = Object.fromEntries(
+      Object.entries(measured)
+        .filter(([k]) => !k.startsWith('floor-'))
+        .map(([k, v]) => [
+          k,
+          {
+            ...v,
+            ratioVsEmpty: ratio(v.import, floors.empty!.import),
+            ratioVsDynamodbFloor: ratio(v.import, floors.dynamodb!.import),
+          },
+        ]),
+    );
+    return { floors, functions };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
   }
-  for (const r of Object.values(results)) r.ratioVsEmpty = ratio(r.import, results.empty!.import);
-  return results;
 }
 
 async function main() {
@@ -323,9 +371,13 @@ async function main() {
 
     const cold = await benchColdStart();
     console.log('\n(c) cold start: import of the bundled handler (fresh node process each time)');
-    for (const [k, v] of Object.entries(cold))
+    for (const [k, v] of Object.entries(cold.floors))
       console.log(
-        `    ${k.padEnd(20)} ${String(v.sizeKB).padStart(8)} KB  import median ${v.import.medianMs} ms  ratio vs empty ${v.ratioVsEmpty}×`,
+        `    floor ${k.padEnd(28)} ${String(v.sizeKB).padStart(8)} KB  import median ${v.import.medianMs} ms`,
+      );
+    for (const [k, v] of Object.entries(cold.functions))
+      console.log(
+        `    ${k.padEnd(34)} ${String(v.sizeKB).padStart(8)} KB  import median ${v.import.medianMs} ms  vs empty ${v.ratioVsEmpty}×  vs DynamoDB floor ${v.ratioVsDynamodbFloor}×`,
       );
 
     const payments = await benchPayments(dynamo.endpoint, interleaved, ITERATIONS);
@@ -385,7 +437,7 @@ async function main() {
       iterations: ITERATIONS,
       ledger,
       idempotency: idem,
-      coldStart: cold,
+      coldStart: { floors: cold.floors, ...cold.functions },
     };
     writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
     console.log('\nwrote bench/results.json');
