@@ -130,3 +130,11 @@ export async function signDevToken(
   if (options.audience) jwt = jwt.setAudience(options.audience);
   return jwt.sign(new TextEncoder().encode(secret));
 }
+
+/** The patient a caller is confined to: patients see only their own records (others get 404); staff see all. */
+export const patientScope = (caller: Caller): string | undefined =>
+  caller.role === 'patient' ? caller.sub : undefined;
+
+/** Who a request is for: a patient always themself; staff name the patient (or act as themself). */
+export const patientFor = (caller: Caller, named: string | undefined): string =>
+  caller.role === 'patient' ? caller.sub : (named ?? caller.sub);

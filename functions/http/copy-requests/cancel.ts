@@ -1,4 +1,5 @@
 /** POST /copy-requests/{id}/cancel: cancel before shipping; a paid fee is refunded in full. */
+import { patientScope } from '../../../lib/http/auth';
 import { providerDeps } from '../../../lib/config/providers';
 import { cancelCopyRequest } from '../../../lib/http/contract/copy-requests';
 import { httpHandler } from '../../../lib/http/handler';
@@ -8,8 +9,7 @@ import { cancelCopyRequest as cancel } from '../../../lib/usecases/copy-requests
 export const handler = httpHandler(
   cancelCopyRequest,
   async ({ params, body, caller, deps }) => {
-    const patientScope = caller.role === 'patient' ? caller.sub : undefined;
-    const request = await cancel(deps, params.id, patientScope, body.reason);
+    const request = await cancel(deps, params.id, patientScope(caller), body.reason);
     return { status: 200, body: await copyRequestView(request, deps.ledger) };
   },
   providerDeps,

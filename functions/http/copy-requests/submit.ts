@@ -1,4 +1,5 @@
 /** POST /copy-requests: submit a copy-and-courier request (nothing is paid now). */
+import { patientFor } from '../../../lib/http/auth';
 import { appDeps } from '../../../lib/config/container';
 import { submitCopyRequest } from '../../../lib/http/contract/copy-requests';
 import { httpHandler } from '../../../lib/http/handler';
@@ -7,7 +8,7 @@ import { submitCopyRequest as submit } from '../../../lib/usecases/copy-requests
 export const handler = httpHandler(
   submitCopyRequest,
   async ({ body, caller, deps, requestKey }) => {
-    const patientId = caller.role === 'patient' ? caller.sub : (body.patientId ?? caller.sub);
+    const patientId = patientFor(caller, body.patientId);
     const request = await submit(deps, { ...body, patientId, requestKey });
     return { status: 201, body: { copyRequestId: request.copyRequestId, status: 'SUBMITTED' as const } };
   },

@@ -1,4 +1,5 @@
 /** POST /payments/{paymentId}/close: close an unpaid payment at the provider and here. */
+import { patientScope } from '../../../lib/http/auth';
 import { providerDeps } from '../../../lib/config/providers';
 import { closePayment } from '../../../lib/http/contract/payments';
 import { httpHandler } from '../../../lib/http/handler';
@@ -8,11 +9,7 @@ import { closePayment as closePaymentUseCase } from '../../../lib/usecases/payme
 export const handler = httpHandler(
   closePayment,
   async ({ params, caller, deps }) => {
-    const payment = await closePaymentUseCase(
-      deps,
-      params.paymentId,
-      caller.role === 'patient' ? caller.sub : undefined,
-    );
+    const payment = await closePaymentUseCase(deps, params.paymentId, patientScope(caller));
     return { status: 200, body: await paymentView(payment, deps.ledger) };
   },
   providerDeps,

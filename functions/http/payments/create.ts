@@ -1,4 +1,5 @@
 /** POST /payments: create a payment and its provider order. */
+import { patientFor } from '../../../lib/http/auth';
 import type { AppDeps } from '../../../lib/config/container';
 import { providerDeps } from '../../../lib/config/providers';
 import type { Fen } from '../../../lib/domain/money';
@@ -11,7 +12,7 @@ export const createPaymentHandler = (resolveDeps: () => Promise<AppDeps>) =>
   httpHandler(
     createPayment,
     async ({ body, caller, deps, requestKey }) => {
-      const patientId = caller.role === 'patient' ? caller.sub : (body.patientId ?? caller.sub);
+      const patientId = patientFor(caller, body.patientId);
       const { payment, clientParams } = await createPaymentUseCase(deps, {
         ...body,
         amountFen: body.amountFen as Fen,

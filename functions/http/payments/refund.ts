@@ -1,4 +1,5 @@
 /** POST /payments/{paymentId}/refunds: refund fully or partly. */
+import { patientScope } from '../../../lib/http/auth';
 import { providerDeps } from '../../../lib/config/providers';
 import type { Fen } from '../../../lib/domain/money';
 import { refundPayment } from '../../../lib/http/contract/payments';
@@ -13,7 +14,7 @@ export const handler = httpHandler(
       paymentId: params.paymentId,
       amountFen: body.amountFen as Fen,
       reason: body.reason,
-      patientScope: caller.role === 'patient' ? caller.sub : undefined,
+      patientScope: patientScope(caller),
       requestKey,
     });
     return { status: 201, body: refundView(refund) };

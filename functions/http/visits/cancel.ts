@@ -1,4 +1,5 @@
 /** POST /visits/{visitId}/cancel: cancel a visit with nothing charged and release its authorisation. */
+import { patientScope } from '../../../lib/http/auth';
 import { providerDeps } from '../../../lib/config/providers';
 import { cancelVisit } from '../../../lib/http/contract/visits';
 import { httpHandler } from '../../../lib/http/handler';
@@ -7,12 +8,7 @@ import { cancelVisit as cancel } from '../../../lib/usecases/visits/cancel';
 export const handler = httpHandler(
   cancelVisit,
   async ({ params, caller, deps }) => {
-    const visit = await cancel(
-      deps,
-      params.visitId,
-      caller.role === 'patient' ? caller.sub : undefined,
-      `cancelled by ${caller.role}`,
-    );
+    const visit = await cancel(deps, params.visitId, patientScope(caller), `cancelled by ${caller.role}`);
     return {
       status: 200,
       body: {

@@ -1,4 +1,5 @@
 /** POST /visits: open a credit visit and start its authorisation. */
+import { patientFor } from '../../../lib/http/auth';
 import { providerDeps } from '../../../lib/config/providers';
 import { openVisit } from '../../../lib/http/contract/visits';
 import { httpHandler } from '../../../lib/http/handler';
@@ -7,7 +8,7 @@ import { openVisit as openVisitUseCase } from '../../../lib/usecases/visits/open
 export const handler = httpHandler(
   openVisit,
   async ({ body, caller, deps, requestKey }) => {
-    const patientId = caller.role === 'patient' ? caller.sub : (body.patientId ?? caller.sub);
+    const patientId = patientFor(caller, body.patientId);
     const { visit, clientParams } = await openVisitUseCase(deps, { ...body, patientId, requestKey });
     const { visitId, creditLimitFen, outOrderNo, authoriseBy } = visit;
     return {

@@ -1,4 +1,5 @@
 /** POST /visits/{visitId}/settle: one settlement for the whole visit (200 SETTLED, 202 still running). */
+import { patientScope } from '../../../lib/http/auth';
 import { providerDeps } from '../../../lib/config/providers';
 import { settleVisit } from '../../../lib/http/contract/visits';
 import { httpHandler } from '../../../lib/http/handler';
@@ -11,7 +12,7 @@ export const handler = httpHandler(
       deps,
       params.visitId,
       { requestedBy: `${caller.role}:${caller.sub}`, asSelfPay: body.asSelfPay },
-      caller.role === 'patient' ? caller.sub : undefined,
+      patientScope(caller),
     );
     return { status: visit.status === 'SETTLED' ? 200 : 202, body: settlementView(visit) };
   },
