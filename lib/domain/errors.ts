@@ -80,6 +80,12 @@ export class InvalidStateError extends MedpayError {
   }
 }
 
+/**
+ * A guarded write found the entity in another status than the write expected: someone moved it first (a
+ * race), as opposed to a state machine refusing a transition. Still INVALID_STATE (409) to a caller.
+ */
+export class StatusGuardError extends InvalidStateError {}
+
 /** An optimistic-concurrency check failed: someone else changed the entity first; retry. */
 export class ConcurrentModificationError extends MedpayError {
   constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {

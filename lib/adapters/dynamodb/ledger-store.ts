@@ -11,7 +11,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { businessDayOf, type BusinessDay } from '../../domain/business-day';
 import {
   ConcurrentModificationError,
-  InvalidStateError,
+  StatusGuardError,
   NotFoundError,
   StorageUnavailableError,
   ValidationError,
@@ -399,7 +399,7 @@ function entityConditionError(
     write.expect.kind === 'status' &&
     (actualStatus === undefined || !write.expect.status.includes(actualStatus))
   ) {
-    return new InvalidStateError(
+    return new StatusGuardError(
       `${label} is ${actualStatus ?? 'in an unknown state'}; this needs ${write.expect.status.join(' or ')}.`,
       {
         type: write.type,

@@ -18,7 +18,13 @@
  * Each step is: provider call (idempotent by deterministic numbers) → one transaction that records the
  * step's result, its postings and its events, guarded by the visit's status and version.
  */
-import { ForbiddenError, InvalidStateError, MedpayError } from '../../domain/errors';
+import {
+  ConcurrentModificationError,
+  ForbiddenError,
+  InvalidStateError,
+  MedpayError,
+  StatusGuardError,
+} from '../../domain/errors';
 import { Accounts } from '../../domain/ledger/accounts';
 import { journalTransaction, txnIdFor } from '../../domain/ledger/journal';
 import { fen } from '../../domain/money';
@@ -390,9 +396,7 @@ async function releaseStep(deps: VisitDeps, current: Versioned<Visit>): Promise<
  * the version or the status no longer matched. A refused state-machine transition is not a race.
  */
 const raced = (error: unknown) =>
-  error instanceof MedpayError &&
-  (error.code === 'CONCURRENT_MODIFICATION' ||
-    (error.code === 'INVALID_STATE' && 'expected' in error.context));
+  error instanceof ConcurrentModificationError || error instanceof StatusGuardError;
 
 /** Runs one due step of the saga; undefined when there is nothing to do now. */
 async function step(deps: VisitDeps, current: Versioned<Visit>) {
