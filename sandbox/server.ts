@@ -180,7 +180,7 @@ export async function startSandbox(options: SandboxOptions) {
   }
 
   /**
-   * A trade_status_sync as Alipay sends it (opendocs.alipay.com/open/203/105286): a payment, or after a
+   * A trade_status_sync as Alipay sends it (tests/conformance, facts L1–L2): a payment, or after a
    * refund the same trade with refund_fee (the total refunded so far), gmt_refund (with milliseconds) and
    * out_biz_no (the refund's out_request_no), TRADE_CLOSED once fully refunded.
    */
@@ -275,7 +275,7 @@ export async function startSandbox(options: SandboxOptions) {
   });
 
   /**
-   * The REFUND.* notification resource (pay.weixin.qq.com/docs/merchant/apis/refund/refunds/refund-result-notice):
+   * The REFUND.* notification resource (the official-doc example; tests/conformance fact N2):
    * mchid, no appid, refund_status, success_time only on SUCCESS, and amount without currency.
    */
   const wechatRefundResource = (r: Refund) => {

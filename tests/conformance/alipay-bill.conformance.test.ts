@@ -5,8 +5,9 @@
  * Facts:
  *   A1 the zip's entries are `<账号>_<yyyyMMdd>_业务明细.csv` and `<账号>_<yyyyMMdd>_业务明细(汇总).csv`, named
  *      in GBK with the zip's UTF-8 flag (general purpose bit 11) CLEAR: alipay/alipay-sdk-java-all issue #4
- *      ("对账单zip解压错误", fixed by `new ZipFile(zip, Charset.forName("GBK"))`); the names are in the
- *      download's own description (opendocs.alipay.com/open/02ivbs, 查询对账单下载地址).
+ *      ("对账单zip解压错误", fixed by `new ZipFile(zip, Charset.forName("GBK"))`). The account in the names is
+ *      the PID followed by 0156, and the CSVs are "ANSI" (GBK) text (Alipay's guide to
+ *      alipay.data.dataservice.bill.downloadurl.query, developer.aliyun.com/article/707638).
  *   A2 the files are GBK text: `#` preamble (#支付宝业务明细查询, #账号：[…], #起始日期：[…]   终止日期：[…],
  *      #---业务明细列表---), the column header, the rows, `#---业务明细列表结束---`, then the trailer
  *      `#交易合计：N笔，商家实收共X元…`, `#退款合计：N笔…`, `#导出时间：[…]` (a 2019 detail bill published as a

@@ -2,19 +2,22 @@
  * Conformance: Alipay asynchronous notifications as published, through the adapter's verifier.
  *
  * Facts:
- *   L1 opendocs.alipay.com/open/203/105286 (异步通知参数): trade_status_sync carries notify_time, notify_type,
- *      notify_id, app_id, seller_id, trade_no, out_trade_no, trade_status, total_amount (yuan), gmt_payment
- *      (yyyy-MM-dd HH:mm:ss, Beijing). TRADE_SUCCESS and TRADE_FINISHED both mean paid; WAIT_BUYER_PAY does
- *      not; TRADE_CLOSED is an unpaid trade closed, or a paid one fully refunded.
- *   L2 the same page and its refund FAQ: a refund re-notifies the payment's notify_url with refund_fee (the
- *      TOTAL refunded), gmt_refund (with milliseconds, "2019-09-16 10:56:48.123") and out_biz_no (the
- *      refund's out_request_no); a partial refund keeps TRADE_SUCCESS, a full one is TRADE_CLOSED with gmt_close.
- *   L3 opendocs.alipay.com/open/02fkb9 (资金授权冻结异步通知): notify_type fund_auth_freeze, auth_no, out_order_no,
- *      out_request_no, operation_type FREEZE, status SUCCESS, amount, credit_amount, gmt_trans; a real
- *      notification (ksher-api/PreAuth_Alipay) carries trans_currency and no payee_user_id.
- *   L4 opendocs.alipay.com/common/02mse7 (异步通知验签): every parameter but sign and sign_type, sorted, k=v
- *      joined with &, SHA256withRSA with Alipay's public key; values may hold "%" and "&"
- *      (alipay-sdk-nodejs-all: V1 checkNotifySign throws on "%", use checkNotifySignV2).
+ *   L1 a trade_status_sync carries notify_time, notify_type, notify_id, app_id, seller_id, trade_no,
+ *      out_trade_no, buyer_id, trade_status, total_amount (yuan), gmt_payment (yyyy-MM-dd HH:mm:ss, Beijing):
+ *      the field set of the real, Alipay-signed notifications in alipay/alipay-sdk-nodejs-all
+ *      test/alipay.test.ts. TRADE_SUCCESS and TRADE_FINISHED both mean paid; WAIT_BUYER_PAY does not;
+ *      TRADE_CLOSED is an unpaid trade closed, or a paid one fully refunded.
+ *   L2 a refund re-notifies the payment's notify_url: refund_fee (the TOTAL refunded) and gmt_refund tell it
+ *      from a timeout close (Alipay support, developer.aliyun.com/ask/285129); out_biz_no is the refund's
+ *      out_request_no; a partial refund keeps TRADE_SUCCESS, a full one is TRADE_CLOSED with gmt_close
+ *      (Alipay's refund FAQ as quoted in blog.csdn.net/qq_42978230/article/details/146307860);
+ *      gmt_refund carries milliseconds ("2019-09-16 10:56:48.123").
+ *   L3 fund_auth_freeze: auth_no, out_order_no, out_request_no, operation_type FREEZE, status SUCCESS,
+ *      amount, credit_amount, gmt_trans; a real notification (ksher-api/PreAuth_Alipay
+ *      test_barcode_freeze.py) carries trans_currency and NO payee_user_id.
+ *   L4 the signature covers every parameter but sign and sign_type, sorted, k=v joined with & (how
+ *      alipay-sdk-nodejs-all's checkNotifySign builds it, trying with and without sign_type), SHA256withRSA
+ *      (RSA2) with Alipay's public key; values may hold "%" and "&" (its V1 checker throws on "%").
  *   L5 the reply "success" acknowledges; anything else makes Alipay retry (webhook, tested end to end).
  */
 import { describe, expect, it } from 'vitest';

@@ -3,16 +3,21 @@
  * stub that speaks each provider's documented error format, through the real adapters over HTTP.
  *
  * Facts:
- *   E1 WeChat Pay APIv3 errors are an HTTP status with a JSON body {"code","message"}
- *      (pay.weixin.qq.com/docs/merchant/development/interface-rules/error-code.html): ORDERPAID (400,
- *      "订单已支付" — treat the order as paid, query it), SYSTEM_ERROR (500, "系统异常，请用相同参数重新调用"),
- *      FREQUENCY_LIMITED (429, "频率超限，请降低请求接口频率" — not processed, retry later).
- *   E2 Alipay answers HTTP 200 with `<method>_response` {code, msg, sub_code, sub_msg} signed by Alipay
- *      (opendocs.alipay.com/common/02km9f, 公共错误码): code 20000 / sub_code ACQ.SYSTEM_ERROR means the
- *      outcome is unknown ("系统异常，请使用相同的参数再次调用 / 查询"); ACQ.TRADE_HAS_SUCCESS ("交易已被支付")
- *      means the out_trade_no is paid.
- *   E3 alipay.fund.auth.operation.detail.query (opendocs.alipay.com/open/064jhi): order_status INIT /
- *      AUTHORIZED / FINISH / CLOSED, auth_no, total_freeze_amount and credit_amount in yuan, gmt_trans
+ *   E1 WeChat Pay APIv3 answers with an HTTP status and a JSON body {"code","message"}: 4xx are business
+ *      errors, 5xx system errors to retry with the same parameters (错误码篇,
+ *      pay.weixin.qq.com/wiki/doc/api/wxpay/ch/pages/ico-guide/chapter1_6.shtml; the tradebill page lists
+ *      "500 SYSTEM_ERROR 系统异常，请使用相同参数稍后重新调用"). FREQUENCY_LIMITED is HTTP 429 and was not
+ *      processed: query, then retry (WeChat Pay's answer in developers.weixin.qq.com/community/pay/doc/
+ *      00082c33108b60f232c2013986bc00). ORDERPAID (400, "订单已支付") is in the order and close APIs' error
+ *      tables: the order is paid, so it must be queried.
+ *   E2 Alipay answers HTTP 200 with `<method>_response` {code, msg, sub_code, sub_msg} signed by Alipay;
+ *      code 20000 is "服务不可用 … 稍后重试" (公共错误码, opendocs.alipay.com/open/common/105806); the trade APIs'
+ *      example answer is sub_code ACQ.TRADE_HAS_SUCCESS "交易已被支付" (opendocs.alipay.com/apis/api_1/
+ *      alipay.trade.create); on SYSTEM_ERROR "retry with the same parameters, or query"
+ *      (docs.antom.com/ac/barcode_cn/error_handling).
+ *   E3 alipay.fund.auth.operation.detail.query (docs.antom.com/ac/solution_api/detail-query, the same API as
+ *      docs.open.alipay.com/api_28/alipay.fund.auth.operation.detail.query): order_status INIT / AUTHORIZED
+ *      / FINISH / CLOSED, auth_no, total_freeze_amount and credit_amount in yuan, gmt_trans
  *      `yyyy-MM-dd HH:mm:ss`; sub_code AUTH_ORDER_NOT_EXIST when there is no such authorisation.
  */
 import { createServer, type Server } from 'node:http';

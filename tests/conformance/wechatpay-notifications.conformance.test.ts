@@ -1,26 +1,31 @@
 /**
  * Conformance: WeChat Pay APIv3 notifications as published, through the adapter's verifier.
  *
- * Facts (pay.weixin.qq.com/docs/merchant/…):
- *   N1 apis/jsapi-payment/payment-notice.html: TRANSACTION.SUCCESS, resource original_type "transaction";
- *      fields appid, mchid, out_trade_no, transaction_id, trade_type, trade_state SUCCESS, bank_type,
+ * Facts:
+ *   N1 TRANSACTION.SUCCESS (pay.weixin.qq.com/docs/merchant/apis/h5-payment/payment-notice.html: resource
+ *      original_type "transaction"; the resource fields as published in developer.work.weixin.qq.com/
+ *      document/path/97335): appid, mchid, out_trade_no, transaction_id, trade_type, trade_state SUCCESS,
  *      success_time RFC 3339 ("2018-06-08T10:34:56+08:00"), payer.openid, amount {total, payer_total,
- *      currency "CNY", payer_currency}. "商户系统对于支付结果通知的内容一定要做签名验证,并校验返回的订单金额是否与
- *      商户侧的订单金额一致".
- *   N2 apis/refund/refunds/refund-result-notice.html: REFUND.SUCCESS / REFUND.ABNORMAL / REFUND.CLOSED,
- *      resource fields mchid (no appid), out_trade_no, transaction_id, out_refund_no, refund_id,
- *      refund_status (same value), success_time (SUCCESS only), user_received_account,
- *      amount {total, refund, payer_total, payer_refund} — no currency.
- *   N3 apis/weixin-pay-score/…/confirm-notification: PAYSCORE.USER_CONFIRM, the service order with state
- *      DOING / state_description USER_CONFIRM, order_id, risk_fund {name, amount}, time_range in
- *      yyyyMMddHHmmss; the published sample even writes total_amount as a string ("40000").
- *   N4 apis/weixin-pay-score/success-notification.html: PAYSCORE.USER_PAID, collection {state USER_PAID,
- *      paid_amount, details[{amount, paid_type, paid_time "20091225091210", transaction_id}]}.
- *   N5 development/interface-rules/signature-verification.html: the headers Wechatpay-Timestamp, -Nonce,
- *      -Signature, -Serial; the signed string "timestamp\nnonce\nbody\n"; reject a timestamp more than
- *      5 minutes off ("时间戳与当前时间相差超过5分钟…应拒绝").
- *   N6 the APIv3 key is 32 bytes and the algorithm AEAD_AES_256_GCM (certificate-callback-decryption).
- *   N7 apis/medical-insurance-pay/…/pay-success-notify: MEDICAL_INSURANCE.SUCCESS exists; medpay learns the
+ *      currency "CNY", payer_currency}; "校验返回的订单金额是否与商户侧的订单金额一致".
+ *   N2 REFUND.SUCCESS / REFUND.ABNORMAL / REFUND.CLOSED: the official-doc REFUND resource example (as kept in
+ *      fudiwei/DotNetCore.SKIT.FlurlHttpClient.Wechat EventSamples/Refund/RefundResource.json): mchid (no
+ *      appid), out_trade_no, transaction_id, out_refund_no, refund_id, refund_status, success_time,
+ *      user_received_account, amount {total, refund, payer_total, payer_refund} — no currency; ABNORMAL is
+ *      "退款到银行发现用户的卡作废或者冻结了" (the refund status enum SUCCESS / CLOSE / ABNORMAL).
+ *   N3 PAYSCORE.USER_CONFIRM: the official-doc service-order resource (state DOING, state_description
+ *      USER_CONFIRM, order_id, risk_fund {name, amount}, time_range in yyyyMMddHHmmss); that sample writes
+ *      total_amount as a string ("40000").
+ *   N4 PAYSCORE.USER_PAID (pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/success-notification.html):
+ *      collection {state USER_PAID, paid_amount, details[{amount, paid_type, paid_time, transaction_id}]};
+ *      Pay Score times are yyyyMMddHHmmss ("20091225091210"; "支持yyyyMMddHHmmss和yyyyMMdd两种格式",
+ *      pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/
+ *      sync-partner-service-order.html).
+ *   N5 the headers Wechatpay-Timestamp, -Nonce, -Signature, -Serial (certificate serial or 微信支付公钥ID) and
+ *      the signed string "timestamp\nnonce\nbody\n" (same success-notification page, 2.1 对回调通知进行验签);
+ *      a timestamp more than 5 minutes off is refused.
+ *   N6 AEAD_AES_256_GCM with the 32-byte APIv3 key, 12-byte nonce, associated_data
+ *      (pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_1_22.shtml, 参数解密).
+ *   N7 MEDICAL_INSURANCE.SUCCESS exists (pay.weixin.qq.com/doc/v3/partner/4012165722); medpay learns the
  *      mixed order's outcome by query, so the verified notification is acknowledged and not acted on.
  */
 import { randomBytes } from 'node:crypto';

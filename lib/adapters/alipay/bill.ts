@@ -1,6 +1,6 @@
 /**
- * Alipay's daily trade bill: `alipay.data.dataservice.bill.downloadurl.query` (bill_type=trade; opendocs
- * "查询对账单下载地址") gives a download URL for a zip holding `<账号>_<yyyyMMdd>_业务明细.csv` and
+ * Alipay's daily trade bill: `alipay.data.dataservice.bill.downloadurl.query` (bill_type=trade; opendocs.alipay.com/apis/api_15/
+ * alipay.data.dataservice.bill.downloadurl.query) gives a download URL for a zip holding `<账号>_<yyyyMMdd>_业务明细.csv` and
  * `…_业务明细(汇总).csv`: GBK text, entry names GBK without the zip's UTF-8 flag (see zipEntryName), `#`
  * preamble and trailer lines (#交易合计：N笔… / #退款合计：N笔…), fields padded with a tab before the comma,
  * refunds as 业务类型 退款 with negative 商家实收 and their out_request_no in 退款批次号/请求号. The detail is

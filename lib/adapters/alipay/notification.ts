@@ -77,8 +77,9 @@ export function verifyAlipayNotification(
 }
 
 /**
- * A trade_status_sync, per Alipay's asynchronous notification parameters (opendocs.alipay.com/open/203/105286,
- * 异步通知参数说明; and its refund FAQ, "如何区分支付和退款触发的通知"):
+ * A trade_status_sync (see tests/conformance/alipay-notifications.conformance.test.ts, facts L1–L2: the field
+ * set of real Alipay-signed notifications, and Alipay's answer on telling refunds apart,
+ * developer.aliyun.com/ask/285129):
  *   - TRADE_SUCCESS / TRADE_FINISHED without refund fields: the trade was paid (total_amount in yuan,
  *     trade_no, gmt_payment `yyyy-MM-dd HH:mm:ss` Beijing time);
  *   - refund_fee (the TOTAL refunded so far) with gmt_refund: a refund; out_biz_no is the refund's

@@ -136,7 +136,7 @@ export function verifyWechatpayNotification(
  * notifications (pay.weixin.qq.com/docs/merchant/apis/…):
  *   - TRANSACTION.SUCCESS (jsapi-payment/payment-notice): trade_state SUCCESS, amount.total (fen),
  *     amount.currency "CNY", transaction_id, success_time RFC 3339;
- *   - REFUND.SUCCESS / REFUND.ABNORMAL / REFUND.CLOSED (refund/refunds/refund-result-notice):
+ *   - REFUND.SUCCESS / REFUND.ABNORMAL / REFUND.CLOSED (the official-doc REFUND resource example):
  *     refund_status of the same name, out_trade_no, transaction_id, out_refund_no, refund_id,
  *     amount.{total,refund,payer_total,payer_refund}, success_time only on SUCCESS; no appid;
  *   - PAYSCORE.USER_CONFIRM and PAYSCORE.USER_PAID (weixin-pay-score/confirm-notification and

@@ -1,7 +1,7 @@
 /**
  * Alipay asynchronous notifications built from the published rule with node:crypto only: the parameters
  * except `sign` and `sign_type`, sorted by name, joined as `name=value` with `&` (values not URL-encoded),
- * signed SHA256withRSA (RSA2) and base64 (opendocs.alipay.com/common/02mse7, 自行实现验签 · 异步通知验签),
+ * signed SHA256withRSA (RSA2) and base64 (the rule alipay-sdk-nodejs-all's checkNotifySign verifies),
  * then posted as an application/x-www-form-urlencoded body.
  */
 import { createSign } from 'node:crypto';

@@ -2,11 +2,11 @@
  * WeChat Pay APIv3 notifications built from the published rules with node:crypto only (no adapter, no SDK,
  * no sandbox code), so a shared misreading cannot pass unnoticed:
  *   - signature: SHA256withRSA over "Wechatpay-Timestamp\nWechatpay-Nonce\nbody\n", base64, in
- *     Wechatpay-Signature, with the key's id in Wechatpay-Serial (pay.weixin.qq.com/docs/merchant/
- *     development/interface-rules/signature-verification.html, 构造验签名串);
+ *     Wechatpay-Signature, with the key's id in Wechatpay-Serial (pay.weixin.qq.com/docs/merchant/apis/
+ *     weixin-pay-score/success-notification.html, 2.1 对回调通知进行验签);
  *   - resource: AEAD_AES_256_GCM with the 32-byte APIv3 key, a 12-byte nonce and associated_data;
- *     ciphertext = base64(encrypted bytes ‖ 16-byte tag) (…/interface-rules/certificate-callback-decryption.html,
- *     "AEAD_AES_256_GCM算法的接口细节，请参考rfc5116");
+ *     ciphertext = base64(encrypted bytes ‖ 16-byte tag) (pay.weixin.qq.com/wiki/doc/apiv3/apis/
+ *     chapter6_1_22.shtml, 参数解密: "请参考rfc5116");
  *   - envelope: id, create_time (RFC 3339), resource_type "encrypt-resource", event_type, summary, resource
  *     {original_type, algorithm, ciphertext, associated_data, nonce}.
  */
