@@ -7,25 +7,30 @@
  * time here, so these measure parsing, matching and writing, not the DynamoDB reads.
  */
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { formatYuan, type Fen } from '../lib/domain/money';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-/** Writes a WeChat Pay trade bill with n payment rows, gzipped, without holding it in memory. */
-async function writeBill(path: string, n: number) {
+/**
+ * Writes a WeChat Pay trade bill with n payment rows, gzipped, without holding it in memory, and returns its
+ * hash_value: the SHA-1 of the original (decompressed) bill, BOM included, as the tradebill API gives it.
+ */
+async function writeBill(path: string, n: number): Promise<string> {
   const gzip = createGzip();
   const out = createWriteStream(path);
+  const hash = createHash('sha1');
   gzip.pipe(out);
-  const write = (s: string) =>
-    gzip.write(s) ? Promise.resolve() : new Promise((r) => gzip.once('drain', r));
+  const write = (s: string) => {
+    hash.update(s, 'utf8');
+    return gzip.write(s) ? Promise.resolve() : new Promise((r) => gzip.once('drain', r));
+  };
   await write(
-    '交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注\r\n',
+    '\uFEFF交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注\r\n',
   );
   let total = 0;
   for (let i = 0; i < n; i++) {
@@ -71,6 +76,7 @@ async function writeBill(path: string, n: number) {
   );
   gzip.end();
   await new Promise<void>((r) => out.on('finish', () => r()));
+  return hash.digest('hex');
 }
 
 /** Runs a bench script in a fresh node process and returns the JSON it prints last. */
@@ -97,28 +103,31 @@ const runCase = (mode: string, file: string, sha1: string, n: number) =>
 /** (h) Reconciliation of n lines, ours vs the floor, interleaved `rounds` times. */
 export async function benchReconcile(n: number, rounds = 3) {
   const dir = mkdtempSync(join(tmpdir(), 'medpay-bench-'));
-  const file = join(dir, 'tradebill.csv.gz');
-  await writeBill(file, n);
-  const sha1 = createHash('sha1').update(readFileSync(file)).digest('hex');
-  const ours: number[] = [];
-  const floor: number[] = [];
-  const rss = { ours: 0, floor: 0 };
-  for (let i = 0; i < rounds; i++) {
-    for (const mode of i % 2 === 0 ? ['ours', 'floor'] : ['floor', 'ours']) {
-      const r = runCase(mode, file, sha1, n);
-      if (r.matched !== n) throw new Error(`${mode} matched ${r.matched} of ${n}`);
-      (mode === 'ours' ? ours : floor).push(r.ms);
-      rss[mode as 'ours' | 'floor'] = Math.max(rss[mode as 'ours' | 'floor'], r.maxRssMB);
+  try {
+    const file = join(dir, 'tradebill.csv.gz');
+    const sha1 = await writeBill(file, n);
+    const ours: number[] = [];
+    const floor: number[] = [];
+    const rss = { ours: 0, floor: 0 };
+    for (let i = 0; i < rounds; i++) {
+      for (const mode of i % 2 === 0 ? ['ours', 'floor'] : ['floor', 'ours']) {
+        const r = runCase(mode, file, sha1, n);
+        if (r.matched !== n) throw new Error(`${mode} matched ${r.matched} of ${n}`);
+        (mode === 'ours' ? ours : floor).push(r.ms);
+        rss[mode as 'ours' | 'floor'] = Math.max(rss[mode as 'ours' | 'floor'], r.maxRssMB);
+      }
     }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+    return {
+      lines: n,
+      oursMedianMs: median(ours),
+      floorMedianMs: median(floor),
+      ratio: Number((median(ours) / median(floor)).toFixed(2)),
+      peakRssMB: rss,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-  return {
-    lines: n,
-    oursMedianMs: median(ours),
-    floorMedianMs: median(floor),
-    ratio: Number((median(ours) / median(floor)).toFixed(2)),
-    peakRssMB: rss,
-  };
 }
 
 /** (i) Statement export rows per second and peak memory, CSV and XLSX, at two sizes (fresh process each). */

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { businessDayOf } from '../../lib/domain/business-day';
 import { payerFor, stackClient, startLocalStack, type LocalStack, type Stack } from '../support/local-stack';
 
@@ -115,6 +115,7 @@ describe('finance over the local stack: a full day reconciles with zero unexplai
 
   it('exports the CSV and the XLSX through the CLI (302 to S3), and they open cleanly', async () => {
     const out = mkdtempSync(join(tmpdir(), 'medpay-statement-'));
+    onTestFinished(() => rmSync(out, { recursive: true, force: true }));
     const csvPath = cli('statement', '--date', today, '--format', 'csv', '--out', out);
     const csv = readFileSync(csvPath);
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);

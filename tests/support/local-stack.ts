@@ -41,7 +41,8 @@ export interface LocalStack {
   readonly process: ChildProcess;
   readonly localDir: string;
   output(): string;
-  stop(): void;
+  /** Stops the stack (SIGINT, SIGKILL after 20 s), waits for it to exit, and removes its folder and keys. */
+  stop(): Promise<void>;
 }
 
 /** Starts the stack and resolves once stack.json is written (the API answers /health by then). */
@@ -82,9 +83,15 @@ export async function startLocalStack(): Promise<LocalStack> {
     process: child,
     localDir,
     output: () => output,
-    stop: () => {
-      if (child.exitCode === null) child.kill('SIGINT');
-      setTimeout(() => rmSync(localDir, { recursive: true, force: true }), 10_000).unref();
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise<void>((r) => child.once('exit', () => r()));
+        child.kill('SIGINT');
+        const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+        await exited;
+        clearTimeout(killer);
+      }
+      rmSync(localDir, { recursive: true, force: true });
     },
   };
 }

@@ -61,7 +61,6 @@ export async function capturePayment(
     providerTradeNo: [payment.providerTradeNo, paid.providerTradeNo],
   });
   if (payment.status !== 'PENDING' && payment.status !== 'CLOSED') return 'already-applied';
-  if (paid.providerTradeNo) await assertTradeNoFree(deps.ledger, payment, paid.providerTradeNo);
   assertPaymentTransition(payment.paymentId, payment.status, 'PAID');
   const next: Payment = {
     ...payment,
@@ -69,7 +68,7 @@ export async function capturePayment(
     paidAt: paid.paidAt.toISOString(),
     providerTradeNo: paid.providerTradeNo,
   };
-  return deps.ledger.commit({
+  const change = {
     entities: [
       paymentWrite(next, { kind: 'status', status: [payment.status], version: current.version }),
       ...(paid.providerTradeNo ? [providerTradeClaim(next, paid.providerTradeNo)] : []),
@@ -91,5 +90,13 @@ export async function capturePayment(
         },
       },
     ],
-  });
+  };
+  try {
+    return await deps.ledger.commit(change);
+  } catch (error) {
+    // The trade number's claim is written with the capture: if the write failed because another payment
+    // holds it, that is an integrity alert; otherwise the original failure stands.
+    if (paid.providerTradeNo) await assertTradeNoFree(deps.ledger, payment, paid.providerTradeNo);
+    throw error;
+  }
 }

@@ -69,8 +69,7 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
   const paymentId = input.requestKey
     ? deps.ids.derive('payment', input.requestKey)
     : deps.ids.next('payment');
-  const first = await findFirstAttempt(deps, paymentId, input);
-  const payment = first ?? (await recordPayment(deps, paymentId, input));
+  const payment = await recordPayment(deps, paymentId, input);
   // A payment already paid or closed needs no order: the first attempt's outcome stands.
   if (payment.status !== 'PENDING') return { payment, clientParams: {} };
   const created = await provider.createOrder({
@@ -103,8 +102,27 @@ async function findFirstAttempt(
   return stored;
 }
 
-/** Validates and records the new payment PENDING; a concurrent attempt that recorded it first wins. */
+/**
+ * Validates and records the new payment PENDING. When that fails and the request has a key, an earlier
+ * attempt of the same request may have recorded it already (the write found it, or the visit it paid off
+ * is no longer owed): that payment is the outcome. The happy path reads nothing first.
+ */
 async function recordPayment(
+  deps: PaymentDeps,
+  paymentId: string,
+  input: CreatePaymentInput,
+): Promise<Payment> {
+  try {
+    return await recordNewPayment(deps, paymentId, input);
+  } catch (error) {
+    const first = input.requestKey ? await findFirstAttempt(deps, paymentId, input) : undefined;
+    if (first) return first;
+    throw error;
+  }
+}
+
+/** Records a new payment PENDING with its reference index, in one transaction. */
+async function recordNewPayment(
   deps: PaymentDeps,
   paymentId: string,
   input: CreatePaymentInput,
@@ -135,14 +153,8 @@ async function recordPayment(
     ...(settlesVisitId ? { settlesVisitId } : {}),
     ...(input.copyFee ? { revenueSplit: input.copyFee.revenueSplit } : {}),
   };
-  try {
-    await deps.ledger.commit({
-      entities: [paymentWrite(payment, { kind: 'absent' }), paymentReferenceWrite(payment)],
-    });
-  } catch (error) {
-    const raced = input.requestKey ? await findFirstAttempt(deps, paymentId, input) : undefined;
-    if (raced) return raced;
-    throw error;
-  }
+  await deps.ledger.commit({
+    entities: [paymentWrite(payment, { kind: 'absent' }), paymentReferenceWrite(payment)],
+  });
   return payment;
 }
