@@ -59,6 +59,12 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
+/** Answers every Alipay method with `response`, signed as Alipay signs it. */
+const alipayAlways =
+  (response: Record<string, string>) =>
+  (_method: string, _path: string, form: URLSearchParams): Answer =>
+    alipayAnswer(String(form.get('method')), response);
+
 /** An Alipay gateway answer, signed over the exact JSON text of the response object (E2). */
 function alipayAnswer(method: string, response: Record<string, string>): Answer {
   const text = JSON.stringify(response);
@@ -132,13 +138,12 @@ describe('provider error codes (conformance)', () => {
   });
 
   it('E2: Alipay ACQ.TRADE_HAS_SUCCESS on a repeated order says "already paid"', async () => {
-    answer = (_m, _p, form) =>
-      alipayAnswer(String(form.get('method')), {
-        code: '40004',
-        msg: 'Business Failed',
-        sub_code: 'ACQ.TRADE_HAS_SUCCESS',
-        sub_msg: '交易已被支付',
-      });
+    answer = alipayAlways({
+      code: '40004',
+      msg: 'Business Failed',
+      sub_code: 'ACQ.TRADE_HAS_SUCCESS',
+      sub_msg: '交易已被支付',
+    });
     expect(await alipay().createOrder(order({ alipayUserId: '2088102122524333' }))).toEqual({
       clientParams: {},
       alreadyPaid: true,
@@ -173,13 +178,12 @@ describe('provider error codes (conformance)', () => {
   });
 
   it('E2: Alipay ACQ.SYSTEM_ERROR on a query is "retry later"', async () => {
-    answer = (_m, _p, form) =>
-      alipayAnswer(String(form.get('method')), {
-        code: '20000',
-        msg: 'Service Currently Unavailable',
-        sub_code: 'ACQ.SYSTEM_ERROR',
-        sub_msg: '系统错误',
-      });
+    answer = alipayAlways({
+      code: '20000',
+      msg: 'Service Currently Unavailable',
+      sub_code: 'ACQ.SYSTEM_ERROR',
+      sub_msg: '系统错误',
+    });
     await expect(alipay().queryOrder('MPERR1')).rejects.toBeInstanceOf(ProviderUnavailableError);
   });
 
@@ -188,25 +192,24 @@ describe('provider error codes (conformance)', () => {
       sellerId: '2088102177846875',
       notifyUrl: 'https://hospital.example/webhooks/alipay',
     });
-    answer = (_m, _p, form) =>
-      alipayAnswer(String(form.get('method')), {
-        code: '10000',
-        msg: 'Success',
-        auth_no: '2026112310002001000000000001',
-        out_order_no: 'VAERR1',
-        operation_id: '20261123000000000001',
-        out_request_no: 'VFERR1',
-        operation_type: 'FREEZE',
-        amount: '2000.00',
-        status: 'SUCCESS',
-        gmt_create: '2026-11-23 10:00:00',
-        gmt_trans: '2026-11-23 10:00:01',
-        order_status: 'AUTHORIZED',
-        total_freeze_amount: '2000.00',
-        rest_amount: '2000.00',
-        credit_amount: '2000.00',
-        fund_amount: '0.00',
-      });
+    answer = alipayAlways({
+      code: '10000',
+      msg: 'Success',
+      auth_no: '2026112310002001000000000001',
+      out_order_no: 'VAERR1',
+      operation_id: '20261123000000000001',
+      out_request_no: 'VFERR1',
+      operation_type: 'FREEZE',
+      amount: '2000.00',
+      status: 'SUCCESS',
+      gmt_create: '2026-11-23 10:00:00',
+      gmt_trans: '2026-11-23 10:00:01',
+      order_status: 'AUTHORIZED',
+      total_freeze_amount: '2000.00',
+      rest_amount: '2000.00',
+      credit_amount: '2000.00',
+      fund_amount: '0.00',
+    });
     expect(await credit.queryAuthorisation('VAERR1', 'VFERR1')).toEqual({
       status: 'AUTHORISED',
       authNo: '2026112310002001000000000001',
@@ -214,13 +217,12 @@ describe('provider error codes (conformance)', () => {
       creditFen: 200000,
       confirmedAt: new Date('2026-11-23T02:00:01Z'),
     });
-    answer = (_m, _p, form) =>
-      alipayAnswer(String(form.get('method')), {
-        code: '40004',
-        msg: 'Business Failed',
-        sub_code: 'AUTH_ORDER_NOT_EXIST',
-        sub_msg: '授权单不存在',
-      });
+    answer = alipayAlways({
+      code: '40004',
+      msg: 'Business Failed',
+      sub_code: 'AUTH_ORDER_NOT_EXIST',
+      sub_msg: '授权单不存在',
+    });
     expect(await credit.queryAuthorisation('VAERR2', 'VFERR2')).toEqual({ status: 'NOT_FOUND' });
   });
 });
