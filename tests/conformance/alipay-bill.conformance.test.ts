@@ -167,6 +167,13 @@ describe('Alipay trade bill (conformance)', () => {
     expect(await read(parseAlipayBillZip(flagged, 'd'))).toHaveLength(3);
   });
 
+  it('A5: a summary whose columns are not the documented ones adds no check; the detail trailer still does', async () => {
+    const other = entry('业务明细(汇总).csv', '#支付宝业务汇总查询\r\n门店,笔数\r\n合计,3\r\n');
+    expect(
+      await read(parseAlipayBillZip(storedZip([entry('业务明细.csv', detailText()), other]), 'd')),
+    ).toHaveLength(3);
+  });
+
   it('A3/A4/A6: reads trades and refunds: numbers, fen amounts, fees and Beijing completion times', async () => {
     const lines = await read(parseAlipayBillZip(storedZip([entry('业务明细.csv', detailText())]), 'd'));
     expect(lines[0]).toEqual({

@@ -116,7 +116,7 @@ export async function* parseAlipayBillZip(zip: Uint8Array, day: string): AsyncIt
  * Checks the summary file's counts against the detail's. Its columns are read by name from its header
  * (门店编号,门店名称,交易订单总笔数,退款订单总笔数,订单金额（元）,商家实收（元）,…,实收净额（元）, one row per store and
  * a 合计 row), so a column Alipay adds or moves does not break the check; without a 合计 row the store rows
- * are summed.
+ * are summed. A summary without those columns is not checked.
  */
 async function checkSummary(
   summary: import('node:stream').Readable,
@@ -146,8 +146,11 @@ async function checkSummary(
   } catch (error) {
     throw reject(`the summary file is unreadable (${(error as Error).message})`);
   }
+  // A summary in a layout we cannot read adds no check (the detail's own trailer already guards it); one
+  // we can read must agree.
+  if (!header) return;
   const declared = total ?? stores;
-  if (!header || declared.payment !== counted.payment || declared.refund !== counted.refund)
+  if (declared.payment !== counted.payment || declared.refund !== counted.refund)
     throw reject('the summary file does not agree with the detail file');
 }
 
