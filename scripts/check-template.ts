@@ -1,5 +1,7 @@
 /** After `serverless package`: checks the CloudFormation template keeps the table's safety settings. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 
 const dir = process.argv[2] ?? '.serverless-ci';
 const template = JSON.parse(readFileSync(`${dir}/cloudformation-template-update-stack.json`, 'utf8')) as {
@@ -32,6 +34,13 @@ const checks: Array<[string, boolean]> = [
       .every((f) => f.Properties.Runtime === 'nodejs22.x'),
   ],
 ];
+// The function zips: no source map is shipped (they stay in the build folder).
+const zips = readdirSync(dir).filter((f) => f.endsWith('.zip'));
+const shipped = zips.flatMap((zip) => Object.keys(unzipSync(readFileSync(join(dir, zip)))));
+checks.push(
+  ['function zips', zips.length > 0],
+  ['no source map in any zip', shipped.length > 0 && !shipped.some((f) => f.endsWith('.map'))],
+);
 const failed = checks.filter(([, ok]) => !ok);
 for (const [name, ok] of checks) console.log(`${ok ? 'ok  ' : 'FAIL'} template has ${name}`);
 if (failed.length > 0) process.exit(1);
