@@ -3,7 +3,7 @@ import { appDeps } from '../../../lib/config/container';
 import { deliverCopyRequest } from '../../../lib/http/contract/copy-requests';
 import { httpHandler } from '../../../lib/http/handler';
 import { copyRequestView } from '../../../lib/usecases/views';
-import { deliverCopyRequest as deliver } from '../../../lib/usecases/copy-requests/ship';
+import { deliverCopyRequest as deliver } from '../../../lib/usecases/copy-requests/deliver';
 
 export const handler = httpHandler(
   deliverCopyRequest,

@@ -3,14 +3,12 @@ import { patientScope } from '../../../lib/http/auth';
 import { appDeps } from '../../../lib/config/container';
 import { getRefund } from '../../../lib/http/contract/payments';
 import { httpHandler } from '../../../lib/http/handler';
-import { refundView } from '../../../lib/usecases/views';
-import { loadRefund } from '../../../lib/usecases/payments/records';
+import { getRefund as getRefundUseCase } from '../../../lib/usecases/payments/get-refund';
 
 export const handler = httpHandler(
   getRefund,
   async ({ params, caller, deps }) => {
-    const { value } = await loadRefund(deps.ledger, params.refundId, patientScope(caller));
-    return { status: 200, body: refundView(value) };
+    return { status: 200, body: await getRefundUseCase(deps, params.refundId, patientScope(caller)) };
   },
   appDeps,
 );

@@ -3,14 +3,12 @@ import { patientScope } from '../../../lib/http/auth';
 import { appDeps } from '../../../lib/config/container';
 import { getPayment } from '../../../lib/http/contract/payments';
 import { httpHandler } from '../../../lib/http/handler';
-import { paymentView } from '../../../lib/usecases/views';
-import { loadPayment } from '../../../lib/usecases/payments/records';
+import { getPayment as getPaymentUseCase } from '../../../lib/usecases/payments/get-payment';
 
 export const handler = httpHandler(
   getPayment,
   async ({ params, caller, deps }) => {
-    const { value } = await loadPayment(deps.ledger, params.paymentId, patientScope(caller));
-    return { status: 200, body: await paymentView(value, deps.ledger) };
+    return { status: 200, body: await getPaymentUseCase(deps, params.paymentId, patientScope(caller)) };
   },
   appDeps,
 );

@@ -3,7 +3,7 @@ import { appDeps } from '../../../lib/config/container';
 import type { Fen } from '../../../lib/domain/money';
 import { addCharge } from '../../../lib/http/contract/visits';
 import { httpHandler } from '../../../lib/http/handler';
-import { addCharge as addChargeUseCase } from '../../../lib/usecases/visits/charges';
+import { addCharge as addChargeUseCase } from '../../../lib/usecases/visits/add-charge';
 
 export const handler = httpHandler(
   addCharge,

@@ -3,14 +3,12 @@ import { patientScope } from '../../../lib/http/auth';
 import { appDeps } from '../../../lib/config/container';
 import { getVisit } from '../../../lib/http/contract/visits';
 import { httpHandler } from '../../../lib/http/handler';
-import { visitView } from '../../../lib/usecases/views';
-import { loadVisit } from '../../../lib/usecases/visits/records';
+import { getVisit as getVisitUseCase } from '../../../lib/usecases/visits/get-visit';
 
 export const handler = httpHandler(
   getVisit,
   async ({ params, caller, deps }) => {
-    const { value } = await loadVisit(deps.ledger, params.visitId, patientScope(caller));
-    return { status: 200, body: visitView(value) };
+    return { status: 200, body: await getVisitUseCase(deps, params.visitId, patientScope(caller)) };
   },
   appDeps,
 );

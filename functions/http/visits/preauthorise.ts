@@ -2,7 +2,7 @@
 import { providerDeps } from '../../../lib/config/providers';
 import { preauthoriseInsurance } from '../../../lib/http/contract/visits';
 import { httpHandler } from '../../../lib/http/handler';
-import { preauthoriseInsurance as preauthorise } from '../../../lib/usecases/visits/insurance';
+import { preauthoriseInsurance as preauthorise } from '../../../lib/usecases/visits/preauthorise';
 
 export const handler = httpHandler(
   preauthoriseInsurance,

@@ -2,7 +2,7 @@
 import { appDeps } from '../../../lib/config/container';
 import { voidCharge } from '../../../lib/http/contract/visits';
 import { httpHandler } from '../../../lib/http/handler';
-import { voidCharge as voidChargeUseCase } from '../../../lib/usecases/visits/charges';
+import { voidCharge as voidChargeUseCase } from '../../../lib/usecases/visits/void-charge';
 
 export const handler = httpHandler(
   voidCharge,

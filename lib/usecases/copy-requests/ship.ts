@@ -1,10 +1,10 @@
 /**
- * Shipment and delivery of paid copies.
+ * Ship paid copies.
  *
- * Ship: staff record carrier and tracking number; PAID → SHIPPED with a CopyRequestShipped event
- * ("shipped, tracking …"); an unpaid request cannot be shipped (409); shipping again with the same
- * tracking number returns the same result.
- * Deliver: staff, or the courier's signed callback, confirm delivery; SHIPPED → DELIVERED, once.
+ * Primary course:
+ *   1. Staff record carrier and tracking number; an unpaid request cannot be shipped (409).
+ *   2. PAID → SHIPPED with a CopyRequestShipped event ("shipped, tracking …"), in one transaction; shipping
+ *      again with the same tracking number returns the same result.
  */
 import { InvalidStateError } from '../../domain/errors';
 import { assertCopyRequestTransition, type CopyRequest } from '../../domain/copy-request';
@@ -40,21 +40,5 @@ export function shipCopyRequest(
       shipment: { ...input, shippedAt: deps.clock.now().toISOString() },
     };
     return advanceCopyRequest(deps, current, next, 'CopyRequestShipped', input);
-  });
-}
-
-/** Confirms delivery; confirming twice changes nothing. */
-export function deliverCopyRequest(deps: CopyRequestDeps, id: string, by: string): Promise<CopyRequest> {
-  return retryOnConflict(async () => {
-    const current = await loadCopyRequest(deps.ledger, id);
-    const request = current.value;
-    if (request.status === 'DELIVERED') return request;
-    assertCopyRequestTransition(id, request.status, 'DELIVERED');
-    const next: CopyRequest = {
-      ...request,
-      status: 'DELIVERED',
-      deliveredAt: deps.clock.now().toISOString(),
-    };
-    return advanceCopyRequest(deps, current, next, 'CopyRequestDelivered', { confirmedBy: by });
   });
 }

@@ -7,7 +7,7 @@ import { feeOf } from '../../../sandbox/bills';
 import { createPayment } from '../../../lib/usecases/payments/create-payment';
 import { refundPayment } from '../../../lib/usecases/payments/refund-payment';
 import { loadReconciliation, reconcile } from '../../../lib/usecases/finance/reconcile';
-import { addCharge } from '../../../lib/usecases/visits/charges';
+import { addCharge } from '../../../lib/usecases/visits/add-charge';
 import { settleVisit } from '../../../lib/usecases/visits/settle';
 import { loadVisit } from '../../../lib/usecases/visits/records';
 import { netOf, visitEnv } from '../../support/visit-env';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDeps } from '../../../../lib/config/container';
 import { fen } from '../../../../lib/domain/money';
-import { addCharge } from '../../../../lib/usecases/visits/charges';
-import { preauthoriseInsurance } from '../../../../lib/usecases/visits/insurance';
+import { addCharge } from '../../../../lib/usecases/visits/add-charge';
+import { preauthoriseInsurance } from '../../../../lib/usecases/visits/preauthorise';
 import { openVisit } from '../../../../lib/usecases/visits/open-visit';
 import { loadVisit } from '../../../../lib/usecases/visits/records';
 import { settleVisit } from '../../../../lib/usecases/visits/settle';
