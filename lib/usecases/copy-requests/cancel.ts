@@ -14,6 +14,7 @@ import { loadPayment } from '../payments/records';
 import { refundPayment } from '../payments/refund-payment';
 import { retryOnConflict } from '../shared/retry';
 import { advanceCopyRequest, copyRequestWrite, loadCopyRequest, type CopyRequestDeps } from './records';
+import { newEvent } from '../shared/events';
 
 /** Cancels the request; refunds it when it was paid. */
 export async function cancelCopyRequest(
@@ -58,17 +59,12 @@ export async function cancelCopyRequest(
   await deps.ledger.commit({
     entities: [copyRequestWrite(next, { kind: 'status', status: ['CANCELLED'], version: current.version })],
     events: [
-      {
-        eventId: deps.ids.next('event'),
-        type: 'CopyRequestRefunded',
-        occurredAt: deps.clock.now(),
-        payload: {
-          copyRequestId: id,
-          patientId: next.patientId,
-          refundId,
-          amountFen: payment.value.amountFen,
-        },
-      },
+      newEvent(deps, 'CopyRequestRefunded', {
+        copyRequestId: id,
+        patientId: next.patientId,
+        refundId,
+        amountFen: payment.value.amountFen,
+      }),
     ],
   });
   return next;

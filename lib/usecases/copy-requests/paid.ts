@@ -9,17 +9,15 @@
  * → the payment is refunded in full, so nothing is kept that is not owed.
  */
 import type { CopyRequest } from '../../domain/copy-request';
+import type { DomainEventPayloads } from '../../domain/events';
 import { loadPayment } from '../payments/records';
 import { refundPayment } from '../payments/refund-payment';
 import { retryOnConflict } from '../shared/retry';
 import { advanceCopyRequest, loadCopyRequest, type CopyRequestDeps } from './records';
 
-/** The PaymentSucceeded event's detail (as published from the outbox). */
-export interface PaymentSucceededDetail {
-  readonly paymentId: string;
-  readonly purpose?: string;
-  readonly referenceId?: string;
-}
+/** The PaymentSucceeded event's detail (as published from the outbox; the fields this reaction reads). */
+export type PaymentSucceededDetail = Pick<DomainEventPayloads['PaymentSucceeded'], 'paymentId'> &
+  Partial<Pick<DomainEventPayloads['PaymentSucceeded'], 'purpose' | 'referenceId'>>;
 
 /** Applies a PaymentSucceeded event; returns what it did. */
 export async function onPaymentSucceeded(

@@ -3,6 +3,8 @@ import type { CopyRequest, CopyTariff } from '../../domain/copy-request';
 import type { EntityExpectation, EntityWrite, LedgerStore } from '../../ports/ledger-store';
 import type { PaymentDeps } from '../payments/deps';
 import { loadOwned, type Versioned } from '../shared/records';
+import type { DomainEventType } from '../../domain/events';
+import { newEvent } from '../shared/events';
 
 /** Dependencies of the copy-request use cases: the payment capability plus the tariff. */
 export interface CopyRequestDeps extends PaymentDeps {
@@ -36,16 +38,16 @@ export const loadCopyRequest = (ledger: LedgerStore, id: string, patientScope?: 
 /** An outbox event about a copy request (the hospital's messaging pushes these to the patient). */
 export function copyRequestEvent(
   deps: Pick<PaymentDeps, 'ids' | 'clock'>,
-  type: string,
+  type: Extract<DomainEventType, `CopyRequest${string}`>,
   r: CopyRequest,
   extra: Record<string, unknown> = {},
 ) {
-  return {
-    eventId: deps.ids.next('event'),
-    type,
-    occurredAt: deps.clock.now(),
-    payload: { copyRequestId: r.copyRequestId, patientId: r.patientId, status: r.status, ...extra },
-  };
+  return newEvent(deps, type, {
+    copyRequestId: r.copyRequestId,
+    patientId: r.patientId,
+    status: r.status,
+    ...extra,
+  });
 }
 
 /** Writes the request's next state (guarded by its current status and version) with one event. */
@@ -53,7 +55,7 @@ export async function advanceCopyRequest(
   deps: Pick<PaymentDeps, 'ledger' | 'ids' | 'clock'>,
   current: Versioned<CopyRequest>,
   next: CopyRequest,
-  eventType: string,
+  eventType: Extract<DomainEventType, `CopyRequest${string}`>,
   extra: Record<string, unknown> = {},
 ) {
   await deps.ledger.commit({

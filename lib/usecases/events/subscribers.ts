@@ -3,11 +3,11 @@
  * to its Lambda (functions/events/); on the local stack the relay dispatches here, in process.
  */
 import type { OutboxEvent } from '../../ports/ledger-store';
-import { onPaymentSucceeded, type PaymentSucceededDetail } from '../copy-requests/paid';
+import { isEvent } from '../../domain/events';
+import { onPaymentSucceeded } from '../copy-requests/paid';
 import type { CopyRequestDeps } from '../copy-requests/records';
 
 /** Delivers one event to its subscribers. */
 export async function dispatchEvent(deps: CopyRequestDeps, event: OutboxEvent): Promise<void> {
-  if (event.type === 'PaymentSucceeded')
-    await onPaymentSucceeded(deps, event.payload as unknown as PaymentSucceededDetail);
+  if (isEvent(event, 'PaymentSucceeded')) await onPaymentSucceeded(deps, event.payload);
 }

@@ -17,6 +17,7 @@ import { authorisedFen, type Visit } from '../../domain/visit';
 import { freeCreditLock, loadVisit, visitWrite } from '../visits/records';
 import type { PaymentDeps } from './deps';
 import { assertTradeNoFree, paymentWrite, providerTradeClaim, type Versioned } from './records';
+import { newEvent } from '../shared/events';
 
 /** What the provider said about the paid order. */
 export interface ProviderPaid {
@@ -76,19 +77,14 @@ export async function capturePayment(
     ],
     journal: captureTransaction({ ...next, paidAt: paid.paidAt }),
     events: [
-      {
-        eventId: deps.ids.next('event'),
-        type: 'PaymentSucceeded',
-        occurredAt: deps.clock.now(),
-        payload: {
-          paymentId: next.paymentId,
-          patientId: next.patientId,
-          purpose: next.purpose,
-          referenceId: next.referenceId,
-          amountFen: next.amountFen,
-          channel: next.channel,
-        },
-      },
+      newEvent(deps, 'PaymentSucceeded', {
+        paymentId: next.paymentId,
+        patientId: next.patientId,
+        purpose: next.purpose,
+        referenceId: next.referenceId,
+        amountFen: next.amountFen,
+        channel: next.channel,
+      }),
     ],
   };
   try {

@@ -12,6 +12,7 @@ import { assertPaymentTransition, type Payment } from '../../domain/payment';
 import { capturePayment } from './capture-payment';
 import { providerFor, type PaymentDeps } from './deps';
 import { loadPayment, paymentWrite, type Versioned } from './records';
+import { newEvent } from '../shared/events';
 
 /** Closes (or, if it was paid meanwhile, captures) the payment and returns its final state. */
 export async function closePayment(
@@ -53,14 +54,7 @@ export async function settleWithProviderState(
   const closed: Payment = { ...current.value, status: 'CLOSED', closedAt: deps.clock.now().toISOString() };
   await deps.ledger.commit({
     entities: [paymentWrite(closed, { kind: 'status', status: ['PENDING'], version: current.version })],
-    events: [
-      {
-        eventId: deps.ids.next('event'),
-        type: 'PaymentClosed',
-        occurredAt: deps.clock.now(),
-        payload: { paymentId: closed.paymentId },
-      },
-    ],
+    events: [newEvent(deps, 'PaymentClosed', { paymentId: closed.paymentId })],
   });
   return closed;
 }

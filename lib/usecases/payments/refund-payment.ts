@@ -25,6 +25,7 @@ import type { RefundState } from '../../ports/payment-provider';
 import { retryOnConflict } from '../shared/retry';
 import { providerFor, type PaymentDeps } from './deps';
 import { loadPayment, loadRefund, paymentWrite, refundWrite, type Versioned } from './records';
+import { newEvent } from '../shared/events';
 
 /** Starts a refund and drives it as far as the provider's answer allows. */
 export async function refundPayment(
@@ -171,17 +172,12 @@ async function applyRefundStateOnce(
         }
       : {}),
     events: [
-      {
-        eventId: deps.ids.next('event'),
-        type: succeeded ? 'RefundSucceeded' : 'RefundFailed',
-        occurredAt: deps.clock.now(),
-        payload: {
-          refundId,
-          paymentId: refund.paymentId,
-          patientId: refund.patientId,
-          amountFen: refund.amountFen,
-        },
-      },
+      newEvent(deps, succeeded ? 'RefundSucceeded' : 'RefundFailed', {
+        refundId,
+        paymentId: refund.paymentId,
+        patientId: refund.patientId,
+        amountFen: refund.amountFen,
+      }),
     ],
   });
   return nextRefund;

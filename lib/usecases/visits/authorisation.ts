@@ -15,6 +15,7 @@ import type { Versioned } from '../shared/records';
 import { retryOnConflict } from '../shared/retry';
 import { creditFor, type VisitDeps } from './deps';
 import { loadVisit, visitWrite } from './records';
+import { newEvent } from '../shared/events';
 
 /** What the provider reports about a confirmed authorisation. */
 export interface Confirmed {
@@ -55,12 +56,11 @@ export function confirmAuthorisation(deps: VisitDeps, visitId: string, confirmed
     await deps.ledger.commit({
       entities: [visitWrite(next, { kind: 'status', status: ['AWAITING_AUTHORISATION'], version })],
       events: [
-        {
-          eventId: deps.ids.next('event'),
-          type: 'VisitAuthorised',
-          occurredAt: deps.clock.now(),
-          payload: { visitId, patientId: visit.patientId, creditLimitFen: visit.creditLimitFen },
-        },
+        newEvent(deps, 'VisitAuthorised', {
+          visitId,
+          patientId: visit.patientId,
+          creditLimitFen: visit.creditLimitFen,
+        }),
       ],
     });
     return 'applied';

@@ -13,6 +13,7 @@ import { retryOnConflict } from '../shared/retry';
 import { creditFor, type VisitDeps } from './deps';
 import { insuranceOf } from './insurance';
 import { freeCreditLock, loadVisit, visitWrite } from './records';
+import { newEvent } from '../shared/events';
 
 /** Releases the authorisation of a cancelled (or paid-off) visit and records that it is released. */
 export async function releaseAuthorisation(deps: VisitDeps, visitId: string): Promise<Visit> {
@@ -63,14 +64,7 @@ export async function cancelVisit(
         visitWrite(next, { kind: 'status', status: [visit.status], version }),
         freeCreditLock(visit.patientId),
       ],
-      events: [
-        {
-          eventId: deps.ids.next('event'),
-          type: 'VisitCancelled',
-          occurredAt: deps.clock.now(),
-          payload: { visitId, patientId: visit.patientId, reason },
-        },
-      ],
+      events: [newEvent(deps, 'VisitCancelled', { visitId, patientId: visit.patientId, reason })],
     });
   });
   return releaseAuthorisation(deps, visitId);

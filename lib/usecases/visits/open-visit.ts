@@ -14,6 +14,7 @@ import { assertMayOpenVisit, visitProviderNumbers, type Visit } from '../../doma
 import type { Payer } from '../../ports/payment-provider';
 import { creditFor, type VisitDeps } from './deps';
 import { loadCreditLock, loadVisit, takeCreditLock, visitWrite } from './records';
+import { newEvent } from '../shared/events';
 
 /** A validated request to open a visit. */
 export interface OpenVisitInput {
@@ -58,17 +59,12 @@ export async function openVisit(deps: VisitDeps, input: OpenVisitInput) {
   await deps.ledger.commit({
     entities: [visitWrite(visit, { kind: 'absent' }), takeCreditLock(input.patientId, visitId, lock)],
     events: [
-      {
-        eventId: deps.ids.next('event'),
-        type: 'VisitOpened',
-        occurredAt: now,
-        payload: {
-          visitId,
-          patientId: input.patientId,
-          channel: input.channel,
-          creditLimitFen: visit.creditLimitFen,
-        },
-      },
+      newEvent(deps, 'VisitOpened', {
+        visitId,
+        patientId: input.patientId,
+        channel: input.channel,
+        creditLimitFen: visit.creditLimitFen,
+      }),
     ],
   });
   return authorise(deps, visit);

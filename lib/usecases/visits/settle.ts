@@ -41,6 +41,7 @@ import {
 } from '../../domain/visit';
 import type { CaptureRequest, CaptureState } from '../../ports/credit-provider';
 import type { LedgerChange } from '../../ports/ledger-store';
+import { newEvent } from '../shared/events';
 import type { Versioned } from '../shared/records';
 import { creditFor, type VisitDeps } from './deps';
 import { insuranceOf, preSettleTab } from './insurance';
@@ -71,12 +72,12 @@ export function settlementView(visit: Visit) {
   };
 }
 
-const event = (deps: VisitDeps, type: string, visit: Visit, extra: Record<string, unknown> = {}) => ({
-  eventId: deps.ids.next('event'),
-  type,
-  occurredAt: deps.clock.now(),
-  payload: { visitId: visit.visitId, patientId: visit.patientId, ...extra },
-});
+const event = (
+  deps: VisitDeps,
+  type: 'VisitSettlementStarted' | 'VisitCaptured' | 'VisitPaymentFailed' | 'VisitOverdue' | 'VisitSettled',
+  visit: Visit,
+  extra: Record<string, unknown> = {},
+) => newEvent(deps, type, { visitId: visit.visitId, patientId: visit.patientId, ...extra });
 
 /** Commits the visit's next state guarded by its current status and version, plus postings and events. */
 async function advance(

@@ -1,0 +1,62 @@
+/**
+ * The domain events medpay publishes (outbox → EventBridge, or the in-process relay locally), each with the
+ * payload its publishers write and its subscribers read: one catalogue, so neither side casts.
+ */
+import type { Channel } from './ledger/accounts';
+
+/** What every copy-request event carries, plus what the transition adds (fee, tracking, …). */
+type CopyRequestPayload = { copyRequestId: string; patientId: string; status?: string } & Record<
+  string,
+  unknown
+>;
+/** What every settlement event carries, plus what the step adds. */
+type VisitPayload = { visitId: string; patientId: string } & Record<string, unknown>;
+type RefundPayload = { refundId: string; paymentId: string; patientId: string; amountFen: number };
+
+/** Event type → payload. */
+export interface DomainEventPayloads {
+  PaymentSucceeded: {
+    paymentId: string;
+    patientId: string;
+    purpose: string;
+    referenceId: string;
+    amountFen: number;
+    channel: Channel;
+  };
+  PaymentClosed: { paymentId: string };
+  RefundSucceeded: RefundPayload;
+  RefundFailed: RefundPayload;
+  VisitOpened: { visitId: string; patientId: string; channel: Channel; creditLimitFen: number };
+  VisitAuthorised: { visitId: string; patientId: string; creditLimitFen: number };
+  VisitCancelled: { visitId: string; patientId: string; reason?: string };
+  VisitSettlementStarted: VisitPayload;
+  VisitCaptured: VisitPayload;
+  VisitPaymentFailed: VisitPayload;
+  VisitOverdue: VisitPayload;
+  VisitSettled: VisitPayload;
+  CopyRequestSubmitted: CopyRequestPayload;
+  CopyRequestAwaitingPayment: CopyRequestPayload;
+  CopyRequestPaid: CopyRequestPayload;
+  CopyRequestShipped: CopyRequestPayload;
+  CopyRequestDelivered: CopyRequestPayload;
+  CopyRequestCancelled: CopyRequestPayload;
+  CopyRequestRefunded: CopyRequestPayload;
+  CopyRequestExpired: CopyRequestPayload;
+}
+export type DomainEventType = keyof DomainEventPayloads;
+
+/** One event as written to the outbox. */
+export interface DomainEvent<T extends DomainEventType = DomainEventType> {
+  readonly eventId: string;
+  readonly type: T;
+  readonly occurredAt: Date;
+  readonly payload: DomainEventPayloads[T];
+}
+
+/** True when a stored or received event is of `type`; its payload is then that type's. */
+export function isEvent<T extends DomainEventType>(
+  event: { type: string; payload: unknown },
+  type: T,
+): event is DomainEvent<T> {
+  return event.type === type;
+}
