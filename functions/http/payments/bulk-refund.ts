@@ -1,6 +1,6 @@
 /** POST /refunds/bulk: refund every paid payment of the given HIS references and record compensation. */
 import { providerDeps } from '../../../lib/config/providers';
-import type { Fen } from '../../../lib/domain/money';
+import { fen } from '../../../lib/domain/money';
 import { bulkRefund } from '../../../lib/http/contract/payments';
 import { httpHandler } from '../../../lib/http/handler';
 import { bulkRefund as bulkRefundUseCase } from '../../../lib/usecases/payments/bulk-refund';
@@ -11,7 +11,7 @@ export const handler = httpHandler(
     const batch = await bulkRefundUseCase(deps, {
       referenceIds: body.referenceIds,
       reason: body.reason,
-      compensationFen: (body.compensation?.amountFen ?? 0) as Fen,
+      compensationFen: body.compensation?.amountFen ?? fen(0),
       requestKey,
     });
     return { status: 202, body: { batchId: batch.batchId } };

@@ -2,7 +2,6 @@
 import { patientFor } from '../../../lib/http/auth';
 import type { AppDeps } from '../../../lib/config/container';
 import { providerDeps } from '../../../lib/config/providers';
-import type { Fen } from '../../../lib/domain/money';
 import { createPayment } from '../../../lib/http/contract/payments';
 import { httpHandler } from '../../../lib/http/handler';
 import { createPayment as createPaymentUseCase } from '../../../lib/usecases/payments/create-payment';
@@ -15,7 +14,6 @@ export const createPaymentHandler = (resolveDeps: () => Promise<AppDeps>) =>
       const patientId = patientFor(caller, body.patientId);
       const { payment, clientParams } = await createPaymentUseCase(deps, {
         ...body,
-        amountFen: body.amountFen as Fen,
         patientId,
         requestKey,
       });

@@ -1,7 +1,6 @@
 /** POST /payments/{paymentId}/refunds: refund fully or partly. */
 import { patientScope } from '../../../lib/http/auth';
 import { providerDeps } from '../../../lib/config/providers';
-import type { Fen } from '../../../lib/domain/money';
 import { refundPayment } from '../../../lib/http/contract/payments';
 import { httpHandler } from '../../../lib/http/handler';
 import { refundView } from '../../../lib/usecases/views';
@@ -12,7 +11,7 @@ export const handler = httpHandler(
   async ({ params, body, caller, deps, requestKey }) => {
     const refund = await refundPaymentUseCase(deps, {
       paymentId: params.paymentId,
-      amountFen: body.amountFen as Fen,
+      amountFen: body.amountFen,
       reason: body.reason,
       patientScope: patientScope(caller),
       requestKey,

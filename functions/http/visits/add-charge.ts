@@ -1,6 +1,5 @@
 /** POST /visits/{visitId}/charges: add an HIS charge to the tab, inside the credit limit. */
 import { appDeps } from '../../../lib/config/container';
-import type { Fen } from '../../../lib/domain/money';
 import { addCharge } from '../../../lib/http/contract/visits';
 import { httpHandler } from '../../../lib/http/handler';
 import { addCharge as addChargeUseCase } from '../../../lib/usecases/visits/add-charge';
@@ -9,7 +8,7 @@ export const handler = httpHandler(
   addCharge,
   async ({ params, body, deps }) => ({
     status: 201,
-    body: await addChargeUseCase(deps, params.visitId, { ...body, amountFen: body.amountFen as Fen }),
+    body: await addChargeUseCase(deps, params.visitId, body),
   }),
   appDeps,
 );

@@ -1,14 +1,17 @@
 /** Payment and refund routes (API.md, Payments). */
 import { z } from 'zod';
 import { CHANNELS } from '../../domain/ledger/accounts';
+import { fen } from '../../domain/money';
 import { MAX_PAYMENT_FEN, PAYMENT_PURPOSES, PAYMENT_STATUSES, REFUND_STATUSES } from '../../domain/payment';
 import { defineRoute } from '../route';
 
-const AmountFen = z
+/** A request amount: integer fen, 1 to 10^10, entering as the domain's branded Fen (no cast downstream). */
+export const AmountFen = z
   .number()
   .int()
   .min(1)
   .max(MAX_PAYMENT_FEN)
+  .transform((v) => fen(v))
   .meta({ description: 'Integer fen, 1 to 10^10.', example: 2500 });
 export const Id = z
   .string()
@@ -171,7 +174,14 @@ export const bulkRefund = defineRoute({
       referenceIds: z.array(z.string().min(1).max(64)).min(1).max(200),
       reason: z.string().min(1).max(80),
       compensation: z
-        .object({ amountFen: z.number().int().min(0).max(MAX_PAYMENT_FEN) })
+        .object({
+          amountFen: z
+            .number()
+            .int()
+            .min(0)
+            .max(MAX_PAYMENT_FEN)
+            .transform((v) => fen(v)),
+        })
         .strict()
         .optional(),
     })

@@ -1,10 +1,9 @@
 /** Pay-later visit routes (API.md, Visits: diagnose first, pay later). */
 import { z } from 'zod';
 import { CHANNELS } from '../../domain/ledger/accounts';
-import { MAX_PAYMENT_FEN } from '../../domain/payment';
 import { CHARGE_CATEGORIES, VISIT_STATUSES } from '../../domain/visit';
 import { defineRoute } from '../route';
-import { Id, Payer } from './payments';
+import { AmountFen, Id, Payer } from './payments';
 
 const VisitParams = z.object({ visitId: Id });
 const Fen = z.number().int();
@@ -32,7 +31,7 @@ export const AddChargeBody = z
     chargeId: Id.meta({ description: 'The HIS line id; a charge is added once per chargeId.' }),
     category: z.enum(CHARGE_CATEGORIES),
     description: z.string().min(1).max(127),
-    amountFen: z.number().int().min(1).max(MAX_PAYMENT_FEN),
+    amountFen: AmountFen,
   })
   .strict();
 
