@@ -52,7 +52,7 @@ describe('a provider that fails or hangs', () => {
       async ({ body, caller, deps: d }) => {
         const { payment, clientParams } = await createPaymentUseCase(d, {
           ...body,
-          amountFen: body.amountFen as never,
+          amountFen: body.amountFen,
           patientId: caller.sub,
         });
         return { status: 201, body: { paymentId: payment.paymentId, clientParams } };
