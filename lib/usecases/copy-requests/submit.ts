@@ -7,6 +7,7 @@
  */
 import type { CopyItem, CopyRequest, Delivery } from '../../domain/copy-request';
 import { copyRequestEvent, copyRequestWrite, type CopyRequestDeps } from './records';
+import { firstAttempt } from '../shared/records';
 
 /** A validated submission. */
 export interface SubmitCopyRequestInput {
@@ -22,11 +23,12 @@ export interface SubmitCopyRequestInput {
 /** Submits the request. */
 export async function submitCopyRequest(deps: CopyRequestDeps, input: SubmitCopyRequestInput) {
   const { requestKey, ...fields } = input;
-  const copyRequestId = requestKey
-    ? deps.ids.derive('copyRequest', requestKey)
-    : deps.ids.next('copyRequest');
-  const earlier = (await deps.ledger.getEntity('copyrequest', copyRequestId))?.state as
-    CopyRequest | undefined;
+  const { id: copyRequestId, earlier } = await firstAttempt<CopyRequest>(
+    deps,
+    'copyRequest',
+    'copyrequest',
+    requestKey,
+  );
   if (earlier) return earlier;
   const request: CopyRequest = {
     copyRequestId,

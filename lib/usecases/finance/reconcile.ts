@@ -31,6 +31,7 @@ import { journalTransaction, type JournalTransaction } from '../../domain/ledger
 import { fen } from '../../domain/money';
 import type { EntityWrite } from '../../ports/ledger-store';
 import { providerFor, type PaymentDeps } from '../payments/deps';
+import { firstAttempt } from '../shared/records';
 
 /** One ledger-side line. */
 export interface LedgerLine {
@@ -210,11 +211,13 @@ export async function reconcile(
   const date = assertPastOrToday(input.date, deps.clock.now());
   const provider = providerFor(deps, channel);
   // A retried request (same key) returns its first run instead of running again.
-  const reconciliationId = input.requestKey
-    ? deps.ids.derive('reconciliation', input.requestKey)
-    : deps.ids.next('reconciliation');
-  const earlier = await deps.ledger.getEntity('reconciliation', reconciliationId);
-  if (earlier) return earlier.state as unknown as Reconciliation;
+  const { id: reconciliationId, earlier } = await firstAttempt<Reconciliation>(
+    deps,
+    'reconciliation',
+    'reconciliation',
+    input.requestKey,
+  );
+  if (earlier) return earlier;
   const bill = await provider.fetchBill(date); // 409 BILL_NOT_AVAILABLE escapes here, before anything is stored
 
   const latest = await deps.ledger.getEntity('reconday', reconKey(channel, date));

@@ -18,6 +18,7 @@ import { refundableFen, REFUNDABLE_STATUSES } from '../../domain/payment';
 import type { PaymentDeps } from './deps';
 import { paymentsOfReference } from './records';
 import { refundPayment } from './refund-payment';
+import { firstAttempt } from '../shared/records';
 
 /** One payment's outcome in a batch. */
 export interface BulkRefundItem {
@@ -58,8 +59,12 @@ export async function bulkRefund(
     requestKey?: string;
   },
 ): Promise<BulkRefundBatch> {
-  const batchId = input.requestKey ? deps.ids.derive('batch', input.requestKey) : deps.ids.next('batch');
-  const earlier = (await deps.ledger.getEntity('batch', batchId))?.state as BulkRefundBatch | undefined;
+  const { id: batchId, earlier } = await firstAttempt<BulkRefundBatch>(
+    deps,
+    'batch',
+    'batch',
+    input.requestKey,
+  );
   if (earlier?.status === 'COMPLETED') return earlier;
   const base = {
     batchId,
@@ -87,6 +92,8 @@ export async function bulkRefund(
       // Each payment's refund in this batch has its own key, so resuming the batch resumes that refund.
       const requestKey = `${batchId}:${payment.paymentId}`;
       const resumed = payment.refundIds.includes(deps.ids.derive('refund', requestKey));
+      // A resumed refund keeps the amount it was reserved with (refundPayment returns it as it is); any
+      // non-zero amount lets it through here, and the item takes the refund's own amount below.
       const left = resumed
         ? payment.amountFen
         : REFUNDABLE_STATUSES.includes(payment.status)

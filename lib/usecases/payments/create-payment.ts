@@ -20,6 +20,7 @@ import { outstandingFen, type Visit } from '../../domain/visit';
 import { providerFor, type PaymentDeps } from './deps';
 import { settleWithProviderState } from './close-payment';
 import { loadPayment, paymentReferenceWrite, paymentWrite } from './records';
+import { idFor } from '../shared/records';
 
 /** A validated request to create a payment. */
 export interface CreatePaymentInput {
@@ -66,9 +67,7 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
       'A copy fee is paid through POST /copy-requests/{id}/payments, where the amount is the fee computed at completion.',
       [{ path: 'body.purpose', message: 'use /copy-requests/{id}/payments' }],
     );
-  const paymentId = input.requestKey
-    ? deps.ids.derive('payment', input.requestKey)
-    : deps.ids.next('payment');
+  const paymentId = idFor(deps.ids, 'payment', input.requestKey);
   const payment = await recordPayment(deps, paymentId, input);
   // A payment already paid or closed needs no order: the first attempt's outcome stands.
   if (payment.status !== 'PENDING') return { payment, clientParams: {} };

@@ -26,6 +26,7 @@ import { retryOnConflict } from '../shared/retry';
 import { providerFor, type PaymentDeps } from './deps';
 import { loadPayment, loadRefund, paymentWrite, refundWrite, type Versioned } from './records';
 import { newEvent } from '../shared/events';
+import { idFor } from '../shared/records';
 
 /** Starts a refund and drives it as far as the provider's answer allows. */
 export async function refundPayment(
@@ -42,7 +43,7 @@ export async function refundPayment(
 ): Promise<Refund> {
   const current = await loadPayment(deps.ledger, input.paymentId, input.patientScope);
   const payment = current.value;
-  const refundId = input.requestKey ? deps.ids.derive('refund', input.requestKey) : deps.ids.next('refund');
+  const refundId = idFor(deps.ids, 'refund', input.requestKey);
   if (payment.refundIds.includes(refundId)) return resumeRefund(deps, payment, refundId);
   const now = deps.clock.now();
   assertRefundable(payment, input.amountFen, now);

@@ -15,6 +15,7 @@ import type { Payer } from '../../ports/payment-provider';
 import { creditFor, type VisitDeps } from './deps';
 import { loadCreditLock, loadVisit, takeCreditLock, visitWrite } from './records';
 import { newEvent } from '../shared/events';
+import { firstAttempt } from '../shared/records';
 
 /** A validated request to open a visit. */
 export interface OpenVisitInput {
@@ -29,9 +30,8 @@ export interface OpenVisitInput {
 /** Opens the visit and starts its credit authorisation. */
 export async function openVisit(deps: VisitDeps, input: OpenVisitInput) {
   creditFor(deps, input.channel); // 400 when the channel has no credit product
-  const visitId = input.requestKey ? deps.ids.derive('visit', input.requestKey) : deps.ids.next('visit');
   // An earlier attempt of the same request opened it: start (or re-show) the same authorisation.
-  const earlier = (await deps.ledger.getEntity('visit', visitId))?.state as Visit | undefined;
+  const { id: visitId, earlier } = await firstAttempt<Visit>(deps, 'visit', 'visit', input.requestKey);
   if (earlier) return authorise(deps, earlier);
   const lock = await loadCreditLock(deps.ledger, input.patientId);
   if (lock?.value.status === 'ACTIVE' && lock.value.visitId) {
