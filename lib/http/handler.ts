@@ -1,6 +1,6 @@
 /** Builds a Lambda handler for one route: the middy stack, input validation and the JSON response. */
 import middy from '@middy/core';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { ValidationError } from '../domain/errors';
 import type { Caller } from './auth';
 import type { HttpContext, HttpDeps, LambdaHttpHandler } from './context';
@@ -13,7 +13,7 @@ import { isIdempotent, type RouteAuth, type RouteDefinition } from './route';
 
 export type { HttpContext, HttpDeps, LambdaHttpHandler } from './context';
 
-type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Parsed<S> = S extends z.ZodMiniType ? z.output<S> : undefined;
 
 /** The validated input a route's implementation receives, with the function's own dependencies. */
 export interface RouteInput<B, P, Q, A, D extends HttpDeps = HttpDeps> {
@@ -38,9 +38,9 @@ export interface RouteResult {
 
 /** Creates the handler for `route`; `resolveDeps` builds the function's dependencies (once per container). */
 export function httpHandler<
-  B extends z.ZodType | undefined,
-  P extends z.ZodType | undefined,
-  Q extends z.ZodType | undefined,
+  B extends z.ZodMiniType | undefined,
+  P extends z.ZodMiniType | undefined,
+  Q extends z.ZodMiniType | undefined,
   A extends RouteAuth,
   D extends HttpDeps,
 >(
@@ -77,7 +77,7 @@ function readJson(event: HttpEvent): unknown {
   }
 }
 
-function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+function parse<S extends z.ZodMiniType>(schema: S, value: unknown, where: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({

@@ -5,7 +5,7 @@ import {
   type ZodOpenApiPathsObject,
   type ZodOpenApiResponseObject,
 } from 'zod-openapi';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ErrorBody, IdempotencyKeyHeader } from './contract/common';
 import { STATUS_BY_CODE } from './error-mapping';
 import { isIdempotent, type AnyRoute } from './route';

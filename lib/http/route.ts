@@ -1,26 +1,26 @@
 /** Route definitions: the HTTP contract (method, path, roles, zod schemas), shared by handlers and OpenAPI. */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { CallerRole } from './auth';
 
 /** Who may call a route: `public` (no token) or the roles allowed. */
 export type RouteAuth = 'public' | readonly CallerRole[];
 
 /** Any route, whatever its schemas. */
-export type AnyRoute = RouteDefinition<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined>;
+export type AnyRoute = RouteDefinition<z.ZodMiniType | undefined, z.ZodMiniType | undefined, z.ZodMiniType | undefined>;
 
 /** One documented response of a route. */
 export interface RouteResponse {
   readonly description: string;
-  readonly schema?: z.ZodType;
+  readonly schema?: z.ZodMiniType;
   /** Defaults to application/json. */
   readonly contentType?: string;
 }
 
 /** A route of the contract in API.md. */
 export interface RouteDefinition<
-  B extends z.ZodType | undefined = undefined,
-  P extends z.ZodType | undefined = undefined,
-  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodMiniType | undefined = undefined,
+  P extends z.ZodMiniType | undefined = undefined,
+  Q extends z.ZodMiniType | undefined = undefined,
   A extends RouteAuth = RouteAuth,
 > {
   readonly operationId: string;
@@ -39,9 +39,9 @@ export interface RouteDefinition<
 
 /** Declares a route with its types inferred from the schemas and roles. */
 export function defineRoute<
-  B extends z.ZodType | undefined = undefined,
-  P extends z.ZodType | undefined = undefined,
-  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodMiniType | undefined = undefined,
+  P extends z.ZodMiniType | undefined = undefined,
+  Q extends z.ZodMiniType | undefined = undefined,
   A extends RouteAuth = RouteAuth,
 >(route: RouteDefinition<B, P, Q, A>): RouteDefinition<B, P, Q, A> {
   return route;

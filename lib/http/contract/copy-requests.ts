@@ -1,79 +1,78 @@
 /** Copy-request routes (API.md, Copy requests: fee collected after the copies are made). */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CHANNELS } from '../../domain/ledger/accounts';
 import { COPY_ITEMS, COPY_REQUEST_STATUSES } from '../../domain/copy-request';
 import { COURIER } from '../auth';
 import { defineRoute } from '../route';
-import { Id, Payer } from './payments';
+import { described, int, intIn, text } from './common';
+import { CreatedPayment, Id, Payer } from './payments';
 
 const Params = z.object({ id: Id });
-const Fen = z.number().int();
+const Fen = int();
 
 /** `POST /copy-requests` body. */
-export const SubmitBody = z
-  .object({
-    /** Patients submit their own; staff may name the patient. */
-    patientId: Id.optional(),
-    admissionId: Id,
-    items: z.array(z.enum(COPY_ITEMS)).min(1).max(COPY_ITEMS.length),
-    copies: z.number().int().min(1).max(10).default(1),
-    delivery: z
-      .object({
-        recipient: z.string().min(1).max(64),
-        phone: z.string().regex(/^\+?[0-9-]{6,20}$/),
-        address: z.string().min(4).max(200),
-        /** For the courier tariff by province, e.g. 广东省. */
-        province: z.string().min(2).max(16).optional(),
-      })
-      .strict(),
-  })
-  .strict();
+export const SubmitBody = z.strictObject({
+  /** Patients submit their own; staff may name the patient. */
+  patientId: z.optional(Id),
+  admissionId: Id,
+  items: z.array(z.enum(COPY_ITEMS)).check(z.minLength(1), z.maxLength(COPY_ITEMS.length)),
+  copies: z._default(intIn(1, 10), 1),
+  delivery: z.strictObject({
+    recipient: text(1, 64),
+    phone: z.string().check(z.regex(/^\+?[0-9-]{6,20}$/)),
+    address: text(4, 200),
+    /** For the courier tariff by province, e.g. 广东省. */
+    province: z.optional(text(2, 16)),
+  }),
+});
 
-const FeeView = z
-  .object({
-    pages: z.number().int(),
-    copies: z.number().int(),
+const FeeView = described(
+  z.object({
+    pages: int(),
+    copies: int(),
     perPageFen: Fen,
-    extraCopyBp: z.number().int(),
+    extraCopyBp: int(),
     pagesFen: Fen,
     courierFen: Fen,
-    province: z.string().optional(),
+    province: z.optional(z.string()),
     totalFen: Fen,
-  })
-  .meta({ id: 'CopyFee' });
+  }),
+  { id: 'CopyFee' },
+);
 
-const CopyRequestView = z
-  .object({
+const CopyRequestView = described(
+  z.object({
     copyRequestId: z.string(),
     patientId: z.string(),
     admissionId: z.string(),
     status: z.enum(COPY_REQUEST_STATUSES),
     items: z.array(z.enum(COPY_ITEMS)),
-    copies: z.number().int(),
+    copies: int(),
     delivery: z.object({
       recipient: z.string(),
       phone: z.string(),
       address: z.string(),
-      province: z.string().optional(),
+      province: z.optional(z.string()),
     }),
     submittedAt: z.string(),
-    fee: FeeView.nullable(),
-    payBy: z.string().nullable(),
-    payment: z
-      .object({
+    fee: z.nullable(FeeView),
+    payBy: z.nullable(z.string()),
+    payment: z.nullable(
+      z.object({
         paymentId: z.string(),
         status: z.string(),
         channel: z.enum(CHANNELS),
         amountFen: Fen,
-        paidAt: z.string().optional(),
-      })
-      .nullable(),
-    shipment: z.object({ carrier: z.string(), trackingNo: z.string(), shippedAt: z.string() }).nullable(),
-    deliveredAt: z.string().optional(),
-    cancelledAt: z.string().optional(),
-    refundId: z.string().optional(),
-  })
-  .meta({ id: 'CopyRequest' });
+        paidAt: z.optional(z.string()),
+      }),
+    ),
+    shipment: z.nullable(z.object({ carrier: z.string(), trackingNo: z.string(), shippedAt: z.string() })),
+    deliveredAt: z.optional(z.string()),
+    cancelledAt: z.optional(z.string()),
+    refundId: z.optional(z.string()),
+  }),
+  { id: 'CopyRequest' },
+);
 
 export const submitCopyRequest = defineRoute({
   operationId: 'submitCopyRequest',
@@ -99,7 +98,7 @@ export const completeCopyRequest = defineRoute({
   tags: ['copy-requests'],
   auth: ['staff'],
   params: Params,
-  body: z.object({ pages: z.number().int().min(1).max(100_000) }).strict(),
+  body: z.strictObject({ pages: intIn(1, 100_000) }),
   responses: {
     200: {
       description: 'AWAITING_PAYMENT (the same again for the same page count).',
@@ -121,24 +120,11 @@ export const payCopyRequest = defineRoute({
   tags: ['copy-requests'],
   auth: ['patient'],
   params: Params,
-  body: z
-    .object({
-      channel: z.enum(CHANNELS),
-      payer: Payer,
-    })
-    .strict(),
+  body: z.strictObject({ channel: z.enum(CHANNELS), payer: Payer }),
   responses: {
     201: {
       description: 'Shaped as POST /payments.',
-      schema: z.object({
-        paymentId: z.string(),
-        status: z.literal('PENDING'),
-        channel: z.enum(CHANNELS),
-        amountFen: Fen,
-        outTradeNo: z.string(),
-        expiresAt: z.string(),
-        clientParams: z.record(z.string(), z.string()),
-      }),
+      schema: CreatedPayment,
     },
     409: {
       description: 'INVALID_STATE: not awaiting payment (expired, cancelled, paid) or a payment is pending.',
@@ -154,9 +140,10 @@ export const shipCopyRequest = defineRoute({
   tags: ['copy-requests'],
   auth: ['staff'],
   params: Params,
-  body: z
-    .object({ carrier: z.string().min(1).max(32), trackingNo: z.string().regex(/^[A-Za-z0-9-]{6,40}$/) })
-    .strict(),
+  body: z.strictObject({
+    carrier: text(1, 32),
+    trackingNo: z.string().check(z.regex(/^[A-Za-z0-9-]{6,40}$/)),
+  }),
   responses: {
     200: { description: 'SHIPPED.', schema: CopyRequestView },
     409: { description: 'INVALID_STATE: not paid (or shipped with another tracking number).' },
@@ -172,7 +159,7 @@ export const deliverCopyRequest = defineRoute({
   tags: ['copy-requests'],
   auth: ['staff', COURIER],
   params: Params,
-  body: z.object({ signedBy: z.string().max(64).optional() }).strict(),
+  body: z.strictObject({ signedBy: z.optional(z.string().check(z.maxLength(64))) }),
   responses: {
     200: { description: 'DELIVERED (confirming twice changes nothing).', schema: CopyRequestView },
     409: { description: 'INVALID_STATE: not shipped.' },
@@ -187,7 +174,7 @@ export const cancelCopyRequest = defineRoute({
   tags: ['copy-requests'],
   auth: ['patient', 'staff'],
   params: Params,
-  body: z.object({ reason: z.string().min(1).max(80).default('cancelled') }).strict(),
+  body: z.strictObject({ reason: z._default(text(1, 80), 'cancelled') }),
   responses: {
     200: { description: 'CANCELLED (with refundId when it was paid).', schema: CopyRequestView },
     409: { description: 'INVALID_STATE: already shipped or delivered.' },

@@ -1,17 +1,18 @@
 /** Finance routes (API.md, Finance): statements and reconciliations. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CHANNELS } from '../../domain/ledger/accounts';
 import { RECONCILIATION_CLASSES } from '../../domain/finance';
 import { defineRoute } from '../route';
+import { int, text } from './common';
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'yyyy-mm-dd');
+const Day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'yyyy-mm-dd'));
 const Summary = z.object({
-  matched: z.number().int(),
-  missingInLedger: z.number().int(),
-  missingAtProvider: z.number().int(),
-  amountMismatch: z.number().int(),
-  timing: z.number().int(),
-  feesFen: z.number().int(),
+  matched: int(),
+  missingInLedger: int(),
+  missingAtProvider: int(),
+  amountMismatch: int(),
+  timing: int(),
+  feesFen: int(),
 });
 
 export const getStatement = defineRoute({
@@ -22,9 +23,10 @@ export const getStatement = defineRoute({
   tags: ['finance'],
   auth: ['finance', 'admin'],
   params: z.object({ date: Day }),
-  query: z
-    .object({ channel: z.enum(CHANNELS).optional(), format: z.enum(['csv', 'xlsx']).default('csv') })
-    .strict(),
+  query: z.strictObject({
+    channel: z.optional(z.enum(CHANNELS)),
+    format: z._default(z.enum(['csv', 'xlsx']), 'csv'),
+  }),
   responses: {
     302: { description: 'Location: a presigned download URL, valid 15 minutes.' },
     400: { description: 'VALIDATION_FAILED: malformed or future date, unknown channel or format.' },
@@ -38,7 +40,7 @@ export const createReconciliation = defineRoute({
   summary: "Reconcile a channel's day against the provider's bill; posts the day's provider fees once",
   tags: ['finance'],
   auth: ['finance', 'admin'],
-  body: z.object({ date: Day, channel: z.enum(CHANNELS) }).strict(),
+  body: z.strictObject({ date: Day, channel: z.enum(CHANNELS) }),
   responses: {
     201: {
       description: 'The run (a re-run references the previous one in previousReconciliationId).',
@@ -46,7 +48,7 @@ export const createReconciliation = defineRoute({
         reconciliationId: z.string(),
         status: z.enum(['COMPLETED', 'FAILED']),
         summary: Summary,
-        previousReconciliationId: z.string().optional(),
+        previousReconciliationId: z.optional(z.string()),
       }),
     },
     409: { description: 'BILL_NOT_AVAILABLE: the provider has not published the bill yet (Retry-After).' },
@@ -64,7 +66,7 @@ export const getReconciliation = defineRoute({
   summary: 'A reconciliation with its discrepancy lines',
   tags: ['finance'],
   auth: ['finance', 'admin'],
-  params: z.object({ id: z.string().min(1).max(64) }),
+  params: z.object({ id: text(1, 64) }),
   responses: {
     200: {
       description: 'The report and its lines (every class except matched).',
@@ -74,18 +76,18 @@ export const getReconciliation = defineRoute({
         channel: z.enum(CHANNELS),
         status: z.enum(['COMPLETED', 'FAILED']),
         summary: Summary,
-        previousReconciliationId: z.string().optional(),
-        failure: z.string().optional(),
+        previousReconciliationId: z.optional(z.string()),
+        failure: z.optional(z.string()),
         createdAt: z.string(),
         lines: z.array(
           z.object({
             class: z.enum(RECONCILIATION_CLASSES),
             kind: z.enum(['payment', 'refund']),
             reference: z.string(),
-            ledgerFen: z.number().int().optional(),
-            providerFen: z.number().int().optional(),
-            providerNo: z.string().optional(),
-            otherDay: z.string().optional(),
+            ledgerFen: z.optional(int()),
+            providerFen: z.optional(int()),
+            providerNo: z.optional(z.string()),
+            otherDay: z.optional(z.string()),
           }),
         ),
       }),

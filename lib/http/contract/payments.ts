@@ -1,85 +1,114 @@
 /** Payment and refund routes (API.md, Payments). */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CHANNELS } from '../../domain/ledger/accounts';
 import { fen } from '../../domain/money';
 import { MAX_PAYMENT_FEN, PAYMENT_PURPOSES, PAYMENT_STATUSES, REFUND_STATUSES } from '../../domain/payment';
 import { defineRoute } from '../route';
+import { described, int, intIn, text } from './common';
 
-/** A request amount: integer fen, 1 to 10^10, entering as the domain's branded Fen (no cast downstream). */
-export const AmountFen = z
-  .number()
-  .int()
-  .min(1)
-  .max(MAX_PAYMENT_FEN)
-  .transform((v) => fen(v))
-  .meta({ description: 'Integer fen, 1 to 10^10.', example: 2500 });
-export const Id = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_.-]+$/);
+/** Integer fen from `min` to 10^10, entering as the domain's branded Fen (no cast downstream). */
+const fenFrom = (min: number) =>
+  z.pipe(
+    intIn(min, MAX_PAYMENT_FEN),
+    z.transform((v: number) => fen(v)),
+  );
+
+/** A request amount: integer fen, 1 to 10^10. */
+export const AmountFen = described(fenFrom(1), { description: 'Integer fen, 1 to 10^10.', example: 2500 });
+export const Id = text(1, 64).check(z.regex(/^[A-Za-z0-9_.-]+$/));
 export const Payer = z.union([
-  z.object({ alipayUserId: z.string().min(1).max(64) }).strict(),
-  z.object({ wechatOpenId: z.string().min(1).max(128) }).strict(),
+  z.strictObject({ alipayUserId: text(1, 64) }),
+  z.strictObject({ wechatOpenId: text(1, 128) }),
 ]);
+
+/** Adds an issue at `payer` when the payer does not belong to the channel. */
+export function payerMatchesChannel(
+  b: { channel: string; payer?: z.infer<typeof Payer> },
+  issues: z.core.$ZodRawIssue[],
+) {
+  if (b.payer && b.channel === 'alipay' && !('alipayUserId' in b.payer))
+    issues.push({
+      code: 'custom',
+      path: ['payer'],
+      message: 'alipay needs payer.alipayUserId',
+      input: b.payer,
+    });
+  if (b.payer && b.channel === 'wechatpay' && !('wechatOpenId' in b.payer))
+    issues.push({
+      code: 'custom',
+      path: ['payer'],
+      message: 'wechatpay needs payer.wechatOpenId',
+      input: b.payer,
+    });
+}
 
 /** `POST /payments` body. */
 export const CreatePaymentBody = z
-  .object({
+  .strictObject({
     channel: z.enum(CHANNELS),
     purpose: z.enum(PAYMENT_PURPOSES),
-    referenceId: z.string().min(1).max(64),
+    referenceId: text(1, 64),
     amountFen: AmountFen,
-    description: z.string().min(1).max(127),
-    payer: Payer.optional(),
+    description: text(1, 127),
+    payer: z.optional(Payer),
     /** `qr` for kiosks (WeChat native / Alipay precreate); default `mini-program`. */
-    mode: z.enum(['mini-program', 'qr']).default('mini-program'),
+    mode: z._default(z.enum(['mini-program', 'qr']), 'mini-program'),
     /** Staff only: the patient the payment belongs to (patients always pay for themselves). */
-    patientId: Id.optional(),
+    patientId: z.optional(Id),
   })
-  .strict()
-  .superRefine((b, ctx) => {
-    if (b.mode === 'mini-program' && !b.payer)
-      ctx.addIssue({
+  .check((ctx) => {
+    if (ctx.value.mode === 'mini-program' && !ctx.value.payer)
+      ctx.issues.push({
         code: 'custom',
         path: ['payer'],
         message: 'payer is required for a mini-program payment',
+        input: ctx.value,
       });
-    if (b.payer && b.channel === 'alipay' && !('alipayUserId' in b.payer))
-      ctx.addIssue({ code: 'custom', path: ['payer'], message: 'alipay needs payer.alipayUserId' });
-    if (b.payer && b.channel === 'wechatpay' && !('wechatOpenId' in b.payer))
-      ctx.addIssue({ code: 'custom', path: ['payer'], message: 'wechatpay needs payer.wechatOpenId' });
+    payerMatchesChannel(ctx.value, ctx.issues);
   });
 
-const RefundView = z
-  .object({
+const RefundView = described(
+  z.object({
     refundId: z.string(),
     paymentId: z.string(),
-    amountFen: z.number().int(),
+    amountFen: int(),
     status: z.enum(REFUND_STATUSES),
     outRefundNo: z.string(),
     reason: z.string(),
     createdAt: z.string(),
-    succeededAt: z.string().optional(),
-  })
-  .meta({ id: 'Refund' });
+    succeededAt: z.optional(z.string()),
+  }),
+  { id: 'Refund' },
+);
 
-const PaymentView = z
-  .object({
+const PaymentView = described(
+  z.object({
     paymentId: z.string(),
     status: z.enum(PAYMENT_STATUSES),
     channel: z.enum(CHANNELS),
     purpose: z.enum(PAYMENT_PURPOSES),
     referenceId: z.string(),
-    amountFen: z.number().int(),
+    amountFen: int(),
     outTradeNo: z.string(),
     createdAt: z.string(),
     expiresAt: z.string(),
-    paidAt: z.string().optional(),
-    refundedFen: z.number().int(),
+    paidAt: z.optional(z.string()),
+    refundedFen: int(),
     refunds: z.array(RefundView),
-  })
-  .meta({ id: 'Payment' });
+  }),
+  { id: 'Payment' },
+);
+
+/** The 201 body of `POST /payments` (and of a copy request's payment). */
+export const CreatedPayment = z.object({
+  paymentId: z.string(),
+  status: z.literal('PENDING'),
+  channel: z.enum(CHANNELS),
+  amountFen: int(),
+  outTradeNo: z.string(),
+  expiresAt: z.string(),
+  clientParams: z.record(z.string(), z.string()),
+});
 
 const PaymentParams = z.object({ paymentId: Id });
 
@@ -94,15 +123,7 @@ export const createPayment = defineRoute({
   responses: {
     201: {
       description: 'Created; `clientParams` is what the mini-program (or kiosk) needs to pay.',
-      schema: z.object({
-        paymentId: z.string(),
-        status: z.literal('PENDING'),
-        channel: z.enum(CHANNELS),
-        amountFen: z.number().int(),
-        outTradeNo: z.string(),
-        expiresAt: z.string(),
-        clientParams: z.record(z.string(), z.string()),
-      }),
+      schema: CreatedPayment,
     },
   },
 });
@@ -137,7 +158,7 @@ export const refundPayment = defineRoute({
   tags: ['payments'],
   auth: ['patient', 'staff'],
   params: PaymentParams,
-  body: z.object({ amountFen: AmountFen, reason: z.string().min(1).max(80) }).strict(),
+  body: z.strictObject({ amountFen: AmountFen, reason: text(1, 80) }),
   responses: { 201: { description: 'The refund (PROCESSING, SUCCEEDED or FAILED).', schema: RefundView } },
 });
 
@@ -156,10 +177,10 @@ const BulkItem = z.object({
   paymentId: z.string(),
   referenceId: z.string(),
   patientId: z.string(),
-  amountFen: z.number().int(),
+  amountFen: int(),
   status: z.enum(['REFUNDED', 'REFUND_PROCESSING', 'FAILED', 'SKIPPED']),
-  refundId: z.string().optional(),
-  detail: z.string().optional(),
+  refundId: z.optional(z.string()),
+  detail: z.optional(z.string()),
 });
 
 export const bulkRefund = defineRoute({
@@ -169,23 +190,11 @@ export const bulkRefund = defineRoute({
   summary: "Refund every paid payment of these HIS references in full (a doctor's session was suspended)",
   tags: ['payments'],
   auth: ['staff', 'admin'],
-  body: z
-    .object({
-      referenceIds: z.array(z.string().min(1).max(64)).min(1).max(200),
-      reason: z.string().min(1).max(80),
-      compensation: z
-        .object({
-          amountFen: z
-            .number()
-            .int()
-            .min(0)
-            .max(MAX_PAYMENT_FEN)
-            .transform((v) => fen(v)),
-        })
-        .strict()
-        .optional(),
-    })
-    .strict(),
+  body: z.strictObject({
+    referenceIds: z.array(text(1, 64)).check(z.minLength(1), z.maxLength(200)),
+    reason: text(1, 80),
+    compensation: z.optional(z.strictObject({ amountFen: fenFrom(0) })),
+  }),
   responses: {
     202: {
       description: 'The batch; follow it with GET /refunds/bulk/{batchId}.',
@@ -210,12 +219,12 @@ export const getBulkRefund = defineRoute({
         status: z.enum(['PROCESSING', 'COMPLETED']),
         reason: z.string(),
         referenceIds: z.array(z.string()),
-        compensationFen: z.number().int(),
+        compensationFen: int(),
         items: z.array(BulkItem),
         totals: z.object({
-          refundedFen: z.number().int(),
-          compensationFen: z.number().int(),
-          payments: z.number().int(),
+          refundedFen: int(),
+          compensationFen: int(),
+          payments: int(),
         }),
       }),
     },

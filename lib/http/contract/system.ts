@@ -1,5 +1,5 @@
 /** Health and documentation routes (public). */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineRoute } from '../route';
 
 /** `GET /health` */

@@ -1,60 +1,50 @@
 /** Pay-later visit routes (API.md, Visits: diagnose first, pay later). */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CHANNELS } from '../../domain/ledger/accounts';
 import { CHARGE_CATEGORIES, VISIT_STATUSES } from '../../domain/visit';
 import { defineRoute } from '../route';
-import { AmountFen, Id, Payer } from './payments';
+import { described, int, text } from './common';
+import { AmountFen, Id, Payer, payerMatchesChannel } from './payments';
 
 const VisitParams = z.object({ visitId: Id });
-const Fen = z.number().int();
+const Fen = int();
 
 /** `POST /visits` body. */
 export const OpenVisitBody = z
-  .object({
+  .strictObject({
     /** Patients open their own visit; staff may name the patient. */
-    patientId: Id.optional(),
+    patientId: z.optional(Id),
     channel: z.enum(CHANNELS),
     payer: Payer,
     insured: z.boolean(),
   })
-  .strict()
-  .superRefine((b, ctx) => {
-    if (b.channel === 'alipay' && !('alipayUserId' in b.payer))
-      ctx.addIssue({ code: 'custom', path: ['payer'], message: 'alipay needs payer.alipayUserId' });
-    if (b.channel === 'wechatpay' && !('wechatOpenId' in b.payer))
-      ctx.addIssue({ code: 'custom', path: ['payer'], message: 'wechatpay needs payer.wechatOpenId' });
-  });
+  .check((ctx) => payerMatchesChannel(ctx.value, ctx.issues));
 
 /** `POST /visits/{visitId}/charges` body. */
-export const AddChargeBody = z
-  .object({
-    chargeId: Id.meta({ description: 'The HIS line id; a charge is added once per chargeId.' }),
-    category: z.enum(CHARGE_CATEGORIES),
-    description: z.string().min(1).max(127),
-    amountFen: AmountFen,
-  })
-  .strict();
+export const AddChargeBody = z.strictObject({
+  chargeId: described(Id, { description: 'The HIS line id; a charge is added once per chargeId.' }),
+  category: z.enum(CHARGE_CATEGORIES),
+  description: text(1, 127),
+  amountFen: AmountFen,
+});
 
 /** `POST /visits/{visitId}/settle` body (optional). */
-export const SettleBody = z
-  .object({
-    /** Staff only: settle the whole tab as self-pay although the visit is insured; recorded with who asked. */
-    asSelfPay: z.boolean().default(false),
-  })
-  .strict();
+export const SettleBody = z.strictObject({
+  /** Staff only: settle the whole tab as self-pay although the visit is insured; recorded with who asked. */
+  asSelfPay: z._default(z.boolean(), false),
+});
 
-const PreauthView = z
-  .object({
-    preauthId: z.string(),
-    insuredFen: Fen,
-    personalAccountFen: Fen,
-    selfPayFen: Fen,
-    expiresAt: z.string(),
-  })
-  .meta({ id: 'InsurancePreauthorisation' });
+const preauth = {
+  preauthId: z.string(),
+  insuredFen: Fen,
+  personalAccountFen: Fen,
+  selfPayFen: Fen,
+  expiresAt: z.string(),
+};
+const PreauthView = described(z.object(preauth), { id: 'InsurancePreauthorisation' });
 
-const SettlementView = z
-  .object({
+const SettlementView = described(
+  z.object({
     visitId: z.string(),
     status: z.enum(VISIT_STATUSES),
     insuredFen: Fen,
@@ -63,13 +53,14 @@ const SettlementView = z
     capturedFen: Fen,
     releasedFen: Fen,
     asSelfPay: z.boolean(),
-    nextAttemptAt: z.string().optional(),
-    lastError: z.string().optional(),
-  })
-  .meta({ id: 'VisitSettlement' });
+    nextAttemptAt: z.optional(z.string()),
+    lastError: z.optional(z.string()),
+  }),
+  { id: 'VisitSettlement' },
+);
 
-const VisitView = z
-  .object({
+const VisitView = described(
+  z.object({
     visitId: z.string(),
     patientId: z.string(),
     channel: z.enum(CHANNELS),
@@ -90,13 +81,13 @@ const VisitView = z
         voided: z.boolean(),
       }),
     ),
-    insurance: PreauthView.extend({
-      status: z.enum(['HELD', 'SETTLED', 'REVERSED']),
-      tabVersion: z.number().int(),
-    }).nullable(),
-    settlement: SettlementView.nullable(),
-  })
-  .meta({ id: 'Visit' });
+    insurance: z.nullable(
+      z.object({ ...preauth, status: z.enum(['HELD', 'SETTLED', 'REVERSED']), tabVersion: int() }),
+    ),
+    settlement: z.nullable(SettlementView),
+  }),
+  { id: 'Visit' },
+);
 
 export const openVisit = defineRoute({
   operationId: 'openVisit',
