@@ -6,7 +6,11 @@ import type { CallerRole } from './auth';
 export type RouteAuth = 'public' | readonly CallerRole[];
 
 /** Any route, whatever its schemas. */
-export type AnyRoute = RouteDefinition<z.ZodMiniType | undefined, z.ZodMiniType | undefined, z.ZodMiniType | undefined>;
+export type AnyRoute = RouteDefinition<
+  z.ZodMiniType | undefined,
+  z.ZodMiniType | undefined,
+  z.ZodMiniType | undefined
+>;
 
 /** One documented response of a route. */
 export interface RouteResponse {
