@@ -20,16 +20,16 @@ export async function buildProviders(config: Config, clock: Clock): Promise<Buil
   const credit: Partial<Record<Channel, CreditProvider>> = {};
   let wechatConfig: WechatpayConfig | undefined;
   const secret = (ref: string) => resolveSecret(ref, config.region);
-  // Imported on first use: a cold start evaluates only the SDKs of the channels that are configured.
+  // Imported on first use: a cold start evaluates only the clients of the channels that are configured.
   if (config.alipay) {
-    const [{ createAlipaySdk }, { alipayProvider }, { alipayCreditProvider }] = await Promise.all([
+    const [{ alipayClient }, { alipayProvider }, { alipayCreditProvider }] = await Promise.all([
       import('../adapters/alipay/client'),
       import('../adapters/alipay/provider'),
       import('../adapters/alipay/credit'),
     ]);
     const a = config.alipay;
     const common = { appId: a.appId, appPrivateKey: await secret(a.appPrivateKeyRef), gateway: a.gateway };
-    const sdk = createAlipaySdk(
+    const client = alipayClient(
       a.certificates
         ? {
             ...common,
@@ -40,8 +40,12 @@ export async function buildProviders(config: Config, clock: Clock): Promise<Buil
           }
         : { ...common, mode: 'public-key', alipayPublicKey: await secret(a.alipayPublicKeyRef) },
     );
-    providers.alipay = alipayProvider(sdk, { appId: a.appId, sellerId: a.sellerId, notifyUrl: a.notifyUrl });
-    credit.alipay = alipayCreditProvider(sdk, { sellerId: a.sellerId, notifyUrl: a.notifyUrl });
+    providers.alipay = alipayProvider(client, {
+      appId: a.appId,
+      sellerId: a.sellerId,
+      notifyUrl: a.notifyUrl,
+    });
+    credit.alipay = alipayCreditProvider(client, { sellerId: a.sellerId, notifyUrl: a.notifyUrl });
   }
   if (config.wechatpay) {
     const [{ wechatpayProvider }, { payScoreProvider }] = await Promise.all([

@@ -21,7 +21,7 @@
  *   L5 the reply "success" acknowledges; anything else makes Alipay retry (webhook, tested end to end).
  */
 import { describe, expect, it } from 'vitest';
-import { createAlipaySdk } from '../../lib/adapters/alipay/client';
+import { alipayClient } from '../../lib/adapters/alipay/client';
 import { verifyAlipayNotification } from '../../lib/adapters/alipay/notification';
 import { NotificationRejectedError } from '../../lib/domain/errors';
 import { rsaKeyPair } from '../support/provider-keys';
@@ -30,7 +30,7 @@ import { reasonOf } from './support/read';
 
 const alipay = rsaKeyPair();
 const ids = { appId: '2019073166072302', sellerId: '2088531891668739' };
-const sdk = createAlipaySdk({
+const sdk = alipayClient({
   mode: 'public-key',
   appId: ids.appId,
   appPrivateKey: rsaKeyPair().privateKey,

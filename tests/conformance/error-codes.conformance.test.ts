@@ -23,7 +23,7 @@
 import { createServer, type Server } from 'node:http';
 import { createSign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAlipaySdk } from '../../lib/adapters/alipay/client';
+import { alipayClient } from '../../lib/adapters/alipay/client';
 import { alipayCreditProvider } from '../../lib/adapters/alipay/credit';
 import { alipayProvider } from '../../lib/adapters/alipay/provider';
 import { systemClock } from '../../lib/adapters/system/clock';
@@ -88,7 +88,7 @@ const wechat = () =>
     systemClock,
   );
 const alipaySdk = () =>
-  createAlipaySdk({
+  alipayClient({
     mode: 'public-key',
     appId: '2021000122671080',
     appPrivateKey: rsaKeyPair().privateKey,

@@ -1,7 +1,7 @@
 /** Starts the sandbox in-process with fresh keys, and builds both providers pointed at it. */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { createAlipaySdk } from '../../lib/adapters/alipay/client';
+import { alipayClient } from '../../lib/adapters/alipay/client';
 import { alipayProvider } from '../../lib/adapters/alipay/provider';
 import { wechatpayProvider } from '../../lib/adapters/wechatpay/provider';
 import { systemClock } from '../../lib/adapters/system/clock';
@@ -79,14 +79,17 @@ export async function sandboxWithProviders(notifyBase: string) {
     bureauKey,
     timeScale: 1 / 36_000,
   });
-  const alipaySdk = createAlipaySdk({
+  const alipayGatewayClient = alipayClient({
     mode: 'public-key',
     appId: ids.alipay.appId,
     appPrivateKey: keys.alipayApp.privateKey,
     alipayPublicKey: keys.alipayPlatform.publicKey,
     gateway: `${sandbox.url}/alipay/gateway.do`,
   });
-  const alipay = alipayProvider(alipaySdk, { ...ids.alipay, notifyUrl: `${notifyBase}/webhooks/alipay` });
+  const alipay = alipayProvider(alipayGatewayClient, {
+    ...ids.alipay,
+    notifyUrl: `${notifyBase}/webhooks/alipay`,
+  });
   const wechatConfig = {
     mchId: ids.wechatpay.mchId,
     appId: ids.wechatpay.appId,
@@ -103,7 +106,7 @@ export async function sandboxWithProviders(notifyBase: string) {
   const wechatpay = wechatpayProvider(wechatConfig, systemClock);
   const providers: Record<'alipay' | 'wechatpay', PaymentProvider> = { alipay, wechatpay };
   const credit: Record<'alipay' | 'wechatpay', CreditProvider> = {
-    alipay: alipayCreditProvider(alipaySdk, {
+    alipay: alipayCreditProvider(alipayGatewayClient, {
       sellerId: ids.alipay.sellerId,
       notifyUrl: `${notifyBase}/webhooks/alipay`,
     }),

@@ -9,7 +9,7 @@
 import { BillNotAvailableError, BillRejectedError, type BillLine } from '../../domain/finance';
 import { ProviderUnavailableError } from '../../domain/errors';
 import { linesOf, positiveFen, unzipEntries, yuanToFen } from '../bills/lines';
-import { alipayOk, type AlipayResult } from './exec';
+import { alipayOk, type AlipayResult } from './client';
 import { parseAlipayTime } from './notification';
 
 /** Fetches and parses the bill of a Beijing business day. */

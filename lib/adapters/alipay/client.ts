@@ -1,5 +1,21 @@
-/** Builds the alipay-sdk client once, in the composition root, in public-key or certificate mode. */
-import { AlipaySdk } from 'alipay-sdk';
+/**
+ * Alipay's OpenAPI gateway on node:crypto and fetch, in place of alipay-sdk (1.1 MB bundled with urllib,
+ * undici and form-data). The rules, from Alipay's documentation and checked against alipay-sdk 4.x (a dev
+ * dependency) in tests/unit/adapters/alipay/client.test.ts:
+ *   - Request signing ("自行实现签名", opendocs.alipay.com/common/02kf5q): every non-empty common and
+ *     request parameter except `sign`, sorted by name, joined `k=v` with `&`, RSA-SHA256 (RSA2) with the
+ *     app's private key, base64. `timestamp` is `yyyy-MM-dd HH:mm:ss` Beijing time.
+ *   - Response verification ("同步验签"): the raw JSON text of the `<method>_response` node (or
+ *     `error_response`) is signed by Alipay; `sign` beside it is checked with Alipay's public key.
+ *   - Notification verification ("异步通知验签"): every parameter except `sign` and `sign_type`, sorted,
+ *     `k=v` joined with `&` on the decoded values; alipay-sdk also accepts the variant keeping `sign_type`.
+ *   - Certificate mode ("公钥证书方式"): `app_cert_sn` and `alipay_root_cert_sn` join the common parameters;
+ *     a certificate's SN is MD5(issuer attributes in reverse order joined with "," + decimal serial), and
+ *     the root's is the SNs of its RSA-signed certificates joined with "_".
+ */
+import { createHash, createSign, createVerify, X509Certificate } from 'node:crypto';
+import { toShanghaiDateTime } from '../../domain/business-day';
+import { ProviderUnavailableError } from '../../domain/errors';
 
 /** Alipay credentials: the app's private key plus either Alipay's public key or the three certificates. */
 export type AlipayClientConfig = {
@@ -19,23 +35,210 @@ export type AlipayClientConfig = {
     }
 );
 
-/** Creates the SDK. Keys are trimmed: the SDK's key formatter breaks on a PEM's trailing newline. */
-export function createAlipaySdk(config: AlipayClientConfig): AlipaySdk {
-  const common = {
-    appId: config.appId,
-    privateKey: config.appPrivateKey.trim(),
-    keyType: 'PKCS8' as const,
-    signType: 'RSA2' as const,
-    gateway: config.gateway,
-    timeout: config.timeoutMs ?? 5_000,
-    camelcase: false,
-  };
-  return config.mode === 'public-key'
-    ? new AlipaySdk({ ...common, alipayPublicKey: config.alipayPublicKey.trim() })
-    : new AlipaySdk({
-        ...common,
-        appCertContent: config.appCert,
-        alipayPublicCertContent: config.alipayPublicCert,
-        alipayRootCertContent: config.alipayRootCert,
-      });
+/** A decoded gateway response (snake_case fields, as Alipay sends them). */
+export type AlipayResult = Record<string, string | undefined>;
+
+/** The signed gateway: calls, app-side order strings and notification signatures. */
+export interface AlipayClient {
+  /** Calls `method`; transport failures and unverifiable answers are PROVIDER_UNAVAILABLE (503). */
+  exec(method: string, bizContent: Record<string, unknown>, notifyUrl?: string): Promise<AlipayResult>;
+  /** The signed, URL-encoded order string an app passes to my.tradePay (alipay-sdk's sdkExecute). */
+  orderString(method: string, bizContent: Record<string, unknown>, notifyUrl?: string): string;
+  /** True when `sign` is Alipay's signature over the notification's other parameters. */
+  verifyNotification(params: Readonly<Record<string, string>>): boolean;
 }
+
+/** `k=v&…` over the parameters sorted by name, without `exclude` and empty values. */
+export function alipaySignContent(
+  params: Readonly<Record<string, string>>,
+  exclude: readonly string[],
+): string {
+  return Object.keys(params)
+    .filter((k) => !exclude.includes(k) && params[k] !== '' && params[k] !== undefined)
+    .sort()
+    .map((k) => `${k}=${params[k]}`)
+    .join('&');
+}
+
+/** The SN Alipay derives from a certificate: MD5 of the reversed issuer DN and the decimal serial. */
+export function alipayCertSn(pem: string): string {
+  const cert = new X509Certificate(pem);
+  const issuer = cert.issuer.split('\n').reverse().join(',');
+  return createHash('md5')
+    .update(issuer + BigInt(`0x${cert.serialNumber}`).toString(10), 'utf8')
+    .digest('hex');
+}
+
+/** The root SN: the SNs of the chain's RSA-signed certificates (OID 1.2.840.113549.1.1.*), joined by "_". */
+export function alipayRootCertSn(pems: string): string {
+  return (pems.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [])
+    .filter((pem) => rsaSigned(new X509Certificate(pem).raw))
+    .map(alipayCertSn)
+    .join('_');
+}
+
+const RSA_OID_PREFIX = Buffer.from([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01]);
+
+/** Reads Certificate.signatureAlgorithm's OID from the DER (node 20's X509Certificate does not expose it). */
+function rsaSigned(der: Buffer): boolean {
+  // DER length at `at` (after the tag): returns [length, offset of the content].
+  const length = (at: number): [number, number] => {
+    const first = der[at] as number;
+    if (first < 0x80) return [first, at + 1];
+    const bytes = first & 0x7f;
+    let n = 0;
+    for (let i = 1; i <= bytes; i++) n = n * 256 + (der[at + i] as number);
+    return [n, at + 1 + bytes];
+  };
+  const [, certBody] = length(1); // Certificate SEQUENCE
+  const [tbsLength, tbsBody] = length(certBody + 1); // tbsCertificate SEQUENCE
+  const algorithm = tbsBody + tbsLength; // signatureAlgorithm SEQUENCE
+  const [, oid] = length(algorithm + 1);
+  return der.subarray(oid, oid + RSA_OID_PREFIX.length).equals(RSA_OID_PREFIX);
+}
+
+/**
+ * The raw text of `"key":{…}` 's object in a JSON document, as Alipay signed it; undefined when absent.
+ * Scans strings and escapes so a brace inside a value does not end the object early.
+ */
+export function rawJsonObject(text: string, key: string): string | undefined {
+  const start = text.indexOf(`"${key}"`);
+  if (start < 0) return undefined;
+  const open = text.indexOf('{', start + key.length + 2);
+  if (open < 0 || text.slice(start + key.length + 2, open).trim() !== ':') return undefined;
+  let depth = 0;
+  let inString = false;
+  for (let i = open; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return text.slice(open, i + 1);
+  }
+  return undefined;
+}
+
+const rsaSign = (content: string, privateKey: string) =>
+  createSign('RSA-SHA256').update(content, 'utf8').sign(privateKey, 'base64');
+const rsaVerify = (content: string, signature: string, publicKey: string) => {
+  try {
+    return createVerify('RSA-SHA256').update(content, 'utf8').verify(publicKey, signature, 'base64');
+  } catch {
+    return false;
+  }
+};
+
+/** Builds the client for one app. */
+export function alipayClient(config: AlipayClientConfig): AlipayClient {
+  const privateKey = config.appPrivateKey.trim();
+  const alipayKey =
+    config.mode === 'public-key'
+      ? config.alipayPublicKey.includes('BEGIN')
+        ? config.alipayPublicKey.trim()
+        : `-----BEGIN PUBLIC KEY-----\n${config.alipayPublicKey.trim()}\n-----END PUBLIC KEY-----`
+      : new X509Certificate(config.alipayPublicCert).publicKey
+          .export({ type: 'spki', format: 'pem' })
+          .toString();
+  const certParams: Record<string, string> =
+    config.mode === 'certificate'
+      ? {
+          app_cert_sn: alipayCertSn(config.appCert),
+          alipay_root_cert_sn: alipayRootCertSn(config.alipayRootCert),
+        }
+      : {};
+
+  /** The common parameters plus biz_content, signed. */
+  function signed(
+    method: string,
+    bizContent: Record<string, unknown>,
+    notifyUrl?: string,
+  ): Record<string, string> & { biz_content: string } {
+    const params: Record<string, string> = {
+      app_id: config.appId,
+      method,
+      charset: 'utf-8',
+      sign_type: 'RSA2',
+      timestamp: toShanghaiDateTime(new Date()),
+      version: '1.0',
+      ...(notifyUrl ? { notify_url: notifyUrl } : {}),
+      ...certParams,
+      biz_content: JSON.stringify(bizContent),
+    };
+    return {
+      ...params,
+      biz_content: params.biz_content as string,
+      sign: rsaSign(alipaySignContent(params, ['sign']), privateKey),
+    };
+  }
+
+  const unavailable = (method: string, why: string, cause?: unknown) =>
+    new ProviderUnavailableError(
+      `Alipay did not answer with a verified response (${why}); nothing was changed. Retry with the same Idempotency-Key.`,
+      { channel: 'alipay', method },
+      { cause },
+    );
+
+  return {
+    async exec(method, bizContent, notifyUrl) {
+      const { biz_content, ...common } = signed(method, bizContent, notifyUrl);
+      // As alipay-sdk sends it: the common parameters in the query string, biz_content in the form body.
+      const url = new URL(config.gateway);
+      for (const [k, v] of Object.entries(common)) url.searchParams.set(k, v);
+      let text: string;
+      try {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded;charset=utf-8',
+            accept: 'application/json',
+          },
+          body: new URLSearchParams({ biz_content }).toString(),
+          signal: AbortSignal.timeout(config.timeoutMs ?? 5_000),
+        });
+        text = await response.text();
+        if (response.status !== 200) throw unavailable(method, `HTTP ${response.status}`);
+      } catch (error) {
+        if (error instanceof ProviderUnavailableError) throw error;
+        throw unavailable(method, 'no answer', error);
+      }
+      const responseKey = `${method.replaceAll('.', '_')}_response`;
+      const node = rawJsonObject(text, responseKey) ?? rawJsonObject(text, 'error_response');
+      let answer: { sign?: unknown; [key: string]: unknown };
+      try {
+        answer = JSON.parse(text) as typeof answer;
+      } catch (error) {
+        throw unavailable(method, 'not JSON', error);
+      }
+      if (!node || typeof answer.sign !== 'string' || !rsaVerify(node, answer.sign, alipayKey))
+        throw unavailable(method, 'signature missing or invalid');
+      return (answer[responseKey] ?? answer.error_response) as AlipayResult;
+    },
+
+    orderString(method, bizContent, notifyUrl) {
+      return Object.entries(signed(method, bizContent, notifyUrl))
+        .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+        .join('&');
+    },
+
+    verifyNotification(params) {
+      const sign = params.sign;
+      if (!sign) return false;
+      return (
+        rsaVerify(alipaySignContent(params, ['sign', 'sign_type']), sign, alipayKey) ||
+        rsaVerify(alipaySignContent(params, ['sign']), sign, alipayKey)
+      );
+    },
+  };
+}
+
+/** `10000`: the call succeeded. */
+export const alipayOk = (r: AlipayResult) => r.code === '10000';
+
+/** Alipay's own trouble (unknown outcome): query before deciding. */
+export const alipaySystemError = (r: AlipayResult) =>
+  r.code === '20000' ||
+  r.code === '20001' ||
+  r.sub_code === 'ACQ.SYSTEM_ERROR' ||
+  r.sub_code === 'SYSTEM_ERROR';

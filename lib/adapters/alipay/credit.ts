@@ -4,7 +4,6 @@
  * notification or `alipay.fund.auth.operation.detail.query`, capture with `alipay.trade.pay` PREAUTH_PAY
  * (auth_confirm_mode=COMPLETE releases the rest with it), and `alipay.fund.auth.order.unfreeze`.
  */
-import type { AlipaySdk } from 'alipay-sdk';
 import { ProviderUnavailableError, ValidationError } from '../../domain/errors';
 import { formatYuan, parseYuan, type Fen } from '../../domain/money';
 import type {
@@ -13,7 +12,7 @@ import type {
   CaptureState,
   CreditProvider,
 } from '../../ports/credit-provider';
-import { alipayExec, alipayOk, alipaySystemError, type AlipayResult } from './exec';
+import { alipayOk, alipaySystemError, type AlipayClient, type AlipayResult } from './client';
 import { parseAlipayTime } from './notification';
 
 /** Ids, the notify URL and the payee; the SDK holds the keys. */
@@ -41,8 +40,9 @@ const PAYER_DECLINED = new Set([
 const optionalYuan = (v: string | undefined): Fen | undefined => (v ? parseYuan(v) : undefined);
 
 /** Creates the Alipay credit provider. */
-export function alipayCreditProvider(sdk: AlipaySdk, config: AlipayCreditConfig): CreditProvider {
-  const exec = alipayExec(sdk, config.notifyUrl);
+export function alipayCreditProvider(client: AlipayClient, config: AlipayCreditConfig): CreditProvider {
+  const exec = (method: string, biz: Record<string, unknown>, withNotify = false) =>
+    client.exec(method, biz, withNotify ? config.notifyUrl : undefined);
   const unavailable = (what: string, r: AlipayResult) =>
     new ProviderUnavailableError(`Alipay ${what} failed: ${r.sub_code ?? r.code}.`, {
       channel: 'alipay',
@@ -90,28 +90,25 @@ export function alipayCreditProvider(sdk: AlipaySdk, config: AlipayCreditConfig)
         throw new ValidationError('An Alipay credit visit needs payer.alipayUserId.', [
           { path: 'body.payer', message: 'alipayUserId required' },
         ]);
-      const orderStr = sdk.sdkExecute(
+      const orderStr = client.orderString(
         'alipay.fund.auth.order.app.freeze',
         {
-          notifyUrl: config.notifyUrl,
-          bizContent: {
-            out_order_no: req.outOrderNo,
-            out_request_no: req.outRequestNo,
-            order_title: req.title.slice(0, 50),
-            amount: formatYuan(req.amountFen),
-            product_code: 'PRE_AUTH_ONLINE',
-            payee_user_id: config.sellerId,
-            // Zhima credit first: a patient with enough credit freezes nothing.
-            enable_pay_channels: JSON.stringify([
-              { payChannelType: 'CREDITZHIMA' },
-              { payChannelType: 'MONEY_FUND' },
-              { payChannelType: 'PCREDIT_PAY' },
-            ]),
-            timeout_express: `${Math.max(1, Math.ceil((req.expiresAt.getTime() - Date.now()) / 60_000))}m`,
-            extra_param: JSON.stringify({ category: 'HOSPITAL_CREDIT' }),
-          },
+          out_order_no: req.outOrderNo,
+          out_request_no: req.outRequestNo,
+          order_title: req.title.slice(0, 50),
+          amount: formatYuan(req.amountFen),
+          product_code: 'PRE_AUTH_ONLINE',
+          payee_user_id: config.sellerId,
+          // Zhima credit first: a patient with enough credit freezes nothing.
+          enable_pay_channels: JSON.stringify([
+            { payChannelType: 'CREDITZHIMA' },
+            { payChannelType: 'MONEY_FUND' },
+            { payChannelType: 'PCREDIT_PAY' },
+          ]),
+          timeout_express: `${Math.max(1, Math.ceil((req.expiresAt.getTime() - Date.now()) / 60_000))}m`,
+          extra_param: JSON.stringify({ category: 'HOSPITAL_CREDIT' }),
         },
-        { bizContentAutoSnakeCase: false },
+        config.notifyUrl,
       );
       return Promise.resolve({ clientParams: { orderStr } });
     },

@@ -4,10 +4,10 @@
  *   2. app_id and seller_id are ours; 3. the event is translated (the amount check against the order is
  *   the use case's, which knows the order).
  */
-import type { AlipaySdk } from 'alipay-sdk';
 import { NotificationRejectedError } from '../../domain/errors';
 import { parseYuan } from '../../domain/money';
 import { isCanonicalBase64 } from '../encoding';
+import type { AlipayClient } from './client';
 import type { ProviderEvent, RawNotification } from '../../ports/payment-provider';
 
 /** What verification needs besides the SDK (which holds Alipay's public key or certificate). */
@@ -35,7 +35,7 @@ export function parseAlipayTime(value: string | undefined): Date | undefined {
 
 /** Verifies an Alipay notification and translates it; throws NotificationRejectedError otherwise. */
 export function verifyAlipayNotification(
-  sdk: AlipaySdk,
+  client: Pick<AlipayClient, 'verifyNotification'>,
   config: AlipayNotificationConfig,
   raw: RawNotification,
 ): ProviderEvent {
@@ -52,7 +52,7 @@ export function verifyAlipayNotification(
   if (params.sign_type !== 'RSA2') throw reject('MALFORMED', 'sign_type must be RSA2.');
   let valid = false;
   try {
-    valid = sdk.checkNotifySignV2(params);
+    valid = client.verifyNotification(params);
   } catch {
     valid = false;
   }

@@ -1,5 +1,4 @@
-/** PaymentProvider for Alipay on alipay-sdk 4.x (trade.create / precreate / query / close / refund). */
-import type { AlipaySdk } from 'alipay-sdk';
+/** PaymentProvider for Alipay (trade.create / precreate / query / close / refund) on the lean gateway client. */
 import { ProviderUnavailableError, ValidationError } from '../../domain/errors';
 import { formatYuan, parseYuan } from '../../domain/money';
 import type {
@@ -12,7 +11,7 @@ import type {
   RefundState,
 } from '../../ports/payment-provider';
 import { fetchAlipayBill } from './bill';
-import { alipayExec, alipayOk, alipaySystemError } from './exec';
+import { alipayOk, alipaySystemError, type AlipayClient } from './client';
 import { toShanghaiDateTime } from '../../domain/business-day';
 import { parseAlipayTime, verifyAlipayNotification, type AlipayNotificationConfig } from './notification';
 
@@ -22,8 +21,9 @@ export interface AlipayConfig extends AlipayNotificationConfig {
 }
 
 /** Creates the Alipay provider. */
-export function alipayProvider(sdk: AlipaySdk, config: AlipayConfig): PaymentProvider {
-  const exec = alipayExec(sdk, config.notifyUrl);
+export function alipayProvider(client: AlipayClient, config: AlipayConfig): PaymentProvider {
+  const exec = (method: string, biz: Record<string, unknown>, withNotify = false) =>
+    client.exec(method, biz, withNotify ? config.notifyUrl : undefined);
   const ok = alipayOk;
   const systemError = alipaySystemError;
 
@@ -125,7 +125,7 @@ export function alipayProvider(sdk: AlipaySdk, config: AlipayConfig): PaymentPro
     closeOrder,
     refund,
     queryRefund,
-    verifyNotification: (n: RawNotification) => Promise.resolve(verifyAlipayNotification(sdk, config, n)),
+    verifyNotification: (n: RawNotification) => Promise.resolve(verifyAlipayNotification(client, config, n)),
     fetchBill: (day: string) => fetchAlipayBill(exec, day),
   };
 }

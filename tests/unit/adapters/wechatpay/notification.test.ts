@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import {
   verifyWechatpayNotification,
   type WechatpayNotificationConfig,
-} from '../../../lib/adapters/wechatpay/notification';
-import { NotificationRejectedError } from '../../../lib/domain/errors';
-import { rsaKeyPair } from '../../support/provider-keys';
+} from '../../../../lib/adapters/wechatpay/notification';
+import { NotificationRejectedError } from '../../../../lib/domain/errors';
+import { rsaKeyPair } from '../../../support/provider-keys';
 
 const certKey = rsaKeyPair();
 const pubKeyIdKey = rsaKeyPair();

@@ -3,10 +3,11 @@ import { createSign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AlipaySdk } from 'alipay-sdk';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createAlipaySdk } from '../../../lib/adapters/alipay/client';
-import { verifyAlipayNotification } from '../../../lib/adapters/alipay/notification';
-import { NotificationRejectedError } from '../../../lib/domain/errors';
+import { alipayClient } from '../../../../lib/adapters/alipay/client';
+import { verifyAlipayNotification } from '../../../../lib/adapters/alipay/notification';
+import { NotificationRejectedError } from '../../../../lib/domain/errors';
 
 /** Certificates as Alipay's certificate mode uses them: a root, Alipay's public-key cert and the app's cert. */
 const dir = mkdtempSync(join(tmpdir(), 'alipay-certs-'));
@@ -60,16 +61,17 @@ const file = (name: string) => readFileSync(join(dir, name), 'utf8');
 describe('Alipay certificate mode', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const ids = { appId: '2021000122671080', sellerId: '2088102177846875' };
-  const sdk = createAlipaySdk({
+  const appKey = execFileSync('openssl', [
+    'pkcs8',
+    '-topk8',
+    '-nocrypt',
+    '-in',
+    join(dir, 'app.key'),
+  ]).toString();
+  const sdk = alipayClient({
     mode: 'certificate',
     appId: ids.appId,
-    appPrivateKey: execFileSync('openssl', [
-      'pkcs8',
-      '-topk8',
-      '-nocrypt',
-      '-in',
-      join(dir, 'app.key'),
-    ]).toString(),
+    appPrivateKey: appKey,
     appCert: file('app.crt'),
     alipayPublicCert: file('alipay.crt'),
     alipayRootCert: file('root.crt'),
@@ -111,9 +113,17 @@ describe('Alipay certificate mode', () => {
     );
   });
 
-  it('signs requests with the certificate serial numbers Alipay requires', () => {
-    const config = (sdk as unknown as { config: Record<string, string> }).config;
-    expect(config.appCertSn).toMatch(/^[0-9a-f]{32}$/);
-    expect(config.alipayRootCertSn).toMatch(/^[0-9a-f]{32}/);
+  it('signs requests with the certificate serial numbers alipay-sdk derives from the same certificates', () => {
+    const official = new AlipaySdk({
+      appId: ids.appId,
+      privateKey: appKey,
+      appCertContent: file('app.crt'),
+      alipayPublicCertContent: file('alipay.crt'),
+      alipayRootCertContent: file('root.crt'),
+    }).config;
+    const params = new URLSearchParams(sdk.orderString('alipay.trade.query', { out_trade_no: 'o1' }));
+    expect(params.get('app_cert_sn')).toMatch(/^[0-9a-f]{32}$/);
+    expect(params.get('app_cert_sn')).toBe(official.appCertSn);
+    expect(params.get('alipay_root_cert_sn')).toBe(official.alipayRootCertSn);
   });
 });

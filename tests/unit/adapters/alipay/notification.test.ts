@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { createAlipaySdk } from '../../../lib/adapters/alipay/client';
-import { parseAlipayTime, verifyAlipayNotification } from '../../../lib/adapters/alipay/notification';
-import { NotificationRejectedError } from '../../../lib/domain/errors';
-import { rsaKeyPair } from '../../support/provider-keys';
-import { alipayNotificationBody } from '../../conformance/support/alipay';
+import { alipayClient } from '../../../../lib/adapters/alipay/client';
+import { parseAlipayTime, verifyAlipayNotification } from '../../../../lib/adapters/alipay/notification';
+import { NotificationRejectedError } from '../../../../lib/domain/errors';
+import { rsaKeyPair } from '../../../support/provider-keys';
+import { alipayNotificationBody } from '../../../conformance/support/alipay';
 
 const app = rsaKeyPair();
 const alipay = rsaKeyPair(); // the "Alipay" platform key that signs notifications
 const attacker = rsaKeyPair();
 const ids = { appId: '2021000122671080', sellerId: '2088102177846875' };
-const sdk = createAlipaySdk({
+const sdk = alipayClient({
   mode: 'public-key',
   appId: ids.appId,
   appPrivateKey: app.privateKey,
