@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access -- the plugin is a dynamic Proxy chain, and API bodies are untyped JSON on the wire */
 /**
  * WeChat Pay's daily trade bill: `GET /v3/bill/tradebill` (bill_type=ALL, tar_type=GZIP) gives a download
  * URL and `hash_value`, the SHA-1 of the ORIGINAL bill: "原始账单(gzip需要解压缩)的摘要值"
@@ -16,16 +15,11 @@ import { createGunzip } from 'node:zlib';
 import { BillNotAvailableError, BillRejectedError, type BillLine } from '../../domain/finance';
 import { ProviderUnavailableError } from '../../domain/errors';
 import { linesOf, positiveFen, yuanToFen } from '../bills/lines';
-import { wechatCall, wechatFailed, type Call } from './client';
+import { wechatFailed, type WechatApi } from './client';
 
 /** Fetches and parses the bill of a Beijing business day. */
-export async function fetchWechatBill(
-  v3: Record<string, any>,
-  day: string,
-): Promise<AsyncIterable<BillLine>> {
-  const r = await wechatCall('tradebill', () =>
-    (v3.bill.tradebill.get as Call)({ params: { bill_date: day, bill_type: 'ALL', tar_type: 'GZIP' } }),
-  );
+export async function fetchWechatBill(api: WechatApi, day: string): Promise<AsyncIterable<BillLine>> {
+  const r = await api('tradebill', 'GET', `/v3/bill/tradebill?bill_date=${day}&bill_type=ALL&tar_type=GZIP`);
   if (wechatFailed(r)) {
     if (r.code === 'NO_STATEMENT_EXIST' || r.code === 'STATEMENT_CREATING')
       throw new BillNotAvailableError('wechatpay', day);
@@ -33,17 +27,11 @@ export async function fetchWechatBill(
       channel: 'wechatpay',
     });
   }
-  const token = new URL(String(r.data.download_url)).searchParams.get('token') ?? '';
-  const file = await wechatCall('billdownload', () =>
-    (v3.billdownload.file.get as Call)({ params: { token }, responseType: 'arraybuffer' }),
-  );
-  if (wechatFailed(file))
-    throw new ProviderUnavailableError('The WeChat Pay bill download failed.', { channel: 'wechatpay' });
-  return parseWechatBillGzip(
-    new Uint8Array(file.data as unknown as ArrayBuffer),
-    String(r.data.hash_value),
-    day,
-  );
+  // The download URL is WeChat's own (api.mch.weixin.qq.com/v3/billdownload/file?token=…); only its path
+  // and query are used, against the configured base, so the signed request goes nowhere else.
+  const download = new URL(String(r.data.download_url));
+  const file = await api.download('billdownload', `${download.pathname}${download.search}`);
+  return parseWechatBillGzip(file, String(r.data.hash_value), day);
 }
 
 /** Parses the gzipped CSV and verifies `hash_value` over the decompressed bytes; any damage is a BillRejectedError. */

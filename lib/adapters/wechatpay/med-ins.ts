@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- the plugin is a dynamic Proxy chain, and API bodies are untyped JSON on the wire */
+/* eslint-disable @typescript-eslint/no-unsafe-assignment -- API bodies are untyped JSON on the wire */
 /**
  * InsuranceGateway through WeChat medical insurance (医保自费混合收款, `/v3/med-ins/orders`): the bureau
  * pre-settles (its pay order id goes in `pay_order_id`), then a CASH_AND_INSURANCE mixed order carries the
@@ -12,11 +12,9 @@ import type { InsuranceGateway } from '../../ports/insurance-gateway';
 import {
   parseWechatTime,
   wechatBeijingTime,
-  wechatCall,
   wechatFailed,
-  wechatpayClient,
-  type Call,
-  type Post,
+  wechatpayApi,
+  type WechatJson,
   type WechatpayConfig,
 } from './client';
 
@@ -38,20 +36,19 @@ export function wechatMedInsGateway(
   bureau: InsuranceGateway,
   clock: Clock,
 ): InsuranceGateway {
-  const v3 = wechatpayClient(wechat);
-  const orders = v3.medIns.orders;
+  const call = wechatpayApi(wechat, () => clock.now());
+  const enc = encodeURIComponent;
   const unavailable = (what: string, code?: string) =>
     new ProviderUnavailableError(`WeChat medical insurance ${what} failed: ${code ?? 'unknown'}.`, {
       channel: 'wechatpay',
       code,
     });
 
-  async function query(mixTradeNo: string): Promise<Record<string, any>> {
-    const r = await wechatCall('medins.query', () =>
-      (orders.mixTradeNo._mix_trade_no_.get as Call)({
-        mix_trade_no: mixTradeNo,
-        params: { sub_mchid: medIns.subMchId },
-      }),
+  async function query(mixTradeNo: string): Promise<WechatJson> {
+    const r = await call(
+      'medins.query',
+      'GET',
+      `/v3/med-ins/orders/mix-trade-no/${enc(mixTradeNo)}?sub_mchid=${enc(medIns.subMchId)}`,
     );
     if (wechatFailed(r)) throw unavailable('query', r.code);
     return r.data;
@@ -61,37 +58,35 @@ export function wechatMedInsGateway(
     async preSettle(req) {
       const split = await bureau.preSettle(req);
       const total = split.insuredFen + split.personalAccountFen + split.selfPayFen;
-      const r = await wechatCall('medins.create', () =>
-        (orders.post as Post)({
-          mix_pay_type: 'CASH_AND_INSURANCE',
-          order_type: 'DIAG_PAY',
-          appid: wechat.appId,
-          sub_appid: medIns.subAppId,
-          sub_mchid: medIns.subMchId,
-          sub_openid: req.payer?.wechatOpenId ?? '',
-          out_trade_no: `MI${req.visitId.replace(/[^A-Za-z0-9]/g, '').slice(-24)}V${req.tabVersion}`,
-          serial_no: req.visitId,
-          pay_order_id: split.preauthId,
-          city_id: medIns.cityId,
-          med_inst_name: medIns.medInstName,
-          med_inst_no: medIns.medInstNo,
-          med_ins_order_create_time: wechatBeijingTime(clock.now()),
-          total_fee: total,
-          med_ins_gov_fee: split.insuredFen,
-          med_ins_self_fee: split.personalAccountFen,
-          med_ins_other_fee: 0,
-          med_ins_cash_fee: split.selfPayFen,
-          wechat_pay_cash_fee: 0,
-          ...(split.selfPayFen > 0
-            ? {
-                cash_reduce_detail: [
-                  { cash_reduce_fee: split.selfPayFen, cash_reduce_type: 'DEPOSIT_DEDUCTION' },
-                ],
-              }
-            : {}),
-          callback_url: medIns.callbackUrl,
-        }),
-      );
+      const r = await call('medins.create', 'POST', '/v3/med-ins/orders', {
+        mix_pay_type: 'CASH_AND_INSURANCE',
+        order_type: 'DIAG_PAY',
+        appid: wechat.appId,
+        sub_appid: medIns.subAppId,
+        sub_mchid: medIns.subMchId,
+        sub_openid: req.payer?.wechatOpenId ?? '',
+        out_trade_no: `MI${req.visitId.replace(/[^A-Za-z0-9]/g, '').slice(-24)}V${req.tabVersion}`,
+        serial_no: req.visitId,
+        pay_order_id: split.preauthId,
+        city_id: medIns.cityId,
+        med_inst_name: medIns.medInstName,
+        med_inst_no: medIns.medInstNo,
+        med_ins_order_create_time: wechatBeijingTime(clock.now()),
+        total_fee: total,
+        med_ins_gov_fee: split.insuredFen,
+        med_ins_self_fee: split.personalAccountFen,
+        med_ins_other_fee: 0,
+        med_ins_cash_fee: split.selfPayFen,
+        wechat_pay_cash_fee: 0,
+        ...(split.selfPayFen > 0
+          ? {
+              cash_reduce_detail: [
+                { cash_reduce_fee: split.selfPayFen, cash_reduce_type: 'DEPOSIT_DEDUCTION' },
+              ],
+            }
+          : {}),
+        callback_url: medIns.callbackUrl,
+      });
       if (wechatFailed(r)) throw unavailable('order', r.code);
       // The mixed order's number is the pre-authorisation id medpay keeps.
       return { ...split, preauthId: String(r.data.mix_trade_no) };
@@ -118,19 +113,19 @@ export function wechatMedInsGateway(
     async reverse(mixTradeNo) {
       const o = await query(mixTradeNo);
       if (o.mix_pay_status === 'MIX_PAY_SUCCESS') {
-        const r = await wechatCall('medins.refund', () =>
-          (v3.medIns.refunds.notify.post as Post)(
-            {
-              sub_mchid: medIns.subMchId,
-              med_refund_total_fee: o.total_fee,
-              med_refund_gov_fee: o.med_ins_gov_fee,
-              med_refund_self_fee: o.med_ins_self_fee,
-              med_refund_other_fee: 0,
-              refund_time: wechatBeijingTime(clock.now()),
-              out_refund_no: `MR${mixTradeNo}`.slice(0, 64),
-            },
-            { params: { mix_trade_no: mixTradeNo } },
-          ),
+        const r = await call(
+          'medins.refund',
+          'POST',
+          `/v3/med-ins/refunds/notify?mix_trade_no=${enc(mixTradeNo)}`,
+          {
+            sub_mchid: medIns.subMchId,
+            med_refund_total_fee: o.total_fee,
+            med_refund_gov_fee: o.med_ins_gov_fee,
+            med_refund_self_fee: o.med_ins_self_fee,
+            med_refund_other_fee: 0,
+            refund_time: wechatBeijingTime(clock.now()),
+            out_refund_no: `MR${mixTradeNo}`.slice(0, 64),
+          },
         );
         if (wechatFailed(r)) throw unavailable('refund notify', r.code);
       }

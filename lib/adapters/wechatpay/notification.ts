@@ -6,11 +6,10 @@
  * WeChat also sends deliberately mis-signed probes: they fail step 3 and are rejected like any forgery.
  */
 import type { KeyObject } from 'node:crypto';
-import { Aes, Formatter, Rsa } from './sdk';
 import { NotificationRejectedError } from '../../domain/errors';
 import { fen } from '../../domain/money';
 import type { ProviderEvent, RawNotification } from '../../ports/payment-provider';
-import { parseWechatTime } from './client';
+import { aesGcmDecrypt, lines, parseWechatTime, wechatVerify } from './client';
 import { isCanonicalBase64 } from '../encoding';
 
 /** What verification needs: our ids, the APIv3 key and the platform public keys by serial. */
@@ -81,7 +80,7 @@ export function verifyWechatpayNotification(
     throw reject('BAD_SIGNATURE', 'Wechatpay-Signature is not canonical base64.', { serial });
   let valid = false;
   try {
-    valid = Rsa.verify(Formatter.response(timestamp, nonce, body), signature, key);
+    valid = wechatVerify(lines(timestamp, nonce, body), signature, key);
   } catch {
     valid = false;
   }
@@ -105,12 +104,7 @@ export function verifyWechatpayNotification(
   let plain: unknown;
   try {
     plain = JSON.parse(
-      Aes.AesGcm.decrypt(
-        resource.ciphertext,
-        config.apiV3Key,
-        resource.nonce,
-        resource.associated_data ?? '',
-      ),
+      aesGcmDecrypt(resource.ciphertext, config.apiV3Key, resource.nonce, resource.associated_data ?? ''),
     );
   } catch {
     throw reject(

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- the plugin is a dynamic Proxy chain, and API bodies are untyped JSON on the wire */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access -- API bodies are untyped JSON on the wire */
 /**
  * CreditProvider for WeChat Pay Score (微信支付分) service orders: `POST /v3/payscore/serviceorder` with
  * need_user_confirm (the patient confirms in wx.openBusinessView, then PAYSCORE.USER_CONFIRM), `complete`
@@ -13,11 +13,9 @@ import type { AuthorisationState, CaptureState, CreditProvider } from '../../por
 import {
   parseWechatTime,
   payScoreTime,
-  wechatCall,
   wechatFailed,
-  wechatpayClient,
-  type Call,
-  type Post,
+  wechatpayApi,
+  type WechatJson,
   type WechatpayConfig,
 } from './client';
 
@@ -35,20 +33,22 @@ export function payScoreProvider(
   config: WechatpayConfig & { readonly serviceId: string },
   clock: Clock,
 ): CreditProvider {
-  const v3 = wechatpayClient(config);
-  const orders = v3.payscore.serviceorder;
+  const call = wechatpayApi(config, () => clock.now());
+  const order = (outOrderNo: string, action: string) =>
+    `/v3/payscore/serviceorder/${encodeURIComponent(outOrderNo)}/${action}`;
   const unavailable = (what: string, code?: string) =>
     new ProviderUnavailableError(`WeChat Pay Score ${what} failed: ${code ?? 'unknown'}.`, {
       channel: 'wechatpay',
       code,
     });
 
-  async function get(outOrderNo: string): Promise<Record<string, any> | undefined> {
-    const r = await wechatCall('payscore.query', () =>
-      (orders.get as Call)({
-        params: { out_order_no: outOrderNo, service_id: config.serviceId, appid: config.appId },
-      }),
-    );
+  async function get(outOrderNo: string): Promise<WechatJson | undefined> {
+    const query = new URLSearchParams({
+      out_order_no: outOrderNo,
+      service_id: config.serviceId,
+      appid: config.appId,
+    });
+    const r = await call('payscore.query', 'GET', `/v3/payscore/serviceorder?${query.toString()}`);
     if (wechatFailed(r)) {
       if (r.status === 404 || r.code === 'ORDER_NOT_EXIST') return undefined;
       throw unavailable('query', r.code);
@@ -56,7 +56,7 @@ export function payScoreProvider(
     return r.data;
   }
 
-  const captureState = (o: Record<string, any> | undefined): CaptureState => {
+  const captureState = (o: WechatJson | undefined): CaptureState => {
     const collection = o?.collection as
       | {
           state?: string;
@@ -87,19 +87,17 @@ export function payScoreProvider(
         throw new ValidationError('A WeChat Pay Score visit needs payer.wechatOpenId.', [
           { path: 'body.payer', message: 'wechatOpenId required' },
         ]);
-      const r = await wechatCall('payscore.create', () =>
-        (orders.post as Post)({
-          out_order_no: req.outOrderNo,
-          appid: config.appId,
-          service_id: config.serviceId,
-          service_introduction: req.title.slice(0, 20),
-          time_range: { start_time: 'OnAccept' },
-          risk_fund: { name: 'ESTIMATE_ORDER_COST', amount: req.amountFen, description: '就医信用额度' },
-          notify_url: config.notifyUrl,
-          openid: 'wechatOpenId' in req.payer ? req.payer.wechatOpenId : undefined,
-          need_user_confirm: true,
-        }),
-      );
+      const r = await call('payscore.create', 'POST', '/v3/payscore/serviceorder', {
+        out_order_no: req.outOrderNo,
+        appid: config.appId,
+        service_id: config.serviceId,
+        service_introduction: req.title.slice(0, 20),
+        time_range: { start_time: 'OnAccept' },
+        risk_fund: { name: 'ESTIMATE_ORDER_COST', amount: req.amountFen, description: '就医信用额度' },
+        notify_url: config.notifyUrl,
+        openid: 'wechatOpenId' in req.payer ? req.payer.wechatOpenId : undefined,
+        need_user_confirm: true,
+      });
       if (wechatFailed(r)) throw unavailable('create', r.code);
       const extraData = {
         mch_id: config.mchId,
@@ -143,30 +141,23 @@ export function payScoreProvider(
       const current = await get(req.outOrderNo);
       if (!current) return { status: 'FAILED', reason: 'no service order' };
       if (current.state === 'DOING' && current.state_description === 'USER_CONFIRM') {
-        const r = await wechatCall('payscore.complete', () =>
-          (orders._out_order_no_.complete.post as Post)(
-            {
-              appid: config.appId,
-              service_id: config.serviceId,
-              post_payments: req.lines.map((l) => ({ name: l.name.slice(0, 20), amount: l.amountFen })),
-              total_amount: req.amountFen,
-              time_range: { end_time: payScoreTime(clock.now()) },
-            },
-            { out_order_no: req.outOrderNo },
-          ),
-        );
+        const r = await call('payscore.complete', 'POST', order(req.outOrderNo, 'complete'), {
+          appid: config.appId,
+          service_id: config.serviceId,
+          post_payments: req.lines.map((l) => ({ name: l.name.slice(0, 20), amount: l.amountFen })),
+          total_amount: req.amountFen,
+          time_range: { end_time: payScoreTime(clock.now()) },
+        });
         if (wechatFailed(r)) throw unavailable('complete', r.code);
         return captureState(r.data);
       }
       const state = captureState(current);
       if (state.status === 'PENDING') {
         // Completed before, still collecting: ask WeChat to collect again (商户发起催收扣款).
-        const r = await wechatCall('payscore.pay', () =>
-          (orders._out_order_no_.pay.post as Post)(
-            { appid: config.appId, service_id: config.serviceId },
-            { out_order_no: req.outOrderNo },
-          ),
-        );
+        const r = await call('payscore.pay', 'POST', order(req.outOrderNo, 'pay'), {
+          appid: config.appId,
+          service_id: config.serviceId,
+        });
         if (wechatFailed(r) && r.code !== 'INVALID_REQUEST') throw unavailable('pay', r.code);
       }
       return state;
@@ -180,12 +171,11 @@ export function payScoreProvider(
       const o = await get(req.outOrderNo);
       if (!o || o.state === 'REVOKED' || o.state === 'EXPIRED' || o.state === 'DONE') return;
       if (o.state_description === 'MCH_COMPLETE') return; // completed: the rest was never collectable
-      const r = await wechatCall('payscore.cancel', () =>
-        (orders._out_order_no_.cancel.post as Post)(
-          { appid: config.appId, service_id: config.serviceId, reason: req.reason.slice(0, 50) },
-          { out_order_no: req.outOrderNo },
-        ),
-      );
+      const r = await call('payscore.cancel', 'POST', order(req.outOrderNo, 'cancel'), {
+        appid: config.appId,
+        service_id: config.serviceId,
+        reason: req.reason.slice(0, 50),
+      });
       if (wechatFailed(r)) throw unavailable('cancel', r.code);
     },
   };

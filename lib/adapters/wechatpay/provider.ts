@@ -1,14 +1,12 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access -- the plugin is a dynamic Proxy chain, and API bodies are untyped JSON on the wire */
-/** PaymentProvider for WeChat Pay APIv3 on wechatpay-axios-plugin (JSAPI, native, query, close, refunds). */
+/** PaymentProvider for WeChat Pay APIv3 (JSAPI, native, query, close, refunds) on the lean APIv3 client. */
 import { randomBytes } from 'node:crypto';
-import { Formatter, Rsa } from './sdk';
 import {
+  lines,
   wechatBeijingTime,
-  wechatCall,
   wechatFailed,
-  wechatpayClient,
-  type Call,
-  type Post,
+  wechatpayApi,
+  wechatSign,
+  type WechatJson,
   type WechatpayConfig,
 } from './client';
 import { ProviderUnavailableError, ValidationError } from '../../domain/errors';
@@ -30,9 +28,9 @@ export type { WechatpayConfig } from './client';
 
 /** Creates the WeChat Pay provider. */
 export function wechatpayProvider(config: WechatpayConfig, clock: Clock): PaymentProvider {
-  const v3 = wechatpayClient(config);
-  const call = wechatCall;
+  const call = wechatpayApi(config, () => clock.now());
   const failure = wechatFailed;
+  const enc = encodeURIComponent;
 
   async function createOrder(req: CreateOrderRequest): Promise<CreateOrderResponse> {
     const kind = req.mode === 'qr' ? 'native' : 'jsapi';
@@ -53,7 +51,7 @@ export function wechatpayProvider(config: WechatpayConfig, clock: Clock): Paymen
         ? { payer: { openid: req.payer.wechatOpenId } }
         : {}),
     };
-    const r = await call('createOrder', () => (v3.pay.transactions[kind].post as Post)(body));
+    const r = await call('createOrder', 'POST', `/v3/pay/transactions/${kind}`, body);
     // ORDERPAID (400, "订单已支付"): this out_trade_no is paid; the order's state must be asked for.
     if (failure(r) && r.code === 'ORDERPAID') return { clientParams: {}, alreadyPaid: true };
     if (failure(r))
@@ -65,21 +63,18 @@ export function wechatpayProvider(config: WechatpayConfig, clock: Clock): Paymen
     const timeStamp = String(Math.floor(clock.now().getTime() / 1000));
     const nonceStr = randomBytes(16).toString('hex');
     const pkg = `prepay_id=${String(r.data.prepay_id)}`;
-    const paySign = Rsa.sign(
-      Formatter.joinedByLineFeed(config.appId, timeStamp, nonceStr, pkg),
-      config.merchantPrivateKey,
-    );
+    // wx.requestPayment's paySign: SHA256-RSA over "appId\ntimeStamp\nnonceStr\npackage\n" (JSAPI 调起支付).
+    const paySign = wechatSign(lines(config.appId, timeStamp, nonceStr, pkg), config.merchantPrivateKey);
     return {
       clientParams: { appId: config.appId, timeStamp, nonceStr, package: pkg, signType: 'RSA', paySign },
     };
   }
 
   async function queryOrder(outTradeNo: string): Promise<OrderState> {
-    const r = await call('queryOrder', () =>
-      (v3.pay.transactions.outTradeNo._out_trade_no_.get as Call)({
-        params: { mchid: config.mchId },
-        out_trade_no: outTradeNo,
-      }),
+    const r = await call(
+      'queryOrder',
+      'GET',
+      `/v3/pay/transactions/out-trade-no/${enc(outTradeNo)}?mchid=${enc(config.mchId)}`,
     );
     if (failure(r)) {
       if (r.code === 'ORDER_NOT_EXIST' || r.status === 404) return { status: 'NOT_FOUND' };
@@ -88,6 +83,7 @@ export function wechatpayProvider(config: WechatpayConfig, clock: Clock): Paymen
       });
     }
     const d = r.data;
+    const total: unknown = (d.amount as { total?: unknown } | undefined)?.total;
     const state = String(d.trade_state);
     const paid = state === 'SUCCESS' || state === 'REFUND';
     return {
@@ -97,47 +93,40 @@ export function wechatpayProvider(config: WechatpayConfig, clock: Clock): Paymen
           ? 'CLOSED'
           : 'PENDING',
       providerTradeNo: d.transaction_id as string | undefined,
-      amountFen: d.amount?.total === undefined ? undefined : fen(d.amount.total as number),
+      amountFen: typeof total === 'number' ? fen(total) : undefined,
       paidAt: paid && d.success_time ? new Date(String(d.success_time)) : undefined,
     };
   }
 
   async function closeOrder(outTradeNo: string): Promise<OrderState> {
-    const r = await call('closeOrder', () =>
-      (v3.pay.transactions.outTradeNo._out_trade_no_.close.post as Post)(
-        { mchid: config.mchId },
-        { out_trade_no: outTradeNo },
-      ),
-    );
+    const r = await call('closeOrder', 'POST', `/v3/pay/transactions/out-trade-no/${enc(outTradeNo)}/close`, {
+      mchid: config.mchId,
+    });
     // Paid meanwhile, or never created: the query tells which.
     if (failure(r)) return queryOrder(outTradeNo);
     return { status: 'CLOSED' };
   }
 
-  const refundState = (d: Record<string, any>): RefundState => ({
+  const refundState = (d: WechatJson): RefundState => ({
     status: d.status === 'SUCCESS' ? 'SUCCEEDED' : d.status === 'PROCESSING' ? 'PROCESSING' : 'FAILED',
     providerRefundId: d.refund_id as string | undefined,
     succeededAt: d.success_time ? new Date(String(d.success_time)) : undefined,
   });
 
   async function refund(req: RefundRequest): Promise<RefundState> {
-    const r = await call('refund', () =>
-      (v3.refund.domestic.refunds.post as Post)({
-        out_trade_no: req.outTradeNo,
-        out_refund_no: req.outRefundNo,
-        reason: req.reason.slice(0, 80),
-        notify_url: config.notifyUrl,
-        amount: { refund: req.amountFen, total: req.totalFen, currency: 'CNY' },
-      }),
-    );
+    const r = await call('refund', 'POST', '/v3/refund/domestic/refunds', {
+      out_trade_no: req.outTradeNo,
+      out_refund_no: req.outRefundNo,
+      reason: req.reason.slice(0, 80),
+      notify_url: config.notifyUrl,
+      amount: { refund: req.amountFen, total: req.totalFen, currency: 'CNY' },
+    });
     if (failure(r)) return { status: 'FAILED' };
     return refundState(r.data);
   }
 
   async function queryRefund(_outTradeNo: string, outRefundNo: string): Promise<RefundState> {
-    const r = await call('queryRefund', () =>
-      (v3.refund.domestic.refunds._out_refund_no_.get as Call)({ out_refund_no: outRefundNo }),
-    );
+    const r = await call('queryRefund', 'GET', `/v3/refund/domestic/refunds/${enc(outRefundNo)}`);
     if (failure(r)) return { status: r.status === 404 ? 'NOT_FOUND' : 'FAILED' };
     return refundState(r.data);
   }
@@ -151,6 +140,6 @@ export function wechatpayProvider(config: WechatpayConfig, clock: Clock): Paymen
     queryRefund,
     verifyNotification: (n: RawNotification) =>
       Promise.resolve(verifyWechatpayNotification(config, n, clock.now())),
-    fetchBill: (day: string) => fetchWechatBill(v3, day),
+    fetchBill: (day: string) => fetchWechatBill(call, day),
   };
 }
