@@ -1,12 +1,12 @@
 /**
- * Statement files finance can open: CSV (UTF-8 with a BOM, so Excel shows Chinese) and XLSX (exceljs
- * streaming writer, typed amount cells in yuan with two decimals). Both are written row by row.
+ * Statement files finance can open: CSV (UTF-8 with a BOM, so Excel shows Chinese) and XLSX (typed amount
+ * cells in yuan with two decimals, ./xlsx.ts). Both are written row by row.
  */
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { toShanghaiDateTime } from '../../domain/business-day';
 import { formatSignedYuan } from '../../domain/money';
 import type { StatementRow, StatementTotals } from '../../ports/statement-writer';
+import { xlsxWriter } from './xlsx';
 
 const HEADERS = [
   '交易时间 Time',
@@ -87,52 +87,49 @@ export async function writeStatementXlsx(
   title: string,
   out: Writable,
 ): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
-    stream: out,
-    useStyles: true,
-    useSharedStrings: false,
+  const book = xlsxWriter(out, {
+    widths: HEADERS.map((_, i) => (i === 0 ? 20 : 18)),
+    twoDecimals: [5, 6, 7],
   });
   let sheets = 0;
-  const newSheet = () => {
+  const newSheet = async () => {
     sheets += 1;
-    const sheet = workbook.addWorksheet(sheets === 1 ? 'Statement' : `Statement ${sheets}`);
-    sheet.columns = HEADERS.map((header, i) => ({
-      header,
-      width: i === 0 ? 20 : 18,
-      ...(i >= 5 && i <= 7 ? { style: { numFmt: '0.00' } } : {}),
-    }));
-    return sheet;
+    await book.addSheet(sheets === 1 ? 'Statement' : `Statement ${sheets}`);
+    await book.addRow(HEADERS);
   };
-  let sheet = newSheet();
+  await newSheet();
   let inSheet = 0;
-  // Yuan as a number parsed from the exact decimal text of the fen amount: the nearest double to it.
-  const money = (fen: number) => Number(yuan(fen));
+  // Yuan as the exact decimal text of the fen amount, written as the cell's number.
+  const money = (fen: number) => ({ number: yuan(fen) });
   for await (const r of rows) {
     if (inSheet === XLSX_ROWS_PER_SHEET) {
-      sheet.commit();
-      sheet = newSheet();
+      await newSheet();
       inSheet = 0;
     }
-    sheet
-      .addRow([
-        ...textCells(r).map(textCell),
-        money(r.grossFen),
-        money(r.feeFen),
-        money(r.netFen),
-        DIRECTIONS[r.direction],
-      ])
-      .commit();
+    await book.addRow([
+      ...textCells(r).map(textCell),
+      money(r.grossFen),
+      money(r.feeFen),
+      money(r.netFen),
+      DIRECTIONS[r.direction],
+    ]);
     inSheet += 1;
   }
-  sheet.addRow([]).commit();
-  sheet.addRow([textCell(title)]).commit();
+  await book.addRow([]);
+  await book.addRow([textCell(title)]);
   for (const [label, fen, count] of [
     ['收入 In', totals.inFen, totals.inCount],
     ['支出 Out', totals.outFen, totals.outCount],
     ['手续费 Fees', totals.feesFen, undefined],
     ['净额 Net', totals.netFen, undefined],
   ] as const)
-    sheet.addRow([label, count ?? '', '', '', '', money(fen)]).commit();
-  sheet.commit();
-  await workbook.commit();
+    await book.addRow([
+      label,
+      count === undefined ? undefined : { number: String(count) },
+      '',
+      '',
+      '',
+      money(fen),
+    ]);
+  await book.finish();
 }
