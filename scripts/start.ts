@@ -178,7 +178,7 @@ async function main(): Promise<void> {
     MEDPAY_INSURANCE_BUREAU_URL: sandbox.url,
     MEDPAY_INSURANCE_BUREAU_KEY: `file:${secrets.insurance.bureauKeyFile}`,
     AWS_REGION: 'cn-north-1',
-    // s3rver checks signatures made with its fixed key; DynamoDB Local accepts any.
+    // s3rver knows this fixed key (it does not check SigV4 signatures); DynamoDB Local accepts any key.
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
     MEDPAY_S3_ENDPOINT: `http://127.0.0.1:${ports.s3}`,

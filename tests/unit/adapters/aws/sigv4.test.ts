@@ -4,10 +4,13 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signRequest } from '../../../../lib/adapters/aws/sigv4';
+import { presignUrl, signRequest } from '../../../../lib/adapters/aws/sigv4';
 import { getSsmParameter, ssmEndpoint } from '../../../../lib/adapters/aws/ssm';
+import { s3FileStore } from '../../../../lib/adapters/s3/file-store';
 
 const credentials = {
   accessKeyId: 'AKIDEXAMPLE',
@@ -34,6 +37,94 @@ describe('signRequest', () => {
     expect(headers.authorization).toBe(
       'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7',
     );
+  });
+});
+
+describe('S3 signing (S3 API Reference, "Signature Calculations for the Authorization Header" and "…Query Parameters")', () => {
+  const s3Key = {
+    accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+    secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  };
+  const at = new Date('2013-05-24T00:00:00Z');
+
+  it('reproduces the published GET Object example (Range: bytes=0-9)', () => {
+    const headers = signRequest(
+      {
+        method: 'GET',
+        url: new URL('https://examplebucket.s3.amazonaws.com/test.txt'),
+        headers: {
+          Range: 'bytes=0-9',
+          'x-amz-content-sha256': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+        },
+        body: '',
+      },
+      s3Key,
+      { region: 'us-east-1', service: 's3' },
+      at,
+    );
+    expect(headers.authorization).toBe(
+      'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41',
+    );
+  });
+
+  it('reproduces the published presigned URL example (test.txt, 86400 s)', () => {
+    const url = new URL(
+      presignUrl(
+        new URL('https://examplebucket.s3.amazonaws.com/test.txt'),
+        s3Key,
+        { region: 'us-east-1', service: 's3' },
+        at,
+        86_400,
+      ),
+    );
+    expect(url.searchParams.get('X-Amz-Signature')).toBe(
+      'aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404',
+    );
+  });
+
+  it('presigns exactly as @aws-sdk/s3-request-presigner does, session token included', async () => {
+    const credentials = { ...s3Key, sessionToken: 'session-token-example' };
+    const client = new S3Client({ region: 'cn-north-1', credentials });
+    const signingDate = new Date('2026-11-20T02:00:00Z');
+    const theirs = new URL(
+      await getSignedUrl(
+        client,
+        new GetObjectCommand({ Bucket: 'medpay-prod-statements', Key: 'statements/2026-11-20/全部.csv' }),
+        {
+          expiresIn: 900,
+          signingDate,
+        },
+      ),
+    );
+    client.destroy();
+    // The SDK adds its own query parameters (x-id, x-amz-checksum-mode, X-Amz-Content-Sha256) and signs
+    // them too: given the same URL, our signature must be the same.
+    const base = new URL(theirs);
+    for (const name of [...base.searchParams.keys()])
+      if (/^X-Amz-(Algorithm|Credential|Date|Expires|SignedHeaders|Security-Token|Signature)$/.test(name))
+        base.searchParams.delete(name);
+    const ours = new URL(
+      presignUrl(base, credentials, { region: 'cn-north-1', service: 's3' }, signingDate, 900),
+    );
+    // And the store addresses the object where the SDK does (virtual-hosted, .com.cn in China, UTF-8 key).
+    const mine = new URL(
+      await s3FileStore({
+        region: 'cn-north-1',
+        bucket: 'medpay-prod-statements',
+        credentials: () => credentials,
+      }).downloadUrl('statements/2026-11-20/全部.csv', 900),
+    );
+    expect(`${mine.origin}${mine.pathname}`).toBe(`${theirs.origin}${theirs.pathname}`);
+    expect(mine.host).toBe('medpay-prod-statements.s3.cn-north-1.amazonaws.com.cn');
+    for (const name of [
+      'X-Amz-Credential',
+      'X-Amz-Date',
+      'X-Amz-Expires',
+      'X-Amz-Security-Token',
+      'X-Amz-SignedHeaders',
+      'X-Amz-Signature',
+    ])
+      expect([name, ours.searchParams.get(name)]).toEqual([name, theirs.searchParams.get(name)]);
   });
 });
 
