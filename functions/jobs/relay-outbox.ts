@@ -1,5 +1,5 @@
 /** Scheduled every minute: publishes outbox events (EventBridge on AWS, the log locally). */
-import { relayDeps } from '../../lib/config/providers';
+import { relayDeps } from '../../lib/config/event-bus';
 import { relayOutbox } from '../../lib/usecases/events/relay-outbox';
 
 export const handler = async () => {

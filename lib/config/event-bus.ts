@@ -3,6 +3,8 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { eventBridgePublisher } from '../adapters/eventbridge/publisher';
 import type { EventPublisher } from '../ports/event-publisher';
 import type { Config } from './config';
+import { composeDeps } from './container';
+import { buildProviders } from './providers';
 
 /** The EventBridge publisher of the stage's bus, or undefined locally (events are then logged). */
 export function eventBus(config: Config): Promise<EventPublisher | undefined> {
@@ -12,3 +14,6 @@ export function eventBus(config: Config): Promise<EventPublisher | undefined> {
       : undefined,
   );
 }
+
+/** The dependencies of a function that calls providers and publishes to the event bus (the outbox relay). */
+export const relayDeps = composeDeps({ providers: buildProviders, eventBus });

@@ -11,7 +11,6 @@ import type { InsuranceGateway } from '../ports/insurance-gateway';
 import type { PaymentProvider } from '../ports/payment-provider';
 import type { Config } from './config';
 import { composeDeps, type BuiltProviders } from './container';
-import { eventBus } from './event-bus';
 import { resolveSecret } from './secrets';
 
 /** Builds the configured payment and credit providers, resolving their keys from secret references. */
@@ -88,6 +87,3 @@ export async function buildProviders(config: Config, clock: Clock): Promise<Buil
 
 /** The dependencies of a function that calls providers. */
 export const providerDeps = composeDeps({ providers: buildProviders });
-
-/** The dependencies of a function that calls providers and publishes to the event bus (the outbox relay). */
-export const relayDeps = composeDeps({ providers: buildProviders, eventBus });

@@ -1,20 +1,41 @@
-/** Metrics adapter on Powertools Metrics: CloudWatch Embedded Metric Format lines on stdout, no API calls. */
-import { Metrics as PowertoolsMetrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+/**
+ * Metrics as CloudWatch Embedded Metric Format lines on stdout: no API calls, CloudWatch extracts them from
+ * the logs. The document follows the EMF specification (CloudWatch User Guide, "Specification: Embedded
+ * metric format"): `_aws.Timestamp` in epoch milliseconds, `_aws.CloudWatchMetrics[]` with the Namespace, the
+ * dimension names and the metric's Name and Unit, and the values as top-level members. One document per
+ * count, as each carries its own dimension set.
+ */
 import type { Metrics } from '../../ports/metrics';
 
-/** Creates the metrics of one service and stage (namespace `medpay`). */
-export function emfMetrics(stage: string): Metrics {
-  const metrics = new PowertoolsMetrics({ namespace: 'medpay', serviceName: 'medpay' });
-  metrics.addDimension('stage', stage);
+/** Creates the metrics of one service and stage (namespace `medpay`); `write` receives each document. */
+export function emfMetrics(
+  stage: string,
+  write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+  now: () => number = Date.now,
+): Metrics {
+  const pending: string[] = [];
   return {
     count(name, dimensions = {}, value = 1) {
-      // One EMF document per dimension set: Powertools keeps one set of dimensions per flush.
-      const single = metrics.singleMetric();
-      for (const [k, v] of Object.entries(dimensions)) single.addDimension(k, v);
-      single.addMetric(name, MetricUnit.Count, value);
+      const all = { service: 'medpay', stage, ...dimensions };
+      pending.push(
+        JSON.stringify({
+          _aws: {
+            Timestamp: now(),
+            CloudWatchMetrics: [
+              {
+                Namespace: 'medpay',
+                Dimensions: [Object.keys(all)],
+                Metrics: [{ Name: name, Unit: 'Count' }],
+              },
+            ],
+          },
+          ...all,
+          [name]: value,
+        }),
+      );
     },
     flush() {
-      metrics.publishStoredMetrics();
+      for (const line of pending.splice(0)) write(line);
     },
   };
 }
