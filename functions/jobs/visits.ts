@@ -1,10 +1,10 @@
 /** Scheduled: expires authorisations and insurance holds, auto-settles at the cut-off, resumes settlements. */
-import { providerDeps } from '../../lib/config/providers';
+import { creditDeps } from '../../lib/config/credit';
 import { runVisitJobs } from '../../lib/usecases/visits/jobs';
 
 /** Runs every visit job once and logs what it did. */
 export const handler = async () => {
-  const deps = await providerDeps();
+  const deps = await creditDeps();
   const report = await runVisitJobs(deps);
   deps.logger.info('visit jobs finished', { ...report });
   return report;

@@ -62,7 +62,7 @@ function lazySecret(ref: string | undefined, region: string): () => Promise<stri
 
 /** The optional parts of a function's dependencies: only the functions that call providers build them. */
 export interface DepsParts {
-  /** Builds the payment, credit and insurance adapters (lib/config/providers.ts). */
+  /** Builds the provider adapters a function calls (lib/config/providers.ts: payments; credit.ts: credit, insurance). */
   readonly providers?: (config: Config, clock: Clock) => Promise<BuiltProviders>;
   /** Builds the EventBridge publisher (lib/config/event-bus.ts); without it events are logged locally. */
   readonly eventBus?: (config: Config) => Promise<EventPublisher | undefined>;

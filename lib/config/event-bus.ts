@@ -4,7 +4,7 @@ import { eventBridgePublisher } from '../adapters/eventbridge/publisher';
 import type { EventPublisher } from '../ports/event-publisher';
 import type { Config } from './config';
 import { composeDeps } from './container';
-import { buildProviders } from './providers';
+import { buildPaymentProviders } from './providers';
 
 /** The EventBridge publisher of the stage's bus, or undefined locally (events are then logged). */
 export function eventBus(config: Config): Promise<EventPublisher | undefined> {
@@ -16,4 +16,4 @@ export function eventBus(config: Config): Promise<EventPublisher | undefined> {
 }
 
 /** The dependencies of a function that calls providers and publishes to the event bus (the outbox relay). */
-export const relayDeps = composeDeps({ providers: buildProviders, eventBus });
+export const relayDeps = composeDeps({ providers: buildPaymentProviders, eventBus });

@@ -1,6 +1,6 @@
 /** POST /visits: open a credit visit and start its authorisation. */
 import { patientFor } from '../../../lib/http/auth';
-import { providerDeps } from '../../../lib/config/providers';
+import { creditDeps } from '../../../lib/config/credit';
 import { openVisit } from '../../../lib/http/contract/visits';
 import { httpHandler } from '../../../lib/http/handler';
 import { openVisit as openVisitUseCase } from '../../../lib/usecases/visits/open-visit';
@@ -23,5 +23,5 @@ export const handler = httpHandler(
       },
     };
   },
-  providerDeps,
+  creditDeps,
 );

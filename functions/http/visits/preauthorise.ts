@@ -1,5 +1,5 @@
 /** POST /visits/{visitId}/insurance/preauthorisations: pre-settle the tab with medical insurance. */
-import { providerDeps } from '../../../lib/config/providers';
+import { creditDeps } from '../../../lib/config/credit';
 import { preauthoriseInsurance } from '../../../lib/http/contract/visits';
 import { httpHandler } from '../../../lib/http/handler';
 import { preauthoriseInsurance as preauthorise } from '../../../lib/usecases/visits/preauthorise';
@@ -13,5 +13,5 @@ export const handler = httpHandler(
     );
     return { status: 201, body: { preauthId, insuredFen, personalAccountFen, selfPayFen, expiresAt } };
   },
-  providerDeps,
+  creditDeps,
 );

@@ -1,6 +1,6 @@
 /** POST /visits/{visitId}/settle: one settlement for the whole visit (200 SETTLED, 202 still running). */
 import { patientScope } from '../../../lib/http/auth';
-import { providerDeps } from '../../../lib/config/providers';
+import { creditDeps } from '../../../lib/config/credit';
 import { settleVisit } from '../../../lib/http/contract/visits';
 import { httpHandler } from '../../../lib/http/handler';
 import { settlementView, settleVisit as settle } from '../../../lib/usecases/visits/settle';
@@ -16,5 +16,5 @@ export const handler = httpHandler(
     );
     return { status: visit.status === 'SETTLED' ? 200 : 202, body: settlementView(visit) };
   },
-  providerDeps,
+  creditDeps,
 );

@@ -1,0 +1,42 @@
+/**
+ * The pay-later part of the composition root: the credit providers (Alipay fund authorisation, WeChat Pay
+ * Score) and the insurance gateway (the bureau, directly or through WeChat medical insurance). Only the
+ * visit functions import this module.
+ */
+import { alipayCreditProvider } from '../adapters/alipay/credit';
+import { bureauGateway } from '../adapters/insurance/bureau';
+import { wechatMedInsGateway } from '../adapters/wechatpay/med-ins';
+import { payScoreProvider } from '../adapters/wechatpay/payscore';
+import type { Channel } from '../domain/ledger/accounts';
+import type { Clock } from '../ports/clock';
+import type { CreditProvider } from '../ports/credit-provider';
+import type { InsuranceGateway } from '../ports/insurance-gateway';
+import { alipayClientFor, wechatpayConfigFor } from './channels';
+import type { Config } from './config';
+import { composeDeps, type BuiltProviders } from './container';
+import { resolveSecret } from './secrets';
+
+/** Builds the configured credit providers and insurance gateway. */
+export async function buildCredit(config: Config, clock: Clock): Promise<BuiltProviders> {
+  const credit: Partial<Record<Channel, CreditProvider>> = {};
+  const alipay = await alipayClientFor(config);
+  if (alipay && config.alipay) credit.alipay = alipayCreditProvider(alipay, config.alipay);
+  const wechat = await wechatpayConfigFor(config);
+  const serviceId = config.wechatpay?.payScoreServiceId;
+  if (wechat && serviceId) credit.wechatpay = payScoreProvider({ ...wechat, serviceId }, clock);
+  let insurance: InsuranceGateway | undefined;
+  const ins = config.insurance;
+  if (ins.gateway !== 'none') {
+    const key = await resolveSecret(ins.bureauKeyRef, config.region);
+    const bureau = bureauGateway({ baseUrl: ins.bureauUrl, key }, clock);
+    insurance = bureau;
+    if (ins.gateway === 'wechat-med-ins') {
+      if (!wechat) throw new Error('medpay configuration is invalid:\n  wechat-med-ins needs WeChat Pay');
+      insurance = wechatMedInsGateway(wechat, ins.medIns, bureau, clock);
+    }
+  }
+  return { providers: {}, credit, insurance };
+}
+
+/** The dependencies of a visit function (credit and insurance). */
+export const creditDeps = composeDeps({ providers: buildCredit });
