@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { journalTransaction } from '../../../lib/domain/ledger/journal';
-import type { OutboxEvent } from '../../../lib/ports/ledger-store';
-import { relayOutbox } from '../../../lib/usecases/events/relay-outbox';
-import { testDeps } from '../../support/dynamo';
+import { journalTransaction } from '../../../../lib/domain/ledger/journal';
+import type { OutboxEvent } from '../../../../lib/ports/ledger-store';
+import { relayOutbox } from '../../../../lib/usecases/events/relay-outbox';
+import { testDeps } from '../../../support/dynamo';
 
 describe('relayOutbox', () => {
   it('publishes each committed event once, and keeps events when publishing fails', async () => {

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppDeps } from '../../../lib/config/container';
-import type { Channel } from '../../../lib/domain/ledger/accounts';
-import { fen } from '../../../lib/domain/money';
-import type { Visit } from '../../../lib/domain/visit';
-import type { CreditProvider } from '../../../lib/ports/credit-provider';
-import type { InsuranceGateway } from '../../../lib/ports/insurance-gateway';
-import type { LedgerStore } from '../../../lib/ports/ledger-store';
-import { addCharge } from '../../../lib/usecases/visits/add-charge';
-import { preauthoriseInsurance } from '../../../lib/usecases/visits/preauthorise';
-import { loadVisit } from '../../../lib/usecases/visits/records';
-import { settleVisit } from '../../../lib/usecases/visits/settle';
-import { netOf, visitEnv } from '../../support/visit-env';
+import type { AppDeps } from '../../../../lib/config/container';
+import type { Channel } from '../../../../lib/domain/ledger/accounts';
+import { fen } from '../../../../lib/domain/money';
+import type { Visit } from '../../../../lib/domain/visit';
+import type { CreditProvider } from '../../../../lib/ports/credit-provider';
+import type { InsuranceGateway } from '../../../../lib/ports/insurance-gateway';
+import type { LedgerStore } from '../../../../lib/ports/ledger-store';
+import { addCharge } from '../../../../lib/usecases/visits/add-charge';
+import { preauthoriseInsurance } from '../../../../lib/usecases/visits/preauthorise';
+import { loadVisit } from '../../../../lib/usecases/visits/records';
+import { settleVisit } from '../../../../lib/usecases/visits/settle';
+import { netOf, visitEnv } from '../../../support/visit-env';
 
 /** A crash right after the n-th commit of the run has been written (the process dies before going on). */
 function crashAfterCommit(ledger: LedgerStore, n: number): LedgerStore {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fen } from '../../../../lib/domain/money';
-import type { PaymentProvider, ProviderEvent } from '../../../../lib/ports/payment-provider';
-import { notificationReceiver, sandboxWithProviders } from '../../../support/sandbox';
+import { fen } from '../../../lib/domain/money';
+import type { PaymentProvider, ProviderEvent } from '../../../lib/ports/payment-provider';
+import { notificationReceiver, sandboxWithProviders } from '../../support/sandbox';
 
 describe.each(['alipay', 'wechatpay'] as const)(
   '%s adapter against the sandbox (real HTTP, RSA and AES-GCM)',

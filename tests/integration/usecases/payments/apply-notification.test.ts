@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ulidIds } from '../../../lib/adapters/system/ulid-ids';
-import { IntegrityAlertError } from '../../../lib/domain/errors';
-import type { Fen } from '../../../lib/domain/money';
-import { applyNotification } from '../../../lib/usecases/payments/apply-notification';
-import { closePayment } from '../../../lib/usecases/payments/close-payment';
-import { createPayment } from '../../../lib/usecases/payments/create-payment';
-import type { PaymentDeps } from '../../../lib/usecases/payments/deps';
-import { loadPayment } from '../../../lib/usecases/payments/records';
-import { testDeps } from '../../support/dynamo';
-import { sandboxWithProviders } from '../../support/sandbox';
+import { ulidIds } from '../../../../lib/adapters/system/ulid-ids';
+import { IntegrityAlertError } from '../../../../lib/domain/errors';
+import type { Fen } from '../../../../lib/domain/money';
+import { applyNotification } from '../../../../lib/usecases/payments/apply-notification';
+import { closePayment } from '../../../../lib/usecases/payments/close-payment';
+import { createPayment } from '../../../../lib/usecases/payments/create-payment';
+import type { PaymentDeps } from '../../../../lib/usecases/payments/deps';
+import { loadPayment } from '../../../../lib/usecases/payments/records';
+import { testDeps } from '../../../support/dynamo';
+import { sandboxWithProviders } from '../../../support/sandbox';
 
 describe('applyNotification', () => {
   let deps: PaymentDeps;

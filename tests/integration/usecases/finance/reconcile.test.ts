@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AppDeps } from '../../../lib/config/container';
-import { businessDayOf } from '../../../lib/domain/business-day';
-import type { Channel } from '../../../lib/domain/ledger/accounts';
-import { fen } from '../../../lib/domain/money';
-import { feeOf } from '../../../sandbox/bills';
-import { createPayment } from '../../../lib/usecases/payments/create-payment';
-import { refundPayment } from '../../../lib/usecases/payments/refund-payment';
-import { loadReconciliation, reconcile } from '../../../lib/usecases/finance/reconcile';
-import { addCharge } from '../../../lib/usecases/visits/add-charge';
-import { settleVisit } from '../../../lib/usecases/visits/settle';
-import { loadVisit } from '../../../lib/usecases/visits/records';
-import { netOf, visitEnv } from '../../support/visit-env';
+import type { AppDeps } from '../../../../lib/config/container';
+import { businessDayOf } from '../../../../lib/domain/business-day';
+import type { Channel } from '../../../../lib/domain/ledger/accounts';
+import { fen } from '../../../../lib/domain/money';
+import { feeOf } from '../../../../sandbox/bills';
+import { createPayment } from '../../../../lib/usecases/payments/create-payment';
+import { refundPayment } from '../../../../lib/usecases/payments/refund-payment';
+import { loadReconciliation, reconcile } from '../../../../lib/usecases/finance/reconcile';
+import { addCharge } from '../../../../lib/usecases/visits/add-charge';
+import { settleVisit } from '../../../../lib/usecases/visits/settle';
+import { loadVisit } from '../../../../lib/usecases/visits/records';
+import { netOf, visitEnv } from '../../../support/visit-env';
 
 const payerOf = (channel: Channel) =>
   channel === 'alipay' ? { alipayUserId: '2088102122524333' } : { wechatOpenId: 'o-fin' };

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AppDeps } from '../../../lib/config/container';
-import { fen } from '../../../lib/domain/money';
-import { CreditLimitExceededError, type VisitStatus } from '../../../lib/domain/visit';
-import { addCharge } from '../../../lib/usecases/visits/add-charge';
-import { voidCharge } from '../../../lib/usecases/visits/void-charge';
-import { seedVisit } from '../../support/visits';
-import { testDeps } from '../../support/dynamo';
+import type { AppDeps } from '../../../../lib/config/container';
+import { fen } from '../../../../lib/domain/money';
+import { CreditLimitExceededError, type VisitStatus } from '../../../../lib/domain/visit';
+import { addCharge } from '../../../../lib/usecases/visits/add-charge';
+import { voidCharge } from '../../../../lib/usecases/visits/void-charge';
+import { seedVisit } from '../../../support/visits';
+import { testDeps } from '../../../support/dynamo';
 
 describe('visit charges (seeded visits)', () => {
   let deps: AppDeps;

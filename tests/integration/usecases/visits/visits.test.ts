@@ -1,19 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppDeps } from '../../../lib/config/container';
-import type { Channel } from '../../../lib/domain/ledger/accounts';
-import { fen } from '../../../lib/domain/money';
-import { addCharge } from '../../../lib/usecases/visits/add-charge';
-import { voidCharge } from '../../../lib/usecases/visits/void-charge';
-import { cancelVisit } from '../../../lib/usecases/visits/cancel';
-import { preauthoriseInsurance } from '../../../lib/usecases/visits/preauthorise';
-import { openVisit } from '../../../lib/usecases/visits/open-visit';
-import { loadVisit } from '../../../lib/usecases/visits/records';
-import { settleVisit } from '../../../lib/usecases/visits/settle';
-import { applyProviderEvent } from '../../../lib/usecases/notifications';
-import { runVisitJobs } from '../../../lib/usecases/visits/jobs';
-import { createPayment } from '../../../lib/usecases/payments/create-payment';
-import { netOf, visitEnv } from '../../support/visit-env';
-import { netOf as netOfPostings } from '../../../lib/domain/ledger/journal';
+import type { AppDeps } from '../../../../lib/config/container';
+import type { Channel } from '../../../../lib/domain/ledger/accounts';
+import { fen } from '../../../../lib/domain/money';
+import { addCharge } from '../../../../lib/usecases/visits/add-charge';
+import { voidCharge } from '../../../../lib/usecases/visits/void-charge';
+import { cancelVisit } from '../../../../lib/usecases/visits/cancel';
+import { preauthoriseInsurance } from '../../../../lib/usecases/visits/preauthorise';
+import { openVisit } from '../../../../lib/usecases/visits/open-visit';
+import { loadVisit } from '../../../../lib/usecases/visits/records';
+import { settleVisit } from '../../../../lib/usecases/visits/settle';
+import { applyProviderEvent } from '../../../../lib/usecases/notifications';
+import { runVisitJobs } from '../../../../lib/usecases/visits/jobs';
+import { createPayment } from '../../../../lib/usecases/payments/create-payment';
+import { netOf, visitEnv } from '../../../support/visit-env';
+import { netOf as netOfPostings } from '../../../../lib/domain/ledger/journal';
 
 const payOff = (patientId: string, visitId: string) => ({
   patientId,

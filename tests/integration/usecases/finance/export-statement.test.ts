@@ -1,16 +1,16 @@
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AppDeps } from '../../../lib/config/container';
-import { businessDayOf } from '../../../lib/domain/business-day';
-import { Accounts } from '../../../lib/domain/ledger/accounts';
-import { journalTransaction, netOf } from '../../../lib/domain/ledger/journal';
-import { fen } from '../../../lib/domain/money';
-import { exportStatement, type StatementDeps } from '../../../lib/usecases/finance/export-statement';
-import { writeStatementCsv, writeStatementXlsx } from '../../../lib/adapters/files/statement-files';
-import { emptyTotals, statementRows } from '../../../lib/usecases/finance/statement';
-import { testDeps } from '../../support/dynamo';
-import { memoryFileStore } from '../../support/memory-file-store';
+import type { AppDeps } from '../../../../lib/config/container';
+import { businessDayOf } from '../../../../lib/domain/business-day';
+import { Accounts } from '../../../../lib/domain/ledger/accounts';
+import { journalTransaction, netOf } from '../../../../lib/domain/ledger/journal';
+import { fen } from '../../../../lib/domain/money';
+import { exportStatement, type StatementDeps } from '../../../../lib/usecases/finance/export-statement';
+import { writeStatementCsv, writeStatementXlsx } from '../../../../lib/adapters/files/statement-files';
+import { emptyTotals, statementRows } from '../../../../lib/usecases/finance/statement';
+import { testDeps } from '../../../support/dynamo';
+import { memoryFileStore } from '../../../support/memory-file-store';
 
 describe('daily statements', () => {
   let deps: AppDeps & StatementDeps;

@@ -3,13 +3,13 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ThrottlingException } from '@aws-sdk/client-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { idempotencyKey } from '../../../lib/adapters/dynamodb/keys';
-import type { AppDeps } from '../../../lib/config/container';
-import { createDocumentClient } from '../../../lib/adapters/dynamodb/client';
-import { dynamoIdempotencyStore } from '../../../lib/adapters/dynamodb/idempotency-store';
-import { testDeps } from '../../support/dynamo';
-import { httpEvent, lambdaContext, tokenFor } from '../../support/http';
-import { testOrderHandler } from '../../support/test-route';
+import { idempotencyKey } from '../../../../lib/adapters/dynamodb/keys';
+import type { AppDeps } from '../../../../lib/config/container';
+import { createDocumentClient } from '../../../../lib/adapters/dynamodb/client';
+import { dynamoIdempotencyStore } from '../../../../lib/adapters/dynamodb/idempotency-store';
+import { testDeps } from '../../../support/dynamo';
+import { httpEvent, lambdaContext, tokenFor } from '../../../support/http';
+import { testOrderHandler } from '../../../support/test-route';
 
 /** A clock the test moves by hand. */
 function manualClock(start = '2026-03-01T02:00:00Z') {
@@ -161,7 +161,7 @@ describe('Idempotency-Key on a real handler and DynamoDB Local', () => {
   it('lets a retry take over a claim whose Lambda died mid-request once its lock lapses', async () => {
     // Simulate the crash: claim the key directly, as a request that never finished would have.
     const scope = ['P1', 'POST', '/test/orders', 'k-dead'].join('\n');
-    const { requestHash } = await import('../../../lib/http/middleware/idempotency');
+    const { requestHash } = await import('../../../../lib/http/middleware/idempotency');
     const hash = requestHash(httpEvent('POST', '/test/orders', { body: { amountFen: 8 } }));
     await deps.idempotency.begin(scope, hash, { lockMs: 10_000 });
     expect((await post({ amountFen: 8 }, { 'Idempotency-Key': 'k-dead' })).statusCode).toBe(409);
