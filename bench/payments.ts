@@ -9,7 +9,7 @@ import type { Fen } from '../lib/domain/money';
 import { formatYuan } from '../lib/domain/money';
 import type { RawNotification } from '../lib/ports/payment-provider';
 import { applyNotification } from '../lib/usecases/payments/apply-notification';
-import { createPayment } from '../lib/usecases/payments/create-payment';
+import { createPayment } from '../lib/usecases/payments/create';
 import type { PaymentDeps } from '../lib/usecases/payments/deps';
 import { alipaySignContent, alipayTime, rsaSign, wechatEncrypt, wechatTime } from '../sandbox/signing';
 import { sandboxWithProviders } from '../tests/support/sandbox';

@@ -9,7 +9,7 @@ import { Accounts } from '../lib/domain/ledger/accounts';
 import { journalTransaction, type JournalTransaction } from '../lib/domain/ledger/journal';
 import { fen } from '../lib/domain/money';
 import type { LedgerStore } from '../lib/ports/ledger-store';
-import { emptyTotals, statementRows } from '../lib/usecases/finance/statement';
+import { emptyTotals, statementRows } from '../lib/usecases/finance/statement-rows';
 
 const [format, count] = process.argv.slice(2) as ['csv' | 'xlsx', string];
 const n = Number(count);

@@ -10,7 +10,7 @@ import { refreshAuthorisation } from '../lib/usecases/visits/authorisation';
 import { addCharge } from '../lib/usecases/visits/add-charge';
 import type { VisitDeps } from '../lib/usecases/visits/deps';
 import { preauthoriseInsurance } from '../lib/usecases/visits/preauthorise';
-import { openVisit } from '../lib/usecases/visits/open-visit';
+import { openVisit } from '../lib/usecases/visits/open';
 import { loadVisit } from '../lib/usecases/visits/records';
 import { settleVisit } from '../lib/usecases/visits/settle';
 import { localTable } from '../scripts/lib/dynamodb-local';

@@ -1,7 +1,7 @@
 /** Scheduled daily after 10:00 (Asia/Shanghai): reconciles yesterday per channel and exports its statements. */
 import { providerDeps } from '../../lib/config/providers';
 import { statementPorts } from '../../lib/config/statements';
-import { closeFinanceDay } from '../../lib/usecases/finance/close-day';
+import { closeFinanceDay } from '../../lib/usecases/finance/finance-daily';
 import { yesterdayOf } from '../../lib/usecases/finance/reconcile';
 
 /** Closes yesterday and logs the outcome of every channel and format. */

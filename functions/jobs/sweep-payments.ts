@@ -1,6 +1,6 @@
 /** Scheduled: resolves payments pending too long and refunds stuck PROCESSING by asking the providers. */
 import { providerDeps } from '../../lib/config/providers';
-import { sweepPendingPayments, sweepProcessingRefunds } from '../../lib/usecases/payments/sweep';
+import { sweepPendingPayments, sweepProcessingRefunds } from '../../lib/usecases/payments/sweep-payments';
 
 /** Input: `{ olderThanMinutes? }` (default 5). Returns what each sweep did. */
 export const handler = async (event: { olderThanMinutes?: number } = {}) => {

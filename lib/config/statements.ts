@@ -4,7 +4,7 @@
  */
 import { writeStatementCsv, writeStatementXlsx } from '../adapters/files/statement-files';
 import { s3FileStore } from '../adapters/s3/file-store';
-import type { StatementDeps } from '../usecases/finance/export-statement';
+import type { StatementDeps } from '../usecases/finance/statement';
 import type { Config } from './config';
 import { awsCredentials } from './secrets';
 

@@ -1,4 +1,10 @@
-/** Routes a verified provider event to the use case it concerns: payments and refunds, or credit visits. */
+/**
+ * Apply a verified provider notification (both webhook entries call this).
+ *
+ *   1. An authorisation event (confirmed, captured): apply it to its credit visit.
+ *   2. A paid trade whose out_trade_no is a visit's capture: apply it to the visit.
+ *   3. Anything else: apply it to its payment or refund.
+ */
 import type { ProviderEvent } from '../ports/payment-provider';
 import { applyNotification, type NotificationOutcome } from './payments/apply-notification';
 import type { PaymentDeps } from './payments/deps';

@@ -8,12 +8,12 @@ import { MedpayError } from '../../lib/domain/errors';
 import type { Fen } from '../../lib/domain/money';
 import type { Payment } from '../../lib/domain/payment';
 import { applyNotification } from '../../lib/usecases/payments/apply-notification';
-import { closePayment } from '../../lib/usecases/payments/close-payment';
-import { createPayment } from '../../lib/usecases/payments/create-payment';
+import { closePayment } from '../../lib/usecases/payments/close';
+import { createPayment } from '../../lib/usecases/payments/create';
 import type { PaymentDeps } from '../../lib/usecases/payments/deps';
 import { loadPayment } from '../../lib/usecases/payments/records';
-import { refundPayment } from '../../lib/usecases/payments/refund-payment';
-import { sweepPendingPayments, sweepProcessingRefunds } from '../../lib/usecases/payments/sweep';
+import { refundPayment } from '../../lib/usecases/payments/refund';
+import { sweepPendingPayments, sweepProcessingRefunds } from '../../lib/usecases/payments/sweep-payments';
 import { createTestTable } from '../support/dynamo';
 import { notificationReceiver, sandboxWithProviders } from '../support/sandbox';
 

@@ -5,7 +5,7 @@ import { businessDayOf } from '../../lib/domain/business-day';
 import { netOf as netOfPostings, type JournalTransaction } from '../../lib/domain/ledger/journal';
 import type { Channel } from '../../lib/domain/ledger/accounts';
 import { applyProviderEvent } from '../../lib/usecases/notifications';
-import { openVisit } from '../../lib/usecases/visits/open-visit';
+import { openVisit } from '../../lib/usecases/visits/open';
 import { testDeps } from './dynamo';
 import { notificationReceiver, sandboxWithProviders } from './sandbox';
 

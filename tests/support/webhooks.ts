@@ -11,7 +11,7 @@ import type { Payment } from '../../lib/domain/payment';
 import { webhookHandler } from '../../lib/http/webhook';
 import type { Metrics } from '../../lib/ports/metrics';
 import { applyProviderEvent } from '../../lib/usecases/notifications';
-import { createPayment } from '../../lib/usecases/payments/create-payment';
+import { createPayment } from '../../lib/usecases/payments/create';
 import { alipayNotificationBody } from '../conformance/support/alipay';
 import { wechatNotification } from '../conformance/support/wechatpay';
 import { testDeps } from './dynamo';

@@ -3,7 +3,7 @@ import { patientScope } from '../../../lib/http/auth';
 import { appDeps } from '../../../lib/config/container';
 import { getCopyRequest } from '../../../lib/http/contract/copy-requests';
 import { httpHandler } from '../../../lib/http/handler';
-import { getCopyRequest as getCopyRequestUseCase } from '../../../lib/usecases/copy-requests/get-copy-request';
+import { getCopyRequest as getCopyRequestUseCase } from '../../../lib/usecases/copy-requests/get';
 
 export const handler = httpHandler(
   getCopyRequest,

@@ -2,7 +2,7 @@
 import { appDeps } from '../../../lib/config/container';
 import { getStatement } from '../../../lib/http/contract/finance';
 import { httpHandler } from '../../../lib/http/handler';
-import { exportStatement } from '../../../lib/usecases/finance/export-statement';
+import { exportStatement } from '../../../lib/usecases/finance/statement';
 import { statementPorts } from '../../../lib/config/statements';
 
 export const handler = httpHandler(

@@ -4,7 +4,7 @@ import { providerDeps } from '../../../lib/config/providers';
 import { closePayment } from '../../../lib/http/contract/payments';
 import { httpHandler } from '../../../lib/http/handler';
 import { paymentView } from '../../../lib/usecases/views';
-import { closePayment as closePaymentUseCase } from '../../../lib/usecases/payments/close-payment';
+import { closePayment as closePaymentUseCase } from '../../../lib/usecases/payments/close';
 
 export const handler = httpHandler(
   closePayment,

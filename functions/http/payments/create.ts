@@ -4,7 +4,7 @@ import type { AppDeps } from '../../../lib/config/container';
 import { providerDeps } from '../../../lib/config/providers';
 import { createPayment } from '../../../lib/http/contract/payments';
 import { httpHandler } from '../../../lib/http/handler';
-import { createPayment as createPaymentUseCase } from '../../../lib/usecases/payments/create-payment';
+import { createPayment as createPaymentUseCase } from '../../../lib/usecases/payments/create';
 
 /** Builds the route's handler; tests pass their own dependencies to run it behind the real middy stack. */
 export const createPaymentHandler = (resolveDeps: () => Promise<AppDeps>) =>

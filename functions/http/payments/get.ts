@@ -3,7 +3,7 @@ import { patientScope } from '../../../lib/http/auth';
 import { appDeps } from '../../../lib/config/container';
 import { getPayment } from '../../../lib/http/contract/payments';
 import { httpHandler } from '../../../lib/http/handler';
-import { getPayment as getPaymentUseCase } from '../../../lib/usecases/payments/get-payment';
+import { getPayment as getPaymentUseCase } from '../../../lib/usecases/payments/get';
 
 export const handler = httpHandler(
   getPayment,

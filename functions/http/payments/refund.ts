@@ -4,7 +4,7 @@ import { providerDeps } from '../../../lib/config/providers';
 import { refundPayment } from '../../../lib/http/contract/payments';
 import { httpHandler } from '../../../lib/http/handler';
 import { refundView } from '../../../lib/usecases/views';
-import { refundPayment as refundPaymentUseCase } from '../../../lib/usecases/payments/refund-payment';
+import { refundPayment as refundPaymentUseCase } from '../../../lib/usecases/payments/refund';
 
 export const handler = httpHandler(
   refundPayment,

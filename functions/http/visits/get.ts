@@ -3,7 +3,7 @@ import { patientScope } from '../../../lib/http/auth';
 import { appDeps } from '../../../lib/config/container';
 import { getVisit } from '../../../lib/http/contract/visits';
 import { httpHandler } from '../../../lib/http/handler';
-import { getVisit as getVisitUseCase } from '../../../lib/usecases/visits/get-visit';
+import { getVisit as getVisitUseCase } from '../../../lib/usecases/visits/get';
 
 export const handler = httpHandler(
   getVisit,

@@ -3,7 +3,7 @@ import { patientFor } from '../../../lib/http/auth';
 import { creditDeps } from '../../../lib/config/credit';
 import { openVisit } from '../../../lib/http/contract/visits';
 import { httpHandler } from '../../../lib/http/handler';
-import { openVisit as openVisitUseCase } from '../../../lib/usecases/visits/open-visit';
+import { openVisit as openVisitUseCase } from '../../../lib/usecases/visits/open';
 
 export const handler = httpHandler(
   openVisit,

@@ -1,6 +1,11 @@
 /**
  * Cancel a copy request.
  *
+ *   1. Load the caller's request; shipped or delivered: 409.
+ *   2. Move it to CANCELLED (so it can no longer be paid or shipped), with its event.
+ *   3. Unpaid: close the pending payment at the provider. Paid: refund the fee in full.
+ *   4. Return the request.
+ *
  * Before payment (SUBMITTED, AWAITING_PAYMENT): CANCELLED; a pending payment is closed at the provider.
  * After payment, before shipping (PAID): CANCELLED first (so it can no longer be shipped), then the fee is
  * refunded in full through the refund capability (reversing revenue:copy-fee and revenue:courier). A retry
@@ -9,9 +14,9 @@
  */
 import type { CopyRequest } from '../../domain/copy-request';
 import { assertCopyRequestTransition } from '../../domain/copy-request';
-import { closePayment } from '../payments/close-payment';
+import { closePayment } from '../payments/close';
 import { loadPayment } from '../payments/records';
-import { refundPayment } from '../payments/refund-payment';
+import { refundPayment } from '../payments/refund';
 import { retryOnConflict } from '../shared/retry';
 import { advanceCopyRequest, copyRequestWrite, loadCopyRequest, type CopyRequestDeps } from './records';
 import { newEvent } from '../shared/events';

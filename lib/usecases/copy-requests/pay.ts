@@ -7,13 +7,13 @@
  *   2. One payment at a time: a PENDING one must be paid or closed first (409 naming it), unless it is this
  *      request's own payment from an earlier attempt (its id derives from the request's key).
  *   3. Create the payment (revenue split: pages → revenue:copy-fee, courier → revenue:courier) and record
- *      its id on the request. The request becomes PAID when PaymentSucceeded arrives (see paid.ts).
+ *      its id on the request. The request becomes PAID when PaymentSucceeded arrives (see payment-succeeded.ts).
  */
 import { InvalidStateError } from '../../domain/errors';
 import type { Channel } from '../../domain/ledger/accounts';
 import type { CopyRequest } from '../../domain/copy-request';
 import type { Payer } from '../../ports/payment-provider';
-import { createPayment } from '../payments/create-payment';
+import { createPayment } from '../payments/create';
 import { loadPayment } from '../payments/records';
 import { copyRequestWrite, loadCopyRequest, type CopyRequestDeps } from './records';
 

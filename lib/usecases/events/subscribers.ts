@@ -4,7 +4,7 @@
  */
 import type { OutboxEvent } from '../../ports/ledger-store';
 import { isEvent } from '../../domain/events';
-import { onPaymentSucceeded } from '../copy-requests/paid';
+import { onPaymentSucceeded } from '../copy-requests/payment-succeeded';
 import type { CopyRequestDeps } from '../copy-requests/records';
 
 /** Delivers one event to its subscribers. */

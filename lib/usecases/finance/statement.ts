@@ -1,80 +1,50 @@
 /**
- * A business day's statement for finance: one row per journal posting that touches a channel's clearing
- * account (or insurance:receivable), in time order, streamed, then the totals. Amounts in fen here; the
- * file writers format yuan.
+ * Export a day's statement as a file (CSV or XLSX) into the file store and return a download link.
+ *
+ *   1. Refuse a malformed or future business day (400).
+ *   2. Read the day's journal rows from the ledger, in time order, and total them as they stream.
+ *   3. Write them through the format's writer into the file store.
+ *   4. Return the file's key, its totals and a presigned link valid 15 minutes.
+ *
+ * The same call serves GET /statements/{date} (302 to the link) and the daily statement job.
  */
-import type { BusinessDay } from '../../domain/business-day';
 import { assertPastOrToday } from '../../domain/finance';
-import { CHANNELS, type Channel } from '../../domain/ledger/accounts';
+import type { Channel } from '../../domain/ledger/accounts';
 import type { Clock } from '../../ports/clock';
+import type { FileStore } from '../../ports/file-store';
 import type { LedgerStore } from '../../ports/ledger-store';
-import type { StatementRow, StatementTotals } from '../../ports/statement-writer';
+import type { StatementWriter } from '../../ports/statement-writer';
+import { emptyTotals, statementRows } from './statement-rows';
 
-export type { StatementRow, StatementTotals } from '../../ports/statement-writer';
+export type { StatementWriter } from '../../ports/statement-writer';
 
-/** Which accounts a statement covers. */
-function accountsFor(channel: Channel | undefined): string[] {
-  return channel
-    ? [`channel:${channel}:clearing`]
-    : [...CHANNELS.map((c) => `channel:${c}:clearing`), 'insurance:receivable'];
+/** Dependencies: the ledger, a clock, the file store and the writers by format. */
+export interface StatementDeps {
+  readonly ledger: LedgerStore;
+  readonly clock: Clock;
+  readonly files: FileStore;
+  readonly statementWriters: Readonly<Record<'csv' | 'xlsx', StatementWriter>>;
 }
 
-/** Streams the rows of a day's statement and fills `totals` as it goes. */
-export async function* statementRows(
-  deps: { ledger: LedgerStore; clock: Clock },
-  day: string,
-  channel: Channel | undefined,
-  totals: StatementTotals,
-): AsyncIterable<StatementRow> {
-  assertPastOrToday(day, deps.clock.now());
-  const accounts = new Set(accountsFor(channel));
-  for await (const txn of deps.ledger.journalForDayInOrder(day as BusinessDay)) {
-    for (const p of txn.postings) {
-      if (!accounts.has(p.account)) continue;
-      const r = txn.refs;
-      const fee = r.kind === 'provider-fees';
-      const direction = fee ? 'fee' : p.side === 'debit' ? 'in' : 'out';
-      const amount: number = p.amountFen;
-      const feeFen = fee ? (p.side === 'credit' ? amount : -amount) : 0;
-      const grossFen = fee ? 0 : amount;
-      const row: StatementRow = {
-        time: txn.occurredAt,
-        account: p.account,
-        reference: r.refundId ?? r.paymentId ?? r.visitId ?? r.reconciliationId ?? txn.txnId,
-        providerNo:
-          r.providerRefundId ?? r.outRefundNo ?? r.providerTradeNo ?? r.outTradeNo ?? r.preauthId ?? '',
-        purpose: fee
-          ? 'provider-fees'
-          : r.refundId
-            ? 'refund'
-            : (r.purpose ?? (r.preauthId ? 'insurance' : '')),
-        hisReference: r.referenceId ?? r.visitId ?? '',
-        grossFen,
-        feeFen,
-        netFen: direction === 'out' ? -grossFen : grossFen - feeFen,
-        direction,
-      };
-      totals.rows += 1;
-      if (direction === 'in') {
-        totals.inCount += 1;
-        totals.inFen += grossFen;
-      } else if (direction === 'out') {
-        totals.outCount += 1;
-        totals.outFen += grossFen;
-      } else totals.feesFen += feeFen;
-      totals.netFen += row.netFen;
-      yield row;
-    }
-  }
-}
+const CONTENT_TYPES = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+} as const;
 
-/** Fresh totals. */
-export const emptyTotals = (): StatementTotals => ({
-  rows: 0,
-  inCount: 0,
-  inFen: 0,
-  outCount: 0,
-  outFen: 0,
-  feesFen: 0,
-  netFen: 0,
-});
+/** Exports the statement and returns its key, a download URL valid `ttlSec`, and the totals. */
+export async function exportStatement(
+  deps: StatementDeps,
+  input: { date: string; channel?: Channel; format: 'csv' | 'xlsx' },
+  ttlSec = 900,
+) {
+  assertPastOrToday(input.date, deps.clock.now()); // 400 before any file is started
+  const totals = emptyTotals();
+  const rows = statementRows(deps, input.date, input.channel, totals);
+  const scope = input.channel ?? 'all';
+  const key = `statements/${input.date}/medpay-${input.date}-${scope}.${input.format}`;
+  const title = `medpay ${input.date} ${scope} (Asia/Shanghai)`;
+  await deps.files.put(key, CONTENT_TYPES[input.format], (out) =>
+    deps.statementWriters[input.format](rows, totals, title, out),
+  );
+  return { key, url: await deps.files.downloadUrl(key, ttlSec), totals };
+}

@@ -20,7 +20,7 @@ import { recordOrphan } from '../shared/orphans';
 import { capturePayment } from './capture-payment';
 import type { PaymentDeps } from './deps';
 import { findPaymentByOutTradeNo, findRefundByOutRefundNo, loadPayment } from './records';
-import { applyRefundState } from './refund-payment';
+import { applyRefundState } from './refund';
 
 /** What happened to the notification. */
 export type NotificationOutcome = 'applied' | 'already-applied' | 'orphan' | 'ignored';

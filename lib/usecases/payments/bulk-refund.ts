@@ -17,7 +17,7 @@ import type { Fen } from '../../domain/money';
 import { refundableFen, REFUNDABLE_STATUSES } from '../../domain/payment';
 import type { PaymentDeps } from './deps';
 import { paymentsOfReference } from './records';
-import { refundPayment } from './refund-payment';
+import { refundPayment } from './refund';
 import { firstAttempt } from '../shared/records';
 
 /** One payment's outcome in a batch. */

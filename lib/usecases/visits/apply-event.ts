@@ -1,6 +1,10 @@
 /**
  * Apply a verified provider event about a credit visit.
  *
+ *   1. Find the visit by its out_order_no (or capture out_trade_no); none: record an orphan, acknowledge.
+ *   2. Compare what the provider reports with what medpay recorded; a contradiction is an integrity alert.
+ *   3. Advance the visit (authorised → OPEN; captured → the capture recorded, the saga finishes).
+ *
  *   - authorisation.confirmed: the visit with that out_order_no becomes OPEN.
  *   - authorisation.captured (PAYSCORE.USER_PAID), or a paid trade whose out_trade_no is a visit's capture
  *     (Alipay): the capture is recorded (amount must equal the self-pay part) and the saga finishes.

@@ -5,7 +5,7 @@ import { wechatpayProvider } from '../../../lib/adapters/wechatpay/provider';
 import type { AppDeps } from '../../../lib/config/container';
 import { createPayment } from '../../../lib/http/contract/payments';
 import { httpHandler } from '../../../lib/http/handler';
-import { createPayment as createPaymentUseCase } from '../../../lib/usecases/payments/create-payment';
+import { createPayment as createPaymentUseCase } from '../../../lib/usecases/payments/create';
 import { loadPayment } from '../../../lib/usecases/payments/records';
 import { testDeps } from '../../support/dynamo';
 import { httpEvent, lambdaContext, tokenFor } from '../../support/http';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel } from '../../../lib/domain/ledger/accounts';
 import type { Fen } from '../../../lib/domain/money';
 import { loadPayment, loadRefund } from '../../../lib/usecases/payments/records';
-import { refundPayment } from '../../../lib/usecases/payments/refund-payment';
+import { refundPayment } from '../../../lib/usecases/payments/refund';
 import { webhookHarness, type Raw } from '../../support/webhooks';
 
 describe.each(['alipay', 'wechatpay'] as const)('integrity alerts (%s)', (channel: Channel) => {

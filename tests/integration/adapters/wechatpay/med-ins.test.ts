@@ -3,7 +3,7 @@ import type { AppDeps } from '../../../../lib/config/container';
 import { fen } from '../../../../lib/domain/money';
 import { addCharge } from '../../../../lib/usecases/visits/add-charge';
 import { preauthoriseInsurance } from '../../../../lib/usecases/visits/preauthorise';
-import { openVisit } from '../../../../lib/usecases/visits/open-visit';
+import { openVisit } from '../../../../lib/usecases/visits/open';
 import { loadVisit } from '../../../../lib/usecases/visits/records';
 import { settleVisit } from '../../../../lib/usecases/visits/settle';
 import { netOf, visitEnv } from '../../../support/visit-env';

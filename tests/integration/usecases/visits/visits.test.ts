@@ -6,12 +6,12 @@ import { addCharge } from '../../../../lib/usecases/visits/add-charge';
 import { voidCharge } from '../../../../lib/usecases/visits/void-charge';
 import { cancelVisit } from '../../../../lib/usecases/visits/cancel';
 import { preauthoriseInsurance } from '../../../../lib/usecases/visits/preauthorise';
-import { openVisit } from '../../../../lib/usecases/visits/open-visit';
+import { openVisit } from '../../../../lib/usecases/visits/open';
 import { loadVisit } from '../../../../lib/usecases/visits/records';
 import { settleVisit } from '../../../../lib/usecases/visits/settle';
 import { applyProviderEvent } from '../../../../lib/usecases/notifications';
-import { runVisitJobs } from '../../../../lib/usecases/visits/jobs';
-import { createPayment } from '../../../../lib/usecases/payments/create-payment';
+import { runVisitJobs } from '../../../../lib/usecases/visits/visit-jobs';
+import { createPayment } from '../../../../lib/usecases/payments/create';
 import { netOf, visitEnv } from '../../../support/visit-env';
 import { netOf as netOfPostings } from '../../../../lib/domain/ledger/journal';
 

@@ -11,7 +11,7 @@ import {
   writeStatementCsv,
   writeStatementXlsx,
 } from '../../../../lib/adapters/files/statement-files';
-import type { StatementRow, StatementTotals } from '../../../../lib/usecases/finance/statement';
+import type { StatementRow, StatementTotals } from '../../../../lib/usecases/finance/statement-rows';
 
 const HOSTILE = [
   '=HYPERLINK("http://x","y")',

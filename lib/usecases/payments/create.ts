@@ -18,7 +18,7 @@ import type { OrderMode, Payer } from '../../ports/payment-provider';
 import { InvalidStateError, ValidationError } from '../../domain/errors';
 import { outstandingFen, type Visit } from '../../domain/visit';
 import { providerFor, type PaymentDeps } from './deps';
-import { settleWithProviderState } from './close-payment';
+import { settleWithProviderState } from './close';
 import { loadPayment, paymentReferenceWrite, paymentWrite } from './records';
 import { idFor } from '../shared/records';
 

@@ -1,9 +1,16 @@
 /**
- * Scheduled: requests not paid by their deadline expire (a pending payment is closed at the provider; if
+ * Expire unpaid copy requests (scheduled).
+ *
+ *   1. List the requests AWAITING_PAYMENT whose pay-by time has passed.
+ *   2. Reload each; still unpaid and overdue: move it to EXPIRED with its event.
+ *   3. Close its pending payment at the provider.
+ *   4. Report how many expired and how many failed (they are retried on the next run).
+ *
+ * Requests not paid by their deadline expire (a pending payment is closed at the provider; if
  * it was paid at the last moment, the PaymentSucceeded reaction refunds it).
  */
 import type { CopyRequest } from '../../domain/copy-request';
-import { closePayment } from '../payments/close-payment';
+import { closePayment } from '../payments/close';
 import { AWAITING_PAYMENT, advanceCopyRequest, loadCopyRequest, type CopyRequestDeps } from './records';
 
 /** Expires the overdue requests (up to `limit` per run); returns how many expired. */

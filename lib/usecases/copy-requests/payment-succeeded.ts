@@ -11,7 +11,7 @@
 import type { CopyRequest } from '../../domain/copy-request';
 import type { DomainEventPayloads } from '../../domain/events';
 import { loadPayment } from '../payments/records';
-import { refundPayment } from '../payments/refund-payment';
+import { refundPayment } from '../payments/refund';
 import { retryOnConflict } from '../shared/retry';
 import { advanceCopyRequest, loadCopyRequest, type CopyRequestDeps } from './records';
 

@@ -6,9 +6,9 @@ import { businessDayOf } from '../../../../lib/domain/business-day';
 import { Accounts } from '../../../../lib/domain/ledger/accounts';
 import { journalTransaction, netOf } from '../../../../lib/domain/ledger/journal';
 import { fen } from '../../../../lib/domain/money';
-import { exportStatement, type StatementDeps } from '../../../../lib/usecases/finance/export-statement';
+import { exportStatement, type StatementDeps } from '../../../../lib/usecases/finance/statement';
 import { writeStatementCsv, writeStatementXlsx } from '../../../../lib/adapters/files/statement-files';
-import { emptyTotals, statementRows } from '../../../../lib/usecases/finance/statement';
+import { emptyTotals, statementRows } from '../../../../lib/usecases/finance/statement-rows';
 import { testDeps } from '../../../support/dynamo';
 import { memoryFileStore } from '../../../support/memory-file-store';
 

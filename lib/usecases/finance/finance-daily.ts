@@ -1,10 +1,13 @@
 /**
- * Close a finance day (the daily job): reconcile each configured channel, then export the day's CSV and
- * XLSX statements. One channel's failure is reported and does not stop the others.
+ * Close a finance day (the daily job).
+ *
+ *   1. Reconcile each configured channel's day against its provider bill.
+ *   2. Export the day's CSV and XLSX statements.
+ *   3. Report the outcome per channel and per format; one channel's failure does not stop the others.
  */
 import { CHANNELS } from '../../domain/ledger/accounts';
 import type { PaymentDeps } from '../payments/deps';
-import { exportStatement, type StatementDeps } from './export-statement';
+import { exportStatement, type StatementDeps } from './statement';
 import { reconcile } from './reconcile';
 
 /** Reconciles and exports `date`; returns what happened per channel and per format. */

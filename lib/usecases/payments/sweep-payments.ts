@@ -10,10 +10,10 @@
  *   2. Ask the provider; SUCCEEDED or FAILED is applied; NOT_FOUND is asked again (same out_refund_no).
  */
 import type { Payment, Refund } from '../../domain/payment';
-import { settleWithProviderState } from './close-payment';
+import { settleWithProviderState } from './close';
 import { providerFor, type PaymentDeps } from './deps';
 import { PENDING_PAYMENTS, PROCESSING_REFUNDS, loadPayment } from './records';
-import { applyRefundState } from './refund-payment';
+import { applyRefundState } from './refund';
 
 /** Resolves stale pending payments; returns how many changed. */
 export async function sweepPendingPayments(deps: PaymentDeps, olderThanMinutes: number, limit = 100) {

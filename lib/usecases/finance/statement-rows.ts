@@ -1,0 +1,80 @@
+/**
+ * A business day's statement for finance: one row per journal posting that touches a channel's clearing
+ * account (or insurance:receivable), in time order, streamed, then the totals. Amounts in fen here; the
+ * file writers format yuan.
+ */
+import type { BusinessDay } from '../../domain/business-day';
+import { assertPastOrToday } from '../../domain/finance';
+import { CHANNELS, type Channel } from '../../domain/ledger/accounts';
+import type { Clock } from '../../ports/clock';
+import type { LedgerStore } from '../../ports/ledger-store';
+import type { StatementRow, StatementTotals } from '../../ports/statement-writer';
+
+export type { StatementRow, StatementTotals } from '../../ports/statement-writer';
+
+/** Which accounts a statement covers. */
+function accountsFor(channel: Channel | undefined): string[] {
+  return channel
+    ? [`channel:${channel}:clearing`]
+    : [...CHANNELS.map((c) => `channel:${c}:clearing`), 'insurance:receivable'];
+}
+
+/** Streams the rows of a day's statement and fills `totals` as it goes. */
+export async function* statementRows(
+  deps: { ledger: LedgerStore; clock: Clock },
+  day: string,
+  channel: Channel | undefined,
+  totals: StatementTotals,
+): AsyncIterable<StatementRow> {
+  assertPastOrToday(day, deps.clock.now());
+  const accounts = new Set(accountsFor(channel));
+  for await (const txn of deps.ledger.journalForDayInOrder(day as BusinessDay)) {
+    for (const p of txn.postings) {
+      if (!accounts.has(p.account)) continue;
+      const r = txn.refs;
+      const fee = r.kind === 'provider-fees';
+      const direction = fee ? 'fee' : p.side === 'debit' ? 'in' : 'out';
+      const amount: number = p.amountFen;
+      const feeFen = fee ? (p.side === 'credit' ? amount : -amount) : 0;
+      const grossFen = fee ? 0 : amount;
+      const row: StatementRow = {
+        time: txn.occurredAt,
+        account: p.account,
+        reference: r.refundId ?? r.paymentId ?? r.visitId ?? r.reconciliationId ?? txn.txnId,
+        providerNo:
+          r.providerRefundId ?? r.outRefundNo ?? r.providerTradeNo ?? r.outTradeNo ?? r.preauthId ?? '',
+        purpose: fee
+          ? 'provider-fees'
+          : r.refundId
+            ? 'refund'
+            : (r.purpose ?? (r.preauthId ? 'insurance' : '')),
+        hisReference: r.referenceId ?? r.visitId ?? '',
+        grossFen,
+        feeFen,
+        netFen: direction === 'out' ? -grossFen : grossFen - feeFen,
+        direction,
+      };
+      totals.rows += 1;
+      if (direction === 'in') {
+        totals.inCount += 1;
+        totals.inFen += grossFen;
+      } else if (direction === 'out') {
+        totals.outCount += 1;
+        totals.outFen += grossFen;
+      } else totals.feesFen += feeFen;
+      totals.netFen += row.netFen;
+      yield row;
+    }
+  }
+}
+
+/** Fresh totals. */
+export const emptyTotals = (): StatementTotals => ({
+  rows: 0,
+  inCount: 0,
+  inFen: 0,
+  outCount: 0,
+  outFen: 0,
+  feesFen: 0,
+  netFen: 0,
+});
