@@ -3,23 +3,17 @@
  * Alipay's documented rules: the same signature over the same parameters, responses verified over the raw
  * `<method>_response` text, and nothing believed without Alipay's signature.
  */
-import { createSign, generateKeyPairSync } from 'node:crypto';
+import { createSign } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AlipaySdk } from 'alipay-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rsaKeyPair } from '../../../support/provider-keys';
 import { alipayClient, alipaySignContent, rawJsonObject } from '../../../../lib/adapters/alipay/client';
 import { ProviderUnavailableError } from '../../../../lib/domain/errors';
 
-const pem = () => {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return {
-    privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-  };
-};
-const app = pem();
-const platform = pem();
+const app = rsaKeyPair();
+const platform = rsaKeyPair();
 const sign = (text: string, key = platform.privateKey) =>
   createSign('RSA-SHA256').update(text, 'utf8').sign(key, 'base64');
 const appId = '2021000122671080';

@@ -3,9 +3,9 @@
  * caller, a front end or a provider could have chosen and that begins with =, +, -, @, tab or CR gets a
  * leading apostrophe, in the CSV and in the XLSX; medpay's own amounts stay numbers.
  */
-import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { collect } from '../../../support/streams';
 import {
   textCell,
   writeStatementCsv,
@@ -49,16 +49,6 @@ const totals: StatementTotals = {
   feesFen: 15,
   netFen: 2485,
 };
-
-async function collect(write: (out: PassThrough) => Promise<void>): Promise<Buffer> {
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on('data', (c: Buffer) => chunks.push(c));
-  const ended = new Promise((r) => out.on('end', r));
-  await write(out);
-  await ended;
-  return Buffer.concat(chunks);
-}
 
 /** Splits RFC 4180 CSV into cells (quoted fields may hold commas, quotes and line breaks). */
 function csvCells(text: string): string[][] {

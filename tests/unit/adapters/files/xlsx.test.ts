@@ -2,25 +2,15 @@
  * The streaming XLSX writer, read back by an independent reader (exceljs, a dev dependency): sheets, text
  * with XML's special characters, exact decimal numbers with the "0.00" format, and ST_Xstring escapes.
  */
-import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { unzipSync, strFromU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { collect } from '../../../support/streams';
 import { xlsxWriter, xmlText } from '../../../../lib/adapters/files/xlsx';
-
-async function book(write: (out: PassThrough) => Promise<void>): Promise<Buffer> {
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on('data', (c: Buffer) => chunks.push(c));
-  const ended = new Promise((r) => out.on('end', r));
-  await write(out);
-  await ended;
-  return Buffer.concat(chunks);
-}
 
 describe('xlsxWriter', () => {
   it('writes sheets an independent reader opens: text, Chinese, XML specials and numbers with 0.00', async () => {
-    const bytes = await book(async (out) => {
+    const bytes = await collect(async (out) => {
       const w = xlsxWriter(out, { widths: [20, 18, 18], twoDecimals: [1] });
       await w.addSheet('Statement');
       await w.addRow(['交易时间 Time', '金额 Gross (¥)', 'Note']);
@@ -51,7 +41,7 @@ describe('xlsxWriter', () => {
   });
 
   it('refuses a "number" that is not decimal text', async () => {
-    await book(async (out) => {
+    await collect(async (out) => {
       const w = xlsxWriter(out, { widths: [10], twoDecimals: [] });
       await w.addSheet('S');
       await expect(w.addRow([{ number: '1e3' }])).rejects.toThrow(/not a decimal/);

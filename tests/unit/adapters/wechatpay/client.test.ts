@@ -3,11 +3,12 @@
  * documentation lists) and WeChat Pay's documented rules: the same signing message and Authorization, the
  * same AES-GCM resource format, and no answer believed without a valid platform signature.
  */
-import { createVerify, generateKeyPairSync } from 'node:crypto';
+import { createVerify } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Aes, Formatter, Rsa } from 'wechatpay-axios-plugin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rsaKeyPair } from '../../../support/provider-keys';
 import {
   aesGcmDecrypt,
   lines,
@@ -17,15 +18,8 @@ import {
 } from '../../../../lib/adapters/wechatpay/client';
 import { ProviderUnavailableError } from '../../../../lib/domain/errors';
 
-const pair = () => {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return {
-    privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-  };
-};
-const merchant = pair();
-const platform = pair();
+const merchant = rsaKeyPair();
+const platform = rsaKeyPair();
 const apiV3Key = 'a'.repeat(16) + 'B'.repeat(16);
 const serial = 'PUB_KEY_ID_0112345678902024110100000001';
 
