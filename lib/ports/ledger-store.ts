@@ -22,7 +22,8 @@ export interface EntityIndexKey {
 export interface EntityWrite {
   readonly type: string;
   readonly id: string;
-  readonly state: Readonly<Record<string, unknown>>;
+  /** The entity's JSON-serialisable state, stored as it is. */
+  readonly state: object;
   readonly expect: EntityExpectation;
   /** `byRef`: exact lookups by an external reference. `byTime`: ordered scans within a partition. */
   readonly indexes?: { readonly byRef?: EntityIndexKey; readonly byTime?: EntityIndexKey };

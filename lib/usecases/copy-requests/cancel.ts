@@ -18,7 +18,8 @@ import { closePayment } from '../payments/close';
 import { loadPayment } from '../payments/records';
 import { refundPayment } from '../payments/refund';
 import { retryOnConflict } from '../shared/retry';
-import { advanceCopyRequest, copyRequestWrite, loadCopyRequest, type CopyRequestDeps } from './records';
+import { advanceCopyRequest, COPY_REQUEST, loadCopyRequest, type CopyRequestDeps } from './records';
+import { transition } from '../shared/records';
 import { newEvent } from '../shared/events';
 
 /** Cancels the request; refunds it when it was paid. */
@@ -61,8 +62,7 @@ export async function cancelCopyRequest(
     ).refundId;
   const current = await loadCopyRequest(deps.ledger, id);
   const next: CopyRequest = { ...current.value, refundId };
-  await deps.ledger.commit({
-    entities: [copyRequestWrite(next, { kind: 'status', status: ['CANCELLED'], version: current.version })],
+  await transition(deps.ledger, COPY_REQUEST, current, next, {
     events: [
       newEvent(deps, 'CopyRequestRefunded', {
         copyRequestId: id,

@@ -15,7 +15,8 @@ import type { CopyRequest } from '../../domain/copy-request';
 import type { Payer } from '../../ports/payment-provider';
 import { createPayment } from '../payments/create';
 import { loadPayment } from '../payments/records';
-import { copyRequestWrite, loadCopyRequest, type CopyRequestDeps } from './records';
+import { COPY_REQUEST, loadCopyRequest, type CopyRequestDeps } from './records';
+import { transition } from '../shared/records';
 
 /** Starts the payment of a completed request. */
 export async function payCopyRequest(
@@ -57,10 +58,6 @@ export async function payCopyRequest(
   });
   if (request.paymentId === created.payment.paymentId) return created;
   const next: CopyRequest = { ...request, paymentId: created.payment.paymentId };
-  await deps.ledger.commit({
-    entities: [
-      copyRequestWrite(next, { kind: 'status', status: ['AWAITING_PAYMENT'], version: current.version }),
-    ],
-  });
+  await transition(deps.ledger, COPY_REQUEST, current, next);
   return created;
 }

@@ -1,8 +1,8 @@
 /** How copy requests are stored through the LedgerStore, and the ports and policy their use cases need. */
-import type { CopyRequest, CopyTariff } from '../../domain/copy-request';
-import type { EntityExpectation, EntityWrite, LedgerStore } from '../../ports/ledger-store';
+import { assertCopyRequestTransition, type CopyRequest, type CopyTariff } from '../../domain/copy-request';
+import type { EntityExpectation, LedgerStore } from '../../ports/ledger-store';
 import type { PaymentDeps } from '../payments/deps';
-import { loadOwned, type Versioned } from '../shared/records';
+import { entityWrite, loadOwned, transition, type EntityKind, type Versioned } from '../shared/records';
 import type { DomainEventType } from '../../domain/events';
 import { newEvent } from '../shared/events';
 
@@ -14,22 +14,20 @@ export interface CopyRequestDeps extends PaymentDeps {
 /** byTime partition of requests awaiting payment, sorted by their deadline (the expiry job reads it). */
 export const AWAITING_PAYMENT = 'COPY#AWAITING_PAYMENT';
 
-/** The EntityWrite of a copy request's new state, with its outbox-facing index. */
-export function copyRequestWrite(request: CopyRequest, expect: EntityExpectation): EntityWrite {
-  return {
-    type: 'copyrequest',
-    id: request.copyRequestId,
-    state: request as unknown as Record<string, unknown>,
-    expect,
-    ...(request.status === 'AWAITING_PAYMENT' && request.payBy
-      ? {
-          indexes: {
-            byTime: { partition: AWAITING_PAYMENT, sort: `${request.payBy}#${request.copyRequestId}` },
-          },
-        }
-      : {}),
-  };
-}
+/** How copy requests are stored: those awaiting payment by their deadline (the expiry job reads it). */
+export const COPY_REQUEST: EntityKind<CopyRequest> = {
+  type: 'copyrequest',
+  id: (r) => r.copyRequestId,
+  indexes: (r) =>
+    r.status === 'AWAITING_PAYMENT' && r.payBy
+      ? { byTime: { partition: AWAITING_PAYMENT, sort: `${r.payBy}#${r.copyRequestId}` } }
+      : undefined,
+  assertTransition: assertCopyRequestTransition,
+};
+
+/** The EntityWrite of a copy request's new state. */
+export const copyRequestWrite = (request: CopyRequest, expect: EntityExpectation) =>
+  entityWrite(COPY_REQUEST, request, expect);
 
 /** Loads a copy request; NOT_FOUND also for another patient's. */
 export const loadCopyRequest = (ledger: LedgerStore, id: string, patientScope?: string) =>
@@ -58,10 +56,7 @@ export async function advanceCopyRequest(
   eventType: Extract<DomainEventType, `CopyRequest${string}`>,
   extra: Record<string, unknown> = {},
 ) {
-  await deps.ledger.commit({
-    entities: [
-      copyRequestWrite(next, { kind: 'status', status: [current.value.status], version: current.version }),
-    ],
+  await transition(deps.ledger, COPY_REQUEST, current, next, {
     events: [copyRequestEvent(deps, eventType, next, extra)],
   });
   return next;

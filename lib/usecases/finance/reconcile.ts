@@ -285,7 +285,7 @@ async function store(
       entities: lines.slice(i, i + 90).map((line, j): EntityWrite => ({
         type: 'reconline',
         id: `${reconciliationId}#${String(i + j).padStart(8, '0')}`,
-        state: line as unknown as Record<string, unknown>,
+        state: line,
         expect: { kind: 'absent' },
         indexes: { byTime: { partition: `RECON#${reconciliationId}`, sort: String(i + j).padStart(8, '0') } },
       })),
@@ -294,7 +294,7 @@ async function store(
   const reportWrite: EntityWrite = {
     type: 'reconciliation',
     id: reconciliationId,
-    state: report as unknown as Record<string, unknown>,
+    state: report,
     expect: { kind: 'absent' },
     indexes: {
       byTime: { partition: `RECONDAY#${channel}#${date}`, sort: `${report.createdAt}#${reconciliationId}` },

@@ -184,7 +184,7 @@ export async function bulkRefund(
       {
         type: 'batch',
         id: batchId,
-        state: batch as unknown as Record<string, unknown>,
+        state: batch,
         expect: { kind: 'status', status: ['PROCESSING'] },
       },
     ],

@@ -11,12 +11,13 @@
  */
 import { assertAgrees } from '../../domain/errors';
 import type { Fen } from '../../domain/money';
-import { assertPaymentTransition, captureTransaction, type Payment } from '../../domain/payment';
+import { captureTransaction, type Payment } from '../../domain/payment';
 import type { CommitOutcome, EntityWrite } from '../../ports/ledger-store';
 import { authorisedFen, type Visit } from '../../domain/visit';
-import { freeCreditLock, loadVisit, visitWrite } from '../visits/records';
+import { freeCreditLock, loadVisit, VISIT } from '../visits/records';
 import type { PaymentDeps } from './deps';
-import { assertTradeNoFree, paymentWrite, providerTradeClaim, type Versioned } from './records';
+import { assertTradeNoFree, PAYMENT, providerTradeClaim, type Versioned } from './records';
+import { transitionWrite } from '../shared/records';
 import { newEvent } from '../shared/events';
 
 /** What the provider said about the paid order. */
@@ -44,10 +45,7 @@ async function paidOffVisit(deps: PaymentDeps, payment: Payment): Promise<Entity
       releasedFen: authorisedFen(visit),
     },
   };
-  return [
-    visitWrite(settled, { kind: 'status', status: [visit.status], version: current.version }),
-    freeCreditLock(visit.patientId),
-  ];
+  return [transitionWrite(VISIT, current, settled), freeCreditLock(visit.patientId)];
 }
 
 /** Moves the payment to PAID with its ledger postings; returns 'already-applied' on a replay. */
@@ -62,7 +60,6 @@ export async function capturePayment(
     providerTradeNo: [payment.providerTradeNo, paid.providerTradeNo],
   });
   if (payment.status !== 'PENDING' && payment.status !== 'CLOSED') return 'already-applied';
-  assertPaymentTransition(payment.paymentId, payment.status, 'PAID');
   const next: Payment = {
     ...payment,
     status: 'PAID',
@@ -71,7 +68,7 @@ export async function capturePayment(
   };
   const change = {
     entities: [
-      paymentWrite(next, { kind: 'status', status: [payment.status], version: current.version }),
+      transitionWrite(PAYMENT, current, next),
       ...(paid.providerTradeNo ? [providerTradeClaim(next, paid.providerTradeNo)] : []),
       ...(next.settlesVisitId ? await paidOffVisit(deps, next) : []),
     ],

@@ -8,10 +8,11 @@
  *   4. PENDING → CLOSED.
  */
 import { InvalidStateError } from '../../domain/errors';
-import { assertPaymentTransition, type Payment } from '../../domain/payment';
+import type { Payment } from '../../domain/payment';
 import { capturePayment } from './capture-payment';
 import { providerFor, type PaymentDeps } from './deps';
-import { loadPayment, paymentWrite, type Versioned } from './records';
+import { loadPayment, PAYMENT, type Versioned } from './records';
+import { transition } from '../shared/records';
 import { newEvent } from '../shared/events';
 
 /** Closes (or, if it was paid meanwhile, captures) the payment and returns its final state. */
@@ -50,10 +51,8 @@ export async function settleWithProviderState(
     return (await loadPayment(deps.ledger, current.value.paymentId)).value;
   }
   if (state.status === 'PENDING') return current.value;
-  assertPaymentTransition(current.value.paymentId, current.value.status, 'CLOSED');
   const closed: Payment = { ...current.value, status: 'CLOSED', closedAt: deps.clock.now().toISOString() };
-  await deps.ledger.commit({
-    entities: [paymentWrite(closed, { kind: 'status', status: ['PENDING'], version: current.version })],
+  await transition(deps.ledger, PAYMENT, current, closed, {
     events: [newEvent(deps, 'PaymentClosed', { paymentId: closed.paymentId })],
   });
   return closed;

@@ -1,11 +1,11 @@
 /** How payments and refunds are stored through the LedgerStore: entity types, lookups and index keys. */
 import { IntegrityAlertError } from '../../domain/errors';
-import { findVersioned, loadOwned } from '../shared/records';
+import { entityWrite, findVersioned, loadOwned, type EntityKind } from '../shared/records';
 
 import type { Versioned } from '../shared/records';
 
 export type { Versioned };
-import type { Payment, Refund } from '../../domain/payment';
+import { assertPaymentTransition, type Payment, type Refund } from '../../domain/payment';
 import type { EntityExpectation, EntityWrite, LedgerStore } from '../../ports/ledger-store';
 
 /** byTime partitions scanned by the sweeps. */
@@ -16,19 +16,20 @@ export const PROCESSING_REFUNDS = 'REFUND#PROCESSING';
 const outTradeRef = (channel: string, outTradeNo: string) => `OUTTRADE#${channel}#${outTradeNo}`;
 const outRefundRef = (channel: string, outRefundNo: string) => `OUTREFUND#${channel}#${outRefundNo}`;
 
+/** How payments are stored: by provider order number, and by status and creation time (the sweep). */
+export const PAYMENT: EntityKind<Payment> = {
+  type: 'payment',
+  id: (p) => p.paymentId,
+  indexes: (p) => ({
+    byRef: { partition: outTradeRef(p.channel, p.outTradeNo), sort: 'payment' },
+    byTime: { partition: `PAYMENT#${p.status}`, sort: `${p.createdAt}#${p.paymentId}` },
+  }),
+  assertTransition: assertPaymentTransition,
+};
+
 /** The EntityWrite of a payment's new state. */
-export function paymentWrite(payment: Payment, expect: EntityExpectation): EntityWrite {
-  return {
-    type: 'payment',
-    id: payment.paymentId,
-    state: payment as unknown as Record<string, unknown>,
-    expect,
-    indexes: {
-      byRef: { partition: outTradeRef(payment.channel, payment.outTradeNo), sort: 'payment' },
-      byTime: { partition: `PAYMENT#${payment.status}`, sort: `${payment.createdAt}#${payment.paymentId}` },
-    },
-  };
-}
+export const paymentWrite = (payment: Payment, expect: EntityExpectation) =>
+  entityWrite(PAYMENT, payment, expect);
 
 /** GSI2 partition listing every payment of one HIS reference (for bulk refunds). */
 export const referencePartition = (referenceId: string) => `PAYREF#${referenceId}`;
@@ -77,18 +78,17 @@ export async function paymentsOfReference(
 }
 
 /** The EntityWrite of a refund's new state. */
-export function refundWrite(refund: Refund, expect: EntityExpectation): EntityWrite {
-  return {
-    type: 'refund',
-    id: refund.refundId,
-    state: refund as unknown as Record<string, unknown>,
-    expect,
-    indexes: {
-      byRef: { partition: outRefundRef(refund.channel, refund.outRefundNo), sort: 'refund' },
-      byTime: { partition: `REFUND#${refund.status}`, sort: `${refund.createdAt}#${refund.refundId}` },
-    },
-  };
-}
+export const REFUND: EntityKind<Refund> = {
+  type: 'refund',
+  id: (r) => r.refundId,
+  indexes: (r) => ({
+    byRef: { partition: outRefundRef(r.channel, r.outRefundNo), sort: 'refund' },
+    byTime: { partition: `REFUND#${r.status}`, sort: `${r.createdAt}#${r.refundId}` },
+  }),
+};
+
+/** The EntityWrite of a refund's new state. */
+export const refundWrite = (refund: Refund, expect: EntityExpectation) => entityWrite(REFUND, refund, expect);
 
 /** Loads a payment or throws NOT_FOUND. A patient asking for someone else's payment also gets NOT_FOUND. */
 export const loadPayment = (ledger: LedgerStore, paymentId: string, patientScope?: string) =>

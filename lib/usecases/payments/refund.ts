@@ -24,9 +24,9 @@ import {
 import type { RefundState } from '../../ports/payment-provider';
 import { retryOnConflict } from '../shared/retry';
 import { providerFor, type PaymentDeps } from './deps';
-import { loadPayment, loadRefund, paymentWrite, refundWrite, type Versioned } from './records';
+import { loadPayment, loadRefund, paymentWrite, REFUND, refundWrite, type Versioned } from './records';
 import { newEvent } from '../shared/events';
-import { idFor } from '../shared/records';
+import { idFor, transitionWrite } from '../shared/records';
 
 /** Starts a refund and drives it as far as the provider's answer allows. */
 export async function refundPayment(
@@ -156,7 +156,7 @@ async function applyRefundStateOnce(
   };
   await deps.ledger.commit({
     entities: [
-      refundWrite(nextRefund, { kind: 'status', status: ['PROCESSING'], version: current.version }),
+      transitionWrite(REFUND, current, nextRefund),
       paymentWrite(nextPayment, { kind: 'version', version: paymentNow.version }),
     ],
     ...(succeeded

@@ -2,7 +2,7 @@
 import { NotFoundError } from '../../domain/errors';
 import type { IdKind } from '../../domain/ids';
 import type { IdGenerator } from '../../ports/id-generator';
-import type { LedgerStore } from '../../ports/ledger-store';
+import type { EntityExpectation, EntityWrite, LedgerChange, LedgerStore } from '../../ports/ledger-store';
 
 /** An entity with the stored version it was read at (the guard of its next write). */
 export type Versioned<T> = { readonly value: T; readonly version: number };
@@ -48,4 +48,63 @@ export async function firstAttempt<T>(
   const id = idFor(deps.ids, kind, requestKey);
   const stored = requestKey ? await deps.ledger.getEntity(type, id) : undefined;
   return { id, earlier: stored?.state as T | undefined };
+}
+
+/** The status type of an entity that has one. */
+type StatusOf<T> = T extends { readonly status: infer S } ? S : never;
+
+/** How one entity type is stored: its type name, its id, its index keys and the domain's transition rule. */
+export interface EntityKind<T extends object> {
+  readonly type: string;
+  readonly id: (value: T) => string;
+  readonly indexes?: (value: T) => EntityWrite['indexes'];
+  /** Throws InvalidStateError for a status change the domain forbids. */
+  readonly assertTransition?: (id: string, from: StatusOf<T>, to: StatusOf<T>) => void;
+}
+
+/** The EntityWrite of `value`'s new state: the one builder for every entity type. */
+export function entityWrite<T extends object>(
+  kind: EntityKind<T>,
+  value: T,
+  expect: EntityExpectation,
+): EntityWrite {
+  const indexes = kind.indexes?.(value);
+  return { type: kind.type, id: kind.id(value), state: value, expect, ...(indexes ? { indexes } : {}) };
+}
+
+/**
+ * The write that moves an entity from `current` to `next`: the domain's rule is checked first, and the
+ * store applies it only if the entity is still at the status and version it was read at.
+ */
+export function transitionWrite<T extends { readonly status: string }>(
+  kind: EntityKind<T>,
+  current: Versioned<T>,
+  next: T,
+): EntityWrite {
+  if (next.status !== current.value.status)
+    kind.assertTransition?.(kind.id(next), current.value.status as StatusOf<T>, next.status as StatusOf<T>);
+  return entityWrite(kind, next, {
+    kind: 'status',
+    status: [current.value.status],
+    version: current.version,
+  });
+}
+
+/**
+ * Moves an entity (load → guard → next state → guarded commit): `next` is written with the change's
+ * journal, events and other entities in one transaction; returns it with the version the store gave it.
+ */
+export async function transition<T extends { readonly status: string }>(
+  ledger: LedgerStore,
+  kind: EntityKind<T>,
+  current: Versioned<T>,
+  next: T,
+  change: Omit<LedgerChange, 'entities'> & { readonly entities?: LedgerChange['entities'] } = {},
+): Promise<Versioned<T>> {
+  await ledger.commit({
+    ...change,
+    entities: [transitionWrite(kind, current, next), ...(change.entities ?? [])],
+  });
+  // The store bumps the version by one on every guarded write, so there is nothing to read back.
+  return { value: next, version: current.version + 1 };
 }

@@ -10,11 +10,11 @@
  */
 import { assertAgrees, IntegrityAlertError } from '../../domain/errors';
 import type { Fen } from '../../domain/money';
-import { assertVisitTransition, type Visit } from '../../domain/visit';
-import type { Versioned } from '../shared/records';
+import type { Visit } from '../../domain/visit';
+import { transition, type Versioned } from '../shared/records';
 import { retryOnConflict } from '../shared/retry';
 import { creditFor, type VisitDeps } from './deps';
-import { loadVisit, visitWrite } from './records';
+import { loadVisit, VISIT } from './records';
 import { newEvent } from '../shared/events';
 
 /** What the provider reports about a confirmed authorisation. */
@@ -42,7 +42,6 @@ export function confirmAuthorisation(deps: VisitDeps, visitId: string, confirmed
       ]);
     assertAgrees(`visit ${visitId}`, { authNo: [visit.authorisation?.authNo, confirmed.authNo] });
     if (visit.status !== 'AWAITING_AUTHORISATION') return 'already-applied';
-    assertVisitTransition(visitId, visit.status, 'OPEN');
     const next: Visit = {
       ...visit,
       status: 'OPEN',
@@ -53,8 +52,7 @@ export function confirmAuthorisation(deps: VisitDeps, visitId: string, confirmed
         confirmedAt: confirmed.at.toISOString(),
       },
     };
-    await deps.ledger.commit({
-      entities: [visitWrite(next, { kind: 'status', status: ['AWAITING_AUTHORISATION'], version })],
+    await transition(deps.ledger, VISIT, { value: visit, version }, next, {
       events: [
         newEvent(deps, 'VisitAuthorised', {
           visitId,

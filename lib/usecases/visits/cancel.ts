@@ -8,11 +8,12 @@
  *      if the provider is unavailable the visit stays marked unreleased and the visit job retries.
  */
 import { InvalidStateError } from '../../domain/errors';
-import { assertVisitTransition, authorisedFen, tabFen, type Visit } from '../../domain/visit';
+import { authorisedFen, tabFen, type Visit } from '../../domain/visit';
 import { retryOnConflict } from '../shared/retry';
 import { creditFor, type VisitDeps } from './deps';
 import { insuranceOf } from './insurance';
-import { freeCreditLock, loadVisit, visitWrite } from './records';
+import { freeCreditLock, loadVisit, VISIT } from './records';
+import { transition } from '../shared/records';
 import { newEvent } from '../shared/events';
 
 /** Releases the authorisation of a cancelled (or paid-off) visit and records that it is released. */
@@ -31,9 +32,7 @@ export async function releaseAuthorisation(deps: VisitDeps, visitId: string): Pr
       .reverse(visit.insurance.preauthId)
       .catch(() => undefined); // it lapses at the bureau anyway
   const next: Visit = { ...visit, authorisationReleased: true };
-  await deps.ledger.commit({
-    entities: [visitWrite(next, { kind: 'status', status: [visit.status], version })],
-  });
+  await transition(deps.ledger, VISIT, { value: visit, version }, next);
   return next;
 }
 
@@ -52,18 +51,14 @@ export async function cancelVisit(
         `Visit ${visitId} has charges of ${tabFen(visit.charges)} fen; settle it, or void the charges first.`,
         { visitId, tabFen: tabFen(visit.charges) },
       );
-    assertVisitTransition(visitId, visit.status, 'CANCELLED');
     const next: Visit = {
       ...visit,
       status: 'CANCELLED',
       closedAt: deps.clock.now().toISOString(),
       authorisationReleased: false,
     };
-    await deps.ledger.commit({
-      entities: [
-        visitWrite(next, { kind: 'status', status: [visit.status], version }),
-        freeCreditLock(visit.patientId),
-      ],
+    await transition(deps.ledger, VISIT, { value: visit, version }, next, {
+      entities: [freeCreditLock(visit.patientId)],
       events: [newEvent(deps, 'VisitCancelled', { visitId, patientId: visit.patientId, reason })],
     });
   });

@@ -9,11 +9,11 @@
  */
 import { InvalidStateError, ValidationError } from '../../domain/errors';
 import { tabFen, validPreauth, type InsurancePreauth, type Visit } from '../../domain/visit';
-import type { Versioned } from '../shared/records';
+import { transition, type Versioned } from '../shared/records';
 import { retryOnConflict } from '../shared/retry';
 import type { VisitDeps } from './deps';
 import { insuranceOf, preSettleTab } from './insurance';
-import { loadVisit, visitWrite } from './records';
+import { loadVisit, VISIT } from './records';
 
 /** Releases a superseded hold; the bureau also lets it lapse, so a failure here is not fatal. */
 async function reverseQuietly(deps: VisitDeps, preauth: InsurancePreauth | undefined) {
@@ -46,14 +46,7 @@ export function preauthoriseInsurance(deps: VisitDeps, visitId: string): Promise
     const valid = validPreauth(visit, deps.clock.now());
     if (valid) return valid;
     const held = await preSettleTab(deps, visit);
-    await deps.ledger.commit({
-      entities: [
-        visitWrite(
-          { ...visit, insurance: held },
-          { kind: 'status', status: ['OPEN'], version: current.version },
-        ),
-      ],
-    });
+    await transition(deps.ledger, VISIT, current, { ...visit, insurance: held });
     if (visit.insurance?.preauthId !== held.preauthId) await reverseQuietly(deps, visit.insurance);
     return held;
   });

@@ -1,7 +1,7 @@
 /** How visits are stored through the LedgerStore: the visit entity, its lookups and the patient's credit lock. */
-import type { Visit, VisitStatus } from '../../domain/visit';
+import { assertVisitTransition, type Visit, type VisitStatus } from '../../domain/visit';
 import type { EntityExpectation, EntityWrite, LedgerStore } from '../../ports/ledger-store';
-import { findVersioned, loadOwned } from '../shared/records';
+import { entityWrite, findVersioned, loadOwned, type EntityKind } from '../shared/records';
 
 /** byTime partitions the visit jobs scan, one per status that has scheduled work. */
 export const visitsDuePartition = (status: VisitStatus) => `VISIT#${status}`;
@@ -29,22 +29,22 @@ function dueAt(visit: Visit): string | undefined {
 const outOrderRef = (channel: string, outOrderNo: string) => `OUTORDER#${channel}#${outOrderNo}`;
 const captureRef = (channel: string, outTradeNo: string) => `VISITCAPTURE#${channel}#${outTradeNo}`;
 
+/** How visits are stored: by authorisation order number, and by status and when the scheduler is due. */
+export const VISIT: EntityKind<Visit> = {
+  type: 'visit',
+  id: (v) => v.visitId,
+  indexes: (v) => {
+    const due = dueAt(v);
+    return {
+      byRef: { partition: outOrderRef(v.channel, v.outOrderNo), sort: 'visit' },
+      ...(due ? { byTime: { partition: visitsDuePartition(v.status), sort: `${due}#${v.visitId}` } } : {}),
+    };
+  },
+  assertTransition: assertVisitTransition,
+};
+
 /** The EntityWrite of a visit's new state. */
-export function visitWrite(visit: Visit, expect: EntityExpectation): EntityWrite {
-  const due = dueAt(visit);
-  return {
-    type: 'visit',
-    id: visit.visitId,
-    state: visit as unknown as Record<string, unknown>,
-    expect,
-    indexes: {
-      byRef: { partition: outOrderRef(visit.channel, visit.outOrderNo), sort: 'visit' },
-      ...(due
-        ? { byTime: { partition: visitsDuePartition(visit.status), sort: `${due}#${visit.visitId}` } }
-        : {}),
-    },
-  };
-}
+export const visitWrite = (visit: Visit, expect: EntityExpectation) => entityWrite(VISIT, visit, expect);
 
 /** The index entry that finds a visit by its capture's out_trade_no (Alipay trade notifications). */
 export function visitCaptureRefWrite(visit: Visit, outTradeNo: string): EntityWrite {

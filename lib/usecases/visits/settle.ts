@@ -29,7 +29,6 @@ import { Accounts } from '../../domain/ledger/accounts';
 import { journalTransaction, txnIdFor } from '../../domain/ledger/journal';
 import { fen } from '../../domain/money';
 import {
-  assertVisitTransition,
   authorisedFen,
   nextCaptureAttempt,
   settlementPlan,
@@ -40,12 +39,11 @@ import {
   type VisitStatus,
 } from '../../domain/visit';
 import type { CaptureRequest, CaptureState } from '../../ports/credit-provider';
-import type { LedgerChange } from '../../ports/ledger-store';
 import { newEvent } from '../shared/events';
-import type { Versioned } from '../shared/records';
+import { transition, type Versioned } from '../shared/records';
 import { creditFor, type VisitDeps } from './deps';
 import { insuranceOf, preSettleTab } from './insurance';
-import { freeCreditLock, loadVisit, visitCaptureRefWrite, visitWrite } from './records';
+import { freeCreditLock, loadVisit, VISIT, visitCaptureRefWrite } from './records';
 
 /** Who asked for the settlement and how. */
 export interface SettleRequest {
@@ -79,26 +77,6 @@ const event = (
   extra: Record<string, unknown> = {},
 ) => newEvent(deps, type, { visitId: visit.visitId, patientId: visit.patientId, ...extra });
 
-/** Commits the visit's next state guarded by its current status and version, plus postings and events. */
-async function advance(
-  deps: VisitDeps,
-  current: Versioned<Visit>,
-  next: Visit,
-  extra: Omit<LedgerChange, 'entities'> & { entities?: LedgerChange['entities'] } = {},
-): Promise<Versioned<Visit>> {
-  if (next.status !== current.value.status)
-    assertVisitTransition(next.visitId, current.value.status, next.status);
-  await deps.ledger.commit({
-    ...extra,
-    entities: [
-      visitWrite(next, { kind: 'status', status: [current.value.status], version: current.version }),
-      ...(extra.entities ?? []),
-    ],
-  });
-  // The store bumps the version by one on every guarded write, so there is nothing to read back.
-  return { value: next, version: current.version + 1 };
-}
-
 const isOutage = (error: unknown) =>
   error instanceof MedpayError && (error.code === 'PROVIDER_UNAVAILABLE' || error.code === 'INVALID_STATE');
 
@@ -119,8 +97,9 @@ async function begin(deps: VisitDeps, current: Versioned<Visit>, request: Settle
     captureOutTradeNo: visitProviderNumbers(visit.visitId).captureOutTradeNo,
     failedAttempts: 0,
   };
-  return advance(
-    deps,
+  return transition(
+    deps.ledger,
+    VISIT,
     current,
     { ...visit, status: 'SETTLING', settlement },
     {
@@ -144,7 +123,7 @@ async function insuranceStep(deps: VisitDeps, current: Versioned<Visit>): Promis
       await insuranceOf(deps)
         .reverse(visit.insurance.preauthId)
         .catch(() => undefined); // it lapses at the bureau anyway
-    return advance(deps, current, {
+    return transition(deps.ledger, VISIT, current, {
       ...visit,
       ...(visit.insurance?.status === 'HELD'
         ? { insurance: { ...visit.insurance, status: 'REVERSED' } }
@@ -157,7 +136,7 @@ async function insuranceStep(deps: VisitDeps, current: Versioned<Visit>): Promis
     });
   }
   const wait = (error: unknown, lapsed: boolean) =>
-    advance(deps, current, {
+    transition(deps.ledger, VISIT, current, {
       ...current.value,
       ...(lapsed && current.value.insurance
         ? { insurance: { ...current.value.insurance, status: 'REVERSED' as const } }
@@ -182,7 +161,7 @@ async function insuranceStep(deps: VisitDeps, current: Versioned<Visit>): Promis
       throw error;
     }
     // Record the hold before settling it, so a crash in between settles the same one.
-    current = await advance(deps, current, { ...visit, insurance: preauth });
+    current = await transition(deps.ledger, VISIT, current, { ...visit, insurance: preauth });
   }
   try {
     await insuranceOf(deps).settle(preauth.preauthId);
@@ -195,8 +174,9 @@ async function insuranceStep(deps: VisitDeps, current: Versioned<Visit>): Promis
   const plan = settlementPlan(authorisedFen(visit), tab, preauth);
   const covered = plan.insuranceFen;
   const v = current.value;
-  return advance(
-    deps,
+  return transition(
+    deps.ledger,
+    VISIT,
     current,
     {
       ...v,
@@ -276,7 +256,7 @@ export async function recordCapture(
       nextAttemptAt: undefined,
     },
   };
-  return advance(deps, current, next, {
+  return transition(deps.ledger, VISIT, current, next, {
     entities: [freeCreditLock(visit.patientId)],
     journal: journalTransaction({
       txnId: txnIdFor('visit', visit.visitId, 'captured'),
@@ -306,7 +286,8 @@ export async function recordCapture(
 async function captureStep(deps: VisitDeps, current: Versioned<Visit>): Promise<Versioned<Visit>> {
   const visit = current.value;
   const s = visit.settlement as Settlement;
-  if (s.selfPayFen === 0) return advance(deps, current, { ...visit, settlement: { ...s, step: 'RELEASE' } });
+  if (s.selfPayFen === 0)
+    return transition(deps.ledger, VISIT, current, { ...visit, settlement: { ...s, step: 'RELEASE' } });
   const result = await creditFor(deps, visit.channel).capture(captureRequestOf(current.value));
   return applyCaptureResult(deps, current, result);
 }
@@ -324,7 +305,7 @@ async function applyCaptureResult(
   // Still collecting when we come back to check counts as a failed attempt (it goes on the retry schedule).
   const recheck = s.captureStatus === 'PENDING' && s.nextAttemptAt !== undefined;
   if (result.status === 'PENDING' && !recheck) {
-    return advance(deps, current, {
+    return transition(deps.ledger, VISIT, current, {
       ...visit,
       status: visit.status === 'PAYMENT_FAILED' ? 'SETTLING' : visit.status,
       settlement: {
@@ -337,8 +318,9 @@ async function applyCaptureResult(
   const failedAttempts = s.failedAttempts + 1;
   const next = nextCaptureAttempt(failedAttempts, now, deps.visits.captureRetryDelaysMs);
   const status: VisitStatus = next === 'overdue' ? 'OVERDUE' : 'PAYMENT_FAILED';
-  return advance(
-    deps,
+  return transition(
+    deps.ledger,
+    VISIT,
     current,
     {
       ...visit,
@@ -386,7 +368,7 @@ async function releaseStep(deps: VisitDeps, current: Versioned<Visit>): Promise<
     closedAt: deps.clock.now().toISOString(),
     settlement: { ...s, step: 'DONE', releasedFen },
   };
-  return advance(deps, current, next, {
+  return transition(deps.ledger, VISIT, current, next, {
     entities: [freeCreditLock(visit.patientId)],
     events: [event(deps, 'VisitSettled', visit, settlementView(next))],
   });
@@ -407,7 +389,7 @@ async function step(deps: VisitDeps, current: Versioned<Visit>) {
   // Waiting for a retry, a bureau that was down, or a pending capture: the scheduled job resumes it.
   if (s.nextAttemptAt !== undefined && new Date(s.nextAttemptAt) > deps.clock.now()) return undefined;
   if (visit.status === 'PAYMENT_FAILED')
-    return advance(deps, current, {
+    return transition(deps.ledger, VISIT, current, {
       ...visit,
       status: 'SETTLING',
       settlement: { ...s, nextAttemptAt: undefined },
@@ -472,7 +454,7 @@ export async function settleVisit(
         `Visit ${visitId} is ${status} and past its insurance step (${settlement.step}); it can no longer switch to self-pay.`,
         { visitId, status, step: settlement.step },
       );
-    current = await advance(deps, current, {
+    current = await transition(deps.ledger, VISIT, current, {
       ...current.value,
       settlement: {
         ...settlement,

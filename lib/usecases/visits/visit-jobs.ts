@@ -13,7 +13,8 @@ import { refreshAuthorisation } from './authorisation';
 import { cancelVisit, releaseAuthorisation } from './cancel';
 import type { VisitDeps } from './deps';
 import { insuranceOf } from './insurance';
-import { loadVisit, visitsDuePartition, visitWrite } from './records';
+import { loadVisit, VISIT, visitsDuePartition } from './records';
+import { transition } from '../shared/records';
 import { runSettlement } from './settle';
 
 /** The latest auto-settle cut-off at or before `now` (minutes after Beijing midnight). */
@@ -86,14 +87,15 @@ export async function runVisitJobs(deps: VisitDeps, limit = 100): Promise<VisitJ
         const { value: visit, version } = await loadVisit(deps.ledger, visitId);
         const p = visit.insurance;
         if (visit.status !== 'OPEN' || p?.status !== 'HELD' || new Date(p.expiresAt) > now) return false;
-        await deps.ledger.commit({
-          entities: [
-            visitWrite(
-              { ...visit, insurance: { ...p, status: 'REVERSED' } },
-              { kind: 'status', status: ['OPEN'], version },
-            ),
-          ],
-        });
+        await transition(
+          deps.ledger,
+          VISIT,
+          { value: visit, version },
+          {
+            ...visit,
+            insurance: { ...p, status: 'REVERSED' },
+          },
+        );
         await insuranceOf(deps)
           .reverse(p.preauthId)
           .catch(() => undefined); // it lapses at the bureau anyway
