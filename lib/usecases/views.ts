@@ -3,7 +3,6 @@ import type { Payment, Refund } from '../domain/payment';
 import type { CopyRequest } from '../domain/copy-request';
 import type { Reconciliation } from './finance/reconcile';
 import { availableCreditFen, tabFen, type Visit } from '../domain/visit';
-import { settlementView } from './visits/settle';
 import type { LedgerStore } from '../ports/ledger-store';
 
 /** A refund as the API shows it. */
@@ -102,4 +101,21 @@ export async function copyRequestView(r: CopyRequest, ledger: LedgerStore) {
 export function reconciliationSummary(s: Reconciliation['summary']) {
   const { matched, missingInLedger, missingAtProvider, amountMismatch, timing, feesFen } = s;
   return { matched, missingInLedger, missingAtProvider, amountMismatch, timing, feesFen };
+}
+
+/** The API's view of a settlement. */
+export function settlementView(visit: Visit) {
+  const s = visit.settlement;
+  return {
+    visitId: visit.visitId,
+    status: visit.status,
+    insuredFen: s?.insuredFen ?? 0,
+    personalAccountFen: s?.personalAccountFen ?? 0,
+    selfPayFen: s?.selfPayFen ?? 0,
+    capturedFen: s?.capturedFen ?? 0,
+    releasedFen: s?.releasedFen ?? 0,
+    asSelfPay: s?.asSelfPay ?? false,
+    ...(s?.nextAttemptAt && visit.status !== 'SETTLED' ? { nextAttemptAt: s.nextAttemptAt } : {}),
+    ...(s?.lastError ? { lastError: s.lastError } : {}),
+  };
 }

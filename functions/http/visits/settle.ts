@@ -3,7 +3,8 @@ import { patientScope } from '../../../lib/http/auth';
 import { creditDeps } from '../../../lib/config/credit';
 import { settleVisit } from '../../../lib/http/contract/visits';
 import { httpHandler } from '../../../lib/http/handler';
-import { settlementView, settleVisit as settle } from '../../../lib/usecases/visits/settle';
+import { settlementView } from '../../../lib/usecases/views';
+import { settleVisit as settle } from '../../../lib/usecases/visits/settle';
 
 export const handler = httpHandler(
   settleVisit,

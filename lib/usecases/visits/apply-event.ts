@@ -19,7 +19,8 @@ import { retryOnConflict } from '../shared/retry';
 import { confirmAuthorisation } from './authorisation';
 import type { VisitDeps } from './deps';
 import { findVisitByCaptureOutTradeNo, findVisitByOutOrderNo, loadVisit } from './records';
-import { recordCapture, runSettlement } from './settle';
+import { recordCapture } from './capture';
+import { runSettlement } from './settle';
 
 /** The events this module applies. */
 export type VisitEvent = Extract<

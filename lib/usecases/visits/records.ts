@@ -1,6 +1,8 @@
 /** How visits are stored through the LedgerStore: the visit entity, its lookups and the patient's credit lock. */
 import { assertVisitTransition, type Visit, type VisitStatus } from '../../domain/visit';
 import type { EntityExpectation, EntityWrite, LedgerStore } from '../../ports/ledger-store';
+import { newEvent } from '../shared/events';
+import type { VisitDeps } from './deps';
 import { entityWrite, findVersioned, loadOwned, type EntityKind } from '../shared/records';
 
 /** byTime partitions the visit jobs scan, one per status that has scheduled work. */
@@ -106,3 +108,11 @@ export function freeCreditLock(patientId: string): EntityWrite {
     expect: { kind: 'status', status: ['ACTIVE'] },
   };
 }
+
+/** An outbox event about a visit (the hospital's messaging pushes these to the patient). */
+export const visitEvent = (
+  deps: Pick<VisitDeps, 'ids' | 'clock'>,
+  type: 'VisitSettlementStarted' | 'VisitCaptured' | 'VisitPaymentFailed' | 'VisitOverdue' | 'VisitSettled',
+  visit: Visit,
+  extra: Record<string, unknown> = {},
+) => newEvent(deps, type, { visitId: visit.visitId, patientId: visit.patientId, ...extra });

@@ -30,20 +30,18 @@ import { journalTransaction, txnIdFor } from '../../domain/ledger/journal';
 import { fen } from '../../domain/money';
 import {
   authorisedFen,
-  nextCaptureAttempt,
   settlementPlan,
   tabFen,
   visitProviderNumbers,
   type Settlement,
   type Visit,
-  type VisitStatus,
 } from '../../domain/visit';
-import type { CaptureRequest, CaptureState } from '../../ports/credit-provider';
-import { newEvent } from '../shared/events';
 import { transition, type Versioned } from '../shared/records';
+import { settlementView } from '../views';
 import { creditFor, type VisitDeps } from './deps';
 import { insuranceOf, preSettleTab } from './insurance';
-import { freeCreditLock, loadVisit, VISIT, visitCaptureRefWrite } from './records';
+import { captureRequestOf, applyCaptureResult } from './capture';
+import { freeCreditLock, loadVisit, VISIT, visitCaptureRefWrite, visitEvent as event } from './records';
 
 /** Who asked for the settlement and how. */
 export interface SettleRequest {
@@ -52,30 +50,6 @@ export interface SettleRequest {
   /** Staff only: settle the whole tab as self-pay even though the visit is insured (recorded). */
   readonly asSelfPay?: boolean;
 }
-
-/** The API's view of a settlement. */
-export function settlementView(visit: Visit) {
-  const s = visit.settlement;
-  return {
-    visitId: visit.visitId,
-    status: visit.status,
-    insuredFen: s?.insuredFen ?? 0,
-    personalAccountFen: s?.personalAccountFen ?? 0,
-    selfPayFen: s?.selfPayFen ?? 0,
-    capturedFen: s?.capturedFen ?? 0,
-    releasedFen: s?.releasedFen ?? 0,
-    asSelfPay: s?.asSelfPay ?? false,
-    ...(s?.nextAttemptAt && visit.status !== 'SETTLED' ? { nextAttemptAt: s.nextAttemptAt } : {}),
-    ...(s?.lastError ? { lastError: s.lastError } : {}),
-  };
-}
-
-const event = (
-  deps: VisitDeps,
-  type: 'VisitSettlementStarted' | 'VisitCaptured' | 'VisitPaymentFailed' | 'VisitOverdue' | 'VisitSettled',
-  visit: Visit,
-  extra: Record<string, unknown> = {},
-) => newEvent(deps, type, { visitId: visit.visitId, patientId: visit.patientId, ...extra });
 
 const isOutage = (error: unknown) =>
   error instanceof MedpayError && (error.code === 'PROVIDER_UNAVAILABLE' || error.code === 'INVALID_STATE');
@@ -207,81 +181,6 @@ async function insuranceStep(deps: VisitDeps, current: Versioned<Visit>): Promis
   );
 }
 
-/** The capture request of a visit (same numbers every time). */
-export function captureRequestOf(visit: Visit): CaptureRequest {
-  const s = visit.settlement as Settlement;
-  const live = visit.charges.filter((c) => !c.voided);
-  const total = tabFen(visit.charges);
-  // The patient sees the self-pay part as one line per category, scaled down when insurance paid part.
-  return {
-    outOrderNo: visit.outOrderNo,
-    outTradeNo: s.captureOutTradeNo,
-    authNo: visit.authorisation?.authNo ?? '',
-    amountFen: s.selfPayFen,
-    authorisedFen: authorisedFen(visit),
-    description: `就医自付 ${visit.visitId}`,
-    lines:
-      s.selfPayFen === total
-        ? live.map((c) => ({ name: c.description || c.category, amountFen: c.amountFen }))
-        : [{ name: '医保结算后自付', amountFen: s.selfPayFen }],
-    payer: visit.payer as unknown as CaptureRequest['payer'],
-  };
-}
-
-/** Records a successful capture with its postings; the visit is SETTLED. */
-export async function recordCapture(
-  deps: VisitDeps,
-  current: Versioned<Visit>,
-  captured: CaptureState,
-): Promise<Versioned<Visit>> {
-  const visit = current.value;
-  const s = visit.settlement as Settlement;
-  if (s.captureStatus === 'SUCCEEDED') return current;
-  const amountFen = s.selfPayFen;
-  // Capturing released the rest of the authorisation at the provider (Alipay auth_confirm_mode=COMPLETE,
-  // Pay Score complete): the release step has nothing left to call, so the visit is settled here.
-  const authorised = authorisedFen(visit);
-  const next: Visit = {
-    ...visit,
-    status: 'SETTLED',
-    closedAt: deps.clock.now().toISOString(),
-    settlement: {
-      ...s,
-      step: 'DONE',
-      captureStatus: 'SUCCEEDED',
-      capturedFen: amountFen,
-      releasedFen: fen(authorised - amountFen),
-      providerTradeNo: captured.providerTradeNo,
-      lastError: undefined,
-      nextAttemptAt: undefined,
-    },
-  };
-  return transition(deps.ledger, VISIT, current, next, {
-    entities: [freeCreditLock(visit.patientId)],
-    journal: journalTransaction({
-      txnId: txnIdFor('visit', visit.visitId, 'captured'),
-      occurredAt: captured.at ?? deps.clock.now(),
-      refs: {
-        visitId: visit.visitId,
-        outTradeNo: s.captureOutTradeNo,
-        // Pay Score bills the collection under the service order's number.
-        outOrderNo: visit.outOrderNo,
-        channel: visit.channel,
-        purpose: 'visit-settlement',
-        ...(captured.providerTradeNo ? { providerTradeNo: captured.providerTradeNo } : {}),
-      },
-      postings: [
-        { account: Accounts.channelClearing(visit.channel), side: 'debit', amountFen },
-        { account: Accounts.patientReceivable(visit.patientId), side: 'credit', amountFen },
-      ],
-    }),
-    events: [
-      event(deps, 'VisitCaptured', visit, { amountFen, channel: visit.channel }),
-      event(deps, 'VisitSettled', visit, settlementView(next)),
-    ],
-  });
-}
-
 /** Step 2: captures the self-pay part. */
 async function captureStep(deps: VisitDeps, current: Versioned<Visit>): Promise<Versioned<Visit>> {
   const visit = current.value;
@@ -290,61 +189,6 @@ async function captureStep(deps: VisitDeps, current: Versioned<Visit>): Promise<
     return transition(deps.ledger, VISIT, current, { ...visit, settlement: { ...s, step: 'RELEASE' } });
   const result = await creditFor(deps, visit.channel).capture(captureRequestOf(current.value));
   return applyCaptureResult(deps, current, result);
-}
-
-/** Applies what the provider said about the capture: succeeded, still pending, or failed. */
-async function applyCaptureResult(
-  deps: VisitDeps,
-  current: Versioned<Visit>,
-  result: CaptureState,
-): Promise<Versioned<Visit>> {
-  const visit = current.value;
-  const s = visit.settlement as Settlement;
-  const now = deps.clock.now();
-  if (result.status === 'SUCCEEDED') return recordCapture(deps, current, result);
-  // Still collecting when we come back to check counts as a failed attempt (it goes on the retry schedule).
-  const recheck = s.captureStatus === 'PENDING' && s.nextAttemptAt !== undefined;
-  if (result.status === 'PENDING' && !recheck) {
-    return transition(deps.ledger, VISIT, current, {
-      ...visit,
-      status: visit.status === 'PAYMENT_FAILED' ? 'SETTLING' : visit.status,
-      settlement: {
-        ...s,
-        captureStatus: 'PENDING',
-        nextAttemptAt: new Date(now.getTime() + deps.visits.recheckAfterMs).toISOString(),
-      },
-    });
-  }
-  const failedAttempts = s.failedAttempts + 1;
-  const next = nextCaptureAttempt(failedAttempts, now, deps.visits.captureRetryDelaysMs);
-  const status: VisitStatus = next === 'overdue' ? 'OVERDUE' : 'PAYMENT_FAILED';
-  return transition(
-    deps.ledger,
-    VISIT,
-    current,
-    {
-      ...visit,
-      status,
-      settlement: {
-        ...s,
-        captureStatus: 'FAILED',
-        failedAttempts,
-        lastError:
-          result.status === 'PENDING'
-            ? 'the provider is still collecting'
-            : (result.reason ?? 'capture failed'),
-        nextAttemptAt: next === 'overdue' ? undefined : next.toISOString(),
-      },
-    },
-    {
-      events: [
-        event(deps, status === 'OVERDUE' ? 'VisitOverdue' : 'VisitPaymentFailed', visit, {
-          outstandingFen: s.selfPayFen,
-          failedAttempts,
-        }),
-      ],
-    },
-  );
 }
 
 /** Step 3: releases what is left of the authorisation, and the visit is SETTLED. */
