@@ -16,6 +16,7 @@ import type { LedgerStore } from '../ports/ledger-store';
 import type { PaymentProvider } from '../ports/payment-provider';
 import type { CreditProvider } from '../ports/credit-provider';
 import type { InsuranceGateway } from '../ports/insurance-gateway';
+import type { BillSource } from '../ports/bill-source';
 import type { VisitPolicy } from '../usecases/visits/deps';
 import type { CopyTariff } from '../domain/copy-request';
 import { fen, type Fen } from '../domain/money';
@@ -44,6 +45,8 @@ export interface AppDeps {
   /** Credit authorisation per channel (pay-later visits). */
   readonly credit: Partial<Record<Channel, CreditProvider>>;
   readonly insurance?: InsuranceGateway;
+  /** The providers' daily bills (reconciliation). */
+  readonly bills: Partial<Record<Channel, BillSource>>;
   readonly visits: VisitPolicy;
   /** The copy tariff and the courier callback secret (copy requests). */
   readonly copies: { readonly tariff: CopyTariff; readonly courierSecret: () => Promise<string | undefined> };
@@ -70,9 +73,10 @@ export interface DepsParts {
 
 /** What the providers part builds. */
 export interface BuiltProviders {
-  readonly providers: Partial<Record<Channel, PaymentProvider>>;
-  readonly credit: Partial<Record<Channel, CreditProvider>>;
+  readonly providers?: Partial<Record<Channel, PaymentProvider>>;
+  readonly credit?: Partial<Record<Channel, CreditProvider>>;
   readonly insurance?: InsuranceGateway;
+  readonly bills?: Partial<Record<Channel, BillSource>>;
 }
 
 /**
@@ -96,8 +100,8 @@ export async function buildDeps(
   const publisher = overrides.publisher ?? (await parts.eventBus?.(config));
   // Tests inject providers (against their own sandbox) instead of building them from config.
   const built: BuiltProviders = overrides.providers
-    ? { providers: overrides.providers, credit: overrides.credit ?? {}, insurance: overrides.insurance }
-    : ((await parts.providers?.(config, clock)) ?? { providers: {}, credit: {} });
+    ? overrides
+    : ((await parts.providers?.(config, clock)) ?? {});
   // Locally (no event bus) the relay hands events to the in-process subscribers; they need these deps.
   const published = publisher ?? logPublisher((message, fields) => logger.info(message, fields));
   const outboundPublisher =
@@ -109,9 +113,10 @@ export async function buildDeps(
     clock,
     outbox: overrides.outbox ?? dynamoOutboxStore(dynamo, config.tableName),
     publisher: outboundPublisher,
-    providers: built.providers,
-    credit: built.credit,
+    providers: built.providers ?? {},
+    credit: built.credit ?? {},
     insurance: built.insurance,
+    bills: built.bills ?? {},
     visits: overrides.visits ?? { ...config.visits, creditLimitFen: fen(config.visits.creditLimitFen) },
     copies: overrides.copies ?? {
       tariff: {

@@ -35,7 +35,7 @@ export async function buildCredit(config: Config, clock: Clock): Promise<BuiltPr
       insurance = wechatMedInsGateway(wechat, ins.medIns, bureau, clock);
     }
   }
-  return { providers: {}, credit, insurance };
+  return { credit, insurance };
 }
 
 /** The dependencies of a visit function (credit and insurance). */

@@ -18,7 +18,7 @@ export async function buildPaymentProviders(config: Config, clock: Clock): Promi
   if (alipay && config.alipay) providers.alipay = alipayProvider(alipay, config.alipay);
   const wechat = await wechatpayConfigFor(config);
   if (wechat) providers.wechatpay = wechatpayProvider(wechat, clock);
-  return { providers, credit: {} };
+  return { providers };
 }
 
 /** The dependencies of a function that calls payment providers. */

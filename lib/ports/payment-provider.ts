@@ -1,7 +1,6 @@
 /** PaymentProvider port: one typed request and response per capability of a payment channel. */
 import type { Channel } from '../domain/ledger/accounts';
 import type { Fen } from '../domain/money';
-import type { BillLine } from '../domain/finance';
 
 /** Who pays: the payer's id at the provider. */
 export type Payer = { readonly alipayUserId: string } | { readonly wechatOpenId: string };
@@ -153,10 +152,4 @@ export interface PaymentProvider {
   queryRefund(outTradeNo: string, outRefundNo: string): Promise<RefundState>;
   /** Verifies the raw bytes (signature, merchant ids, timestamp) and translates the event; never trusts unverified input. */
   verifyNotification(notification: RawNotification): Promise<ProviderEvent>;
-  /**
-   * The provider's own bill for a Beijing business day (yyyy-mm-dd), streamed line by line. Throws
-   * BillNotAvailableError before the provider publishes it; a damaged file throws BillRejectedError while
-   * it is read.
-   */
-  fetchBill(day: string): Promise<AsyncIterable<BillLine>>;
 }

@@ -2,6 +2,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { alipayClient } from '../../lib/adapters/alipay/client';
+import { alipayBillSource } from '../../lib/adapters/alipay/bill';
+import { wechatBillSource } from '../../lib/adapters/wechatpay/bill';
 import { alipayProvider } from '../../lib/adapters/alipay/provider';
 import { wechatpayProvider } from '../../lib/adapters/wechatpay/provider';
 import { systemClock } from '../../lib/adapters/system/clock';
@@ -105,6 +107,10 @@ export async function sandboxWithProviders(notifyBase: string) {
   };
   const wechatpay = wechatpayProvider(wechatConfig, systemClock);
   const providers: Record<'alipay' | 'wechatpay', PaymentProvider> = { alipay, wechatpay };
+  const bills = {
+    alipay: alipayBillSource(alipayGatewayClient),
+    wechatpay: wechatBillSource(wechatConfig, systemClock),
+  };
   const credit: Record<'alipay' | 'wechatpay', CreditProvider> = {
     alipay: alipayCreditProvider(alipayGatewayClient, {
       sellerId: ids.alipay.sellerId,
@@ -126,5 +132,5 @@ export async function sandboxWithProviders(notifyBase: string) {
     bureau,
     systemClock,
   );
-  return { sandbox, providers, credit, insurance: { bureau, medIns }, ids, keys, apiV3Key, bureauKey };
+  return { sandbox, providers, bills, credit, insurance: { bureau, medIns }, ids, keys, apiV3Key, bureauKey };
 }

@@ -24,6 +24,7 @@ export async function visitEnv(overrides: Partial<AppDeps> = {}) {
   const env = await sandboxWithProviders(receiver.url);
   const deps = await testDeps({
     providers: env.providers,
+    bills: env.bills,
     credit: env.credit,
     insurance: env.insurance.bureau,
     visits: {

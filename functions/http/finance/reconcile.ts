@@ -1,5 +1,5 @@
 /** POST /reconciliations: reconcile a channel's day against the provider's bill. */
-import { providerDeps } from '../../../lib/config/providers';
+import { billDeps } from '../../../lib/config/bills';
 import { createReconciliation } from '../../../lib/http/contract/finance';
 import { httpHandler } from '../../../lib/http/handler';
 import { reconciliationSummary } from '../../../lib/usecases/views';
@@ -19,5 +19,5 @@ export const handler = httpHandler(
       },
     };
   },
-  providerDeps,
+  billDeps,
 );

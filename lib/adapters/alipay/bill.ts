@@ -9,12 +9,13 @@
 import { BillNotAvailableError, BillRejectedError, type BillLine } from '../../domain/finance';
 import { ProviderUnavailableError } from '../../domain/errors';
 import { linesOf, positiveFen, unzipEntries, yuanToFen } from '../bills/lines';
-import { alipayOk, type AlipayResult } from './client';
+import { alipayOk, type AlipayClient } from './client';
+import type { BillSource } from '../../ports/bill-source';
 import { parseAlipayTime } from './notification';
 
 /** Fetches and parses the bill of a Beijing business day. */
 export async function fetchAlipayBill(
-  exec: (method: string, biz: Record<string, unknown>) => Promise<AlipayResult>,
+  exec: AlipayClient['exec'],
   day: string,
 ): Promise<AsyncIterable<BillLine>> {
   const r = await exec('alipay.data.dataservice.bill.downloadurl.query', {
@@ -160,3 +161,9 @@ function hasEndOfCentralDirectory(zip: Uint8Array): boolean {
     if (zip[i] === 0x50 && zip[i + 1] === 0x4b && zip[i + 2] === 0x05 && zip[i + 3] === 0x06) return true;
   return false;
 }
+
+/** The Alipay bills of the app `client` signs for. */
+export const alipayBillSource = (client: AlipayClient): BillSource => ({
+  channel: 'alipay',
+  fetchBill: (day) => fetchAlipayBill((method, biz) => client.exec(method, biz), day),
+});

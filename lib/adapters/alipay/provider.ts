@@ -10,7 +10,6 @@ import type {
   RefundRequest,
   RefundState,
 } from '../../ports/payment-provider';
-import { fetchAlipayBill } from './bill';
 import { alipayOk, alipaySystemError, type AlipayClient } from './client';
 import { toShanghaiDateTime } from '../../domain/business-day';
 import { parseAlipayTime, verifyAlipayNotification, type AlipayNotificationConfig } from './notification';
@@ -126,6 +125,5 @@ export function alipayProvider(client: AlipayClient, config: AlipayConfig): Paym
     refund,
     queryRefund,
     verifyNotification: (n: RawNotification) => Promise.resolve(verifyAlipayNotification(client, config, n)),
-    fetchBill: (day: string) => fetchAlipayBill(exec, day),
   };
 }

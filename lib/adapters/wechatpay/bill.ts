@@ -15,7 +15,9 @@ import { createGunzip } from 'node:zlib';
 import { BillNotAvailableError, BillRejectedError, type BillLine } from '../../domain/finance';
 import { ProviderUnavailableError } from '../../domain/errors';
 import { linesOf, positiveFen, yuanToFen } from '../bills/lines';
-import { wechatFailed, type WechatApi } from './client';
+import { wechatFailed, wechatpayApi, type WechatApi, type WechatpayConfig } from './client';
+import type { BillSource } from '../../ports/bill-source';
+import type { Clock } from '../../ports/clock';
 
 /** Fetches and parses the bill of a Beijing business day. */
 export async function fetchWechatBill(api: WechatApi, day: string): Promise<AsyncIterable<BillLine>> {
@@ -100,4 +102,10 @@ export async function* parseWechatBillGzip(
     throw reject('the SHA-1 of the decompressed bill does not match hash_value');
   if (!header || declared === undefined) throw reject('the file is truncated (no summary)');
   if (declared !== rows) throw reject(`the summary declares ${declared} rows; ${rows} were read`);
+}
+
+/** The WeChat Pay bills of the merchant `config` signs for. */
+export function wechatBillSource(config: WechatpayConfig, clock: Clock): BillSource {
+  const api = wechatpayApi(config, () => clock.now());
+  return { channel: 'wechatpay', fetchBill: (day) => fetchWechatBill(api, day) };
 }

@@ -22,7 +22,6 @@ import type {
   RefundState,
 } from '../../ports/payment-provider';
 import { verifyWechatpayNotification } from './notification';
-import { fetchWechatBill } from './bill';
 
 export type { WechatpayConfig } from './client';
 
@@ -140,6 +139,5 @@ export function wechatpayProvider(config: WechatpayConfig, clock: Clock): Paymen
     queryRefund,
     verifyNotification: (n: RawNotification) =>
       Promise.resolve(verifyWechatpayNotification(config, n, clock.now())),
-    fetchBill: (day: string) => fetchWechatBill(call, day),
   };
 }

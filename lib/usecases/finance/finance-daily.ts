@@ -6,14 +6,14 @@
  *   3. Report the outcome per channel and per format; one channel's failure does not stop the others.
  */
 import { CHANNELS } from '../../domain/ledger/accounts';
-import type { PaymentDeps } from '../payments/deps';
+import type { ReconcileDeps } from './reconcile';
 import { exportStatement, type StatementDeps } from './statement';
 import { reconcile } from './reconcile';
 
 /** Reconciles and exports `date`; returns what happened per channel and per format. */
-export async function closeFinanceDay(deps: PaymentDeps & StatementDeps, date: string) {
+export async function closeFinanceDay(deps: ReconcileDeps & StatementDeps, date: string) {
   const results: Record<string, unknown> = {};
-  for (const channel of CHANNELS.filter((c) => deps.providers[c])) {
+  for (const channel of CHANNELS.filter((c) => deps.bills[c])) {
     try {
       const run = await reconcile(deps, { date, channel, requestedBy: 'job:finance-daily' });
       results[`reconcile-${channel}`] = { id: run.reconciliationId, ...run.summary };

@@ -17,7 +17,7 @@
  * checksum-failing bill stores the run as FAILED, posts nothing, and is 422 BILL_REJECTED.
  */
 import { businessDayOf, type BusinessDay } from '../../domain/business-day';
-import { MedpayError } from '../../domain/errors';
+import { MedpayError, ValidationError } from '../../domain/errors';
 import {
   adjacentDays,
   assertPastOrToday,
@@ -30,7 +30,8 @@ import { Accounts, type Channel } from '../../domain/ledger/accounts';
 import { journalTransaction, type JournalTransaction } from '../../domain/ledger/journal';
 import { fen } from '../../domain/money';
 import type { EntityWrite } from '../../ports/ledger-store';
-import { providerFor, type PaymentDeps } from '../payments/deps';
+import type { PaymentDeps } from '../payments/deps';
+import type { BillSource } from '../../ports/bill-source';
 import { firstAttempt } from '../shared/records';
 
 /** One ledger-side line. */
@@ -202,14 +203,30 @@ export async function matchDay(
 
 const reconKey = (channel: Channel, date: string) => `${channel}#${date}`;
 
+/** Dependencies of a reconciliation: the ledger and the providers' bills. */
+export type ReconcileDeps = Omit<PaymentDeps, 'providers'> & {
+  readonly bills: Partial<Record<Channel, BillSource>>;
+};
+
+/** The configured bill source of a channel, or a 400 naming what is configured. */
+function billsFor(deps: ReconcileDeps, channel: Channel): BillSource {
+  const source = deps.bills[channel];
+  if (!source)
+    throw new ValidationError(
+      `The ${channel} channel is not configured here; use ${Object.keys(deps.bills).join(' or ') || 'none'}.`,
+      [{ path: 'body.channel', message: 'channel not configured' }],
+    );
+  return source;
+}
+
 /** Runs a reconciliation and stores it. */
 export async function reconcile(
-  deps: PaymentDeps,
+  deps: ReconcileDeps,
   input: { date: string; channel: Channel; requestedBy: string; requestKey?: string },
 ): Promise<Reconciliation> {
   const { channel } = input;
   const date = assertPastOrToday(input.date, deps.clock.now());
-  const provider = providerFor(deps, channel);
+  const provider = billsFor(deps, channel);
   // A retried request (same key) returns its first run instead of running again.
   const { id: reconciliationId, earlier } = await firstAttempt<Reconciliation>(
     deps,
@@ -274,7 +291,7 @@ export async function reconcile(
 
 /** Writes the report, its lines, the day's record and the fee posting. */
 async function store(
-  deps: PaymentDeps,
+  deps: ReconcileDeps,
   report: Reconciliation,
   lines: readonly DiscrepancyLine[],
   fees?: { day: { expectVersion?: number; feesPostedFen: number }; feeDeltaFen: number },

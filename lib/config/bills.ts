@@ -1,0 +1,25 @@
+/**
+ * The finance part of the composition root: the providers' bill sources, built only by the functions that
+ * reconcile (POST /reconciliations and the daily finance job).
+ */
+import { alipayBillSource } from '../adapters/alipay/bill';
+import { wechatBillSource } from '../adapters/wechatpay/bill';
+import type { Channel } from '../domain/ledger/accounts';
+import type { BillSource } from '../ports/bill-source';
+import type { Clock } from '../ports/clock';
+import { alipayClientFor, wechatpayConfigFor } from './channels';
+import type { Config } from './config';
+import { composeDeps, type BuiltProviders } from './container';
+
+/** Builds the configured channels' bill sources. */
+export async function buildBillSources(config: Config, clock: Clock): Promise<BuiltProviders> {
+  const bills: Partial<Record<Channel, BillSource>> = {};
+  const alipay = await alipayClientFor(config);
+  if (alipay) bills.alipay = alipayBillSource(alipay);
+  const wechat = await wechatpayConfigFor(config);
+  if (wechat) bills.wechatpay = wechatBillSource(wechat, clock);
+  return { bills };
+}
+
+/** The dependencies of a function that reconciles. */
+export const billDeps = composeDeps({ providers: buildBillSources });
