@@ -34,12 +34,20 @@ const checks: Array<[string, boolean]> = [
       .every((f) => f.Properties.Runtime === 'nodejs22.x'),
   ],
 ];
-// The function zips: no source map is shipped (they stay in the build folder).
+// The function zips: no source map is shipped (they stay in the build folder), and no bundle is over
+// 900 KB (#11: the lean clients keep every function near the DynamoDB client's own size).
+const MAX_BUNDLE_BYTES = 900 * 1024;
 const zips = readdirSync(dir).filter((f) => f.endsWith('.zip'));
-const shipped = zips.flatMap((zip) => Object.keys(unzipSync(readFileSync(join(dir, zip)))));
+const entries = zips.flatMap((zip) =>
+  Object.entries(unzipSync(readFileSync(join(dir, zip)))).map(([name, bytes]) => ({ zip, name, bytes })),
+);
+const bundles = entries.filter((e) => /\.m?js$/.test(e.name));
+const largest = bundles.reduce((a, b) => (b.bytes.length > a.bytes.length ? b : a), bundles[0]!);
+console.log(`largest bundle: ${largest.zip} ${largest.name} ${Math.round(largest.bytes.length / 1024)} KB`);
 checks.push(
   ['function zips', zips.length > 0],
-  ['no source map in any zip', shipped.length > 0 && !shipped.some((f) => f.endsWith('.map'))],
+  ['no source map in any zip', entries.length > 0 && !entries.some((e) => e.name.endsWith('.map'))],
+  ['every function bundle at most 900 KB', bundles.every((e) => e.bytes.length <= MAX_BUNDLE_BYTES)],
 );
 const failed = checks.filter(([, ok]) => !ok);
 for (const [name, ok] of checks) console.log(`${ok ? 'ok  ' : 'FAIL'} template has ${name}`);
