@@ -309,7 +309,7 @@ async function benchColdStart() {
       },
       logLevel: 'silent',
     });
-    const rounds = Number(process.env.BENCH_COLD_RUNS ?? 11);
+    const rounds = Number(process.env.BENCH_COLD_RUNS ?? 15);
     const importMs = (file: string) => {
       const script = `const t=performance.now();await import(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t));`;
       return Number(
@@ -319,11 +319,16 @@ async function benchColdStart() {
         }),
       );
     };
-    // Interleaved rounds: each round imports every bundle once, floors included, so a slow moment of the
-    // machine falls on all of them alike; the median over the rounds is kept.
+    // Interleaved rounds: each round imports every bundle once, floors included, in a fresh shuffled
+    // order, so neither a slow moment of the machine nor a place in the order falls on some bundles more
+    // than others; the median over the rounds is kept.
     const samples = new Map<string, number[]>(Object.keys(entries).map((name) => [name, []]));
-    for (let r = 0; r < rounds; r++)
-      for (const name of Object.keys(entries)) samples.get(name)!.push(importMs(join(out, `${name}.mjs`)));
+    for (let r = 0; r < rounds; r++) {
+      const order = Object.keys(entries)
+        .map((name) => ({ name, at: Math.random() }))
+        .sort((a, b) => a.at - b.at);
+      for (const { name } of order) samples.get(name)!.push(importMs(join(out, `${name}.mjs`)));
+    }
     const measured: Record<string, { import: Stats; sizeKB: number }> = {};
     for (const name of Object.keys(entries))
       measured[name] = {

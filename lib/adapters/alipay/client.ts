@@ -205,15 +205,18 @@ export function alipayClient(config: AlipayClientConfig): AlipayClient {
       }
       const responseKey = `${method.replaceAll('.', '_')}_response`;
       const node = rawJsonObject(text, responseKey) ?? rawJsonObject(text, 'error_response');
-      let answer: { sign?: unknown; [key: string]: unknown };
+      let sign: unknown;
+      let result: AlipayResult;
       try {
-        answer = JSON.parse(text) as typeof answer;
+        sign = (JSON.parse(text) as { sign?: unknown }).sign;
+        result = JSON.parse(node ?? '') as AlipayResult;
       } catch (error) {
         throw unavailable(method, 'not JSON', error);
       }
-      if (!node || typeof answer.sign !== 'string' || !rsaVerify(node, answer.sign, alipayKey))
+      if (!node || typeof sign !== 'string' || !rsaVerify(node, sign, alipayKey))
         throw unavailable(method, 'signature missing or invalid');
-      return (answer[responseKey] ?? answer.error_response) as AlipayResult;
+      // Only the verified text is read: a second copy of the key elsewhere in the answer is never believed.
+      return result;
     },
 
     orderString(method, bizContent, notifyUrl) {

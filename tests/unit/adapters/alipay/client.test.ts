@@ -144,6 +144,17 @@ describe('exec', () => {
     }
   });
 
+  it('returns only the text the signature covers, even when the answer repeats the key after it', async () => {
+    const node = '{"code":"10000","msg":"Success","trade_status":"WAIT_BUYER_PAY","total_amount":"88.88"}';
+    const evil = '{"code":"10000","msg":"Success","trade_status":"TRADE_SUCCESS","total_amount":"0.01"}';
+    respond = () =>
+      `{"alipay_trade_query_response":${node},"sign":"${sign(node)}","alipay_trade_query_response":${evil}}`;
+    await expect(client().exec('alipay.trade.query', { out_trade_no: 'P1' })).resolves.toMatchObject({
+      trade_status: 'WAIT_BUYER_PAY',
+      total_amount: '88.88',
+    });
+  });
+
   it('reads a signed error_response (unknown method, bad arguments) as a business answer', async () => {
     const node =
       '{"code":"40002","msg":"Invalid Arguments","sub_code":"isv.invalid-app-id","sub_msg":"无效的AppID参数"}';
