@@ -8,6 +8,7 @@
  *   (f) add-charge vs one bare TransactWriteItems; (g) visit settlement vs its provider round trips
  *   (h) reconciling 1,000,000 bill lines vs csv-parse + a Map join, with peak memory; (i) statement rows/s
  */
+import { randomInt } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -325,7 +326,7 @@ async function benchColdStart() {
     const samples = new Map<string, number[]>(Object.keys(entries).map((name) => [name, []]));
     for (let r = 0; r < rounds; r++) {
       const order = Object.keys(entries)
-        .map((name) => ({ name, at: Math.random() }))
+        .map((name) => ({ name, at: randomInt(1 << 30) }))
         .sort((a, b) => a.at - b.at);
       for (const { name } of order) samples.get(name)!.push(importMs(join(out, `${name}.mjs`)));
     }
