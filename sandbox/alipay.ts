@@ -1,0 +1,237 @@
+/**
+ * The Alipay open gateway as the sandbox plays it: RSA2 request signatures checked, `<method>_response`
+ * answers and trade_status_sync notifications signed with the platform key. Never deployed.
+ */
+import { randomBytes } from 'node:crypto';
+import { formatYuan, parseYuan, type Fen } from '../lib/domain/money';
+import type { Books, Order, Refund } from './books';
+import type { SandboxParts } from './server';
+import { alipaySignContent, alipayTime, rsaSign, rsaVerify } from './signing';
+
+/** The Alipay surface over `books`; `parts` gives the credit products and bill files. */
+export function alipaySurface(books: Books, parts: SandboxParts) {
+  const { options, orders, refunds, settings, key, id, baseUrl, notify } = books;
+  /**
+   * A trade_status_sync as Alipay sends it (tests/conformance, facts L1–L2): a payment, or after a
+   * refund the same trade with refund_fee (the total refunded so far), gmt_refund (with milliseconds) and
+   * out_biz_no (the refund's out_request_no), TRADE_CLOSED once fully refunded.
+   */
+  const alipayNotification = (order: Order, tamper?: 'probe', refund?: Refund) => () => {
+    const refundFields: Record<string, string> = refund
+      ? {
+          trade_status: order.refundedFen >= order.amountFen ? 'TRADE_CLOSED' : 'TRADE_SUCCESS',
+          refund_fee: formatYuan(order.refundedFen as Fen),
+          gmt_refund: `${alipayTime(refund.succeededAt ?? new Date())}.000`,
+          out_biz_no: refund.outRefundNo,
+          ...(order.refundedFen >= order.amountFen ? { gmt_close: alipayTime(new Date()) } : {}),
+        }
+      : {};
+    const params: Record<string, string> = {
+      notify_time: alipayTime(new Date()),
+      notify_type: 'trade_status_sync',
+      notify_id: randomBytes(16).toString('hex'),
+      charset: 'utf-8',
+      version: '1.0',
+      app_id: options.alipay.appId,
+      seller_id: options.alipay.sellerId,
+      trade_no: order.providerTradeNo,
+      out_trade_no: order.outTradeNo,
+      buyer_id: order.payer ?? '2088102122524333',
+      trade_status: 'TRADE_SUCCESS',
+      total_amount: formatYuan(order.amountFen),
+      receipt_amount: formatYuan(order.amountFen),
+      buyer_pay_amount: formatYuan(order.amountFen),
+      subject: order.description,
+      gmt_create: alipayTime(order.createdAt),
+      gmt_payment: alipayTime(order.paidAt ?? new Date()),
+      ...refundFields,
+    };
+    const sign = rsaSign(alipaySignContent(params, ['sign', 'sign_type']), options.alipay.platformPrivateKey);
+    if (tamper === 'probe') params.total_amount = formatYuan((order.amountFen + 1) as Fen); // signed over the old amount
+    return {
+      url: order.notifyUrl,
+      body: new URLSearchParams({ ...params, sign_type: 'RSA2', sign }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    };
+  };
+
+  // ── Alipay gateway ──
+  function alipayGateway(query: URLSearchParams, form: URLSearchParams) {
+    const params: Record<string, string> = { ...Object.fromEntries(query), ...Object.fromEntries(form) };
+    const method = params.method ?? 'unknown';
+    const responseKey = `${method.replaceAll('.', '_')}_response`;
+    const reply = (obj: Record<string, unknown>) => {
+      const text = JSON.stringify(obj);
+      return `{"${responseKey}":${text},"sign":"${rsaSign(text, options.alipay.platformPrivateKey)}"}`;
+    };
+    const fail = (code: string, msg: string, sub_code: string, sub_msg: string) =>
+      reply({ code, msg, sub_code, sub_msg });
+    if (params.app_id !== options.alipay.appId)
+      return fail('40002', 'Invalid Arguments', 'isv.invalid-app-id', '无效的AppID参数');
+    if (
+      !params.sign ||
+      !rsaVerify(alipaySignContent(params, ['sign']), params.sign, options.alipay.appPublicKey)
+    ) {
+      return fail('40002', 'Invalid Arguments', 'isv.invalid-signature', '验签出错');
+    }
+    let biz: Record<string, string> = {};
+    try {
+      biz = JSON.parse(params.biz_content ?? '{}') as Record<string, string>;
+    } catch {
+      return fail('40002', 'Invalid Arguments', 'isv.invalid-parameter', 'biz_content 不是 JSON');
+    }
+    const order = biz.out_trade_no ? orders.get(key('alipay', biz.out_trade_no)) : undefined;
+    const notFound = () => fail('40004', 'Business Failed', 'ACQ.TRADE_NOT_EXIST', '交易不存在');
+    switch (method) {
+      case 'alipay.trade.create':
+      case 'alipay.trade.precreate': {
+        let amountFen: Fen;
+        try {
+          amountFen = parseYuan(biz.total_amount ?? '');
+        } catch {
+          return fail('40002', 'Invalid Arguments', 'isv.invalid-parameter', 'total_amount 格式错误');
+        }
+        if (!biz.out_trade_no || amountFen <= 0)
+          return fail('40002', 'Invalid Arguments', 'isv.missing-parameter', '缺少参数');
+        const existing = order ?? {
+          channel: 'alipay' as const,
+          outTradeNo: biz.out_trade_no,
+          amountFen,
+          description: biz.subject ?? '',
+          status: 'PENDING' as const,
+          providerTradeNo: `${alipayTime(new Date()).replace(/\D/g, '').slice(0, 8)}2200${id('', 16)}`,
+          notifyUrl: params.notify_url ?? '',
+          payer: biz.buyer_id ?? biz.buyer_open_id,
+          refundedFen: 0,
+          createdAt: new Date(),
+        };
+        // Alipay's answers for a repeated out_trade_no: paid → ACQ.TRADE_HAS_SUCCESS ("交易已被支付"),
+        // other parameters → ACQ.CONTEXT_INCONSISTENT ("交易信息被篡改").
+        if (existing.status === 'PAID')
+          return fail('40004', 'Business Failed', 'ACQ.TRADE_HAS_SUCCESS', '交易已被支付');
+        if (existing.amountFen !== amountFen)
+          return fail('40004', 'Business Failed', 'ACQ.CONTEXT_INCONSISTENT', '交易信息被篡改');
+        orders.set(key('alipay', existing.outTradeNo), existing);
+        return method === 'alipay.trade.create'
+          ? reply({
+              code: '10000',
+              msg: 'Success',
+              out_trade_no: existing.outTradeNo,
+              trade_no: existing.providerTradeNo,
+            })
+          : reply({
+              code: '10000',
+              msg: 'Success',
+              out_trade_no: existing.outTradeNo,
+              qr_code: `https://qr.alipay.com/sandbox${existing.providerTradeNo}`,
+            });
+      }
+      case 'alipay.trade.query': {
+        if (!order) return notFound();
+        const status =
+          order.status === 'PAID'
+            ? 'TRADE_SUCCESS'
+            : order.status === 'CLOSED'
+              ? 'TRADE_CLOSED'
+              : 'WAIT_BUYER_PAY';
+        return reply({
+          code: '10000',
+          msg: 'Success',
+          trade_no: order.providerTradeNo,
+          out_trade_no: order.outTradeNo,
+          trade_status: status,
+          total_amount: formatYuan(order.amountFen),
+          ...(order.paidAt
+            ? { send_pay_date: alipayTime(order.paidAt), buyer_pay_amount: formatYuan(order.amountFen) }
+            : {}),
+        });
+      }
+      case 'alipay.trade.close': {
+        if (!order) return notFound();
+        if (order.status === 'PAID')
+          return fail('40004', 'Business Failed', 'ACQ.TRADE_STATUS_ERROR', '交易状态不合法');
+        order.status = 'CLOSED';
+        return reply({
+          code: '10000',
+          msg: 'Success',
+          trade_no: order.providerTradeNo,
+          out_trade_no: order.outTradeNo,
+        });
+      }
+      case 'alipay.trade.refund': {
+        if (!order) return notFound();
+        if (order.status !== 'PAID')
+          return fail('40004', 'Business Failed', 'ACQ.TRADE_STATUS_ERROR', '交易状态不合法');
+        const requestNo = biz.out_request_no ?? order.outTradeNo;
+        let amountFen: Fen;
+        try {
+          amountFen = parseYuan(biz.refund_amount ?? '');
+        } catch {
+          return fail('40002', 'Invalid Arguments', 'isv.invalid-parameter', 'refund_amount 格式错误');
+        }
+        const existing = refunds.get(key('alipay', requestNo));
+        if (!existing) {
+          if (order.refundedFen + amountFen > order.amountFen)
+            return fail('40004', 'Business Failed', 'ACQ.REFUND_AMT_NOT_EQUAL_TOTAL', '退款金额超限');
+          order.refundedFen += amountFen;
+          const refund: Refund = {
+            channel: 'alipay',
+            outTradeNo: order.outTradeNo,
+            outRefundNo: requestNo,
+            amountFen,
+            status: 'SUCCESS',
+            refundId: requestNo,
+            succeededAt: new Date(),
+          };
+          refunds.set(key('alipay', requestNo), refund);
+          // Alipay also notifies the payment's notify_url of the refund.
+          if (settings.notifications && order.notifyUrl)
+            void notify('alipay', 'refund', requestNo, alipayNotification(order, undefined, refund));
+        }
+        return reply({
+          code: '10000',
+          msg: 'Success',
+          trade_no: order.providerTradeNo,
+          out_trade_no: order.outTradeNo,
+          fund_change: existing ? 'N' : 'Y',
+          refund_fee: formatYuan(order.refundedFen as Fen),
+          gmt_refund_pay: alipayTime(new Date()),
+        });
+      }
+      case 'alipay.trade.fastpay.refund.query': {
+        const refund = refunds.get(key('alipay', biz.out_request_no ?? ''));
+        if (!order) return notFound();
+        if (!refund) return reply({ code: '10000', msg: 'Success', out_trade_no: order.outTradeNo }); // no refund_status: not refunded
+        return reply({
+          code: '10000',
+          msg: 'Success',
+          out_trade_no: order.outTradeNo,
+          out_request_no: refund.outRefundNo,
+          refund_amount: formatYuan(refund.amountFen),
+          total_amount: formatYuan(order.amountFen),
+          refund_status: 'REFUND_SUCCESS',
+          gmt_refund_pay: alipayTime(refund.succeededAt ?? new Date()),
+        });
+      }
+      case 'alipay.data.dataservice.bill.downloadurl.query': {
+        const day = parts.billDay(biz.bill_date);
+        if (biz.bill_type !== 'trade' || !day)
+          return fail('40002', 'Invalid Arguments', 'isv.invalid-parameter', 'bill_type 或 bill_date 错误');
+        if (!settings.billsAvailable)
+          return fail('40004', 'Business Failed', 'isp.bill_not_exist', '账单不存在');
+        return reply({
+          code: '10000',
+          msg: 'Success',
+          bill_download_url: `${baseUrl()}/sandbox/bill-files/alipay/${day}.zip?downloadFileName=${day}.csv.zip`,
+        });
+      }
+      default:
+        return (
+          parts.credit().alipayMethod(method, biz, reply, fail) ??
+          fail('40004', 'Business Failed', 'isv.invalid-method', `sandbox does not implement ${method}`)
+        );
+    }
+  }
+
+  return { gateway: alipayGateway, notification: alipayNotification };
+}

@@ -1,0 +1,170 @@
+/**
+ * The sandbox's books, shared by its provider surfaces: orders, refunds, the notifications it posted (with
+ * each provider's retry schedule, time-compressed) and the settings people and tests change. Never deployed.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Fen } from '../lib/domain/money';
+import type { BillFaults } from './bills';
+
+/** Keys and ids the sandbox plays the providers with. */
+export interface SandboxOptions {
+  readonly port?: number;
+  readonly alipay: { appId: string; sellerId: string; appPublicKey: string; platformPrivateKey: string };
+  readonly wechatpay: {
+    mchId: string;
+    appId: string;
+    merchantSerial: string;
+    merchantPublicKey: string;
+    apiV3Key: string;
+    certificate: { serial: string; privateKey: string };
+    publicKey: { id: string; privateKey: string };
+  };
+  /** The shared HMAC key medpay signs insurance-bureau requests with. */
+  readonly bureauKey: string;
+  /** 1 = real retry delays; the default compresses a day into seconds. */
+  readonly timeScale?: number;
+}
+
+export type Channel = 'alipay' | 'wechatpay';
+export interface Order {
+  channel: Channel;
+  outTradeNo: string;
+  amountFen: Fen;
+  description: string;
+  status: 'PENDING' | 'PAID' | 'CLOSED';
+  providerTradeNo: string;
+  notifyUrl: string;
+  payer?: string;
+  paidAt?: Date;
+  refundedFen: number;
+  createdAt: Date;
+}
+export interface Refund {
+  channel: Channel;
+  outTradeNo: string;
+  outRefundNo: string;
+  amountFen: Fen;
+  status: 'PROCESSING' | 'SUCCESS' | 'ABNORMAL';
+  refundId: string;
+  notifyUrl?: string;
+  succeededAt?: Date;
+}
+export interface NotificationRecord {
+  at: string;
+  channel: Channel;
+  kind: string;
+  outTradeNo: string;
+  attempt: number;
+  probe: boolean;
+  responseStatus: number;
+  responseBody: string;
+  acknowledged: boolean;
+}
+
+/** Alipay retries 8 times over about 25 h; WeChat Pay 15 times over about 24 h. */
+export const RETRY_SCHEDULE_SEC = {
+  alipay: [4 * 60, 10 * 60, 10 * 60, 3600, 2 * 3600, 6 * 3600, 15 * 3600],
+  wechatpay: [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600],
+} as const;
+
+/** Creates empty books for one sandbox. */
+export function createBooks(options: SandboxOptions) {
+  const orders = new Map<string, Order>();
+  const refunds = new Map<string, Refund>();
+  const notifications: NotificationRecord[] = [];
+  const settings = {
+    notifications: true,
+    wechatSerialMode: 'certificate' as 'certificate' | 'public-key' | 'mixed',
+    timeScale: options.timeScale ?? 1 / 3600,
+    /** The next N credit captures per channel fail (insufficient funds). */
+    captureFailures: { alipay: 0, wechatpay: 0 } as Record<Channel, number>,
+    /** Bills: whether they can be downloaded yet, how to damage the file, and discrepancies per channel. */
+    billsAvailable: true,
+    billCorruption: { alipay: 'none', wechatpay: 'none' } as Record<Channel, 'none' | 'truncate' | 'sha1'>,
+    billFaults: {
+      alipay: { drop: [], amountDelta: {}, nextDay: [], extra: 0 },
+      wechatpay: { drop: [], amountDelta: {}, nextDay: [], extra: 0 },
+    } as Record<Channel, BillFaults>,
+  };
+  const timers = new Set<NodeJS.Timeout>();
+  let listeningUrl = '';
+  const baseUrl = () => listeningUrl;
+  const key = (channel: Channel, no: string) => `${channel}:${no}`;
+  const id = (prefix: string, n = 20) => prefix + Array.from(randomBytes(n), (b) => String(b % 10)).join('');
+
+  // ── notifications ──
+  async function deliver(url: string, body: string, headers: Record<string, string>) {
+    try {
+      const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+      return { status: res.status, body: await res.text() };
+    } catch (error) {
+      return { status: 0, body: String(error) };
+    }
+  }
+
+  async function notify(
+    channel: Channel,
+    kind: string,
+    outTradeNo: string,
+    build: () => { url: string; body: string; headers: Record<string, string> },
+    attempt = 0,
+    probe = false,
+  ) {
+    const { url, body, headers } = build(); // re-signed per attempt, as the providers do
+    const res = await deliver(url, body, headers);
+    const acknowledged =
+      channel === 'alipay' ? res.body.trim() === 'success' : res.status >= 200 && res.status < 300;
+    const record = {
+      at: new Date().toISOString(),
+      channel,
+      kind,
+      outTradeNo,
+      attempt,
+      probe,
+      responseStatus: res.status,
+      responseBody: res.body,
+      acknowledged,
+    };
+    notifications.push(record);
+    const delay = RETRY_SCHEDULE_SEC[channel][attempt];
+    if (!acknowledged && !probe && delay !== undefined) {
+      const t = setTimeout(
+        () => {
+          timers.delete(t);
+          void notify(channel, kind, outTradeNo, build, attempt + 1);
+        },
+        delay * 1000 * settings.timeScale,
+      );
+      t.unref();
+      timers.add(t);
+    }
+    return record;
+  }
+
+  function markPaid(order: Order) {
+    if (order.status !== 'PENDING') return false;
+    order.status = 'PAID';
+    order.paidAt = new Date();
+    return true;
+  }
+
+  return {
+    options,
+    orders,
+    refunds,
+    notifications,
+    settings,
+    timers,
+    key,
+    id,
+    baseUrl,
+    setBaseUrl: (url: string) => {
+      listeningUrl = url;
+    },
+    notify,
+    markPaid,
+  };
+}
+
+/** One sandbox's books. */
+export type Books = ReturnType<typeof createBooks>;
