@@ -1,0 +1,193 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- request bodies are untyped JSON on the wire, checked field by field */
+/**
+ * WeChat Pay Score as the sandbox plays it: service orders (/v3/payscore/serviceorder*), the patient's
+ * confirmation (PAYSCORE.USER_CONFIRM), completion with post_payments and the collection that follows
+ * (PAYSCORE.USER_PAID). Never deployed.
+ */
+import type { Fen } from '../../lib/domain/money';
+import type { CreditShared } from '../credit';
+import { payScoreTime } from '../signing';
+
+interface ServiceOrder {
+  outOrderNo: string;
+  orderId: string;
+  serviceId: string;
+  openid: string;
+  riskFen: number;
+  state: 'CREATED' | 'DOING' | 'DONE' | 'REVOKED' | 'EXPIRED';
+  stateDescription?: 'USER_CONFIRM' | 'MCH_COMPLETE';
+  notifyUrl: string;
+  introduction: string;
+  totalFen?: number;
+  postPayments?: unknown[];
+  collection?: {
+    state: 'USER_PAYING' | 'USER_PAID';
+    paidFen: number;
+    transactionId?: string;
+    paidTime?: Date;
+  };
+  createdAt: Date;
+}
+
+/** The Pay Score product over the shared credit context. */
+export function payScoreSimulator({ ctx, captures, failCapture, digits }: CreditShared) {
+  const serviceOrders = new Map<string, ServiceOrder>();
+
+  const serviceOrderBody = (o: ServiceOrder) => ({
+    appid: ctx.wechatpay.appId,
+    mchid: ctx.wechatpay.mchId,
+    service_id: o.serviceId,
+    out_order_no: o.outOrderNo,
+    service_introduction: o.introduction,
+    state: o.state,
+    ...(o.stateDescription ? { state_description: o.stateDescription } : {}),
+    risk_fund: { name: 'ESTIMATE_ORDER_COST', amount: o.riskFen },
+    order_id: o.orderId,
+    openid: o.openid,
+    notify_url: o.notifyUrl,
+    need_collection: o.totalFen !== undefined && o.totalFen > 0,
+    ...(o.totalFen !== undefined ? { total_amount: o.totalFen, post_payments: o.postPayments } : {}),
+    ...(o.collection
+      ? {
+          collection: {
+            state: o.collection.state,
+            total_amount: o.totalFen,
+            paying_amount:
+              o.collection.state === 'USER_PAYING' ? (o.totalFen ?? 0) - o.collection.paidFen : 0,
+            paid_amount: o.collection.paidFen,
+            details: o.collection.transactionId
+              ? [
+                  {
+                    seq: 1,
+                    amount: o.collection.paidFen,
+                    paid_type: 'NEWTON',
+                    paid_time: payScoreTime(o.collection.paidTime ?? new Date()),
+                    transaction_id: o.collection.transactionId,
+                  },
+                ]
+              : [],
+          },
+        }
+      : {}),
+  });
+
+  /** Pay Score collects the completed amount from the user (WeChat does this asynchronously). */
+  function collect(o: ServiceOrder) {
+    ctx.later(() => {
+      if (!o.collection || o.collection.state !== 'USER_PAYING' || failCapture('wechatpay')) return;
+      const transactionId = `42000${digits(23)}`;
+      o.collection = { state: 'USER_PAID', paidFen: o.totalFen ?? 0, transactionId, paidTime: new Date() };
+      o.state = 'DONE';
+      captures.push({
+        channel: 'wechatpay',
+        outOrderNo: o.outOrderNo,
+        outTradeNo: o.outOrderNo,
+        amountFen: o.totalFen ?? 0,
+      });
+      ctx.recordTrade({
+        channel: 'wechatpay',
+        outTradeNo: o.outOrderNo,
+        amountFen: (o.totalFen ?? 0) as Fen,
+        description: o.introduction,
+        providerTradeNo: transactionId,
+        payer: o.openid,
+      });
+      void ctx.notifyWechat(
+        'PAYSCORE.USER_PAID',
+        'payscore',
+        '微信支付分服务订单支付成功',
+        serviceOrderBody(o),
+        o.notifyUrl,
+      );
+    }, 100);
+  }
+
+  /** Handles /v3/payscore/serviceorder*; undefined for other paths. */
+  function route(
+    method: string,
+    path: string,
+    url: URL,
+    req: Record<string, any>,
+  ): { status: number; body?: object } | undefined {
+    const error = (status: number, code: string, message: string) => ({ status, body: { code, message } });
+    if (path === '/v3/payscore/serviceorder' && method === 'POST') {
+      if (req.appid !== ctx.wechatpay.appId) return error(400, 'PARAM_ERROR', 'appid 不匹配');
+      const risk = req.risk_fund?.amount;
+      if (!req.out_order_no || !req.service_id || !req.openid || !Number.isSafeInteger(risk) || risk <= 0)
+        return error(400, 'PARAM_ERROR', '参数错误');
+      const existing = serviceOrders.get(req.out_order_no as string);
+      const o: ServiceOrder = existing ?? {
+        outOrderNo: req.out_order_no,
+        orderId: `1000000000${digits(18)}`,
+        serviceId: req.service_id,
+        openid: req.openid,
+        riskFen: risk,
+        state: 'CREATED',
+        notifyUrl: req.notify_url,
+        introduction: req.service_introduction ?? '',
+        createdAt: new Date(),
+      };
+      serviceOrders.set(o.outOrderNo, o);
+      return { status: 200, body: { ...serviceOrderBody(o), package: `DJ${o.orderId}` } };
+    }
+    if (path === '/v3/payscore/serviceorder' && method === 'GET') {
+      const o = serviceOrders.get(url.searchParams.get('out_order_no') ?? '');
+      return o ? { status: 200, body: serviceOrderBody(o) } : error(404, 'ORDER_NOT_EXIST', '订单不存在');
+    }
+    const action = /^\/v3\/payscore\/serviceorder\/([^/]+)\/(complete|cancel|pay)$/.exec(path);
+    if (action && method === 'POST') {
+      const o = serviceOrders.get(decodeURIComponent(action[1] as string));
+      if (!o) return error(404, 'ORDER_NOT_EXIST', '订单不存在');
+      if (action[2] === 'cancel') {
+        if (o.state === 'DONE' || o.stateDescription === 'MCH_COMPLETE')
+          return error(400, 'INVALID_REQUEST', '订单状态不允许取消');
+        o.state = 'REVOKED';
+        return { status: 200, body: serviceOrderBody(o) };
+      }
+      if (action[2] === 'complete') {
+        if (o.state !== 'DOING' || o.stateDescription !== 'USER_CONFIRM')
+          return error(400, 'INVALID_REQUEST', '订单状态不正确');
+        const total = req.total_amount;
+        const sum = Array.isArray(req.post_payments)
+          ? (req.post_payments as Array<{ amount?: number }>).reduce((n, p) => n + (p.amount ?? 0), 0)
+          : Number.NaN;
+        if (!Number.isSafeInteger(total) || total < 0 || total > o.riskFen || sum !== total)
+          return error(400, 'PARAM_ERROR', 'total_amount 须等于 post_payments 之和且不超过风险金额');
+        o.totalFen = total;
+        o.postPayments = req.post_payments;
+        o.stateDescription = 'MCH_COMPLETE';
+        if (total === 0) o.state = 'DONE';
+        else {
+          o.collection = { state: 'USER_PAYING', paidFen: 0 };
+          collect(o);
+        }
+        return { status: 200, body: serviceOrderBody(o) };
+      }
+      // pay: 商户发起催收扣款
+      if (o.collection?.state !== 'USER_PAYING') return error(400, 'INVALID_REQUEST', '订单不是待支付状态');
+      collect(o);
+      return { status: 204 };
+    }
+    return undefined;
+  }
+
+  /** /sandbox/authorise: the patient confirms in WeChat; WeChat Pay sends PAYSCORE.USER_CONFIRM. */
+  async function authorise(outOrderNo: string) {
+    const o = serviceOrders.get(outOrderNo);
+    if (!o) return { status: 404, body: { error: 'no such service order' } };
+    if (o.state === 'CREATED') {
+      o.state = 'DOING';
+      o.stateDescription = 'USER_CONFIRM';
+    }
+    const record = await ctx.notifyWechat(
+      'PAYSCORE.USER_CONFIRM',
+      'payscore',
+      '微信支付分服务订单用户已确认',
+      serviceOrderBody(o),
+      o.notifyUrl,
+    );
+    return { status: 200, body: { status: o.state, orderId: o.orderId, notification: record } };
+  }
+
+  return { serviceOrders, route, authorise };
+}
