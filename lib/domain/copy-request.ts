@@ -2,7 +2,8 @@
  * Copy requests: certified copies of medical records, paid when the fee is known, then couriered.
  * Pure: the state machine, the regulated tariff and the fee breakdown (integer fen throughout).
  */
-import { InvalidStateError, ValidationError } from './errors';
+import { statusGuard } from './status-machine';
+import { ValidationError } from './errors';
 import { fen, type Fen } from './money';
 
 /** Copy-request statuses (API.md). */
@@ -44,14 +45,7 @@ const TRANSITIONS: Readonly<Record<CopyRequestStatus, readonly CopyRequestStatus
 };
 
 /** The one guard every copy-request transition goes through; throws INVALID_STATE otherwise. */
-export function assertCopyRequestTransition(
-  id: string,
-  from: CopyRequestStatus,
-  to: CopyRequestStatus,
-): void {
-  if (!TRANSITIONS[from].includes(to))
-    throw new InvalidStateError(`Copy request ${id} is ${from} and cannot become ${to}.`, { id, from, to });
-}
+export const assertCopyRequestTransition = statusGuard('Copy request', 'id', TRANSITIONS);
 
 /** The records office's regulated tariff. */
 export interface CopyTariff {

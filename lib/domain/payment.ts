@@ -1,4 +1,5 @@
 /** Payments and refunds: statuses, the one transition guard, refundable arithmetic and ledger postings. */
+import { statusGuard } from './status-machine';
 import { InvalidStateError, MedpayError, ErrorCode } from './errors';
 import { Accounts, type Channel } from './ledger/accounts';
 import { journalTransaction, txnIdFor, type JournalTransaction } from './ledger/journal';
@@ -33,15 +34,7 @@ const PAYMENT_TRANSITIONS: Readonly<Record<PaymentStatus, readonly PaymentStatus
 };
 
 /** The one guard every payment transition goes through; throws INVALID_STATE otherwise. */
-export function assertPaymentTransition(paymentId: string, from: PaymentStatus, to: PaymentStatus): void {
-  if (!PAYMENT_TRANSITIONS[from].includes(to)) {
-    throw new InvalidStateError(`Payment ${paymentId} is ${from} and cannot become ${to}.`, {
-      paymentId,
-      from,
-      to,
-    });
-  }
-}
+export const assertPaymentTransition = statusGuard('Payment', 'paymentId', PAYMENT_TRANSITIONS);
 
 /** The statuses a payment can be refunded from. */
 export const REFUNDABLE_STATUSES: readonly PaymentStatus[] = ['PAID', 'PARTIALLY_REFUNDED'];

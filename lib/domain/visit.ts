@@ -3,6 +3,7 @@
  * the settlement plan. Pure: the use cases (issue #4) persist and call providers.
  */
 import { ErrorCode, InvalidStateError, MedpayError, ValidationError } from './errors';
+import { statusGuard } from './status-machine';
 import { fen, type Fen } from './money';
 
 /** Visit statuses (API.md). */
@@ -40,15 +41,7 @@ const VISIT_TRANSITIONS: Readonly<Record<VisitStatus, readonly VisitStatus[]>> =
 };
 
 /** The one guard every visit transition goes through; throws INVALID_STATE otherwise. */
-export function assertVisitTransition(visitId: string, from: VisitStatus, to: VisitStatus): void {
-  if (!VISIT_TRANSITIONS[from].includes(to)) {
-    throw new InvalidStateError(`Visit ${visitId} is ${from} and cannot become ${to}.`, {
-      visitId,
-      from,
-      to,
-    });
-  }
-}
+export const assertVisitTransition = statusGuard('Visit', 'visitId', VISIT_TRANSITIONS);
 
 /** A hospital's pay-later rules. */
 export interface CreditPolicy {
