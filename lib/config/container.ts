@@ -23,8 +23,6 @@ import { fen, type Fen } from '../domain/money';
 import type { EventPublisher, OutboxStore } from '../ports/event-publisher';
 import { dynamoOutboxStore } from '../adapters/dynamodb/outbox-store';
 import { logPublisher } from '../adapters/system/log-publisher';
-import { dispatchingPublisher } from '../adapters/system/dispatching-publisher';
-import { dispatchEvent } from '../usecases/events/subscribers';
 import type { Channel } from '../domain/ledger/accounts';
 import { loadConfig, type Config } from './config';
 import { resolveSecret } from './secrets';
@@ -67,8 +65,8 @@ function lazySecret(ref: string | undefined, region: string): () => Promise<stri
 export interface DepsParts {
   /** Builds the provider adapters a function calls (lib/config/providers.ts: payments; credit.ts: credit, insurance). */
   readonly providers?: (config: Config, clock: Clock) => Promise<BuiltProviders>;
-  /** Builds the EventBridge publisher (lib/config/event-bus.ts); without it events are logged locally. */
-  readonly eventBus?: (config: Config) => Promise<EventPublisher | undefined>;
+  /** Builds the relay's publisher (lib/config/event-bus.ts); without it events are only logged. */
+  readonly eventBus?: (config: Config, self: () => AppDeps) => Promise<EventPublisher>;
 }
 
 /** What the providers part builds. */
@@ -97,22 +95,20 @@ export async function buildDeps(
       ? hs256Verifier(await resolveSecret(config.auth.secretRef, config.region), config.auth)
       : jwksVerifier(config.auth.jwksUrl, config.auth));
   const logger = overrides.logger ?? createLogger(config.logLevel, config.stage);
-  const publisher = overrides.publisher ?? (await parts.eventBus?.(config));
   // Tests inject providers (against their own sandbox) instead of building them from config.
   const built: BuiltProviders = overrides.providers
     ? overrides
     : ((await parts.providers?.(config, clock)) ?? {});
-  // Locally (no event bus) the relay hands events to the in-process subscribers; they need these deps.
-  const published = publisher ?? logPublisher((message, fields) => logger.info(message, fields));
-  const outboundPublisher =
-    publisher || config.eventBusName
-      ? published
-      : dispatchingPublisher(published, (event) => dispatchEvent(self, event));
+  // Only the relay publishes: its event-bus part gives EventBridge, or locally the in-process subscribers.
+  const publisher =
+    overrides.publisher ??
+    (await parts.eventBus?.(config, () => self)) ??
+    logPublisher((message, fields) => logger.info(message, fields));
   const self: AppDeps = {
     config,
     clock,
     outbox: overrides.outbox ?? dynamoOutboxStore(dynamo, config.tableName),
-    publisher: outboundPublisher,
+    publisher,
     providers: built.providers ?? {},
     credit: built.credit ?? {},
     insurance: built.insurance,

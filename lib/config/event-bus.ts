@@ -1,18 +1,25 @@
-/** The event-bus part of the composition root: EventBridge when the stage names a bus (only the relay needs it). */
+/** The event-bus part of the composition root: only the outbox relay publishes. */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { eventBridgePublisher } from '../adapters/eventbridge/publisher';
 import type { EventPublisher } from '../ports/event-publisher';
 import type { Config } from './config';
-import { composeDeps } from './container';
+import { composeDeps, type AppDeps } from './container';
+import { dispatchingPublisher } from '../adapters/system/dispatching-publisher';
+import { logPublisher } from '../adapters/system/log-publisher';
+import { dispatchEvent } from '../usecases/events/subscribers';
 import { buildPaymentProviders } from './providers';
 
-/** The EventBridge publisher of the stage's bus, or undefined locally (events are then logged). */
-export function eventBus(config: Config): Promise<EventPublisher | undefined> {
-  return Promise.resolve(
-    config.eventBusName
-      ? eventBridgePublisher(new EventBridgeClient({ region: config.region }), config.eventBusName)
-      : undefined,
-  );
+/**
+ * The relay's publisher: EventBridge when the stage names a bus; locally, one that logs each event and hands
+ * it to the in-process subscribers (which need the function's own dependencies, hence `self`).
+ */
+export function eventBus(config: Config, self: () => AppDeps): Promise<EventPublisher> {
+  if (config.eventBusName)
+    return Promise.resolve(
+      eventBridgePublisher(new EventBridgeClient({ region: config.region }), config.eventBusName),
+    );
+  const logged = logPublisher((message, fields) => self().logger.info(message, fields));
+  return Promise.resolve(dispatchingPublisher(logged, (event) => dispatchEvent(self(), event)));
 }
 
 /** The dependencies of a function that calls providers and publishes to the event bus (the outbox relay). */
