@@ -8,7 +8,7 @@
  */
 import { BillNotAvailableError, BillRejectedError, type BillLine } from '../../domain/finance';
 import { ProviderUnavailableError } from '../../domain/errors';
-import { linesOf, positiveFen, unzipEntries, yuanToFen } from '../bills/lines';
+import { linesOf, positiveFen, yuanToFen } from '../bills/lines';
 import { alipayOk, type AlipayClient } from './client';
 import type { BillSource } from '../../ports/bill-source';
 import { parseAlipayTime } from './notification';
@@ -48,6 +48,7 @@ export async function* parseAlipayBillZip(zip: Uint8Array, day: string): AsyncIt
   const reject = (reason: string) => new BillRejectedError('alipay', day, reason);
   // A zip ends with its central directory: without it the download was cut short.
   if (!hasEndOfCentralDirectory(zip)) throw reject('the zip is truncated (no end of central directory)');
+  const { unzipEntries } = await import('../bills/zip'); // fflate only when a bill is read
   let entries: Map<string, import('node:stream').Readable>;
   try {
     entries = unzipEntries(zip);

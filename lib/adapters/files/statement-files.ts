@@ -6,7 +6,6 @@ import type { Writable } from 'node:stream';
 import { toShanghaiDateTime } from '../../domain/business-day';
 import { formatSignedYuan } from '../../domain/money';
 import type { StatementRow, StatementTotals } from '../../ports/statement-writer';
-import { xlsxWriter } from './xlsx';
 
 const HEADERS = [
   '交易时间 Time',
@@ -87,6 +86,7 @@ export async function writeStatementXlsx(
   title: string,
   out: Writable,
 ): Promise<void> {
+  const { xlsxWriter } = await import('./xlsx'); // fflate only when an XLSX file is written
   const book = xlsxWriter(out, {
     widths: HEADERS.map((_, i) => (i === 0 ? 20 : 18)),
     twoDecimals: [5, 6, 7],
