@@ -1,6 +1,6 @@
-/** Bearer JWT verification (jose): HS256 with a shared secret locally, RS256 against a JWKS in production. */
+/** Bearer JWT verification (./jwt.ts): HS256 with a shared secret locally, RS256/ES256 against a JWKS in production. */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { SignJWT, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { JwtError, remoteJwks, secretKey, signHs256, verifyJwt, type KeyFor } from './jwt';
 import { ForbiddenError, UnauthenticatedError } from '../domain/errors';
 
 /** The roles a token may carry. */
@@ -34,33 +34,37 @@ export interface VerifyOptions {
 
 /** Verifies HS256 tokens signed with a shared secret (local stack and tests). */
 export function hs256Verifier(secret: string, options: VerifyOptions = {}): TokenVerifier {
-  const key = new TextEncoder().encode(secret);
-  return verifierFor(key, ['HS256'], options);
+  return verifierFor(secretKey(secret), ['HS256'], options);
 }
 
-/** Verifies RS256/ES256 tokens against an identity provider's JWKS (keys are cached and rotated by jose). */
+/** Verifies RS256/ES256 tokens against an identity provider's JWKS (keys cached, refreshed on rotation). */
 export function jwksVerifier(jwksUrl: string, options: VerifyOptions = {}): TokenVerifier {
-  return verifierFor(createRemoteJWKSet(new URL(jwksUrl)), ['RS256', 'ES256'], options);
+  return verifierFor(remoteJwks(new URL(jwksUrl)), ['RS256', 'ES256'], options);
 }
+
+/** Clock skew forgiven on exp, nbf and iat. */
+const CLOCK_TOLERANCE_SEC = 30;
 
 function verifierFor(
-  key: Uint8Array | JWTVerifyGetKey,
-  algorithms: string[],
+  keyFor: KeyFor,
+  algorithms: readonly ('HS256' | 'RS256' | 'ES256')[],
   options: VerifyOptions,
 ): TokenVerifier {
   return {
     async verify(token) {
       let payload;
       try {
-        ({ payload } = await jwtVerify(token, key as Uint8Array, {
+        payload = await verifyJwt(token, keyFor, {
           algorithms,
           issuer: options.issuer,
           audience: options.audience,
-          clockTolerance: 30,
-        }));
+          clockToleranceSec: CLOCK_TOLERANCE_SEC,
+        });
       } catch (error) {
         const reason =
-          error instanceof joseErrors.JWTExpired ? 'The token has expired.' : 'The token is not valid.';
+          error instanceof JwtError && error.reason === 'expired'
+            ? 'The token has expired.'
+            : 'The token is not valid.';
         throw new UnauthenticatedError(reason, { cause: error });
       }
       const role = payload.role;
@@ -121,14 +125,17 @@ export async function signDevToken(
   caller: Caller,
   options: VerifyOptions & { ttlSec?: number } = {},
 ): Promise<string> {
-  let jwt = new SignJWT({ role: caller.role })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(caller.sub)
-    .setIssuedAt()
-    .setExpirationTime(`${options.ttlSec ?? 12 * 3600}s`);
-  if (options.issuer) jwt = jwt.setIssuer(options.issuer);
-  if (options.audience) jwt = jwt.setAudience(options.audience);
-  return jwt.sign(new TextEncoder().encode(secret));
+  const iat = Math.floor(Date.now() / 1000);
+  return Promise.resolve(
+    signHs256(secret, {
+      role: caller.role,
+      sub: caller.sub,
+      iat,
+      exp: iat + (options.ttlSec ?? 12 * 3600),
+      ...(options.issuer ? { iss: options.issuer } : {}),
+      ...(options.audience ? { aud: options.audience } : {}),
+    }),
+  );
 }
 
 /** The patient a caller is confined to: patients see only their own records (others get 404); staff see all. */
