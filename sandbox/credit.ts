@@ -51,6 +51,15 @@ export interface CreditShared {
   readonly digits: (n: number) => string;
 }
 
+/** A WeChat Pay route's answer: a status and a JSON body, or undefined for a path it does not serve. */
+export type WechatRouteResult = { status: number; body?: object } | undefined;
+
+/** WeChat Pay's error body, `{"code","message"}`, with its HTTP status. */
+export const wechatError = (status: number, code: string, message: string) => ({
+  status,
+  body: { code, message },
+});
+
 /** Creates the credit simulator. */
 export function createCreditSimulator(ctx: CreditContext) {
   const shared: CreditShared = {

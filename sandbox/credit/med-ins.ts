@@ -3,7 +3,7 @@
  * WeChat medical insurance as the sandbox plays it: mixed orders (/v3/med-ins/orders) in front of the bureau
  * simulator, their query by mix_trade_no, and the refund notice. Never deployed.
  */
-import type { CreditShared } from '../credit';
+import { wechatError, type CreditShared, type WechatRouteResult } from '../credit';
 import { wechatTime } from '../signing';
 
 interface MedInsOrder {
@@ -36,11 +36,11 @@ export function medInsSimulator({ ctx, digits }: CreditShared) {
   function medInsCreate(req: Record<string, any>) {
     const error = (status: number, code: string, message: string) => ({ status, body: { code, message } });
     if (req.mix_pay_type !== 'CASH_AND_INSURANCE' || !req.out_trade_no || !req.pay_order_id)
-      return error(400, 'PARAM_ERROR', 'mix_pay_type、out_trade_no、pay_order_id 必填');
+      return wechatError(400, 'PARAM_ERROR', 'mix_pay_type、out_trade_no、pay_order_id 必填');
     const existing = [...medIns.values()].find((o) => o.outTradeNo === req.out_trade_no);
     if (existing) return { status: 200, body: medInsBody(existing) };
     const preauth = ctx.bureau.preauths.get(req.pay_order_id as string);
-    if (!preauth) return error(400, 'PARAM_ERROR', '医保支付单不存在');
+    if (!preauth) return wechatError(400, 'PARAM_ERROR', '医保支付单不存在');
     const gov = req.med_ins_gov_fee ?? 0;
     const self = req.med_ins_self_fee ?? 0;
     const cash = req.med_ins_cash_fee ?? 0;
@@ -50,7 +50,7 @@ export function medInsSimulator({ ctx, digits }: CreditShared) {
       cash !== preauth.selfPayFen ||
       req.total_fee !== gov + self + cash
     )
-      return error(400, 'PARAM_ERROR', '金额与医保预结算不一致');
+      return wechatError(400, 'PARAM_ERROR', '金额与医保预结算不一致');
     const o: MedInsOrder = {
       mixTradeNo: `MIX${digits(20)}`,
       outTradeNo: req.out_trade_no,
@@ -71,22 +71,16 @@ export function medInsSimulator({ ctx, digits }: CreditShared) {
   }
 
   /** Handles /v3/med-ins/*; undefined for other paths. */
-  function route(
-    method: string,
-    path: string,
-    url: URL,
-    req: Record<string, any>,
-  ): { status: number; body?: object } | undefined {
-    const error = (status: number, code: string, message: string) => ({ status, body: { code, message } });
+  function route(method: string, path: string, url: URL, req: Record<string, any>): WechatRouteResult {
     if (path === '/v3/med-ins/orders' && method === 'POST') return medInsCreate(req);
     const mix = /^\/v3\/med-ins\/orders\/mix-trade-no\/([^/]+)$/.exec(path);
     if (mix && method === 'GET') {
       const o = medIns.get(decodeURIComponent(mix[1] as string));
-      return o ? { status: 200, body: medInsBody(o) } : error(404, 'ORDER_NOT_EXIST', '订单不存在');
+      return o ? { status: 200, body: medInsBody(o) } : wechatError(404, 'ORDER_NOT_EXIST', '订单不存在');
     }
     if (path === '/v3/med-ins/refunds/notify' && method === 'POST') {
       const o = medIns.get(String(url.searchParams.get('mix_trade_no') ?? req.mix_trade_no));
-      if (!o) return error(404, 'ORDER_NOT_EXIST', '订单不存在');
+      if (!o) return wechatError(404, 'ORDER_NOT_EXIST', '订单不存在');
       ctx.bureau.reverse(o.payOrderId);
       o.mixPayStatus = 'MIX_PAY_REFUND';
       o.medInsPayStatus = 'MED_INS_PAY_REFUND';

@@ -5,7 +5,7 @@
  * (PAYSCORE.USER_PAID). Never deployed.
  */
 import type { Fen } from '../../lib/domain/money';
-import type { CreditShared } from '../credit';
+import { wechatError, type CreditShared, type WechatRouteResult } from '../credit';
 import { payScoreTime } from '../signing';
 
 interface ServiceOrder {
@@ -103,18 +103,12 @@ export function payScoreSimulator({ ctx, captures, failCapture, digits }: Credit
   }
 
   /** Handles /v3/payscore/serviceorder*; undefined for other paths. */
-  function route(
-    method: string,
-    path: string,
-    url: URL,
-    req: Record<string, any>,
-  ): { status: number; body?: object } | undefined {
-    const error = (status: number, code: string, message: string) => ({ status, body: { code, message } });
+  function route(method: string, path: string, url: URL, req: Record<string, any>): WechatRouteResult {
     if (path === '/v3/payscore/serviceorder' && method === 'POST') {
-      if (req.appid !== ctx.wechatpay.appId) return error(400, 'PARAM_ERROR', 'appid 不匹配');
+      if (req.appid !== ctx.wechatpay.appId) return wechatError(400, 'PARAM_ERROR', 'appid 不匹配');
       const risk = req.risk_fund?.amount;
       if (!req.out_order_no || !req.service_id || !req.openid || !Number.isSafeInteger(risk) || risk <= 0)
-        return error(400, 'PARAM_ERROR', '参数错误');
+        return wechatError(400, 'PARAM_ERROR', '参数错误');
       const existing = serviceOrders.get(req.out_order_no as string);
       const o: ServiceOrder = existing ?? {
         outOrderNo: req.out_order_no,
@@ -132,27 +126,29 @@ export function payScoreSimulator({ ctx, captures, failCapture, digits }: Credit
     }
     if (path === '/v3/payscore/serviceorder' && method === 'GET') {
       const o = serviceOrders.get(url.searchParams.get('out_order_no') ?? '');
-      return o ? { status: 200, body: serviceOrderBody(o) } : error(404, 'ORDER_NOT_EXIST', '订单不存在');
+      return o
+        ? { status: 200, body: serviceOrderBody(o) }
+        : wechatError(404, 'ORDER_NOT_EXIST', '订单不存在');
     }
     const action = /^\/v3\/payscore\/serviceorder\/([^/]+)\/(complete|cancel|pay)$/.exec(path);
     if (action && method === 'POST') {
       const o = serviceOrders.get(decodeURIComponent(action[1] as string));
-      if (!o) return error(404, 'ORDER_NOT_EXIST', '订单不存在');
+      if (!o) return wechatError(404, 'ORDER_NOT_EXIST', '订单不存在');
       if (action[2] === 'cancel') {
         if (o.state === 'DONE' || o.stateDescription === 'MCH_COMPLETE')
-          return error(400, 'INVALID_REQUEST', '订单状态不允许取消');
+          return wechatError(400, 'INVALID_REQUEST', '订单状态不允许取消');
         o.state = 'REVOKED';
         return { status: 200, body: serviceOrderBody(o) };
       }
       if (action[2] === 'complete') {
         if (o.state !== 'DOING' || o.stateDescription !== 'USER_CONFIRM')
-          return error(400, 'INVALID_REQUEST', '订单状态不正确');
+          return wechatError(400, 'INVALID_REQUEST', '订单状态不正确');
         const total = req.total_amount;
         const sum = Array.isArray(req.post_payments)
           ? (req.post_payments as Array<{ amount?: number }>).reduce((n, p) => n + (p.amount ?? 0), 0)
           : Number.NaN;
         if (!Number.isSafeInteger(total) || total < 0 || total > o.riskFen || sum !== total)
-          return error(400, 'PARAM_ERROR', 'total_amount 须等于 post_payments 之和且不超过风险金额');
+          return wechatError(400, 'PARAM_ERROR', 'total_amount 须等于 post_payments 之和且不超过风险金额');
         o.totalFen = total;
         o.postPayments = req.post_payments;
         o.stateDescription = 'MCH_COMPLETE';
@@ -164,7 +160,8 @@ export function payScoreSimulator({ ctx, captures, failCapture, digits }: Credit
         return { status: 200, body: serviceOrderBody(o) };
       }
       // pay: 商户发起催收扣款
-      if (o.collection?.state !== 'USER_PAYING') return error(400, 'INVALID_REQUEST', '订单不是待支付状态');
+      if (o.collection?.state !== 'USER_PAYING')
+        return wechatError(400, 'INVALID_REQUEST', '订单不是待支付状态');
       collect(o);
       return { status: 204 };
     }

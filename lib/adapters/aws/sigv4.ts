@@ -76,7 +76,8 @@ function canonicalRequest(
 }
 
 /**
- * The headers to send: the request's own plus host, x-amz-date, the session token and Authorization.
+ * The headers to send: the request's own plus x-amz-date, the session token and Authorization. `host` is
+ * signed but not returned: fetch sets it from the URL.
  * `payloadHash` defaults to the body's SHA-256 (S3 also takes "UNSIGNED-PAYLOAD").
  */
 export function signRequest(
@@ -92,8 +93,9 @@ export function signRequest(
   if (credentials.sessionToken) headers['x-amz-security-token'] = credentials.sessionToken;
   const { canonical, signedHeaders } = canonicalRequest(request.method, request.url, headers, payloadHash);
   const { credentialScope, value } = signature(canonical, credentials, scope, date);
+  const { host: _signedNotSent, ...send } = headers;
   return {
-    ...headers,
+    ...send,
     authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${credentialScope}, SignedHeaders=${signedHeaders}, Signature=${value}`,
   };
 }

@@ -36,7 +36,6 @@ export async function getSsmParameter(
     { region: options.region, service: 'ssm' },
     new Date(),
   );
-  delete headers.host; // fetch sets Host itself
   const response = await fetch(url, {
     method: 'POST',
     headers,

@@ -51,7 +51,6 @@ export function s3FileStore(location: S3Location): FileStore {
       new Date(),
       hash,
     );
-    delete signed.host;
     const response = await fetch(url, {
       method,
       headers: signed,
