@@ -34,7 +34,6 @@ export function medInsSimulator({ ctx, digits }: CreditShared) {
    * pays the insured part with the bureau at once, because the patient authorised it (pay_auth_no).
    */
   function medInsCreate(req: Record<string, any>) {
-    const error = (status: number, code: string, message: string) => ({ status, body: { code, message } });
     if (req.mix_pay_type !== 'CASH_AND_INSURANCE' || !req.out_trade_no || !req.pay_order_id)
       return wechatError(400, 'PARAM_ERROR', 'mix_pay_type、out_trade_no、pay_order_id 必填');
     const existing = [...medIns.values()].find((o) => o.outTradeNo === req.out_trade_no);
