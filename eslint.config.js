@@ -17,6 +17,16 @@ export default tseslint.config(
       ],
     },
   },
+  // The serverless.yml helpers in infra/ are CommonJS (serverless loads them with require), run by Node.
+  {
+    files: ['**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   {
     files: ['lib/domain/**/*.ts'],
     rules: {

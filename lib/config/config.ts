@@ -91,7 +91,33 @@ const Env = z.object({
 });
 type Env = z.output<typeof Env>;
 
-/** Cross-variable rules: what the auth mode and the insurance gateway require. */
+/**
+ * A channel is enabled by its first variable (the merchant id); then every other one is required. Secret
+ * references have stage defaults in serverless.yml, so they alone never enable a channel.
+ */
+const CHANNEL_GROUPS = {
+  Alipay: [
+    'ALIPAY_APP_ID',
+    'ALIPAY_SELLER_ID',
+    'ALIPAY_GATEWAY',
+    'ALIPAY_APP_PRIVATE_KEY',
+    'ALIPAY_PUBLIC_KEY',
+    'ALIPAY_NOTIFY_URL',
+  ],
+  'Alipay certificate mode': ['ALIPAY_PUBLIC_CERT', 'ALIPAY_APP_CERT', 'ALIPAY_ROOT_CERT'],
+  'WeChat Pay': [
+    'WECHATPAY_MCH_ID',
+    'WECHATPAY_APP_ID',
+    'WECHATPAY_BASE_URL',
+    'WECHATPAY_MERCHANT_SERIAL',
+    'WECHATPAY_MERCHANT_PRIVATE_KEY',
+    'WECHATPAY_APIV3_KEY',
+    'WECHATPAY_PLATFORM_KEYS',
+    'WECHATPAY_NOTIFY_URL',
+  ],
+} as const satisfies Record<string, readonly (keyof Env)[]>;
+
+/** Cross-variable rules: what the auth mode, the insurance gateway and a configured channel require. */
 function requireTogether(env: Env, issues: z.core.$ZodRawIssue[]) {
   const need = (name: keyof Env, why: string) => {
     if (!env[name])
@@ -112,27 +138,17 @@ function requireTogether(env: Env, issues: z.core.$ZodRawIssue[]) {
       'MEDINS_CALLBACK_URL',
     ] as const)
       need(name, 'INSURANCE_GATEWAY=wechat-med-ins');
+  for (const [channel, [first, ...rest]] of Object.entries(CHANNEL_GROUPS))
+    if (env[first]) for (const name of rest) need(name, `${first} is set (${channel} is partly configured)`);
 }
 
-/**
- * A channel is enabled by its merchant id (the first value); then every other value is required.
- * Secret references have stage defaults in serverless.yml, so they alone never enable a channel.
- */
+/** The values of a channel, when all are present (requireTogether has reported a partial one). */
 function group<T extends Record<string, string | undefined>>(
-  name: string,
   values: T,
-  issues: z.core.$ZodRawIssue[],
 ): { [K in keyof T]: string } | undefined {
-  if (Object.values(values)[0] === undefined) return undefined;
-  const missing = Object.entries(values).filter(([, v]) => v === undefined);
-  if (missing.length === 0) return values as { [K in keyof T]: string };
-  issues.push({
-    code: 'custom',
-    path: [],
-    message: `${name} is partly configured; missing ${missing.map(([k]) => k).join(', ')}`,
-    input: values,
-  });
-  return undefined;
+  return Object.values(values).every((v) => v !== undefined)
+    ? (values as { [K in keyof T]: string })
+    : undefined;
 }
 
 /** `name=value,name=value` as a record. */
@@ -147,44 +163,32 @@ const pairs = (list: string | undefined) =>
 /** The environment → medpay's configuration. */
 const ConfigSchema = z.pipe(
   Env.check((ctx) => requireTogether(ctx.value, ctx.issues)),
-  z.transform((e: Env, ctx) => {
+  z.transform((e: Env) => {
     const auth = { issuer: e.AUTH_ISSUER, audience: e.AUTH_AUDIENCE };
-    const alipay = group(
-      'Alipay',
-      {
-        appId: e.ALIPAY_APP_ID,
-        sellerId: e.ALIPAY_SELLER_ID,
-        gateway: e.ALIPAY_GATEWAY,
-        appPrivateKeyRef: e.ALIPAY_APP_PRIVATE_KEY,
-        alipayPublicKeyRef: e.ALIPAY_PUBLIC_KEY,
-        notifyUrl: e.ALIPAY_NOTIFY_URL,
-      },
-      ctx.issues,
-    );
+    const alipay = group({
+      appId: e.ALIPAY_APP_ID,
+      sellerId: e.ALIPAY_SELLER_ID,
+      gateway: e.ALIPAY_GATEWAY,
+      appPrivateKeyRef: e.ALIPAY_APP_PRIVATE_KEY,
+      alipayPublicKeyRef: e.ALIPAY_PUBLIC_KEY,
+      notifyUrl: e.ALIPAY_NOTIFY_URL,
+    });
     /** Certificate mode (public-key certificates), used instead of alipayPublicKeyRef when set. */
-    const certificates = group(
-      'Alipay certificate mode',
-      {
-        alipayPublicCertRef: e.ALIPAY_PUBLIC_CERT,
-        appCertRef: e.ALIPAY_APP_CERT,
-        alipayRootCertRef: e.ALIPAY_ROOT_CERT,
-      },
-      ctx.issues,
-    );
-    const wechat = group(
-      'WeChat Pay',
-      {
-        mchId: e.WECHATPAY_MCH_ID,
-        appId: e.WECHATPAY_APP_ID,
-        baseURL: e.WECHATPAY_BASE_URL,
-        merchantSerial: e.WECHATPAY_MERCHANT_SERIAL,
-        merchantPrivateKeyRef: e.WECHATPAY_MERCHANT_PRIVATE_KEY,
-        apiV3KeyRef: e.WECHATPAY_APIV3_KEY,
-        platformKeys: e.WECHATPAY_PLATFORM_KEYS,
-        notifyUrl: e.WECHATPAY_NOTIFY_URL,
-      },
-      ctx.issues,
-    );
+    const certificates = group({
+      alipayPublicCertRef: e.ALIPAY_PUBLIC_CERT,
+      appCertRef: e.ALIPAY_APP_CERT,
+      alipayRootCertRef: e.ALIPAY_ROOT_CERT,
+    });
+    const wechat = group({
+      mchId: e.WECHATPAY_MCH_ID,
+      appId: e.WECHATPAY_APP_ID,
+      baseURL: e.WECHATPAY_BASE_URL,
+      merchantSerial: e.WECHATPAY_MERCHANT_SERIAL,
+      merchantPrivateKeyRef: e.WECHATPAY_MERCHANT_PRIVATE_KEY,
+      apiV3KeyRef: e.WECHATPAY_APIV3_KEY,
+      platformKeys: e.WECHATPAY_PLATFORM_KEYS,
+      notifyUrl: e.WECHATPAY_NOTIFY_URL,
+    });
     const bureau = { bureauUrl: e.INSURANCE_BUREAU_URL ?? '', bureauKeyRef: e.INSURANCE_BUREAU_KEY ?? '' };
     return {
       stage: e.STAGE,
@@ -263,16 +267,64 @@ const ConfigSchema = z.pipe(
 /** medpay's typed configuration: what the schema produces. */
 export type Config = Readonly<z.output<typeof ConfigSchema>>;
 
-/** Parses an environment into Config, listing every bad or missing variable in one error. */
-export function loadConfig(env: Record<string, string | undefined>): Config {
+/** One bad or missing variable: `variable` is the environment variable ('' when the rule spans several). */
+export interface ConfigIssue {
+  readonly variable: string;
+  readonly message: string;
+}
+
+/** Parses an environment into Config, or lists every bad or missing variable. */
+export function parseConfig(
+  env: Record<string, string | undefined>,
+): { ok: true; config: Config } | { ok: false; issues: ConfigIssue[] } {
   // serverless.yml renders unset parameters as empty strings: treat them as absent.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = ConfigSchema.safeParse(present);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map(
-      (i) => `  ${i.path.length > 0 ? `${i.path.join('.')}: ` : ''}${i.message}`,
-    );
+  if (parsed.success) return { ok: true, config: parsed.data };
+  return {
+    ok: false,
+    issues: parsed.error.issues.map((i) => ({ variable: i.path.join('.'), message: i.message })),
+  };
+}
+
+/** Parses an environment into Config, listing every bad or missing variable in one error. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = parseConfig(env);
+  if (!parsed.ok) {
+    const lines = parsed.issues.map((i) => `  ${i.variable ? `${i.variable}: ` : ''}${i.message}`);
     throw new Error(`medpay configuration is invalid:\n${lines.join('\n')}`);
   }
-  return parsed.data;
+  return parsed.config;
+}
+
+/** The webhook path each channel's notify URL must end at (API.md). */
+export const WEBHOOK_PATHS = { alipay: '/webhooks/alipay', wechatpay: '/webhooks/wechatpay' } as const;
+
+/**
+ * What a deployed stage needs beyond a parseable environment: a payment channel, and https everywhere a
+ * provider or the identity provider is reached or calls back (the notify URLs at the webhook paths). Read
+ * from the environment itself, so these are reported together with the schema's issues.
+ */
+export function deployedStageIssues(env: Record<string, string | undefined>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (!env.ALIPAY_APP_ID && !env.WECHATPAY_MCH_ID)
+    issues.push({
+      variable: '',
+      message:
+        'no payment channel is configured: set ALIPAY_APP_ID and the Alipay values, or WECHATPAY_MCH_ID and the WeChat Pay values',
+    });
+  const https = (variable: string, path?: string) => {
+    const url = env[variable];
+    if (!url || !URL.canParse(url)) return; // absent or malformed: the schema reports it
+    if (!url.startsWith('https://')) issues.push({ variable, message: `must be an https URL (got ${url})` });
+    else if (path && !new URL(url).pathname.endsWith(path))
+      issues.push({ variable, message: `must end at the webhook path ${path} (got ${url})` });
+  };
+  https('ALIPAY_NOTIFY_URL', WEBHOOK_PATHS.alipay);
+  https('ALIPAY_GATEWAY');
+  https('WECHATPAY_NOTIFY_URL', WEBHOOK_PATHS.wechatpay);
+  https('WECHATPAY_BASE_URL');
+  https('AUTH_JWKS_URL');
+  https('INSURANCE_BUREAU_URL');
+  return issues;
 }

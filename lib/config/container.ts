@@ -5,7 +5,7 @@ import { dynamoIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
 import { dynamoLedgerStore } from '../adapters/dynamodb/ledger-store';
 import { systemClock } from '../adapters/system/clock';
 import { ulidIds } from '../adapters/system/ulid-ids';
-import { hs256Verifier, jwksVerifier, type TokenVerifier } from '../http/auth';
+import { hs256Verifier, jwksVerifier, lazyVerifier, type TokenVerifier } from '../http/auth';
 import { createLogger, type Logger } from '../http/logger';
 import type { Clock } from '../ports/clock';
 import type { Metrics } from '../ports/metrics';
@@ -13,7 +13,7 @@ import { emfMetrics } from '../adapters/system/emf-metrics';
 import type { IdGenerator } from '../ports/id-generator';
 import type { IdempotencyStore } from '../ports/idempotency-store';
 import type { LedgerStore } from '../ports/ledger-store';
-import type { PaymentProvider } from '../ports/payment-provider';
+import type { NotificationVerifier, PaymentProvider } from '../ports/payment-provider';
 import type { CreditProvider } from '../ports/credit-provider';
 import type { InsuranceGateway } from '../ports/insurance-gateway';
 import type { BillSource } from '../ports/bill-source';
@@ -39,6 +39,8 @@ export interface AppDeps {
   readonly idempotency: IdempotencyStore;
   readonly auth: TokenVerifier;
   readonly providers: Partial<Record<Channel, PaymentProvider>>;
+  /** Notification verifiers per channel (the webhooks'; a payment provider is one too). */
+  readonly verifiers: Partial<Record<Channel, NotificationVerifier>>;
   readonly payments: { readonly expiryMinutes: number };
   /** Credit authorisation per channel (pay-later visits). */
   readonly credit: Partial<Record<Channel, CreditProvider>>;
@@ -72,6 +74,7 @@ export interface DepsParts {
 /** What the providers part builds. */
 export interface BuiltProviders {
   readonly providers?: Partial<Record<Channel, PaymentProvider>>;
+  readonly verifiers?: Partial<Record<Channel, NotificationVerifier>>;
   readonly credit?: Partial<Record<Channel, CreditProvider>>;
   readonly insurance?: InsuranceGateway;
   readonly bills?: Partial<Record<Channel, BillSource>>;
@@ -89,11 +92,14 @@ export async function buildDeps(
   const clock = overrides.clock ?? systemClock;
   const dynamo =
     overrides.dynamo ?? createDocumentClient({ region: config.region, endpoint: config.dynamodbEndpoint });
+  const authConfig = config.auth;
   const auth =
     overrides.auth ??
-    (config.auth.mode === 'hs256'
-      ? hs256Verifier(await resolveSecret(config.auth.secretRef, config.region), config.auth)
-      : jwksVerifier(config.auth.jwksUrl, config.auth));
+    (authConfig.mode === 'hs256'
+      ? lazyVerifier(async () =>
+          hs256Verifier(await resolveSecret(authConfig.secretRef, config.region), authConfig),
+        )
+      : jwksVerifier(authConfig.jwksUrl, authConfig));
   const logger = overrides.logger ?? createLogger(config.logLevel, config.stage);
   // Tests inject providers (against their own sandbox) instead of building them from config.
   const built: BuiltProviders = overrides.providers
@@ -110,6 +116,7 @@ export async function buildDeps(
     outbox: overrides.outbox ?? dynamoOutboxStore(dynamo, config.tableName),
     publisher,
     providers: built.providers ?? {},
+    verifiers: built.verifiers ?? built.providers ?? {},
     credit: built.credit ?? {},
     insurance: built.insurance,
     bills: built.bills ?? {},

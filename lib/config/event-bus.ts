@@ -22,5 +22,10 @@ export function eventBus(config: Config, self: () => AppDeps): Promise<EventPubl
   return Promise.resolve(dispatchingPublisher(logged, (event) => dispatchEvent(self(), event)));
 }
 
-/** The dependencies of a function that calls providers and publishes to the event bus (the outbox relay). */
-export const relayDeps = composeDeps({ providers: buildPaymentProviders, eventBus });
+/** The dependencies of the outbox relay, which publishes to the event bus. */
+export const relayDeps = composeDeps({
+  // On AWS the relay only publishes (its role reads no key); locally its subscribers call the providers.
+  providers: (config, clock) =>
+    config.eventBusName ? Promise.resolve({}) : buildPaymentProviders(config, clock),
+  eventBus,
+});

@@ -42,6 +42,23 @@ export function jwksVerifier(jwksUrl: string, options: VerifyOptions = {}): Toke
   return verifierFor(remoteJwks(new URL(jwksUrl)), ['RS256', 'ES256'], options);
 }
 
+/**
+ * A verifier built on first use: functions that never authenticate (webhooks, jobs) never read the HS256
+ * secret, so their IAM roles need no access to it. A failed build (an SSM outage) is a 5xx, retried next time.
+ */
+export function lazyVerifier(build: () => Promise<TokenVerifier>): TokenVerifier {
+  let built: Promise<TokenVerifier> | undefined;
+  return {
+    async verify(token) {
+      built ??= build().catch((error: unknown) => {
+        built = undefined;
+        throw error;
+      });
+      return (await built).verify(token);
+    },
+  };
+}
+
 /** Clock skew forgiven on exp, nbf and iat. */
 const CLOCK_TOLERANCE_SEC = 30;
 

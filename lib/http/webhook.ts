@@ -8,7 +8,7 @@ import type { Context } from 'aws-lambda';
 import { IntegrityAlertError, MedpayError, NotificationRejectedError } from '../domain/errors';
 import type { Channel } from '../domain/ledger/accounts';
 import type { Metrics } from '../ports/metrics';
-import type { PaymentProvider, ProviderEvent } from '../ports/payment-provider';
+import type { NotificationVerifier, ProviderEvent } from '../ports/payment-provider';
 import type { LambdaHttpHandler } from './context';
 import type { HttpResponse } from './error-mapping';
 import type { Logger } from './logger';
@@ -18,7 +18,7 @@ import type { HttpEvent } from './request';
 export interface WebhookDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
-  readonly providers: Partial<Record<Channel, PaymentProvider>>;
+  readonly verifiers: Partial<Record<Channel, NotificationVerifier>>;
 }
 
 function reply(
@@ -98,11 +98,11 @@ export function webhookHandler<D extends WebhookDeps>(
       return reply(channel, false, 500, 'temporarily unavailable', requestId);
     }
     const logger = deps.logger;
-    const provider = deps.providers[channel];
-    if (!provider) return reply(channel, false, 404, `${channel} is not configured`, requestId);
+    const verifier = deps.verifiers[channel];
+    if (!verifier) return reply(channel, false, 404, `${channel} is not configured`, requestId);
     const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
     try {
-      const verified = await provider.verifyNotification({ headers: event.headers ?? {}, body });
+      const verified = await verifier.verifyNotification({ headers: event.headers ?? {}, body });
       const outcome = await apply(deps, verified);
       logger.info('notification applied', {
         requestId,

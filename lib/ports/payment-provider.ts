@@ -137,6 +137,9 @@ export type ProviderEvent =
       readonly reason: string;
     };
 
+/** A channel's notification check alone: what a webhook holds (verification keys, never a private key). */
+export type NotificationVerifier = Pick<PaymentProvider, 'channel' | 'verifyNotification'>;
+
 /**
  * One payment channel (Alipay, WeChat Pay). Adapters convert amounts at this boundary only.
  * @example

@@ -130,17 +130,37 @@ const rsaVerify = (content: string, signature: string, publicKey: string) => {
   }
 };
 
+/** Alipay's public key as PEM: public-key mode's key (PEM or bare base64), or certificate mode's certificate. */
+export function alipayPublicKeyPem(
+  source:
+    | { readonly mode: 'public-key'; readonly alipayPublicKey: string }
+    | { readonly mode: 'certificate'; readonly alipayPublicCert: string },
+): string {
+  if (source.mode === 'certificate')
+    return new X509Certificate(source.alipayPublicCert).publicKey
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
+  const key = source.alipayPublicKey.trim();
+  return key.includes('BEGIN') ? key : `-----BEGIN PUBLIC KEY-----\n${key}\n-----END PUBLIC KEY-----`;
+}
+
+/**
+ * True when `sign` is Alipay's RSA2 signature over the notification's other parameters: sign and sign_type
+ * excluded, or the variant keeping sign_type that alipay-sdk also accepts (see the header).
+ */
+export function verifyAlipayParams(params: Readonly<Record<string, string>>, alipayKeyPem: string): boolean {
+  const sign = params.sign;
+  if (!sign) return false;
+  return (
+    rsaVerify(alipaySignContent(params, ['sign', 'sign_type']), sign, alipayKeyPem) ||
+    rsaVerify(alipaySignContent(params, ['sign']), sign, alipayKeyPem)
+  );
+}
+
 /** Builds the client for one app. */
 export function alipayClient(config: AlipayClientConfig): AlipayClient {
   const privateKey = config.appPrivateKey.trim();
-  const alipayKey =
-    config.mode === 'public-key'
-      ? config.alipayPublicKey.includes('BEGIN')
-        ? config.alipayPublicKey.trim()
-        : `-----BEGIN PUBLIC KEY-----\n${config.alipayPublicKey.trim()}\n-----END PUBLIC KEY-----`
-      : new X509Certificate(config.alipayPublicCert).publicKey
-          .export({ type: 'spki', format: 'pem' })
-          .toString();
+  const alipayKey = alipayPublicKeyPem(config);
   const certParams: Record<string, string> =
     config.mode === 'certificate'
       ? {
@@ -225,14 +245,7 @@ export function alipayClient(config: AlipayClientConfig): AlipayClient {
         .join('&');
     },
 
-    verifyNotification(params) {
-      const sign = params.sign;
-      if (!sign) return false;
-      return (
-        rsaVerify(alipaySignContent(params, ['sign', 'sign_type']), sign, alipayKey) ||
-        rsaVerify(alipaySignContent(params, ['sign']), sign, alipayKey)
-      );
-    },
+    verifyNotification: (params) => verifyAlipayParams(params, alipayKey),
   };
 }
 

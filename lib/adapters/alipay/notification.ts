@@ -7,10 +7,10 @@
 import { NotificationRejectedError } from '../../domain/errors';
 import { parseYuan } from '../../domain/money';
 import { isCanonicalBase64 } from '../encoding';
-import type { AlipayClient } from './client';
-import type { ProviderEvent, RawNotification } from '../../ports/payment-provider';
+import { verifyAlipayParams, type AlipayClient } from './client';
+import type { NotificationVerifier, ProviderEvent, RawNotification } from '../../ports/payment-provider';
 
-/** What verification needs besides the SDK (which holds Alipay's public key or certificate). */
+/** What verification needs besides the key (the client, or the webhook's verifier, holds Alipay's public key). */
 export interface AlipayNotificationConfig {
   readonly appId: string;
   /** Our merchant PID (2088…), which Alipay sends as seller_id. */
@@ -196,4 +196,22 @@ function fundAuthFreeze(notificationId: string, params: Record<string, string>):
   } catch {
     throw reject('MALFORMED', 'amount or credit_amount is not a yuan amount.');
   }
+}
+
+/**
+ * A channel verifier over Alipay's public key (PEM) alone, the webhook's (it signs nothing), or over the
+ * provider's client. A rejection is a rejected promise.
+ */
+export function alipayNotificationVerifier(
+  key: string | Pick<AlipayClient, 'verifyNotification'>,
+  config: AlipayNotificationConfig,
+): NotificationVerifier {
+  const client =
+    typeof key === 'string'
+      ? { verifyNotification: (params: Readonly<Record<string, string>>) => verifyAlipayParams(params, key) }
+      : key;
+  return {
+    channel: 'alipay',
+    verifyNotification: (n) => new Promise((resolve) => resolve(verifyAlipayNotification(client, config, n))),
+  };
 }

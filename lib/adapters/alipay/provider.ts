@@ -6,13 +6,12 @@ import type {
   CreateOrderResponse,
   OrderState,
   PaymentProvider,
-  RawNotification,
   RefundRequest,
   RefundState,
 } from '../../ports/payment-provider';
 import { alipayOk, alipaySystemError, type AlipayClient } from './client';
 import { toShanghaiDateTime } from '../../domain/business-day';
-import { parseAlipayTime, verifyAlipayNotification, type AlipayNotificationConfig } from './notification';
+import { alipayNotificationVerifier, parseAlipayTime, type AlipayNotificationConfig } from './notification';
 
 /** Ids and the notify URL; the SDK (built in the composition root) holds keys and the gateway. */
 export interface AlipayConfig extends AlipayNotificationConfig {
@@ -124,6 +123,6 @@ export function alipayProvider(client: AlipayClient, config: AlipayConfig): Paym
     closeOrder,
     refund,
     queryRefund,
-    verifyNotification: (n: RawNotification) => Promise.resolve(verifyAlipayNotification(client, config, n)),
+    verifyNotification: alipayNotificationVerifier(client, config).verifyNotification,
   };
 }

@@ -1,6 +1,6 @@
 /** IdempotencyStore on DynamoDB: one conditional put claims a key; records expire by the table's TTL. */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Clock } from '../../ports/clock';
 import type { BeginResult, IdempotencyStore, StoredResponse } from '../../ports/idempotency-store';
@@ -96,15 +96,25 @@ export function dynamoIdempotencyStore(
     }
   }
 
+  /**
+   * Gives a failed request's claim back: the record is marked expired (so the next `begin` with any body
+   * takes it over) and left for TTL to delete. No DeleteItem: no role may delete from the table.
+   */
   async function release(scopedKey: string, requestHash: string): Promise<void> {
     try {
       await doc.send(
-        new DeleteCommand({
+        new UpdateCommand({
           TableName: tableName,
           Key: idempotencyKey(scopedKey),
+          UpdateExpression: 'SET expiresAtEpochSec = :expired REMOVE lockExpiresAtEpochMs',
           ConditionExpression: 'requestHash = :hash AND #status = :inProgress',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS', ':hash': requestHash },
+          ExpressionAttributeValues: {
+            ':inProgress': 'IN_PROGRESS',
+            ':hash': requestHash,
+            // One second in the past: expired for `begin`, and recent enough for TTL to delete it.
+            ':expired': Math.floor(clock.now().getTime() / 1000) - 1,
+          },
         }),
       );
     } catch (error) {

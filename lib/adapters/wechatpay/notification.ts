@@ -8,7 +8,8 @@
 import type { KeyObject } from 'node:crypto';
 import { NotificationRejectedError } from '../../domain/errors';
 import { fen } from '../../domain/money';
-import type { ProviderEvent, RawNotification } from '../../ports/payment-provider';
+import type { Clock } from '../../ports/clock';
+import type { NotificationVerifier, ProviderEvent, RawNotification } from '../../ports/payment-provider';
 import { aesGcmDecrypt, lines, parseWechatTime, wechatVerify } from './client';
 import { isCanonicalBase64 } from '../encoding';
 
@@ -234,4 +235,16 @@ function time(value: unknown, name: string): Date {
   const d = parseWechatTime(value);
   if (!d) throw new Error(`${name} ${JSON.stringify(value)} is neither RFC 3339 nor yyyyMMddHHmmss`);
   return d;
+}
+
+/** The webhook's verifier: the APIv3 key, the platform public keys and our ids; never the merchant key. */
+export function wechatpayNotificationVerifier(
+  config: WechatpayNotificationConfig,
+  clock: Clock,
+): NotificationVerifier {
+  return {
+    channel: 'wechatpay',
+    verifyNotification: (n) =>
+      new Promise((resolve) => resolve(verifyWechatpayNotification(config, n, clock.now()))),
+  };
 }

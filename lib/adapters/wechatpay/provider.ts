@@ -17,11 +17,10 @@ import type {
   CreateOrderResponse,
   OrderState,
   PaymentProvider,
-  RawNotification,
   RefundRequest,
   RefundState,
 } from '../../ports/payment-provider';
-import { verifyWechatpayNotification } from './notification';
+import { wechatpayNotificationVerifier } from './notification';
 
 export type { WechatpayConfig } from './client';
 
@@ -137,7 +136,6 @@ export function wechatpayProvider(config: WechatpayConfig, clock: Clock): Paymen
     closeOrder,
     refund,
     queryRefund,
-    verifyNotification: (n: RawNotification) =>
-      Promise.resolve(verifyWechatpayNotification(config, n, clock.now())),
+    verifyNotification: wechatpayNotificationVerifier(config, clock).verifyNotification,
   };
 }

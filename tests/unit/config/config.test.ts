@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../lib/config/config';
+import { deployedStageIssues, loadConfig, parseConfig } from '../../../lib/config/config';
 
 describe('loadConfig', () => {
   it('parses a local environment with defaults', () => {
@@ -44,5 +44,46 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TABLE_NAME: 'medpay-prod' })).toThrow(
       /AUTH_HS256_SECRET: required when AUTH_MODE=hs256/,
     );
+  });
+
+  it('names every missing variable of a partly configured channel', () => {
+    const parsed = parseConfig({
+      TABLE_NAME: 'medpay-prod',
+      AUTH_HS256_SECRET: 'ssm:/medpay/prod/jwt-hs256-secret',
+      WECHATPAY_MCH_ID: '1900000109',
+      WECHATPAY_APIV3_KEY: 'ssm:/medpay/prod/wechatpay-apiv3-key',
+    });
+    expect(parsed.ok).toBe(false);
+    const missing = parsed.ok ? [] : parsed.issues.map((i) => i.variable);
+    expect(missing).toEqual([
+      'WECHATPAY_APP_ID',
+      'WECHATPAY_BASE_URL',
+      'WECHATPAY_MERCHANT_SERIAL',
+      'WECHATPAY_MERCHANT_PRIVATE_KEY',
+      'WECHATPAY_PLATFORM_KEYS',
+      'WECHATPAY_NOTIFY_URL',
+    ]);
+  });
+});
+
+describe('deployedStageIssues', () => {
+  it('needs a payment channel', () => {
+    expect(deployedStageIssues({}).map((i) => i.message)).toEqual([
+      expect.stringMatching(/^no payment channel is configured/),
+    ]);
+  });
+
+  it('needs https, and notify URLs at the webhook paths', () => {
+    const issues = deployedStageIssues({
+      WECHATPAY_MCH_ID: '1900000109',
+      WECHATPAY_NOTIFY_URL: 'http://pay.hospital.example.cn/webhooks/wechatpay',
+      ALIPAY_APP_ID: '2021000000000000',
+      ALIPAY_NOTIFY_URL: 'https://pay.hospital.example.cn/notify',
+      AUTH_JWKS_URL: 'https://idp.hospital.example.cn/jwks.json',
+    });
+    expect(issues).toEqual([
+      { variable: 'ALIPAY_NOTIFY_URL', message: expect.stringContaining('/webhooks/alipay') },
+      { variable: 'WECHATPAY_NOTIFY_URL', message: expect.stringContaining('https') },
+    ]);
   });
 });

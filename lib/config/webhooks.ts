@@ -1,0 +1,26 @@
+/**
+ * The webhook part of the composition root: each configured channel's notification verifier, built from its
+ * verification keys alone (Alipay's public key; WeChat Pay's APIv3 key and platform keys). The webhooks
+ * sign nothing, so they never read a private key, and their IAM roles grant none (infra/iam.cjs).
+ */
+import { alipayNotificationVerifier } from '../adapters/alipay/notification';
+import { wechatpayNotificationVerifier } from '../adapters/wechatpay/notification';
+import type { Channel } from '../domain/ledger/accounts';
+import type { Clock } from '../ports/clock';
+import type { NotificationVerifier } from '../ports/payment-provider';
+import { alipayVerifyKeyFor, wechatpayVerifyConfigFor } from './channels';
+import type { Config } from './config';
+import { composeDeps, type BuiltProviders } from './container';
+
+/** Builds the configured channels' notification verifiers. */
+export async function buildVerifiers(config: Config, clock: Clock): Promise<BuiltProviders> {
+  const verifiers: Partial<Record<Channel, NotificationVerifier>> = {};
+  const alipayKey = await alipayVerifyKeyFor(config);
+  if (alipayKey && config.alipay) verifiers.alipay = alipayNotificationVerifier(alipayKey, config.alipay);
+  const wechat = await wechatpayVerifyConfigFor(config);
+  if (wechat) verifiers.wechatpay = wechatpayNotificationVerifier(wechat, clock);
+  return { verifiers };
+}
+
+/** The dependencies of a webhook function. */
+export const webhookDeps = composeDeps({ providers: buildVerifiers });
