@@ -4,6 +4,7 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoLedgerStore } from '../lib/adapters/dynamodb/ledger-store';
 import { entityKey } from '../lib/adapters/dynamodb/keys';
 import { systemClock } from '../lib/adapters/system/clock';
+import { emfMetrics } from '../lib/adapters/system/emf-metrics';
 import { ulidIds } from '../lib/adapters/system/ulid-ids';
 import type { Fen } from '../lib/domain/money';
 import { formatYuan } from '../lib/domain/money';
@@ -32,6 +33,7 @@ export async function benchPayments(endpoint: string, interleaved: Interleave, i
   const deps: PaymentDeps = {
     ledger: dynamoLedgerStore(doc, tableName),
     clock: systemClock,
+    metrics: emfMetrics('bench', () => undefined), // the EMF documents are built, not printed
     ids: ulidIds(),
     providers: env.providers,
     payments: { expiryMinutes: 15 },

@@ -4,6 +4,7 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoLedgerStore } from '../lib/adapters/dynamodb/ledger-store';
 import { balanceKey, entityKey, journalKey } from '../lib/adapters/dynamodb/keys';
 import { systemClock } from '../lib/adapters/system/clock';
+import { emfMetrics } from '../lib/adapters/system/emf-metrics';
 import { ulidIds } from '../lib/adapters/system/ulid-ids';
 import { fen } from '../lib/domain/money';
 import { refreshAuthorisation } from '../lib/usecases/visits/authorisation';
@@ -25,6 +26,7 @@ export async function benchVisits(endpoint: string, interleaved: Interleave, ite
   const deps: VisitDeps = {
     ledger: dynamoLedgerStore(doc, tableName),
     clock: systemClock,
+    metrics: emfMetrics('bench', () => undefined), // the EMF documents are built, not printed
     ids: ulidIds(),
     credit: env.credit,
     insurance: env.insurance.bureau,

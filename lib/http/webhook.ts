@@ -114,8 +114,6 @@ export function webhookHandler<D extends WebhookDeps>(
       return reply(channel, true, 200, 'ok', requestId);
     } catch (error) {
       return refuse(deps, channel, requestId, error);
-    } finally {
-      deps.metrics.flush();
     }
   };
 }

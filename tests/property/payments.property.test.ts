@@ -1,3 +1,4 @@
+import { recordingMetrics } from '../support/metrics';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoLedgerStore } from '../../lib/adapters/dynamodb/ledger-store';
@@ -53,6 +54,7 @@ describe('payments under random interleavings', () => {
       ledger: dynamoLedgerStore(doc, tableName),
       clock: systemClock,
       ids: ulidIds(),
+      metrics: recordingMetrics(),
       providers: env.providers,
       payments: { expiryMinutes: 15 },
     };

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { buildDeps, type AppDeps } from '../../lib/config/container';
 import { loadConfig } from '../../lib/config/config';
+import { recordingMetrics } from './metrics';
 import { eventBus } from '../../lib/config/event-bus';
 import { hs256Verifier } from '../../lib/http/auth';
 import { localTable } from '../../scripts/lib/dynamodb-local';
@@ -29,5 +30,9 @@ export async function testDeps(overrides: Partial<AppDeps> = {}): Promise<AppDep
     LOG_LEVEL: 'SILENT',
   });
   // The relay's local publisher: relayed events reach the in-process subscribers, as under `npm start`.
-  return buildDeps(config, { dynamo: doc, auth: hs256Verifier(TEST_JWT_SECRET), ...overrides }, { eventBus });
+  return buildDeps(
+    config,
+    { dynamo: doc, auth: hs256Verifier(TEST_JWT_SECRET), metrics: recordingMetrics(), ...overrides },
+    { eventBus },
+  );
 }

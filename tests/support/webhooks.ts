@@ -9,12 +9,12 @@ import type { Channel } from '../../lib/domain/ledger/accounts';
 import type { Fen } from '../../lib/domain/money';
 import type { Payment } from '../../lib/domain/payment';
 import { webhookHandler } from '../../lib/http/webhook';
-import type { Metrics } from '../../lib/ports/metrics';
 import { applyProviderEvent } from '../../lib/usecases/notifications';
 import { createPayment } from '../../lib/usecases/payments/create';
 import { alipayNotificationBody } from '../conformance/support/alipay';
 import { wechatNotification } from '../conformance/support/wechatpay';
 import { testDeps } from './dynamo';
+import { recordingMetrics } from './metrics';
 import { httpEvent, lambdaContext } from './http';
 import { sandboxWithProviders } from './sandbox';
 
@@ -26,11 +26,8 @@ export const PAYERS = { alipay: '2088102122524333', wechatpay: 'oUpF8uMuAJO_M2px
 /** Builds the harness: a sandbox for keys and provider calls (its own notifications go nowhere). */
 export async function webhookHarness() {
   const env = await sandboxWithProviders('http://127.0.0.1:9');
-  const counted: Array<{ name: string; dimensions: Record<string, string> }> = [];
-  const metrics: Metrics = {
-    count: (name, dimensions = {}) => void counted.push({ name, dimensions: { ...dimensions } }),
-    flush: () => undefined,
-  };
+  const metrics = recordingMetrics();
+  const counted = metrics.recorded;
   const deps: AppDeps = await testDeps({ providers: env.providers, credit: env.credit, metrics });
   const alerts = vi.spyOn(deps.logger, 'error');
   const handlers = {

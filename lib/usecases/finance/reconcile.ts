@@ -265,6 +265,7 @@ export async function reconcile(
       },
       [],
     );
+    deps.metrics.count('ReconciliationsFailed', { channel });
     const rejected = error as BillRejectedError;
     throw new BillRejectedError(rejected.channel, rejected.day, rejected.reason, reconciliationId);
   }
@@ -286,6 +287,9 @@ export async function reconcile(
     day: { expectVersion: latest?.version, feesPostedFen: feesFen },
     feeDeltaFen: feesFen - posted,
   });
+  // Timing differences (booked on the adjacent day) are expected; the rest needs a person.
+  const discrepancies = counts.missingInLedger + counts.missingAtProvider + counts.amountMismatch;
+  if (discrepancies > 0) deps.metrics.count('ReconciliationDiscrepancies', { channel }, discrepancies);
   return report;
 }
 

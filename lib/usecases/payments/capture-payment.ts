@@ -85,7 +85,9 @@ export async function capturePayment(
     ],
   };
   try {
-    return await deps.ledger.commit(change);
+    const outcome = await deps.ledger.commit(change);
+    if (outcome === 'committed') deps.metrics.count('PaymentsPaid', { channel: next.channel });
+    return outcome;
   } catch (error) {
     // The trade number's claim is written with the capture: if the write failed because another payment
     // holds it, that is an integrity alert; otherwise the original failure stands.

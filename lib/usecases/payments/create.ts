@@ -155,5 +155,6 @@ async function recordNewPayment(
   await deps.ledger.commit({
     entities: [paymentWrite(payment, { kind: 'absent' }), paymentReferenceWrite(payment)],
   });
+  deps.metrics.count('PaymentsCreated', { channel: payment.channel });
   return payment;
 }

@@ -4,6 +4,7 @@ import { ValidationError } from '../../domain/errors';
 import type { Clock } from '../../ports/clock';
 import type { IdGenerator } from '../../ports/id-generator';
 import type { LedgerStore } from '../../ports/ledger-store';
+import type { Metrics } from '../../ports/metrics';
 import type { PaymentProvider } from '../../ports/payment-provider';
 
 /** Dependencies of every payment use case. */
@@ -13,6 +14,8 @@ export interface PaymentDeps {
   readonly ids: IdGenerator;
   readonly providers: Partial<Record<Channel, PaymentProvider>>;
   readonly payments: { readonly expiryMinutes: number };
+  /** Business counts: payments created and paid, refunds (the alarms and dashboards read them). */
+  readonly metrics: Metrics;
 }
 
 /** The configured provider of a channel, or a 400 naming what is configured. */

@@ -83,7 +83,7 @@ export async function refundPayment(
     if (now?.refundIds.includes(refundId)) return resumeRefund(deps, now, refundId);
     throw error;
   }
-
+  deps.metrics.count('RefundsRequested', { channel: payment.channel });
   return askProvider(deps, payment, refund);
 }
 
@@ -181,5 +181,6 @@ async function applyRefundStateOnce(
       }),
     ],
   });
+  deps.metrics.count(succeeded ? 'RefundsSucceeded' : 'RefundsFailed', { channel: payment.channel });
   return nextRefund;
 }

@@ -121,7 +121,7 @@ export async function applyCaptureResult(
   const failedAttempts = s.failedAttempts + 1;
   const next = nextCaptureAttempt(failedAttempts, now, deps.visits.captureRetryDelaysMs);
   const status: VisitStatus = next === 'overdue' ? 'OVERDUE' : 'PAYMENT_FAILED';
-  return transition(
+  const failed = await transition(
     deps.ledger,
     VISIT,
     current,
@@ -148,4 +148,6 @@ export async function applyCaptureResult(
       ],
     },
   );
+  deps.metrics.count('SettlementsFailed', { channel: visit.channel, status });
+  return failed;
 }

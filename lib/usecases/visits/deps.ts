@@ -7,6 +7,7 @@ import type { CreditProvider } from '../../ports/credit-provider';
 import type { IdGenerator } from '../../ports/id-generator';
 import type { InsuranceGateway } from '../../ports/insurance-gateway';
 import type { LedgerStore } from '../../ports/ledger-store';
+import type { Metrics } from '../../ports/metrics';
 
 /** A hospital's pay-later policy (one deployment per hospital, so one policy per stage). */
 export interface VisitPolicy extends CreditPolicy {
@@ -24,6 +25,8 @@ export interface VisitDeps {
   readonly credit: Partial<Record<Channel, CreditProvider>>;
   readonly insurance?: InsuranceGateway;
   readonly visits: VisitPolicy;
+  /** Business counts: failed settlements and their retries. */
+  readonly metrics: Metrics;
 }
 
 /** The configured credit provider of a channel, or a 400 naming what is configured. */

@@ -232,12 +232,15 @@ async function step(deps: VisitDeps, current: Versioned<Visit>) {
   if (!s || (visit.status !== 'SETTLING' && visit.status !== 'PAYMENT_FAILED')) return undefined;
   // Waiting for a retry, a bureau that was down, or a pending capture: the scheduled job resumes it.
   if (s.nextAttemptAt !== undefined && new Date(s.nextAttemptAt) > deps.clock.now()) return undefined;
-  if (visit.status === 'PAYMENT_FAILED')
-    return transition(deps.ledger, VISIT, current, {
+  if (visit.status === 'PAYMENT_FAILED') {
+    const resumed = await transition(deps.ledger, VISIT, current, {
       ...visit,
       status: 'SETTLING',
       settlement: { ...s, nextAttemptAt: undefined },
     });
+    deps.metrics.count('SettlementRetries', { channel: visit.channel });
+    return resumed;
+  }
   if (s.step === 'INSURANCE') return insuranceStep(deps, current);
   if (s.step === 'CAPTURE') return captureStep(deps, current);
   if (s.step === 'RELEASE') return releaseStep(deps, current);

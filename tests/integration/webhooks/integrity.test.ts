@@ -33,7 +33,9 @@ describe.each(['alipay', 'wechatpay'] as const)('integrity alerts (%s)', (channe
     };
     expect(detail.mismatches.map((m) => m.field)).toContain(field);
     for (const m of detail.mismatches) expect(m.recorded).not.toEqual(m.reported);
-    expect(h.counted.slice(countedBefore)).toEqual([{ name: 'IntegrityAlerts', dimensions: { channel } }]);
+    expect(h.counted.slice(countedBefore)).toEqual([
+      { name: 'IntegrityAlerts', value: 1, dimensions: { channel } },
+    ]);
   }
 
   it('contradictions on a PENDING and then a PAID payment change nothing', async () => {

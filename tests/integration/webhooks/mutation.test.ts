@@ -122,6 +122,9 @@ describe.each(['alipay', 'wechatpay'] as const)('webhook mutation test (%s)', (c
     const timed = channel === 'wechatpay' ? [-310, -3600, 310, 86_400].map(outsideWindow) : [];
 
     const counts = { variants: 0, acknowledged: 0, sameNotification: 0, refused: 0 };
+    const rejected = () => h.counted.filter((c) => c.name === 'NotificationsRejected').length;
+    const rejectedBefore = rejected();
+    let unauthorised = 0;
     for (const variantOrLater of [...signatureLevel, ...timed, ...inconsistent]) {
       const variant = typeof variantOrLater === 'function' ? variantOrLater() : variantOrLater;
       // For Alipay the signature covers the decoded parameters: another spelling of the same form is the same one.
@@ -133,7 +136,11 @@ describe.each(['alipay', 'wechatpay'] as const)('webhook mutation test (%s)', (c
       const res = await h.deliver(channel, variant);
       if (res.acknowledged) counts.acknowledged += 1;
       else counts.refused += 1;
+      if (res.statusCode === 401) unauthorised += 1;
     }
+    // Every 401 (forged, stale, tampered, malformed) is counted by reason for the alarm.
+    expect(unauthorised).toBeGreaterThan(0);
+    expect(rejected() - rejectedBefore).toBe(unauthorised);
     console.info(
       `mutation ${channel}: ${JSON.stringify(counts)} (field-level, re-signed: ${inconsistent.length})`,
     );

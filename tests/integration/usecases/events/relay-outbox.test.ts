@@ -3,12 +3,15 @@ import { journalTransaction } from '../../../../lib/domain/ledger/journal';
 import type { OutboxEvent } from '../../../../lib/ports/ledger-store';
 import { relayOutbox } from '../../../../lib/usecases/events/relay-outbox';
 import { testDeps } from '../../../support/dynamo';
+import { recorded } from '../../../support/metrics';
 
 describe('relayOutbox', () => {
   it('publishes each committed event once, and keeps events when publishing fails', async () => {
     const published: OutboxEvent[] = [];
     let failing = true;
+    const at = new Date('2026-03-01T02:00:00Z');
     const deps = await testDeps({
+      clock: { now: () => new Date(at.getTime() + 90_000) },
       publisher: {
         publish: (events) => {
           if (failing) return Promise.reject(new Error('bus down'));
@@ -17,7 +20,6 @@ describe('relayOutbox', () => {
         },
       },
     });
-    const at = new Date('2026-03-01T02:00:00Z');
     for (let i = 0; i < 30; i++) {
       await deps.ledger.commit({
         entities: [],
@@ -49,5 +51,10 @@ describe('relayOutbox', () => {
     );
     expect(await relayOutbox(deps, 10)).toEqual({ published: 0 });
     expect(await deps.outbox.pending(100)).toHaveLength(0);
+    // The oldest waiting event's age on each run: 90 s twice (nothing left the first time), then none waits.
+    const lag = recorded(deps)
+      .recorded.filter((r) => r.name === 'OutboxLagSeconds')
+      .map((r) => r.value);
+    expect(lag).toEqual([90, 90, 0]);
   });
 });

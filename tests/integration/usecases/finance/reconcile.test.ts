@@ -11,6 +11,7 @@ import { addCharge } from '../../../../lib/usecases/visits/add-charge';
 import { settleVisit } from '../../../../lib/usecases/visits/settle';
 import { loadVisit } from '../../../../lib/usecases/visits/records';
 import { netOf, visitEnv } from '../../../support/visit-env';
+import { recorded } from '../../../support/metrics';
 
 const payerOf = (channel: Channel) =>
   channel === 'alipay' ? { alipayUserId: '2088102122524333' } : { wechatOpenId: 'o-fin' };
@@ -121,7 +122,10 @@ describe('reconciliation against the sandbox providers’ own bill files', () =>
         nextDay: [late as string],
         extra: 2,
       };
+      const before = recorded(deps).total('ReconciliationDiscrepancies');
       const run = await reconcile(deps, { date: today, channel, requestedBy: 'finance:F' });
+      // 2 + 1 + 1 need a person; the timing difference does not.
+      expect(recorded(deps).total('ReconciliationDiscrepancies')).toBe(before + 4);
       expect(run.summary).toMatchObject({
         matched: 2,
         missingInLedger: 2,
@@ -157,6 +161,7 @@ describe('reconciliation against the sandbox providers’ own bill files', () =>
       { code: 'BILL_NOT_AVAILABLE' },
     );
     t.env.sandbox.settings.billsAvailable = true;
+    const failedBefore = recorded(deps).total('ReconciliationsFailed');
     for (const [channel, damage] of [
       ['alipay', 'truncate'],
       ['wechatpay', 'truncate'],
@@ -171,6 +176,7 @@ describe('reconciliation against the sandbox providers’ own bill files', () =>
       expect(stored?.report).toMatchObject({ status: 'FAILED', summary: { matched: 0 } });
       t.env.sandbox.settings.billCorruption[channel] = 'none';
     }
+    expect(recorded(deps).total('ReconciliationsFailed')).toBe(failedBefore + 3);
     await expect(
       reconcile(deps, { date: '2026-13-01', channel: 'alipay', requestedBy: 'f' }),
     ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });

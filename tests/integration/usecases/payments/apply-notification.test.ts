@@ -1,3 +1,4 @@
+import { recorded } from '../../../support/metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulidIds } from '../../../../lib/adapters/system/ulid-ids';
 import { IntegrityAlertError } from '../../../../lib/domain/errors';
@@ -42,10 +43,18 @@ describe('applyNotification', () => {
     paidAt: new Date('2026-03-01T02:00:01Z'), // a duplicate repeats the provider's payment time
   });
 
-  it('captures once: the first notification applies, a duplicate is already applied', async () => {
+  it('captures once: the first notification applies, a duplicate is already applied; each counted once', async () => {
+    const metrics = recorded(deps);
+    const before = { created: metrics.total('PaymentsCreated'), paid: metrics.total('PaymentsPaid') };
     const p = await pending();
     expect(await applyNotification(deps, paidEvent(p.outTradeNo, 2500))).toBe('applied');
     expect(await applyNotification(deps, paidEvent(p.outTradeNo, 2500))).toBe('already-applied');
+    expect(metrics.total('PaymentsCreated')).toBe(before.created + 1);
+    expect(metrics.total('PaymentsPaid')).toBe(before.paid + 1);
+    expect(metrics.recorded.at(-1)).toMatchObject({
+      name: 'PaymentsPaid',
+      dimensions: { channel: 'alipay' },
+    });
     expect(await deps.ledger.getTransaction(`payment:${p.paymentId}:captured`)).toBeDefined();
   });
 

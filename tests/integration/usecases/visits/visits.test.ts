@@ -1,3 +1,4 @@
+import { recorded } from '../../../support/metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDeps } from '../../../../lib/config/container';
 import type { Channel } from '../../../../lib/domain/ledger/accounts';
@@ -231,7 +232,9 @@ describe('pay-later visits against the sandbox (real HTTP, RSA, AES-GCM) and Dyn
     await addCharge(deps, visitId, charge('L1', 'laboratory', 5_000));
     // Every capture fails meanwhile (other visits auto-settled by the job fail too, which is fine here).
     t.env.sandbox.settings.captureFailures.alipay = 1_000;
+    const failedBefore = recorded(deps).total('SettlementsFailed');
     const failed = await settleVisit(deps, visitId, { requestedBy: 'staff:S1' });
+    expect(recorded(deps).total('SettlementsFailed')).toBe(failedBefore + 1);
     expect(failed).toMatchObject({
       status: 'PAYMENT_FAILED',
       settlement: { failedAttempts: 1, captureStatus: 'FAILED' },
@@ -241,6 +244,15 @@ describe('pay-later visits against the sandbox (real HTTP, RSA, AES-GCM) and Dyn
       await runVisitJobs({ ...deps, clock: { now: () => new Date(Date.now() + h * 3_600_000 + 60_000) } });
     const overdue = (await loadVisit(deps.ledger, visitId)).value;
     expect(overdue).toMatchObject({ status: 'OVERDUE', settlement: { failedAttempts: 5 } });
+    // Each scheduled retry is counted, and each failed attempt (the last one OVERDUE).
+    const ours = (name: string) =>
+      recorded(deps).recorded.filter((r) => r.name === name && r.dimensions.channel === 'alipay').length;
+    expect(ours('SettlementRetries')).toBeGreaterThanOrEqual(hours.length);
+    expect(
+      recorded(deps).recorded.filter(
+        (r) => r.name === 'SettlementsFailed' && r.dimensions.status === 'OVERDUE',
+      ).length,
+    ).toBeGreaterThanOrEqual(1);
     t.env.sandbox.settings.captureFailures.alipay = 0;
     await expect(
       openVisit(deps, {
