@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { ROLES, signDevToken, type Role } from '../lib/http/auth';
 import { assertJava, localTable, startDynamoDbLocal, type DynamoDbLocal } from './lib/dynamodb-local';
 import { LOCAL_DIR, ensureLocalSecrets } from './lib/local-secrets';
+import { localFunctionEnv, localNotifyUrls } from './lib/local-env';
 import { startSandbox } from '../sandbox/server';
 import S3rver from 's3rver';
 
@@ -154,40 +155,20 @@ async function main(): Promise<void> {
     bureauKey: read(secrets.insurance.bureauKeyFile).trim(),
   });
   const apiUrl = `http://127.0.0.1:${ports.api}`;
-  const notifyUrl = { alipay: `${apiUrl}/webhooks/alipay`, wechatpay: `${apiUrl}/webhooks/wechatpay` };
+  const notifyUrl = localNotifyUrls(apiUrl);
 
   const env = {
     ...process.env,
-    MEDPAY_ALIPAY_APP_ID: alipay.appId,
-    MEDPAY_ALIPAY_SELLER_ID: alipay.sellerId,
-    MEDPAY_ALIPAY_GATEWAY: `${sandbox.url}/alipay/gateway.do`,
-    MEDPAY_ALIPAY_APP_PRIVATE_KEY: `file:${alipay.app.privateKeyFile}`,
-    MEDPAY_ALIPAY_PUBLIC_KEY: `file:${alipay.platform.publicKeyFile}`,
-    MEDPAY_ALIPAY_NOTIFY_URL: notifyUrl.alipay,
-    MEDPAY_WECHATPAY_MCH_ID: wechatpay.mchId,
-    MEDPAY_WECHATPAY_APP_ID: wechatpay.appId,
-    MEDPAY_WECHATPAY_BASE_URL: `${sandbox.url}/`,
-    MEDPAY_WECHATPAY_MERCHANT_SERIAL: wechatpay.merchantSerial,
-    MEDPAY_WECHATPAY_MERCHANT_PRIVATE_KEY: `file:${wechatpay.merchant.privateKeyFile}`,
-    MEDPAY_WECHATPAY_APIV3_KEY: `file:${wechatpay.apiV3KeyFile}`,
-    MEDPAY_WECHATPAY_PLATFORM_KEYS: `${wechatpay.certificateSerial}=file:${wechatpay.certificate.publicKeyFile},${wechatpay.publicKeyId}=file:${wechatpay.publicKey.publicKeyFile}`,
-    MEDPAY_WECHATPAY_NOTIFY_URL: notifyUrl.wechatpay,
-    MEDPAY_WECHATPAY_PAYSCORE_SERVICE_ID: wechatpay.payScoreServiceId,
-    MEDPAY_COURIER_CALLBACK_SECRET: `file:${secrets.courier.callbackSecretFile}`,
-    MEDPAY_INSURANCE_GATEWAY: 'bureau',
-    MEDPAY_INSURANCE_BUREAU_URL: sandbox.url,
-    MEDPAY_INSURANCE_BUREAU_KEY: `file:${secrets.insurance.bureauKeyFile}`,
-    AWS_REGION: 'cn-north-1',
-    // s3rver knows this fixed key (it does not check SigV4 signatures); DynamoDB Local accepts any key.
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    MEDPAY_S3_ENDPOINT: `http://127.0.0.1:${ports.s3}`,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    MEDPAY_LOCAL_DYNAMODB_ENDPOINT: dynamo.endpoint,
-    MEDPAY_AUTH_HS256_SECRET: `file:${secrets.jwtSecretFile}`,
+    ...localFunctionEnv(secrets, {
+      sandboxUrl: sandbox.url,
+      apiUrl,
+      s3Url: `http://127.0.0.1:${ports.s3}`,
+      dynamodbUrl: dynamo.endpoint,
+    }),
     MEDPAY_API_PORT: String(ports.api),
     MEDPAY_LAMBDA_PORT: String(ports.lambda),
   };
+
   api = spawn(
     process.execPath,
     [resolve(ROOT, 'node_modules/osls/bin/serverless.js'), 'offline', 'start', '--stage', STAGE],

@@ -18,6 +18,8 @@ export interface RouteResponse {
   readonly schema?: z.ZodMiniType;
   /** Defaults to application/json. */
   readonly contentType?: string;
+  /** Response headers this response carries (besides X-Request-Id, which every response has). */
+  readonly headers?: Readonly<Record<string, { readonly description: string; readonly required?: boolean }>>;
 }
 
 /** A route of the contract in API.md. */

@@ -1,3 +1,5 @@
+import { servedDocumentChecker } from '../support/openapi-validator';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,10 +58,18 @@ describe('npm start (the local stack)', () => {
     expect(output).not.toContain(readFileSync(join(localDir, 'jwt-hs256-secret'), 'utf8').trim());
   });
 
+  /** GET on the stack, the answer checked against the served OpenAPI document. */
+  const get = async (path: string, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${stack.apiUrl}${path}`, { headers });
+    const text = await res.text();
+    await servedDocumentChecker(stack.apiUrl)('GET', path, res, text);
+    return { status: res.status, json: () => JSON.parse(text) as unknown };
+  };
+
   it('serves GET /health and the OpenAPI document over HTTP', async () => {
-    const health = await fetch(`${stack.apiUrl}/health`);
+    const health = await get('/health');
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok' });
+    expect(health.json()).toEqual({ status: 'ok' });
     const doc = (await (await fetch(`${stack.apiUrl}/openapi.json`)).json()) as {
       paths: Record<string, unknown>;
     };
@@ -67,22 +77,48 @@ describe('npm start (the local stack)', () => {
   });
 
   it('accepts its dev tokens, and refuses a missing or forged one with 401', async () => {
-    const whoami = (token?: string) =>
-      fetch(`${stack.apiUrl}/auth/whoami`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-    expect(await (await whoami(stack.tokens.patient)).json()).toEqual({
+    const whoami = (token?: string) => get('/auth/whoami', token ? { authorization: `Bearer ${token}` } : {});
+    expect((await whoami(stack.tokens.patient)).json()).toEqual({
       sub: stack.patientId,
       role: 'patient',
     });
-    expect(await (await whoami(stack.tokens.finance)).json()).toEqual({
+    expect((await whoami(stack.tokens.finance)).json()).toEqual({
       sub: 'finance-dev',
       role: 'finance',
     });
     const missing = await whoami();
     expect(missing.status).toBe(401);
-    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('UNAUTHENTICATED');
+    expect((missing.json() as { error: { code: string } }).error.code).toBe('UNAUTHENTICATED');
     const [header, , signature] = (stack.tokens.staff ?? '').split('.');
     const forged = `${header}.${Buffer.from(JSON.stringify({ sub: 'x', role: 'admin', exp: 9999999999 })).toString('base64url')}.${signature}`;
     expect((await whoami(forged)).status).toBe(401);
+  });
+
+  it('passes npm run doctor: configuration, keys, and both sandbox providers accepting its signatures', () => {
+    const out = execFileSync(
+      process.execPath,
+      [
+        join(import.meta.dirname, '../../node_modules/tsx/dist/cli.mjs'),
+        'scripts/doctor.ts',
+        '--stage',
+        'local',
+        '--json',
+      ],
+      {
+        cwd: join(import.meta.dirname, '../..'),
+        env: { ...process.env, MEDPAY_LOCAL_DIR: local.localDir },
+        encoding: 'utf8',
+      },
+    );
+    const report = JSON.parse(out) as {
+      healthy: boolean;
+      findings: Array<{ check: string; status: string }>;
+    };
+    expect(report.findings.filter((f) => f.status === 'fail')).toEqual([]);
+    expect(report.healthy).toBe(true);
+    expect(report.findings.map((f) => f.check)).toEqual(
+      expect.arrayContaining(['WECHATPAY_APIV3_KEY', 'Alipay gateway', 'WeChat Pay API']),
+    );
   });
 
   it('stops every child process on Ctrl-C (SIGINT)', async () => {

@@ -6,6 +6,7 @@ import { dynamoLedgerStore } from '../../lib/adapters/dynamodb/ledger-store';
 import { businessDayOf } from '../../lib/domain/business-day';
 import type { JournalTransaction } from '../../lib/domain/ledger/journal';
 import { signDevToken } from '../../lib/http/auth';
+import { servedDocumentChecker } from '../support/openapi-validator';
 import {
   postAlipayWebhook,
   signedAlipayForm,
@@ -24,10 +25,12 @@ const payerFor = (channel: string) =>
 describe('payments over the local stack (API, sandbox providers, webhooks, DynamoDB Local)', () => {
   let local: LocalStack;
   let stack: Stack;
+  let conforms: ReturnType<typeof servedDocumentChecker>;
 
   beforeAll(async () => {
     local = await startLocalStack();
     stack = local.stack;
+    conforms = servedDocumentChecker(stack.apiUrl);
   }, 180_000);
   afterAll(() => local.stop());
 
@@ -48,6 +51,7 @@ describe('payments over the local stack (API, sandbox providers, webhooks, Dynam
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
+    await conforms(method, path, res, text);
     return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json, headers: res.headers };
   };
   const sandbox = async (path: string, body?: unknown) =>
@@ -340,8 +344,10 @@ describe('payments over the local stack (API, sandbox providers, webhooks, Dynam
         headers: { 'content-type': 'application/json' },
         body: '{"id":"x"}',
       });
+      const text = await res.text();
+      await conforms('POST', '/webhooks/wechatpay', res, text);
       expect(res.status).toBe(401);
-      expect(await res.json()).toMatchObject({ code: 'FAIL' });
+      expect(JSON.parse(text)).toMatchObject({ code: 'FAIL' });
     });
   });
 });

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../scripts/lib/dynamodb-local';
+import { servedDocumentChecker } from './openapi-validator';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -108,13 +109,17 @@ export function signedAlipayForm(stack: Stack, params: Record<string, string>): 
   return new URLSearchParams({ ...params, sign_type: 'RSA2', sign }).toString();
 }
 
-/** Posts a form body to the stack's Alipay webhook. */
-export const postAlipayWebhook = (stack: Stack, body: string) =>
-  fetch(`${stack.apiUrl}/webhooks/alipay`, {
+/** Posts a form body to the stack's Alipay webhook; the answer is checked against the OpenAPI document. */
+export async function postAlipayWebhook(stack: Stack, body: string) {
+  const res = await fetch(`${stack.apiUrl}/webhooks/alipay`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body,
   });
+  const text = await res.text();
+  await servedDocumentChecker(stack.apiUrl)('POST', '/webhooks/alipay', res, text);
+  return { status: res.status, headers: res.headers, text: () => Promise.resolve(text) };
+}
 
 /** A JSON response from the stack. */
 export interface ApiResponse {
@@ -130,7 +135,9 @@ export interface ApiResponse {
 export function stackClient(local: LocalStack) {
   const { stack } = local;
   const jwtSecret = readFileSync(join(local.localDir, 'jwt-hs256-secret'), 'utf8');
+  const conforms = servedDocumentChecker(stack.apiUrl);
   return {
+    /** Every response is checked against the served OpenAPI document (tests/support/openapi-validator.ts). */
     async api(
       method: string,
       path: string,
@@ -150,6 +157,7 @@ export function stackClient(local: LocalStack) {
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
       const text = await res.text();
+      await conforms(method, path, res, text);
       return { status: res.status, headers: res.headers, body: text.startsWith('{') ? JSON.parse(text) : {} };
     },
     /** GET (no body) or POST (JSON body) to the sandbox. */

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { ErrorCode } from '../../domain/errors';
 
 // Readable validation messages ("Too small: expected number to be >=1"); zod/mini loads no locale itself.
 z.config(en());
@@ -22,14 +23,33 @@ export const intIn = (min: number, max: number) => z.int().check(z.minimum(min),
 export const described = <S extends z.ZodMiniType>(schema: S, meta: z.core.GlobalMeta): S =>
   schema.check(z.meta(meta));
 
-/** `{"error":{"code","message","requestId"}}` */
+/**
+ * An instant, as every timestamp medpay returns: RFC 3339 in UTC (`2026-11-25T02:30:00.000Z`). Responses
+ * only, so it is documented as `format: date-time` (which clients and the e2e check validate) rather than
+ * carrying z.iso.datetime's 400-character pattern into every field of the document.
+ */
+export const DateTime = () =>
+  z.string().check(z.meta({ format: 'date-time', example: '2026-11-25T02:30:00.000Z' }));
+
+/** A business day (Asia/Shanghai), `yyyy-mm-dd`. */
+export const Day = () => z.iso.date();
+
+/**
+ * `{"error":{"code","message","requestId"}}`. The error object is open: a code may carry its own fields,
+ * such as `availableCreditFen` with CREDIT_LIMIT_EXCEEDED.
+ */
 export const ErrorBody = described(
   z.object({
-    error: z.object({
-      code: described(z.string(), { example: 'VALIDATION_FAILED' }),
+    error: z.looseObject({
+      code: described(z.enum(Object.values(ErrorCode)), { example: 'VALIDATION_FAILED' }),
       message: z.string(),
       requestId: z.string(),
       details: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+      availableCreditFen: z.optional(
+        described(z.int(), {
+          description: 'With CREDIT_LIMIT_EXCEEDED: the credit left on the visit, in fen.',
+        }),
+      ),
     }),
   }),
   { id: 'Error' },

@@ -4,7 +4,7 @@ import { CHANNELS } from '../../domain/ledger/accounts';
 import { COPY_ITEMS, COPY_REQUEST_STATUSES } from '../../domain/copy-request';
 import { COURIER } from '../auth';
 import { defineRoute } from '../route';
-import { described, int, intIn, text } from './common';
+import { described, int, intIn, text, DateTime } from './common';
 import { CreatedPayment, Id, Payer } from './payments';
 
 const Params = z.object({ id: Id });
@@ -54,21 +54,21 @@ const CopyRequestView = described(
       address: z.string(),
       province: z.optional(z.string()),
     }),
-    submittedAt: z.string(),
+    submittedAt: DateTime(),
     fee: z.nullable(FeeView),
-    payBy: z.nullable(z.string()),
+    payBy: z.nullable(DateTime()),
     payment: z.nullable(
       z.object({
         paymentId: z.string(),
         status: z.string(),
         channel: z.enum(CHANNELS),
         amountFen: Fen,
-        paidAt: z.optional(z.string()),
+        paidAt: z.optional(DateTime()),
       }),
     ),
-    shipment: z.nullable(z.object({ carrier: z.string(), trackingNo: z.string(), shippedAt: z.string() })),
-    deliveredAt: z.optional(z.string()),
-    cancelledAt: z.optional(z.string()),
+    shipment: z.nullable(z.object({ carrier: z.string(), trackingNo: z.string(), shippedAt: DateTime() })),
+    deliveredAt: z.optional(DateTime()),
+    cancelledAt: z.optional(DateTime()),
     refundId: z.optional(z.string()),
   }),
   { id: 'CopyRequest' },
@@ -80,7 +80,7 @@ export const submitCopyRequest = defineRoute({
   path: '/copy-requests',
   summary: 'Request certified copies with courier delivery; nothing is paid now',
   tags: ['copy-requests'],
-  auth: ['patient', 'staff'],
+  auth: ['patient'],
   body: SubmitBody,
   responses: {
     201: {
@@ -105,7 +105,7 @@ export const completeCopyRequest = defineRoute({
       schema: z.object({
         status: z.enum(COPY_REQUEST_STATUSES),
         fee: FeeView,
-        payBy: z.string(),
+        payBy: DateTime(),
       }),
     },
     409: { description: 'INVALID_STATE: completed before with another page count, or cancelled.' },
@@ -187,7 +187,7 @@ export const getCopyRequest = defineRoute({
   path: '/copy-requests/{id}',
   summary: 'A copy request with its fee, payment and shipment',
   tags: ['copy-requests'],
-  auth: ['patient', 'staff', 'finance', 'admin'],
+  auth: ['patient', 'staff', 'finance'],
   params: Params,
   responses: {
     200: { description: 'The request.', schema: CopyRequestView },

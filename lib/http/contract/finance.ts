@@ -3,9 +3,8 @@ import * as z from 'zod/mini';
 import { CHANNELS } from '../../domain/ledger/accounts';
 import { RECONCILIATION_CLASSES } from '../../domain/finance';
 import { defineRoute } from '../route';
-import { int, text } from './common';
+import { int, text, DateTime, Day } from './common';
 
-const Day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'yyyy-mm-dd'));
 const Summary = z.object({
   matched: int(),
   missingInLedger: int(),
@@ -21,14 +20,17 @@ export const getStatement = defineRoute({
   path: '/statements/{date}',
   summary: "A business day's statement (Asia/Shanghai) as CSV (UTF-8 with BOM) or XLSX",
   tags: ['finance'],
-  auth: ['finance', 'admin'],
-  params: z.object({ date: Day }),
+  auth: ['finance'],
+  params: z.object({ date: Day() }),
   query: z.strictObject({
     channel: z.optional(z.enum(CHANNELS)),
     format: z._default(z.enum(['csv', 'xlsx']), 'csv'),
   }),
   responses: {
-    302: { description: 'Location: a presigned download URL, valid 15 minutes.' },
+    302: {
+      description: 'The file is on S3: follow Location, a presigned download URL valid 15 minutes.',
+      headers: { Location: { description: 'The presigned download URL.', required: true } },
+    },
     400: { description: 'VALIDATION_FAILED: malformed or future date, unknown channel or format.' },
   },
 });
@@ -39,8 +41,8 @@ export const createReconciliation = defineRoute({
   path: '/reconciliations',
   summary: "Reconcile a channel's day against the provider's bill; posts the day's provider fees once",
   tags: ['finance'],
-  auth: ['finance', 'admin'],
-  body: z.strictObject({ date: Day, channel: z.enum(CHANNELS) }),
+  auth: ['finance'],
+  body: z.strictObject({ date: Day(), channel: z.enum(CHANNELS) }),
   responses: {
     201: {
       description: 'The run (a re-run references the previous one in previousReconciliationId).',
@@ -65,20 +67,20 @@ export const getReconciliation = defineRoute({
   path: '/reconciliations/{id}',
   summary: 'A reconciliation with its discrepancy lines',
   tags: ['finance'],
-  auth: ['finance', 'admin'],
+  auth: ['finance'],
   params: z.object({ id: text(1, 64) }),
   responses: {
     200: {
       description: 'The report and its lines (every class except matched).',
       schema: z.object({
         reconciliationId: z.string(),
-        date: z.string(),
+        date: Day(),
         channel: z.enum(CHANNELS),
         status: z.enum(['COMPLETED', 'FAILED']),
         summary: Summary,
         previousReconciliationId: z.optional(z.string()),
         failure: z.optional(z.string()),
-        createdAt: z.string(),
+        createdAt: DateTime(),
         lines: z.array(
           z.object({
             class: z.enum(RECONCILIATION_CLASSES),
@@ -87,7 +89,7 @@ export const getReconciliation = defineRoute({
             ledgerFen: z.optional(int()),
             providerFen: z.optional(int()),
             providerNo: z.optional(z.string()),
-            otherDay: z.optional(z.string()),
+            otherDay: z.optional(Day()),
           }),
         ),
       }),

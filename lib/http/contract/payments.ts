@@ -4,7 +4,7 @@ import { CHANNELS } from '../../domain/ledger/accounts';
 import { fen } from '../../domain/money';
 import { MAX_PAYMENT_FEN, PAYMENT_PURPOSES, PAYMENT_STATUSES, REFUND_STATUSES } from '../../domain/payment';
 import { defineRoute } from '../route';
-import { described, int, intIn, text } from './common';
+import { described, int, intIn, text, DateTime } from './common';
 
 /** Integer fen from `min` to 10^10, entering as the domain's branded Fen (no cast downstream). */
 const fenFrom = (min: number) =>
@@ -75,8 +75,8 @@ const RefundView = described(
     status: z.enum(REFUND_STATUSES),
     outRefundNo: z.string(),
     reason: z.string(),
-    createdAt: z.string(),
-    succeededAt: z.optional(z.string()),
+    createdAt: DateTime(),
+    succeededAt: z.optional(DateTime()),
   }),
   { id: 'Refund' },
 );
@@ -90,9 +90,9 @@ const PaymentView = described(
     referenceId: z.string(),
     amountFen: int(),
     outTradeNo: z.string(),
-    createdAt: z.string(),
-    expiresAt: z.string(),
-    paidAt: z.optional(z.string()),
+    createdAt: DateTime(),
+    expiresAt: DateTime(),
+    paidAt: z.optional(DateTime()),
     refundedFen: int(),
     refunds: z.array(RefundView),
   }),
@@ -106,7 +106,7 @@ export const CreatedPayment = z.object({
   channel: z.enum(CHANNELS),
   amountFen: int(),
   outTradeNo: z.string(),
-  expiresAt: z.string(),
+  expiresAt: DateTime(),
   clientParams: z.record(z.string(), z.string()),
 });
 
@@ -134,7 +134,7 @@ export const getPayment = defineRoute({
   path: '/payments/{paymentId}',
   summary: 'A payment with its refunds',
   tags: ['payments'],
-  auth: ['patient', 'staff', 'finance', 'admin'],
+  auth: ['patient', 'staff', 'finance'],
   params: PaymentParams,
   responses: { 200: { description: 'The payment.', schema: PaymentView }, 404: { description: 'NOT_FOUND' } },
 });
@@ -168,7 +168,7 @@ export const getRefund = defineRoute({
   path: '/refunds/{refundId}',
   summary: 'A refund',
   tags: ['payments'],
-  auth: ['patient', 'staff', 'finance', 'admin'],
+  auth: ['patient', 'staff', 'finance'],
   params: z.object({ refundId: Id }),
   responses: { 200: { description: 'The refund.', schema: RefundView } },
 });
@@ -189,7 +189,7 @@ export const bulkRefund = defineRoute({
   path: '/refunds/bulk',
   summary: "Refund every paid payment of these HIS references in full (a doctor's session was suspended)",
   tags: ['payments'],
-  auth: ['staff', 'admin'],
+  auth: ['staff'],
   body: z.strictObject({
     referenceIds: z.array(text(1, 64)).check(z.minLength(1), z.maxLength(200)),
     reason: text(1, 80),
@@ -209,7 +209,7 @@ export const getBulkRefund = defineRoute({
   path: '/refunds/bulk/{batchId}',
   summary: 'Progress and per-payment outcomes of a bulk refund',
   tags: ['payments'],
-  auth: ['staff', 'admin', 'finance'],
+  auth: ['staff'],
   params: z.object({ batchId: Id }),
   responses: {
     200: {
@@ -220,6 +220,8 @@ export const getBulkRefund = defineRoute({
         reason: z.string(),
         referenceIds: z.array(z.string()),
         compensationFen: int(),
+        createdAt: DateTime(),
+        completedAt: z.optional(DateTime()),
         items: z.array(BulkItem),
         totals: z.object({
           refundedFen: int(),

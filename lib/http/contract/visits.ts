@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { CHANNELS } from '../../domain/ledger/accounts';
 import { CHARGE_CATEGORIES, VISIT_STATUSES } from '../../domain/visit';
 import { defineRoute } from '../route';
-import { described, int, text } from './common';
+import { described, int, text, DateTime } from './common';
 import { AmountFen, Id, Payer, payerMatchesChannel } from './payments';
 
 const VisitParams = z.object({ visitId: Id });
@@ -39,7 +39,7 @@ const preauth = {
   insuredFen: Fen,
   personalAccountFen: Fen,
   selfPayFen: Fen,
-  expiresAt: z.string(),
+  expiresAt: DateTime(),
 };
 const PreauthView = described(z.object(preauth), { id: 'InsurancePreauthorisation' });
 
@@ -53,7 +53,7 @@ const SettlementView = described(
     capturedFen: Fen,
     releasedFen: Fen,
     asSelfPay: z.boolean(),
-    nextAttemptAt: z.optional(z.string()),
+    nextAttemptAt: z.optional(DateTime()),
     lastError: z.optional(z.string()),
   }),
   { id: 'VisitSettlement' },
@@ -70,8 +70,8 @@ const VisitView = described(
     tabFen: Fen,
     availableCreditFen: Fen,
     outOrderNo: z.string(),
-    createdAt: z.string(),
-    authoriseBy: z.string(),
+    createdAt: DateTime(),
+    authoriseBy: DateTime(),
     charges: z.array(
       z.object({
         chargeId: z.string(),
@@ -95,7 +95,7 @@ export const openVisit = defineRoute({
   path: '/visits',
   summary: 'Open a credit visit and start its authorisation',
   tags: ['visits'],
-  auth: ['patient', 'staff'],
+  auth: ['patient'],
   body: OpenVisitBody,
   responses: {
     201: {
@@ -106,7 +106,7 @@ export const openVisit = defineRoute({
         status: z.literal('AWAITING_AUTHORISATION'),
         creditLimitFen: Fen,
         outOrderNo: z.string(),
-        authoriseBy: z.string(),
+        authoriseBy: DateTime(),
         clientParams: z.record(z.string(), z.unknown()),
       }),
     },
@@ -121,7 +121,7 @@ export const getVisit = defineRoute({
   path: '/visits/{visitId}',
   summary: 'A visit with its tab, charges, insurance and settlement',
   tags: ['visits'],
-  auth: ['patient', 'staff', 'finance', 'admin'],
+  auth: ['patient', 'staff', 'finance'],
   params: VisitParams,
   responses: { 200: { description: 'The visit.', schema: VisitView }, 404: { description: 'NOT_FOUND' } },
 });

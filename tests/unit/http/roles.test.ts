@@ -1,0 +1,55 @@
+/**
+ * The roles of every route, as API.md grants them (#12). Where the code is wider than API.md it is
+ * deliberate and documented in the README's API section: finance may read payments, refunds, visits and
+ * copy requests (the records behind reconciliation lines); the courier's signed callback may confirm
+ * delivery; staff and patients may cancel a visit or a copy request and close a payment (API.md names no
+ * role for those). Admin has no business route.
+ */
+import { describe, expect, it } from 'vitest';
+import { allRoutes } from '../../../lib/http/contract';
+
+const PAYMENTS = ['patient', 'staff'];
+const READ = ['patient', 'staff', 'finance'];
+const EXPECTED: Record<string, string | string[]> = {
+  getHealth: 'public',
+  getOpenApi: 'public',
+  getWhoAmI: ['patient', 'staff', 'finance', 'admin'],
+  // "Payments (role: patient for their own; staff for any)"
+  createPayment: PAYMENTS,
+  getPayment: READ,
+  closePayment: PAYMENTS,
+  refundPayment: PAYMENTS, // "Role: staff, or a patient for their own payment."
+  getRefund: READ,
+  bulkRefund: ['staff'], // "POST /refunds/bulk (staff)", and its progress
+  getBulkRefund: ['staff'],
+  openVisit: ['patient'], // "POST /visits (patient)"
+  getVisit: READ,
+  addVisitCharge: ['staff'],
+  voidVisitCharge: ['staff'],
+  preauthoriseVisitInsurance: ['staff'],
+  settleVisit: ['patient', 'staff'], // "staff or the visit's patient"
+  cancelVisit: ['patient', 'staff'],
+  submitCopyRequest: ['patient'], // "POST /copy-requests (patient)"
+  getCopyRequest: READ,
+  completeCopyRequest: ['staff'],
+  payCopyRequest: ['patient'],
+  shipCopyRequest: ['staff'],
+  deliverCopyRequest: ['staff', 'courier'],
+  cancelCopyRequest: ['patient', 'staff'],
+  // "Finance (role: finance)"
+  getStatement: ['finance'],
+  createReconciliation: ['finance'],
+  getReconciliation: ['finance'],
+};
+
+describe('route roles', () => {
+  it('match the contract for every route', () => {
+    const actual = Object.fromEntries(
+      allRoutes.map((r) => [r.operationId, typeof r.auth === 'string' ? r.auth : [...r.auth].sort()]),
+    );
+    const expected = Object.fromEntries(
+      Object.entries(EXPECTED).map(([k, v]) => [k, typeof v === 'string' ? v : [...v].sort()]),
+    );
+    expect(actual).toEqual(expected);
+  });
+});
