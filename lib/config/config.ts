@@ -31,6 +31,8 @@ const Env = z.object({
   AUTH_AUDIENCE: z.optional(text(1)),
   IDEMPOTENCY_TTL_SEC: count(60, Number.MAX_SAFE_INTEGER, 86_400),
   IDEMPOTENCY_LOCK_MS: count(1_000, Number.MAX_SAFE_INTEGER, 30_000),
+  /** Set by Lambda when active tracing is on: where the X-Ray daemon listens (`host:port`). */
+  AWS_XRAY_DAEMON_ADDRESS: z.optional(pattern(/^[^:]+:\d+$/)),
   LOG_LEVEL: z._default(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']), 'INFO'),
   EVENT_BUS_NAME: z.optional(text(1, 256)),
   PAYMENT_EXPIRY_MINUTES: count(1, 1440, 15),
@@ -202,6 +204,8 @@ const ConfigSchema = z.pipe(
           : { mode: 'jwks' as const, jwksUrl: e.AUTH_JWKS_URL ?? '', ...auth },
       idempotency: { ttlSec: e.IDEMPOTENCY_TTL_SEC, lockMs: e.IDEMPOTENCY_LOCK_MS },
       logLevel: e.LOG_LEVEL,
+      /** X-Ray subsegments go to this daemon (unset outside Lambda: nothing is traced). */
+      xrayDaemonAddress: e.AWS_XRAY_DAEMON_ADDRESS,
       payments: { expiryMinutes: e.PAYMENT_EXPIRY_MINUTES },
       /** The EventBridge bus domain events go to; unset locally, where they are logged. */
       eventBusName: e.EVENT_BUS_NAME,

@@ -10,6 +10,7 @@ import { createLogger, type Logger } from '../http/logger';
 import type { Clock } from '../ports/clock';
 import type { Metrics } from '../ports/metrics';
 import { emfMetrics } from '../adapters/system/emf-metrics';
+import { traceDynamo, traceFetch, xrayRecorder } from '../adapters/system/xray';
 import type { IdGenerator } from '../ports/id-generator';
 import type { IdempotencyStore } from '../ports/idempotency-store';
 import type { LedgerStore } from '../ports/ledger-store';
@@ -63,6 +64,19 @@ function lazySecret(ref: string | undefined, region: string): () => Promise<stri
   };
 }
 
+let fetchTraced = false;
+
+/**
+ * X-Ray subsegments for the function's DynamoDB commands and fetches (providers, SSM, S3, JWKS). Lambda sets
+ * `_X_AMZN_TRACE_ID` for each invocation, so it is read when a call ends.
+ */
+function traceCalls(daemonAddress: string, dynamo: DynamoDBDocumentClient, region: string) {
+  const recorder = xrayRecorder(daemonAddress, () => process.env._X_AMZN_TRACE_ID);
+  traceDynamo(dynamo, recorder, region);
+  if (!fetchTraced) traceFetch(recorder);
+  fetchTraced = true;
+}
+
 /** The optional parts of a function's dependencies: only the functions that call providers build them. */
 export interface DepsParts {
   /** Builds the provider adapters a function calls (lib/config/providers.ts: payments; credit.ts: credit, insurance). */
@@ -92,6 +106,8 @@ export async function buildDeps(
   const clock = overrides.clock ?? systemClock;
   const dynamo =
     overrides.dynamo ?? createDocumentClient({ region: config.region, endpoint: config.dynamodbEndpoint });
+  if (config.xrayDaemonAddress && !overrides.dynamo)
+    traceCalls(config.xrayDaemonAddress, dynamo, config.region);
   const authConfig = config.auth;
   const auth =
     overrides.auth ??
