@@ -27,6 +27,16 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  // scripts/*.mjs run before dependencies are installed (npm's pre- and postinstall hooks): plain Node.
+  {
+    files: ['**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'module',
+      globals: { process: 'readonly', console: 'readonly' },
+      parserOptions: { projectService: false, project: false },
+    },
+  },
   {
     files: ['lib/domain/**/*.ts'],
     rules: {

@@ -23,6 +23,8 @@ export interface SandboxOptions {
   readonly bureauKey: string;
   /** 1 = real retry delays; the default compresses a day into seconds. */
   readonly timeScale?: number;
+  /** Where the books are kept between runs (npm start: .local/sandbox-books.json); in memory if unset. */
+  readonly stateFile?: string;
 }
 
 export type Channel = 'alipay' | 'wechatpay';

@@ -188,5 +188,5 @@ export function createBureau(key: string) {
     return { status: 404, body: { code: 'NOT_FOUND', message: `no bureau route ${path}` } };
   }
 
-  return { settings, preauths, handle, preSettle, settle, reverse, view };
+  return { settings, preauths, byVisitVersion, handle, preSettle, settle, reverse, view };
 }

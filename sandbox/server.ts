@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { alipaySurface } from './alipay';
 import { alipayBillZip, billRows, wechatBillCsv, wechatBillGzip, type BillFaults } from './bills';
 import { createBooks, type Channel, type Order, type SandboxOptions } from './books';
+import { persistentBooks } from './state';
 import { createBureau } from './bureau';
 import { createCreditSimulator } from './credit';
 import { sandboxPage } from './page';
@@ -26,11 +27,11 @@ export interface SandboxParts {
 
 /** Starts the sandbox and resolves once it listens on 127.0.0.1. */
 export async function startSandbox(options: SandboxOptions) {
-  const books = createBooks(options);
-  const { orders, refunds, notifications, settings, timers, key, notify, markPaid } = books;
+  const sandboxBooks = createBooks(options);
+  const { orders, refunds, notifications, settings, timers, key, notify, markPaid } = sandboxBooks;
   const parts: SandboxParts = { credit: () => credit, billFile, billDay: (v) => billDay(v) };
-  const alipay = alipaySurface(books, parts);
-  const wechat = wechatpaySurface(books, parts);
+  const alipay = alipaySurface(sandboxBooks, parts);
+  const wechat = wechatpaySurface(sandboxBooks, parts);
 
   async function notifyPaid(order: Order, probe = false) {
     if (order.channel === 'alipay')
@@ -265,12 +266,26 @@ export async function startSandbox(options: SandboxOptions) {
     return send(res, 404, JSON.stringify({ error: `no sandbox route ${method} ${url.pathname}` }));
   }
 
+  const kept = options.stateFile
+    ? persistentBooks(options.stateFile, {
+        orders,
+        refunds,
+        freezes: credit.freezes,
+        serviceOrders: credit.serviceOrders,
+        medIns: credit.medIns,
+        captures: credit.captures,
+        preauths: bureau.preauths,
+        preauthsByVisitVersion: bureau.byVisitVersion,
+      })
+    : undefined;
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => send(res, 500, JSON.stringify({ error: String(error) })));
+    handle(req, res)
+      .catch((error: unknown) => send(res, 500, JSON.stringify({ error: String(error) })))
+      .finally(() => kept?.save());
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
-  books.setBaseUrl(`http://127.0.0.1:${port}`);
+  sandboxBooks.setBaseUrl(`http://127.0.0.1:${port}`);
   return {
     url: `http://127.0.0.1:${port}`,
     orders,
@@ -281,6 +296,7 @@ export async function startSandbox(options: SandboxOptions) {
     bureau,
     close: () =>
       new Promise<void>((resolve) => {
+        kept?.stop();
         for (const t of timers) clearTimeout(t);
         server.closeAllConnections();
         server.close(() => resolve());

@@ -16,7 +16,13 @@ function packageProd(params: string[]) {
   const run = spawnSync('npx', ['serverless', 'package', '--stage', 'prod', '--package', OUT, ...params], {
     cwd: ROOT,
     encoding: 'utf8',
-    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+    // Its own esbuild work folder: a running npm start serves its bundles from .esbuild/.
+    env: {
+      ...process.env,
+      SLS_TELEMETRY_DISABLED: '1',
+      SLS_NOTIFICATIONS_MODE: 'off',
+      MEDPAY_ESBUILD_WORK_FOLDER: '.esbuild-ci',
+    },
   });
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }

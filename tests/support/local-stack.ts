@@ -42,13 +42,20 @@ export interface LocalStack {
   readonly process: ChildProcess;
   readonly localDir: string;
   output(): string;
-  /** Stops the stack (SIGINT, SIGKILL after 20 s), waits for it to exit, and removes its folder and keys. */
-  stop(): Promise<void>;
+  /**
+   * Stops the stack (SIGINT, SIGKILL after 20 s) and waits for it to exit; removes its folder and keys
+   * unless `keep` (to start it again on the same folder).
+   */
+  stop(options?: { keep?: boolean }): Promise<void>;
 }
 
-/** Starts the stack and resolves once stack.json is written (the API answers /health by then). */
-export async function startLocalStack(): Promise<LocalStack> {
-  const localDir = mkdtempSync(join(tmpdir(), 'medpay-e2e-'));
+/**
+ * Starts the stack and resolves once stack.json is written (the API answers /health by then). `localDir`
+ * reuses a stopped stack's folder (its ledger and sandbox books), as a restart would.
+ */
+export async function startLocalStack(options: { localDir?: string } = {}): Promise<LocalStack> {
+  const localDir = options.localDir ?? mkdtempSync(join(tmpdir(), 'medpay-e2e-'));
+  rmSync(join(localDir, 'stack.json'), { force: true }); // written again once this start is up
   const [dynamodb, api, lambda, sandbox] = [
     await freePort(),
     await freePort(),
@@ -84,7 +91,7 @@ export async function startLocalStack(): Promise<LocalStack> {
     process: child,
     localDir,
     output: () => output,
-    stop: async () => {
+    stop: async ({ keep = false } = {}) => {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise<void>((r) => child.once('exit', () => r()));
         child.kill('SIGINT');
@@ -92,7 +99,7 @@ export async function startLocalStack(): Promise<LocalStack> {
         await exited;
         clearTimeout(killer);
       }
-      rmSync(localDir, { recursive: true, force: true });
+      if (!keep) rmSync(localDir, { recursive: true, force: true });
     },
   };
 }
