@@ -1,11 +1,43 @@
 import { servedDocumentChecker } from '../support/openapi-validator';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack, type Stack } from '../support/local-stack';
 
 /** Every live descendant of `pid`, read from /proc. */
+/** TCP listeners of `pids` from /proc/net/tcp{,6}: local address, and whether it is a loopback one. */
+function listeners(pids: number[]): Array<{ pid: number; address: string; loopback: boolean }> {
+  const inodes = new Map<string, number>();
+  for (const pid of pids) {
+    try {
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+        const target = readlinkSync(`/proc/${pid}/fd/${fd}`, { encoding: 'utf8' });
+        const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+        if (inode) inodes.set(inode, pid);
+      }
+    } catch {
+      /* exited while we looked */
+    }
+  }
+  const out: Array<{ pid: number; address: string; loopback: boolean }> = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      const [address, state, inode] = [f[1] ?? '', f[3], f[9] ?? ''];
+      if (state !== '0A' || !inodes.has(inode)) continue; // 0A: LISTEN
+      const host = address.split(':')[0] ?? '';
+      // 127.0.0.1 little-endian, as IPv4 or IPv4-mapped IPv6, or ::1.
+      const loopback =
+        host === '0100007F' ||
+        host === '0000000000000000FFFF00000100007F' ||
+        host === '00000000000000000000000001000000';
+      out.push({ pid: inodes.get(inode) as number, address, loopback });
+    }
+  }
+  return out;
+}
+
 function descendants(pid: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
@@ -121,7 +153,15 @@ describe('npm start (the local stack)', () => {
     );
   });
 
-  it('stops every child process on Ctrl-C (SIGINT)', async () => {
+  it('listens on 127.0.0.1 only, every process of it', () => {
+    const pids = [local.process.pid as number, ...descendants(local.process.pid as number)];
+    const listening = listeners(pids);
+    // The API, the Lambda endpoint, the sandbox, s3rver and DynamoDB Local at least.
+    expect(listening.length).toBeGreaterThanOrEqual(5);
+    expect(listening.filter((l) => !l.loopback)).toEqual([]);
+  });
+
+  it('stops every child process when npm start gets SIGINT (what an IDE or a supervisor sends)', async () => {
     const stackProcess = local.process;
     const pid = stackProcess.pid as number;
     const children = descendants(pid);

@@ -1,4 +1,4 @@
-/** Starts `npm start` (scripts/start.ts) on free ports with its own .local/ directory, for e2e tests. */
+/** Runs `npm start` (scripts/start.ts) on free ports with its own .local/ directory, for e2e tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSign, randomUUID } from 'node:crypto';
 import { signDevToken } from '../../lib/http/auth';
@@ -62,7 +62,8 @@ export async function startLocalStack(options: { localDir?: string } = {}): Prom
     await freePort(),
     await freePort(),
   ];
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'scripts/start.ts'], {
+  // Exactly what a person runs: npm start (its prestart check, then the stack exec'd in npm's child).
+  const child = spawn('npm', ['start', '--silent'], {
     cwd: ROOT,
     env: {
       ...process.env,
