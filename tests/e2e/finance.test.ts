@@ -102,7 +102,7 @@ describe('finance over the local stack: a full day reconciles with zero unexplai
     await new Promise((r) => setTimeout(r, 500)); // WeChat refunds succeed shortly after
 
     for (const channel of ['alipay', 'wechatpay'] as const) {
-      const run = JSON.parse(cli('reconcile', '--date', today, '--channel', channel)) as Json;
+      const run = JSON.parse(cli('reconcile', '--date', today, '--channel', channel, '--json')) as Json;
       expect(run).toMatchObject({
         status: 'COMPLETED',
         summary: { matched: 5, missingInLedger: 0, missingAtProvider: 0, amountMismatch: 0, timing: 0 },
@@ -116,21 +116,26 @@ describe('finance over the local stack: a full day reconciles with zero unexplai
   it('exports the CSV and the XLSX through the CLI (302 to S3), and they open cleanly', async () => {
     const out = mkdtempSync(join(tmpdir(), 'medpay-statement-'));
     onTestFinished(() => rmSync(out, { recursive: true, force: true }));
-    const csvPath = cli('statement', '--date', today, '--format', 'csv', '--out', out);
+    const exported = JSON.parse(
+      cli('statement', '--date', today, '--format', 'csv', '--out', out, '--json'),
+    ) as Json;
+    const csvPath = exported.path as string;
+    expect(exported.rows).toBeGreaterThan(0);
+    // The summary a person reads: the file and its size, amounts in yuan for a reconciliation.
+    expect(cli('statement', '--date', today, '--out', out)).toMatch(
+      /medpay-.*-all\.csv\n {2}[\d.]+ KB, \d+ rows$/,
+    );
+    expect(cli('reconcile', '--date', today, '--channel', 'alipay')).toMatch(
+      /^alipay .*: COMPLETED[\s\S]*provider fees ¥\d+\.\d{2}/,
+    );
     const csv = readFileSync(csvPath);
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(csv.toString('utf8')).toContain('手续费 fee');
-    const xlsxPath = cli(
-      'statement',
-      '--date',
-      today,
-      '--channel',
-      'alipay',
-      '--format',
-      'xlsx',
-      '--out',
-      out,
-    );
+    const xlsxPath = (
+      JSON.parse(
+        cli('statement', '--date', today, '--channel', 'alipay', '--format', 'xlsx', '--out', out, '--json'),
+      ) as Json
+    ).path as string;
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(xlsxPath);
     const sheet = workbook.getWorksheet('Statement');
