@@ -1,16 +1,74 @@
-/** The sandbox's H5 page: open orders with a Pay button, for a person to try the flow in a browser. */
+/**
+ * The sandbox's H5 page (GET /sandbox), sized for a phone: play the patient. Pending payments first (newest
+ * first) with Pay and Decline; credit visits waiting for the patient's authorisation with Authorise and
+ * Decline (WeChat Pay Score orders are listed; an Alipay freeze order string is pasted, as my.tradePay would
+ * receive it); then recent orders with their refunds. Each action shows its result in a toast.
+ * Cards, not a table: usable from 360 px wide. Amounts are integer fen, shown as yuan without floats.
+ */
 export function sandboxPage(): string {
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>medpay sandbox</title><style>body{font-family:system-ui,sans-serif;margin:1rem}table{border-collapse:collapse;width:100%}
-td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left}button{padding:.3rem .8rem}</style></head><body>
-<h1>medpay sandbox: open orders</h1><p>Press Pay to act as the patient: the provider marks the order paid and notifies medpay.</p>
-<table><thead><tr><th>channel</th><th>outTradeNo</th><th>amount (¥)</th><th>status</th><th></th></tr></thead><tbody id="rows"></tbody></table>
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1,viewport-fit=cover">
+<title>medpay 沙盒 · sandbox</title>
+<style>
+*{box-sizing:border-box}
+body{font-family:system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC",sans-serif;margin:0;background:#f3f4f6;color:#111;font-size:16px}
+header{background:#0b6b4f;color:#fff;padding:14px 16px}
+header h1{font-size:18px;margin:0}
+header p{margin:4px 0 0;font-size:13px;opacity:.9}
+main{max-width:560px;margin:0 auto;padding:8px 12px 80px}
+h2{font-size:15px;margin:18px 4px 8px;color:#374151}
+.card{background:#fff;border-radius:12px;padding:12px 14px;margin:0 0 10px;box-shadow:0 1px 2px rgba(0,0,0,.06)}
+.row{display:flex;justify-content:space-between;align-items:baseline;gap:8px}
+.desc{font-weight:600;overflow-wrap:anywhere}
+.amount{font-size:20px;font-weight:700;white-space:nowrap}
+.meta{font-size:12px;color:#6b7280;margin-top:4px;overflow-wrap:anywhere}
+.badge{display:inline-block;font-size:12px;border-radius:999px;padding:1px 8px;background:#e5e7eb;margin-right:6px}
+.badge.alipay{background:#dbeafe;color:#1e40af}.badge.wechatpay{background:#dcfce7;color:#166534}
+.badge.PAID,.badge.SUCCESS{background:#d1fae5;color:#065f46}.badge.REFUNDED,.badge.PROCESSING{background:#fef3c7;color:#92400e}
+.actions{display:flex;gap:8px;margin-top:10px}
+button{flex:1;font-size:16px;padding:10px;border-radius:8px;border:1px solid #d1d5db;background:#fff}
+button.primary{background:#0b6b4f;border-color:#0b6b4f;color:#fff}
+button:disabled{opacity:.5}
+textarea{width:100%;min-height:64px;font:12px monospace;border:1px solid #d1d5db;border-radius:8px;padding:6px}
+.empty{color:#6b7280;font-size:14px;margin:0 4px}
+#toast{position:fixed;left:12px;right:12px;bottom:16px;max-width:536px;margin:0 auto;background:#111;color:#fff;border-radius:10px;padding:12px 14px;font-size:14px;opacity:0;transition:opacity .2s;pointer-events:none}
+#toast.show{opacity:.95}
+</style></head><body>
+<header><h1>medpay 沙盒 · sandbox</h1><p>Play the patient: pay or decline orders, authorise credit visits. The provider then notifies medpay.</p></header>
+<main>
+<h2>待支付 · Payments to pay</h2><div id="pending"></div>
+<h2>待授权 · Credit visits to authorise</h2><div id="visits"></div>
+<div class="card"><div class="desc">Alipay visit</div><div class="meta">Paste the visit's clientParams.orderStr (what my.tradePay receives)</div>
+<textarea id="orderStr" aria-label="Alipay orderStr"></textarea><div class="actions"><button class="primary" data-act="authorise-alipay">Authorise</button></div></div>
+<h2>最近 · Recent orders and refunds</h2><div id="recent"></div>
+</main><div id="toast" role="status" aria-live="polite"></div>
 <script>
-const yuan=f=>String((f-f%100)/100)+'.'+String(f%100).padStart(2,'0'); // integer fen, no float arithmetic
-async function load(){const orders=await (await fetch('/sandbox/orders')).json();
-document.getElementById('rows').innerHTML=orders.map(o=>'<tr><td>'+o.channel+'</td><td>'+o.outTradeNo+'</td><td>'+yuan(o.amountFen)+'</td><td>'+o.status+'</td><td>'+(o.status==='PENDING'?'<button data-c="'+o.channel+'" data-n="'+o.outTradeNo+'">Pay</button>':'')+'</td></tr>').join('');}
-document.addEventListener('click',async e=>{const b=e.target.closest('button');if(!b)return;b.disabled=true;
-await fetch('/sandbox/pay',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify({channel:b.dataset.c,outTradeNo:b.dataset.n})});load();});
+const yuan=f=>'¥'+String((f-f%100)/100)+'.'+String(f%100).padStart(2,'0'); // integer fen, no float arithmetic
+const esc=s=>String(s??'').replace(/[&<>"']/g,c=>'&#'+c.charCodeAt(0)+';');
+const CH={alipay:'Alipay',wechatpay:'WeChat Pay'};
+let timer;function toast(text){const t=document.getElementById('toast');t.textContent=text;t.classList.add('show');clearTimeout(timer);timer=setTimeout(()=>t.classList.remove('show'),3500);}
+const post=async(path,body)=>{const r=await fetch(path,{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify(body)});let j={};try{j=await r.json();}catch{}return {ok:r.ok,status:r.status,body:j};};
+function refundState(o){if(!o.refunds.length)return'';return o.refunds.map(r=>'<span class="badge '+esc(r.status)+'">refund '+yuan(r.amountFen)+' '+esc(r.status)+'</span>').join('');}
+function orderStatus(o){return o.refundedFen>=o.amountFen&&o.refundedFen>0?'REFUNDED':o.refundedFen>0?'PARTIALLY REFUNDED':o.status;}
+async function load(){
+ const [orders,auth]=await Promise.all([fetch('/sandbox/orders').then(r=>r.json()),fetch('/sandbox/authorisations').then(r=>r.json())]);
+ orders.sort((a,b)=>String(b.createdAt).localeCompare(String(a.createdAt)));
+ const pending=orders.filter(o=>o.status==='PENDING');
+ document.getElementById('pending').innerHTML=pending.length?pending.map(o=>'<div class="card" data-order="'+esc(o.outTradeNo)+'"><div class="row"><span class="desc">'+esc(o.description)+'</span><span class="amount">'+yuan(o.amountFen)+'</span></div><div class="meta"><span class="badge '+o.channel+'">'+CH[o.channel]+'</span>'+esc(o.outTradeNo)+'</div><div class="actions"><button data-act="decline" data-c="'+o.channel+'" data-n="'+esc(o.outTradeNo)+'">Decline</button><button class="primary" data-act="pay" data-c="'+o.channel+'" data-n="'+esc(o.outTradeNo)+'">Pay '+yuan(o.amountFen)+'</button></div></div>').join(''):'<p class="empty">Nothing to pay.</p>';
+ const waiting=auth.wechatpay.filter(s=>s.state==='CREATED');
+ document.getElementById('visits').innerHTML=waiting.length?waiting.map(s=>'<div class="card" data-visit="'+esc(s.outOrderNo)+'"><div class="row"><span class="desc">'+esc(s.introduction||'Pay-later visit')+'</span><span class="amount">'+yuan(s.riskFen)+'</span></div><div class="meta"><span class="badge wechatpay">WeChat Pay Score</span>credit limit · '+esc(s.outOrderNo)+'</div><div class="actions"><button data-act="decline-visit" data-n="'+esc(s.outOrderNo)+'">Decline</button><button class="primary" data-act="authorise" data-n="'+esc(s.outOrderNo)+'">Authorise</button></div></div>').join(''):'<p class="empty">No WeChat Pay Score visit is waiting.</p>';
+ const recent=orders.filter(o=>o.status!=='PENDING').slice(0,20);
+ document.getElementById('recent').innerHTML=recent.length?recent.map(o=>'<div class="card"><div class="row"><span class="desc">'+esc(o.description)+'</span><span class="amount">'+yuan(o.amountFen)+'</span></div><div class="meta"><span class="badge '+o.channel+'">'+CH[o.channel]+'</span><span class="badge '+orderStatus(o).split(' ')[0]+'">'+orderStatus(o)+'</span>'+refundState(o)+'</div><div class="meta">'+esc(o.outTradeNo)+'</div></div>').join(''):'<p class="empty">No paid or closed order yet.</p>';
+}
+document.addEventListener('click',async e=>{const b=e.target.closest('button[data-act]');if(!b)return;b.disabled=true;const {act,c,n}=b.dataset;let r;
+ try{
+  if(act==='pay'){r=await post('/sandbox/pay',{channel:c,outTradeNo:n});toast(r.ok?(r.body.notified?'Paid '+n+': medpay answered '+r.body.responseStatus:'Paid '+n+' (notifications are off)'):'Not paid: '+(r.body.error||r.status));}
+  else if(act==='decline'){r=await post('/sandbox/decline',{channel:c,outTradeNo:n});toast(r.ok?'Declined: '+n+' is closed unpaid':'Not declined: '+(r.body.error||r.status));}
+  else if(act==='authorise'){r=await post('/sandbox/authorise',{channel:'wechatpay',outOrderNo:n});toast(r.ok?'Authorised: medpay was notified':'Not authorised: '+(r.body.error||r.body.message||r.status));}
+  else if(act==='decline-visit'){r=await post('/sandbox/decline',{channel:'wechatpay',outOrderNo:n});toast(r.ok?'Declined: the visit stays unauthorised':'Not declined: '+(r.body.error||r.status));}
+  else if(act==='authorise-alipay'){const s=document.getElementById('orderStr').value.trim();r=await post('/sandbox/authorise',{channel:'alipay',orderStr:s});toast(r.ok?'Authorised on Alipay: medpay was notified':'Not authorised: '+(r.body.error||r.status));}
+ }catch(err){toast('Failed: '+err);}
+ b.disabled=false;load();});
 load();setInterval(load,3000);
 </script></body></html>`;
 }

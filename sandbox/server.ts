@@ -208,6 +208,37 @@ export async function startSandbox(options: SandboxOptions) {
         }),
       );
     }
+    if (url.pathname === '/sandbox/decline' && method === 'POST') {
+      // The patient says no: an order is closed unpaid (as when the cashier is abandoned and the order
+      // lapses); a Pay Score order the patient never confirms is revoked. Nothing is notified.
+      let input: { channel?: Channel; outTradeNo?: string; outOrderNo?: string };
+      try {
+        input = JSON.parse(body) as typeof input;
+      } catch {
+        return send(
+          res,
+          400,
+          JSON.stringify({ error: 'body must be JSON {"channel","outTradeNo"|"outOrderNo"}' }),
+        );
+      }
+      if (input.outOrderNo) {
+        const o = credit.serviceOrders.get(input.outOrderNo);
+        if (!o || o.state !== 'CREATED')
+          return send(res, 409, JSON.stringify({ error: 'no Pay Score order waiting for the patient' }));
+        o.state = 'REVOKED';
+        return send(res, 200, JSON.stringify({ state: o.state }));
+      }
+      const order = orders.get(key(input.channel ?? 'alipay', input.outTradeNo ?? ''));
+      if (!order) return send(res, 404, JSON.stringify({ error: 'no such order' }));
+      if (order.status !== 'PENDING')
+        return send(
+          res,
+          409,
+          JSON.stringify({ status: order.status, error: `the order is ${order.status}` }),
+        );
+      order.status = 'CLOSED';
+      return send(res, 200, JSON.stringify({ status: order.status }));
+    }
     if (url.pathname === '/sandbox/probe' && method === 'POST') {
       const input = JSON.parse(body || '{}') as { channel?: Channel; outTradeNo?: string };
       const order = orders.get(key(input.channel ?? 'alipay', input.outTradeNo ?? ''));

@@ -9,11 +9,18 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 /** The collections kept: maps by key, or lists. */
 export type Collections = Record<string, Map<string, unknown> | unknown[]>;
 
-/** Timestamps are Dates in the books; JSON keeps them as ISO strings under keys ending in At or Time. */
-const revive = (key: string, value: unknown) =>
-  typeof value === 'string' && /(At|Time)$/.test(key) && /^\d{4}-\d{2}-\d{2}T/.test(value)
-    ? new Date(value)
-    : value;
+/**
+ * Timestamps are Dates in the books; JSON keeps them as ISO strings under keys ending in At or Time. Sets
+ * (a freeze's unfreeze requests) are kept as {"$set":[…]}.
+ */
+const revive = (key: string, value: unknown) => {
+  if (typeof value === 'string' && /(At|Time)$/.test(key) && /^\d{4}-\d{2}-\d{2}T/.test(value))
+    return new Date(value);
+  if (value && typeof value === 'object' && Array.isArray((value as { $set?: unknown }).$set))
+    return new Set((value as { $set: unknown[] }).$set);
+  return value;
+};
+const replace = (_key: string, value: unknown) => (value instanceof Set ? { $set: [...value] } : value);
 
 /** Loads `collections` from `file` (if it exists) and returns how to save them. */
 export function persistentBooks(file: string, collections: Collections) {
@@ -29,7 +36,7 @@ export function persistentBooks(file: string, collections: Collections) {
     const snapshot = Object.fromEntries(
       Object.entries(collections).map(([name, c]) => [name, c instanceof Map ? [...c.entries()] : c]),
     );
-    writeFileSync(`${file}.tmp`, JSON.stringify(snapshot));
+    writeFileSync(`${file}.tmp`, JSON.stringify(snapshot, replace));
     renameSync(`${file}.tmp`, file);
   };
   const timer = setInterval(save, 3_000);

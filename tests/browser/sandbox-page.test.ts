@@ -1,0 +1,102 @@
+/**
+ * The sandbox page as a person uses it on a phone (#13): Debian's Chromium, headless, at 390×844. Pay a
+ * payment created through the API and see it PAID through the API; authorise a WeChat Pay Score visit and
+ * see it OPEN. The page must fit the width (no sideways scrolling), and each action shows a toast. A
+ * screenshot with the payment waiting, and one at the end, are kept in .ci/out/ (CI's artefacts).
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { payerFor, stackClient, startLocalStack, type LocalStack } from '../support/local-stack';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const OUT = resolve(ROOT, '.ci/out');
+const CHROMIUM = process.env.MEDPAY_CHROMIUM ?? '/usr/bin/chromium';
+let local: LocalStack;
+let client: ReturnType<typeof stackClient>;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  local = await startLocalStack();
+  client = stackClient(local);
+  // The machine's flags: no sandbox as root, no background networking on a closed network (Playwright makes
+  // and removes its own empty profile).
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  page = await browser.newPage({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+  });
+  await page.goto(`${local.stack.sandboxUrl}/sandbox`);
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await local?.stop();
+});
+
+describe('the sandbox page on a phone', () => {
+  it('pays a payment: the card shows description, yuan and channel; Pay makes it PAID at medpay', async () => {
+    const { token } = await client.patient();
+    const created = await client.api('POST', '/payments', token, {
+      channel: 'wechatpay',
+      purpose: 'examination',
+      referenceId: 'HIS-PHONE',
+      amountFen: 12_345,
+      description: '血常规检查',
+      payer: payerFor('wechatpay'),
+    });
+    expect(created.status).toBe(201);
+    const card = page.locator(`[data-order="${created.body.outTradeNo}"]`);
+    await card.waitFor({ timeout: 10_000 });
+    await expect.poll(() => card.textContent()).toMatch(/血常规检查[\s\S]*¥123\.45[\s\S]*WeChat Pay/);
+    mkdirSync(OUT, { recursive: true });
+    await page.screenshot({ path: join(OUT, 'sandbox-phone-pending.png') });
+    await card.getByRole('button', { name: /^Pay/ }).click();
+    await expect.poll(() => page.locator('#toast').textContent()).toMatch(/^Paid .*medpay answered 204/);
+    await expect
+      .poll(async () => (await client.api('GET', `/payments/${created.body.paymentId}`, token)).body.status, {
+        timeout: 10_000,
+      })
+      .toBe('PAID');
+  });
+
+  it('authorises a WeChat Pay Score visit: it becomes OPEN at medpay', async () => {
+    const { token } = await client.patient();
+    const opened = await client.api('POST', '/visits', token, {
+      channel: 'wechatpay',
+      payer: payerFor('wechatpay'),
+      insured: false,
+    });
+    expect(opened.status).toBe(201);
+    const card = page.locator(`[data-visit="${opened.body.outOrderNo}"]`);
+    await card.waitFor({ timeout: 10_000 });
+    await card.getByRole('button', { name: 'Authorise' }).click();
+    await expect.poll(() => page.locator('#toast').textContent()).toMatch(/^Authorised/);
+    await expect
+      .poll(async () => (await client.api('GET', `/visits/${opened.body.visitId}`, token)).body.status, {
+        timeout: 15_000,
+      })
+      .toBe('OPEN');
+  });
+
+  it('fits a 390 px screen and keeps a screenshot', async () => {
+    await page.waitForTimeout(3_500); // the next refresh, after the toast has gone
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(OUT, 'sandbox-phone.png'), fullPage: true });
+  });
+});
