@@ -7,8 +7,10 @@
  *   (d) webhook verify-and-apply vs raw crypto; (e) create-payment vs one TransactWriteItems + round trip
  *   (f) add-charge vs one bare TransactWriteItems; (g) visit settlement vs its provider round trips
  *   (h) reconciling 1,000,000 bill lines vs csv-parse + a Map join, with peak memory; (i) statement rows/s
+ *   (j) npm start: warm start and resident memory vs DynamoDB Local alone and an empty serverless-offline
  */
 import { randomInt } from 'node:crypto';
+import { benchLocalStack, printLocalStack } from './local-stack';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -388,6 +390,10 @@ async function main() {
     printColdStart(await benchColdStart());
     return;
   }
+  if (process.env.BENCH_ONLY === 'localStack') {
+    printLocalStack(await benchLocalStack());
+    return;
+  }
   const dynamo = await startDynamoDbLocal();
   try {
     console.log(`DynamoDB Local at ${dynamo.endpoint}; ${ITERATIONS} interleaved iterations per case\n`);
@@ -459,7 +465,11 @@ async function main() {
         `    ${r.format.padEnd(5)} ${String(r.rows).padStart(8)} rows  ${r.rowsPerSec} rows/s  peak RSS ${r.maxRssMB} MB`,
       );
 
+    const localStack = await benchLocalStack();
+    printLocalStack(localStack);
+
     const results = {
+      localStack,
       payments,
       visits,
       reconciliation,

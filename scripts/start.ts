@@ -151,70 +151,31 @@ async function main(): Promise<void> {
   const statementsBucket = `medpay-${STAGE}-statements`;
   mkdirSync(resolve(LOCAL_DIR, 'dynamodb'), { recursive: true });
 
-  dynamo = await startDynamoDbLocal({ port: ports.dynamodb, dbPath: resolve(LOCAL_DIR, 'dynamodb') });
-  dynamo.process.once(
-    'exit',
-    () => void (stopping || (console.error('DynamoDB Local stopped unexpectedly.'), shutdown(1))),
-  );
-  (await localTable(dynamo.endpoint, tableName)).destroy();
-
   const read = (file: string) => readFileSync(file, 'utf8');
   const { alipay, wechatpay } = secrets;
-  const s3Dir = resolve(LOCAL_DIR, 's3');
-  mkdirSync(s3Dir, { recursive: true });
-  s3 = new S3rver({
-    address: '127.0.0.1',
-    port: ports.s3,
-    directory: s3Dir,
-    silent: true,
-    configureBuckets: [{ name: statementsBucket, configs: [] }],
-  });
-  await s3.run();
-  sandbox = await startSandbox({
-    port: ports.sandbox,
-    alipay: {
-      appId: alipay.appId,
-      sellerId: alipay.sellerId,
-      appPublicKey: read(alipay.app.publicKeyFile),
-      platformPrivateKey: read(alipay.platform.privateKeyFile),
-    },
-    wechatpay: {
-      mchId: wechatpay.mchId,
-      appId: wechatpay.appId,
-      merchantSerial: wechatpay.merchantSerial,
-      merchantPublicKey: read(wechatpay.merchant.publicKeyFile),
-      apiV3Key: read(wechatpay.apiV3KeyFile).trim(),
-      certificate: {
-        serial: wechatpay.certificateSerial,
-        privateKey: read(wechatpay.certificate.privateKeyFile),
-      },
-      publicKey: { id: wechatpay.publicKeyId, privateKey: read(wechatpay.publicKey.privateKeyFile) },
-    },
-    bureauKey: read(secrets.insurance.bureauKeyFile).trim(),
-    stateFile: booksFile,
-  });
   const apiUrl = `http://127.0.0.1:${ports.api}`;
+  const sandboxUrl = `http://127.0.0.1:${ports.sandbox}`;
   const notifyUrl = localNotifyUrls(apiUrl);
 
-  const env = {
-    ...process.env,
-    ...localFunctionEnv(secrets, {
-      sandboxUrl: sandbox.url,
-      apiUrl,
-      s3Url: `http://127.0.0.1:${ports.s3}`,
-      dynamodbUrl: dynamo.endpoint,
-    }),
-    MEDPAY_API_PORT: String(ports.api),
-    MEDPAY_LAMBDA_PORT: String(ports.lambda),
-    ...(flags.watch ? { MEDPAY_WATCH_PATTERN: './**/*.(js|ts)' } : {}),
-  };
-
+  // The API starts first, as bundling its functions takes longest; the rest starts while it builds (their
+  // ports are known already). /health answers once the API is up; stack.json is written once all are.
   api = spawn(
     process.execPath,
     [resolve(ROOT, 'node_modules/osls/bin/serverless.js'), 'offline', 'start', '--stage', STAGE],
     {
       cwd: ROOT,
-      env,
+      env: {
+        ...process.env,
+        ...localFunctionEnv(secrets, {
+          sandboxUrl,
+          apiUrl,
+          s3Url: `http://127.0.0.1:${ports.s3}`,
+          dynamodbUrl: `http://127.0.0.1:${ports.dynamodb}`,
+        }),
+        MEDPAY_API_PORT: String(ports.api),
+        MEDPAY_LAMBDA_PORT: String(ports.lambda),
+        ...(flags.watch ? { MEDPAY_WATCH_PATTERN: './**/*.(js|ts)' } : {}),
+      },
       detached: true, // its own process group, so shutdown() reaches esbuild and the Lambda workers too
       stdio: ['ignore', 'inherit', 'inherit'],
     },
@@ -223,6 +184,53 @@ async function main(): Promise<void> {
     'exit',
     (code) => void (stopping || (console.error(`serverless-offline exited (${code}).`), shutdown(1))),
   );
+
+  const startDynamo = async () => {
+    dynamo = await startDynamoDbLocal({ port: ports.dynamodb, dbPath: resolve(LOCAL_DIR, 'dynamodb') });
+    dynamo.process.once(
+      'exit',
+      () => void (stopping || (console.error('DynamoDB Local stopped unexpectedly.'), shutdown(1))),
+    );
+    (await localTable(dynamo.endpoint, tableName)).destroy();
+  };
+  const startS3 = async () => {
+    const s3Dir = resolve(LOCAL_DIR, 's3');
+    mkdirSync(s3Dir, { recursive: true });
+    s3 = new S3rver({
+      address: '127.0.0.1',
+      port: ports.s3,
+      directory: s3Dir,
+      silent: true,
+      configureBuckets: [{ name: statementsBucket, configs: [] }],
+    });
+    await s3.run();
+  };
+  const startProviders = async () => {
+    sandbox = await startSandbox({
+      port: ports.sandbox,
+      alipay: {
+        appId: alipay.appId,
+        sellerId: alipay.sellerId,
+        appPublicKey: read(alipay.app.publicKeyFile),
+        platformPrivateKey: read(alipay.platform.privateKeyFile),
+      },
+      wechatpay: {
+        mchId: wechatpay.mchId,
+        appId: wechatpay.appId,
+        merchantSerial: wechatpay.merchantSerial,
+        merchantPublicKey: read(wechatpay.merchant.publicKeyFile),
+        apiV3Key: read(wechatpay.apiV3KeyFile).trim(),
+        certificate: {
+          serial: wechatpay.certificateSerial,
+          privateKey: read(wechatpay.certificate.privateKeyFile),
+        },
+        publicKey: { id: wechatpay.publicKeyId, privateKey: read(wechatpay.publicKey.privateKeyFile) },
+      },
+      bureauKey: read(secrets.insurance.bureauKeyFile).trim(),
+      stateFile: booksFile,
+    });
+  };
+  await Promise.all([startDynamo(), startS3(), startProviders()]);
 
   await waitForHealth(`${apiUrl}/health`, api);
   startLocalSchedule(`http://127.0.0.1:${ports.lambda}`);
@@ -234,8 +242,8 @@ async function main(): Promise<void> {
   }
   const stack = {
     apiUrl,
-    sandboxUrl: sandbox.url,
-    dynamodbUrl: dynamo.endpoint,
+    sandboxUrl,
+    dynamodbUrl: `http://127.0.0.1:${ports.dynamodb}`,
     lambdaUrl: `http://127.0.0.1:${ports.lambda}`,
     s3Url: `http://127.0.0.1:${ports.s3}`,
     statementsBucket,
@@ -267,8 +275,8 @@ async function main(): Promise<void> {
 medpay local stack is up (stage "${STAGE}")
   API        ${apiUrl}        (try: curl ${apiUrl}/health)
   OpenAPI    ${apiUrl}/openapi.json
-  Sandbox    ${sandbox.url}/sandbox   (Alipay, WeChat Pay v3, Pay Score and an insurance bureau; pay and authorise here)
-  DynamoDB   ${dynamo.endpoint}   table ${tableName}
+  Sandbox    ${sandboxUrl}/sandbox   (Alipay, WeChat Pay v3, Pay Score and an insurance bureau; pay and authorise here)
+  DynamoDB   http://127.0.0.1:${ports.dynamodb}   table ${tableName}
   stack.json ${resolve(LOCAL_DIR, 'stack.json')}
   dev patient ${secrets.patientId}
 Dev tokens (12 h; make more with npm run token -- --role staff --sub S1):
