@@ -3,7 +3,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.esbuild/', '.serverless/', '.local/', 'coverage/'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.esbuild/',
+      '.esbuild-*/',
+      '.serverless/',
+      '.serverless-ci/',
+      '.local/',
+      'coverage/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { ROLES, signDevToken, type Role } from '../lib/http/auth';
 import { assertJava, localTable, startDynamoDbLocal, type DynamoDbLocal } from './lib/dynamodb-local';
 import { LOCAL_DIR, ensureLocalSecrets } from './lib/local-secrets';
@@ -55,6 +55,12 @@ const ports = {
   s3: port('MEDPAY_S3_PORT', 4569),
 };
 
+/**
+ * Where serverless-esbuild builds the functions. A stack on another .local/ (the e2e tests') has its own
+ * folder, removed when it stops: a folder must never be shared with another running stack.
+ */
+const BUILD_FOLDER = process.env.MEDPAY_LOCAL_DIR ? `.esbuild-${basename(LOCAL_DIR)}` : '.esbuild';
+
 let dynamo: DynamoDbLocal | undefined;
 let sandbox: Awaited<ReturnType<typeof startSandbox>> | undefined;
 let api: ChildProcess | undefined;
@@ -88,6 +94,7 @@ async function shutdown(code: number): Promise<never> {
     await s3?.close().catch(() => undefined);
     await dynamo?.stop();
     rmSync(resolve(LOCAL_DIR, 'stack.json'), { force: true }); // nothing answers at those URLs any more
+    if (BUILD_FOLDER !== '.esbuild') rmSync(resolve(ROOT, BUILD_FOLDER), { recursive: true, force: true });
   }
   process.exit(code);
 }
@@ -175,6 +182,9 @@ async function main(): Promise<void> {
         MEDPAY_API_PORT: String(ports.api),
         MEDPAY_LAMBDA_PORT: String(ports.lambda),
         ...(flags.watch ? { MEDPAY_WATCH_PATTERN: './**/*.(js|ts)' } : {}),
+        // A stack on another .local/ (the e2e tests') builds in its own folder: serverless-esbuild deletes
+        // its folder on exit, which must never be the one another running stack serves from.
+        MEDPAY_ESBUILD_WORK_FOLDER: BUILD_FOLDER,
       },
       detached: true, // its own process group, so shutdown() reaches esbuild and the Lambda workers too
       stdio: ['ignore', 'inherit', 'inherit'],

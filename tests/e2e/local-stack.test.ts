@@ -1,9 +1,9 @@
 import { servedDocumentChecker } from '../support/openapi-validator';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack, type Stack } from '../support/local-stack';
+import { stackClient, startLocalStack, type LocalStack, type Stack } from '../support/local-stack';
 
 /** Every live descendant of `pid`, read from /proc. */
 /** TCP listeners of `pids` from /proc/net/tcp{,6}: local address, and whether it is a loopback one. */
@@ -160,6 +160,22 @@ describe('npm start (the local stack)', () => {
     expect(listening.length).toBeGreaterThanOrEqual(5);
     expect(listening.filter((l) => !l.loopback)).toEqual([]);
   });
+
+  it('keeps serving while npm test packages the service and another stack starts and stops', async () => {
+    const packaged = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/package-check.ts'], {
+      cwd: join(import.meta.dirname, '../..'),
+      encoding: 'utf8',
+    });
+    expect(packaged.status, packaged.stdout + packaged.stderr).toBe(0);
+    const other = await startLocalStack();
+    await other.stop();
+    // Functions not called before (their bundles are read now), answered by their own code.
+    const { token } = await stackClient(local).patient();
+    const refused = await stackClient(local).api('POST', '/payments', token, {});
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('VALIDATION_FAILED');
+    expect((await get('/openapi.json')).status).toBe(200);
+  }, 240_000);
 
   it('stops every child process when npm start gets SIGINT (what an IDE or a supervisor sends)', async () => {
     const stackProcess = local.process;

@@ -5,6 +5,7 @@
  * when it had to: a test that leaves things behind is a failing test.
  */
 import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startDynamoDbLocal } from '../../scripts/lib/dynamodb-local';
 import { cleanLeftovers, RUN_MARKER } from './leftovers';
@@ -24,7 +25,7 @@ export default async function setup(project: TestProject) {
   project.provide('dynamodbEndpoint', dynamo.endpoint);
   return async () => {
     await dynamo.stop();
-    const cleaned = cleanLeftovers(runId, startedAt);
+    const cleaned = cleanLeftovers(runId, startedAt, resolve(import.meta.dirname, '../..'));
     if (cleaned.length > 0) {
       process.exitCode = 1; // vitest only logs an error thrown here
       throw new Error(`The tests left these behind (now cleaned up):\n  ${cleaned.join('\n  ')}`);

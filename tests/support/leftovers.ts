@@ -1,7 +1,8 @@
 /**
  * What a test run leaves behind (#13): processes carrying this run's marker in their environment (every
  * process a test starts inherits it: stacks, DynamoDB Local, serverless-offline and its workers), and the
- * /tmp/medpay-* folders created since the run began. Linux /proc only.
+ * /tmp/medpay-* folders and test stacks' .esbuild-medpay-* build folders created since the run began.
+ * Linux /proc only.
  */
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,8 +47,16 @@ export function newTempFolders(sinceMs: number): string[] {
     });
 }
 
+/** The repository's .esbuild-medpay-* folders (a test stack's own build folder) modified since `sinceMs`. */
+export function newBuildFolders(root: string, sinceMs: number): string[] {
+  return readdirSync(root)
+    .filter((name) => name.startsWith('.esbuild-medpay-'))
+    .map((name) => join(root, name))
+    .filter((path) => statSync(path).mtimeMs >= sinceMs);
+}
+
 /** Kills the marked processes and removes the new folders; returns what it had to clean. */
-export function cleanLeftovers(runId: string, sinceMs: number): string[] {
+export function cleanLeftovers(runId: string, sinceMs: number, root: string): string[] {
   const cleaned: string[] = [];
   for (const p of markedProcesses(runId)) {
     try {
@@ -57,7 +66,7 @@ export function cleanLeftovers(runId: string, sinceMs: number): string[] {
       /* already gone */
     }
   }
-  for (const folder of newTempFolders(sinceMs)) {
+  for (const folder of [...newTempFolders(sinceMs), ...newBuildFolders(root, sinceMs)]) {
     rmSync(folder, { recursive: true, force: true });
     cleaned.push(`folder ${folder}`);
   }

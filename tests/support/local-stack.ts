@@ -56,7 +56,8 @@ export interface LocalStack {
 export async function startLocalStack(options: { localDir?: string } = {}): Promise<LocalStack> {
   const localDir = options.localDir ?? mkdtempSync(join(tmpdir(), 'medpay-e2e-'));
   rmSync(join(localDir, 'stack.json'), { force: true }); // written again once this start is up
-  const [dynamodb, api, lambda, sandbox] = [
+  const [dynamodb, api, lambda, sandbox, s3] = [
+    await freePort(),
     await freePort(),
     await freePort(),
     await freePort(),
@@ -69,10 +70,12 @@ export async function startLocalStack(options: { localDir?: string } = {}): Prom
       ...process.env,
       MEDPAY_LOCAL_DIR: localDir,
       MEDPAY_DYNAMODB_PORT: String(dynamodb),
+      MEDPAY_S3_PORT: String(s3),
       MEDPAY_API_PORT: String(api),
       MEDPAY_LAMBDA_PORT: String(lambda),
       MEDPAY_SANDBOX_PORT: String(sandbox),
     },
+    detached: true, // its own process group, so a failed start can be killed whole
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -82,7 +85,8 @@ export async function startLocalStack(options: { localDir?: string } = {}): Prom
   const deadline = Date.now() + 150_000;
   while (!existsSync(file)) {
     if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
+      killGroup(child); // what started before the failure too
+      rmSync(localDir, { recursive: true, force: true });
       throw new Error(`the stack did not start:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 250));
@@ -96,7 +100,7 @@ export async function startLocalStack(options: { localDir?: string } = {}): Prom
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise<void>((r) => child.once('exit', () => r()));
         child.kill('SIGINT');
-        const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+        const killer = setTimeout(() => killGroup(child), 20_000);
         await exited;
         clearTimeout(killer);
       }
@@ -127,6 +131,15 @@ export async function postAlipayWebhook(stack: Stack, body: string) {
   const text = await res.text();
   await servedDocumentChecker(stack.apiUrl)('POST', '/webhooks/alipay', res, text);
   return { status: res.status, headers: res.headers, text: () => Promise.resolve(text) };
+}
+
+/** SIGKILL to the stack's whole process group (it is started detached, as its own group). */
+function killGroup(child: ChildProcess) {
+  try {
+    if (child.pid) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
 }
 
 /** A JSON response from the stack. */

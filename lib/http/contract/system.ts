@@ -21,7 +21,12 @@ export const openapi = defineRoute({
   summary: 'This OpenAPI 3 document',
   tags: ['system'],
   auth: 'public',
-  responses: { 200: { description: 'The OpenAPI document.' } },
+  responses: {
+    200: {
+      description: 'The OpenAPI document.',
+      schema: z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) }),
+    },
+  },
 });
 
 /** `GET /auth/whoami`: lets an integrator check a token; echoes its subject and role. */
