@@ -87,6 +87,16 @@ export interface LedgerStore {
   findByRef(partition: string): Promise<StoredEntity | undefined>;
   /** Lists entities in a `byTime` partition whose sort key is below `before` (oldest first), up to `limit`. */
   listByTime(partition: string, before: string, limit: number): Promise<StoredEntity[]>;
+  /**
+   * One page of an index partition, lowest sort key first; `cursor` (opaque, from the previous page) goes
+   * on from there, and the answer's `cursor` is absent on the last page. A malformed cursor, or one of
+   * another partition, is a ValidationError.
+   */
+  pageIndex(
+    index: 'byRef' | 'byTime',
+    partition: string,
+    page: { readonly limit: number; readonly cursor?: string },
+  ): Promise<{ entities: StoredEntity[]; cursor?: string }>;
   /** Every entity in a `byTime` partition whose sort key is below `before`, oldest first, page by page. */
   scanByTime(partition: string, before: string): AsyncIterable<StoredEntity>;
   /** Reads the balance of an account with a tracked balance (patient, visit). Hot accounts: use journalForDay. */

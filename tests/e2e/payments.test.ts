@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lib/adapters/dynamodb/client';
 import { dynamoLedgerStore } from '../../lib/adapters/dynamodb/ledger-store';
@@ -182,6 +183,40 @@ describe('payments over the local stack (API, sandbox providers, webhooks, Dynam
       } finally {
         await sandbox('/sandbox/settings', { notifications: true });
       }
+    });
+
+    it('finds a payment by its HIS reference and on its day through GET /payments (staff; a patient only theirs)', async () => {
+      const referenceId = `HIS-SEARCH-${randomUUID().slice(0, 8)}`;
+      const { body } = await create(channel, 777, { referenceId });
+      const byRef = await api('GET', `/payments?referenceId=${referenceId}`, undefined, stack.tokens.staff);
+      expect(byRef.status).toBe(200);
+      expect(byRef.body.items.map((p: Json) => p.paymentId)).toEqual([body.paymentId]);
+      const today = businessDayOf(new Date());
+      let cursor = '';
+      let found = false;
+      for (let page = 0; page < 100 && !found; page++) {
+        const res = await api(
+          'GET',
+          `/payments?date=${today}&channel=${channel}&limit=100${cursor}`,
+          undefined,
+          stack.tokens.staff,
+        );
+        found = res.body.items.some((p: Json) => p.paymentId === body.paymentId);
+        if (!res.body.nextCursor) break;
+        cursor = `&cursor=${encodeURIComponent(res.body.nextCursor as string)}`;
+      }
+      expect(found).toBe(true);
+      const stranger = await signDevToken(
+        readFileSync(join(local.localDir, 'jwt-hs256-secret'), 'utf8').trim(),
+        {
+          sub: 'P-STRANGER',
+          role: 'patient',
+        },
+      );
+      expect(
+        (await api('GET', `/payments?referenceId=${referenceId}`, undefined, stranger)).body.items,
+      ).toEqual([]);
+      expect((await api('GET', '/payments', undefined, stack.tokens.staff)).status).toBe(400);
     });
 
     it('closes an unpaid payment at the provider', async () => {

@@ -282,6 +282,19 @@ export function dynamoLedgerStore(doc: DynamoDBDocumentClient, tableName: string
     );
   }
 
+  async function pageIndex(
+    index: 'byRef' | 'byTime',
+    partition: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<{ entities: StoredEntity[]; cursor?: string }> {
+    const startKey = page.cursor === undefined ? undefined : decodeCursor(page.cursor, index, partition);
+    const result = await queryIndexPage(doc, tableName, { index, partition, limit: page.limit, startKey });
+    return {
+      entities: result.items.map(toEntity),
+      ...(result.nextKey ? { cursor: encodeCursor(result.nextKey) } : {}),
+    };
+  }
+
   async function* scanByTime(partition: string, before: string): AsyncIterable<StoredEntity> {
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -306,6 +319,7 @@ export function dynamoLedgerStore(doc: DynamoDBDocumentClient, tableName: string
     balanceOf,
     findByRef,
     listByTime,
+    pageIndex,
     scanByTime,
   };
 }
@@ -450,4 +464,30 @@ function fromJournalItem(item: Record<string, unknown>): JournalTransaction {
       amountFen: Number(p.amountFen),
     })),
   });
+}
+
+/** A page's LastEvaluatedKey as an opaque cursor (base64url JSON: the item's table and index keys). */
+const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
+
+/** The start key a cursor stands for, checked: four string keys, and the partition being read. */
+function decodeCursor(cursor: string, index: 'byRef' | 'byTime', partition: string): Record<string, string> {
+  const [pk, sk] = index === 'byRef' ? ['gsi1pk', 'gsi1sk'] : ['gsi2pk', 'gsi2sk'];
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    key = undefined;
+  }
+  const fields = ['pk', 'sk', pk, sk];
+  const valid =
+    typeof key === 'object' &&
+    key !== null &&
+    Object.keys(key).length === 4 &&
+    fields.every((f) => typeof (key as Record<string, unknown>)[f] === 'string') &&
+    (key as Record<string, string>)[pk] === partition;
+  if (!valid)
+    throw new ValidationError('The cursor is not one this search returned.', [
+      { path: 'query.cursor', message: 'not a cursor of this search' },
+    ]);
+  return key as Record<string, string>;
 }

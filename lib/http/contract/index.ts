@@ -9,6 +9,7 @@ import * as finance from './finance';
 export const allRoutes = [
   ...Object.values(system),
   payments.createPayment,
+  payments.searchPayments,
   payments.getPayment,
   payments.closePayment,
   payments.refundPayment,

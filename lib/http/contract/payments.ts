@@ -4,7 +4,7 @@ import { CHANNELS } from '../../domain/ledger/accounts';
 import { fen } from '../../domain/money';
 import { MAX_PAYMENT_FEN, PAYMENT_PURPOSES, PAYMENT_STATUSES, REFUND_STATUSES } from '../../domain/payment';
 import { defineRoute } from '../route';
-import { described, int, intIn, text, DateTime } from './common';
+import { described, int, intIn, text, DateTime, Day } from './common';
 
 /** Integer fen from `min` to 10^10, entering as the domain's branded Fen (no cast downstream). */
 const fenFrom = (min: number) =>
@@ -124,6 +124,35 @@ export const createPayment = defineRoute({
     201: {
       description: 'Created; `clientParams` is what the mini-program (or kiosk) needs to pay.',
       schema: CreatedPayment,
+    },
+  },
+});
+
+export const searchPayments = defineRoute({
+  operationId: 'searchPayments',
+  method: 'GET',
+  path: '/payments',
+  summary: "Find payments by the HIS reference or list a business day's, page by page",
+  tags: ['payments'],
+  auth: ['patient', 'staff', 'finance'],
+  query: z.strictObject({
+    referenceId: z.optional(text(1, 64)),
+    date: z.optional(Day()),
+    status: z.optional(z.enum(PAYMENT_STATUSES)),
+    channel: z.optional(z.enum(CHANNELS)),
+    patientId: z.optional(text(1, 64)),
+    limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50),
+    cursor: z.optional(text(1, 2048)),
+  }),
+  responses: {
+    200: {
+      description:
+        'One page, oldest first (by creation for a day, by payment id for a reference). Follow `nextCursor` until it is absent; a page may hold fewer than `limit` when filters drop some. Patients see only their own.',
+      schema: z.object({ items: z.array(PaymentView), nextCursor: z.optional(z.string()) }),
+    },
+    400: {
+      description:
+        'VALIDATION_FAILED: neither referenceId nor date, a bad filter, or a cursor of another search.',
     },
   },
 });

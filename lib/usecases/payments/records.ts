@@ -1,4 +1,5 @@
 /** How payments and refunds are stored through the LedgerStore: entity types, lookups and index keys. */
+import { businessDayOf } from '../../domain/business-day';
 import { IntegrityAlertError } from '../../domain/errors';
 import { entityWrite, findVersioned, loadOwned, type EntityKind } from '../shared/records';
 
@@ -34,14 +35,26 @@ export const paymentWrite = (payment: Payment, expect: EntityExpectation) =>
 /** GSI2 partition listing every payment of one HIS reference (for bulk refunds). */
 export const referencePartition = (referenceId: string) => `PAYREF#${referenceId}`;
 
-/** The index entry that lists a payment under its HIS reference; written once, with the payment. */
+/** GSI1 partition listing every payment created on one business day (Asia/Shanghai), in time order. */
+export const paymentDayPartition = (day: string) => `PAYDAY#${day}`;
+
+/**
+ * The index entry that lists a payment under its HIS reference (byTime) and its business day (byRef, in
+ * creation order): search and bulk refunds read these; written once, with the payment.
+ */
 export function paymentReferenceWrite(payment: Payment): EntityWrite {
   return {
     type: 'payref',
     id: payment.paymentId,
     state: { paymentId: payment.paymentId, referenceId: payment.referenceId },
     expect: { kind: 'absent' },
-    indexes: { byTime: { partition: referencePartition(payment.referenceId), sort: payment.paymentId } },
+    indexes: {
+      byTime: { partition: referencePartition(payment.referenceId), sort: payment.paymentId },
+      byRef: {
+        partition: paymentDayPartition(businessDayOf(new Date(payment.createdAt))),
+        sort: `${payment.createdAt}#${payment.paymentId}`,
+      },
+    },
   };
 }
 

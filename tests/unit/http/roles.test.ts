@@ -16,6 +16,7 @@ const EXPECTED: Record<string, string | string[]> = {
   getWhoAmI: ['patient', 'staff', 'finance', 'admin'],
   // "Payments (role: patient for their own; staff for any)"
   createPayment: PAYMENTS,
+  searchPayments: READ,
   getPayment: READ,
   closePayment: PAYMENTS,
   refundPayment: PAYMENTS, // "Role: staff, or a patient for their own payment."
