@@ -197,6 +197,9 @@ export function refundTransaction(r: {
   settlesVisitId?: string;
   paymentAmountFen?: Fen;
   revenueSplit?: Readonly<Record<string, Fen>>;
+  /** The payment's HIS reference and the provider's refund number, for statements. */
+  referenceId?: string;
+  providerRefundId?: string;
 }): JournalTransaction {
   const receivable = Accounts.patientReceivable(r.patientId);
   // Refunding a visit pay-off puts the debt back; it does not reverse revenue.
@@ -219,6 +222,9 @@ export function refundTransaction(r: {
       outTradeNo: r.outTradeNo,
       outRefundNo: r.outRefundNo,
       channel: r.channel,
+      purpose: r.purpose,
+      ...(r.referenceId ? { referenceId: r.referenceId } : {}),
+      ...(r.providerRefundId ? { providerRefundId: r.providerRefundId } : {}),
       ...(r.settlesVisitId ? { visitId: r.settlesVisitId } : {}),
     },
     postings: [

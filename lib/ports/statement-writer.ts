@@ -5,10 +5,17 @@ import type { Writable } from 'node:stream';
 export interface StatementRow {
   readonly time: Date;
   readonly account: string;
+  /** alipay, wechatpay, or insurance (the bureau's receivable). */
+  readonly channel: string;
   /** Our payment, refund or visit id. */
   readonly reference: string;
-  /** The provider's trade or refund number (our out_trade_no / out_refund_no when the provider's is unknown). */
+  /** Our order number at the provider (out_trade_no / out_refund_no): the join key with its bill. */
+  readonly orderNo: string;
+  /** The provider's trade or refund number (trade_no / transaction_id / refund_id), once known. */
   readonly providerNo: string;
+  /** On a refund: the payment it returns (our id and out_trade_no). */
+  readonly originalPayment: string;
+  /** A code: a payment purpose, visit-settlement, refund, insurance or provider-fees (writers add Chinese). */
   readonly purpose: string;
   readonly hisReference: string;
   readonly grossFen: number;
@@ -17,15 +24,20 @@ export interface StatementRow {
   readonly direction: 'in' | 'out' | 'fee';
 }
 
-/** The statement's totals. */
-export interface StatementTotals {
-  rows: number;
+/** Counts and sums of a set of rows. */
+export interface RowTotals {
   inCount: number;
   inFen: number;
   outCount: number;
   outFen: number;
   feesFen: number;
   netFen: number;
+}
+
+/** The statement's totals, overall and per channel. */
+export interface StatementTotals extends RowTotals {
+  rows: number;
+  byChannel: Record<string, RowTotals>;
 }
 
 /** Writes rows and totals to a stream in one format. */

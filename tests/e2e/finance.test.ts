@@ -131,6 +131,17 @@ describe('finance over the local stack: a full day reconciles with zero unexplai
     const csv = readFileSync(csvPath);
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(csv.toString('utf8')).toContain('手续费 fee');
+    // The columns finance works from: channel, our order number, the provider's, a refund's payment, purpose.
+    const csvLines = csv.toString('utf8').split('\r\n');
+    expect(csvLines[1]).toBe(
+      '交易时间 Time,渠道 Channel,我方单号 Reference,商户订单号 Order No.,渠道单号 Provider No.,原支付 Original Payment,用途 Purpose,HIS单号 HIS Ref.,金额 Gross (¥),手续费 Fee (¥),净额 Net (¥),方向 Direction',
+    );
+    const refundRow = csvLines.find((l) => l.includes(',退款 refund,'))?.split(',') ?? [];
+    expect(refundRow[3]).toMatch(/^[A-Za-z0-9]+$/); // out_refund_no
+    expect(refundRow[4]).not.toBe(''); // the provider's refund number
+    expect(refundRow[5]).toMatch(/^pay_\S+ \/ \S+$/); // the original payment and its out_trade_no
+    expect(refundRow[7]).toMatch(/^HIS-/);
+    expect(csvLines.some((l) => l.startsWith('支付宝 alipay,') || l.startsWith('微信支付 wechatpay,'))).toBe(true);
     const xlsxPath = (
       JSON.parse(
         cli('statement', '--date', today, '--channel', 'alipay', '--format', 'xlsx', '--out', out, '--json'),
@@ -139,8 +150,11 @@ describe('finance over the local stack: a full day reconciles with zero unexplai
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(xlsxPath);
     const sheet = workbook.getWorksheet('Statement');
-    expect(sheet?.getRow(1).getCell(1).text).toContain('交易时间');
-    expect(typeof sheet?.getRow(2).getCell(6).value).toBe('number');
+    expect(sheet?.getRow(1).getCell(1).text).toMatch(/^medpay/); // the title on top
+    expect(sheet?.getRow(2).getCell(1).text).toContain('交易时间');
+    expect(sheet?.getRow(3).getCell(1).value).toBeInstanceOf(Date); // a date-time cell
+    expect(typeof sheet?.getRow(3).getCell(9).value).toBe('number');
+    expect(sheet?.autoFilter).toMatch(/^A2:L\d+$/);
   });
 
   it('bad input: malformed or future date, unknown channel → 400; a bill not yet published → 409 with Retry-After', async () => {

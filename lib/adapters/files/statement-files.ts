@@ -1,16 +1,21 @@
 /**
- * Statement files finance can open: CSV (UTF-8 with a BOM, so Excel shows Chinese) and XLSX (typed amount
- * cells in yuan with two decimals, ./xlsx.ts). Both are written row by row.
+ * Statement files finance can open: CSV (UTF-8 with a BOM, so Excel shows Chinese) and XLSX (date-time and
+ * typed amount cells, ./xlsx.ts). Both are written row by row. Columns: time, channel, our reference, our
+ * order number at the provider, the provider's number, a refund's original payment, the purpose in Chinese
+ * with its code, the HIS reference, gross, fee, net and direction; then totals per channel and overall.
  */
 import type { Writable } from 'node:stream';
 import { toShanghaiDateTime } from '../../domain/business-day';
 import { formatSignedYuan } from '../../domain/money';
-import type { StatementRow, StatementTotals } from '../../ports/statement-writer';
+import type { RowTotals, StatementRow, StatementTotals } from '../../ports/statement-writer';
 
 const HEADERS = [
   '交易时间 Time',
+  '渠道 Channel',
   '我方单号 Reference',
+  '商户订单号 Order No.',
   '渠道单号 Provider No.',
+  '原支付 Original Payment',
   '用途 Purpose',
   'HIS单号 HIS Ref.',
   '金额 Gross (¥)',
@@ -18,7 +23,28 @@ const HEADERS = [
   '净额 Net (¥)',
   '方向 Direction',
 ];
+/** Where the amounts start (gross, fee, net). */
+const AMOUNTS = 8;
 const DIRECTIONS = { in: '收入 in', out: '支出 out', fee: '手续费 fee' } as const;
+const CHANNEL_NAMES: Record<string, string> = {
+  alipay: '支付宝 alipay',
+  wechatpay: '微信支付 wechatpay',
+  insurance: '医保 insurance',
+};
+/** Purposes in Chinese, with the code beside it (finance reads the first, systems match the second). */
+const PURPOSES: Record<string, string> = {
+  registration: '挂号费',
+  examination: '检查检验费',
+  prescription: '药费',
+  'copy-fee': '病案复印费',
+  other: '其他',
+  'visit-settlement': '先诊疗后付费结算',
+  refund: '退款',
+  insurance: '医保统筹',
+  'provider-fees': '渠道手续费',
+};
+const purposeText = (code: string) => (PURPOSES[code] ? `${PURPOSES[code]} ${code}` : code);
+const channelText = (c: string) => CHANNEL_NAMES[c] ?? c;
 
 const yuan = formatSignedYuan;
 const beijing = toShanghaiDateTime;
@@ -32,13 +58,31 @@ const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}
  */
 export const textCell = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
 
-/** The text columns of a row, in header order (time, our reference, provider number, purpose, HIS reference). */
-const textCells = (r: StatementRow) => [
-  beijing(r.time),
-  r.reference,
-  r.providerNo,
-  r.purpose,
-  r.hisReference,
+/** The text columns after the time, in header order (channel … HIS reference), formula-safe. */
+const textCells = (r: StatementRow) =>
+  [
+    channelText(r.channel),
+    r.reference,
+    r.orderNo,
+    r.providerNo,
+    r.originalPayment,
+    purposeText(r.purpose),
+    r.hisReference,
+  ].map(textCell);
+
+/** The totals table's rows: one per channel (when more than one), then all. */
+const totalsRows = (totals: StatementTotals): Array<[string, RowTotals]> => {
+  const channels = Object.entries(totals.byChannel).map(([c, t]): [string, RowTotals] => [channelText(c), t]);
+  return [...(channels.length > 1 ? channels : []), ['合计 All', totals]];
+};
+const TOTALS_HEADER = [
+  '合计 Totals',
+  '收入笔数 In count',
+  '收入 In (¥)',
+  '支出笔数 Out count',
+  '支出 Out (¥)',
+  '手续费 Fees (¥)',
+  '净额 Net (¥)',
 ];
 
 /** Writes rows with backpressure. */
@@ -55,31 +99,26 @@ export async function writeStatementCsv(
 ): Promise<void> {
   await write(out, `\uFEFF${csvField(textCell(title))}\r\n${HEADERS.join(',')}\r\n`);
   for await (const r of rows) {
-    const text = textCells(r).map(textCell);
     const amounts = [yuan(r.grossFen), yuan(r.feeFen), yuan(r.netFen)];
-    await write(out, `${[...text, ...amounts, DIRECTIONS[r.direction]].map(csvField).join(',')}\r\n`);
+    await write(
+      out,
+      `${[beijing(r.time), ...textCells(r), ...amounts, DIRECTIONS[r.direction]].map(csvField).join(',')}\r\n`,
+    );
   }
-  await write(
-    out,
-    [
-      '',
-      '合计 Totals',
-      `收入笔数 In count,${totals.inCount}`,
-      `收入金额 In (¥),${yuan(totals.inFen)}`,
-      `支出笔数 Out count,${totals.outCount}`,
-      `支出金额 Out (¥),${yuan(totals.outFen)}`,
-      `手续费 Fees (¥),${yuan(totals.feesFen)}`,
-      `净额 Net (¥),${yuan(totals.netFen)}`,
-      '',
-    ].join('\r\n'),
+  const lines = totalsRows(totals).map(([label, t]) =>
+    [label, t.inCount, yuan(t.inFen), t.outCount, yuan(t.outFen), yuan(t.feesFen), yuan(t.netFen)].join(','),
   );
+  await write(out, ['', TOTALS_HEADER.join(','), ...lines, ''].join('\r\n'));
   out.end();
 }
 
 /** Rows per worksheet: a big day goes over sheets "Statement", "Statement 2", … (Excel's limit is 1,048,576). */
 export const XLSX_ROWS_PER_SHEET = 100_000;
 
-/** Streams an XLSX statement: typed amount cells (yuan, 0.00), the totals below the last rows. */
+/**
+ * Streams an XLSX statement: the title on top, a frozen and filtered header, date-time cells, typed amount
+ * cells (yuan, 0.00), and the totals per channel and overall below the last rows.
+ */
 export async function writeStatementXlsx(
   rows: AsyncIterable<StatementRow>,
   totals: StatementTotals,
@@ -88,13 +127,18 @@ export async function writeStatementXlsx(
 ): Promise<void> {
   const { xlsxWriter } = await import('./xlsx'); // fflate only when an XLSX file is written
   const book = xlsxWriter(out, {
-    widths: HEADERS.map((_, i) => (i === 0 ? 20 : 18)),
-    twoDecimals: [5, 6, 7],
+    widths: HEADERS.map((_, i) => (i === 0 ? 20 : i === 5 ? 30 : 18)),
+    twoDecimals: [AMOUNTS, AMOUNTS + 1, AMOUNTS + 2, AMOUNTS + 3], // the totals use the direction column too
   });
   let sheets = 0;
+  // Each sheet: the title on top, the header below it frozen and filtered, then the rows.
   const newSheet = async () => {
     sheets += 1;
-    await book.addSheet(sheets === 1 ? 'Statement' : `Statement ${sheets}`);
+    await book.addSheet(sheets === 1 ? 'Statement' : `Statement ${sheets}`, {
+      frozenRows: 2,
+      autoFilterRow: 2,
+    });
+    await book.addRow([textCell(title)]);
     await book.addRow(HEADERS);
   };
   await newSheet();
@@ -107,7 +151,8 @@ export async function writeStatementXlsx(
       inSheet = 0;
     }
     await book.addRow([
-      ...textCells(r).map(textCell),
+      { dateTime: r.time },
+      ...textCells(r),
       money(r.grossFen),
       money(r.feeFen),
       money(r.netFen),
@@ -115,21 +160,26 @@ export async function writeStatementXlsx(
     ]);
     inSheet += 1;
   }
+  // The totals, below the rows and outside the filtered table.
+  book.endTable();
   await book.addRow([]);
-  await book.addRow([textCell(title)]);
-  for (const [label, fen, count] of [
-    ['收入 In', totals.inFen, totals.inCount],
-    ['支出 Out', totals.outFen, totals.outCount],
-    ['手续费 Fees', totals.feesFen, undefined],
-    ['净额 Net', totals.netFen, undefined],
-  ] as const)
+  const blank = Array<string>(AMOUNTS - 1).fill('');
+  await book.addRow([
+    ...blank,
+    TOTALS_HEADER[0],
+    '收入 In (¥)',
+    '支出 Out (¥)',
+    '手续费 Fees (¥)',
+    '净额 Net (¥)',
+  ]);
+  for (const [label, t] of totalsRows(totals))
     await book.addRow([
-      label,
-      count === undefined ? undefined : { number: String(count) },
-      '',
-      '',
-      '',
-      money(fen),
+      ...blank,
+      `${label} (${t.inCount} in, ${t.outCount} out)`,
+      money(t.inFen),
+      money(t.outFen),
+      money(t.feesFen),
+      money(t.netFen),
     ]);
   await book.finish();
 }

@@ -13,14 +13,29 @@
 import type { Writable } from 'node:stream';
 import { Zip, ZipDeflate } from 'fflate';
 
-/** A cell: text, or a number given as its exact decimal text (`{ number: '-25.00' }`). */
-export type XlsxCell = string | { readonly number: string } | undefined;
+/**
+ * A cell: text, a number given as its exact decimal text (`{ number: '-25.00' }`), or an instant shown as
+ * an Asia/Shanghai date-time (`{ dateTime }`: a date serial with format yyyy-mm-dd hh:mm:ss, §18.17.4).
+ */
+export type XlsxCell = string | { readonly number: string } | { readonly dateTime: Date } | undefined;
 
 /** Column widths in characters, and which columns show numbers with two decimals. */
 export interface XlsxColumns {
   readonly widths: readonly number[];
   readonly twoDecimals: readonly number[];
 }
+
+/** A sheet's frozen top rows and the row its autofilter sits on (1-based). */
+export interface XlsxSheetOptions {
+  readonly frozenRows?: number;
+  readonly autoFilterRow?: number;
+}
+
+/**
+ * Days since 1899-12-30 in Beijing time (§18.17.4.1, the 1900 date system; China has no daylight saving):
+ * 2026-11-20 09:00:00 +08:00 is 46346.375. Written with millisecond precision.
+ */
+export const excelSerial = (at: Date) => ((at.getTime() + 8 * 3_600_000) / 86_400_000 + 25_569).toFixed(8);
 
 const XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
@@ -70,11 +85,27 @@ export function xlsxWriter(out: Writable, columns: XlsxColumns) {
 
   const sheetNames: string[] = [];
   let sheet: ZipDeflate | undefined;
+  let sheetOptions: XlsxSheetOptions = {};
   let rowNumber = 0;
+  let filterEnd: number | undefined;
   let buffered = '';
 
+  /** §18.3.1.87 sheetView with a frozen pane (§18.3.1.66) below the first `frozenRows` rows. */
+  const views = (frozen?: number) =>
+    frozen
+      ? `<sheetViews><sheetView workbookViewId="0"><pane ySplit="${frozen}" topLeftCell="A${frozen + 1}" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>`
+      : '';
+  /** §18.3.1.2 autoFilter over the header row and the rows below it. */
+  const sheetTail = () => {
+    const row = sheetOptions.autoFilterRow;
+    const end = filterEnd ?? rowNumber;
+    const filter =
+      row && end > row ? `<autoFilter ref="A${row}:${column(columns.widths.length - 1)}${end}"/>` : '';
+    return `</sheetData>${filter}</worksheet>`;
+  };
+
   const sheetHead = () =>
-    `${XML}<worksheet xmlns="${NS}"><cols>${columns.widths
+    `${XML}<worksheet xmlns="${NS}">${views(sheetOptions.frozenRows)}<cols>${columns.widths
       .map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`)
       .join('')}</cols><sheetData>`;
 
@@ -88,11 +119,13 @@ export function xlsxWriter(out: Writable, columns: XlsxColumns) {
 
   return {
     /** Starts a new worksheet (closing the previous one). */
-    async addSheet(name: string) {
+    async addSheet(name: string, options: XlsxSheetOptions = {}) {
       if (sheet) {
-        buffered += '</sheetData></worksheet>';
+        buffered += sheetTail();
         await pushRows(true);
       }
+      sheetOptions = options;
+      filterEnd = undefined;
       sheetNames.push(name);
       sheet = new ZipDeflate(`xl/worksheets/sheet${sheetNames.length}.xml`, { level: 6 });
       zip.add(sheet);
@@ -109,6 +142,8 @@ export function xlsxWriter(out: Writable, columns: XlsxColumns) {
         const ref = `${column(i)}${rowNumber}`;
         if (typeof cell === 'string') {
           xml += `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${xmlText(cell)}</t></is></c>`;
+        } else if ('dateTime' in cell) {
+          xml += `<c r="${ref}" s="2"><v>${excelSerial(cell.dateTime)}</v></c>`;
         } else {
           if (!NUMBER.test(cell.number)) throw new Error(`not a decimal number: ${cell.number}`);
           const style = columns.twoDecimals.includes(i) ? ' s="1"' : '';
@@ -119,9 +154,14 @@ export function xlsxWriter(out: Writable, columns: XlsxColumns) {
       if (buffered.length > 64 * 1024) await pushRows();
     },
 
+    /** Ends the current sheet's filtered table at the last row added (rows after it are not filtered). */
+    endTable() {
+      filterEnd = rowNumber;
+    },
+
     /** Closes the last sheet and writes the workbook, styles, relationships and content types. */
     async finish() {
-      buffered += '</sheetData></worksheet>';
+      buffered += sheetTail();
       await pushRows(true);
       const sheets = sheetNames.map((_, i) => i + 1);
       await part(
@@ -132,12 +172,14 @@ export function xlsxWriter(out: Writable, columns: XlsxColumns) {
       );
       await part(
         'xl/styles.xml',
-        `${XML}<styleSheet xmlns="${NS}"><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>` +
+        `${XML}<styleSheet xmlns="${NS}"><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm:ss"/></numFmts>` +
+          '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>' +
           '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>' +
           '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>' +
           '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>' +
-          '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' +
-          '<xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>' +
+          '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' +
+          '<xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>' +
+          '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>' +
           '</styleSheet>',
       );
       await part(

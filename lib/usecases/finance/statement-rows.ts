@@ -8,7 +8,7 @@ import { assertPastOrToday } from '../../domain/finance';
 import { CHANNELS, type Channel } from '../../domain/ledger/accounts';
 import type { Clock } from '../../ports/clock';
 import type { LedgerStore } from '../../ports/ledger-store';
-import type { StatementRow, StatementTotals } from '../../ports/statement-writer';
+import type { RowTotals, StatementRow, StatementTotals } from '../../ports/statement-writer';
 
 export type { StatementRow, StatementTotals } from '../../ports/statement-writer';
 
@@ -37,17 +37,17 @@ export async function* statementRows(
       const amount: number = p.amountFen;
       const feeFen = fee ? (p.side === 'credit' ? amount : -amount) : 0;
       const grossFen = fee ? 0 : amount;
+      const channel = p.account.startsWith('channel:') ? (p.account.split(':')[1] as string) : 'insurance';
+      const refund = r.refundId !== undefined;
       const row: StatementRow = {
         time: txn.occurredAt,
         account: p.account,
+        channel,
         reference: r.refundId ?? r.paymentId ?? r.visitId ?? r.reconciliationId ?? txn.txnId,
-        providerNo:
-          r.providerRefundId ?? r.outRefundNo ?? r.providerTradeNo ?? r.outTradeNo ?? r.preauthId ?? '',
-        purpose: fee
-          ? 'provider-fees'
-          : r.refundId
-            ? 'refund'
-            : (r.purpose ?? (r.preauthId ? 'insurance' : '')),
+        orderNo: r.outRefundNo ?? r.outTradeNo ?? r.preauthId ?? '',
+        providerNo: r.providerRefundId ?? r.providerTradeNo ?? '',
+        originalPayment: refund ? [r.paymentId, r.outTradeNo].filter(Boolean).join(' / ') : '',
+        purpose: fee ? 'provider-fees' : refund ? 'refund' : (r.purpose ?? (r.preauthId ? 'insurance' : '')),
         hisReference: r.referenceId ?? r.visitId ?? '',
         grossFen,
         feeFen,
@@ -55,26 +55,23 @@ export async function* statementRows(
         direction,
       };
       totals.rows += 1;
-      if (direction === 'in') {
-        totals.inCount += 1;
-        totals.inFen += grossFen;
-      } else if (direction === 'out') {
-        totals.outCount += 1;
-        totals.outFen += grossFen;
-      } else totals.feesFen += feeFen;
-      totals.netFen += row.netFen;
+      for (const t of [totals, (totals.byChannel[channel] ??= emptyRowTotals())]) {
+        if (direction === 'in') {
+          t.inCount += 1;
+          t.inFen += grossFen;
+        } else if (direction === 'out') {
+          t.outCount += 1;
+          t.outFen += grossFen;
+        } else t.feesFen += feeFen;
+        t.netFen += row.netFen;
+      }
       yield row;
     }
   }
 }
 
+/** Zero counts and sums. */
+const emptyRowTotals = (): RowTotals => ({ inCount: 0, inFen: 0, outCount: 0, outFen: 0, feesFen: 0, netFen: 0 });
+
 /** Fresh totals. */
-export const emptyTotals = (): StatementTotals => ({
-  rows: 0,
-  inCount: 0,
-  inFen: 0,
-  outCount: 0,
-  outFen: 0,
-  feesFen: 0,
-  netFen: 0,
-});
+export const emptyTotals = (): StatementTotals => ({ rows: 0, ...emptyRowTotals(), byChannel: {} });

@@ -169,6 +169,8 @@ async function applyRefundStateOnce(
             settlesVisitId: payment.settlesVisitId,
             paymentAmountFen: payment.amountFen,
             revenueSplit: payment.revenueSplit,
+            referenceId: payment.referenceId,
+            providerRefundId: state.providerRefundId,
           }),
         }
       : {}),

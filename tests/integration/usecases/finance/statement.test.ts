@@ -49,7 +49,17 @@ describe('daily statements', () => {
       journalTransaction({
         txnId: 'refund:r1:succeeded',
         occurredAt: at(12),
-        refs: { refundId: 'r1', paymentId: 'p2', outRefundNo: 'RFr1', channel: 'alipay' },
+        // As refundTransaction writes them (lib/domain/payment.ts).
+        refs: {
+          refundId: 'r1',
+          paymentId: 'p2',
+          outTradeNo: 'MPp2',
+          outRefundNo: 'RFr1',
+          channel: 'alipay',
+          purpose: 'examination',
+          referenceId: 'HIS-p2',
+          providerRefundId: 'RID-r1',
+        },
         postings: [
           { account: Accounts.revenue('examination'), side: 'debit', amountFen: fen(3_000) },
           { account: Accounts.channelClearing('alipay'), side: 'credit', amountFen: fen(3_000) },
@@ -98,9 +108,14 @@ describe('daily statements', () => {
       '2026-11-20 12:00:00',
       '2026-11-20 23:59:59',
     ]);
-    expect(lines[2]).toBe('2026-11-20 09:00:00,p1,Tp1,examination,HIS-p1,25.00,0.00,25.00,收入 in');
-    expect(lines[4]).toContain('r1,RFr1,refund');
-    expect(csv.toString('utf8')).toContain('净额 Net (¥),94.43');
+    // Time, channel, our reference, our order no., the provider's, original payment, purpose, HIS ref., amounts.
+    expect(lines[2]).toBe(
+      '2026-11-20 09:00:00,支付宝 alipay,p1,MPp1,Tp1,,检查检验费 examination,HIS-p1,25.00,0.00,25.00,收入 in',
+    );
+    expect(lines[4]).toBe(
+      '2026-11-20 12:00:00,支付宝 alipay,r1,RFr1,RID-r1,p2 / MPp2,退款 refund,HIS-p2,30.00,0.00,-30.00,支出 out',
+    );
+    expect(lines).toContain('合计 All,2,125.00,1,30.00,0.57,94.43');
   });
 
   it('the XLSX read back with exceljs has typed yuan cells whose totals equal the ledger', async () => {
@@ -114,13 +129,27 @@ describe('daily statements', () => {
     const sheet = workbook.getWorksheet('Statement');
     let grossIn = 0;
     sheet?.eachRow((row, n) => {
-      if (n === 1 || n > 1 + totals.rows) return;
-      const gross = row.getCell(6);
+      if (n <= 2 || n > 2 + totals.rows) return; // the title, the header; the totals below
+      expect(row.getCell(1).value).toBeInstanceOf(Date);
+      const gross = row.getCell(9);
       expect(typeof gross.value).toBe('number');
       expect(gross.numFmt).toBe('0.00');
-      if (row.getCell(9).text.startsWith('收入')) grossIn += Math.round((gross.value as number) * 100);
+      if (row.getCell(12).text.startsWith('收入')) grossIn += Math.round((gross.value as number) * 100);
     });
     expect(grossIn).toBe(totals.inFen);
+    // All channels: totals per channel, then all.
+    expect(Object.keys(totals.byChannel).sort()).toEqual(['alipay', 'insurance', 'wechatpay']);
+    const labels: string[] = [];
+    sheet?.eachRow((row, n) => {
+      if (n > 2 + totals.rows) labels.push(row.getCell(8).text);
+    });
+    expect(labels).toEqual([
+      '合计 Totals',
+      '支付宝 alipay (2 in, 1 out)',
+      '微信支付 wechatpay (1 in, 0 out)',
+      '医保 insurance (1 in, 0 out)',
+      '合计 All (4 in, 1 out)',
+    ]);
     expect(totals.inFen).toBe(2_500 + 10_000 + 399 + 4_660);
   });
 

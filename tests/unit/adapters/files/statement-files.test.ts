@@ -30,8 +30,11 @@ const rows = (): AsyncIterable<StatementRow> =>
       yield {
         time: new Date('2026-11-20T02:00:00Z'),
         account: 'channel:alipay:clearing',
+        channel: 'alipay',
         reference: text,
+        orderNo: text,
         providerNo: text,
+        originalPayment: text,
         purpose: text,
         hisReference: text,
         grossFen: i % 2 === 0 ? 2500 : -2500,
@@ -48,6 +51,7 @@ const totals: StatementTotals = {
   outFen: 0,
   feesFen: 15,
   netFen: 2485,
+  byChannel: { alipay: { inCount: 7, inFen: 2500, outCount: 0, outFen: 0, feesFen: 15, netFen: 2485 } },
 };
 
 /** Splits RFC 4180 CSV into cells (quoted fields may hold commas, quotes and line breaks). */
@@ -89,10 +93,11 @@ describe('statement files', () => {
     const table = csvCells(csv);
     const data = table.slice(2, 2 + HOSTILE.length);
     for (const row of data) {
-      for (const cell of [...row.slice(0, 5), row[8] as string]) expect(cell).not.toMatch(FORMULA_START);
-      expect(row[1]).toMatch(/^'/);
+      for (const cell of [...row.slice(0, 8), row[11] as string]) expect(cell).not.toMatch(FORMULA_START);
+      expect(row[2]).toMatch(/^'/); // our reference
+      expect(row[1]).toBe('支付宝 alipay');
     }
-    expect(data.map((r) => r[5])).toContain('-25.00');
+    expect(data.map((r) => r[8])).toContain('-25.00');
     expect(table[0]?.[0]).toBe("'=title");
   });
 
@@ -112,7 +117,26 @@ describe('statement files', () => {
       }),
     );
     expect(strings).toBeGreaterThan(HOSTILE.length * 4);
-    expect(sheet?.getRow(2).getCell(6).value).toBe(25);
-    expect(sheet?.getRow(3).getCell(6).value).toBe(-25);
+    expect(sheet?.getRow(1).getCell(1).value).toBe("'@title"); // the title on top, then the header
+    expect(sheet?.getRow(2).getCell(1).value).toBe('交易时间 Time');
+    expect(sheet?.getRow(3).getCell(9).value).toBe(25);
+    expect(sheet?.getRow(4).getCell(9).value).toBe(-25);
+  });
+
+  it('XLSX: times are date cells (Beijing time), the header is frozen and filtered, totals follow the table', async () => {
+    const xlsx = await collect((out) => writeStatementXlsx(rows(), totals, 'title', out));
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet('Statement');
+    const time = sheet?.getRow(3).getCell(1);
+    // A date serial carries no zone; exceljs reads it as UTC: 2026-11-20T02:00:00Z shows as 10:00 in Beijing.
+    expect(time?.value).toEqual(new Date('2026-11-20T10:00:00.000Z'));
+    expect(time?.numFmt).toBe('yyyy-mm-dd hh:mm:ss');
+    expect(sheet?.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
+    expect(sheet?.autoFilter).toBe(`A2:L${2 + HOSTILE.length}`);
+    const totalsRow = sheet?.getRow(2 + HOSTILE.length + 3);
+    expect(totalsRow?.getCell(8).value).toBe('合计 All (7 in, 0 out)');
+    expect(totalsRow?.getCell(9).value).toBe(25);
+    expect(totalsRow?.getCell(12).value).toBe(24.85);
   });
 });
