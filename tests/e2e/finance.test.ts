@@ -136,12 +136,17 @@ describe('finance over the local stack: a full day reconciles with zero unexplai
     expect(csvLines[1]).toBe(
       '交易时间 Time,渠道 Channel,我方单号 Reference,商户订单号 Order No.,渠道单号 Provider No.,原支付 Original Payment,用途 Purpose,HIS单号 HIS Ref.,金额 Gross (¥),手续费 Fee (¥),净额 Net (¥),方向 Direction',
     );
-    const refundRow = csvLines.find((l) => l.includes(',退款 refund,'))?.split(',') ?? [];
+    // A WeChat Pay refund names its refund_id (Alipay identifies a refund by our out_request_no alone).
+    const refundRow =
+      csvLines.find((l) => l.includes(',微信支付 wechatpay,') && l.includes(',退款 refund,'))?.split(',') ??
+      [];
     expect(refundRow[3]).toMatch(/^[A-Za-z0-9]+$/); // out_refund_no
     expect(refundRow[4]).not.toBe(''); // the provider's refund number
     expect(refundRow[5]).toMatch(/^pay_\S+ \/ \S+$/); // the original payment and its out_trade_no
     expect(refundRow[7]).toMatch(/^HIS-/);
-    expect(csvLines.some((l) => l.startsWith('支付宝 alipay,') || l.startsWith('微信支付 wechatpay,'))).toBe(true);
+    expect(csvLines.some((l) => l.startsWith('支付宝 alipay,') || l.startsWith('微信支付 wechatpay,'))).toBe(
+      true,
+    );
     const xlsxPath = (
       JSON.parse(
         cli('statement', '--date', today, '--channel', 'alipay', '--format', 'xlsx', '--out', out, '--json'),

@@ -71,7 +71,14 @@ export async function* statementRows(
 }
 
 /** Zero counts and sums. */
-const emptyRowTotals = (): RowTotals => ({ inCount: 0, inFen: 0, outCount: 0, outFen: 0, feesFen: 0, netFen: 0 });
+const emptyRowTotals = (): RowTotals => ({
+  inCount: 0,
+  inFen: 0,
+  outCount: 0,
+  outFen: 0,
+  feesFen: 0,
+  netFen: 0,
+});
 
 /** Fresh totals. */
 export const emptyTotals = (): StatementTotals => ({ rows: 0, ...emptyRowTotals(), byChannel: {} });

@@ -170,7 +170,7 @@ async function applyRefundStateOnce(
             paymentAmountFen: payment.amountFen,
             revenueSplit: payment.revenueSplit,
             referenceId: payment.referenceId,
-            providerRefundId: state.providerRefundId,
+            providerRefundId: state.providerRefundId ?? refund.providerRefundId,
           }),
         }
       : {}),
