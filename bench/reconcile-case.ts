@@ -12,7 +12,7 @@ import { parseWechatBillGzip } from '../lib/adapters/wechatpay/bill';
 import { journalTransaction, type JournalTransaction } from '../lib/domain/ledger/journal';
 import { Accounts } from '../lib/domain/ledger/accounts';
 import { fen } from '../lib/domain/money';
-import { keyLedgerLines, matchDay } from '../lib/usecases/finance/reconcile';
+import { keyLedgerLines, LedgerLines, matchDay, txnIdsOf } from '../lib/usecases/finance/reconcile';
 
 const [mode, file, sha1, count] = process.argv.slice(2) as [string, string, string, string];
 const n = Number(count);
@@ -42,8 +42,9 @@ if (mode === 'ours') {
     { before: 'x', after: 'y' },
     parseWechatBillGzip(gz, sha1, '2026-11-20'),
     {
-      ledger: () => Promise.resolve(new Map()),
+      ledger: () => Promise.resolve(new LedgerLines()),
       bill: () => Promise.resolve(undefined),
+      txnIds: (keys) => txnIdsOf(journal(), 'wechatpay', keys),
     },
   );
   matched = result.counts.matched;

@@ -390,6 +390,13 @@ async function main() {
     printColdStart(await benchColdStart());
     return;
   }
+  if (process.env.BENCH_ONLY === 'reconcile') {
+    const r = await benchReconcile(Number(process.env.BENCH_RECONCILE_LINES ?? 1_000_000));
+    console.log(
+      `(h) ours ${r.oursMedianMs} ms ${r.peakRssMB.ours} MB; floor ${r.floorMedianMs} ms ${r.peakRssMB.floor} MB`,
+    );
+    return;
+  }
   if (process.env.BENCH_ONLY === 'localStack') {
     printLocalStack(await benchLocalStack());
     return;

@@ -34,11 +34,43 @@ import type { PaymentDeps } from '../payments/deps';
 import type { BillSource } from '../../ports/bill-source';
 import { firstAttempt } from '../shared/records';
 
-/** One ledger-side line. */
-export interface LedgerLine {
-  readonly key: string;
-  readonly amountFen: number;
-  readonly txnId: string;
+/**
+ * A day's clearing lines of one channel, read by match key (`payment:<out_trade_no>`,
+ * `refund:<out_refund_no>`) but kept as one map per kind keyed by the number itself, with the amount in
+ * fen as the value: nothing else per line, so a million lines stay near the size of their numbers (the
+ * transaction ids that discrepancy lines name are looked up afterwards, for those lines only).
+ */
+export class LedgerLines {
+  private readonly byKind = { payment: new Map<string, number>(), refund: new Map<string, number>() };
+  private split(key: string): [Map<string, number>, string] {
+    const colon = key.indexOf(':');
+    return [this.byKind[key.slice(0, colon) as 'payment' | 'refund'], key.slice(colon + 1)];
+  }
+  /** Adds an amount to a number's line. */
+  add(kind: 'payment' | 'refund', no: string, fen: number) {
+    const lines = this.byKind[kind];
+    lines.set(no, (lines.get(no) ?? 0) + fen);
+  }
+  get(key: string) {
+    const [lines, no] = this.split(key);
+    return lines.get(no);
+  }
+  has(key: string) {
+    const [lines, no] = this.split(key);
+    return lines.has(no);
+  }
+  delete(key: string) {
+    const [lines, no] = this.split(key);
+    lines.delete(no);
+  }
+  get size() {
+    return this.byKind.payment.size + this.byKind.refund.size;
+  }
+  /** Every line left, as [match key, amount]. */
+  *[Symbol.iterator](): Iterator<[string, number]> {
+    for (const kind of ['payment', 'refund'] as const)
+      for (const [no, fen] of this.byKind[kind]) yield [matchKey(kind, no), fen];
+  }
 }
 
 /** A stored discrepancy. */
@@ -77,31 +109,45 @@ const emptyCounts = (): Record<ReconciliationClass, number> => ({
   timing: 0,
 });
 
-/** Keys a day's journal transactions into the clearing lines of a channel (fee postings left out). */
+/** The match key and amount of each clearing posting of `channel` in a transaction (fee postings left out). */
+function* clearingLines(txn: JournalTransaction, channel: Channel) {
+  if (txn.refs.kind === FEE_REF) return;
+  const clearing = Accounts.channelClearing(channel);
+  for (const p of txn.postings) {
+    if (p.account !== clearing) continue;
+    const kind = p.side === 'debit' ? 'payment' : 'refund';
+    const no =
+      kind === 'refund'
+        ? txn.refs.outRefundNo
+        : channel === 'wechatpay' && txn.refs.purpose === 'visit-settlement'
+          ? txn.refs.outOrderNo
+          : txn.refs.outTradeNo;
+    if (no) yield { kind, no, amountFen: p.amountFen as number } as const;
+  }
+}
+
+/** Keys a day's journal transactions into the clearing lines of a channel. */
 export async function keyLedgerLines(
   journal: AsyncIterable<JournalTransaction>,
   channel: Channel,
-): Promise<Map<string, LedgerLine>> {
-  const clearing = Accounts.channelClearing(channel);
-  const lines = new Map<string, LedgerLine>();
-  for await (const txn of journal) {
-    if (txn.refs.kind === FEE_REF) continue;
-    for (const p of txn.postings) {
-      if (p.account !== clearing) continue;
-      const kind = p.side === 'debit' ? 'payment' : 'refund';
-      const no =
-        kind === 'refund'
-          ? txn.refs.outRefundNo
-          : channel === 'wechatpay' && txn.refs.purpose === 'visit-settlement'
-            ? txn.refs.outOrderNo
-            : txn.refs.outTradeNo;
-      if (!no) continue;
-      const key = matchKey(kind, no);
-      const prior = lines.get(key);
-      lines.set(key, { key, amountFen: (prior?.amountFen ?? 0) + p.amountFen, txnId: txn.txnId });
-    }
-  }
+): Promise<LedgerLines> {
+  const lines = new LedgerLines();
+  for await (const txn of journal)
+    for (const { kind, no, amountFen } of clearingLines(txn, channel)) lines.add(kind, no, amountFen);
   return lines;
+}
+
+/** The journal transaction behind each of `keys` (the last one posting it), by a second read of the day. */
+export async function txnIdsOf(
+  journal: AsyncIterable<JournalTransaction>,
+  channel: Channel,
+  keys: ReadonlySet<string>,
+): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for await (const txn of journal)
+    for (const { kind, no } of clearingLines(txn, channel))
+      if (keys.has(matchKey(kind, no))) ids.set(matchKey(kind, no), txn.txnId);
+  return ids;
 }
 
 /** What matching a day produced. */
@@ -117,20 +163,25 @@ export interface DayMatch {
  * returns undefined when one is not published).
  */
 export async function matchDay(
-  today: Map<string, LedgerLine>,
+  today: LedgerLines,
   days: { before: string; after: string },
   bill: AsyncIterable<BillLine>,
   adjacent: {
     /** The ledger lines of an adjacent day: read only when the bill has lines the day's ledger lacks. */
-    ledger: (day: string) => Promise<Map<string, LedgerLine>>;
+    ledger: (day: string) => Promise<LedgerLines>;
     /** An adjacent day's bill, undefined when it is not published. */
     bill: (day: string) => Promise<AsyncIterable<BillLine> | undefined>;
+    /** The day's journal transactions behind these ledger keys (for the discrepancy lines that name them). */
+    txnIds: (keys: ReadonlySet<string>) => Promise<Map<string, string>>;
   },
 ): Promise<DayMatch> {
   const counts = emptyCounts();
   const lines: DiscrepancyLine[] = [];
-  const note = (line: DiscrepancyLine) => {
+  /** Lines that name our transaction: filled in at the end, from one more read of the day. */
+  const ofOurs: Array<{ index: number; key: string }> = [];
+  const note = (line: DiscrepancyLine, ourKey?: string) => {
     counts[line.class] += 1;
+    if (ourKey !== undefined) ofOurs.push({ index: lines.length, key: ourKey });
     lines.push(line);
   };
   let feesFen = 0;
@@ -140,19 +191,21 @@ export async function matchDay(
     feesFen += l.feeFen;
     const key = matchKey(l.kind, referenceOf(l));
     const ours = today.get(key);
-    if (ours) {
+    if (ours !== undefined) {
       today.delete(key);
-      if (ours.amountFen === l.amountFen) counts.matched += 1;
+      if (ours === l.amountFen) counts.matched += 1;
       else
-        note({
-          class: 'amountMismatch',
-          kind: l.kind,
-          reference: referenceOf(l),
-          ledgerFen: ours.amountFen,
-          providerFen: l.amountFen,
-          providerNo: l.providerNo,
-          txnId: ours.txnId,
-        });
+        note(
+          {
+            class: 'amountMismatch',
+            kind: l.kind,
+            reference: referenceOf(l),
+            ledgerFen: ours,
+            providerFen: l.amountFen,
+            providerNo: l.providerNo,
+          },
+          key,
+        );
       continue;
     }
     unmatched.push(l);
@@ -181,22 +234,31 @@ export async function matchDay(
     for await (const l of adjacentDayBill) {
       const key = matchKey(l.kind, referenceOf(l));
       const ours = today.get(key);
-      if (!ours) continue;
+      if (ours === undefined) continue;
       today.delete(key);
-      note({
-        class: 'timing',
-        kind: l.kind,
-        reference: referenceOf(l),
-        ledgerFen: ours.amountFen,
-        providerFen: l.amountFen,
-        otherDay: day,
-        txnId: ours.txnId,
-      });
+      note(
+        {
+          class: 'timing',
+          kind: l.kind,
+          reference: referenceOf(l),
+          ledgerFen: ours,
+          providerFen: l.amountFen,
+          otherDay: day,
+        },
+        key,
+      );
     }
   }
-  for (const ours of today.values()) {
-    const [kind, reference] = ours.key.split(/:(.*)/s) as ['payment' | 'refund', string];
-    note({ class: 'missingAtProvider', kind, reference, ledgerFen: ours.amountFen, txnId: ours.txnId });
+  for (const [key, ours] of today) {
+    const [kind, reference] = key.split(/:(.*)/s) as ['payment' | 'refund', string];
+    note({ class: 'missingAtProvider', kind, reference, ledgerFen: ours }, key);
+  }
+  if (ofOurs.length > 0) {
+    const ids = await adjacent.txnIds(new Set(ofOurs.map((o) => o.key)));
+    for (const { index, key } of ofOurs) {
+      const txnId = ids.get(key);
+      if (txnId) lines[index] = { ...(lines[index] as DiscrepancyLine), txnId };
+    }
   }
   return { counts, lines, feesFen };
 }
@@ -246,6 +308,7 @@ export async function reconcile(
     match = await matchDay(await ledgerOf(date), { before: dayBefore, after: dayAfter }, bill, {
       ledger: ledgerOf,
       bill: (day) => provider.fetchBill(day).catch(() => undefined),
+      txnIds: (keys) => txnIdsOf(deps.ledger.journalForDay(date as BusinessDay), channel, keys),
     });
   } catch (error) {
     if (!(error instanceof MedpayError) || error.code !== 'BILL_REJECTED') throw error;

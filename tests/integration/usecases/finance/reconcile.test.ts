@@ -139,6 +139,10 @@ describe('reconciliation against the sandbox providers’ own bill files', () =>
       expect(byClass('timing')).toEqual([late]);
       expect(byClass('missingInLedger')).toHaveLength(2);
       expect(byClass('missingAtProvider')).toEqual([dropped]);
+      // Lines about our own postings name the journal transaction (looked up after matching).
+      for (const c of ['amountMismatch', 'missingAtProvider', 'timing'])
+        for (const l of stored?.lines.filter((x) => x.class === c) ?? [])
+          expect(l.txnId).toMatch(/^(payment|refund):[^:]+:(captured|succeeded)$/);
     });
   }
 
