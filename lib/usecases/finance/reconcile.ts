@@ -145,8 +145,10 @@ export async function txnIdsOf(
 ): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   for await (const txn of journal)
-    for (const { kind, no } of clearingLines(txn, channel))
-      if (keys.has(matchKey(kind, no))) ids.set(matchKey(kind, no), txn.txnId);
+    for (const { kind, no } of clearingLines(txn, channel)) {
+      const key = matchKey(kind, no);
+      if (keys.has(key)) ids.set(key, txn.txnId);
+    }
   return ids;
 }
 
