@@ -33,7 +33,8 @@ Examples:
 Against a deployed stage: MEDPAY_API_URL=https://… MEDPAY_TOKEN=<finance token> npm run statement -- …`,
   reconcile: `Usage: npm run reconcile -- --date yyyy-mm-dd --channel alipay|wechatpay [--json]
 
-Reconciles a business day's ledger against the provider's bill and lists what differs.
+Reconciles a business day's ledger against the provider's bill and lists what differs. Exit status 1
+when the run ends COMPLETED_WITH_DISCREPANCIES or FAILED.
 
   --date     the business day, e.g. 2026-11-24 (not in the future; bills appear from about 09:00 the next day)
   --channel  alipay or wechatpay

@@ -48,7 +48,7 @@ export const createReconciliation = defineRoute({
       description: 'The run (a re-run references the previous one in previousReconciliationId).',
       schema: z.object({
         reconciliationId: z.string(),
-        status: z.enum(['COMPLETED', 'FAILED']),
+        status: z.enum(['COMPLETED', 'COMPLETED_WITH_DISCREPANCIES', 'FAILED']),
         summary: Summary,
         previousReconciliationId: z.optional(z.string()),
       }),
@@ -76,7 +76,7 @@ export const getReconciliation = defineRoute({
         reconciliationId: z.string(),
         date: Day(),
         channel: z.enum(CHANNELS),
-        status: z.enum(['COMPLETED', 'FAILED']),
+        status: z.enum(['COMPLETED', 'COMPLETED_WITH_DISCREPANCIES', 'FAILED']),
         summary: Summary,
         previousReconciliationId: z.optional(z.string()),
         failure: z.optional(z.string()),

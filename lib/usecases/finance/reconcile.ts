@@ -90,7 +90,8 @@ export interface Reconciliation {
   readonly reconciliationId: string;
   readonly date: string;
   readonly channel: Channel;
-  readonly status: 'COMPLETED' | 'FAILED';
+  /** COMPLETED_WITH_DISCREPANCIES when a line is missing or mismatched (timing differences are expected). */
+  readonly status: 'COMPLETED' | 'COMPLETED_WITH_DISCREPANCIES' | 'FAILED';
   readonly summary: Record<ReconciliationClass, number> & { feesFen: number; feesPostedFen: number };
   readonly previousReconciliationId?: string;
   readonly failure?: string;
@@ -337,11 +338,13 @@ export async function reconcile(
 
   const { counts, lines, feesFen } = match;
   const posted = previous?.feesPostedFen ?? 0;
+  // Timing differences (booked on the adjacent day) are expected; the rest needs a person.
+  const discrepancies = counts.missingInLedger + counts.missingAtProvider + counts.amountMismatch;
   const report: Reconciliation = {
     reconciliationId,
     date,
     channel,
-    status: 'COMPLETED',
+    status: discrepancies > 0 ? 'COMPLETED_WITH_DISCREPANCIES' : 'COMPLETED',
     summary: { ...counts, feesFen, feesPostedFen: feesFen },
     ...(previous ? { previousReconciliationId: previous.reconciliationId } : {}),
     lineCount: lines.length,
@@ -352,8 +355,6 @@ export async function reconcile(
     day: { expectVersion: latest?.version, feesPostedFen: feesFen },
     feeDeltaFen: feesFen - posted,
   });
-  // Timing differences (booked on the adjacent day) are expected; the rest needs a person.
-  const discrepancies = counts.missingInLedger + counts.missingAtProvider + counts.amountMismatch;
   if (discrepancies > 0) deps.metrics.count('ReconciliationDiscrepancies', { channel }, discrepancies);
   return report;
 }

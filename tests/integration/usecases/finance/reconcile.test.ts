@@ -126,6 +126,7 @@ describe('reconciliation against the sandbox providers’ own bill files', () =>
       const run = await reconcile(deps, { date: today, channel, requestedBy: 'finance:F' });
       // 2 + 1 + 1 need a person; the timing difference does not.
       expect(recorded(deps).total('ReconciliationDiscrepancies')).toBe(before + 4);
+      expect(run.status).toBe('COMPLETED_WITH_DISCREPANCIES');
       expect(run.summary).toMatchObject({
         matched: 2,
         missingInLedger: 2,
