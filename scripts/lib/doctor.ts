@@ -40,8 +40,17 @@ const PROBE_ORDER = 'MEDPAY-DOCTOR-PROBE-0000000000';
 /** Runs every check; the stage is healthy when no finding is `fail`. */
 export async function diagnose(
   env: Record<string, string | undefined>,
-  options: DoctorOptions,
+  given: DoctorOptions,
 ): Promise<Finding[]> {
+  // Each secret is read once (an SSM call on a deployed stage), however many checks use it.
+  const cache = new Map<string, Promise<string>>();
+  const options: DoctorOptions = {
+    ...given,
+    readSecret: (ref) => {
+      if (!cache.has(ref)) cache.set(ref, given.readSecret(ref));
+      return cache.get(ref) as Promise<string>;
+    },
+  };
   const findings: Finding[] = [];
   const add = (check: string, status: Finding['status'], detail: string) =>
     findings.push({ check, status, detail });
