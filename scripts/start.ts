@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { ROLES, signDevToken, type Role } from '../lib/http/auth';
 import { assertJava, localTable, startDynamoDbLocal, type DynamoDbLocal } from './lib/dynamodb-local';
@@ -279,7 +279,10 @@ async function main(): Promise<void> {
     },
     courier: { callbackSecretFile: secrets.courier.callbackSecretFile },
   };
-  writeFileSync(resolve(LOCAL_DIR, 'stack.json'), `${JSON.stringify(stack, null, 2)}\n`, { mode: 0o600 });
+  // Written whole, then renamed into place: whoever waits for the file never reads half of it.
+  const stackFile = resolve(LOCAL_DIR, 'stack.json');
+  writeFileSync(`${stackFile}.tmp`, `${JSON.stringify(stack, null, 2)}\n`, { mode: 0o600 });
+  renameSync(`${stackFile}.tmp`, stackFile);
 
   console.log(`
 medpay local stack is up (stage "${STAGE}")

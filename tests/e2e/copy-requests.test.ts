@@ -15,7 +15,7 @@ describe('copy requests over the local stack (API, sandbox providers, outbox rel
     client = stackClient(local);
     courierSecret = readFileSync(join(local.localDir, 'courier-callback-secret'), 'utf8').trim();
   }, 180_000);
-  afterAll(() => local.stop());
+  afterAll(() => local?.stop());
 
   const api = (
     method: string,

@@ -20,7 +20,7 @@ describe('finance over the local stack: a full day reconciles with zero unexplai
     stack = local.stack;
     client = stackClient(local);
   }, 180_000);
-  afterAll(() => local.stop());
+  afterAll(() => local?.stop());
 
   const api = (method: string, path: string, token: string, body?: unknown) =>
     client.api(method, path, token, body);

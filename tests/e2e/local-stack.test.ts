@@ -78,7 +78,7 @@ describe('npm start (the local stack)', () => {
     output = local.output();
   }, 180_000);
 
-  afterAll(() => local.stop());
+  afterAll(() => local?.stop());
 
   it('writes stack.json with the URLs, table, dev patient and a token per role, and keeps secrets private', () => {
     expect(stack.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

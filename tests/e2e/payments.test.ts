@@ -33,7 +33,7 @@ describe('payments over the local stack (API, sandbox providers, webhooks, Dynam
     stack = local.stack;
     conforms = servedDocumentChecker(stack.apiUrl);
   }, 180_000);
-  afterAll(() => local.stop());
+  afterAll(() => local?.stop());
 
   const api = async (
     method: string,

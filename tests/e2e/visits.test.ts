@@ -25,7 +25,7 @@ describe('pay-later visits over the local stack (API, sandbox credit + insurance
     stack = local.stack;
     client = stackClient(local);
   }, 180_000);
-  afterAll(() => local.stop());
+  afterAll(() => local?.stop());
 
   const api = (method: string, path: string, token: string, body?: unknown) =>
     client.api(method, path, token, body);

@@ -83,16 +83,24 @@ export async function startLocalStack(options: { localDir?: string } = {}): Prom
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const file = join(localDir, 'stack.json');
   const deadline = Date.now() + 150_000;
+  const fail = (why: string) => {
+    killGroup(child); // what started before the failure too
+    rmSync(localDir, { recursive: true, force: true });
+    return new Error(`the stack did not start (${why}):\n${output}`);
+  };
   while (!existsSync(file)) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      killGroup(child); // what started before the failure too
-      rmSync(localDir, { recursive: true, force: true });
-      throw new Error(`the stack did not start:\n${output}`);
-    }
+    if (child.exitCode !== null) throw fail(`exit ${child.exitCode ?? child.signalCode}`);
+    if (Date.now() > deadline) throw fail('no stack.json in 150 s');
     await new Promise((r) => setTimeout(r, 250));
   }
+  let stack: Stack;
+  try {
+    stack = JSON.parse(readFileSync(file, 'utf8')) as Stack;
+  } catch (e) {
+    throw fail(`unreadable stack.json: ${String(e)}`);
+  }
   return {
-    stack: JSON.parse(readFileSync(file, 'utf8')) as Stack,
+    stack,
     process: child,
     localDir,
     output: () => output,
