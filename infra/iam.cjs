@@ -36,6 +36,8 @@ const SECRETS = {
   wechatpayVerify: ['WECHATPAY_APIV3_KEY', 'WECHATPAY_PLATFORM_KEYS'],
   insurance: ['INSURANCE_BUREAU_KEY'],
   courier: ['COURIER_CALLBACK_SECRET'],
+  /** The key HIS endpoints' secrets are derived from. */
+  callbacks: ['CALLBACK_SIGNING_KEY'],
 };
 const CHANNEL_CLIENTS = [...SECRETS.alipayClient, ...SECRETS.wechatpayClient];
 
@@ -66,6 +68,10 @@ const ROLES = {
   RelayRole: { dynamo: 'write', secrets: [], publish: true, deadLetters: true },
   /** POST /reconciliations: downloads the providers' bills. */
   ReconcileRole: { dynamo: 'write', secrets: [...SECRETS.auth, ...CHANNEL_CLIENTS] },
+  /** /notification-endpoints (admin): reveals endpoints' secrets, so reads the signing key. */
+  CallbackAdminRole: { dynamo: 'write', secrets: [...SECRETS.auth, ...SECRETS.callbacks] },
+  /** Queues and sends signed callbacks to the HIS endpoints. */
+  CallbacksRole: { dynamo: 'write', secrets: SECRETS.callbacks, deadLetters: true },
   /** GET /statements/{date}: reads the journal, writes and presigns the file. */
   StatementRole: { dynamo: 'read', secrets: SECRETS.auth, statements: true },
   /** The daily finance job: bills, reconciliation and statement files. */

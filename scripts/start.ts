@@ -119,24 +119,27 @@ async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
 
 /**
  * serverless-offline does not run schedules: the outbox relay (which, locally, hands events to their
- * subscribers in process) is invoked every 2 s, as the 1-minute schedule and EventBridge rules do on AWS.
+ * subscribers in process, the HIS endpoints' queues included) and the callback delivery are invoked every
+ * 2 s, as their 1-minute schedules and EventBridge rules do on AWS.
  */
 function startLocalSchedule(lambdaUrl: string) {
-  let busy = false;
-  const relay = setInterval(() => {
-    if (busy || stopping) return;
-    busy = true;
-    fetch(`${lambdaUrl}/2015-03-31/functions/medpay-${STAGE}-relayOutbox/invocations`, {
-      method: 'POST',
-      body: '{}',
-    })
-      .then((res) => res.text())
-      .catch(() => undefined)
-      .finally(() => {
-        busy = false;
-      });
-  }, 2_000);
-  relay.unref();
+  for (const name of ['relayOutbox', 'deliverCallbacks']) {
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy || stopping) return;
+      busy = true;
+      fetch(`${lambdaUrl}/2015-03-31/functions/medpay-${STAGE}-${name}/invocations`, {
+        method: 'POST',
+        body: '{}',
+      })
+        .then((res) => res.text())
+        .catch(() => undefined)
+        .finally(() => {
+          busy = false;
+        });
+    }, 2_000);
+    timer.unref();
+  }
 }
 
 async function main(): Promise<void> {

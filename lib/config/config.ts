@@ -81,6 +81,12 @@ const Env = z.object({
   ),
   COPY_PAY_WITHIN_DAYS: count(1, 90, 7),
   COURIER_CALLBACK_SECRET: z.optional(secretRef),
+  /** Callbacks to the hospital's systems: the key each endpoint's secret is derived from (32+ characters). */
+  CALLBACK_SIGNING_KEY: z.optional(secretRef),
+  CALLBACK_RETRY_BASE_SECONDS: count(1, 3_600, 30),
+  CALLBACK_RETRY_HOURS: count(1, 72, 24),
+  /** Local stacks only: accept http:// endpoints (a deployed stage refuses this). */
+  CALLBACK_ALLOW_HTTP: z._default(z.enum(['true', 'false']), 'false'),
   INSURANCE_GATEWAY: z._default(z.enum(['none', 'bureau', 'wechat-med-ins']), 'none'),
   INSURANCE_BUREAU_URL: z.optional(z.url()),
   INSURANCE_BUREAU_KEY: z.optional(secretRef),
@@ -237,6 +243,13 @@ const ConfigSchema = z.pipe(
         payWithinDays: e.COPY_PAY_WITHIN_DAYS,
         courierSecretRef: e.COURIER_CALLBACK_SECRET,
       },
+      /** Signed callbacks to the hospital's systems (HIS). */
+      callbacks: {
+        signingKeyRef: e.CALLBACK_SIGNING_KEY,
+        retryBaseMs: e.CALLBACK_RETRY_BASE_SECONDS * 1000,
+        retryForMs: e.CALLBACK_RETRY_HOURS * 3_600_000,
+        allowHttp: e.CALLBACK_ALLOW_HTTP === 'true',
+      },
       /** Pay-later policy (one deployment per hospital). */
       visits: {
         creditLimitFen: e.VISIT_CREDIT_LIMIT_FEN,
@@ -330,5 +343,10 @@ export function deployedStageIssues(env: Record<string, string | undefined>): Co
   https('WECHATPAY_BASE_URL');
   https('AUTH_JWKS_URL');
   https('INSURANCE_BUREAU_URL');
+  if (env.CALLBACK_ALLOW_HTTP === 'true')
+    issues.push({
+      variable: 'CALLBACK_ALLOW_HTTP',
+      message: 'a deployed stage sends callbacks over https only',
+    });
   return issues;
 }

@@ -26,6 +26,9 @@ import { dynamoOutboxStore } from '../adapters/dynamodb/outbox-store';
 import { logPublisher } from '../adapters/system/log-publisher';
 import type { Channel } from '../domain/ledger/accounts';
 import { loadConfig, type Config } from './config';
+import type { CallbackPolicy } from '../usecases/callbacks/records';
+import { hmacCallbackSigner } from '../adapters/callbacks/signing';
+import { httpCallbackSender } from '../adapters/callbacks/http-sender';
 import { resolveSecret } from './secrets';
 
 /** Everything a handler may use, built once and passed in. */
@@ -53,6 +56,8 @@ export interface AppDeps {
   readonly copies: { readonly tariff: CopyTariff; readonly courierSecret: () => Promise<string | undefined> };
   readonly outbox: OutboxStore;
   readonly publisher: EventPublisher;
+  /** Signed callbacks to the hospital's systems: the signer (key read on first use), sender and policy. */
+  readonly callbacks: CallbackPolicy;
 }
 
 /** A secret reference resolved once, on first use (undefined when not configured). */
@@ -149,6 +154,13 @@ export async function buildDeps(
       courierSecret: lazySecret(config.copies.courierSecretRef, config.region),
     },
     payments: config.payments,
+    callbacks: overrides.callbacks ?? {
+      signer: hmacCallbackSigner(lazySecret(config.callbacks.signingKeyRef, config.region)),
+      sender: httpCallbackSender(),
+      retryBaseMs: config.callbacks.retryBaseMs,
+      retryForMs: config.callbacks.retryForMs,
+      allowHttp: config.callbacks.allowHttp,
+    },
     dynamo,
     auth,
     logger,

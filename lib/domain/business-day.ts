@@ -39,3 +39,10 @@ export function toShanghaiDateTime(at: Date): string {
 export function toShanghaiIso(at: Date): string {
   return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().replace('Z', '+08:00');
 }
+
+/** The business day `n` days after `day` (before, for a negative `n`). */
+export function addDays(day: BusinessDay, n: number): BusinessDay {
+  return new Date(new Date(`${day}T00:00:00Z`).getTime() + n * 86_400_000)
+    .toISOString()
+    .slice(0, 10) as BusinessDay;
+}

@@ -60,3 +60,32 @@ export function isEvent<T extends DomainEventType>(
 ): event is DomainEvent<T> {
   return event.type === type;
 }
+
+/** Every event type, in the catalogue's order (what a HIS endpoint may subscribe to). */
+export const DOMAIN_EVENT_TYPES = [
+  'PaymentSucceeded',
+  'PaymentClosed',
+  'RefundSucceeded',
+  'RefundFailed',
+  'VisitOpened',
+  'VisitAuthorised',
+  'VisitCancelled',
+  'VisitSettlementStarted',
+  'VisitCaptured',
+  'VisitPaymentFailed',
+  'VisitOverdue',
+  'VisitSettled',
+  'CopyRequestSubmitted',
+  'CopyRequestAwaitingPayment',
+  'CopyRequestPaid',
+  'CopyRequestShipped',
+  'CopyRequestDelivered',
+  'CopyRequestCancelled',
+  'CopyRequestRefunded',
+  'CopyRequestExpired',
+] as const satisfies readonly DomainEventType[];
+
+// A type of the catalogue missing from the list above fails to compile here.
+export type UnlistedEventType = Exclude<DomainEventType, (typeof DOMAIN_EVENT_TYPES)[number]>;
+const everyTypeListed: Record<UnlistedEventType, never> = {};
+void everyTypeListed;

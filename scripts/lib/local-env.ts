@@ -41,6 +41,10 @@ export function localFunctionEnv(secrets: LocalSecrets, urls: LocalUrls): Record
     MEDPAY_WECHATPAY_NOTIFY_URL: notifyUrl.wechatpay,
     MEDPAY_WECHATPAY_PAYSCORE_SERVICE_ID: wechatpay.payScoreServiceId,
     MEDPAY_COURIER_CALLBACK_SECRET: `file:${secrets.courier.callbackSecretFile}`,
+    MEDPAY_CALLBACK_SIGNING_KEY: `file:${secrets.callbackSigningKeyFile}`,
+    // A HIS test server on this machine speaks http, and retries come within seconds rather than minutes.
+    MEDPAY_CALLBACK_ALLOW_HTTP: 'true',
+    MEDPAY_CALLBACK_RETRY_BASE_SECONDS: '1',
     MEDPAY_INSURANCE_GATEWAY: 'bureau',
     MEDPAY_INSURANCE_BUREAU_URL: urls.sandboxUrl,
     MEDPAY_INSURANCE_BUREAU_KEY: `file:${secrets.insurance.bureauKeyFile}`,

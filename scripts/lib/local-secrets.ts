@@ -46,6 +46,8 @@ export interface LocalSecrets {
   readonly insurance: { readonly bureauKeyFile: string };
   /** The shared secret couriers sign delivery callbacks with. */
   readonly courier: { readonly callbackSecretFile: string };
+  /** The key HIS endpoints' signing secrets are derived from. */
+  readonly callbackSigningKeyFile: string;
 }
 
 function ensureFile(path: string, make: () => string): string {
@@ -91,6 +93,8 @@ export function ensureLocalSecrets(dir = LOCAL_DIR): LocalSecrets {
   ensureFile(bureauKeyFile, () => randomBytes(32).toString('hex'));
   const courierSecretFile = resolve(dir, 'courier-callback-secret');
   ensureFile(courierSecretFile, () => randomBytes(32).toString('hex'));
+  const callbackSigningKeyFile = resolve(dir, 'callback-signing-key');
+  ensureFile(callbackSigningKeyFile, () => randomBytes(32).toString('base64url'));
   return {
     dir,
     jwtSecretFile,
@@ -117,5 +121,6 @@ export function ensureLocalSecrets(dir = LOCAL_DIR): LocalSecrets {
     },
     insurance: { bureauKeyFile },
     courier: { callbackSecretFile: courierSecretFile },
+    callbackSigningKeyFile,
   };
 }

@@ -5,7 +5,7 @@
  *   entity               <TYPE>#<id>               STATE       REF#…  / …           <partition> / <sort>
  *   journal transaction  TXN#<txnId>               TXN         –                    JOURNAL#<day>#<shard> / <occurredAt>#<txnId>
  *   account balance      ACCT#<accountId>          BALANCE     –                    –
- *   outbox event         OUTBOX#<eventId>          EVENT       –                    OUTBOX#PENDING / <occurredAt>#<eventId> until published
+ *   outbox event         OUTBOX#<eventId>          EVENT       EVENTS#<day> / <eventId>   OUTBOX#PENDING / <occurredAt>#<eventId> until published
  *   idempotency record   IDEM#<sha256(scope)>      IDEM        –                    –  (expires by TTL)
  */
 import { createHash } from 'node:crypto';
@@ -42,3 +42,6 @@ export function journalShard(txnId: string): number {
 
 /** GSI2 partition holding one shard of a business day's journal. */
 export const journalDayPartition = (day: BusinessDay, shard: number) => `JOURNAL#${day}#${shard}`;
+
+/** GSI1 partition of a business day's events, sorted by event id (GET /events walks these). */
+export const eventDayPartition = (day: BusinessDay) => `EVENTS#${day}`;

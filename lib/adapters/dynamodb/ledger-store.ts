@@ -42,6 +42,7 @@ import {
   journalKey,
   journalShard,
   outboxKey,
+  eventDayPartition,
 } from './keys';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -103,6 +104,8 @@ export function dynamoLedgerStore(doc: DynamoDBDocumentClient, tableName: string
             occurredAt: event.occurredAt.toISOString(),
             payload: event.payload,
             businessDay: day,
+            gsi1pk: eventDayPartition(day),
+            gsi1sk: event.eventId,
             // Pending until the relay publishes it (see outbox-store.ts), which removes these keys.
             gsi2pk: OUTBOX_PENDING,
             gsi2sk: `${event.occurredAt.toISOString()}#${event.eventId}`,

@@ -1,13 +1,21 @@
 /** OutboxStore on DynamoDB: unpublished events sit in the GSI2 partition OUTBOX#PENDING until relayed. */
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OutboxEvent } from '../../ports/ledger-store';
 import type { OutboxStore } from '../../ports/event-publisher';
 import { rethrowStoreError } from './errors';
-import { outboxKey } from './keys';
+import { eventDayPartition, outboxKey } from './keys';
 import { queryIndexPage } from './query';
 
 /** GSI2 partition of events not yet published. */
 export const OUTBOX_PENDING = 'OUTBOX#PENDING';
+
+/** An outbox item as the event it holds. */
+const toEvent = (item: Record<string, unknown>): OutboxEvent => ({
+  eventId: item.eventId as string,
+  type: item.eventType as string,
+  occurredAt: new Date(item.occurredAt as string),
+  payload: item.payload as Record<string, unknown>,
+});
 
 /** Creates the DynamoDB OutboxStore. */
 export function dynamoOutboxStore(doc: DynamoDBDocumentClient, tableName: string): OutboxStore {
@@ -18,12 +26,22 @@ export function dynamoOutboxStore(doc: DynamoDBDocumentClient, tableName: string
         partition: OUTBOX_PENDING,
         limit,
       });
-      return page.items.map((item): OutboxEvent => ({
-        eventId: item.eventId as string,
-        type: item.eventType as string,
-        occurredAt: new Date(item.occurredAt as string),
-        payload: item.payload as Record<string, unknown>,
-      }));
+      return page.items.map(toEvent);
+    },
+    async get(eventId) {
+      const { Item } = await doc
+        .send(new GetCommand({ TableName: tableName, Key: outboxKey(eventId) }))
+        .catch((error: unknown) => rethrowStoreError(error, 'outbox.get'));
+      return Item ? toEvent(Item) : undefined;
+    },
+    async pageOfDay(day, after, limit) {
+      const page = await queryIndexPage(doc, tableName, {
+        index: 'byRef',
+        partition: eventDayPartition(day),
+        after,
+        limit,
+      });
+      return { events: page.items.map(toEvent), more: page.nextKey !== undefined };
     },
     async markPublished(eventIds, at) {
       for (const eventId of eventIds) {

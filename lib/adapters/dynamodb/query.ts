@@ -9,6 +9,8 @@ export interface IndexQuery {
   readonly partition: string;
   /** Only items whose sort key is below this. */
   readonly before?: string;
+  /** Only items whose sort key is above this (not with `before`). */
+  readonly after?: string;
   readonly limit?: number;
   readonly startKey?: Record<string, unknown>;
 }
@@ -16,16 +18,20 @@ export interface IndexQuery {
 /** Reads one page, oldest (lowest sort key) first. */
 export async function queryIndexPage(doc: DynamoDBDocumentClient, tableName: string, q: IndexQuery) {
   const [pk, sk] = q.index === 'byRef' ? ['gsi1pk', 'gsi1sk'] : ['gsi2pk', 'gsi2sk'];
+  const boundValue = q.before ?? q.after;
+  const bound = boundValue === undefined ? {} : { ':bound': boundValue };
   const page = await doc
     .send(
       new QueryCommand({
         TableName: tableName,
         IndexName: INDEX[q.index],
-        KeyConditionExpression: q.before === undefined ? `${pk} = :p` : `${pk} = :p AND ${sk} < :before`,
-        ExpressionAttributeValues: {
-          ':p': q.partition,
-          ...(q.before === undefined ? {} : { ':before': q.before }),
-        },
+        KeyConditionExpression:
+          q.before !== undefined
+            ? `${pk} = :p AND ${sk} < :bound`
+            : q.after !== undefined
+              ? `${pk} = :p AND ${sk} > :bound`
+              : `${pk} = :p`,
+        ExpressionAttributeValues: { ':p': q.partition, ...bound },
         Limit: q.limit,
         ExclusiveStartKey: q.startKey,
       }),

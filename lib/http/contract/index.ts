@@ -4,6 +4,7 @@ import * as system from './system';
 import * as visits from './visits';
 import * as copyRequests from './copy-requests';
 import * as finance from './finance';
+import * as callbacks from './callbacks';
 
 /** All routes, in the order the OpenAPI document lists them. */
 export const allRoutes = [
@@ -33,4 +34,12 @@ export const allRoutes = [
   finance.getStatement,
   finance.createReconciliation,
   finance.getReconciliation,
+  callbacks.createNotificationEndpoint,
+  callbacks.listNotificationEndpoints,
+  callbacks.getNotificationEndpointSecret,
+  callbacks.disableNotificationEndpoint,
+  callbacks.rotateNotificationEndpointSecret,
+  callbacks.listEvents,
+  callbacks.getEvent,
+  callbacks.redeliverEvent,
 ];

@@ -1,13 +1,17 @@
 /**
  * Which use case reacts to which domain event. On AWS an EventBridge rule per subscriber routes the event
- * to its Lambda (functions/events/); on the local stack the relay dispatches here, in process.
+ * to its Lambda (functions/events/, functions/jobs/deliver-callbacks.ts); on the local stack the relay
+ * dispatches here, in process.
  */
 import type { OutboxEvent } from '../../ports/ledger-store';
 import { isEvent } from '../../domain/events';
+import { fanOut } from '../callbacks/deliveries';
+import type { CallbackDeps } from '../callbacks/records';
 import { onPaymentSucceeded } from '../copy-requests/payment-succeeded';
 import type { CopyRequestDeps } from '../copy-requests/records';
 
-/** Delivers one event to its subscribers. */
-export async function dispatchEvent(deps: CopyRequestDeps, event: OutboxEvent): Promise<void> {
+/** Delivers one event to its subscribers: the copy-fee handler, and the HIS endpoints' queues. */
+export async function dispatchEvent(deps: CopyRequestDeps & CallbackDeps, event: OutboxEvent): Promise<void> {
   if (isEvent(event, 'PaymentSucceeded')) await onPaymentSucceeded(deps, event.payload);
+  await fanOut(deps, event);
 }

@@ -3,7 +3,8 @@
  * deliberate and documented in the README's API section: finance may read payments, refunds, visits and
  * copy requests (the records behind reconciliation lines); the courier's signed callback may confirm
  * delivery; staff and patients may cancel a visit or a copy request and close a payment (API.md names no
- * role for those). Admin has no business route.
+ * role for those). Admin's only routes are the HIS callback endpoints (#14: "Staff with role admin register
+ * endpoints"); the HIS reads the event log with its staff token, as it calls every other route.
  */
 import { describe, expect, it } from 'vitest';
 import { allRoutes } from '../../../lib/http/contract';
@@ -41,6 +42,14 @@ const EXPECTED: Record<string, string | string[]> = {
   getStatement: ['finance'],
   createReconciliation: ['finance'],
   getReconciliation: ['finance'],
+  createNotificationEndpoint: ['admin'],
+  listNotificationEndpoints: ['admin'],
+  getNotificationEndpointSecret: ['admin'],
+  disableNotificationEndpoint: ['admin'],
+  rotateNotificationEndpointSecret: ['admin'],
+  listEvents: ['staff', 'admin'],
+  getEvent: ['staff', 'admin'],
+  redeliverEvent: ['staff', 'admin'],
 };
 
 describe('route roles', () => {

@@ -1,0 +1,22 @@
+/**
+ * Callbacks to the hospital's systems: on each medpay event (EventBridge rule) it queues the event for the
+ * subscribed endpoints, and on each run (that rule, and every minute) sends what is due.
+ */
+import type { EventBridgeEvent } from 'aws-lambda';
+import { appDeps } from '../../lib/config/container';
+import { deliverDue, fanOut } from '../../lib/usecases/callbacks/deliveries';
+
+/** A medpay event (detail: its eventId and payload), or the schedule's tick. */
+type Trigger = EventBridgeEvent<string, { eventId?: string } & Record<string, unknown>>;
+
+export const handler = async (trigger: Trigger) => {
+  const deps = await appDeps();
+  let queued = 0;
+  if (trigger.source === 'medpay' && typeof trigger.detail.eventId === 'string') {
+    const { eventId, ...payload } = trigger.detail;
+    queued = await fanOut(deps, { eventId, type: trigger['detail-type'], payload });
+  }
+  const outcomes = await deliverDue(deps);
+  deps.logger.info('callbacks delivered', { queued, ...outcomes });
+  return { queued, ...outcomes };
+};
