@@ -41,6 +41,7 @@ textarea{width:100%;min-height:64px;font:12px monospace;border:1px solid #d1d5db
 <div class="card"><div class="desc">Alipay visit</div><div class="meta">Paste the visit's clientParams.orderStr (what my.tradePay receives)</div>
 <textarea id="orderStr" aria-label="Alipay orderStr"></textarea><div class="actions"><button class="primary" data-act="authorise-alipay">Authorise</button></div></div>
 <h2>最近 · Recent orders and refunds</h2><div id="recent"></div>
+<h2>HIS 回调 · Callbacks the HIS received</h2><div id="his"></div>
 </main><div id="toast" role="status" aria-live="polite"></div>
 <script>
 const yuan=f=>'¥'+String((f-f%100)/100)+'.'+String(f%100).padStart(2,'0'); // integer fen, no float arithmetic
@@ -51,7 +52,8 @@ const post=async(path,body)=>{const r=await fetch(path,{method:'POST',headers:{'
 function refundState(o){if(!o.refunds.length)return'';return o.refunds.map(r=>'<span class="badge '+esc(r.status)+'">refund '+yuan(r.amountFen)+' '+esc(r.status)+'</span>').join('');}
 function orderStatus(o){return o.refundedFen>=o.amountFen&&o.refundedFen>0?'REFUNDED':o.refundedFen>0?'PARTIALLY REFUNDED':o.status;}
 async function load(){
- const [orders,auth]=await Promise.all([fetch('/sandbox/orders').then(r=>r.json()),fetch('/sandbox/authorisations').then(r=>r.json())]);
+ const [orders,auth,his]=await Promise.all([fetch('/sandbox/orders').then(r=>r.json()),fetch('/sandbox/authorisations').then(r=>r.json()),fetch('/sandbox/his').then(r=>r.json())]);
+ document.getElementById('his').innerHTML=his.length?his.slice(0,10).map(h=>'<div class="card"><div class="row"><span class="desc">'+esc(h.eventType||'(no type)')+'</span><span class="badge '+(h.answered===200?'PAID':'REFUNDED')+'">'+h.answered+'</span></div><div class="meta">'+esc(h.name)+' · '+esc(h.eventId)+' · '+esc(h.receivedAt)+(h.signature?' · signed':' · unsigned')+'</div></div>').join(''):'<p class="empty">No callback yet: register &lt;sandbox&gt;/sandbox/his/&lt;name&gt; as a notification endpoint.</p>';
  orders.sort((a,b)=>String(b.createdAt).localeCompare(String(a.createdAt)));
  const pending=orders.filter(o=>o.status==='PENDING');
  document.getElementById('pending').innerHTML=pending.length?pending.map(o=>'<div class="card" data-order="'+esc(o.outTradeNo)+'"><div class="row"><span class="desc">'+esc(o.description)+'</span><span class="amount">'+yuan(o.amountFen)+'</span></div><div class="meta"><span class="badge '+o.channel+'">'+CH[o.channel]+'</span>'+esc(o.outTradeNo)+'</div><div class="actions"><button data-act="decline" data-c="'+o.channel+'" data-n="'+esc(o.outTradeNo)+'">Decline</button><button class="primary" data-act="pay" data-c="'+o.channel+'" data-n="'+esc(o.outTradeNo)+'">Pay '+yuan(o.amountFen)+'</button></div></div>').join(''):'<p class="empty">Nothing to pay.</p>';

@@ -13,6 +13,7 @@ import { persistentBooks } from './state';
 import { createBureau } from './bureau';
 import { createCreditSimulator } from './credit';
 import { sandboxPage } from './page';
+import { hisReceiver } from './his';
 import { alipaySignContent, rsaSign } from './signing';
 import { wechatpaySurface } from './wechatpay';
 
@@ -29,6 +30,7 @@ export interface SandboxParts {
 export async function startSandbox(options: SandboxOptions) {
   const sandboxBooks = createBooks(options);
   const { orders, refunds, notifications, settings, timers, key, notify, markPaid } = sandboxBooks;
+  const hisCallbacks = hisReceiver();
   const parts: SandboxParts = { credit: () => credit, billFile, billDay: (v) => billDay(v) };
   const alipay = alipaySurface(sandboxBooks, parts);
   const wechat = wechatpaySurface(sandboxBooks, parts);
@@ -275,6 +277,20 @@ export async function startSandbox(options: SandboxOptions) {
         }),
       );
     }
+    const his = /^\/sandbox\/his\/([\w.-]{1,64})(\/fail)?$/.exec(url.pathname);
+    if (his?.[1] && !his[2] && method === 'POST') {
+      const answered = hisCallbacks.receive(his[1], req.headers, body);
+      return send(res, answered, JSON.stringify({ received: answered === 200 }));
+    }
+    if (his?.[1] && his[2] && method === 'POST') {
+      const times = Number((JSON.parse(body || '{}') as { times?: unknown }).times ?? 1);
+      if (!Number.isInteger(times) || times < 0 || times > 100)
+        return send(res, 400, JSON.stringify({ error: 'times must be an integer from 0 to 100' }));
+      hisCallbacks.failNext(his[1], times);
+      return send(res, 200, JSON.stringify({ name: his[1], failNext: times }));
+    }
+    if (url.pathname === '/sandbox/his' && method === 'GET')
+      return send(res, 200, JSON.stringify(hisCallbacks.received()));
     if (url.pathname === '/sandbox/notifications' && method === 'GET')
       return send(res, 200, JSON.stringify(notifications));
     if (url.pathname === '/sandbox/orders' && method === 'GET') {
