@@ -15,6 +15,7 @@ const BUSINESS_ALARMS = [
     'A reconciliation run ended FAILED (no bill, or a bill that does not verify).',
     0,
   ],
+  ['CallbacksFailed', 'A callback to a HIS endpoint was given up after its retry window.', 0],
 ];
 
 const alarm = (description, metric, threshold, topic, extra = {}) => ({

@@ -144,24 +144,30 @@ const everyFunction = (metric: string) =>
   );
 checks.push(
   [
-    'six EventBridge rules, each target with a retry policy and a dead-letter queue',
-    rules.length === 6 &&
+    'eight EventBridge rules, each target with a retry policy and a dead-letter queue',
+    rules.length === 8 &&
       rules.every(([, r]) =>
         r.Properties.Targets.every((t: Record<string, unknown>) => t.DeadLetterConfig && t.RetryPolicy),
       ),
   ],
   [
     'event functions send failed invocations to the dead-letter queue',
-    ofType('AWS::Lambda::EventInvokeConfig').length === rules.length,
+    ofType('AWS::Lambda::EventInvokeConfig').length ===
+      new Set(
+        rules.flatMap(([, r]) =>
+          r.Properties.Targets.map((t: Record<string, unknown>) => JSON.stringify(t.Arn)),
+        ),
+      ).size,
   ],
   [
-    'alarms: integrity alerts, rejected notifications, failed settlements, reconciliation',
+    'alarms: integrity alerts, rejected notifications, failed settlements, reconciliation, HIS callbacks',
     [
       'IntegrityAlerts',
       'NotificationsRejected',
       'SettlementsFailed',
       'ReconciliationDiscrepancies',
       'ReconciliationsFailed',
+      'CallbacksFailed',
     ].every((m) => alarmOn(m)),
   ],
   [

@@ -70,6 +70,8 @@ export async function diagnose(
   if (config.auth.mode === 'hs256') await secrets.text('AUTH_HS256_SECRET', config.auth.secretRef, 32);
   if (config.copies.courierSecretRef)
     await secrets.text('COURIER_CALLBACK_SECRET', config.copies.courierSecretRef, 16);
+  if (config.callbacks.signingKeyRef)
+    await secrets.text('CALLBACK_SIGNING_KEY', config.callbacks.signingKeyRef, 32);
   if (config.insurance.gateway !== 'none')
     await secrets.text('INSURANCE_BUREAU_KEY', config.insurance.bureauKeyRef, 16);
 

@@ -78,6 +78,16 @@ describe('npm run doctor', () => {
     ]);
   });
 
+  it('reports a callback signing key that is too short, and http callbacks on a deployed stage', async () => {
+    expect(failures(await run({ CALLBACK_SIGNING_KEY: file('signing', 'k'.repeat(31)) }))).toEqual([
+      expect.objectContaining({ check: 'CALLBACK_SIGNING_KEY', status: 'fail' }),
+    ]);
+    expect(failures(await run({ CALLBACK_SIGNING_KEY: file('signing-ok', 'k'.repeat(43)) }))).toEqual([]);
+    expect(failures(await run({ CALLBACK_ALLOW_HTTP: 'true' }, 'prod'))).toEqual(
+      expect.arrayContaining([expect.objectContaining({ check: 'CALLBACK_ALLOW_HTTP', status: 'fail' })]),
+    );
+  });
+
   it('reports an APIv3 key that is not 32 bytes', async () => {
     const findings = failures(await run({ WECHATPAY_APIV3_KEY: file('short', 'k'.repeat(31)) }, 'local'));
     expect(findings[0]).toEqual({
