@@ -10,6 +10,7 @@ import type { Clock } from '../ports/clock';
 import { alipayClientFor, wechatpayConfigFor } from './channels';
 import type { Config } from './config';
 import { composeDeps, type BuiltProviders } from './container';
+import { buildPaymentProviders } from './providers';
 
 /** Builds the configured channels' bill sources. */
 export async function buildBillSources(config: Config, clock: Clock): Promise<BuiltProviders> {
@@ -23,3 +24,11 @@ export async function buildBillSources(config: Config, clock: Clock): Promise<Bu
 
 /** The dependencies of a function that reconciles. */
 export const billDeps = composeDeps({ providers: buildBillSources });
+
+/** The dependencies of the discrepancy actions: the bills (matched-late) and the providers (re-query). */
+export const discrepancyDeps = composeDeps({
+  providers: async (config, clock) => ({
+    ...(await buildPaymentProviders(config, clock)),
+    ...(await buildBillSources(config, clock)),
+  }),
+});

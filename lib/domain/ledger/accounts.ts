@@ -16,7 +16,8 @@ export type AccountKind =
   | 'insurance-receivable'
   | 'revenue'
   | 'fees'
-  | 'compensation';
+  | 'compensation'
+  | 'suspense';
 
 // Opaque ids only: letters, digits and - _ . (never names or ID-card numbers).
 const ID = '[A-Za-z0-9][A-Za-z0-9_.-]{0,127}';
@@ -29,6 +30,7 @@ const PATTERNS: ReadonlyArray<[AccountKind, RegExp]> = [
   ['revenue', new RegExp(`^revenue:${SLUG}$`)],
   ['fees', new RegExp(`^fees:(${CHANNELS.join('|')})$`)],
   ['compensation', /^compensation:expense$/],
+  ['suspense', /^suspense:reconciliation$/],
 ];
 
 /**
@@ -71,4 +73,6 @@ export const Accounts = {
   revenue: (category: string) => parseAccount(`revenue:${category}`),
   fees: (channel: Channel) => parseAccount(`fees:${channel}`),
   compensationExpense: () => parseAccount('compensation:expense'),
+  /** Reconciliation differences written off (差错挂账), until explained. */
+  reconciliationSuspense: () => parseAccount('suspense:reconciliation'),
 } as const;

@@ -9,7 +9,8 @@
 import { NotFoundError } from '../../domain/errors';
 import type { PaymentDeps } from '../payments/deps';
 import { reconciliationSummary } from '../views';
-import { loadReconciliation } from './reconcile';
+import { CHANNELS, type Channel } from '../../domain/ledger/accounts';
+import { loadReconciliation, type Reconciliation } from './reconcile';
 
 /** The reconciliation run's view. */
 export async function getReconciliation(deps: PaymentDeps, reconciliationId: string) {
@@ -27,4 +28,39 @@ export async function getReconciliation(deps: PaymentDeps, reconciliationId: str
     createdAt: report.createdAt,
     lines: lines.map(({ txnId: _txnId, ...line }) => line),
   };
+}
+
+/** A day's runs of each channel (or one), newest first, optionally of one status; and whether the day is closed. */
+export async function listReconciliations(
+  deps: Pick<PaymentDeps, 'ledger'>,
+  query: { date: string; channel?: Channel; status?: Reconciliation['status'] },
+) {
+  const items = [];
+  const days = [];
+  for (const channel of query.channel ? [query.channel] : CHANNELS) {
+    for await (const e of deps.ledger.scanByTime(`RECONDAY#${channel}#${query.date}`, '~')) {
+      const r = e.state as unknown as Reconciliation;
+      if (query.status && r.status !== query.status) continue;
+      items.push({
+        reconciliationId: r.reconciliationId,
+        date: r.date,
+        channel: r.channel,
+        status: r.status,
+        summary: reconciliationSummary(r.summary),
+        ...(r.previousReconciliationId ? { previousReconciliationId: r.previousReconciliationId } : {}),
+        createdAt: r.createdAt,
+      });
+    }
+    const day = (await deps.ledger.getEntity('reconday', `${channel}#${query.date}`))?.state as
+      { reconciliationId: string; closedAt?: string; closedBy?: string } | undefined;
+    if (day)
+      days.push({
+        channel,
+        date: query.date,
+        latestReconciliationId: day.reconciliationId,
+        ...(day.closedAt ? { closedAt: day.closedAt, closedBy: day.closedBy ?? '' } : {}),
+      });
+  }
+  items.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  return { items, days };
 }

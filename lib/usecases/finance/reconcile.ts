@@ -17,7 +17,7 @@
  * checksum-failing bill stores the run as FAILED, posts nothing, and is 422 BILL_REJECTED.
  */
 import { businessDayOf, type BusinessDay } from '../../domain/business-day';
-import { MedpayError, ValidationError } from '../../domain/errors';
+import { InvalidStateError, MedpayError, ValidationError } from '../../domain/errors';
 import {
   adjacentDays,
   assertPastOrToday,
@@ -33,6 +33,7 @@ import type { EntityWrite } from '../../ports/ledger-store';
 import type { PaymentDeps } from '../payments/deps';
 import type { BillSource } from '../../ports/bill-source';
 import { firstAttempt } from '../shared/records';
+import { openDiscrepancies } from './discrepancies';
 
 /**
  * A day's clearing lines of one channel, read by match key (`payment:<out_trade_no>`,
@@ -83,6 +84,8 @@ export interface DiscrepancyLine {
   readonly providerNo?: string;
   readonly otherDay?: string;
   readonly txnId?: string;
+  /** A refund line's original out_trade_no, as the bill names it. */
+  readonly outTradeNo?: string;
 }
 
 /** The stored report. */
@@ -206,6 +209,7 @@ export async function matchDay(
             ledgerFen: ours,
             providerFen: l.amountFen,
             providerNo: l.providerNo,
+            ...(l.kind === 'refund' ? { outTradeNo: l.outTradeNo } : {}),
           },
           key,
         );
@@ -226,6 +230,7 @@ export async function matchDay(
         providerFen: l.amountFen,
         providerNo: l.providerNo,
         ...(elsewhere ? { otherDay: elsewhere } : {}),
+        ...(l.kind === 'refund' ? { outTradeNo: l.outTradeNo } : {}),
       });
     }
   }
@@ -303,7 +308,16 @@ export async function reconcile(
   const bill = await provider.fetchBill(date); // 409 BILL_NOT_AVAILABLE escapes here, before anything is stored
 
   const latest = await deps.ledger.getEntity('reconday', reconKey(channel, date));
-  const previous = latest?.state as { reconciliationId: string; feesPostedFen: number } | undefined;
+  const previous = latest?.state as
+    { reconciliationId: string; feesPostedFen: number; closedAt?: string } | undefined;
+  if (previous?.closedAt)
+    throw new InvalidStateError(
+      `${channel} ${date} was closed at ${previous.closedAt}; it is not reconciled again.`,
+      {
+        date,
+        channel,
+      },
+    );
   const { previous: dayBefore, next: dayAfter } = adjacentDays(date);
   const ledgerOf = (day: string) => keyLedgerLines(deps.ledger.journalForDay(day as BusinessDay), channel);
   let match: DayMatch;
@@ -355,6 +369,10 @@ export async function reconcile(
     day: { expectVersion: latest?.version, feesPostedFen: feesFen },
     feeDeltaFen: feesFen - posted,
   });
+  // Once the run is stored, each new discrepancy becomes an OPEN record (one a re-run finds again keeps
+  // its record and history).
+  const opened = await openDiscrepancies(deps, report, lines);
+  for (let i = 0; i < opened.length; i += 90) await deps.ledger.commit({ entities: opened.slice(i, i + 90) });
   if (discrepancies > 0) deps.metrics.count('ReconciliationDiscrepancies', { channel }, discrepancies);
   return report;
 }

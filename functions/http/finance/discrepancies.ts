@@ -1,0 +1,38 @@
+/** Finance's actions: resolve a discrepancy (audited, balanced postings only), close a channel's day. */
+import { discrepancyDeps } from '../../../lib/config/bills';
+import * as contract from '../../../lib/http/contract/finance';
+import { httpHandler } from '../../../lib/http/handler';
+import { httpRouter } from '../../../lib/http/router';
+import { closeDay, resolveDiscrepancy } from '../../../lib/usecases/finance/discrepancies';
+
+export const handler = httpRouter([
+  [
+    contract.resolveDiscrepancy,
+    httpHandler(
+      contract.resolveDiscrepancy,
+      async ({ params, body, caller, deps }) => ({
+        status: 200,
+        body: await resolveDiscrepancy(deps, params.discrepancyId, {
+          ...body,
+          by: `${caller.role}:${caller.sub}`,
+        }),
+      }),
+      discrepancyDeps,
+    ),
+  ],
+  [
+    contract.closeFinanceDay,
+    httpHandler(
+      contract.closeFinanceDay,
+      async ({ params, body, caller, deps }) => ({
+        status: 200,
+        body: await closeDay(deps, {
+          date: params.date,
+          channel: body.channel,
+          by: `${caller.role}:${caller.sub}`,
+        }),
+      }),
+      discrepancyDeps,
+    ),
+  ],
+]);
