@@ -14,6 +14,7 @@ import { createBureau } from './bureau';
 import { createCreditSimulator } from './credit';
 import { sandboxPage } from './page';
 import { hisReceiver } from './his';
+import type { Fen } from '../lib/domain/money';
 import { alipaySignContent, rsaSign } from './signing';
 import { wechatpaySurface } from './wechatpay';
 
@@ -240,6 +241,43 @@ export async function startSandbox(options: SandboxOptions) {
         );
       order.status = 'CLOSED';
       return send(res, 200, JSON.stringify({ status: order.status }));
+    }
+    // A refund made by the merchant at the provider's portal: in the provider's books and bill, never
+    // notified to medpay (what reconciliation then finds as missingInLedger).
+    if (url.pathname === '/sandbox/portal-refund' && method === 'POST') {
+      const input = JSON.parse(body || '{}') as {
+        channel?: Channel;
+        outTradeNo?: string;
+        amountFen?: number;
+      };
+      const order = orders.get(key(input.channel ?? 'alipay', input.outTradeNo ?? ''));
+      const amountFen = input.amountFen;
+      if (!order || order.status !== 'PAID')
+        return send(res, 404, JSON.stringify({ error: 'no such paid order' }));
+      if (
+        !Number.isInteger(amountFen) ||
+        !amountFen ||
+        amountFen <= 0 ||
+        order.refundedFen + amountFen > order.amountFen
+      )
+        return send(
+          res,
+          400,
+          JSON.stringify({ error: 'amountFen must be a positive integer within the refundable amount' }),
+        );
+      order.refundedFen += amountFen as Fen;
+      const outRefundNo = `PORTAL${Date.now()}${Math.floor(Math.random() * 1e6)}`;
+      const refund = {
+        channel: order.channel,
+        outTradeNo: order.outTradeNo,
+        outRefundNo,
+        amountFen: amountFen as Fen,
+        status: 'SUCCESS' as const,
+        refundId: `50${Date.now()}`,
+        succeededAt: new Date(),
+      };
+      refunds.set(key(order.channel, outRefundNo), refund);
+      return send(res, 200, JSON.stringify(refund));
     }
     if (url.pathname === '/sandbox/probe' && method === 'POST') {
       const input = JSON.parse(body || '{}') as { channel?: Channel; outTradeNo?: string };

@@ -42,6 +42,7 @@ const PURPOSES: Record<string, string> = {
   refund: '退款',
   insurance: '医保统筹',
   'provider-fees': '渠道手续费',
+  'write-off': '差错核销',
 };
 const purposeText = (code: string) => (PURPOSES[code] ? `${PURPOSES[code]} ${code}` : code);
 const channelText = (c: string) => CHANNEL_NAMES[c] ?? c;
