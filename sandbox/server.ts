@@ -5,6 +5,7 @@
  * of books (books.ts). It posts signed notifications to medpay on each provider's retry schedule
  * (time-compressed) and exposes /sandbox/* routes for people and tests. Never deployed.
  */
+import { randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { alipaySurface } from './alipay';
 import { alipayBillZip, billRows, wechatBillCsv, wechatBillGzip, type BillFaults } from './bills';
@@ -266,7 +267,7 @@ export async function startSandbox(options: SandboxOptions) {
           JSON.stringify({ error: 'amountFen must be a positive integer within the refundable amount' }),
         );
       order.refundedFen += amountFen as Fen;
-      const outRefundNo = `PORTAL${Date.now()}${Math.floor(Math.random() * 1e6)}`;
+      const outRefundNo = `PORTAL${Date.now()}${randomInt(1e6)}`;
       const refund = {
         channel: order.channel,
         outTradeNo: order.outTradeNo,

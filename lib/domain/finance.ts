@@ -25,6 +25,20 @@ export const RECONCILIATION_CLASSES = [
 ] as const;
 export type ReconciliationClass = (typeof RECONCILIATION_CLASSES)[number];
 
+/** A line of a reconciliation that is not matched (stored with the run). */
+export interface DiscrepancyLine {
+  readonly class: Exclude<ReconciliationClass, 'matched'>;
+  readonly kind: 'payment' | 'refund';
+  readonly reference: string;
+  readonly ledgerFen?: number;
+  readonly providerFen?: number;
+  readonly providerNo?: string;
+  readonly otherDay?: string;
+  readonly txnId?: string;
+  /** A refund line's original out_trade_no, as the bill names it. */
+  readonly outTradeNo?: string;
+}
+
 /** The key both sides are matched on: out_trade_no for payments, out_refund_no for refunds. */
 export const matchKey = (kind: 'payment' | 'refund', no: string) => `${kind}:${no}`;
 

@@ -25,7 +25,7 @@ import {
   type ResolutionAction,
 } from '../../domain/discrepancy';
 import { InvalidStateError, NotFoundError, ValidationError } from '../../domain/errors';
-import { adjacentDays, assertPastOrToday } from '../../domain/finance';
+import { adjacentDays, assertPastOrToday, type DiscrepancyLine } from '../../domain/finance';
 import type { Channel } from '../../domain/ledger/accounts';
 import { fen, type Fen } from '../../domain/money';
 import { refundTransaction, statusAfterRefund, type Payment, type Refund } from '../../domain/payment';
@@ -42,7 +42,6 @@ import {
 import { applyRefundState } from '../payments/refund';
 import { newEvent } from '../shared/events';
 import { entityWrite, transitionWrite, type EntityKind, type Versioned } from '../shared/records';
-import type { DiscrepancyLine } from './reconcile';
 
 /** Dependencies: the payment capability (re-query) and the bills (matched-late). */
 export type DiscrepancyDeps = PaymentDeps & { readonly bills: Partial<Record<Channel, BillSource>> };

@@ -24,6 +24,7 @@ import {
   BillRejectedError,
   matchKey,
   type BillLine,
+  type DiscrepancyLine,
   type ReconciliationClass,
 } from '../../domain/finance';
 import { Accounts, type Channel } from '../../domain/ledger/accounts';
@@ -74,19 +75,6 @@ export class LedgerLines {
   }
 }
 
-/** A stored discrepancy. */
-export interface DiscrepancyLine {
-  readonly class: Exclude<ReconciliationClass, 'matched'>;
-  readonly kind: 'payment' | 'refund';
-  readonly reference: string;
-  readonly ledgerFen?: number;
-  readonly providerFen?: number;
-  readonly providerNo?: string;
-  readonly otherDay?: string;
-  readonly txnId?: string;
-  /** A refund line's original out_trade_no, as the bill names it. */
-  readonly outTradeNo?: string;
-}
 
 /** The stored report. */
 export interface Reconciliation {
