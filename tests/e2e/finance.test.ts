@@ -186,4 +186,37 @@ describe('finance over the local stack: a full day reconciles with zero unexplai
     expect(corrupt).toMatchObject({ status: 422, body: { error: { code: 'BILL_REJECTED' } } });
     await sandbox('/sandbox/settings', { billCorruption: { alipay: 'none', wechatpay: 'none' } });
   });
+
+  it('works a discrepancy through the API: listed OPEN, the day refuses to close, a write-off, then it closes', async () => {
+    const finance = stack.tokens.finance;
+    await sandbox('/sandbox/settings', { billFaults: { wechatpay: { extra: 1 } } });
+    const run = await api('POST', '/reconciliations', finance, { date: today, channel: 'wechatpay' });
+    expect(run).toMatchObject({ status: 201, body: { status: 'COMPLETED_WITH_DISCREPANCIES' } });
+    const todo = await api('GET', `/discrepancies?status=OPEN&date=${today}&channel=wechatpay`, finance);
+    expect(todo.body.items).toHaveLength(1);
+    const [d] = todo.body.items as Json[];
+    expect(d).toMatchObject({ class: 'missingInLedger', kind: 'payment', status: 'OPEN' });
+    const refused = await api('POST', `/finance-days/${today}/close`, finance, { channel: 'wechatpay' });
+    expect(refused).toMatchObject({ status: 409, body: { error: { code: 'INVALID_STATE' } } });
+    const wrong = await api('POST', `/discrepancies/${d?.discrepancyId}/resolve`, finance, {
+      action: 'matched-late',
+      note: 'x',
+    });
+    expect(wrong.status).toBe(409);
+    const resolved = await api('POST', `/discrepancies/${d?.discrepancyId}/resolve`, finance, {
+      action: 'write-off',
+      note: 'unknown order, ticket 42',
+    });
+    expect(resolved).toMatchObject({
+      status: 200,
+      body: { status: 'RESOLVED', resolution: { action: 'write-off', note: 'unknown order, ticket 42' } },
+    });
+    expect((resolved.body.history as Json[]).map((h) => h.action)).toEqual(['opened', 'write-off']);
+    const closed = await api('POST', `/finance-days/${today}/close`, finance, { channel: 'wechatpay' });
+    expect(closed).toMatchObject({ status: 200, body: { date: today, channel: 'wechatpay' } });
+    const runs = await api('GET', `/reconciliations?date=${today}&channel=wechatpay`, finance);
+    expect(runs.body.days).toEqual([expect.objectContaining({ closedAt: closed.body.closedAt })]);
+    expect((await api('GET', '/discrepancies?status=OPEN', stack.tokens.staff)).status).toBe(403);
+    await sandbox('/sandbox/settings', { billFaults: { wechatpay: { extra: 0 } } });
+  });
 });
