@@ -75,7 +75,6 @@ export class LedgerLines {
   }
 }
 
-
 /** The stored report. */
 export interface Reconciliation {
   readonly reconciliationId: string;
