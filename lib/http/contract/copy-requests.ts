@@ -4,7 +4,7 @@ import { CHANNELS } from '../../domain/ledger/accounts';
 import { COPY_ITEMS, COPY_REQUEST_STATUSES } from '../../domain/copy-request';
 import { COURIER } from '../auth';
 import { defineRoute } from '../route';
-import { described, int, intIn, text, DateTime } from './common';
+import { described, int, intIn, text, DateTime, Day } from './common';
 import { CreatedPayment, Id, Payer } from './payments';
 
 const Params = z.object({ id: Id });
@@ -192,5 +192,31 @@ export const getCopyRequest = defineRoute({
   responses: {
     200: { description: 'The request.', schema: CopyRequestView },
     404: { description: 'NOT_FOUND' },
+  },
+});
+
+export const searchCopyRequests = defineRoute({
+  operationId: 'searchCopyRequests',
+  method: 'GET',
+  path: '/copy-requests',
+  summary: "A business day's copy requests (by submission), page by page (patients see only their own)",
+  tags: ['copy-requests'],
+  auth: ['patient', 'staff', 'finance'],
+  query: z.strictObject({
+    date: Day(),
+    status: z.optional(z.enum(COPY_REQUEST_STATUSES)),
+    patientId: z.optional(text(1, 64)),
+    limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50),
+    cursor: z.optional(text(1, 2048)),
+  }),
+  responses: {
+    200: {
+      description:
+        'One page, oldest first. Follow `nextCursor` until it is absent; a page may hold fewer than `limit` when filters drop some.',
+      schema: z.object({ items: z.array(CopyRequestView), nextCursor: z.optional(z.string()) }),
+    },
+    400: {
+      description: 'VALIDATION_FAILED: no or malformed date, unknown status, or a cursor of another search.',
+    },
   },
 });

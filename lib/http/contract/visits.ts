@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { CHANNELS } from '../../domain/ledger/accounts';
 import { CHARGE_CATEGORIES, VISIT_STATUSES } from '../../domain/visit';
 import { defineRoute } from '../route';
-import { described, int, text, DateTime } from './common';
+import { described, int, text, DateTime, Day } from './common';
 import { AmountFen, Id, Payer, payerMatchesChannel } from './payments';
 
 const VisitParams = z.object({ visitId: Id });
@@ -219,5 +219,31 @@ export const cancelVisit = defineRoute({
       }),
     },
     409: { description: 'INVALID_STATE: the visit has charges, or is settling or settled.' },
+  },
+});
+
+export const searchVisits = defineRoute({
+  operationId: 'searchVisits',
+  method: 'GET',
+  path: '/visits',
+  summary: "A business day's pay-later visits, page by page (patients see only their own)",
+  tags: ['visits'],
+  auth: ['patient', 'staff', 'finance'],
+  query: z.strictObject({
+    date: Day(),
+    status: z.optional(z.enum(VISIT_STATUSES)),
+    patientId: z.optional(text(1, 64)),
+    limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50),
+    cursor: z.optional(text(1, 2048)),
+  }),
+  responses: {
+    200: {
+      description:
+        'One page, oldest first (by opening). Follow `nextCursor` until it is absent; a page may hold fewer than `limit` when filters drop some.',
+      schema: z.object({ items: z.array(VisitView), nextCursor: z.optional(z.string()) }),
+    },
+    400: {
+      description: 'VALIDATION_FAILED: no or malformed date, unknown status, or a cursor of another search.',
+    },
   },
 });

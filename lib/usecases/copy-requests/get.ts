@@ -6,6 +6,8 @@
  *   2. Return its view: status, fee breakdown, payment and shipment.
  */
 import type { LedgerStore } from '../../ports/ledger-store';
+import type { CopyRequest, CopyRequestStatus } from '../../domain/copy-request';
+import { searchDay } from '../shared/day-index';
 import { copyRequestView } from '../views';
 import { loadCopyRequest } from './records';
 
@@ -13,4 +15,23 @@ import { loadCopyRequest } from './records';
 export async function getCopyRequest(deps: { ledger: LedgerStore }, id: string, patientScope?: string) {
   const { value } = await loadCopyRequest(deps.ledger, id, patientScope);
   return copyRequestView(value, deps.ledger);
+}
+
+/** One page of a business day's copy requests (by submission, oldest first), of one status if given. */
+export async function searchCopyRequests(
+  deps: { ledger: LedgerStore },
+  query: { date: string; status?: CopyRequestStatus; patientId?: string; limit: number; cursor?: string },
+  patientScope?: string,
+) {
+  const patientId = patientScope ?? query.patientId;
+  const { values, nextCursor } = await searchDay<CopyRequest>(
+    deps.ledger,
+    'copyrequest',
+    query,
+    (r) => (!query.status || r.status === query.status) && (!patientId || r.patientId === patientId),
+  );
+  return {
+    items: await Promise.all(values.map((r) => copyRequestView(r, deps.ledger))),
+    ...(nextCursor ? { nextCursor } : {}),
+  };
 }

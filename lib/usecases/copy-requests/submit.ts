@@ -5,6 +5,7 @@
  *   1. Derive the id from the request's key; an earlier attempt's request is returned as it is.
  *   2. Persist SUBMITTED with its CopyRequestSubmitted event, in one transaction.
  */
+import { dayIndexWrite } from '../shared/day-index';
 import type { CopyItem, CopyRequest, Delivery } from '../../domain/copy-request';
 import { copyRequestEvent, copyRequestWrite, type CopyRequestDeps } from './records';
 import { firstAttempt } from '../shared/records';
@@ -38,7 +39,10 @@ export async function submitCopyRequest(deps: CopyRequestDeps, input: SubmitCopy
     submittedAt: deps.clock.now().toISOString(),
   };
   await deps.ledger.commit({
-    entities: [copyRequestWrite(request, { kind: 'absent' })],
+    entities: [
+      copyRequestWrite(request, { kind: 'absent' }),
+      dayIndexWrite('copyrequest', copyRequestId, request.submittedAt),
+    ],
     events: [copyRequestEvent(deps, 'CopyRequestSubmitted', request, { admissionId: request.admissionId })],
   });
   return request;

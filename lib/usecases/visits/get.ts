@@ -6,6 +6,8 @@
  *   2. Return its view: tab, credit left, insurance and settlement.
  */
 import type { LedgerStore } from '../../ports/ledger-store';
+import type { Visit, VisitStatus } from '../../domain/visit';
+import { searchDay } from '../shared/day-index';
 import { visitView } from '../views';
 import { loadVisit } from './records';
 
@@ -13,4 +15,20 @@ import { loadVisit } from './records';
 export async function getVisit(deps: { ledger: LedgerStore }, visitId: string, patientScope?: string) {
   const { value } = await loadVisit(deps.ledger, visitId, patientScope);
   return visitView(value);
+}
+
+/** One page of a business day's visits (oldest first), of one status or patient if given; patients see their own. */
+export async function searchVisits(
+  deps: { ledger: LedgerStore },
+  query: { date: string; status?: VisitStatus; patientId?: string; limit: number; cursor?: string },
+  patientScope?: string,
+) {
+  const patientId = patientScope ?? query.patientId;
+  const { values, nextCursor } = await searchDay<Visit>(
+    deps.ledger,
+    'visit',
+    query,
+    (v) => (!query.status || v.status === query.status) && (!patientId || v.patientId === patientId),
+  );
+  return { items: values.map(visitView), ...(nextCursor ? { nextCursor } : {}) };
 }

@@ -9,6 +9,7 @@
  *   3. Start the authorisation at the provider with deterministic numbers derived from the visitId.
  *   4. Return what the mini-program needs to confirm (`clientParams`).
  */
+import { dayIndexWrite } from '../shared/day-index';
 import type { Channel } from '../../domain/ledger/accounts';
 import { assertMayOpenVisit, visitProviderNumbers, type Visit } from '../../domain/visit';
 import type { Payer } from '../../ports/payment-provider';
@@ -57,7 +58,11 @@ export async function openVisit(deps: VisitDeps, input: OpenVisitInput) {
     tabVersion: 0,
   };
   await deps.ledger.commit({
-    entities: [visitWrite(visit, { kind: 'absent' }), takeCreditLock(input.patientId, visitId, lock)],
+    entities: [
+      visitWrite(visit, { kind: 'absent' }),
+      takeCreditLock(input.patientId, visitId, lock),
+      dayIndexWrite('visit', visitId, visit.createdAt),
+    ],
     events: [
       newEvent(deps, 'VisitOpened', {
         visitId,

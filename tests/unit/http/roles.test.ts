@@ -26,6 +26,7 @@ const EXPECTED: Record<string, string | string[]> = {
   getBulkRefund: ['staff'],
   openVisit: ['patient'], // "POST /visits (patient)"
   getVisit: READ,
+  searchVisits: READ,
   addVisitCharge: ['staff'],
   voidVisitCharge: ['staff'],
   preauthoriseVisitInsurance: ['staff'],
@@ -33,6 +34,7 @@ const EXPECTED: Record<string, string | string[]> = {
   cancelVisit: ['patient', 'staff'],
   submitCopyRequest: ['patient'], // "POST /copy-requests (patient)"
   getCopyRequest: READ,
+  searchCopyRequests: READ,
   completeCopyRequest: ['staff'],
   payCopyRequest: ['patient'],
   shipCopyRequest: ['staff'],
