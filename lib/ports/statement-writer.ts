@@ -22,6 +22,11 @@ export interface StatementRow {
   readonly feeFen: number;
   readonly netFen: number;
   readonly direction: 'in' | 'out' | 'fee';
+  /**
+   * The fee the provider's bill shows for this line, once the day is reconciled (informational: the day's
+   * fee posting, a row of its own, is what the ledger books, and what the totals count).
+   */
+  readonly billFeeFen?: number;
 }
 
 /** Counts and sums of a set of rows. */

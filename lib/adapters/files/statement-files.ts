@@ -2,7 +2,8 @@
  * Statement files finance can open: CSV (UTF-8 with a BOM, so Excel shows Chinese) and XLSX (date-time and
  * typed amount cells, ./xlsx.ts). Both are written row by row. Columns: time, channel, our reference, our
  * order number at the provider, the provider's number, a refund's original payment, the purpose in Chinese
- * with its code, the HIS reference, gross, fee, net and direction; then totals per channel and overall.
+ * with its code, the HIS reference, gross, fee, net and direction, and the fee the provider's bill shows for
+ * the line once the day is reconciled; then totals per channel and overall.
  */
 import type { Writable } from 'node:stream';
 import { toShanghaiDateTime } from '../../domain/business-day';
@@ -22,6 +23,7 @@ const HEADERS = [
   '手续费 Fee (¥)',
   '净额 Net (¥)',
   '方向 Direction',
+  '账单手续费 Bill Fee (¥)',
 ];
 /** Where the amounts start (gross, fee, net). */
 const AMOUNTS = 8;
@@ -101,9 +103,10 @@ export async function writeStatementCsv(
   await write(out, `\uFEFF${csvField(textCell(title))}\r\n${HEADERS.join(',')}\r\n`);
   for await (const r of rows) {
     const amounts = [yuan(r.grossFen), yuan(r.feeFen), yuan(r.netFen)];
+    const billFee = r.billFeeFen === undefined ? '' : yuan(r.billFeeFen);
     await write(
       out,
-      `${[beijing(r.time), ...textCells(r), ...amounts, DIRECTIONS[r.direction]].map(csvField).join(',')}\r\n`,
+      `${[beijing(r.time), ...textCells(r), ...amounts, DIRECTIONS[r.direction], billFee].map(csvField).join(',')}\r\n`,
     );
   }
   const lines = totalsRows(totals).map(([label, t]) =>
@@ -129,7 +132,8 @@ export async function writeStatementXlsx(
   const { xlsxWriter } = await import('./xlsx'); // fflate only when an XLSX file is written
   const book = xlsxWriter(out, {
     widths: HEADERS.map((_, i) => (i === 0 ? 20 : i === 5 ? 30 : 18)),
-    twoDecimals: [AMOUNTS, AMOUNTS + 1, AMOUNTS + 2, AMOUNTS + 3], // the totals use the direction column too
+    // The totals use the direction column too; the bill fee is the last column.
+    twoDecimals: [AMOUNTS, AMOUNTS + 1, AMOUNTS + 2, AMOUNTS + 3, HEADERS.length - 1],
   });
   let sheets = 0;
   // Each sheet: the title on top, the header below it frozen and filtered, then the rows.
@@ -158,6 +162,7 @@ export async function writeStatementXlsx(
       money(r.feeFen),
       money(r.netFen),
       DIRECTIONS[r.direction],
+      r.billFeeFen === undefined ? '' : money(r.billFeeFen),
     ]);
     inSheet += 1;
   }

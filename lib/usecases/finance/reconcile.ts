@@ -10,9 +10,10 @@
  *   3. The bill is streamed line by line: matched, amountMismatch, timing (the ledger has it on an
  *      adjacent day) or missingInLedger. Ledger lines left over are looked for in the next and previous
  *      days' bills (timing), else missingAtProvider.
- *   4. The provider's fees for the day are posted once, Dr fees:<channel> / Cr clearing; a re-run posts
+ *   4. Each bill line's fee is stored by its match key (the statement shows it per line).
+ *   5. The provider's fees for the day are posted once, Dr fees:<channel> / Cr clearing; a re-run posts
  *      only the difference from what earlier runs posted, in the same transaction as the day's record.
- *   5. The report and its discrepancy lines are stored; a re-run references the previous run.
+ *   6. The report and its discrepancy lines are stored; a re-run references the previous run.
  * A bill that is not published yet is 409 BILL_NOT_AVAILABLE (nothing stored); a corrupt, truncated or
  * checksum-failing bill stores the run as FAILED, posts nothing, and is 422 BILL_REJECTED.
  */
@@ -100,21 +101,78 @@ const emptyCounts = (): Record<ReconciliationClass, number> => ({
   timing: 0,
 });
 
+/**
+ * The bill's match key of a clearing posting: out_trade_no for a payment, out_refund_no for a refund, and a
+ * Pay Score collection's out_order_no (as WeChat bills it); undefined for postings no bill line matches.
+ */
+export function clearingKeyOf(
+  txn: JournalTransaction,
+  channel: Channel,
+  side: 'debit' | 'credit',
+): { kind: 'payment' | 'refund'; no: string } | undefined {
+  if (txn.refs.kind === FEE_REF) return undefined;
+  const kind = side === 'debit' ? 'payment' : 'refund';
+  const no =
+    kind === 'refund'
+      ? txn.refs.outRefundNo
+      : channel === 'wechatpay' && txn.refs.purpose === 'visit-settlement'
+        ? txn.refs.outOrderNo
+        : txn.refs.outTradeNo;
+  return no ? { kind, no } : undefined;
+}
+
 /** The match key and amount of each clearing posting of `channel` in a transaction (fee postings left out). */
 function* clearingLines(txn: JournalTransaction, channel: Channel) {
-  if (txn.refs.kind === FEE_REF) return;
   const clearing = Accounts.channelClearing(channel);
   for (const p of txn.postings) {
     if (p.account !== clearing) continue;
-    const kind = p.side === 'debit' ? 'payment' : 'refund';
-    const no =
-      kind === 'refund'
-        ? txn.refs.outRefundNo
-        : channel === 'wechatpay' && txn.refs.purpose === 'visit-settlement'
-          ? txn.refs.outOrderNo
-          : txn.refs.outTradeNo;
-    if (no) yield { kind, no, amountFen: p.amountFen as number } as const;
+    const key = clearingKeyOf(txn, channel, p.side);
+    if (key) yield { ...key, amountFen: p.amountFen as number } as const;
   }
+}
+
+/** Bill lines' fees are stored in items of this many lines (about 20 KB each). */
+const FEES_PER_ITEM = 500;
+
+/** GSI2 partition of a run's per-line fees (the statement shows each line's fee from it). */
+export const lineFeesPartition = (reconciliationId: string) => `LINEFEES#${reconciliationId}`;
+
+/**
+ * Passes the bill through, storing each line's fee by match key as it goes, a chunk at a time (memory stays
+ * at one chunk, however long the bill).
+ */
+async function* recordingLineFees(
+  deps: Pick<ReconcileDeps, 'ledger'>,
+  reconciliationId: string,
+  bill: AsyncIterable<BillLine>,
+): AsyncIterable<BillLine> {
+  let fees: Record<string, number> = {};
+  let count = 0;
+  let chunk = 0;
+  const flush = async () => {
+    if (count === 0) return;
+    const sort = String(chunk++).padStart(6, '0');
+    await deps.ledger.commit({
+      entities: [
+        {
+          type: 'linefees',
+          id: `${reconciliationId}#${sort}`,
+          state: { fees },
+          expect: { kind: 'absent' },
+          indexes: { byTime: { partition: lineFeesPartition(reconciliationId), sort } },
+        },
+      ],
+    });
+    fees = {};
+    count = 0;
+  };
+  for await (const line of bill) {
+    const key = matchKey(line.kind, line.kind === 'refund' ? (line.outRefundNo ?? '') : line.outTradeNo);
+    fees[key] = (fees[key] ?? 0) + line.feeFen;
+    if (++count === FEES_PER_ITEM) await flush();
+    yield line;
+  }
+  await flush();
 }
 
 /** Keys a day's journal transactions into the clearing lines of a channel. */
@@ -309,7 +367,8 @@ export async function reconcile(
   const ledgerOf = (day: string) => keyLedgerLines(deps.ledger.journalForDay(day as BusinessDay), channel);
   let match: DayMatch;
   try {
-    match = await matchDay(await ledgerOf(date), { before: dayBefore, after: dayAfter }, bill, {
+    const lines = recordingLineFees(deps, reconciliationId, bill);
+    match = await matchDay(await ledgerOf(date), { before: dayBefore, after: dayAfter }, lines, {
       ledger: ledgerOf,
       bill: (day) => provider.fetchBill(day).catch(() => undefined),
       txnIds: (keys) => txnIdsOf(deps.ledger.journalForDay(date as BusinessDay), channel, keys),

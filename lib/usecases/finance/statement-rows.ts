@@ -4,7 +4,8 @@
  * file writers format yuan.
  */
 import type { BusinessDay } from '../../domain/business-day';
-import { assertPastOrToday } from '../../domain/finance';
+import { assertPastOrToday, matchKey } from '../../domain/finance';
+import { clearingKeyOf, lineFeesPartition } from './reconcile';
 import { CHANNELS, type Channel } from '../../domain/ledger/accounts';
 import type { Clock } from '../../ports/clock';
 import type { LedgerStore } from '../../ports/ledger-store';
@@ -19,6 +20,25 @@ function accountsFor(channel: Channel | undefined): string[] {
     : [...CHANNELS.map((c) => `channel:${c}:clearing`), 'insurance:receivable'];
 }
 
+/**
+ * Each channel's per-line bill fees for a day, by match key, from its latest reconciliation (empty for a
+ * channel not reconciled yet).
+ */
+async function lineFeesOf(ledger: LedgerStore, day: string, channels: readonly Channel[]) {
+  const byChannel = new Map<string, Map<string, number>>();
+  for (const channel of channels) {
+    const latest = (await ledger.getEntity('reconday', `${channel}#${day}`))?.state as
+      { reconciliationId: string } | undefined;
+    if (!latest) continue;
+    const fees = new Map<string, number>();
+    for await (const chunk of ledger.scanByTime(lineFeesPartition(latest.reconciliationId), '~'))
+      for (const [key, fen] of Object.entries((chunk.state as { fees: Record<string, number> }).fees))
+        fees.set(key, fen);
+    byChannel.set(channel, fees);
+  }
+  return byChannel;
+}
+
 /** Streams the rows of a day's statement and fills `totals` as it goes. */
 export async function* statementRows(
   deps: { ledger: LedgerStore; clock: Clock },
@@ -28,6 +48,7 @@ export async function* statementRows(
 ): AsyncIterable<StatementRow> {
   assertPastOrToday(day, deps.clock.now());
   const accounts = new Set(accountsFor(channel));
+  const billFees = await lineFeesOf(deps.ledger, day, channel ? [channel] : CHANNELS);
   for await (const txn of deps.ledger.journalForDayInOrder(day as BusinessDay)) {
     for (const p of txn.postings) {
       if (!accounts.has(p.account)) continue;
@@ -39,6 +60,8 @@ export async function* statementRows(
       const grossFen = fee ? 0 : amount;
       const channel = p.account.startsWith('channel:') ? (p.account.split(':')[1] as string) : 'insurance';
       const refund = r.refundId !== undefined;
+      const key = fee ? undefined : clearingKeyOf(txn, channel as Channel, p.side);
+      const billFeeFen = key && billFees.get(channel)?.get(matchKey(key.kind, key.no));
       const row: StatementRow = {
         time: txn.occurredAt,
         account: p.account,
@@ -53,6 +76,7 @@ export async function* statementRows(
         feeFen,
         netFen: direction === 'out' ? -grossFen : grossFen - feeFen,
         direction,
+        ...(billFeeFen !== undefined ? { billFeeFen } : {}),
       };
       totals.rows += 1;
       for (const t of [totals, (totals.byChannel[channel] ??= emptyRowTotals())]) {

@@ -133,7 +133,7 @@ describe('statement files', () => {
     expect(time?.value).toEqual(new Date('2026-11-20T10:00:00.000Z'));
     expect(time?.numFmt).toBe('yyyy-mm-dd hh:mm:ss');
     expect(sheet?.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
-    expect(sheet?.autoFilter).toBe(`A2:L${2 + HOSTILE.length}`);
+    expect(sheet?.autoFilter).toBe(`A2:M${2 + HOSTILE.length}`);
     const totalsRow = sheet?.getRow(2 + HOSTILE.length + 3);
     expect(totalsRow?.getCell(8).value).toBe('合计 All (7 in, 0 out)');
     expect(totalsRow?.getCell(9).value).toBe(25);
