@@ -1,7 +1,7 @@
 /**
  * One statement export in a fresh process, for `npm run bench`: n rows (from memory) through the CSV or
- * XLSX writer into a discarding stream. Prints { format, rows, ms, maxRssMB }: flat memory means the RSS
- * does not grow with n.
+ * XLSX writer into a discarding stream, the day reconciled (so every row looks up its bill fee among n, in
+ * chunks of 500 as reconciliation stores them). Prints { format, rows, ms, maxRssMB }.
  */
 import { Writable } from 'node:stream';
 import { writeStatementCsv, writeStatementXlsx } from '../lib/adapters/files/statement-files';
@@ -32,6 +32,16 @@ const ledger = {
           { account: Accounts.revenue('examination'), side: 'credit', amountFen: fen(100 + (i % 9_000)) },
         ],
       });
+  },
+  // The day is reconciled: its latest run, and the run's per-line fees.
+  getEntity: (type: string) =>
+    Promise.resolve(type === 'reconday' ? { state: { reconciliationId: 'rec_bench' } } : undefined),
+  async *scanByTime(): AsyncIterable<{ state: { fees: Record<string, number> } }> {
+    for (let start = 0; start < n; start += 500) {
+      const fees: Record<string, number> = {};
+      for (let i = start; i < Math.min(n, start + 500); i++) fees[`payment:MP${i}`] = 1 + (i % 54);
+      yield { state: { fees } };
+    }
   },
 } as unknown as LedgerStore;
 const totals = emptyTotals();

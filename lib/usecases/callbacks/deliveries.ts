@@ -23,7 +23,16 @@ import {
 import type { OutboxEvent } from '../../ports/ledger-store';
 import { entityWrite, transitionWrite, type Versioned } from '../shared/records';
 import { retryOnConflict } from '../shared/retry';
-import { DELIVERY, DUE, LANE, allEndpoints, loadLane, type CallbackDeps, type DeliveryLane } from './records';
+import {
+  DELIVERY,
+  DUE,
+  ENDPOINT,
+  LANE,
+  allEndpoints,
+  loadLane,
+  type CallbackDeps,
+  type DeliveryLane,
+} from './records';
 
 /** How long a claimed attempt holds its delivery before another runner may try it. */
 const CLAIM_MS = 60_000;
@@ -136,13 +145,17 @@ async function attempt(
     throw error;
   }
 
-  const stored = await deps.ledger.getEntity('endpoint', delivery.endpointId);
+  const stored = await deps.ledger.getEntity(ENDPOINT.type, delivery.endpointId);
   const endpoint = stored?.state as unknown as NotificationEndpoint | undefined;
   const event = await deps.outbox.get(delivery.eventId);
   const at = deps.clock.now();
   const result =
     endpoint?.status === 'ACTIVE' && event
-      ? await send(deps, endpoint, event, at)
+      ? // A failure before the POST (the signing key unreadable) is an attempt too: recorded, and retried.
+        await send(deps, endpoint, event, at).catch((error: unknown) => ({
+          error: `not sent: ${(error as Error).message}`,
+          durationMs: 0,
+        }))
       : { error: event ? 'endpoint disabled' : 'event not found', durationMs: 0 };
   const done = afterAttempt(
     claimed,

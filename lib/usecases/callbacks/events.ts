@@ -8,8 +8,7 @@
  * not), so a filtered walk always moves on.
  */
 import { addDays, businessDayOf, type BusinessDay } from '../../domain/business-day';
-import type { CallbackDelivery } from '../../domain/callbacks';
-import { subscribes } from '../../domain/callbacks';
+import { subscribes, type CallbackDelivery } from '../../domain/callbacks';
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import { timeOfId } from '../../domain/ids';
 import type { OutboxEvent } from '../../ports/ledger-store';

@@ -38,12 +38,14 @@ export const DUE = 'CALLBACK#DUE';
 /** byRef partition of an event's deliveries. */
 export const eventDeliveries = (eventId: string) => `CALLBACK#EVENT#${eventId}`;
 
+/** Endpoints, listed by creation. */
 export const ENDPOINT: EntityKind<NotificationEndpoint> = {
   type: 'endpoint',
   id: (e) => e.endpointId,
   indexes: (e) => ({ byTime: { partition: ENDPOINTS, sort: `${e.createdAt}#${e.endpointId}` } }),
 };
 
+/** Deliveries: under their event always, in the due list while PENDING. */
 export const DELIVERY: EntityKind<CallbackDelivery> = {
   type: 'delivery',
   id: (d) => d.deliveryId,
@@ -61,6 +63,7 @@ export interface DeliveryLane {
   readonly queue: readonly { readonly eventId: string; readonly deliveryId: string }[];
 }
 
+/** Delivery lanes, by endpoint × entity. */
 export const LANE: EntityKind<DeliveryLane> = { type: 'callbacklane', id: (l) => l.lane };
 
 /** Loads an endpoint, or NOT_FOUND. */
@@ -78,7 +81,7 @@ export async function allEndpoints(ledger: LedgerStore): Promise<NotificationEnd
   return out;
 }
 
-/** A lane as stored (an empty one when it was never written). */
+/** A lane as stored, or undefined when it was never written. */
 export async function loadLane(
   ledger: LedgerStore,
   lane: string,

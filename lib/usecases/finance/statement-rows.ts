@@ -5,6 +5,7 @@
  */
 import type { BusinessDay } from '../../domain/business-day';
 import { assertPastOrToday, matchKey } from '../../domain/finance';
+import { CompactMap } from '../shared/compact-map';
 import { clearingKeyOf, lineFeesPartition } from './reconcile';
 import { CHANNELS, type Channel } from '../../domain/ledger/accounts';
 import type { Clock } from '../../ports/clock';
@@ -25,12 +26,12 @@ function accountsFor(channel: Channel | undefined): string[] {
  * channel not reconciled yet).
  */
 async function lineFeesOf(ledger: LedgerStore, day: string, channels: readonly Channel[]) {
-  const byChannel = new Map<string, Map<string, number>>();
+  const byChannel = new Map<string, CompactMap>();
   for (const channel of channels) {
     const latest = (await ledger.getEntity('reconday', `${channel}#${day}`))?.state as
       { reconciliationId: string } | undefined;
     if (!latest) continue;
-    const fees = new Map<string, number>();
+    const fees = new CompactMap(); // a million lines' fees in tens of MB, not hundreds
     for await (const chunk of ledger.scanByTime(lineFeesPartition(latest.reconciliationId), '~'))
       for (const [key, fen] of Object.entries((chunk.state as { fees: Record<string, number> }).fees))
         fees.set(key, fen);

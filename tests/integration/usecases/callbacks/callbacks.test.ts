@@ -284,4 +284,24 @@ describe('callbacks to the HIS', () => {
       code: 'NOT_FOUND',
     });
   });
+
+  it('records an attempt that could not be signed, and retries it', async () => {
+    const broken = {
+      ...deps,
+      callbacks: {
+        ...deps.callbacks,
+        signer: hmacCallbackSigner(() => Promise.resolve(undefined)), // the signing key is not readable
+      },
+    };
+    await registerEndpoint(deps, { url: `${base}/unsigned`, events: ['RefundFailed'], createdBy: 'admin:A' });
+    const event = await happen('RefundFailed', { refundId: 'rfd_U', paymentId: 'pay_U', amountFen: 1 });
+    await deliverDue(broken);
+    const [delivery] = (await getEvent(deps, event.eventId)).deliveries;
+    expect(delivery).toMatchObject({ status: 'PENDING' });
+    expect(delivery?.attempts[0]?.error).toMatch(/^not sent: CALLBACK_SIGNING_KEY is not configured/);
+    expect(at('/unsigned')).toEqual([]);
+    advance(30_000);
+    await deliverDue(deps); // the key is back: delivered on the next attempt
+    expect(at('/unsigned')).toHaveLength(1);
+  });
 });
