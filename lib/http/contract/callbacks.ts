@@ -6,7 +6,7 @@
 import * as z from 'zod/mini';
 import { DOMAIN_EVENT_TYPES } from '../../domain/events';
 import { defineRoute } from '../route';
-import { int, intIn, text, DateTime, described } from './common';
+import { int, intIn, text, DateTime, described, PageLimit } from './common';
 
 const EndpointParams = z.object({ endpointId: text(1, 64) });
 const EventParams = z.object({ eventId: text(1, 64) });
@@ -170,7 +170,7 @@ export const listEvents = defineRoute({
   query: z.strictObject({
     after: z.optional(described(text(1, 64), { description: 'An event id: list the events after it.' })),
     type: z.optional(z.enum(DOMAIN_EVENT_TYPES)),
-    limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50),
+    limit: PageLimit(),
   }),
   responses: {
     200: {

@@ -31,6 +31,12 @@ export const described = <S extends z.ZodMiniType>(schema: S, meta: z.core.Globa
 export const DateTime = () =>
   z.string().check(z.meta({ format: 'date-time', example: '2026-11-25T02:30:00.000Z' }));
 
+/** How many items a list answers with: 1–100, 50 by default. */
+export const PageLimit = () => z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50);
+
+/** The paging parameters of every searchable list: `limit`, and the opaque `cursor` a page answered with. */
+export const paging = () => ({ limit: PageLimit(), cursor: z.optional(text(1, 2048)) });
+
 /** A business day (Asia/Shanghai), `yyyy-mm-dd`. */
 export const Day = () => z.iso.date();
 

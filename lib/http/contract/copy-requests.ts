@@ -4,7 +4,7 @@ import { CHANNELS } from '../../domain/ledger/accounts';
 import { COPY_ITEMS, COPY_REQUEST_STATUSES } from '../../domain/copy-request';
 import { COURIER } from '../auth';
 import { defineRoute } from '../route';
-import { described, int, intIn, text, DateTime, Day } from './common';
+import { described, int, intIn, text, DateTime, Day, paging } from './common';
 import { CreatedPayment, Id, Payer } from './payments';
 
 const Params = z.object({ id: Id });
@@ -206,8 +206,7 @@ export const searchCopyRequests = defineRoute({
     date: Day(),
     status: z.optional(z.enum(COPY_REQUEST_STATUSES)),
     patientId: z.optional(text(1, 64)),
-    limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50),
-    cursor: z.optional(text(1, 2048)),
+    ...paging(),
   }),
   responses: {
     200: {

@@ -4,7 +4,7 @@ import { CHANNELS } from '../../domain/ledger/accounts';
 import { RECONCILIATION_CLASSES } from '../../domain/finance';
 import { DISCREPANCY_CLASSES, RESOLUTION_ACTIONS } from '../../domain/discrepancy';
 import { defineRoute } from '../route';
-import { described, int, text, DateTime, Day } from './common';
+import { described, int, text, DateTime, Day, paging } from './common';
 
 const Summary = z.object({
   matched: int(),
@@ -198,8 +198,7 @@ export const listDiscrepancies = defineRoute({
     status: z._default(z.enum(['OPEN', 'RESOLVED']), 'OPEN'),
     date: z.optional(Day()),
     channel: z.optional(z.enum(CHANNELS)),
-    limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50),
-    cursor: z.optional(text(1, 2048)),
+    ...paging(),
   }),
   responses: {
     200: {

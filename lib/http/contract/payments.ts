@@ -4,7 +4,7 @@ import { CHANNELS } from '../../domain/ledger/accounts';
 import { fen } from '../../domain/money';
 import { MAX_PAYMENT_FEN, PAYMENT_PURPOSES, PAYMENT_STATUSES, REFUND_STATUSES } from '../../domain/payment';
 import { defineRoute } from '../route';
-import { described, int, intIn, text, DateTime, Day } from './common';
+import { described, int, intIn, text, DateTime, Day, paging } from './common';
 
 /** Integer fen from `min` to 10^10, entering as the domain's branded Fen (no cast downstream). */
 const fenFrom = (min: number) =>
@@ -141,8 +141,7 @@ export const searchPayments = defineRoute({
     status: z.optional(z.enum(PAYMENT_STATUSES)),
     channel: z.optional(z.enum(CHANNELS)),
     patientId: z.optional(text(1, 64)),
-    limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50),
-    cursor: z.optional(text(1, 2048)),
+    ...paging(),
   }),
   responses: {
     200: {

@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { CHANNELS } from '../../domain/ledger/accounts';
 import { CHARGE_CATEGORIES, VISIT_STATUSES } from '../../domain/visit';
 import { defineRoute } from '../route';
-import { described, int, text, DateTime, Day } from './common';
+import { described, int, text, DateTime, Day, paging } from './common';
 import { AmountFen, Id, Payer, payerMatchesChannel } from './payments';
 
 const VisitParams = z.object({ visitId: Id });
@@ -233,8 +233,7 @@ export const searchVisits = defineRoute({
     date: Day(),
     status: z.optional(z.enum(VISIT_STATUSES)),
     patientId: z.optional(text(1, 64)),
-    limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 50),
-    cursor: z.optional(text(1, 2048)),
+    ...paging(),
   }),
   responses: {
     200: {
