@@ -93,7 +93,8 @@ describe.each(['alipay', 'wechatpay'] as const)('webhook mutation test (%s)', (c
       ...['USD', 'cny', 'HKD', ''].map((currency) => ({ currency })),
       { outTradeNo: other.outTradeNo },
       { outTradeNo: other.outTradeNo, amountFen: 4000, tradeNo: paid.providerTradeNo },
-      { tradeNo: `${paid.providerTradeNo?.slice(0, -1)}9` },
+      // Another trade number: the last digit changed (a random one may already end in 9: then 8).
+      { tradeNo: `${paid.providerTradeNo?.slice(0, -1)}${paid.providerTradeNo?.endsWith('9') ? '8' : '9'}` },
       { payerId: channel === 'alipay' ? '2088000000000001' : 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6X' },
       { paidAt: '2026-11-23 23:59:59' },
       { appId: channel === 'alipay' ? '2021000000000001' : 'wx0000000000000001' },
