@@ -94,52 +94,61 @@ async function startStack(dir: string) {
   return { child, ports, startMs: Date.now() - started };
 }
 
-/** Calls every function once (routes answer 4xx for the made-up ids; the jobs run on the empty ledger). */
+/**
+ * Calls every function once, as a role it lets in (routes answer 4xx for the made-up ids; the jobs run on the
+ * empty ledger); relayOutbox and deliverCallbacks run on the stack's own 2 s schedule.
+ */
 async function warmEveryFunction(dir: string, ports: { api: number; lambda: number }) {
   const stack = JSON.parse(readFileSync(join(dir, 'stack.json'), 'utf8')) as {
     tokens: Record<string, string>;
   };
   const api = `http://127.0.0.1:${ports.api}`;
-  const headers = { authorization: `Bearer ${stack.tokens.staff}`, 'content-type': 'application/json' };
-  const gets = [
-    '/auth/whoami',
-    '/payments/x',
-    '/refunds/x',
-    '/refunds/bulk/x',
-    '/visits/x',
-    '/copy-requests/x',
-    '/reconciliations/x',
-    '/statements/2026-01-01',
-    '/openapi.json',
+  const calls: Array<[method: string, path: string, role?: string]> = [
+    ['GET', '/auth/whoami'],
+    ['GET', '/payments?date=2026-01-01'],
+    ['GET', '/payments/x'],
+    ['GET', '/refunds/x'],
+    ['GET', '/refunds/bulk/x'],
+    ['GET', '/visits/x'],
+    ['GET', '/copy-requests/x'],
+    ['GET', '/reconciliations/x', 'finance'],
+    ['GET', '/reconciliations?date=2026-01-01', 'finance'],
+    ['GET', '/statements/2026-01-01', 'finance'],
+    ['GET', '/events', 'admin'],
+    ['GET', '/notification-endpoints', 'admin'],
+    ['GET', '/openapi.json'],
+    ['POST', '/payments'],
+    ['POST', '/payments/x/close'],
+    ['POST', '/payments/x/refunds'],
+    ['POST', '/refunds/bulk'],
+    ['POST', '/visits'],
+    ['POST', '/visits/x/charges'],
+    ['DELETE', '/visits/x/charges/y'],
+    ['POST', '/visits/x/insurance/preauthorisations'],
+    ['POST', '/visits/x/settle'],
+    ['POST', '/visits/x/cancel'],
+    ['POST', '/copy-requests'],
+    ['POST', '/copy-requests/x/completion'],
+    ['POST', '/copy-requests/x/payments'],
+    ['POST', '/copy-requests/x/shipment'],
+    ['POST', '/copy-requests/x/delivery'],
+    ['POST', '/copy-requests/x/cancel'],
+    ['POST', '/reconciliations', 'finance'],
+    ['POST', '/discrepancies/x/resolve', 'finance'],
+    ['POST', '/notification-endpoints', 'admin'],
+    ['POST', '/webhooks/alipay'],
+    ['POST', '/webhooks/wechatpay'],
   ];
-  const posts = [
-    '/payments',
-    '/payments/x/close',
-    '/payments/x/refunds',
-    '/refunds/bulk',
-    '/visits',
-    '/visits/x/charges',
-    '/visits/x/insurance/preauthorisations',
-    '/visits/x/settle',
-    '/visits/x/cancel',
-    '/copy-requests',
-    '/copy-requests/x/completion',
-    '/copy-requests/x/payments',
-    '/copy-requests/x/shipment',
-    '/copy-requests/x/delivery',
-    '/copy-requests/x/cancel',
-    '/reconciliations',
-    '/webhooks/alipay',
-    '/webhooks/wechatpay',
-  ];
-  for (const path of gets) await fetch(`${api}${path}`, { headers });
-  for (const path of posts)
+  for (const [method, path, role = 'staff'] of calls)
     await fetch(`${api}${path}`, {
-      method: 'POST',
-      headers: { ...headers, 'idempotency-key': `bench-${path}` },
-      body: '{}',
+      method,
+      headers: {
+        authorization: `Bearer ${stack.tokens[role]}`,
+        'content-type': 'application/json',
+        'idempotency-key': `bench-${method}-${path}`,
+      },
+      ...(method === 'GET' ? {} : { body: '{}' }),
     });
-  await fetch(`${api}/visits/x/charges/y`, { method: 'DELETE', headers });
   for (const fn of ['sweepPayments', 'visitJobs', 'expireCopyRequests', 'onPaymentSucceeded', 'financeDaily'])
     await fetch(`http://127.0.0.1:${ports.lambda}/2015-03-31/functions/medpay-local-${fn}/invocations`, {
       method: 'POST',

@@ -32,4 +32,7 @@ if (reason) {
     console.error('medpay: `npm ci` failed; run it yourself (it needs the npm registry), then try again.');
     process.exit(1);
   }
+} else {
+  // Installed already: apply the patches added since (each one already applied is skipped).
+  await import('./patch-deps.mjs');
 }

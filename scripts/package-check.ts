@@ -5,11 +5,15 @@
  * must succeed. 3. scripts/check-template.ts then checks that template and the zips.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = '.serverless-ci';
+// serverless's scratch files (its per-process folder, zip staging) go here, removed on exit.
+const TMP = mkdtempSync(join(tmpdir(), 'medpay-package-'));
+process.on('exit', () => rmSync(TMP, { recursive: true, force: true }));
 
 /** Runs `serverless package --stage prod` with `params`; returns its exit status and output. */
 function packageProd(params: string[]) {
@@ -22,6 +26,7 @@ function packageProd(params: string[]) {
       SLS_TELEMETRY_DISABLED: '1',
       SLS_NOTIFICATIONS_MODE: 'off',
       MEDPAY_ESBUILD_WORK_FOLDER: '.esbuild-ci',
+      TMPDIR: TMP,
     },
   });
   return { status: run.status, output: `${run.stdout}${run.stderr}` };

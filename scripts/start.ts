@@ -101,6 +101,9 @@ async function shutdown(code: number): Promise<never> {
 
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
+process.on('SIGHUP', () => void shutdown(0)); // the terminal went away
+// Whoever read our output may be gone (a closed terminal or pipe): an EPIPE must not stop the shutdown half way.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
 async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 120_000;

@@ -3,6 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signHs256 } from '../../lib/http/jwt';
 import { stackClient, startLocalStack, type LocalStack, type Stack } from '../support/local-stack';
 
 /** Every live descendant of `pid`, read from /proc. */
@@ -124,6 +125,20 @@ describe('npm start (the local stack)', () => {
     const [header, , signature] = (stack.tokens.staff ?? '').split('.');
     const forged = `${header}.${Buffer.from(JSON.stringify({ sub: 'x', role: 'admin', exp: 9999999999 })).toString('base64url')}.${signature}`;
     expect((await whoami(forged)).status).toBe(401);
+    // Signed with the stack's own secret, but without exp (it would never expire), or 90 s past it (> 60 s skew).
+    const secret = readFileSync(join(localDir, 'jwt-hs256-secret'), 'utf8').trim();
+    const now = Math.floor(Date.now() / 1000);
+    for (const claims of [
+      { sub: 'S1', role: 'staff', iat: now },
+      { sub: 'S1', role: 'staff', iat: now - 3600, exp: now - 90 },
+    ]) {
+      const refused = await whoami(signHs256(secret, claims));
+      expect(refused.status).toBe(401);
+      expect((refused.json() as { error: { code: string } }).error.code).toBe('UNAUTHENTICATED');
+    }
+    expect(
+      (await whoami(signHs256(secret, { sub: 'S1', role: 'staff', iat: now, exp: now + 60 }))).status,
+    ).toBe(200);
   });
 
   it('passes npm run doctor: configuration, keys, and both sandbox providers accepting its signatures', () => {
