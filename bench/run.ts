@@ -308,7 +308,7 @@ async function benchColdStart() {
       outExtension: { '.js': '.mjs' },
       nodePaths: [join(ROOT, 'node_modules')],
       banner: {
-        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        js: "import { createRequire as medpayCreateRequire } from 'node:module'; const require = medpayCreateRequire(import.meta.url);",
       },
       logLevel: 'silent',
     });
