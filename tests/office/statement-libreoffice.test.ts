@@ -31,7 +31,8 @@ function day(): StatementRow[] {
   return Array.from({ length: ROWS }, (_, i) => {
     const refund = i % 7 === 3;
     const grossFen = (refund ? -1 : 1) * (1 + next(i % 100 === 0 ? 100_000_000 : 50_000));
-    const feeFen = refund ? Math.floor((-grossFen * 6) / 1000) : -Math.floor((grossFen * 6) / 1000);
+    const fee = Math.floor((Math.abs(grossFen) * 6) / 1000); // 0.6 %, returned on a refund
+    const feeFen = refund || fee === 0 ? fee : -fee;
     const channel = i % 2 === 0 ? 'alipay' : 'wechatpay';
     return {
       time: new Date(Date.UTC(2026, 10, 19, 16, 0, 0) + i * 28_000), // across the Beijing day 2026-11-20
@@ -92,25 +93,36 @@ function fenOf(text: string): number {
   return (m[1] ? -1 : 1) * (Number(m[2]) * 100 + Number(m[3]));
 }
 
-/** RFC 4180 CSV into cells. */
+/** RFC 4180 CSV into cells (LibreOffice ends lines with LF, medpay with CRLF). */
 function csvCells(text: string): string[][] {
-  const rows: string[][] = [[]];
+  const rows: string[][] = [];
+  let row: string[] = [];
   let cell = '';
   let quoted = false;
+  const endCell = () => {
+    row.push(cell);
+    cell = '';
+  };
+  const endRow = () => {
+    endCell();
+    rows.push(row);
+    row = [];
+  };
   for (let i = 0; i < text.length; i++) {
     const c = text[i] as string;
-    if (quoted && c === '"' && text[i + 1] === '"') ((cell += '"'), i++);
-    else if (c === '"') quoted = !quoted;
-    else if (!quoted && c === ',') ((rows.at(-1) as string[]).push(cell), (cell = ''));
-    else if (!quoted && (c === '\n' || c === '\r')) {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      (rows.at(-1) as string[]).push(cell);
-      cell = '';
-      rows.push([]);
-    } else cell += c;
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      cell += '"';
+      i++;
+    } else if (c === '"') quoted = !quoted;
+    else if (!quoted && c === ',') endCell();
+    else if (!quoted && c === '\r' && text[i + 1] === '\n') {
+      endRow();
+      i++;
+    } else if (!quoted && c === '\n') endRow();
+    else cell += c;
   }
-  if (cell !== '' || (rows.at(-1) as string[]).length > 0) (rows.at(-1) as string[]).push(cell);
-  return rows.filter((r) => r.length > 0);
+  if (cell !== '' || row.length > 0) endRow();
+  return rows;
 }
 
 /** LibreOffice Calc's CSV (UTF-8, cells as shown) of the first sheet of `xlsx`. */

@@ -33,9 +33,11 @@ export interface XlsxSheetOptions {
 
 /**
  * Days since 1899-12-30 in Beijing time (§18.17.4.1, the 1900 date system; China has no daylight saving):
- * 2026-11-20 09:00:00 +08:00 is 46346.375. Written with millisecond precision.
+ * 2026-11-20 09:00:00 +08:00 is 46346.375. Written as the nearest double, in full: a second is 1/86,400 of
+ * a day, which no decimal holds exactly, and 8 decimals (0.864 ms) put 00:00:28 at 27.9996 s, which
+ * LibreOffice Calc shows as 00:00:27 (tests/office).
  */
-export const excelSerial = (at: Date) => ((at.getTime() + 8 * 3_600_000) / 86_400_000 + 25_569).toFixed(8);
+export const excelSerial = (at: Date) => String((at.getTime() + 8 * 3_600_000) / 86_400_000 + 25_569);
 
 const XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 const NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';

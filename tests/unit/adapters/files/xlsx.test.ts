@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import { unzipSync, strFromU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { collect } from '../../../support/streams';
-import { xlsxWriter, xmlText } from '../../../../lib/adapters/files/xlsx';
+import { excelSerial, xlsxWriter, xmlText } from '../../../../lib/adapters/files/xlsx';
 
 describe('xlsxWriter', () => {
   it('writes sheets an independent reader opens: text, Chinese, XML specials and numbers with 0.00', async () => {
@@ -47,6 +47,20 @@ describe('xlsxWriter', () => {
       await expect(w.addRow([{ number: '1e3' }])).rejects.toThrow(/not a decimal/);
       await w.finish();
     });
+  });
+});
+
+describe('excelSerial', () => {
+  it('is days since 1899-12-30 in Beijing time, and each second of a day reads back as that second', () => {
+    // ECMA-376 §18.17.4.1 (1900 date system): 2026-11-20 is serial 46346; 09:00 is 0.375 of a day.
+    expect(excelSerial(new Date('2026-11-20T01:00:00Z'))).toBe('46346.375');
+    expect(excelSerial(new Date('2026-11-19T16:00:00Z'))).toBe('46346');
+    // What a spreadsheet shows as hh:mm:ss is the serial times 86,400 (LibreOffice truncates): never a
+    // second early. 8 fixed decimals (the old writing) put 00:00:28 at 27.9996 s.
+    for (let s = 0; s < 86_400; s += 1) {
+      const shown = (Number(excelSerial(new Date(Date.UTC(2026, 10, 19, 16, 0, s)))) - 46346) * 86_400;
+      expect(Math.abs(shown - s)).toBeLessThan(1e-6);
+    }
   });
 });
 
