@@ -14,6 +14,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeStatementCsv, writeStatementXlsx } from '../../lib/adapters/files/statement-files';
 import type { StatementRow, StatementTotals } from '../../lib/ports/statement-writer';
+import { csvCells } from '../support/csv';
 import { collect } from '../support/streams';
 
 const SOFFICE = process.env.MEDPAY_SOFFICE ?? 'soffice';
@@ -91,38 +92,6 @@ function fenOf(text: string): number {
   const m = /^(-?)(\d+)\.(\d{2})$/.exec(text.trim());
   if (!m) throw new Error(`not a two-decimal amount: ${JSON.stringify(text)}`);
   return (m[1] ? -1 : 1) * (Number(m[2]) * 100 + Number(m[3]));
-}
-
-/** RFC 4180 CSV into cells (LibreOffice ends lines with LF, medpay with CRLF). */
-function csvCells(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  const endCell = () => {
-    row.push(cell);
-    cell = '';
-  };
-  const endRow = () => {
-    endCell();
-    rows.push(row);
-    row = [];
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (quoted && c === '"' && text[i + 1] === '"') {
-      cell += '"';
-      i++;
-    } else if (c === '"') quoted = !quoted;
-    else if (!quoted && c === ',') endCell();
-    else if (!quoted && c === '\r' && text[i + 1] === '\n') {
-      endRow();
-      i++;
-    } else if (!quoted && c === '\n') endRow();
-    else cell += c;
-  }
-  if (cell !== '' || row.length > 0) endRow();
-  return rows;
 }
 
 /** LibreOffice Calc's CSV (UTF-8, cells as shown) of the first sheet of `xlsx`. */

@@ -5,6 +5,7 @@
  */
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { csvCells } from '../../../support/csv';
 import { collect } from '../../../support/streams';
 import {
   textCell,
@@ -53,31 +54,6 @@ const totals: StatementTotals = {
   netFen: 2485,
   byChannel: { alipay: { inCount: 7, inFen: 2500, outCount: 0, outFen: 0, feesFen: 15, netFen: 2485 } },
 };
-
-/** Splits RFC 4180 CSV into cells (quoted fields may hold commas, quotes and line breaks). */
-function csvCells(text: string): string[][] {
-  const rows: string[][] = [[]];
-  let cell = '';
-  let quoted = false;
-  const endCell = () => {
-    (rows.at(-1) as string[]).push(cell);
-    cell = '';
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (quoted && c === '"' && text[i + 1] === '"') {
-      cell += '"';
-      i++;
-    } else if (c === '"') quoted = !quoted;
-    else if (!quoted && c === ',') endCell();
-    else if (!quoted && c === '\r' && text[i + 1] === '\n') {
-      endCell();
-      rows.push([]);
-      i++;
-    } else cell += c;
-  }
-  return rows;
-}
 
 describe('statement files', () => {
   it('textCell neutralises each formula prefix and leaves other text alone', () => {
