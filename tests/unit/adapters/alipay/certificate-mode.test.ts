@@ -10,7 +10,7 @@ import { verifyAlipayNotification } from '../../../../lib/adapters/alipay/notifi
 import { NotificationRejectedError } from '../../../../lib/domain/errors';
 
 /** Certificates as Alipay's certificate mode uses them: a root, Alipay's public-key cert and the app's cert. */
-const dir = mkdtempSync(join(tmpdir(), 'alipay-certs-'));
+const dir = mkdtempSync(join(tmpdir(), 'medpay-alipay-certs-'));
 const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
 openssl(
   'req',
