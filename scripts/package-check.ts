@@ -11,7 +11,8 @@ import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = '.serverless-ci';
-// serverless's scratch files (its per-process folder, zip staging) go here, removed on exit.
+// serverless's and tsx's scratch files (a per-process folder, zip staging, a transform cache) go here, removed
+// on exit (npm runs this script itself with TSX_DISABLE_CACHE=1).
 const TMP = mkdtempSync(join(tmpdir(), 'medpay-package-'));
 process.on('exit', () => rmSync(TMP, { recursive: true, force: true }));
 
@@ -63,5 +64,9 @@ if (example.status !== 0)
   fail("serverless package --stage prod with the README's example parameters", example.output);
 console.log(`ok   package --stage prod with the README's ${params.length} example parameters`);
 
-const check = spawnSync('npx', ['tsx', 'scripts/check-template.ts', OUT], { cwd: ROOT, stdio: 'inherit' });
+const check = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/check-template.ts', OUT], {
+  cwd: ROOT,
+  stdio: 'inherit',
+  env: { ...process.env, TMPDIR: TMP },
+});
 process.exit(check.status ?? 1);
