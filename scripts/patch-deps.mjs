@@ -1,6 +1,6 @@
-// `postinstall`: fixes two serverless-offline 13.9.0 bugs, trims its workers' memory, and fixes one serverless-esbuild 1.57.2 bug in node_modules,
-// by exact text, failing loudly if the text moved (then re-check the fixes against the new version and drop
-// what it fixed itself).
+// `postinstall` (and `prestart`/`pretest` on an installed node_modules): fixes two serverless-offline 13.9.0
+// bugs, trims its workers' memory and fixes a serverless-esbuild 1.57.2 bug in node_modules, by exact text,
+// failing loudly if the text moved (then re-check the fixes against the new version and drop what it fixed).
 //  1. A worker terminated on a timeout was never recreated, so every later call of that function timed out
 //     too (dherault/serverless-offline#1896, fixed upstream by #1898 in 14.7.4, which needs Serverless v4):
 //     HandlerRunner.cleanup() now drops its runner, so the next call starts a fresh worker.
