@@ -39,6 +39,12 @@ import { benchReconcile, benchStatement } from './finance';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const ROOT = resolve(import.meta.dirname, '..');
+// Everything the bench starts keeps its scratch files (tsx's cache, serverless's folders) in a TMPDIR of its
+// own, removed at the end; npm runs the bench itself without tsx's cache, so nothing is left in /tmp.
+const RUN_TMP = mkdtempSync(join(tmpdir(), 'medpay-bench-run-'));
+process.env.TMPDIR = RUN_TMP;
+delete process.env.TSX_DISABLE_CACHE; // the stacks (j) measures start warm, as a developer's do
+process.on('exit', () => rmSync(RUN_TMP, { recursive: true, force: true }));
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 300);
 
 interface Stats {
