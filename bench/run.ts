@@ -32,6 +32,7 @@ import { httpHandler } from '../lib/http/handler';
 import type { HttpEvent } from '../lib/http/request';
 import { defineRoute } from '../lib/http/route';
 import { localTable, startDynamoDbLocal } from '../scripts/lib/dynamodb-local';
+import { ownTmpdir } from '../scripts/lib/own-tmpdir';
 import { httpEvent, lambdaContext } from '../tests/support/http';
 import { benchPayments } from './payments';
 import { benchVisits } from './visits';
@@ -39,12 +40,10 @@ import { benchReconcile, benchStatement } from './finance';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const ROOT = resolve(import.meta.dirname, '..');
-// Everything the bench starts keeps its scratch files (tsx's cache, serverless's folders) in a TMPDIR of its
-// own, removed at the end; npm runs the bench itself without tsx's cache, so nothing is left in /tmp.
-const RUN_TMP = mkdtempSync(join(tmpdir(), 'medpay-bench-run-'));
-process.env.TMPDIR = RUN_TMP;
-delete process.env.TSX_DISABLE_CACHE; // the stacks (j) measures start warm, as a developer's do
-process.on('exit', () => rmSync(RUN_TMP, { recursive: true, force: true }));
+// Everything the bench starts keeps its scratch files in a TMPDIR of its own (npm runs the bench itself without
+// tsx's cache); the stacks (j) measures do cache, so their measured start is warm, as a developer's is.
+ownTmpdir('medpay-bench-run-');
+delete process.env.TSX_DISABLE_CACHE;
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 300);
 
 interface Stats {

@@ -5,16 +5,14 @@
  * must succeed. 3. scripts/check-template.ts then checks that template and the zips.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ownTmpdir } from './lib/own-tmpdir';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = '.serverless-ci';
-// serverless's and tsx's scratch files (a per-process folder, zip staging, a transform cache) go here, removed
-// on exit (npm runs this script itself with TSX_DISABLE_CACHE=1).
-const TMP = mkdtempSync(join(tmpdir(), 'medpay-package-'));
-process.on('exit', () => rmSync(TMP, { recursive: true, force: true }));
+// serverless's and tsx's scratch files go to a TMPDIR of our own (npm runs this script without tsx's cache).
+ownTmpdir('medpay-package-');
 
 /** Runs `serverless package --stage prod` with `params`; returns its exit status and output. */
 function packageProd(params: string[]) {
@@ -27,7 +25,6 @@ function packageProd(params: string[]) {
       SLS_TELEMETRY_DISABLED: '1',
       SLS_NOTIFICATIONS_MODE: 'off',
       MEDPAY_ESBUILD_WORK_FOLDER: '.esbuild-ci',
-      TMPDIR: TMP,
     },
   });
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
@@ -67,6 +64,5 @@ console.log(`ok   package --stage prod with the README's ${params.length} exampl
 const check = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/check-template.ts', OUT], {
   cwd: ROOT,
   stdio: 'inherit',
-  env: { ...process.env, TMPDIR: TMP },
 });
 process.exit(check.status ?? 1);

@@ -7,11 +7,10 @@
  * folder, tsx's cache, zip staging) leave nothing in /tmp either.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startDynamoDbLocal } from '../../scripts/lib/dynamodb-local';
+import { ownTmpdir } from '../../scripts/lib/own-tmpdir';
 import { cleanLeftovers, RUN_MARKER } from './leftovers';
 
 declare module 'vitest' {
@@ -25,14 +24,12 @@ export default async function setup(project: TestProject) {
   const runId = randomUUID();
   const startedAt = Date.now() - 1_000;
   process.env[RUN_MARKER] = runId; // inherited by the test workers, and by everything they start
-  const runTmp = mkdtempSync(join(tmpdir(), 'medpay-run-'));
-  process.env.TMPDIR = runTmp; // likewise: os.tmpdir() of every test and every process it starts
+  ownTmpdir('medpay-run-'); // likewise: os.tmpdir() of every test and every process it starts
   const dynamo = await startDynamoDbLocal();
   project.provide('dynamodbEndpoint', dynamo.endpoint);
   return async () => {
     await dynamo.stop();
     const cleaned = cleanLeftovers(runId, startedAt, resolve(import.meta.dirname, '../..'));
-    rmSync(runTmp, { recursive: true, force: true });
     if (cleaned.length > 0) {
       process.exitCode = 1; // vitest only logs an error thrown here
       throw new Error(`The tests left these behind (now cleaned up):\n  ${cleaned.join('\n  ')}`);
