@@ -91,8 +91,11 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
         } catch {
           return fail('40002', 'Invalid Arguments', 'isv.invalid-parameter', 'total_amount 格式错误');
         }
-        if (!biz.out_trade_no || amountFen <= 0)
+        if (!biz.out_trade_no || amountFen <= 0 || !biz.subject)
           return fail('40002', 'Invalid Arguments', 'isv.missing-parameter', '缺少参数');
+        // subject: String, at most 256, "不可使用特殊字符，如 /，=，& 等" (help.aliyun.com/document_detail/2978207).
+        if ([...biz.subject].length > 256 || /[/=&]/.test(biz.subject))
+          return fail('40002', 'Invalid Arguments', 'isv.invalid-parameter', 'subject 不合法');
         const existing = order ?? {
           channel: 'alipay' as const,
           outTradeNo: biz.out_trade_no,

@@ -119,11 +119,18 @@ export function billRows(
 
 const yuan = formatSignedYuan;
 
+/**
+ * A CSV field as RFC 4180 writes it: enclosed in double quotes, its quotes doubled, when it holds a comma, a
+ * quote or a line break. Neither provider publishes how it quotes such a field; this is the assumption medpay's
+ * parsers make too (lib/adapters/bills/lines.ts, csvRecords), stated in docs/finance.md.
+ */
+const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
 /** Alipay's trade bill for `day`: a zip of GBK CSVs (detail + summary). */
 export function alipayBillZip(rows: readonly Row[], pid: string, day: string): Uint8Array {
   const compact = day.replace(/-/g, '');
   const start = `${day.slice(0, 4)}年${day.slice(5, 7)}月${day.slice(8, 10)}日`;
-  const pad = (v: string) => `${v}\t`; // Alipay pads every field with a tab before the comma
+  const pad = (v: string) => `${csvField(v)}\t`; // Alipay pads every field with a tab before the comma
   const header =
     '支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注';
   const lines = rows.map((r) =>
@@ -131,7 +138,7 @@ export function alipayBillZip(rows: readonly Row[], pid: string, day: string): U
       r.trade.providerTradeNo,
       r.trade.outTradeNo,
       r.kind === 'payment' ? '交易' : '退款',
-      r.trade.description.replace(/[,\n]/g, ' '),
+      r.trade.description,
       beijingTime(r.trade.createdAt),
       beijingTime(r.at),
       '',
@@ -202,7 +209,12 @@ export function alipayBillZip(rows: readonly Row[], pid: string, day: string): U
   ].join('\r\n');
   // Entry names are GBK with the zip's UTF-8 flag clear, as Alipay writes them.
   return zipWithRawNames([
-    { name: iconv.encode(`${pid}0156_${compact}_业务明细.csv`, 'gbk'), data: iconv.encode(detail, 'gbk') },
+    // GB18030 is GBK for every GBK character; it also writes one outside GBK (an emoji in a subject), which
+    // Alipay's GBK cannot. What Alipay writes then is not published: docs/finance.md, "Bill files".
+    {
+      name: iconv.encode(`${pid}0156_${compact}_业务明细.csv`, 'gbk'),
+      data: iconv.encode(detail, 'gb18030'),
+    },
     {
       name: iconv.encode(`${pid}0156_${compact}_业务明细(汇总).csv`, 'gbk'),
       data: iconv.encode(summary, 'gbk'),
@@ -212,7 +224,7 @@ export function alipayBillZip(rows: readonly Row[], pid: string, day: string): U
 
 /** WeChat Pay's trade bill (bill_type ALL) for `day`, as CSV text. */
 export function wechatBillCsv(rows: readonly Row[], ids: { appId: string; mchId: string }): string {
-  const q = (v: string) => `\`${v}`;
+  const q = (v: string) => csvField(`\`${v}`); // the backtick is part of the field, inside any quotes
   const fee5 = (fen: number) => `${yuan(fen)}000`;
   const header =
     '交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注';
@@ -238,7 +250,7 @@ export function wechatBillCsv(rows: readonly Row[], ids: { appId: string; mchId:
       '0.00',
       r.kind === 'refund' ? 'ORIGINAL' : '',
       r.kind === 'refund' ? 'SUCCESS' : '',
-      r.trade.description.replace(/[,\n`]/g, ' '),
+      r.trade.description,
       '',
       fee5(r.feeFen),
       '0.60%',

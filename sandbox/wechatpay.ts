@@ -169,6 +169,10 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
       if (!Number.isSafeInteger(total) || total <= 0 || !req.out_trade_no)
         return error(400, 'PARAM_ERROR', '参数错误');
       if (create[1] === 'jsapi' && !req.payer?.openid) return error(400, 'PARAM_ERROR', '缺少 payer.openid');
+      // description: string[1,127] (JSAPI/Native 下单).
+      const description: unknown = req.description;
+      if (typeof description !== 'string' || description === '' || [...description].length > 127)
+        return error(400, 'PARAM_ERROR', 'description 长度不合法');
       const existing = orders.get(key('wechatpay', req.out_trade_no as string));
       if (existing && existing.status === 'PAID') return error(400, 'ORDERPAID', '该订单已支付');
       const order: Order = existing ?? {

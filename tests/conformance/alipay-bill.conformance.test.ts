@@ -195,6 +195,17 @@ describe('Alipay trade bill (conformance)', () => {
     });
   });
 
+  it('free text holding commas, quotes, a line break, # and 4-byte characters, RFC 4180 quoted (not published: the named assumption), leaves every other field in place', async () => {
+    const name = '"挂号,""特需""\r\n#1 =SUM(A1) 𠮷😀"\t';
+    const text = detailText().replace(/挂号费/g, name);
+    expect(text).toContain(name);
+    const zip = storedZip([{ ...entry('业务明细.csv', ''), data: iconv.encode(text, 'gb18030') }]);
+    const lines = await read(parseAlipayBillZip(zip, 'd'));
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatchObject({ outTradeNo: 'MPB001', amountFen: 2500, feeFen: 15 });
+    expect(lines[2]).toMatchObject({ kind: 'refund', outRefundNo: 'MRB001', amountFen: 1000, feeFen: -6 });
+  });
+
   it('A2/A5: a trailer or a summary that disagrees with the rows, or a missing end line, rejects the bill', async () => {
     const bad = [
       storedZip([entry('业务明细.csv', detailText({ trades: '3' }))]),

@@ -160,6 +160,17 @@ describe('WeChat Pay trade bill (conformance)', () => {
     );
   });
 
+  it('F2: free text holding commas, quotes, a line break, backticks and 4-byte characters, RFC 4180 quoted with the backtick inside (not published: the named assumption), leaves every other field in place', async () => {
+    const text = documentedBill()
+      .toString('utf8')
+      .replace(/`挂号费/g, '"`挂号,""特需"" `A`\r\n#1 =SUM(A1) 𠮷😀"');
+    const original = Buffer.from(text, 'utf8');
+    const lines = await read(parseWechatBillGzip(gzipSync(original), sha1(original), '2026-11-23'));
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatchObject({ outTradeNo: 'MPA001', amountFen: 2500, feeFen: 15 });
+    expect(lines[2]).toMatchObject({ kind: 'refund', outRefundNo: 'MRA001', amountFen: 1000, feeFen: -6 });
+  });
+
   it('a truncated download is rejected, never half-read as complete', async () => {
     const original = documentedBill();
     const gz = gzipSync(original);

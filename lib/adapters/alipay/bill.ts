@@ -3,12 +3,13 @@
  * alipay.data.dataservice.bill.downloadurl.query) gives a download URL for a zip holding `<账号>_<yyyyMMdd>_业务明细.csv` and
  * `…_业务明细(汇总).csv`: GBK text, entry names GBK without the zip's UTF-8 flag (see zipEntryName), `#`
  * preamble and trailer lines (#交易合计：N笔… / #退款合计：N笔…), fields padded with a tab before the comma,
- * refunds as 业务类型 退款 with negative 商家实收 and their out_request_no in 退款批次号/请求号. The detail is
- * streamed; the trailer's counts must match the rows read, or the file is treated as truncated.
+ * refunds as 业务类型 退款 with negative 商家实收 and their out_request_no in 退款批次号/请求号. A field holding a
+ * comma, quote or line break (商品名称, 备注: the HIS's text) is read as RFC 4180 quoted: not published, see
+ * csvRecords. The detail is streamed; the trailer's counts must match the rows read, or the file is treated as truncated.
  */
 import { BillNotAvailableError, BillRejectedError, type BillLine } from '../../domain/finance';
 import { ProviderUnavailableError } from '../../domain/errors';
-import { linesOf, positiveFen, yuanToFen } from '../bills/lines';
+import { csvRecords, positiveFen, yuanToFen } from '../bills/lines';
 import { alipayOk, type AlipayClient } from './client';
 import type { BillSource } from '../../ports/bill-source';
 import { parseAlipayTime } from './notification';
@@ -63,9 +64,9 @@ export async function* parseAlipayBillZip(zip: Uint8Array, day: string): AsyncIt
   const counted = { payment: 0, refund: 0 };
   const declared: { payment?: number; refund?: number } = {};
   try {
-    for await (const raw of linesOf(detail, 'gbk')) {
-      const line = raw.trim();
-      if (!line) continue;
+    for await (const fields of csvRecords(detail, 'gbk')) {
+      // A `#` line (preamble, end of list, trailer) is one text; its commas, if any, are not separators.
+      const line = fields.join(',');
       if (line.startsWith('#')) {
         if (line.includes('业务明细列表结束')) ended = true;
         const payments = /^#交易合计：(\d+)笔/.exec(line);
@@ -74,7 +75,6 @@ export async function* parseAlipayBillZip(zip: Uint8Array, day: string): AsyncIt
         if (refunds) declared.refund = Number(refunds[1]);
         continue;
       }
-      const fields = line.split(',').map((f) => f.trim());
       if (!header) {
         if (fields[0] !== '支付宝交易号') throw new Error('the detail header is missing');
         header = fields;
@@ -129,10 +129,8 @@ async function checkSummary(
   const stores = { payment: 0, refund: 0 };
   let total: { payment: number; refund: number } | undefined;
   try {
-    for await (const raw of linesOf(summary, 'gbk')) {
-      const line = raw.trim();
-      if (!line || line.startsWith('#')) continue;
-      const fields = line.split(',').map((f) => f.trim());
+    for await (const fields of csvRecords(summary, 'gbk')) {
+      if (fields[0]?.startsWith('#')) continue;
       if (!header) {
         if (fields.includes('交易订单总笔数')) header = fields;
         continue;

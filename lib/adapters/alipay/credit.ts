@@ -14,6 +14,7 @@ import type {
 } from '../../ports/credit-provider';
 import { alipayOk, alipaySystemError, type AlipayClient, type AlipayResult } from './client';
 import { parseAlipayTime } from './notification';
+import { ALIPAY_SUBJECT, providerText } from '../text/provider-text';
 
 /** Ids, the notify URL and the payee; the SDK holds the keys. */
 export interface AlipayCreditConfig {
@@ -119,7 +120,7 @@ export function alipayCreditProvider(client: AlipayClient, config: AlipayCreditC
       const r = await exec('alipay.trade.pay', {
         out_trade_no: req.outTradeNo,
         total_amount: formatYuan(req.amountFen),
-        subject: req.description.slice(0, 256),
+        subject: providerText(req.description, ALIPAY_SUBJECT),
         product_code: 'PREAUTH_PAY',
         auth_no: req.authNo,
         // COMPLETE: Alipay unfreezes what is left of the authorisation once this trade succeeds.

@@ -12,6 +12,7 @@ import type {
 import { alipayOk, alipaySystemError, type AlipayClient } from './client';
 import { toShanghaiDateTime } from '../../domain/business-day';
 import { alipayNotificationVerifier, parseAlipayTime, type AlipayNotificationConfig } from './notification';
+import { ALIPAY_SUBJECT, providerText } from '../text/provider-text';
 
 /** Ids and the notify URL; the SDK (built in the composition root) holds keys and the gateway. */
 export interface AlipayConfig extends AlipayNotificationConfig {
@@ -30,7 +31,7 @@ export function alipayProvider(client: AlipayClient, config: AlipayConfig): Paym
     const common = {
       out_trade_no: req.outTradeNo,
       total_amount: formatYuan(req.amountFen),
-      subject: req.description.slice(0, 256),
+      subject: providerText(req.description, ALIPAY_SUBJECT),
       time_expire: expire,
     };
     if (req.mode === 'qr') {

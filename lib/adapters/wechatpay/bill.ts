@@ -2,8 +2,11 @@
  * WeChat Pay's daily trade bill: `GET /v3/bill/tradebill` (bill_type=ALL, tar_type=GZIP) gives a download
  * URL and `hash_value`, the SHA-1 of the ORIGINAL bill: "原始账单(gzip需要解压缩)的摘要值"
  * (pay.weixin.qq.com/doc/v3/merchant/4012556654, 应答参数 hash_value). So the hash covers the decompressed
- * bytes exactly as WeChat wrote them, UTF-8 BOM and CRLF line ends included, never the gzip. The file is CSV
- * whose every detail field starts with a backtick (same page, 示例文件: "明细数据内容每个字段前会增加1个字符 `"),
+ * bytes exactly as WeChat wrote them, UTF-8 BOM and CRLF line ends included, never the gzip. The file is CSV,
+ * fields "使用英文逗号“,” 间隔", and every detail and summary field starts with one extra character, a backtick
+ * ("明细数据和汇总数据每个字段前会增加1个字符", pay.weixin.qq.com/docs/merchant/products/bill-download/format-trade.html;
+ * the character is ` in 示例文件). A field holding a comma, quote or line break (商品名称 and 商户数据包 are the
+ * HIS's free text) is read as RFC 4180 quoted, backtick inside the quotes: not published, see csvRecords.
  * then a summary header (总交易单数,…) and one summary row. Refund rows carry 交易状态 REFUND with the
  * original order's numbers plus 微信退款单号/商户退款单号/退款金额. The lines are yielded as they are read; the
  * SHA-1 and the summary count are checked at the end, and a mismatch rejects the whole bill (the caller
@@ -14,7 +17,7 @@ import { Readable, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { BillNotAvailableError, BillRejectedError, type BillLine } from '../../domain/finance';
 import { ProviderUnavailableError } from '../../domain/errors';
-import { linesOf, positiveFen, yuanToFen } from '../bills/lines';
+import { csvRecords, positiveFen, yuanToFen } from '../bills/lines';
 import { wechatFailed, wechatpayApi, type WechatApi, type WechatpayConfig } from './client';
 import type { BillSource } from '../../ports/bill-source';
 import type { Clock } from '../../ports/clock';
@@ -59,10 +62,9 @@ export async function* parseWechatBillGzip(
   let declared: number | undefined;
   let inSummary = false;
   try {
-    for await (const raw of linesOf(original, 'utf8')) {
-      const line = raw.replace(/^\uFEFF/, '').trim();
-      if (!line) continue;
-      const fields = line.split(',').map((f) => f.replace(/^`/, '').trim());
+    for await (const record of csvRecords(original, 'utf8')) {
+      // One backtick before every detail and summary field (see above); the header has none.
+      const fields = record.map((f) => f.replace(/^`/, ''));
       if (!header) {
         if (fields[0] !== '交易时间') throw new Error('the header is missing');
         header = fields;

@@ -21,6 +21,7 @@ import type {
   RefundState,
 } from '../../ports/payment-provider';
 import { wechatpayNotificationVerifier } from './notification';
+import { WECHAT_DESCRIPTION, providerText } from '../text/provider-text';
 
 export type { WechatpayConfig } from './client';
 
@@ -40,7 +41,7 @@ export function wechatpayProvider(config: WechatpayConfig, clock: Clock): Paymen
     const body = {
       appid: config.appId,
       mchid: config.mchId,
-      description: req.description.slice(0, 127),
+      description: providerText(req.description, WECHAT_DESCRIPTION),
       out_trade_no: req.outTradeNo,
       time_expire: wechatBeijingTime(req.expiresAt),
       notify_url: config.notifyUrl,
