@@ -64,9 +64,9 @@ async function deployedEnvironment(stage: string, region: string): Promise<Recor
   const url = new URL(
     `https://lambda.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}/2015-03-31/functions/medpay-${stage}-health/configuration`,
   );
-  const headers = signRequest(
+  const headers = await signRequest(
     { method: 'GET', url, headers: {}, body: '' },
-    awsCredentials(),
+    await awsCredentials(),
     { region, service: 'lambda' },
     new Date(),
   );

@@ -15,9 +15,9 @@ import { buildPaymentProviders } from './providers';
 /** Builds the configured channels' bill sources. */
 export async function buildBillSources(config: Config, clock: Clock): Promise<BuiltProviders> {
   const bills: Partial<Record<Channel, BillSource>> = {};
-  const alipay = await alipayClientFor(config);
+  // Both channels at once: their secrets share one SSM batch (./secrets.ts).
+  const [alipay, wechat] = await Promise.all([alipayClientFor(config), wechatpayConfigFor(config)]);
   if (alipay) bills.alipay = alipayBillSource(alipay);
-  const wechat = await wechatpayConfigFor(config);
   if (wechat) bills.wechatpay = wechatBillSource(wechat, clock);
   return { bills };
 }
@@ -27,8 +27,11 @@ export const billDeps = composeDeps({ providers: buildBillSources });
 
 /** The dependencies of the discrepancy actions: the bills (matched-late) and the providers (re-query). */
 export const discrepancyDeps = composeDeps({
-  providers: async (config, clock) => ({
-    ...(await buildPaymentProviders(config, clock)),
-    ...(await buildBillSources(config, clock)),
-  }),
+  providers: async (config, clock) => {
+    const [payments, bills] = await Promise.all([
+      buildPaymentProviders(config, clock),
+      buildBillSources(config, clock),
+    ]);
+    return { ...payments, ...bills };
+  },
 });

@@ -7,24 +7,27 @@ import { alipayClient, alipayPublicKeyPem, type AlipayClient } from '../adapters
 import type { WechatpayConfig } from '../adapters/wechatpay/client';
 import type { WechatpayNotificationConfig } from '../adapters/wechatpay/notification';
 import type { Config } from './config';
-import { resolveSecret } from './secrets';
+import { resolveSecrets } from './secrets';
 
 /** The Alipay gateway client of the configured app (public-key or certificate mode). */
 export async function alipayClientFor(config: Config): Promise<AlipayClient | undefined> {
   const a = config.alipay;
   if (!a) return undefined;
-  const secret = (ref: string) => resolveSecret(ref, config.region);
-  const common = { appId: a.appId, appPrivateKey: await secret(a.appPrivateKeyRef), gateway: a.gateway };
+  const c = a.certificates;
+  // Every key at once, so they share one SSM batch (./secrets.ts).
+  const [appPrivateKey, ...rest] = await resolveSecrets(
+    [
+      a.appPrivateKeyRef,
+      ...(c ? [c.appCertRef, c.alipayPublicCertRef, c.alipayRootCertRef] : [a.alipayPublicKeyRef]),
+    ],
+    config.region,
+  );
+  const common = { appId: a.appId, appPrivateKey: appPrivateKey as string, gateway: a.gateway };
+  const [appCert, alipayPublicCert, alipayRootCert] = rest as [string, string, string];
   return alipayClient(
-    a.certificates
-      ? {
-          ...common,
-          mode: 'certificate',
-          appCert: await secret(a.certificates.appCertRef),
-          alipayPublicCert: await secret(a.certificates.alipayPublicCertRef),
-          alipayRootCert: await secret(a.certificates.alipayRootCertRef),
-        }
-      : { ...common, mode: 'public-key', alipayPublicKey: await secret(a.alipayPublicKeyRef) },
+    c
+      ? { ...common, mode: 'certificate', appCert, alipayPublicCert, alipayRootCert }
+      : { ...common, mode: 'public-key', alipayPublicKey: rest[0] as string },
   );
 }
 
@@ -35,11 +38,14 @@ export async function alipayClientFor(config: Config): Promise<AlipayClient | un
 export async function alipayVerifyKeyFor(config: Config): Promise<string | undefined> {
   const a = config.alipay;
   if (!a) return undefined;
-  const secret = (ref: string) => resolveSecret(ref, config.region);
+  const [key] = await resolveSecrets(
+    [a.certificates ? a.certificates.alipayPublicCertRef : a.alipayPublicKeyRef],
+    config.region,
+  );
   return alipayPublicKeyPem(
     a.certificates
-      ? { mode: 'certificate', alipayPublicCert: await secret(a.certificates.alipayPublicCertRef) }
-      : { mode: 'public-key', alipayPublicKey: await secret(a.alipayPublicKeyRef) },
+      ? { mode: 'certificate', alipayPublicCert: key as string }
+      : { mode: 'public-key', alipayPublicKey: key as string },
   );
 }
 
@@ -49,33 +55,38 @@ export async function wechatpayVerifyConfigFor(
 ): Promise<WechatpayNotificationConfig | undefined> {
   const w = config.wechatpay;
   if (!w) return undefined;
-  return {
-    mchId: w.mchId,
-    appId: w.appId,
-    apiV3Key: await resolveSecret(w.apiV3KeyRef, config.region),
-    platformKeys: await platformKeysFor(w.platformKeyRefs, config.region),
-  };
+  const [[apiV3Key], platformKeys] = await Promise.all([
+    resolveSecrets([w.apiV3KeyRef], config.region),
+    platformKeysFor(w.platformKeyRefs, config.region),
+  ]);
+  return { mchId: w.mchId, appId: w.appId, apiV3Key: apiV3Key as string, platformKeys };
 }
 
-/** The platform public keys (certificate serials and PUB_KEY_ID_…) by serial. */
+/** The platform public keys (certificate serials and PUB_KEY_ID_…) by serial, read together. */
 async function platformKeysFor(refs: Readonly<Record<string, string>>, region: string) {
-  const keys: Record<string, string> = {};
-  for (const [serial, ref] of Object.entries(refs)) keys[serial] = await resolveSecret(ref, region);
-  return keys;
+  const entries = Object.entries(refs);
+  const values = await resolveSecrets(
+    entries.map(([, ref]) => ref),
+    region,
+  );
+  return Object.fromEntries(entries.map(([serial], i) => [serial, values[i] as string]));
 }
 
 /** The WeChat Pay merchant's keys and endpoints. */
 export async function wechatpayConfigFor(config: Config): Promise<WechatpayConfig | undefined> {
   const w = config.wechatpay;
   if (!w) return undefined;
-  const secret = (ref: string) => resolveSecret(ref, config.region);
+  const [[merchantPrivateKey, apiV3Key], platformKeys] = await Promise.all([
+    resolveSecrets([w.merchantPrivateKeyRef, w.apiV3KeyRef], config.region),
+    platformKeysFor(w.platformKeyRefs, config.region),
+  ]);
   return {
     mchId: w.mchId,
     appId: w.appId,
     merchantSerial: w.merchantSerial,
-    merchantPrivateKey: await secret(w.merchantPrivateKeyRef),
-    apiV3Key: await secret(w.apiV3KeyRef),
-    platformKeys: await platformKeysFor(w.platformKeyRefs, config.region),
+    merchantPrivateKey: merchantPrivateKey as string,
+    apiV3Key: apiV3Key as string,
+    platformKeys,
     baseURL: w.baseURL,
     notifyUrl: w.notifyUrl,
   };

@@ -29,7 +29,7 @@ import { loadConfig, type Config } from './config';
 import type { CallbackPolicy } from '../usecases/callbacks/records';
 import { hmacCallbackSigner } from '../adapters/callbacks/signing';
 import { httpCallbackSender } from '../adapters/callbacks/http-sender';
-import { resolveSecret } from './secrets';
+import { SECRET_TTL_MS, resolveSecret } from './secrets';
 
 /** Everything a handler may use, built once and passed in. */
 export interface AppDeps {
@@ -178,16 +178,22 @@ export async function buildDeps(
 }
 
 /**
- * A function's dependencies from process.env, built on first use with the parts it asks for, once per
- * Lambda container; a failed build is retried on the next call.
+ * A function's dependencies from process.env, built on first use with the parts it asks for, and again once
+ * they are older than SECRET_TTL_MS, so that rotated secrets are picked up; a failed build is retried on the
+ * next call.
  */
 export function composeDeps(parts: DepsParts = {}): () => Promise<AppDeps> {
   let cached: Promise<AppDeps> | undefined;
+  let builtAt = 0;
   return () => {
-    cached ??= buildDeps(loadConfig(process.env), {}, parts).catch((error: unknown) => {
-      cached = undefined;
-      throw error;
-    });
+    if (cached && Date.now() - builtAt > SECRET_TTL_MS) cached = undefined;
+    if (!cached) {
+      builtAt = Date.now();
+      cached = buildDeps(loadConfig(process.env), {}, parts).catch((error: unknown) => {
+        cached = undefined;
+        throw error;
+      });
+    }
     return cached;
   };
 }

@@ -19,15 +19,19 @@ import { resolveSecret } from './secrets';
 /** Builds the configured credit providers and insurance gateway. */
 export async function buildCredit(config: Config, clock: Clock): Promise<BuiltProviders> {
   const credit: Partial<Record<Channel, CreditProvider>> = {};
-  const alipay = await alipayClientFor(config);
+  const ins = config.insurance;
+  // Every secret at once: they share one SSM batch (./secrets.ts).
+  const [alipay, wechat, bureauKey] = await Promise.all([
+    alipayClientFor(config),
+    wechatpayConfigFor(config),
+    ins.gateway === 'none' ? undefined : resolveSecret(ins.bureauKeyRef, config.region),
+  ]);
   if (alipay && config.alipay) credit.alipay = alipayCreditProvider(alipay, config.alipay);
-  const wechat = await wechatpayConfigFor(config);
   const serviceId = config.wechatpay?.payScoreServiceId;
   if (wechat && serviceId) credit.wechatpay = payScoreProvider({ ...wechat, serviceId }, clock);
   let insurance: InsuranceGateway | undefined;
-  const ins = config.insurance;
-  if (ins.gateway !== 'none') {
-    const key = await resolveSecret(ins.bureauKeyRef, config.region);
+  if (ins.gateway !== 'none' && bureauKey !== undefined) {
+    const key = bureauKey;
     const bureau = bureauGateway({ baseUrl: ins.bureauUrl, key }, clock);
     insurance = bureau;
     if (ins.gateway === 'wechat-med-ins') {

@@ -14,9 +14,9 @@ import { composeDeps, type BuiltProviders } from './container';
 /** Builds the configured payment providers. */
 export async function buildPaymentProviders(config: Config, clock: Clock): Promise<BuiltProviders> {
   const providers: Partial<Record<Channel, PaymentProvider>> = {};
-  const alipay = await alipayClientFor(config);
+  // Both channels at once: their secrets share one SSM batch (./secrets.ts).
+  const [alipay, wechat] = await Promise.all([alipayClientFor(config), wechatpayConfigFor(config)]);
   if (alipay && config.alipay) providers.alipay = alipayProvider(alipay, config.alipay);
-  const wechat = await wechatpayConfigFor(config);
   if (wechat) providers.wechatpay = wechatpayProvider(wechat, clock);
   return { providers };
 }

@@ -15,9 +15,12 @@ import { composeDeps, type BuiltProviders } from './container';
 /** Builds the configured channels' notification verifiers. */
 export async function buildVerifiers(config: Config, clock: Clock): Promise<BuiltProviders> {
   const verifiers: Partial<Record<Channel, NotificationVerifier>> = {};
-  const alipayKey = await alipayVerifyKeyFor(config);
+  // Both channels at once: their secrets share one SSM batch (./secrets.ts).
+  const [alipayKey, wechat] = await Promise.all([
+    alipayVerifyKeyFor(config),
+    wechatpayVerifyConfigFor(config),
+  ]);
   if (alipayKey && config.alipay) verifiers.alipay = alipayNotificationVerifier(alipayKey, config.alipay);
-  const wechat = await wechatpayVerifyConfigFor(config);
   if (wechat) verifiers.wechatpay = wechatpayNotificationVerifier(wechat, clock);
   return { verifiers };
 }

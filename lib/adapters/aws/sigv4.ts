@@ -1,14 +1,16 @@
 /**
- * AWS Signature Version 4 on node:crypto: what medpay needs to read SSM parameters and write and share S3
- * objects without bundling the SSM and S3 clients (226 KB and 170 KB). The algorithm is AWS's ("Create a signed AWS API request", IAM
- * User Guide): canonical request → string to sign → HMAC chain over date, region, service, "aws4_request".
- * Presigned URLs carry the same signature in the query (X-Amz-Algorithm … X-Amz-Signature) over the
- * payload "UNSIGNED-PAYLOAD" (S3 API Reference, "Authenticating Requests: Using Query Parameters").
- * tests/unit/adapters/aws/sigv4.test.ts checks both against AWS's published examples and the SDK.
+ * AWS Signature Version 4 for the SSM and S3 calls medpay makes over fetch, by the SDK's own signer
+ * (`@smithy/signature-v4` with the SDK's SHA-256): the same code that signs every DynamoDB call, already in
+ * every bundle. Request signing is never written by hand (docs/dependencies.md); this file only turns a URL
+ * into the signer's request shape. tests/unit/adapters/aws/sigv4.test.ts holds it to AWS's published
+ * examples, the official SSM client and the S3 presigner.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { Sha256 } from '@smithy/core/checksum';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { HttpRequest } from '@smithy/types';
 
-/** Credentials as Lambda provides them to the function (its execution role's temporary keys). */
+/** Credentials as the SDK's credential chain gives them. */
 export interface AwsCredentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
@@ -24,111 +26,92 @@ export interface SignableRequest {
   readonly body: string;
 }
 
-const sha256 = (data: string) => createHash('sha256').update(data, 'utf8').digest('hex');
-const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
-
-/** `20150830T123600Z`, the x-amz-date form. */
-export const amzDate = (at: Date) =>
-  at
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
-
-/** The pieces both forms share: scope, the signing key and the signature over a canonical request. */
-function signature(
-  canonical: string,
-  credentials: AwsCredentials,
-  scope: { readonly region: string; readonly service: string },
-  date: string,
-) {
-  const credentialScope = `${date.slice(0, 8)}/${scope.region}/${scope.service}/aws4_request`;
-  const stringToSign = ['AWS4-HMAC-SHA256', date, credentialScope, sha256(canonical)].join('\n');
-  const key = [date.slice(0, 8), scope.region, scope.service, 'aws4_request'].reduce<string | Buffer>(
-    (k, part) => hmac(k, part),
-    `AWS4${credentials.secretAccessKey}`,
-  );
-  return { credentialScope, value: createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex') };
+/** Which region and service a signature is scoped to. */
+export interface SigningScope {
+  readonly region: string;
+  readonly service: string;
 }
 
-/** The canonical request: method, path, sorted query, signed headers and the payload hash. */
-function canonicalRequest(
-  method: string,
-  url: URL,
-  headers: Readonly<Record<string, string>>,
-  payloadHash: string,
-): { canonical: string; signedHeaders: string } {
-  const names = Object.keys(headers).sort();
-  const query = [...url.searchParams]
-    .map(([k, v]) => [encodeRfc3986(k), encodeRfc3986(v)] as const)
-    .sort(([a, x], [b, y]) => (a === b ? (x < y ? -1 : 1) : a < b ? -1 : 1))
-    .map(([k, v]) => `${k}=${v}`)
-    .join('&');
-  const canonical = [
+const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
+const PAYLOAD_HEADER = 'x-amz-content-sha256';
+
+/** The signer for a scope. S3 paths are signed as given (S3 does not double-escape); other services' are escaped. */
+const signerFor = (credentials: AwsCredentials, scope: SigningScope) =>
+  new SignatureV4({
+    credentials,
+    region: scope.region,
+    service: scope.service,
+    sha256: Sha256,
+    uriEscapePath: scope.service !== 's3',
+    applyChecksum: false,
+  });
+
+/** The signer's request shape for `url`, with `host` among the headers. */
+function httpRequest(method: string, url: URL, headers: Record<string, string>, body?: string): HttpRequest {
+  const query: Record<string, string | string[]> = {};
+  for (const [k, v] of url.searchParams) {
+    const seen = query[k];
+    query[k] = seen === undefined ? v : [...(Array.isArray(seen) ? seen : [seen]), v];
+  }
+  return {
     method,
-    url.pathname || '/',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    ...(url.port ? { port: Number(url.port) } : {}),
+    path: url.pathname || '/',
     query,
-    ...names.map((n) => `${n}:${String(headers[n]).trim().replace(/\s+/g, ' ')}`),
-    '',
-    names.join(';'),
-    payloadHash,
-  ].join('\n');
-  return { canonical, signedHeaders: names.join(';') };
+    headers: { ...headers, host: url.host },
+    body,
+  };
 }
 
 /**
  * The headers to send: the request's own plus x-amz-date, the session token and Authorization. `host` is
- * signed but not returned: fetch sets it from the URL.
- * `payloadHash` defaults to the body's SHA-256 (S3 also takes "UNSIGNED-PAYLOAD").
+ * signed but not returned: fetch sets it from the URL. `payloadHash` (S3's x-amz-content-sha256, or
+ * "UNSIGNED-PAYLOAD") is sent and signed as given; otherwise the body's SHA-256 is signed.
  */
-export function signRequest(
+export async function signRequest(
   request: SignableRequest,
   credentials: AwsCredentials,
-  scope: { readonly region: string; readonly service: string },
+  scope: SigningScope,
   at: Date,
-  payloadHash = sha256(request.body),
-): Record<string, string> {
-  const date = amzDate(at);
-  const headers: Record<string, string> = { host: request.url.host, 'x-amz-date': date };
+  payloadHash?: string,
+): Promise<Record<string, string>> {
+  const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(request.headers)) headers[k.toLowerCase()] = v;
-  if (credentials.sessionToken) headers['x-amz-security-token'] = credentials.sessionToken;
-  const { canonical, signedHeaders } = canonicalRequest(request.method, request.url, headers, payloadHash);
-  const { credentialScope, value } = signature(canonical, credentials, scope, date);
-  const { host: _signedNotSent, ...send } = headers;
-  return {
-    ...send,
-    authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${credentialScope}, SignedHeaders=${signedHeaders}, Signature=${value}`,
-  };
+  if (payloadHash !== undefined) headers[PAYLOAD_HEADER] = payloadHash;
+  const signed = await signerFor(credentials, scope).sign(
+    httpRequest(request.method, request.url, headers, request.body),
+    { signingDate: at },
+  );
+  const { host: _signedNotSent, ...send } = signed.headers;
+  return send;
 }
 
 /** A presigned GET URL valid for `expiresSec` seconds from `at` (only `host` signed, payload unsigned). */
-export function presignUrl(
+export async function presignUrl(
   url: URL,
   credentials: AwsCredentials,
-  scope: { readonly region: string; readonly service: string },
+  scope: SigningScope,
   at: Date,
   expiresSec: number,
-): string {
-  const date = amzDate(at);
-  const signed = new URL(url);
-  const q = signed.searchParams;
-  q.set('X-Amz-Algorithm', 'AWS4-HMAC-SHA256');
-  q.set(
-    'X-Amz-Credential',
-    `${credentials.accessKeyId}/${date.slice(0, 8)}/${scope.region}/${scope.service}/aws4_request`,
+): Promise<string> {
+  const unsigned = new Set([PAYLOAD_HEADER]);
+  const signed = await signerFor(credentials, scope).presign(
+    httpRequest('GET', url, { [PAYLOAD_HEADER]: UNSIGNED_PAYLOAD }),
+    { signingDate: at, expiresIn: expiresSec, unsignableHeaders: unsigned, unhoistableHeaders: unsigned },
   );
-  q.set('X-Amz-Date', date);
-  q.set('X-Amz-Expires', String(expiresSec));
-  q.set('X-Amz-SignedHeaders', 'host');
-  if (credentials.sessionToken) q.set('X-Amz-Security-Token', credentials.sessionToken);
-  const { canonical } = canonicalRequest('GET', signed, { host: signed.host }, 'UNSIGNED-PAYLOAD');
-  q.set('X-Amz-Signature', signature(canonical, credentials, scope, date).value);
-  return signed.toString();
+  const out = new URL(url);
+  out.search = '';
+  for (const [k, v] of Object.entries(signed.query ?? {}))
+    for (const value of Array.isArray(v) ? v : [v]) if (value !== null) out.searchParams.append(k, value);
+  return out.toString();
 }
 
 /** SHA-256 of a body as lowercase hex (x-amz-content-sha256). */
 export const payloadSha256 = (body: string | Uint8Array) => createHash('sha256').update(body).digest('hex');
 
-/** URI-encodes every byte except the unreserved characters, as SigV4 requires. */
+/** URI-encodes every byte except the unreserved characters, as S3 object keys are addressed. */
 export function encodeRfc3986(value: string): string {
   return encodeURIComponent(value).replace(
     /[!'()*]/g,

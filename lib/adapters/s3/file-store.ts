@@ -1,5 +1,5 @@
 /**
- * FileStore on Amazon S3 (s3rver locally) over fetch and SigV4, in place of the S3 client, lib-storage and
+ * FileStore on Amazon S3 (s3rver locally) over fetch, signed by the SDK's signer (../aws/sigv4.ts), in place of the S3 client, lib-storage and
  * the presigner (about 170 KB). By the S3 API Reference:
  *   - a file that fits in one part is one PutObject; a bigger one is a multipart upload
  *     (CreateMultipartUpload `POST ?uploads`, UploadPart `PUT ?partNumber&uploadId`, each part ≥ 5 MiB but the
@@ -18,7 +18,7 @@ export interface S3Location {
   readonly region: string;
   readonly bucket: string;
   readonly endpoint?: string;
-  readonly credentials: () => AwsCredentials;
+  readonly credentials: () => AwsCredentials | Promise<AwsCredentials>;
   /** Bytes per part; S3's minimum (5 MiB) is the default's floor. */
   readonly partBytes?: number;
 }
@@ -44,9 +44,9 @@ export function s3FileStore(location: S3Location): FileStore {
     headers: Record<string, string> = {},
   ): Promise<Response> {
     const hash = payloadSha256(body);
-    const signed = signRequest(
-      { method, url, headers: { ...headers, 'x-amz-content-sha256': hash }, body: '' },
-      location.credentials(),
+    const signed = await signRequest(
+      { method, url, headers, body: '' },
+      await location.credentials(),
       { region: location.region, service: 's3' },
       new Date(),
       hash,
@@ -141,15 +141,13 @@ export function s3FileStore(location: S3Location): FileStore {
       }
     },
 
-    downloadUrl: (key, ttlSec) =>
-      Promise.resolve(
-        presignUrl(
-          objectUrl(key),
-          location.credentials(),
-          { region: location.region, service: 's3' },
-          new Date(),
-          ttlSec,
-        ),
+    downloadUrl: async (key, ttlSec) =>
+      presignUrl(
+        objectUrl(key),
+        await location.credentials(),
+        { region: location.region, service: 's3' },
+        new Date(),
+        ttlSec,
       ),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * SigV4 and the SSM reader, checked against the world: AWS's own worked example of a signed request, and
+ * SigV4 (the SDK's signer, through lib/adapters/aws/sigv4.ts) and the SSM reader, checked against the world: AWS's own worked example of a signed request, and
  * the official SSM client (@aws-sdk/client-ssm, a dev dependency) sending GetParameter to a local server.
  */
 import { createServer, type IncomingMessage } from 'node:http';
@@ -19,11 +19,11 @@ const credentials = {
 };
 
 describe('signRequest', () => {
-  it("reproduces AWS's published example (IAM ListUsers, 20150830T123600Z)", () => {
+  it("reproduces AWS's published example (IAM ListUsers, 20150830T123600Z)", async () => {
     // IAM User Guide, "Examples of signed requests" / the SigV4 walkthrough: GET
     // https://iam.amazonaws.com/?Action=ListUsers&Version=2010-05-08 with
     // content-type "application/x-www-form-urlencoded; charset=utf-8", signed at 2015-08-30T12:36:00Z.
-    const headers = signRequest(
+    const headers = await signRequest(
       {
         method: 'GET',
         url: new URL('https://iam.amazonaws.com/?Action=ListUsers&Version=2010-05-08'),
@@ -47,8 +47,8 @@ describe('S3 signing (S3 API Reference, "Signature Calculations for the Authoriz
   };
   const at = new Date('2013-05-24T00:00:00Z');
 
-  it('reproduces the published GET Object example (Range: bytes=0-9)', () => {
-    const headers = signRequest(
+  it('reproduces the published GET Object example (Range: bytes=0-9)', async () => {
+    const headers = await signRequest(
       {
         method: 'GET',
         url: new URL('https://examplebucket.s3.amazonaws.com/test.txt'),
@@ -67,9 +67,9 @@ describe('S3 signing (S3 API Reference, "Signature Calculations for the Authoriz
     );
   });
 
-  it('reproduces the published presigned URL example (test.txt, 86400 s)', () => {
+  it('reproduces the published presigned URL example (test.txt, 86400 s)', async () => {
     const url = new URL(
-      presignUrl(
+      await presignUrl(
         new URL('https://examplebucket.s3.amazonaws.com/test.txt'),
         s3Key,
         { region: 'us-east-1', service: 's3' },
@@ -104,7 +104,7 @@ describe('S3 signing (S3 API Reference, "Signature Calculations for the Authoriz
       if (/^X-Amz-(Algorithm|Credential|Date|Expires|SignedHeaders|Security-Token|Signature)$/.test(name))
         base.searchParams.delete(name);
     const ours = new URL(
-      presignUrl(base, credentials, { region: 'cn-north-1', service: 's3' }, signingDate, 900),
+      await presignUrl(base, credentials, { region: 'cn-north-1', service: 's3' }, signingDate, 900),
     );
     // And the store addresses the object where the SDK does (virtual-hosted, .com.cn in China, UTF-8 key).
     const mine = new URL(
@@ -172,7 +172,7 @@ describe('getSsmParameter', () => {
         .filter((h) => !['host', 'x-amz-date', 'x-amz-security-token'].includes(h))
         .map((h) => [h, String(theirs.headers[h])]),
     );
-    const ours = signRequest(
+    const ours = await signRequest(
       { method: 'POST', url: new URL(`${endpoint}${theirs.url}`), headers: own, body: theirs.body },
       credentials,
       { region: 'cn-north-1', service: 'ssm' },
