@@ -32,11 +32,16 @@ interface Cached {
   readonly expiresAt: number;
 }
 const cache = new Map<string, Cached>();
-let queued: Map<string, { resolve: (v: string) => void; reject: (e: unknown) => void }> | undefined;
+/** A caller waiting for a queued name's value. */
+interface Waiter {
+  readonly resolve: (value: string) => void;
+  readonly reject: (error: unknown) => void;
+}
+let queued: Map<string, Waiter> | undefined;
 
 /** Reads every queued SSM name in one GetParameters round (⌈n/10⌉ calls) and settles their promises. */
 function flush(region: string): void {
-  const batch = queued ?? new Map();
+  const batch: Map<string, Waiter> = queued ?? new Map<string, Waiter>();
   queued = undefined;
   getSsmParameters([...batch.keys()], {
     region,
@@ -44,7 +49,7 @@ function flush(region: string): void {
     credentials: awsCredentials,
   }).then(
     (values) => {
-      for (const [name, waiter] of batch) waiter.resolve(values.get(name) as string);
+      for (const [name, waiter] of batch) waiter.resolve(values.get(name) ?? '');
     },
     (error: unknown) => {
       for (const [name, waiter] of batch) {

@@ -10,6 +10,7 @@
  * backoff and full jitter ("Exponential Backoff And Jitter", AWS Architecture Blog), as the SDK's standard
  * retry mode does; other errors are not.
  */
+import { randomInt } from 'node:crypto';
 import { signRequest, type AwsCredentials } from './sigv4';
 
 /** GetParameters takes at most this many names per call. */
@@ -59,7 +60,7 @@ async function call(
       const retryable = !(error instanceof SsmError) || error.retryable;
       if (!retryable || attempt >= attempts) throw error;
       const ceiling = Math.min(2_000, base * 2 ** (attempt - 1));
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+      await new Promise((resolve) => setTimeout(resolve, randomInt(ceiling + 1)));
     }
   }
 }
@@ -88,7 +89,7 @@ async function callOnce(operation: string, payload: object, options: SsmOptions)
   });
   const answer = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (!response.ok) {
-    const type = String(answer.__type ?? 'unknown error').replace(/^.*#/, '');
+    const type = (typeof answer.__type === 'string' ? answer.__type : 'unknown error').replace(/^.*#/, '');
     const retryable = response.status >= 500 || /Throttling|TooManyUpdates|RequestLimitExceeded/.test(type);
     throw new SsmError(`SSM ${operation} failed: ${response.status} ${type}`, retryable);
   }
