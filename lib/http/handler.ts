@@ -54,7 +54,7 @@ export function httpHandler<
   if (isIdempotent(route)) stack.use(idempotency<D>());
   return stack.handler(async (event, context) => {
     const input = {
-      body: route.body ? parse(route.body, readJson(event), 'body') : undefined,
+      body: route.body ? parse(route.body, readJson(event, route.bodyOptional === true), 'body') : undefined,
       params: route.params ? parse(route.params, event.pathParameters ?? {}, 'path') : undefined,
       query: route.query ? parse(route.query, event.queryStringParameters ?? {}, 'query') : undefined,
       caller: context.caller,
@@ -67,9 +67,13 @@ export function httpHandler<
   }) as unknown as LambdaHttpHandler; // middy types the context as ours; Lambda passes a plain one
 }
 
-function readJson(event: HttpEvent): unknown {
+/** The JSON body; an empty one is `{}` where the route's body is optional, and a 400 elsewhere. */
+function readJson(event: HttpEvent, optional: boolean): unknown {
   const text = rawBody(event);
-  if (text.trim() === '') throw new ValidationError('The request needs a JSON body.');
+  if (text.trim() === '') {
+    if (optional) return {};
+    throw new ValidationError('The request needs a JSON body.');
+  }
   try {
     return JSON.parse(text);
   } catch {

@@ -121,7 +121,14 @@ export function openApiDocument(routes: readonly AnyRoute[]): ReturnType<typeof 
         ...(route.query ? { query: route.query as never } : {}),
         ...(isIdempotent(route) ? { header: IdempotencyKeyHeaderObject } : {}),
       },
-      ...(route.body ? { requestBody: { content: { 'application/json': { schema: route.body } } } } : {}),
+      ...(route.body
+        ? {
+            requestBody: {
+              required: route.bodyOptional !== true,
+              content: { 'application/json': { schema: route.body } },
+            },
+          }
+        : {}),
       responses: responsesOf(route),
     };
     if (route.auth !== 'public') operation.description = `Roles: ${route.auth.join(', ')}.`;

@@ -38,6 +38,8 @@ export interface RouteDefinition<
   /** `public` routes take no token; otherwise the roles that may call it. */
   readonly auth: A;
   readonly body?: B;
+  /** The body may be left out altogether; it is then read as `{}` (its schema's defaults apply). */
+  readonly bodyOptional?: true;
   readonly params?: P;
   readonly query?: Q;
   readonly responses: Readonly<Record<number, RouteResponse>>;

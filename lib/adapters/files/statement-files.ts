@@ -54,24 +54,23 @@ const beijing = toShanghaiDateTime;
 const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 /**
- * A text cell that cannot start a formula (CSV injection, OWASP "CSV Injection"): a value beginning with
+ * A CSV text cell that cannot start a formula (CSV injection, OWASP "CSV Injection"): a value beginning with
  * `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`, so Excel and LibreOffice show it as text.
- * Applied to every text a caller or a provider could have chosen; medpay's own amounts are written as
- * numbers (XLSX) or as its own signed yuan text (CSV) and are not text cells.
+ * Applied to every text a caller or a provider could have chosen in the CSV. The XLSX needs no guard: its
+ * text is written as string cells, which a spreadsheet never evaluates, so it shows the text as it is.
  */
 export const textCell = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
 
-/** The text columns after the time, in header order (channel … HIS reference), formula-safe. */
-const textCells = (r: StatementRow) =>
-  [
-    channelText(r.channel),
-    r.reference,
-    r.orderNo,
-    r.providerNo,
-    r.originalPayment,
-    purposeText(r.purpose),
-    r.hisReference,
-  ].map(textCell);
+/** The text columns after the time, in header order (channel … HIS reference). */
+const textCells = (r: StatementRow) => [
+  channelText(r.channel),
+  r.reference,
+  r.orderNo,
+  r.providerNo,
+  r.originalPayment,
+  purposeText(r.purpose),
+  r.hisReference,
+];
 
 /** The totals table's rows: one per channel (when more than one), then all. */
 const totalsRows = (totals: StatementTotals): Array<[string, RowTotals]> => {
@@ -106,7 +105,7 @@ export async function writeStatementCsv(
     const billFee = r.billFeeFen === undefined ? '' : yuan(r.billFeeFen);
     await write(
       out,
-      `${[beijing(r.time), ...textCells(r), ...amounts, DIRECTIONS[r.direction], billFee].map(csvField).join(',')}\r\n`,
+      `${[beijing(r.time), ...textCells(r).map(textCell), ...amounts, DIRECTIONS[r.direction], billFee].map(csvField).join(',')}\r\n`,
     );
   }
   const lines = totalsRows(totals).map(([label, t]) =>
@@ -143,7 +142,7 @@ export async function writeStatementXlsx(
       frozenRows: 2,
       autoFilterRow: 2,
     });
-    await book.addRow([textCell(title)]);
+    await book.addRow([title]);
     await book.addRow(HEADERS);
   };
   await newSheet();

@@ -7,7 +7,8 @@
  *     exact decimal text, so no amount goes through a float;
  *   - styles with built-in number format 2, "0.00" (§18.8.30 numFmt: the predefined formats table);
  *   - ST_Xstring escaping (§22.9.2.19): characters XML 1.0 cannot carry are written as `_xHHHH_`, and an
- *     underscore that would read as such an escape is itself escaped (`_x005F_`).
+ *     underscore that would read as such an escape is itself escaped (`_x005F_`); a CR is written `&#13;`,
+ *     which XML's end-of-line handling keeps.
  * tests/unit/adapters/files/statement-files.test.ts reads the result back with exceljs.
  */
 import type { Writable } from 'node:stream';
@@ -45,14 +46,18 @@ const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships
 
 /** XML text with ST_Xstring escapes for what XML 1.0 cannot hold. */
 export function xmlText(value: string): string {
-  return value
-    .replace(/_(?=x[0-9A-Fa-f]{4}_)/g, '_x005F_')
-    .replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string)
-    .replace(
-      // eslint-disable-next-line no-control-regex -- these are exactly the characters XML 1.0 forbids
-      /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g,
-      (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`,
-    );
+  return (
+    value
+      .replace(/_(?=x[0-9A-Fa-f]{4}_)/g, '_x005F_')
+      .replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string)
+      // A raw CR is read back as LF (XML 1.0 §2.11, end-of-line handling); a character reference is kept.
+      .replace(/\r/g, '&#13;')
+      .replace(
+        // eslint-disable-next-line no-control-regex -- these are exactly the characters XML 1.0 forbids
+        /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g,
+        (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`,
+      )
+  );
 }
 
 /** A1-style column letters for a zero-based index. */

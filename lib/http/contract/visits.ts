@@ -189,6 +189,7 @@ export const settleVisit = defineRoute({
   auth: ['patient', 'staff'],
   params: VisitParams,
   body: SettleBody,
+  bodyOptional: true,
   responses: {
     200: { description: 'SETTLED.', schema: SettlementView },
     202: {

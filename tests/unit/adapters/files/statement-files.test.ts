@@ -1,7 +1,8 @@
 /**
  * Statement files cannot carry formulas (CSV injection, OWASP "CSV Injection"): every text cell that a
  * caller, a front end or a provider could have chosen and that begins with =, +, -, @, tab or CR gets a
- * leading apostrophe, in the CSV and in the XLSX; medpay's own amounts stay numbers.
+ * leading apostrophe in the CSV; the XLSX writes it as a string cell, never a formula, exactly as written
+ * (#19: the CSV's guard showed there as text); medpay's own amounts stay numbers.
  */
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
@@ -77,7 +78,7 @@ describe('statement files', () => {
     expect(table[0]?.[0]).toBe("'=title");
   });
 
-  it('XLSX: no string cell starts a formula, no cell is a formula, amounts are numbers', async () => {
+  it('XLSX: no cell is a formula, text is shown as written, amounts are numbers', async () => {
     const xlsx = await collect((out) => writeStatementXlsx(rows(), totals, '@title', out));
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(xlsx as unknown as ArrayBuffer);
@@ -86,14 +87,13 @@ describe('statement files', () => {
     sheet?.eachRow((row) =>
       row.eachCell((cell) => {
         expect(cell.type).not.toBe(ExcelJS.ValueType.Formula);
-        if (typeof cell.value === 'string') {
-          strings += 1;
-          expect(cell.value).not.toMatch(FORMULA_START);
-        }
+        if (typeof cell.value === 'string') strings += 1;
       }),
     );
     expect(strings).toBeGreaterThan(HOSTILE.length * 4);
-    expect(sheet?.getRow(1).getCell(1).value).toBe("'@title"); // the title on top, then the header
+    // A string cell is never evaluated, so the text is shown as written, with no CSV guard (#19).
+    for (const [i, text] of HOSTILE.entries()) expect(sheet?.getRow(3 + i).getCell(3).value).toBe(text);
+    expect(sheet?.getRow(1).getCell(1).value).toBe('@title'); // the title on top, then the header
     expect(sheet?.getRow(2).getCell(1).value).toBe('交易时间 Time');
     expect(sheet?.getRow(3).getCell(9).value).toBe(25);
     expect(sheet?.getRow(4).getCell(9).value).toBe(-25);
