@@ -65,38 +65,47 @@ let dynamo: DynamoDbLocal | undefined;
 let sandbox: Awaited<ReturnType<typeof startSandbox>> | undefined;
 let api: ChildProcess | undefined;
 let s3: S3rver | undefined;
-let stopping = false;
+let stopping: Promise<never> | undefined;
 
-/** Stops every child (the API's whole process group, then DynamoDB Local) and exits. */
-async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    console.log('\nStopping the local stack…');
-    if (api?.pid && api.exitCode === null) {
-      const group = -api.pid;
-      const exited = new Promise((r) => api?.once('exit', r));
-      try {
-        process.kill(group, 'SIGTERM');
-      } catch {
-        /* already gone */
-      }
-      const timer = setTimeout(() => {
-        try {
-          process.kill(group, 'SIGKILL');
-        } catch {
-          /* already gone */
-        }
-      }, 5_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    await sandbox?.close();
-    await s3?.close().catch(() => undefined);
-    await dynamo?.stop();
-    rmSync(resolve(LOCAL_DIR, 'stack.json'), { force: true }); // nothing answers at those URLs any more
-    if (BUILD_FOLDER !== '.esbuild') rmSync(resolve(ROOT, BUILD_FOLDER), { recursive: true, force: true });
-  }
+/**
+ * Stops every child (the API's whole process group, then DynamoDB Local), cleans up and exits. A terminal's
+ * Ctrl-C reaches this process twice (the group's SIGINT and npm's forwarded one), and an impatient user
+ * presses it again: every later call waits for the first shutdown instead of exiting before it cleaned up.
+ */
+function shutdown(code: number): Promise<never> {
+  stopping ??= stop(code);
+  return stopping;
+}
+
+/** The shutdown itself: each step runs even if one before it failed (a child killed by the same Ctrl-C). */
+async function stop(code: number): Promise<never> {
+  console.log('\nStopping the local stack…');
+  rmSync(resolve(LOCAL_DIR, 'stack.json'), { force: true }); // nothing will answer at those URLs
+  const step = (what: Promise<unknown> | undefined) => Promise.resolve(what).catch(() => undefined);
+  await step(stopApi());
+  await step(sandbox?.close());
+  await step(s3?.close());
+  await step(dynamo?.stop());
+  if (BUILD_FOLDER !== '.esbuild') rmSync(resolve(ROOT, BUILD_FOLDER), { recursive: true, force: true });
   process.exit(code);
+}
+
+/** Stops serverless-offline's whole process group (esbuild and the Lambda workers too): SIGTERM, then SIGKILL. */
+async function stopApi(): Promise<void> {
+  if (!api?.pid || api.exitCode !== null || api.signalCode !== null) return;
+  const group = -api.pid;
+  const exited = new Promise((r) => api?.once('exit', r));
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(group, name);
+    } catch {
+      /* already gone */
+    }
+  };
+  signal('SIGTERM');
+  const timer = setTimeout(() => signal('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 process.on('SIGINT', () => void shutdown(0));

@@ -4,9 +4,15 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signHs256 } from '../../lib/http/jwt';
-import { stackClient, startLocalStack, type LocalStack, type Stack } from '../support/local-stack';
+import {
+  alive,
+  descendants,
+  stackClient,
+  startLocalStack,
+  type LocalStack,
+  type Stack,
+} from '../support/local-stack';
 
-/** Every live descendant of `pid`, read from /proc. */
 /** TCP listeners of `pids` from /proc/net/tcp{,6}: local address, and whether it is a loopback one. */
 function listeners(pids: number[]): Array<{ pid: number; address: string; loopback: boolean }> {
   const inodes = new Map<string, number>();
@@ -38,33 +44,6 @@ function listeners(pids: number[]): Array<{ pid: number; address: string; loopba
   }
   return out;
 }
-
-function descendants(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      /* exited while we looked */
-    }
-  }
-  const out: number[] = [];
-  const walk = (p: number) => (children.get(p) ?? []).forEach((c) => (out.push(c), walk(c)));
-  walk(pid);
-  return out;
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
-  } catch {
-    return false;
-  }
-};
 
 describe('npm start (the local stack)', () => {
   let local: LocalStack;
