@@ -1,13 +1,15 @@
 /**
- * The service's structured logger: one JSON object per line on stdout (what CloudWatch Logs and Lambda's
- * JSON log format read), with the level, message, timestamp, service, stage, the X-Ray trace id and the
- * request's keys; secrets, tokens and key material are redacted before anything is written. Written here
- * rather than taken from Powertools Logger: 2 KB against 20 KB in every bundle (npm run bench, (c)).
+ * The service's structured logger, Powertools Logger: one JSON object per line on stdout (what CloudWatch
+ * Logs and Lambda's JSON log format read), with the level, message, timestamp, service, stage, the X-Ray
+ * trace id and the request's keys. What medpay adds is redaction: secrets, tokens and key material are
+ * removed from the message and the fields before Powertools sees them, errors are spelled out (their
+ * messages redacted too), and repeated objects (cycles) are written once.
  */
+import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import { redirectOutput } from '../adapters/system/powertools-output';
 
 /** The levels, lowest first. */
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
-const RANK: Record<LogLevel, number> = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40, SILENT: 100 };
 
 /** What the code logs with; `appendKeys` adds keys to every later line until `resetKeys`. */
 export interface Logger {
@@ -52,52 +54,37 @@ function errorFields(error: Error): Record<string, unknown> {
   };
 }
 
-/** JSON with redaction, errors spelled out, and repeated objects (cycles) written once. */
-function toJson(entry: Record<string, unknown>): string {
-  const seen = new WeakSet<object>();
-  return JSON.stringify(entry, (key, value: unknown) => {
-    const v = value instanceof Error ? errorFields(value) : value;
-    if (typeof v === 'object' && v !== null) {
-      if (seen.has(v)) return '[Circular]';
-      seen.add(v);
-    }
-    return typeof v === 'bigint' ? v.toString() : redact(key, v);
-  });
+/** A value made safe to log: redacted, errors as fields, cycles as "[Circular]", bigints as text. */
+function prepare(value: unknown, key = '', seen = new WeakSet<object>()): unknown {
+  const v = value instanceof Error ? errorFields(value) : value;
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v !== 'object' || v === null) return redact(key, v);
+  if (seen.has(v)) return '[Circular]';
+  seen.add(v);
+  const out: Record<string, unknown> | unknown[] = Array.isArray(v)
+    ? v.map((item, i) => prepare(item, String(i), seen))
+    : Object.fromEntries(Object.entries(v).map(([k, item]) => [k, prepare(item, k, seen)]));
+  seen.delete(v); // the same object twice side by side is not a cycle
+  return out;
 }
 
-/** Creates the service logger; `write` receives each line (stdout on Lambda). */
-export function createLogger(
-  level: LogLevel,
-  stage: string,
-  write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
-): Logger {
-  let keys: Record<string, unknown> = {};
-  const log = (at: Exclude<LogLevel, 'SILENT'>) => (message: string, fields?: object) => {
-    if (RANK[at] < RANK[level]) return;
-    const trace = process.env._X_AMZN_TRACE_ID?.match(/Root=([^;]+)/)?.[1];
-    write(
-      toJson({
-        level: at,
-        message,
-        timestamp: new Date().toISOString(),
-        service: 'medpay',
-        stage,
-        ...(trace ? { xray_trace_id: trace } : {}),
-        ...keys,
-        ...fields,
-      }),
-    );
-  };
+/** Fields as a plain, safe object. */
+const prepared = (fields: object | undefined) => (fields ? (prepare(fields) as Record<string, unknown>) : {});
+
+/** Creates the service logger; `write` receives each line instead of stdout (tests). */
+export function createLogger(level: LogLevel, stage: string, write?: (line: string) => void): Logger {
+  const logger = new PowertoolsLogger({ serviceName: 'medpay', logLevel: level, persistentKeys: { stage } });
+  if (write) redirectOutput(logger, write);
+  const at =
+    (method: 'debug' | 'info' | 'warn' | 'error') =>
+    (message: string, fields?: object): void =>
+      logger[method](String(redact('', message)), prepared(fields));
   return {
-    debug: log('DEBUG'),
-    info: log('INFO'),
-    warn: log('WARN'),
-    error: log('ERROR'),
-    appendKeys(more) {
-      keys = { ...keys, ...more };
-    },
-    resetKeys() {
-      keys = {};
-    },
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    appendKeys: (keys) => logger.appendKeys(prepared(keys)),
+    resetKeys: () => logger.resetKeys(),
   };
 }

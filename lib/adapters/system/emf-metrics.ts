@@ -1,40 +1,41 @@
 /**
- * Metrics as CloudWatch Embedded Metric Format lines on stdout: no API calls, CloudWatch extracts them from
- * the logs. The document follows the EMF specification (CloudWatch User Guide, "Specification: Embedded
- * metric format"): `_aws.Timestamp` in epoch milliseconds, `_aws.CloudWatchMetrics[]` with the Namespace,
- * the dimension sets (arrays of top-level member names; each set is a metric of its own) and the metric's
- * Name and Unit, and the values as top-level members. Every metric has the stage-level set
- * [service, stage], which the alarms watch (infra/operations.cjs), plus its own dimensions when it has any.
+ * Metrics as CloudWatch Embedded Metric Format lines on stdout, written by Powertools Metrics: no API calls,
+ * CloudWatch extracts them from the logs (CloudWatch User Guide, "Specification: Embedded metric format").
+ * Each count or measurement is published at once (a single metric), in namespace `medpay` with the
+ * stage-level dimension set [service, stage] that the alarms watch (infra/operations.cjs), plus a second set
+ * with its own dimensions when it has any; a dimension cannot override service or stage.
  */
-import type { Metrics, MetricUnit } from '../../ports/metrics';
+import { Metrics as PowertoolsMetrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Metrics, MetricUnit as Unit } from '../../ports/metrics';
+import { redirectOutput } from './powertools-output';
 
-/** Creates the metrics of one service and stage (namespace `medpay`); `write` receives each document. */
+const UNITS = { Count: MetricUnit.Count, Seconds: MetricUnit.Seconds } as const satisfies Record<
+  Unit,
+  string
+>;
+const STAGE_LEVEL = ['service', 'stage'];
+
+/** Creates the metrics of one service and stage; `write` receives each document instead of stdout (tests). */
 export function emfMetrics(
   stage: string,
-  write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+  write?: (line: string) => void,
   now: () => number = Date.now,
 ): Metrics {
-  function emit(name: string, value: number, unit: MetricUnit, dimensions: Readonly<Record<string, string>>) {
-    const stageLevel = ['service', 'stage'];
-    const extra = Object.keys(dimensions).filter((k) => !stageLevel.includes(k));
-    write(
-      JSON.stringify({
-        _aws: {
-          Timestamp: now(),
-          CloudWatchMetrics: [
-            {
-              Namespace: 'medpay',
-              Dimensions: extra.length > 0 ? [stageLevel, [...stageLevel, ...extra]] : [stageLevel],
-              Metrics: [{ Name: name, Unit: unit }],
-            },
-          ],
-        },
-        ...dimensions,
-        service: 'medpay',
-        stage,
-        [name]: value,
-      }),
-    );
+  const base = new PowertoolsMetrics({
+    namespace: 'medpay',
+    serviceName: 'medpay',
+    defaultDimensions: { stage },
+  });
+  function emit(name: string, value: number, unit: Unit, dimensions: Readonly<Record<string, string>>) {
+    const metric = base.singleMetric();
+    if (write) redirectOutput(metric, write);
+    metric.setTimestamp(now());
+    const extra = Object.entries(dimensions).filter(([k]) => !STAGE_LEVEL.includes(k));
+    if (extra.length > 0) {
+      metric.addDimensions({}); // the stage-level set, on its own
+      metric.addDimensions(Object.fromEntries(extra));
+    }
+    metric.addMetric(name, UNITS[unit], value); // a single metric is published as it is added
   }
   return {
     count: (name, dimensions = {}, value = 1) => emit(name, value, 'Count', dimensions),
