@@ -1,7 +1,7 @@
 /**
  * `npm run package:check` (part of `npm test`): packages the service as a hospital would deploy it, with no
  * AWS account. 1. `serverless package --stage prod` with no parameters must fail before building and name
- * what is missing. 2. With the README's example parameters (the block after `<!-- example-deploy -->`) it
+ * what is missing. 2. With docs/deployment.md's example parameters (the block after `<!-- example-deploy -->`) it
  * must succeed. 3. scripts/check-template.ts then checks that template and the zips.
  */
 import { spawnSync } from 'node:child_process';
@@ -30,11 +30,11 @@ function packageProd(params: string[]) {
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
-/** The `--param="name=value"` arguments of the README's example deploy command. */
+/** The `--param="name=value"` arguments of docs/deployment.md's example deploy command. */
 function readmeParams(): string[] {
-  const readme = readFileSync(resolve(ROOT, 'README.md'), 'utf8');
+  const readme = readFileSync(resolve(ROOT, 'docs/deployment.md'), 'utf8');
   const block = /<!-- example-deploy -->\s*```sh\n([\s\S]*?)```/.exec(readme)?.[1];
-  if (!block) throw new Error('README.md has no example deploy block after <!-- example-deploy -->');
+  if (!block) throw new Error('docs/deployment.md has no example deploy block after <!-- example-deploy -->');
   return [...block.matchAll(/--param="([^"]+)"/g)].map((m) => `--param=${m[1]}`);
 }
 
@@ -58,8 +58,8 @@ console.log(`ok   package --stage prod without parameters fails before building,
 const params = readmeParams();
 const example = packageProd(params);
 if (example.status !== 0)
-  fail("serverless package --stage prod with the README's example parameters", example.output);
-console.log(`ok   package --stage prod with the README's ${params.length} example parameters`);
+  fail('serverless package --stage prod with the documented example parameters', example.output);
+console.log(`ok   package --stage prod with docs/deployment.md's ${params.length} example parameters`);
 
 const check = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/check-template.ts', OUT], {
   cwd: ROOT,

@@ -254,7 +254,7 @@ class SecretChecks {
     this.add(
       name,
       soon ? 'warn' : 'ok',
-      `valid until ${cert.validTo}${soon ? ': rotate it now (README, Set up a hospital)' : ''}`,
+      `valid until ${cert.validTo}${soon ? ': rotate it now (docs/deployment.md, Set up a hospital)' : ''}`,
     );
     return true;
   }

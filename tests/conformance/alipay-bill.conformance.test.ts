@@ -206,6 +206,13 @@ describe('Alipay trade bill (conformance)', () => {
     expect(lines[2]).toMatchObject({ kind: 'refund', outRefundNo: 'MRB001', amountFen: 1000, feeFen: -6 });
   });
 
+  it('a row with more fields than the header (an unquoted comma) rejects the bill instead of shifting its columns', async () => {
+    const text = detailText().replace('挂号费', '挂号,费');
+    await expect(
+      read(parseAlipayBillZip(storedZip([{ ...entry('业务明细.csv', ''), data: gbk(text) }]), 'd')),
+    ).rejects.toThrow(/26 fields where the header has 25/);
+  });
+
   it('A2/A5: a trailer or a summary that disagrees with the rows, or a missing end line, rejects the bill', async () => {
     const bad = [
       storedZip([entry('业务明细.csv', detailText({ trades: '3' }))]),

@@ -171,6 +171,14 @@ describe('WeChat Pay trade bill (conformance)', () => {
     expect(lines[2]).toMatchObject({ kind: 'refund', outRefundNo: 'MRA001', amountFen: 1000, feeFen: -6 });
   });
 
+  it('F2: a row with more fields than the header (an unquoted comma) rejects the bill instead of shifting its columns', async () => {
+    const text = documentedBill().toString('utf8').replace('`挂号费', '`挂号,费');
+    const original = Buffer.from(text, 'utf8');
+    await expect(read(parseWechatBillGzip(gzipSync(original), sha1(original), 'd'))).rejects.toThrow(
+      /28 fields where the header has 27/,
+    );
+  });
+
   it('a truncated download is rejected, never half-read as complete', async () => {
     const original = documentedBill();
     const gz = gzipSync(original);

@@ -1,6 +1,6 @@
 /**
  * Callbacks to the HIS over the local stack (#14): an admin registers endpoints on a local HTTP server; a
- * payment, its refund and a pay-later visit's settlement reach it signed, as the README's verification
+ * payment, its refund and a pay-later visit's settlement reach it signed, as docs/callbacks.md's verification
  * example (run here as written) accepts, and a forged one fails it; a server answering 500 three times
  * gets the event on the fourth attempt; redelivery and the event log work.
  */
@@ -23,11 +23,11 @@ interface Received {
   answered: number;
 }
 
-/** The README's `his-verify` code block, as a module. */
+/** docs/callbacks.md's `his-verify` code block, as a module. */
 function readmeVerifier(dir: string): Promise<{ verifyMedpaySignature: Verify }> {
-  const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
+  const readme = readFileSync(resolve(import.meta.dirname, '../../docs/callbacks.md'), 'utf8');
   const block = /<!-- his-verify -->\s*```js\n([\s\S]*?)```/.exec(readme)?.[1];
-  if (!block) throw new Error('README has no his-verify block');
+  if (!block) throw new Error('docs/callbacks.md has no his-verify block');
   const file = join(dir, 'verify-medpay.mjs');
   writeFileSync(file, block);
   return import(pathToFileURL(file).href) as Promise<{ verifyMedpaySignature: Verify }>;

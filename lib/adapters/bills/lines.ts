@@ -1,6 +1,5 @@
 /** Streaming helpers for provider bill files: bytes → CSV records, with bounded memory. */
 import { Readable, Transform } from 'node:stream';
-import { parse } from 'csv-parse';
 import { parseYuan, type Fen } from '../../domain/money';
 
 /**
@@ -35,11 +34,12 @@ function gbkDecoder(): Transform {
  * assumption (docs/finance.md, "Bill files"). Whitespace around a delimiter is dropped (Alipay pads every field
  * with a tab), a leading BOM is skipped (WeChat writes one), records may differ in length (preamble, summary).
  */
-export function csvRecords(bytes: Readable, encoding: 'utf8' | 'gbk'): AsyncIterable<string[]> {
+export async function* csvRecords(bytes: Readable, encoding: 'utf8' | 'gbk'): AsyncIterable<string[]> {
+  const { parse } = await import('csv-parse'); // only the functions that read a bill evaluate it
   const text = encoding === 'gbk' ? bytes.pipe(gbkDecoder()) : bytes.setEncoding('utf8');
   const parser = parse({ bom: true, trim: true, relax_column_count: true, skip_empty_lines: true });
   text.on('error', (error) => parser.destroy(error));
-  return text.pipe(parser);
+  yield* text.pipe(parser) as AsyncIterable<string[]>;
 }
 
 /** Parses a yuan amount that may carry extra zero decimals (WeChat writes fees as 0.15000); whole fen only. */

@@ -78,6 +78,12 @@ export async function* parseWechatBillGzip(
         declared = Number(fields[0]);
         continue;
       }
+      // More fields than the header: a field holding a comma was written unquoted, so every column after it
+      // is shifted. The row cannot be read safely, and the bill is rejected rather than misread.
+      if (fields.length > header.length)
+        throw new Error(
+          `a row has ${fields.length} fields where the header has ${header.length} (an unquoted comma?)`,
+        );
       const get = (name: string) => {
         const i = (header as string[]).indexOf(name);
         if (i < 0 || fields[i] === undefined) throw new Error(`column ${name} is missing`);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { handler as healthHandler } from '../../../functions/http/health';
 import { handler as whoamiHandler } from '../../../functions/http/whoami';
 import { handler as openapiHandler } from '../../../functions/http/openapi';
-import servedDocument from '../../../lib/http/contract/openapi.json';
+import servedDocument from '../../../docs/openapi.json';
 import { httpHandler } from '../../../lib/http/handler';
 import { health } from '../../../lib/http/contract/system';
 import { allRoutes } from '../../../lib/http/contract';

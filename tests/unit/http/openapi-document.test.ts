@@ -3,7 +3,7 @@
  * of drift the e2e check must catch is caught (so a passing e2e run means something).
  */
 import { describe, expect, it } from 'vitest';
-import servedDocument from '../../../lib/http/contract/openapi.json';
+import servedDocument from '../../../docs/openapi.json';
 import { openApiValidator } from '../../support/openapi-validator';
 
 const validator = openApiValidator(servedDocument);

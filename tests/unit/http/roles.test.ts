@@ -1,6 +1,6 @@
 /**
  * The roles of every route, as API.md grants them (#12). Where the code is wider than API.md it is
- * deliberate and documented in the README's API section: finance may read payments, refunds, visits and
+ * deliberate and documented in docs/api.md (API roles): finance may read payments, refunds, visits and
  * copy requests (the records behind reconciliation lines); the courier's signed callback may confirm
  * delivery; staff and patients may cancel a visit or a copy request and close a payment (API.md names no
  * role for those). Admin's only routes are the HIS callback endpoints (#14: "Staff with role admin register
