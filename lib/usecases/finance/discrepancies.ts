@@ -27,7 +27,7 @@ import {
 import { InvalidStateError, NotFoundError, ValidationError } from '../../domain/errors';
 import { adjacentDays, assertPastOrToday, type DiscrepancyLine } from '../../domain/finance';
 import type { Channel } from '../../domain/ledger/accounts';
-import { fen, type Fen } from '../../domain/money';
+import { addFen, fen } from '../../domain/money';
 import { refundTransaction, statusAfterRefund, type Payment, type Refund } from '../../domain/payment';
 import type { BillSource } from '../../ports/bill-source';
 import type { EntityWrite, LedgerChange } from '../../ports/ledger-store';
@@ -223,7 +223,7 @@ async function refundAtProvider(
     );
   const payment: Payment = found.value;
   const amountFen = fen(d.providerFen ?? 0);
-  const refundedFen = (payment.refundedFen + amountFen) as Fen;
+  const refundedFen = addFen(payment.refundedFen, amountFen);
   if (refundedFen + payment.refundingFen > payment.amountFen)
     throw new InvalidStateError(
       `Payment ${payment.paymentId} has ${payment.amountFen - payment.refundedFen - payment.refundingFen} fen left to refund, less than the bill's ${amountFen}; write it off instead.`,

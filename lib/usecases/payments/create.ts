@@ -12,7 +12,7 @@
  * If the provider is unreachable the payment stays PENDING with no order; the sweep closes it.
  */
 import type { Channel } from '../../domain/ledger/accounts';
-import type { Fen } from '../../domain/money';
+import { fen, type Fen } from '../../domain/money';
 import { outTradeNoFor, type Payment, type PaymentPurpose } from '../../domain/payment';
 import type { OrderMode, Payer } from '../../ports/payment-provider';
 import { InvalidStateError, ValidationError } from '../../domain/errors';
@@ -142,8 +142,8 @@ async function recordNewPayment(
     status: 'PENDING',
     createdAt: now.toISOString(),
     expiresAt: expiresAt.toISOString(),
-    refundedFen: 0 as Fen,
-    refundingFen: 0 as Fen,
+    refundedFen: fen(0),
+    refundingFen: fen(0),
     refundCount: 0,
     refundIds: [],
     ...(input.payer

@@ -12,7 +12,7 @@
  *      notification or the refund sweep completes it.
  */
 import { ProviderUnavailableError } from '../../domain/errors';
-import type { Fen } from '../../domain/money';
+import { addFen, subtractFen, type Fen } from '../../domain/money';
 import {
   assertRefundable,
   outRefundNoFor,
@@ -62,7 +62,7 @@ export async function refundPayment(
   };
   const reserved: Payment = {
     ...payment,
-    refundingFen: (payment.refundingFen + input.amountFen) as Fen,
+    refundingFen: addFen(payment.refundingFen, input.amountFen),
     refundCount: payment.refundCount + 1,
     refundIds: [...payment.refundIds, refundId],
   };
@@ -141,10 +141,10 @@ async function applyRefundStateOnce(
   const payment = paymentNow.value;
   const succeeded = state.status === 'SUCCEEDED';
   const at = state.succeededAt ?? deps.clock.now();
-  const refundedFen = (payment.refundedFen + (succeeded ? refund.amountFen : 0)) as Fen;
+  const refundedFen = succeeded ? addFen(payment.refundedFen, refund.amountFen) : payment.refundedFen;
   const nextPayment: Payment = {
     ...payment,
-    refundingFen: (payment.refundingFen - refund.amountFen) as Fen,
+    refundingFen: subtractFen(payment.refundingFen, refund.amountFen),
     refundedFen,
     status: succeeded ? statusAfterRefund(payment.amountFen, refundedFen) : payment.status,
   };
