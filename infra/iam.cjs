@@ -137,7 +137,7 @@ module.exports = async ({ resolveConfigurationProperty, resolveVariable }) => {
     if (names.length > 0)
       statements.push({
         Effect: 'Allow',
-        Action: ['ssm:GetParameter'],
+        Action: ['ssm:GetParameters'], // secrets are read in batches (lib/config/secrets.ts)
         Resource: names.map((name) =>
           sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${name}`),
         ),

@@ -73,7 +73,7 @@ const actions = (role: string) => statementsOf(role).flatMap((st) => [st.Action]
 /** The SSM parameter names a role can read (the last path segment). */
 const secretsOf = (role: string) =>
   statementsOf(role)
-    .filter((st) => [st.Action].flat().includes('ssm:GetParameter'))
+    .filter((st) => [st.Action].flat().includes('ssm:GetParameters'))
     .flatMap((st) => [st.Resource].flat())
     .map((r) => JSON.stringify(r).match(/parameter\/[^"]*\/([^/"]+)"/)?.[1] ?? JSON.stringify(r));
 const functions = ofType('AWS::Lambda::Function').map(([id, f]) => ({
