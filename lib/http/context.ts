@@ -3,7 +3,7 @@
  * depends on this shape only; each function passes its own dependencies in (never lib/config).
  */
 import type { Context } from 'aws-lambda';
-import type { Logger } from './logger';
+import type { Logger } from '../ports/logger';
 import type { Clock } from '../ports/clock';
 import type { IdempotencyStore } from '../ports/idempotency-store';
 import type { Metrics } from '../ports/metrics';

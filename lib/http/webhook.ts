@@ -11,7 +11,7 @@ import type { Metrics } from '../ports/metrics';
 import type { NotificationVerifier, ProviderEvent } from '../ports/payment-provider';
 import type { LambdaHttpHandler } from './context';
 import type { HttpResponse } from './error-mapping';
-import type { Logger } from './logger';
+import type { Logger } from '../ports/logger';
 import type { HttpEvent } from './request';
 
 /** What a webhook needs: the channel's verifier, a logger and the metrics. */

@@ -6,20 +6,8 @@
  * messages redacted too), and repeated objects (cycles) are written once.
  */
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
-import { redirectOutput } from '../adapters/system/powertools-output';
-
-/** The levels, lowest first. */
-export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
-
-/** What the code logs with; `appendKeys` adds keys to every later line until `resetKeys`. */
-export interface Logger {
-  debug(message: string, fields?: object): void;
-  info(message: string, fields?: object): void;
-  warn(message: string, fields?: object): void;
-  error(message: string, fields?: object): void;
-  appendKeys(keys: Readonly<Record<string, unknown>>): void;
-  resetKeys(): void;
-}
+import type { Logger, LogLevel } from '../../ports/logger';
+import { redirectOutput } from './powertools-output';
 
 const SENSITIVE_KEY =
   /(authorization|token|secret|password|passwd|private|apikey|api_key|api-key|signature|paysign|cookie|credential|^key$|v3key)/i;

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createLogger, redact } from '../../../lib/http/logger';
-import { signDevToken } from '../../../lib/http/auth';
+import { createLogger, redact } from '../../../../lib/adapters/system/logger';
+import { signDevToken } from '../../../../lib/http/auth';
 
 describe('log redaction', () => {
   it('never writes key material, tokens or secrets, however they are passed', async () => {
