@@ -15,20 +15,32 @@ export async function alipayClientFor(config: Config): Promise<AlipayClient | un
   if (!a) return undefined;
   const c = a.certificates;
   // Every key at once, so they share one SSM batch (./secrets.ts).
-  const [appPrivateKey, ...rest] = await resolveSecrets(
-    [
-      a.appPrivateKeyRef,
-      ...(c ? [c.appCertRef, c.alipayPublicCertRef, c.alipayRootCertRef] : [a.alipayPublicKeyRef]),
-    ],
+  if (c) {
+    const [appPrivateKey, appCert, alipayPublicCert, alipayRootCert] = await resolveSecrets(
+      [a.appPrivateKeyRef, c.appCertRef, c.alipayPublicCertRef, c.alipayRootCertRef],
+      config.region,
+    );
+    return alipayClient({
+      appId: a.appId,
+      gateway: a.gateway,
+      mode: 'certificate',
+      appPrivateKey,
+      appCert,
+      alipayPublicCert,
+      alipayRootCert,
+    });
+  }
+  const [appPrivateKey, alipayPublicKey] = await resolveSecrets(
+    [a.appPrivateKeyRef, a.alipayPublicKeyRef],
     config.region,
   );
-  const common = { appId: a.appId, appPrivateKey: appPrivateKey as string, gateway: a.gateway };
-  const [appCert, alipayPublicCert, alipayRootCert] = rest as [string, string, string];
-  return alipayClient(
-    c
-      ? { ...common, mode: 'certificate', appCert, alipayPublicCert, alipayRootCert }
-      : { ...common, mode: 'public-key', alipayPublicKey: rest[0] as string },
-  );
+  return alipayClient({
+    appId: a.appId,
+    gateway: a.gateway,
+    mode: 'public-key',
+    appPrivateKey,
+    alipayPublicKey,
+  });
 }
 
 /**
@@ -44,8 +56,8 @@ export async function alipayVerifyKeyFor(config: Config): Promise<string | undef
   );
   return alipayPublicKeyPem(
     a.certificates
-      ? { mode: 'certificate', alipayPublicCert: key as string }
-      : { mode: 'public-key', alipayPublicKey: key as string },
+      ? { mode: 'certificate', alipayPublicCert: key }
+      : { mode: 'public-key', alipayPublicKey: key },
   );
 }
 
@@ -59,7 +71,7 @@ export async function wechatpayVerifyConfigFor(
     resolveSecrets([w.apiV3KeyRef], config.region),
     platformKeysFor(w.platformKeyRefs, config.region),
   ]);
-  return { mchId: w.mchId, appId: w.appId, apiV3Key: apiV3Key as string, platformKeys };
+  return { mchId: w.mchId, appId: w.appId, apiV3Key, platformKeys };
 }
 
 /** The platform public keys (certificate serials and PUB_KEY_ID_…) by serial, read together. */
@@ -69,7 +81,7 @@ async function platformKeysFor(refs: Readonly<Record<string, string>>, region: s
     entries.map(([, ref]) => ref),
     region,
   );
-  return Object.fromEntries(entries.map(([serial], i) => [serial, values[i] as string]));
+  return Object.fromEntries(entries.map(([serial], i) => [serial, values[i] ?? '']));
 }
 
 /** The WeChat Pay merchant's keys and endpoints. */
@@ -84,8 +96,8 @@ export async function wechatpayConfigFor(config: Config): Promise<WechatpayConfi
     mchId: w.mchId,
     appId: w.appId,
     merchantSerial: w.merchantSerial,
-    merchantPrivateKey: merchantPrivateKey as string,
-    apiV3Key: apiV3Key as string,
+    merchantPrivateKey,
+    apiV3Key,
     platformKeys,
     baseURL: w.baseURL,
     notifyUrl: w.notifyUrl,

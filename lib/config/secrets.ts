@@ -84,8 +84,13 @@ export async function resolveSecret(ref: string, region: string): Promise<string
 }
 
 /** Reads several references at once, so their SSM names share one batch; values in the order given. */
-export function resolveSecrets(refs: readonly string[], region: string): Promise<string[]> {
-  return Promise.all(refs.map((ref) => resolveSecret(ref, region)));
+export function resolveSecrets<const T extends readonly string[]>(
+  refs: T,
+  region: string,
+): Promise<{ readonly [K in keyof T]: string }> {
+  return Promise.all(refs.map((ref) => resolveSecret(ref, region))) as Promise<{
+    readonly [K in keyof T]: string;
+  }>;
 }
 
 /** Forgets every cached value (tests, and the doctor between checks). */
