@@ -1,6 +1,7 @@
 /** Bearer JWT verification (./jwt.ts): HS256 with a shared secret locally, RS256/ES256 against a JWKS in production. */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { JwtError, remoteJwks, secretKey, signHs256, verifyJwt, type KeyFor } from './jwt';
+import { SignJWT } from 'jose';
+import { JwtError, remoteJwks, secretKey, verifyJwt, type KeyFor } from './jwt';
 import { ForbiddenError, UnauthenticatedError } from '../domain/errors';
 
 /** The roles a token may carry. */
@@ -136,23 +137,21 @@ export function verifyCourierSignature(
   return { sub: COURIER, role: COURIER };
 }
 
-/** Signs an HS256 dev token (local stack, tests and `npm run token`); never used on AWS. */
+/** Signs an HS256 dev token with jose (local stack, tests and `npm run token`); never used on AWS. */
 export async function signDevToken(
   secret: string,
   caller: Caller,
   options: VerifyOptions & { ttlSec?: number } = {},
 ): Promise<string> {
   const iat = Math.floor(Date.now() / 1000);
-  return Promise.resolve(
-    signHs256(secret, {
-      role: caller.role,
-      sub: caller.sub,
-      iat,
-      exp: iat + (options.ttlSec ?? 12 * 3600),
-      ...(options.issuer ? { iss: options.issuer } : {}),
-      ...(options.audience ? { aud: options.audience } : {}),
-    }),
-  );
+  const token = new SignJWT({ role: caller.role })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(caller.sub)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + (options.ttlSec ?? 12 * 3600));
+  if (options.issuer) token.setIssuer(options.issuer);
+  if (options.audience) token.setAudience(options.audience);
+  return token.sign(new TextEncoder().encode(secret));
 }
 
 /** The patient a caller is confined to: patients see only their own records (others get 404); staff see all. */

@@ -7,7 +7,6 @@
  * header (no extension is understood), a token without `exp`, one expired or not yet valid beyond the clock
  * tolerance, one issued in the future beyond it, and another issuer or audience than configured.
  */
-import { createHmac } from 'node:crypto';
 import {
   createRemoteJWKSet,
   decodeProtectedHeader,
@@ -99,15 +98,4 @@ export function remoteJwks(url: URL, options: { timeoutMs?: number } = {}): KeyF
     cooldownDuration: 30_000,
     cacheMaxAge: 600_000,
   });
-}
-
-/**
- * Signs an HS256 dev token synchronously (the local stack, tests and `npm run token`; never used on AWS).
- * tests/unit/http/jwt.test.ts holds it to jose: jose verifies what it signs.
- */
-export function signHs256(secret: string, claims: Record<string, unknown>): string {
-  const head = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
-  const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  const mac = createHmac('sha256', Buffer.from(secret, 'utf8')).update(`${head}.${body}`).digest('base64url');
-  return `${head}.${body}.${mac}`;
 }

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signHs256 } from '../../lib/http/jwt';
+import { signHs256 } from '../support/tokens';
 import {
   alive,
   descendants,

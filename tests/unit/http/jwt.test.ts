@@ -8,7 +8,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { JwtError, remoteJwks, secretKey, signHs256, verifyJwt } from '../../../lib/http/jwt';
+import { JwtError, remoteJwks, secretKey, verifyJwt } from '../../../lib/http/jwt';
+import { signHs256 } from '../../support/tokens';
 
 const hs = { algorithms: ['HS256'] as const, clockToleranceSec: 30 };
 const asym = { algorithms: ['RS256', 'ES256'] as const, clockToleranceSec: 30 };
