@@ -186,14 +186,18 @@ export async function buildDeps(
 export function composeDeps(parts: DepsParts = {}): () => Promise<AppDeps> {
   let cached: Promise<AppDeps> | undefined;
   let builtAt = 0;
-  return () => {
-    if (cached && Date.now() - builtAt > SECRET_TTL_MS) cached = undefined;
+  return async () => {
+    // A rebuild keeps the DynamoDB client (and its connections and tracing); secrets are read again.
+    const previous = cached && Date.now() - builtAt > SECRET_TTL_MS ? await cached : undefined;
+    if (previous) cached = undefined;
     if (!cached) {
       builtAt = Date.now();
-      cached = buildDeps(loadConfig(process.env), {}, parts).catch((error: unknown) => {
-        cached = undefined;
-        throw error;
-      });
+      cached = buildDeps(loadConfig(process.env), previous ? { dynamo: previous.dynamo } : {}, parts).catch(
+        (error: unknown) => {
+          cached = undefined;
+          throw error;
+        },
+      );
     }
     return cached;
   };
