@@ -292,7 +292,7 @@ const lib = (path: string) => JSON.stringify(join(ROOT, 'lib', path));
  * floor plus the one or the other, bundled and imported like the functions, so the justification is measured
  * again in every run. A library that cannot even be imported from an ESM bundle is reported as such.
  */
-export const OWNED_PIECES: Record<string, { owned: string; library: string; name: string }> = {
+const OWNED_PIECES: Record<string, { owned: string; library: string; name: string }> = {
   alipay: {
     name: 'alipay-sdk',
     owned: withPiece(`import { alipayClient } from ${lib('adapters/alipay/client')};`, 'typeof alipayClient'),

@@ -169,7 +169,7 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
       if (!Number.isSafeInteger(total) || total <= 0 || !req.out_trade_no)
         return error(400, 'PARAM_ERROR', '参数错误');
       if (create[1] === 'jsapi' && !req.payer?.openid) return error(400, 'PARAM_ERROR', '缺少 payer.openid');
-      // description: string[1,127] (JSAPI/Native 下单).
+      // description: 必填 string(127), "不能超过127个字符" (pay.weixin.qq.com/docs/merchant/products/mini-program-payment/apilist.html).
       const description: unknown = req.description;
       if (typeof description !== 'string' || description === '' || [...description].length > 127)
         return error(400, 'PARAM_ERROR', 'description 长度不合法');

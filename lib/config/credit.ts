@@ -31,8 +31,7 @@ export async function buildCredit(config: Config, clock: Clock): Promise<BuiltPr
   if (wechat && serviceId) credit.wechatpay = payScoreProvider({ ...wechat, serviceId }, clock);
   let insurance: InsuranceGateway | undefined;
   if (ins.gateway !== 'none' && bureauKey !== undefined) {
-    const key = bureauKey;
-    const bureau = bureauGateway({ baseUrl: ins.bureauUrl, key }, clock);
+    const bureau = bureauGateway({ baseUrl: ins.bureauUrl, key: bureauKey }, clock);
     insurance = bureau;
     if (ins.gateway === 'wechat-med-ins') {
       if (!wechat) throw new Error('medpay configuration is invalid:\n  wechat-med-ins needs WeChat Pay');

@@ -1,5 +1,6 @@
 /** Streaming helpers for provider bill files: bytes → CSV records, with bounded memory. */
 import { Readable, Transform } from 'node:stream';
+import { parse } from 'csv-parse';
 import { parseYuan, type Fen } from '../../domain/money';
 
 /**
@@ -34,12 +35,11 @@ function gbkDecoder(): Transform {
  * assumption (docs/finance.md, "Bill files"). Whitespace around a delimiter is dropped (Alipay pads every field
  * with a tab), a leading BOM is skipped (WeChat writes one), records may differ in length (preamble, summary).
  */
-export async function* csvRecords(bytes: Readable, encoding: 'utf8' | 'gbk'): AsyncIterable<string[]> {
-  const { parse } = await import('csv-parse'); // only the functions that read a bill evaluate it
+export function csvRecords(bytes: Readable, encoding: 'utf8' | 'gbk'): AsyncIterable<string[]> {
   const text = encoding === 'gbk' ? bytes.pipe(gbkDecoder()) : bytes.setEncoding('utf8');
   const parser = parse({ bom: true, trim: true, relax_column_count: true, skip_empty_lines: true });
   text.on('error', (error) => parser.destroy(error));
-  yield* text.pipe(parser) as AsyncIterable<string[]>;
+  return text.pipe(parser);
 }
 
 /** Parses a yuan amount that may carry extra zero decimals (WeChat writes fees as 0.15000); whole fen only. */

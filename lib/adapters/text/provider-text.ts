@@ -1,10 +1,11 @@
 /**
- * Free text (a HIS description, a refund reason) made acceptable to a provider before it is sent. The HIS
+ * Free text (a HIS description) made acceptable to a provider before it is sent. The HIS
  * writes descriptions unrestricted; each provider documents what it takes:
  *   - Alipay `subject` (alipay.trade.create / precreate / pay): String, at most 256, "不可使用特殊字符，如 /，=，&
  *     等" (help.aliyun.com/document_detail/2978207, 业务请求参数 subject). Those three become their full-width
  *     forms (／ ＝ ＆), which read the same to finance.
- *   - WeChat Pay `description`: string[1,127] (PROTOCOLS §2.1; pay.weixin.qq.com JSAPI 下单 description).
+ *   - WeChat Pay `description`: 必填 string(127), "不能超过127个字符" (JSAPI/小程序下单,
+ *     pay.weixin.qq.com/docs/merchant/products/mini-program-payment/apilist.html; Native takes the same).
  * Both are one-line titles, so line breaks, tabs and other control characters become one space (medpay's own
  * rule, not a provider's: a title has no lines). Lengths count Unicode code points, so a 4-byte character is
  * never cut in half; an empty result becomes `fallback`.
@@ -17,7 +18,7 @@ export interface TextRule {
   readonly replace?: Readonly<Record<string, string>>;
 }
 
-/** Alipay `subject` (and `refund_reason`, documented with the same 256). */
+/** Alipay `subject`. */
 export const ALIPAY_SUBJECT: TextRule = { maxChars: 256, replace: { '/': '／', '=': '＝', '&': '＆' } };
 /** WeChat Pay `description`. */
 export const WECHAT_DESCRIPTION: TextRule = { maxChars: 127 };
