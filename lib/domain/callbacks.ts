@@ -189,3 +189,9 @@ export function callbackBody(event: {
     data: event.payload,
   });
 }
+
+/** The deliveries waiting in one lane (endpoint × entity), in the order they go. */
+export interface DeliveryLane {
+  readonly lane: string;
+  readonly queue: readonly { readonly eventId: string; readonly deliveryId: string }[];
+}

@@ -88,3 +88,38 @@ export function adjacentDays(day: string): { previous: string; next: string } {
   const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   return { previous: iso(t - 86_400_000), next: iso(t + 86_400_000) };
 }
+
+/** A reconciliation run's stored report. */
+export interface Reconciliation {
+  readonly reconciliationId: string;
+  readonly date: string;
+  readonly channel: Channel;
+  /** COMPLETED_WITH_DISCREPANCIES when a line is missing or mismatched (timing differences are expected). */
+  readonly status: 'COMPLETED' | 'COMPLETED_WITH_DISCREPANCIES' | 'FAILED';
+  readonly summary: Record<ReconciliationClass, number> & { feesFen: number; feesPostedFen: number };
+  readonly previousReconciliationId?: string;
+  readonly failure?: string;
+  readonly lineCount: number;
+  readonly requestedBy: string;
+  readonly createdAt: string;
+}
+
+/** A channel's reconciled business day: its latest run, the fees posted so far, and whether finance closed it. */
+export interface ReconciledDay {
+  readonly channel: Channel;
+  readonly date: string;
+  readonly reconciliationId: string;
+  readonly feesPostedFen: number;
+  readonly closedAt?: string;
+  readonly closedBy?: string;
+}
+
+/** A valid provider notification about something medpay never created: kept for reconciliation, never credited. */
+export interface UnmatchedNotification {
+  readonly status: 'UNMATCHED';
+  readonly channel: string;
+  readonly kind: string;
+  readonly notificationId: string;
+  readonly reference: string;
+  readonly receivedAt: string;
+}

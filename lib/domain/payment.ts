@@ -285,3 +285,31 @@ export interface Refund {
   readonly providerRefundId?: string;
   readonly batchId?: string;
 }
+
+/** One payment's outcome in a batch. */
+export interface BulkRefundItem {
+  readonly paymentId: string;
+  readonly referenceId: string;
+  readonly patientId: string;
+  readonly amountFen: number;
+  readonly status: 'REFUNDED' | 'REFUND_PROCESSING' | 'FAILED' | 'SKIPPED';
+  readonly refundId?: string;
+  readonly detail?: string;
+}
+
+/** A bulk refund batch as stored and returned. */
+export interface BulkRefundBatch {
+  readonly batchId: string;
+  readonly status: 'PROCESSING' | 'COMPLETED';
+  readonly reason: string;
+  readonly referenceIds: readonly string[];
+  readonly compensationFen: number;
+  readonly createdAt: string;
+  readonly completedAt?: string;
+  readonly items: readonly BulkRefundItem[];
+  readonly totals: {
+    readonly refundedFen: number;
+    readonly compensationFen: number;
+    readonly payments: number;
+  };
+}

@@ -311,3 +311,9 @@ export function outstandingFen(visit: Visit): Fen {
   const s = visit.settlement;
   return fen(s ? s.selfPayFen - s.capturedFen : 0, 'outstandingFen');
 }
+
+/** The patient's credit lock: the one visit that is not yet SETTLED or CANCELLED. */
+export interface CreditLock {
+  readonly status: 'ACTIVE' | 'FREE';
+  readonly visitId?: string;
+}

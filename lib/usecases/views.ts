@@ -1,7 +1,7 @@
 /** The JSON shapes of payments, refunds and visits in responses (API.md). */
 import type { Payment, Refund } from '../domain/payment';
 import type { CopyRequest } from '../domain/copy-request';
-import type { Reconciliation } from './finance/reconcile';
+import type { Reconciliation } from '../domain/finance';
 import { availableCreditFen, tabFen, type Visit } from '../domain/visit';
 import type { LedgerStore } from '../ports/ledger-store';
 
@@ -21,7 +21,7 @@ export function refundView(r: Refund) {
 
 /** A payment as the API shows it, with its refunds. */
 export async function paymentView(p: Payment, ledger: LedgerStore) {
-  const refunds = await Promise.all(p.refundIds.map((id) => ledger.getEntity('refund', id)));
+  const refunds = await Promise.all(p.refundIds.map((id) => ledger.refunds.get(id)));
   return {
     paymentId: p.paymentId,
     status: p.status,
@@ -34,7 +34,7 @@ export async function paymentView(p: Payment, ledger: LedgerStore) {
     expiresAt: p.expiresAt,
     ...(p.paidAt ? { paidAt: p.paidAt } : {}),
     refundedFen: p.refundedFen,
-    refunds: refunds.flatMap((r) => (r ? [refundView(r.state as unknown as Refund)] : [])),
+    refunds: refunds.flatMap((r) => (r ? [refundView(r.value)] : [])),
   };
 }
 
@@ -67,9 +67,7 @@ export function visitView(v: Visit) {
 
 /** A copy request as the API shows it, with its payment's state. */
 export async function copyRequestView(r: CopyRequest, ledger: LedgerStore) {
-  const payment = r.paymentId
-    ? ((await ledger.getEntity('payment', r.paymentId))?.state as Payment | undefined)
-    : undefined;
+  const payment = r.paymentId ? (await ledger.payments.get(r.paymentId))?.value : undefined;
   return {
     copyRequestId: r.copyRequestId,
     patientId: r.patientId,

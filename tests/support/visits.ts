@@ -2,7 +2,6 @@
 import { fen } from '../../lib/domain/money';
 import { visitProviderNumbers, type Visit, type VisitStatus } from '../../lib/domain/visit';
 import type { LedgerStore } from '../../lib/ports/ledger-store';
-import { takeCreditLock, visitWrite } from '../../lib/usecases/visits/records';
 
 /** Stores a visit (authorised unless AWAITING_AUTHORISATION) and takes the patient's credit lock. */
 export async function seedVisit(
@@ -34,7 +33,10 @@ export async function seedVisit(
     ...overrides,
   };
   await ledger.commit({
-    entities: [visitWrite(visit, { kind: 'absent' }), takeCreditLock(patientId, visitId, undefined)],
+    entities: [
+      ledger.visits.write(visit, { kind: 'absent' }),
+      ledger.creditLocks.take(patientId, visitId, undefined),
+    ],
   });
   return visit;
 }

@@ -29,9 +29,10 @@ import type {
   EntityWrite,
   LedgerChange,
   LedgerStore,
-  StoredEntity,
 } from '../../ports/ledger-store';
+import { dynamoEntityTable } from './entity-table';
 import { rethrowStoreError } from './errors';
+import { repositories } from './repositories';
 import { queryIndexPage } from './query';
 import { OUTBOX_PENDING } from './outbox-store';
 import {
@@ -184,18 +185,6 @@ export function dynamoLedgerStore(doc: DynamoDBDocumentClient, tableName: string
     );
   }
 
-  async function getEntity(type: string, id: string): Promise<StoredEntity | undefined> {
-    try {
-      const { Item } = await doc.send(
-        new GetCommand({ TableName: tableName, Key: entityKey(type, id), ConsistentRead: true }),
-      );
-      if (!Item) return undefined;
-      return { type, id, version: Item.version as number, state: Item.state as Record<string, unknown> };
-    } catch (error) {
-      return rethrowStoreError(error, 'getEntity');
-    }
-  }
-
   async function getTransaction(txnId: string): Promise<JournalTransaction | undefined> {
     try {
       const { Item } = await doc.send(
@@ -266,64 +255,13 @@ export function dynamoLedgerStore(doc: DynamoDBDocumentClient, tableName: string
     }
   }
 
-  const toEntity = (item: Record<string, unknown>): StoredEntity => ({
-    type: item.entityType as string,
-    id: item.entityId as string,
-    version: item.version as number,
-    state: item.state as Record<string, unknown>,
-  });
-
-  async function findByRef(partition: string): Promise<StoredEntity | undefined> {
-    const [item] = (await queryIndexPage(doc, tableName, { index: 'byRef', partition, limit: 1 })).items;
-    // GSIs are eventually consistent: re-read the base item so callers see its latest version.
-    return item ? getEntity(item.entityType as string, item.entityId as string) : undefined;
-  }
-
-  async function listByTime(partition: string, before: string, limit: number): Promise<StoredEntity[]> {
-    return (await queryIndexPage(doc, tableName, { index: 'byTime', partition, before, limit })).items.map(
-      toEntity,
-    );
-  }
-
-  async function pageIndex(
-    index: 'byRef' | 'byTime',
-    partition: string,
-    page: { limit: number; cursor?: string },
-  ): Promise<{ entities: StoredEntity[]; cursor?: string }> {
-    const startKey = page.cursor === undefined ? undefined : decodeCursor(page.cursor, index, partition);
-    const result = await queryIndexPage(doc, tableName, { index, partition, limit: page.limit, startKey });
-    return {
-      entities: result.items.map(toEntity),
-      ...(result.nextKey ? { cursor: encodeCursor(result.nextKey) } : {}),
-    };
-  }
-
-  async function* scanByTime(partition: string, before: string): AsyncIterable<StoredEntity> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await queryIndexPage(doc, tableName, {
-        index: 'byTime',
-        partition,
-        before,
-        limit: 100,
-        startKey,
-      });
-      for (const item of page.items) yield toEntity(item);
-      startKey = page.nextKey;
-    } while (startKey);
-  }
-
   return {
     commit,
-    getEntity,
     getTransaction,
     journalForDay,
     journalForDayInOrder,
     balanceOf,
-    findByRef,
-    listByTime,
-    pageIndex,
-    scanByTime,
+    ...repositories(dynamoEntityTable(doc, tableName)),
   };
 }
 
@@ -467,30 +405,4 @@ function fromJournalItem(item: Record<string, unknown>): JournalTransaction {
       amountFen: Number(p.amountFen),
     })),
   });
-}
-
-/** A page's LastEvaluatedKey as an opaque cursor (base64url JSON: the item's table and index keys). */
-const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
-
-/** The start key a cursor stands for, checked: four string keys, and the partition being read. */
-function decodeCursor(cursor: string, index: 'byRef' | 'byTime', partition: string): Record<string, string> {
-  const [pk, sk] = index === 'byRef' ? ['gsi1pk', 'gsi1sk'] : ['gsi2pk', 'gsi2sk'];
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    key = undefined;
-  }
-  const fields = ['pk', 'sk', pk, sk];
-  const valid =
-    typeof key === 'object' &&
-    key !== null &&
-    Object.keys(key).length === 4 &&
-    fields.every((f) => typeof (key as Record<string, unknown>)[f] === 'string') &&
-    (key as Record<string, string>)[pk] === partition;
-  if (!valid)
-    throw new ValidationError('The cursor is not one this search returned.', [
-      { path: 'query.cursor', message: 'not a cursor of this search' },
-    ]);
-  return key as Record<string, string>;
 }

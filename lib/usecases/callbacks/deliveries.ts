@@ -18,21 +18,14 @@ import {
   signingVersions,
   callbackBody,
   type CallbackDelivery,
+  type DeliveryLane,
   type NotificationEndpoint,
 } from '../../domain/callbacks';
 import type { OutboxEvent } from '../../ports/ledger-store';
-import { entityWrite, transitionWrite, type Versioned } from '../shared/records';
+import type { LedgerStore } from '../../ports/ledger-store';
+import type { Versioned } from '../shared/records';
 import { retryOnConflict } from '../shared/retry';
-import {
-  DELIVERY,
-  DUE,
-  ENDPOINT,
-  LANE,
-  allEndpoints,
-  loadLane,
-  type CallbackDeps,
-  type DeliveryLane,
-} from './records';
+import type { CallbackDeps } from './records';
 
 /** How long a claimed attempt holds its delivery before another runner may try it. */
 const CLAIM_MS = 60_000;
@@ -53,8 +46,8 @@ export async function enqueueDelivery(
   redeliveredBy?: string,
 ): Promise<CallbackDelivery> {
   return retryOnConflict(async () => {
-    const stored = await deps.ledger.getEntity(DELIVERY.type, deliveryId);
-    if (stored) return stored.state as unknown as CallbackDelivery;
+    const stored = await deps.ledger.deliveries.get(deliveryId);
+    if (stored) return stored.value;
     const now = deps.clock.now();
     const lane = laneOf(endpoint.endpointId, event);
     const delivery: CallbackDelivery = {
@@ -70,29 +63,32 @@ export async function enqueueDelivery(
       createdAt: now.toISOString(),
       ...(redeliveredBy ? { redeliveredBy } : {}),
     };
-    const current = await loadLane(deps.ledger, lane);
+    const current = await deps.ledger.lanes.get(lane);
     const queue = [...(current?.value.queue ?? [])];
     const entry = { eventId: event.eventId, deliveryId };
     const at = redeliveredBy ? -1 : queue.findIndex((q) => q.eventId > event.eventId);
     if (at < 0) queue.push(entry);
     else queue.splice(at, 0, entry);
     await deps.ledger.commit({
-      entities: [entityWrite(DELIVERY, delivery, { kind: 'absent' }), laneWrite({ lane, queue }, current)],
+      entities: [
+        deps.ledger.deliveries.write(delivery, { kind: 'absent' }),
+        laneWrite(deps.ledger, { lane, queue }, current),
+      ],
     });
     return delivery;
   });
 }
 
 /** The lane's next state, guarded by the version it was read at (or its absence). */
-const laneWrite = (next: DeliveryLane, current: Versioned<DeliveryLane> | undefined) =>
-  entityWrite(LANE, next, current ? { kind: 'version', version: current.version } : { kind: 'absent' });
+const laneWrite = (ledger: LedgerStore, next: DeliveryLane, current: Versioned<DeliveryLane> | undefined) =>
+  ledger.lanes.write(next, current ? { kind: 'version', version: current.version } : { kind: 'absent' });
 
 /** Step 1: a delivery to every active endpoint subscribed to the event's type (replays add nothing). */
 export async function fanOut(
   deps: CallbackDeps,
   event: Pick<OutboxEvent, 'eventId' | 'type' | 'payload'>,
 ): Promise<number> {
-  const endpoints = (await allEndpoints(deps.ledger)).filter((e) => subscribes(e, event.type));
+  const endpoints = (await deps.ledger.endpoints.all()).filter((e) => subscribes(e, event.type));
   for (const endpoint of endpoints)
     await enqueueDelivery(
       deps,
@@ -106,17 +102,14 @@ export async function fanOut(
 /** Steps 2–3 for every delivery due now, `concurrency` lanes at a time; returns what happened. */
 export async function deliverDue(deps: CallbackDeps, { limit = 100, concurrency = 8 } = {}) {
   const now = deps.clock.now();
-  const due = await deps.ledger.listByTime(DUE, `${now.toISOString()}#\uffff`, limit);
+  const due = await deps.ledger.deliveries.dueBy(now.toISOString(), limit);
   const outcomes = { delivered: 0, retrying: 0, failed: 0, waiting: 0 };
   let next = 0;
   const worker = async () => {
     while (next < due.length) {
       const item = due[next++];
       if (!item) break;
-      const outcome = await attempt(deps, {
-        value: item.state as unknown as CallbackDelivery,
-        version: item.version,
-      });
+      const outcome = await attempt(deps, item);
       outcomes[outcome]++;
     }
   };
@@ -130,14 +123,14 @@ async function attempt(
   current: Versioned<CallbackDelivery>,
 ): Promise<'delivered' | 'retrying' | 'failed' | 'waiting'> {
   const delivery = current.value;
-  const lane = await loadLane(deps.ledger, delivery.lane);
+  const lane = await deps.ledger.lanes.get(delivery.lane);
   if (lane?.value.queue[0]?.deliveryId !== delivery.deliveryId) return 'waiting';
 
   // Claim it: a concurrent runner reading the same due item fails this guard and moves on.
   const claimedUntil = new Date(deps.clock.now().getTime() + CLAIM_MS).toISOString();
   const claimed = { ...delivery, nextAttemptAt: claimedUntil };
   try {
-    await deps.ledger.commit({ entities: [transitionWrite(DELIVERY, current, claimed)] });
+    await deps.ledger.commit({ entities: [deps.ledger.deliveries.transition(current, claimed)] });
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'CONCURRENT_MODIFICATION' || code === 'INVALID_STATE') return 'waiting'; // taken
@@ -145,8 +138,7 @@ async function attempt(
     throw error;
   }
 
-  const stored = await deps.ledger.getEntity(ENDPOINT.type, delivery.endpointId);
-  const endpoint = stored?.state as unknown as NotificationEndpoint | undefined;
+  const endpoint = (await deps.ledger.endpoints.get(delivery.endpointId))?.value;
   const event = await deps.outbox.get(delivery.eventId);
   const at = deps.clock.now();
   const result =
@@ -186,12 +178,12 @@ async function send(deps: CallbackDeps, endpoint: NotificationEndpoint, event: O
 /** Writes the attempt's outcome; a finished delivery leaves its lane, so the next one may go. */
 async function finish(deps: CallbackDeps, claimed: Versioned<CallbackDelivery>, done: CallbackDelivery) {
   await retryOnConflict(async () => {
-    const entities = [transitionWrite(DELIVERY, claimed, done)];
+    const entities = [deps.ledger.deliveries.transition(claimed, done)];
     if (done.status !== 'PENDING') {
-      const lane = await loadLane(deps.ledger, done.lane);
+      const lane = await deps.ledger.lanes.get(done.lane);
       if (lane) {
         const queue = lane.value.queue.filter((q) => q.deliveryId !== done.deliveryId);
-        entities.push(laneWrite({ lane: done.lane, queue }, lane));
+        entities.push(laneWrite(deps.ledger, { lane: done.lane, queue }, lane));
       }
     }
     await deps.ledger.commit({ entities });

@@ -16,8 +16,8 @@ import {
   type NotificationEndpoint,
 } from '../../domain/callbacks';
 import type { LedgerStore } from '../../ports/ledger-store';
-import { entityWrite, firstAttempt, transitionWrite } from '../shared/records';
-import { ENDPOINT, allEndpoints, loadEndpoint, type CallbackDeps } from './records';
+import { firstAttempt } from '../shared/records';
+import { loadEndpoint, type CallbackDeps } from './records';
 
 /** An endpoint as the API shows it (never the secret, except where the route says so). */
 export const endpointView = (e: NotificationEndpoint) => ({
@@ -39,12 +39,7 @@ export async function registerEndpoint(
 ) {
   assertEndpointUrl(input.url, deps.callbacks.allowHttp);
   assertSubscriptions(input.events);
-  const { id, earlier } = await firstAttempt<NotificationEndpoint>(
-    deps,
-    'endpoint',
-    ENDPOINT.type,
-    input.requestKey,
-  );
+  const { id, earlier } = await firstAttempt(deps.ids, deps.ledger.endpoints, 'endpoint', input.requestKey);
   let endpoint = earlier;
   if (!endpoint) {
     const now = deps.clock.now().toISOString();
@@ -59,21 +54,21 @@ export async function registerEndpoint(
       createdBy: input.createdBy,
       updatedAt: now,
     };
-    await deps.ledger.commit({ entities: [entityWrite(ENDPOINT, endpoint, { kind: 'absent' })] });
+    await deps.ledger.commit({ entities: [deps.ledger.endpoints.write(endpoint, { kind: 'absent' })] });
   }
   return endpointView(endpoint);
 }
 
 /** Every endpoint, oldest first. */
 export async function listEndpoints(deps: { ledger: LedgerStore }) {
-  return { items: (await allEndpoints(deps.ledger)).map(endpointView) };
+  return { items: (await deps.ledger.endpoints.all()).map(endpointView) };
 }
 
 /** Disables an endpoint. */
 export async function disableEndpointById(deps: CallbackDeps, endpointId: string) {
   const current = await loadEndpoint(deps.ledger, endpointId);
   const next = disableEndpoint(current.value, deps.clock.now());
-  await deps.ledger.commit({ entities: [transitionWrite(ENDPOINT, current, next)] });
+  await deps.ledger.commit({ entities: [deps.ledger.endpoints.transition(current, next)] });
   return endpointView(next);
 }
 
@@ -81,7 +76,7 @@ export async function disableEndpointById(deps: CallbackDeps, endpointId: string
 export async function rotateSecret(deps: CallbackDeps, endpointId: string, overlapSec: number) {
   const current = await loadEndpoint(deps.ledger, endpointId);
   const next = rotateEndpointSecret(current.value, deps.clock.now(), overlapSec);
-  await deps.ledger.commit({ entities: [transitionWrite(ENDPOINT, current, next)] });
+  await deps.ledger.commit({ entities: [deps.ledger.endpoints.transition(current, next)] });
   return endpointView(next);
 }
 

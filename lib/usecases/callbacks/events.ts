@@ -13,7 +13,7 @@ import { NotFoundError, ValidationError } from '../../domain/errors';
 import { timeOfId } from '../../domain/ids';
 import type { OutboxEvent } from '../../ports/ledger-store';
 import { enqueueDelivery } from './deliveries';
-import { allEndpoints, eventDeliveries, loadEndpoint, type CallbackDeps } from './records';
+import { loadEndpoint, type CallbackDeps } from './records';
 
 /** How far back a listing without `after` starts. */
 const DEFAULT_DAYS_BACK = 30;
@@ -62,10 +62,10 @@ export async function listEvents(
 export async function getEvent(deps: Pick<CallbackDeps, 'outbox' | 'ledger'>, eventId: string) {
   const event = await deps.outbox.get(eventId);
   if (!event) throw new NotFoundError('Event', eventId);
-  const page = await deps.ledger.pageIndex('byRef', eventDeliveries(eventId), { limit: 100 });
+  const page = await deps.ledger.deliveries.ofEvent(eventId, { limit: 100 });
   return {
     ...eventView(event),
-    deliveries: page.entities.map((d) => deliveryView(d.state as unknown as CallbackDelivery)),
+    deliveries: page.values.map(deliveryView),
   };
 }
 
@@ -94,7 +94,7 @@ export async function redeliverEvent(
   if (!event) throw new NotFoundError('Event', eventId);
   const endpoints = input.endpointId
     ? [(await loadEndpoint(deps.ledger, input.endpointId)).value]
-    : (await allEndpoints(deps.ledger)).filter((e) => subscribes(e, event.type));
+    : (await deps.ledger.endpoints.all()).filter((e) => subscribes(e, event.type));
   const inactive = endpoints.find((e) => e.status !== 'ACTIVE');
   if (inactive)
     throw new ValidationError(`Endpoint ${inactive.endpointId} is disabled.`, [

@@ -18,7 +18,7 @@ import { closePayment } from '../payments/close';
 import { loadPayment } from '../payments/records';
 import { refundPayment } from '../payments/refund';
 import { retryOnConflict } from '../shared/retry';
-import { advanceCopyRequest, COPY_REQUEST, loadCopyRequest, type CopyRequestDeps } from './records';
+import { advanceCopyRequest, loadCopyRequest, type CopyRequestDeps } from './records';
 import { transition } from '../shared/records';
 import { newEvent } from '../shared/events';
 
@@ -62,7 +62,7 @@ export async function cancelCopyRequest(
     ).refundId;
   const current = await loadCopyRequest(deps.ledger, id);
   const next: CopyRequest = { ...current.value, refundId };
-  await transition(deps.ledger, COPY_REQUEST, current, next, {
+  await transition(deps.ledger, deps.ledger.copyRequests, current, next, {
     events: [
       newEvent(deps, 'CopyRequestRefunded', {
         copyRequestId: id,

@@ -11,16 +11,16 @@
  */
 import type { CopyRequest } from '../../domain/copy-request';
 import { closePayment } from '../payments/close';
-import { AWAITING_PAYMENT, advanceCopyRequest, loadCopyRequest, type CopyRequestDeps } from './records';
+import { advanceCopyRequest, loadCopyRequest, type CopyRequestDeps } from './records';
 
 /** Expires the overdue requests (up to `limit` per run); returns how many expired. */
 export async function expireCopyRequests(deps: CopyRequestDeps, limit = 100) {
   const now = deps.clock.now();
   let expired = 0;
   let failed = 0;
-  for (const stored of await deps.ledger.listByTime(AWAITING_PAYMENT, `${now.toISOString()}#~`, limit)) {
+  for (const due of await deps.ledger.copyRequests.awaitingPaymentDueBy(now.toISOString(), limit)) {
     try {
-      const current = await loadCopyRequest(deps.ledger, stored.id);
+      const current = await loadCopyRequest(deps.ledger, due.copyRequestId);
       const request = current.value;
       if (request.status !== 'AWAITING_PAYMENT' || !request.payBy || new Date(request.payBy) > now) continue;
       const next: CopyRequest = { ...request, status: 'EXPIRED', expiredAt: now.toISOString() };

@@ -6,8 +6,7 @@
  *   2. Return its view: status, fee breakdown, payment and shipment.
  */
 import type { LedgerStore } from '../../ports/ledger-store';
-import type { CopyRequest, CopyRequestStatus } from '../../domain/copy-request';
-import { searchDay } from '../shared/day-index';
+import type { CopyRequestStatus } from '../../domain/copy-request';
 import { copyRequestView } from '../views';
 import { loadCopyRequest } from './records';
 
@@ -24,14 +23,12 @@ export async function searchCopyRequests(
   patientScope?: string,
 ) {
   const patientId = patientScope ?? query.patientId;
-  const { values, nextCursor } = await searchDay<CopyRequest>(
-    deps.ledger,
-    'copyrequest',
-    query,
+  const page = await deps.ledger.copyRequests.ofDay(query.date, query);
+  const matching = page.values.filter(
     (r) => (!query.status || r.status === query.status) && (!patientId || r.patientId === patientId),
   );
   return {
-    items: await Promise.all(values.map((r) => copyRequestView(r, deps.ledger))),
-    ...(nextCursor ? { nextCursor } : {}),
+    items: await Promise.all(matching.map((r) => copyRequestView(r, deps.ledger))),
+    ...(page.cursor ? { nextCursor: page.cursor } : {}),
   };
 }

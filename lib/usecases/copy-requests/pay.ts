@@ -15,7 +15,7 @@ import type { CopyRequest } from '../../domain/copy-request';
 import type { Payer } from '../../ports/payment-provider';
 import { createPayment } from '../payments/create';
 import { loadPayment } from '../payments/records';
-import { COPY_REQUEST, loadCopyRequest, type CopyRequestDeps } from './records';
+import { loadCopyRequest, type CopyRequestDeps } from './records';
 import { transition } from '../shared/records';
 
 /** Starts the payment of a completed request. */
@@ -58,6 +58,6 @@ export async function payCopyRequest(
   });
   if (request.paymentId === created.payment.paymentId) return created;
   const next: CopyRequest = { ...request, paymentId: created.payment.paymentId };
-  await transition(deps.ledger, COPY_REQUEST, current, next);
+  await transition(deps.ledger, deps.ledger.copyRequests, current, next);
   return created;
 }

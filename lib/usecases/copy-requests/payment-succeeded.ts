@@ -29,7 +29,7 @@ export async function onPaymentSucceeded(
   if (payment.purpose !== 'copy-fee' || payment.status === 'PENDING' || payment.status === 'CLOSED')
     return 'ignored';
   // A copy-fee payment always names its request; should one ever not, there is nothing to move.
-  if (!(await deps.ledger.getEntity('copyrequest', payment.referenceId))) return 'ignored';
+  if (!(await deps.ledger.copyRequests.get(payment.referenceId))) return 'ignored';
   return retryOnConflict(
     async () => {
       const current = await loadCopyRequest(deps.ledger, payment.referenceId);

@@ -5,9 +5,8 @@
  *   1. Derive the id from the request's key; an earlier attempt's request is returned as it is.
  *   2. Persist SUBMITTED with its CopyRequestSubmitted event, in one transaction.
  */
-import { dayIndexWrite } from '../shared/day-index';
 import type { CopyItem, CopyRequest, Delivery } from '../../domain/copy-request';
-import { copyRequestEvent, copyRequestWrite, type CopyRequestDeps } from './records';
+import { copyRequestEvent, type CopyRequestDeps } from './records';
 import { firstAttempt } from '../shared/records';
 
 /** A validated submission. */
@@ -24,10 +23,10 @@ export interface SubmitCopyRequestInput {
 /** Submits the request. */
 export async function submitCopyRequest(deps: CopyRequestDeps, input: SubmitCopyRequestInput) {
   const { requestKey, ...fields } = input;
-  const { id: copyRequestId, earlier } = await firstAttempt<CopyRequest>(
-    deps,
+  const { id: copyRequestId, earlier } = await firstAttempt(
+    deps.ids,
+    deps.ledger.copyRequests,
     'copyRequest',
-    'copyrequest',
     requestKey,
   );
   if (earlier) return earlier;
@@ -40,8 +39,8 @@ export async function submitCopyRequest(deps: CopyRequestDeps, input: SubmitCopy
   };
   await deps.ledger.commit({
     entities: [
-      copyRequestWrite(request, { kind: 'absent' }),
-      dayIndexWrite('copyrequest', copyRequestId, request.submittedAt),
+      deps.ledger.copyRequests.write(request, { kind: 'absent' }),
+      deps.ledger.copyRequests.dayListing(request),
     ],
     events: [copyRequestEvent(deps, 'CopyRequestSubmitted', request, { admissionId: request.admissionId })],
   });

@@ -24,7 +24,7 @@ import {
   type DiscrepancyStatus,
   type ResolutionAction,
 } from '../../domain/discrepancy';
-import { InvalidStateError, NotFoundError, ValidationError } from '../../domain/errors';
+import { InvalidStateError, ValidationError } from '../../domain/errors';
 import { adjacentDays, assertPastOrToday, type DiscrepancyLine } from '../../domain/finance';
 import type { Channel } from '../../domain/ledger/accounts';
 import { addFen, fen } from '../../domain/money';
@@ -33,30 +33,12 @@ import type { BillSource } from '../../ports/bill-source';
 import type { EntityWrite, LedgerChange } from '../../ports/ledger-store';
 import { settleWithProviderState } from '../payments/close';
 import { providerFor, type PaymentDeps } from '../payments/deps';
-import {
-  findPaymentByOutTradeNo,
-  findRefundByOutRefundNo,
-  paymentWrite,
-  refundWrite,
-} from '../payments/records';
 import { applyRefundState } from '../payments/refund';
 import { newEvent } from '../shared/events';
-import { entityWrite, transitionWrite, type EntityKind, type Versioned } from '../shared/records';
+import { loadOrNotFound, type Versioned } from '../shared/records';
 
 /** Dependencies: the payment capability (re-query) and the bills (matched-late). */
 export type DiscrepancyDeps = PaymentDeps & { readonly bills: Partial<Record<Channel, BillSource>> };
-
-/** byRef partition of a channel's day: its discrepancies (the close check reads it). */
-const dayPartition = (channel: Channel, date: string) => `DISCDAY#${channel}#${date}`;
-
-export const DISCREPANCY: EntityKind<Discrepancy> = {
-  type: 'discrepancy',
-  id: (d) => d.discrepancyId,
-  indexes: (d) => ({
-    byRef: { partition: dayPartition(d.channel, d.date), sort: d.discrepancyId },
-    byTime: { partition: `DISCREPANCY#${d.status}`, sort: `${d.date}#${d.channel}#${d.discrepancyId}` },
-  }),
-};
 
 /** The entity writes that open a record for each new discrepancy line of a run (known ones are kept). */
 export async function openDiscrepancies(
@@ -72,7 +54,7 @@ export async function openDiscrepancies(
       'discrepancy',
       `${run.channel}\n${run.date}\n${line.kind}\n${line.reference}`,
     );
-    if (await deps.ledger.getEntity(DISCREPANCY.type, discrepancyId)) continue; // a re-run found it again
+    if (await deps.ledger.discrepancies.get(discrepancyId)) continue; // a re-run found it again
     const { class: cls, ...rest } = line;
     const discrepancy: Discrepancy = {
       ...rest,
@@ -94,20 +76,14 @@ export async function openDiscrepancies(
       createdAt: now,
       updatedAt: now,
     };
-    writes.push(entityWrite(DISCREPANCY, discrepancy, { kind: 'absent' }));
+    writes.push(deps.ledger.discrepancies.write(discrepancy, { kind: 'absent' }));
   }
   return writes;
 }
 
 /** Loads a discrepancy, or NOT_FOUND. */
-async function loadDiscrepancy(
-  deps: Pick<PaymentDeps, 'ledger'>,
-  id: string,
-): Promise<Versioned<Discrepancy>> {
-  const stored = await deps.ledger.getEntity(DISCREPANCY.type, id);
-  if (!stored) throw new NotFoundError('Discrepancy', id);
-  return { value: stored.state as unknown as Discrepancy, version: stored.version };
-}
+const loadDiscrepancy = (deps: Pick<PaymentDeps, 'ledger'>, id: string) =>
+  loadOrNotFound(deps.ledger.discrepancies, 'Discrepancy', id);
 
 /** One discrepancy with its audit trail. */
 export const getDiscrepancy = async (deps: Pick<PaymentDeps, 'ledger'>, id: string) =>
@@ -118,13 +94,10 @@ export async function listDiscrepancies(
   deps: Pick<PaymentDeps, 'ledger'>,
   query: { status: DiscrepancyStatus; date?: string; channel?: Channel; limit: number; cursor?: string },
 ) {
-  const page = await deps.ledger.pageIndex('byTime', `DISCREPANCY#${query.status}`, {
-    limit: query.limit,
-    cursor: query.cursor,
-  });
-  const items = page.entities
-    .map((e) => e.state as unknown as Discrepancy)
-    .filter((d) => (!query.date || d.date === query.date) && (!query.channel || d.channel === query.channel));
+  const page = await deps.ledger.discrepancies.pageByStatus(query.status, query);
+  const items = page.values.filter(
+    (d) => (!query.date || d.date === query.date) && (!query.channel || d.channel === query.channel),
+  );
   return { items, ...(page.cursor ? { nextCursor: page.cursor } : {}) };
 }
 
@@ -153,7 +126,7 @@ export async function resolveDiscrepancy(
     });
     await deps.ledger.commit({
       ...change,
-      entities: [transitionWrite(DISCREPANCY, current, next), ...(change.entities ?? [])],
+      entities: [deps.ledger.discrepancies.transition(current, next), ...(change.entities ?? [])],
     });
     return next;
   };
@@ -213,9 +186,7 @@ async function refundAtProvider(
   commitResolved: CommitResolved,
   at: string,
 ) {
-  const found = d.outTradeNo
-    ? await findPaymentByOutTradeNo(deps.ledger, d.channel, d.outTradeNo)
-    : undefined;
+  const found = d.outTradeNo ? await deps.ledger.payments.byOutTradeNo(d.channel, d.outTradeNo) : undefined;
   if (!found)
     throw new InvalidStateError(
       `Discrepancy ${d.discrepancyId}: the bill's refund names no payment of ours (out_trade_no ${d.outTradeNo ?? 'missing'}); write it off instead.`,
@@ -255,8 +226,8 @@ async function refundAtProvider(
   });
   return commitResolved(`refund ${refund.refundId} of ${payment.paymentId}, ${amountFen} fen`, {
     entities: [
-      refundWrite(refund, { kind: 'absent' }),
-      paymentWrite(
+      deps.ledger.refunds.write(refund, { kind: 'absent' }),
+      deps.ledger.payments.write(
         { ...payment, refundedFen, status: statusAfterRefund(payment.amountFen, refundedFen) },
         { kind: 'version', version: found.version },
       ),
@@ -289,7 +260,7 @@ async function reQuery(
   let outcome: string | undefined;
   let answer: string;
   if (d.kind === 'payment') {
-    const found = await findPaymentByOutTradeNo(deps.ledger, d.channel, d.reference);
+    const found = await deps.ledger.payments.byOutTradeNo(d.channel, d.reference);
     const state = await provider.queryOrder(d.reference);
     answer = `provider: ${state.status}${state.amountFen !== undefined ? ` ${state.amountFen} fen` : ''}`;
     if (found?.value.status === 'PENDING' && state.status !== 'PENDING') {
@@ -303,7 +274,7 @@ async function reQuery(
     )
       outcome = `${answer}; agrees with payment ${found.value.paymentId}`;
   } else {
-    const found = await findRefundByOutRefundNo(deps.ledger, d.channel, d.reference);
+    const found = await deps.ledger.refunds.byOutRefundNo(d.channel, d.reference);
     const outTradeNo =
       d.outTradeNo ?? (found ? (await findPaymentOf(deps, found.value)).outTradeNo : undefined);
     const state = outTradeNo ? await provider.queryRefund(outTradeNo, d.reference) : undefined;
@@ -324,7 +295,7 @@ async function reQuery(
     ],
     updatedAt: entry.at,
   };
-  await deps.ledger.commit({ entities: [transitionWrite(DISCREPANCY, current, kept)] });
+  await deps.ledger.commit({ entities: [deps.ledger.discrepancies.transition(current, kept)] });
   throw new InvalidStateError(
     `Discrepancy ${d.discrepancyId}: ${answer}, which contradicts the ledger; resolve it with write-off (or refund-at-provider) and a note.`,
     { discrepancyId: d.discrepancyId },
@@ -333,9 +304,7 @@ async function reQuery(
 
 /** The payment a refund belongs to. */
 async function findPaymentOf(deps: DiscrepancyDeps, refund: Refund): Promise<Payment> {
-  const stored = await deps.ledger.getEntity('payment', refund.paymentId);
-  if (!stored) throw new NotFoundError('Payment', refund.paymentId);
-  return stored.state as unknown as Payment;
+  return (await loadOrNotFound(deps.ledger.payments, 'Payment', refund.paymentId)).value;
 }
 
 /**
@@ -348,8 +317,8 @@ export async function closeDay(
 ) {
   const { date, channel } = input;
   assertPastOrToday(date, deps.clock.now());
-  const day = await deps.ledger.getEntity('reconday', `${channel}#${date}`);
-  const state = day?.state as { reconciliationId: string; closedAt?: string; closedBy?: string } | undefined;
+  const day = await deps.ledger.reconciliations.day(channel, date);
+  const state = day?.value;
   if (!day || !state)
     throw new InvalidStateError(`${channel} ${date} has not been reconciled; reconcile it first.`, {
       date,
@@ -363,8 +332,8 @@ export async function closeDay(
       closedBy: state.closedBy ?? '',
       reconciliationId: state.reconciliationId,
     };
-  const run = await deps.ledger.getEntity('reconciliation', state.reconciliationId);
-  if ((run?.state as { status?: string } | undefined)?.status === 'FAILED')
+  const run = await deps.ledger.reconciliations.get(state.reconciliationId);
+  if (run?.value.status === 'FAILED')
     throw new InvalidStateError(`The last ${channel} reconciliation of ${date} FAILED; run it again first.`, {
       date,
       channel,
@@ -372,8 +341,8 @@ export async function closeDay(
   const open: string[] = [];
   let cursor: string | undefined;
   do {
-    const page = await deps.ledger.pageIndex('byRef', dayPartition(channel, date), { limit: 100, cursor });
-    for (const e of page.entities) if ((e.state as { status?: string }).status === 'OPEN') open.push(e.id);
+    const page = await deps.ledger.discrepancies.pageOfDay(channel, date, { limit: 100, cursor });
+    for (const d of page.values) if (d.status === 'OPEN') open.push(d.discrepancyId);
     cursor = page.cursor;
   } while (cursor);
   if (open.length > 0)
@@ -387,14 +356,7 @@ export async function closeDay(
     );
   const closedAt = deps.clock.now().toISOString();
   await deps.ledger.commit({
-    entities: [
-      {
-        type: 'reconday',
-        id: `${channel}#${date}`,
-        state: { ...state, closedAt, closedBy: input.by },
-        expect: { kind: 'version', version: day.version },
-      },
-    ],
+    entities: [deps.ledger.reconciliations.dayWrite({ ...state, closedAt, closedBy: input.by }, day)],
   });
   return { date, channel, closedAt, closedBy: input.by, reconciliationId: state.reconciliationId };
 }

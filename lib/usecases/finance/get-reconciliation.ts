@@ -10,7 +10,8 @@ import { NotFoundError } from '../../domain/errors';
 import type { PaymentDeps } from '../payments/deps';
 import { reconciliationSummary } from '../views';
 import { CHANNELS, type Channel } from '../../domain/ledger/accounts';
-import { loadReconciliation, type Reconciliation } from './reconcile';
+import type { Reconciliation } from '../../domain/finance';
+import { loadReconciliation } from './reconcile';
 
 /** The reconciliation run's view. */
 export async function getReconciliation(deps: PaymentDeps, reconciliationId: string) {
@@ -38,8 +39,7 @@ export async function listReconciliations(
   const items = [];
   const days = [];
   for (const channel of query.channel ? [query.channel] : CHANNELS) {
-    for await (const e of deps.ledger.scanByTime(`RECONDAY#${channel}#${query.date}`, '~')) {
-      const r = e.state as unknown as Reconciliation;
+    for await (const r of deps.ledger.reconciliations.runsOfDay(channel, query.date)) {
       if (query.status && r.status !== query.status) continue;
       items.push({
         reconciliationId: r.reconciliationId,
@@ -51,8 +51,7 @@ export async function listReconciliations(
         createdAt: r.createdAt,
       });
     }
-    const day = (await deps.ledger.getEntity('reconday', `${channel}#${query.date}`))?.state as
-      { reconciliationId: string; closedAt?: string; closedBy?: string } | undefined;
+    const day = (await deps.ledger.reconciliations.day(channel, query.date))?.value;
     if (day)
       days.push({
         channel,

@@ -26,16 +26,17 @@ import {
   matchKey,
   type BillLine,
   type DiscrepancyLine,
+  type ReconciledDay,
+  type Reconciliation,
   type ReconciliationClass,
 } from '../../domain/finance';
 import { Accounts, type Channel } from '../../domain/ledger/accounts';
 import { journalTransaction, type JournalTransaction } from '../../domain/ledger/journal';
 import { fen } from '../../domain/money';
-import type { EntityWrite } from '../../ports/ledger-store';
 import type { PaymentDeps } from '../payments/deps';
 import type { BillSource } from '../../ports/bill-source';
 import { CompactMap } from '../shared/compact-map';
-import { firstAttempt } from '../shared/records';
+import { firstAttempt, type Versioned } from '../shared/records';
 import { openDiscrepancies } from './discrepancies';
 
 /**
@@ -67,21 +68,6 @@ export class LedgerLines {
   [Symbol.iterator](): Iterator<[string, number]> {
     return this.lines[Symbol.iterator]();
   }
-}
-
-/** The stored report. */
-export interface Reconciliation {
-  readonly reconciliationId: string;
-  readonly date: string;
-  readonly channel: Channel;
-  /** COMPLETED_WITH_DISCREPANCIES when a line is missing or mismatched (timing differences are expected). */
-  readonly status: 'COMPLETED' | 'COMPLETED_WITH_DISCREPANCIES' | 'FAILED';
-  readonly summary: Record<ReconciliationClass, number> & { feesFen: number; feesPostedFen: number };
-  readonly previousReconciliationId?: string;
-  readonly failure?: string;
-  readonly lineCount: number;
-  readonly requestedBy: string;
-  readonly createdAt: string;
 }
 
 const FEE_REF = 'provider-fees';
@@ -127,9 +113,6 @@ function* clearingLines(txn: JournalTransaction, channel: Channel) {
 /** Bill lines' fees are stored in items of this many lines (about 20 KB each). */
 const FEES_PER_ITEM = 500;
 
-/** GSI2 partition of a run's per-line fees (the statement shows each line's fee from it). */
-export const lineFeesPartition = (reconciliationId: string) => `LINEFEES#${reconciliationId}`;
-
 /**
  * Passes the bill through, storing each line's fee by match key as it goes, a chunk at a time (memory stays
  * at one chunk, however long the bill).
@@ -144,17 +127,8 @@ async function* recordingLineFees(
   let chunk = 0;
   const flush = async () => {
     if (count === 0) return;
-    const sort = String(chunk++).padStart(6, '0');
     await deps.ledger.commit({
-      entities: [
-        {
-          type: 'linefees',
-          id: `${reconciliationId}#${sort}`,
-          state: { fees },
-          expect: { kind: 'absent' },
-          indexes: { byTime: { partition: lineFeesPartition(reconciliationId), sort } },
-        },
-      ],
+      entities: [deps.ledger.reconciliations.lineFeesWrite(reconciliationId, chunk++, fees)],
     });
     fees = {};
     count = 0;
@@ -309,8 +283,6 @@ export async function matchDay(
   return { counts, lines, feesFen };
 }
 
-const reconKey = (channel: Channel, date: string) => `${channel}#${date}`;
-
 /** Dependencies of a reconciliation: the ledger and the providers' bills. */
 export type ReconcileDeps = Omit<PaymentDeps, 'providers'> & {
   readonly bills: Partial<Record<Channel, BillSource>>;
@@ -336,18 +308,17 @@ export async function reconcile(
   const date = assertPastOrToday(input.date, deps.clock.now());
   const provider = billsFor(deps, channel);
   // A retried request (same key) returns its first run instead of running again.
-  const { id: reconciliationId, earlier } = await firstAttempt<Reconciliation>(
-    deps,
-    'reconciliation',
+  const { id: reconciliationId, earlier } = await firstAttempt(
+    deps.ids,
+    deps.ledger.reconciliations,
     'reconciliation',
     input.requestKey,
   );
   if (earlier) return earlier;
   const bill = await provider.fetchBill(date); // 409 BILL_NOT_AVAILABLE escapes here, before anything is stored
 
-  const latest = await deps.ledger.getEntity('reconday', reconKey(channel, date));
-  const previous = latest?.state as
-    { reconciliationId: string; feesPostedFen: number; closedAt?: string } | undefined;
+  const latest = await deps.ledger.reconciliations.day(channel, date);
+  const previous = latest?.value;
   if (previous?.closedAt)
     throw new InvalidStateError(
       `${channel} ${date} was closed at ${previous.closedAt}; it is not reconciled again.`,
@@ -405,7 +376,7 @@ export async function reconcile(
     createdAt: deps.clock.now().toISOString(),
   };
   await store(deps, report, lines, {
-    day: { expectVersion: latest?.version, feesPostedFen: feesFen },
+    day: { current: latest, feesPostedFen: feesFen },
     feeDeltaFen: feesFen - posted,
   });
   // Once the run is stored, each new discrepancy becomes an OPEN record (one a re-run finds again keeps
@@ -421,29 +392,15 @@ async function store(
   deps: ReconcileDeps,
   report: Reconciliation,
   lines: readonly DiscrepancyLine[],
-  fees?: { day: { expectVersion?: number; feesPostedFen: number }; feeDeltaFen: number },
+  fees?: { day: { current?: Versioned<ReconciledDay>; feesPostedFen: number }; feeDeltaFen: number },
 ) {
   const { reconciliationId, channel, date } = report;
   for (let i = 0; i < lines.length; i += 90) {
     await deps.ledger.commit({
-      entities: lines.slice(i, i + 90).map((line, j): EntityWrite => ({
-        type: 'reconline',
-        id: `${reconciliationId}#${String(i + j).padStart(8, '0')}`,
-        state: line,
-        expect: { kind: 'absent' },
-        indexes: { byTime: { partition: `RECON#${reconciliationId}`, sort: String(i + j).padStart(8, '0') } },
-      })),
+      entities: deps.ledger.reconciliations.lineWrites(reconciliationId, i, lines.slice(i, i + 90)),
     });
   }
-  const reportWrite: EntityWrite = {
-    type: 'reconciliation',
-    id: reconciliationId,
-    state: report,
-    expect: { kind: 'absent' },
-    indexes: {
-      byTime: { partition: `RECONDAY#${channel}#${date}`, sort: `${report.createdAt}#${reconciliationId}` },
-    },
-  };
+  const reportWrite = deps.ledger.reconciliations.write(report, { kind: 'absent' });
   if (!fees) {
     await deps.ledger.commit({ entities: [reportWrite] });
     return;
@@ -454,15 +411,10 @@ async function store(
   await deps.ledger.commit({
     entities: [
       reportWrite,
-      {
-        type: 'reconday',
-        id: reconKey(channel, date),
-        state: { reconciliationId, feesPostedFen: fees.day.feesPostedFen, date, channel },
-        expect:
-          fees.day.expectVersion === undefined
-            ? { kind: 'absent' }
-            : { kind: 'version', version: fees.day.expectVersion },
-      },
+      deps.ledger.reconciliations.dayWrite(
+        { reconciliationId, feesPostedFen: fees.day.feesPostedFen, date, channel },
+        fees.day.current,
+      ),
     ],
     ...(delta !== 0
       ? {
@@ -487,13 +439,9 @@ async function store(
 
 /** A stored report with its discrepancy lines (up to `limit`). */
 export async function loadReconciliation(deps: PaymentDeps, id: string, limit = 1000) {
-  const stored = await deps.ledger.getEntity('reconciliation', id);
+  const stored = await deps.ledger.reconciliations.get(id);
   if (!stored) return undefined;
-  const lines = await deps.ledger.listByTime(`RECON#${id}`, '~', limit);
-  return {
-    report: stored.state as unknown as Reconciliation,
-    lines: lines.map((l) => l.state as unknown as DiscrepancyLine),
-  };
+  return { report: stored.value, lines: await deps.ledger.reconciliations.lines(id, limit) };
 }
 
 /** Today's business day in Asia/Shanghai minus one: what the daily job reconciles. */

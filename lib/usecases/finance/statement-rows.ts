@@ -6,7 +6,7 @@
 import type { BusinessDay } from '../../domain/business-day';
 import { assertPastOrToday, matchKey } from '../../domain/finance';
 import { CompactMap } from '../shared/compact-map';
-import { clearingKeyOf, lineFeesPartition } from './reconcile';
+import { clearingKeyOf } from './reconcile';
 import { CHANNELS, type Channel } from '../../domain/ledger/accounts';
 import type { Clock } from '../../ports/clock';
 import type { LedgerStore } from '../../ports/ledger-store';
@@ -28,13 +28,11 @@ function accountsFor(channel: Channel | undefined): string[] {
 async function lineFeesOf(ledger: LedgerStore, day: string, channels: readonly Channel[]) {
   const byChannel = new Map<string, CompactMap>();
   for (const channel of channels) {
-    const latest = (await ledger.getEntity('reconday', `${channel}#${day}`))?.state as
-      { reconciliationId: string } | undefined;
+    const latest = (await ledger.reconciliations.day(channel, day))?.value;
     if (!latest) continue;
     const fees = new CompactMap(); // a million lines' fees in tens of MB, not hundreds
-    for await (const chunk of ledger.scanByTime(lineFeesPartition(latest.reconciliationId), '~'))
-      for (const [key, fen] of Object.entries((chunk.state as { fees: Record<string, number> }).fees))
-        fees.set(key, fen);
+    for await (const chunk of ledger.reconciliations.lineFees(latest.reconciliationId))
+      for (const [key, fen] of Object.entries(chunk)) fees.set(key, fen);
     byChannel.set(channel, fees);
   }
   return byChannel;

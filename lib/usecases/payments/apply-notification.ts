@@ -19,7 +19,7 @@ import type { ProviderEvent } from '../../ports/payment-provider';
 import { recordOrphan } from '../shared/orphans';
 import { capturePayment } from './capture-payment';
 import type { PaymentDeps } from './deps';
-import { findPaymentByOutTradeNo, findRefundByOutRefundNo, loadPayment } from './records';
+import { loadPayment } from './records';
 import { applyRefundState } from './refund';
 
 /** What happened to the notification. */
@@ -71,7 +71,7 @@ function assertPaymentAgrees(
 }
 
 async function applyPaymentEvent(deps: PaymentDeps, event: PaymentEvent): Promise<NotificationOutcome> {
-  const found = await findPaymentByOutTradeNo(deps.ledger, event.channel, event.outTradeNo);
+  const found = await deps.ledger.payments.byOutTradeNo(event.channel, event.outTradeNo);
   if (!found) return recordOrphan(deps, event, event.outTradeNo);
   const payment = found.value;
   assertPaymentAgrees(payment, event);
@@ -88,7 +88,7 @@ async function applyPaymentEvent(deps: PaymentDeps, event: PaymentEvent): Promis
 }
 
 async function applyRefundEvent(deps: PaymentDeps, event: RefundEvent): Promise<NotificationOutcome> {
-  const found = await findRefundByOutRefundNo(deps.ledger, event.channel, event.outRefundNo);
+  const found = await deps.ledger.refunds.byOutRefundNo(event.channel, event.outRefundNo);
   if (!found) return recordOrphan(deps, event, event.outRefundNo);
   const refund = found.value;
   const { value: payment } = await loadPayment(deps.ledger, refund.paymentId);

@@ -14,39 +14,15 @@
 import { Accounts } from '../../domain/ledger/accounts';
 import { journalTransaction } from '../../domain/ledger/journal';
 import type { Fen } from '../../domain/money';
-import { refundableFen, REFUNDABLE_STATUSES } from '../../domain/payment';
+import {
+  refundableFen,
+  REFUNDABLE_STATUSES,
+  type BulkRefundBatch,
+  type BulkRefundItem,
+} from '../../domain/payment';
 import type { PaymentDeps } from './deps';
-import { paymentsOfReference } from './records';
 import { refundPayment } from './refund';
 import { firstAttempt } from '../shared/records';
-
-/** One payment's outcome in a batch. */
-export interface BulkRefundItem {
-  readonly paymentId: string;
-  readonly referenceId: string;
-  readonly patientId: string;
-  readonly amountFen: number;
-  readonly status: 'REFUNDED' | 'REFUND_PROCESSING' | 'FAILED' | 'SKIPPED';
-  readonly refundId?: string;
-  readonly detail?: string;
-}
-
-/** A bulk refund batch as stored and returned. */
-export interface BulkRefundBatch {
-  readonly batchId: string;
-  readonly status: 'PROCESSING' | 'COMPLETED';
-  readonly reason: string;
-  readonly referenceIds: readonly string[];
-  readonly compensationFen: number;
-  readonly createdAt: string;
-  readonly completedAt?: string;
-  readonly items: readonly BulkRefundItem[];
-  readonly totals: {
-    readonly refundedFen: number;
-    readonly compensationFen: number;
-    readonly payments: number;
-  };
-}
 
 /** Runs a bulk refund and returns the completed batch. */
 export async function bulkRefund(
@@ -59,9 +35,9 @@ export async function bulkRefund(
     requestKey?: string;
   },
 ): Promise<BulkRefundBatch> {
-  const { id: batchId, earlier } = await firstAttempt<BulkRefundBatch>(
-    deps,
-    'batch',
+  const { id: batchId, earlier } = await firstAttempt(
+    deps.ids,
+    deps.ledger.bulkRefunds,
     'batch',
     input.requestKey,
   );
@@ -76,19 +52,22 @@ export async function bulkRefund(
   if (!earlier)
     await deps.ledger.commit({
       entities: [
-        {
-          type: 'batch',
-          id: batchId,
-          state: { ...base, status: 'PROCESSING', items: [] },
-          expect: { kind: 'absent' },
-        },
+        deps.ledger.bulkRefunds.write(
+          {
+            ...base,
+            status: 'PROCESSING',
+            items: [],
+            totals: { refundedFen: 0, compensationFen: 0, payments: 0 },
+          },
+          { kind: 'absent' },
+        ),
       ],
     });
 
   const items: BulkRefundItem[] = [];
   const compensate = new Map<string, { referenceId: string; patientId: string }>();
   for (const referenceId of base.referenceIds) {
-    for (const { value: payment } of await paymentsOfReference(deps.ledger, referenceId)) {
+    for (const { value: payment } of await deps.ledger.payments.ofReference(referenceId)) {
       // Each payment's refund in this batch has its own key, so resuming the batch resumes that refund.
       const requestKey = `${batchId}:${payment.paymentId}`;
       const resumed = payment.refundIds.includes(deps.ids.derive('refund', requestKey));
@@ -180,14 +159,7 @@ export async function bulkRefund(
     },
   };
   await deps.ledger.commit({
-    entities: [
-      {
-        type: 'batch',
-        id: batchId,
-        state: batch,
-        expect: { kind: 'status', status: ['PROCESSING'] },
-      },
-    ],
+    entities: [deps.ledger.bulkRefunds.write(batch, { kind: 'status', status: ['PROCESSING'] })],
   });
   return batch;
 }

@@ -14,10 +14,9 @@ import type { Fen } from '../../domain/money';
 import { captureTransaction, type Payment } from '../../domain/payment';
 import type { CommitOutcome, EntityWrite } from '../../ports/ledger-store';
 import { authorisedFen, type Visit } from '../../domain/visit';
-import { freeCreditLock, loadVisit, VISIT } from '../visits/records';
+import { loadVisit } from '../visits/records';
 import type { PaymentDeps } from './deps';
-import { assertTradeNoFree, PAYMENT, providerTradeClaim, type Versioned } from './records';
-import { transitionWrite } from '../shared/records';
+import { assertTradeNoFree, type Versioned } from './records';
 import { newEvent } from '../shared/events';
 
 /** What the provider said about the paid order. */
@@ -45,7 +44,7 @@ async function paidOffVisit(deps: PaymentDeps, payment: Payment): Promise<Entity
       releasedFen: authorisedFen(visit),
     },
   };
-  return [transitionWrite(VISIT, current, settled), freeCreditLock(visit.patientId)];
+  return [deps.ledger.visits.transition(current, settled), deps.ledger.creditLocks.free(visit.patientId)];
 }
 
 /** Moves the payment to PAID with its ledger postings; returns 'already-applied' on a replay. */
@@ -68,8 +67,8 @@ export async function capturePayment(
   };
   const change = {
     entities: [
-      transitionWrite(PAYMENT, current, next),
-      ...(paid.providerTradeNo ? [providerTradeClaim(next, paid.providerTradeNo)] : []),
+      deps.ledger.payments.transition(current, next),
+      ...(paid.providerTradeNo ? [deps.ledger.payments.claimTradeNo(next, paid.providerTradeNo)] : []),
       ...(next.settlesVisitId ? await paidOffVisit(deps, next) : []),
     ],
     journal: captureTransaction({ ...next, paidAt: paid.paidAt }),

@@ -11,7 +11,7 @@ import { InvalidStateError } from '../../domain/errors';
 import type { Payment } from '../../domain/payment';
 import { capturePayment } from './capture-payment';
 import { providerFor, type PaymentDeps } from './deps';
-import { loadPayment, PAYMENT, type Versioned } from './records';
+import { loadPayment, type Versioned } from './records';
 import { transition } from '../shared/records';
 import { newEvent } from '../shared/events';
 
@@ -52,7 +52,7 @@ export async function settleWithProviderState(
   }
   if (state.status === 'PENDING') return current.value;
   const closed: Payment = { ...current.value, status: 'CLOSED', closedAt: deps.clock.now().toISOString() };
-  await transition(deps.ledger, PAYMENT, current, closed, {
+  await transition(deps.ledger, deps.ledger.payments, current, closed, {
     events: [newEvent(deps, 'PaymentClosed', { paymentId: closed.paymentId })],
   });
   return closed;

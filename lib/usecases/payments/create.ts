@@ -16,10 +16,10 @@ import { fen, type Fen } from '../../domain/money';
 import { outTradeNoFor, type Payment, type PaymentPurpose } from '../../domain/payment';
 import type { OrderMode, Payer } from '../../ports/payment-provider';
 import { InvalidStateError, ValidationError } from '../../domain/errors';
-import { outstandingFen, type Visit } from '../../domain/visit';
+import { outstandingFen } from '../../domain/visit';
 import { providerFor, type PaymentDeps } from './deps';
 import { settleWithProviderState } from './close';
-import { loadPayment, paymentReferenceWrite, paymentWrite } from './records';
+import { loadPayment } from './records';
 import { idFor } from '../shared/records';
 
 /** A validated request to create a payment. */
@@ -44,8 +44,7 @@ export interface CreatePaymentInput {
  */
 async function visitToPayOff(deps: PaymentDeps, input: CreatePaymentInput): Promise<string | undefined> {
   if (input.purpose !== 'other') return undefined;
-  const stored = await deps.ledger.getEntity('visit', input.referenceId);
-  const visit = stored?.state as Visit | undefined;
+  const visit = (await deps.ledger.visits.get(input.referenceId))?.value;
   if (!visit || visit.patientId !== input.patientId) return undefined;
   if (visit.status !== 'PAYMENT_FAILED' && visit.status !== 'OVERDUE')
     throw new InvalidStateError(`Visit ${visit.visitId} is ${visit.status}; nothing is outstanding on it.`, {
@@ -94,7 +93,7 @@ async function findFirstAttempt(
   paymentId: string,
   input: CreatePaymentInput,
 ): Promise<Payment | undefined> {
-  const stored = (await deps.ledger.getEntity('payment', paymentId))?.state as Payment | undefined;
+  const stored = (await deps.ledger.payments.get(paymentId))?.value;
   if (!stored) return undefined;
   if (stored.patientId !== input.patientId || stored.amountFen !== input.amountFen)
     throw new InvalidStateError(`Payment ${paymentId} was created by another request.`, { paymentId });
@@ -153,7 +152,10 @@ async function recordNewPayment(
     ...(input.copyFee ? { revenueSplit: input.copyFee.revenueSplit } : {}),
   };
   await deps.ledger.commit({
-    entities: [paymentWrite(payment, { kind: 'absent' }), paymentReferenceWrite(payment)],
+    entities: [
+      deps.ledger.payments.write(payment, { kind: 'absent' }),
+      deps.ledger.payments.listing(payment),
+    ],
   });
   deps.metrics.count('PaymentsCreated', { channel: payment.channel });
   return payment;

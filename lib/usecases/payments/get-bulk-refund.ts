@@ -7,9 +7,8 @@
  *      SUCCEEDED → REFUNDED, FAILED → FAILED, still PROCESSING → REFUND_PROCESSING.
  *   3. Recompute the refunded total from those outcomes, so the view never lags the refunds it names.
  */
-import { NotFoundError } from '../../domain/errors';
-import type { Refund } from '../../domain/payment';
-import type { BulkRefundBatch, BulkRefundItem } from './bulk-refund';
+import type { BulkRefundBatch, BulkRefundItem, Refund } from '../../domain/payment';
+import { loadOrNotFound } from '../shared/records';
 import type { PaymentDeps } from './deps';
 
 const ITEM_STATUS: Readonly<Record<Refund['status'], BulkRefundItem['status']>> = {
@@ -20,13 +19,11 @@ const ITEM_STATUS: Readonly<Record<Refund['status'], BulkRefundItem['status']>> 
 
 /** The batch as the API shows it, its items following their refunds. */
 export async function getBulkRefund(deps: PaymentDeps, batchId: string): Promise<BulkRefundBatch> {
-  const stored = await deps.ledger.getEntity('batch', batchId);
-  if (!stored) throw new NotFoundError('Bulk refund', batchId);
-  const batch = stored.state as unknown as BulkRefundBatch;
+  const { value: batch } = await loadOrNotFound(deps.ledger.bulkRefunds, 'Bulk refund', batchId);
   const items = await Promise.all(
     batch.items.map(async (item) => {
       if (item.status !== 'REFUND_PROCESSING' || !item.refundId) return item;
-      const refund = (await deps.ledger.getEntity('refund', item.refundId))?.state as Refund | undefined;
+      const refund = (await deps.ledger.refunds.get(item.refundId))?.value;
       return refund ? { ...item, status: ITEM_STATUS[refund.status] } : item;
     }),
   );

@@ -24,9 +24,9 @@ import {
 import type { RefundState } from '../../ports/payment-provider';
 import { retryOnConflict } from '../shared/retry';
 import { providerFor, type PaymentDeps } from './deps';
-import { loadPayment, loadRefund, paymentWrite, REFUND, refundWrite, type Versioned } from './records';
+import { loadPayment, loadRefund, type Versioned } from './records';
 import { newEvent } from '../shared/events';
-import { idFor, transitionWrite } from '../shared/records';
+import { idFor } from '../shared/records';
 
 /** Starts a refund and drives it as far as the provider's answer allows. */
 export async function refundPayment(
@@ -69,12 +69,12 @@ export async function refundPayment(
   try {
     await deps.ledger.commit({
       entities: [
-        paymentWrite(reserved, {
+        deps.ledger.payments.write(reserved, {
           kind: 'status',
           status: ['PAID', 'PARTIALLY_REFUNDED'],
           version: current.version,
         }),
-        refundWrite(refund, { kind: 'absent' }),
+        deps.ledger.refunds.write(refund, { kind: 'absent' }),
       ],
     });
   } catch (error) {
@@ -156,8 +156,8 @@ async function applyRefundStateOnce(
   };
   await deps.ledger.commit({
     entities: [
-      transitionWrite(REFUND, current, nextRefund),
-      paymentWrite(nextPayment, { kind: 'version', version: paymentNow.version }),
+      deps.ledger.refunds.transition(current, nextRefund),
+      deps.ledger.payments.write(nextPayment, { kind: 'version', version: paymentNow.version }),
     ],
     ...(succeeded
       ? {

@@ -15,7 +15,6 @@ import type { Channel } from '../../domain/ledger/accounts';
 import type { PaymentStatus } from '../../domain/payment';
 import type { LedgerStore } from '../../ports/ledger-store';
 import { paymentView } from '../views';
-import { loadPayment, paymentDayPartition, referencePartition } from './records';
 
 /** What to search for. */
 export interface PaymentSearch {
@@ -40,16 +39,11 @@ export async function searchPayments(
       { path: 'query.date', message: 'referenceId or date is required' },
     ]);
   const patientId = patientScope ?? search.patientId;
-  const [index, partition] = search.referenceId
-    ? (['byTime', referencePartition(search.referenceId)] as const)
-    : (['byRef', paymentDayPartition(search.date as string)] as const);
-  const page = await deps.ledger.pageIndex(index, partition, { limit: search.limit, cursor: search.cursor });
-  const payments = await Promise.all(
-    page.entities.map(
-      async (e) => (await loadPayment(deps.ledger, (e.state as { paymentId: string }).paymentId)).value,
-    ),
-  );
-  const matching = payments.filter(
+  const request = { limit: search.limit, cursor: search.cursor };
+  const page = search.referenceId
+    ? await deps.ledger.payments.pageOfReference(search.referenceId, request)
+    : await deps.ledger.payments.pageOfDay(search.date as string, request);
+  const matching = page.values.filter(
     (p) =>
       (!search.status || p.status === search.status) &&
       (!search.channel || p.channel === search.channel) &&

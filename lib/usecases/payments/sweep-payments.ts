@@ -9,20 +9,19 @@
  *   1. List refunds PROCESSING for longer than `olderThanMinutes`.
  *   2. Ask the provider; SUCCEEDED or FAILED is applied; NOT_FOUND is asked again (same out_refund_no).
  */
-import type { Payment, Refund } from '../../domain/payment';
 import { settleWithProviderState } from './close';
 import { providerFor, type PaymentDeps } from './deps';
-import { PENDING_PAYMENTS, PROCESSING_REFUNDS, loadPayment } from './records';
+import { loadPayment } from './records';
 import { applyRefundState } from './refund';
 
 /** Resolves stale pending payments; returns how many changed. */
 export async function sweepPendingPayments(deps: PaymentDeps, olderThanMinutes: number, limit = 100) {
   const now = deps.clock.now();
   const before = new Date(now.getTime() - olderThanMinutes * 60_000).toISOString();
-  const stale = await deps.ledger.listByTime(PENDING_PAYMENTS, before, limit);
+  const stale = await deps.ledger.payments.pendingCreatedBefore(before, limit);
   const result = { examined: stale.length, paid: 0, closed: 0 };
   for (const stored of stale) {
-    const payment = stored.state as unknown as Payment;
+    const payment = stored.value;
     const provider = providerFor(deps, payment.channel);
     let state = await provider.queryOrder(payment.outTradeNo);
     const expired = new Date(payment.expiresAt).getTime() <= now.getTime();
@@ -40,10 +39,9 @@ export async function sweepPendingPayments(deps: PaymentDeps, olderThanMinutes: 
 /** Resolves refunds stuck PROCESSING; returns how many changed. */
 export async function sweepProcessingRefunds(deps: PaymentDeps, olderThanMinutes: number, limit = 100) {
   const before = new Date(deps.clock.now().getTime() - olderThanMinutes * 60_000).toISOString();
-  const stale = await deps.ledger.listByTime(PROCESSING_REFUNDS, before, limit);
+  const stale = await deps.ledger.refunds.processingCreatedBefore(before, limit);
   const result = { examined: stale.length, settled: 0 };
-  for (const stored of stale) {
-    const refund = stored.state as unknown as Refund;
+  for (const refund of stale) {
     const payment = (await loadPayment(deps.ledger, refund.paymentId)).value;
     const provider = providerFor(deps, refund.channel);
     let state = await provider.queryRefund(payment.outTradeNo, refund.outRefundNo);

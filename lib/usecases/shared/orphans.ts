@@ -12,19 +12,14 @@ export async function recordOrphan(
   await deps.ledger
     .commit({
       entities: [
-        {
-          type: 'orphan',
-          id: `${event.channel}-${event.notificationId}`,
-          state: {
-            status: 'UNMATCHED',
-            channel: event.channel,
-            kind: event.kind,
-            reference,
-            receivedAt: now,
-          },
-          expect: { kind: 'absent' },
-          indexes: { byTime: { partition: 'ORPHAN', sort: `${now}#${event.notificationId}` } },
-        },
+        deps.ledger.unmatched.write({
+          status: 'UNMATCHED',
+          channel: event.channel,
+          kind: event.kind,
+          notificationId: event.notificationId,
+          reference,
+          receivedAt: now,
+        }),
       ],
     })
     .catch((error: unknown) => {

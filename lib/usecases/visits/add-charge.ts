@@ -32,7 +32,7 @@ export function addCharge(
       tabVersion: visit.tabVersion + 1,
     };
     await deps.ledger.commit({
-      entities: [tabWrite(next, version)],
+      entities: [tabWrite(deps.ledger, next, version)],
       journal: journalTransaction({
         txnId: txnIdFor('charge', `${visitId}.${input.chargeId}`, 'added'),
         occurredAt: deps.clock.now(),

@@ -18,7 +18,7 @@ import { recordOrphan } from '../shared/orphans';
 import { retryOnConflict } from '../shared/retry';
 import { confirmAuthorisation } from './authorisation';
 import type { VisitDeps } from './deps';
-import { findVisitByCaptureOutTradeNo, findVisitByOutOrderNo, loadVisit } from './records';
+import { loadVisit } from './records';
 import { recordCapture } from './capture';
 import { runSettlement } from './settle';
 
@@ -62,7 +62,7 @@ export async function applyCollected(
 
 /** Applies one verified visit event. */
 export async function applyVisitEvent(deps: VisitDeps, event: VisitEvent) {
-  const found = await findVisitByOutOrderNo(deps.ledger, event.channel, event.outOrderNo);
+  const found = await deps.ledger.visits.byOutOrderNo(event.channel, event.outOrderNo);
   if (!found) return recordOrphan(deps, event, event.outOrderNo);
   if (event.kind === 'authorisation.confirmed')
     return confirmAuthorisation(deps, found.value.visitId, {
@@ -80,6 +80,6 @@ export async function applyCaptureTrade(
   deps: VisitDeps,
   event: Extract<ProviderEvent, { kind: 'payment.succeeded' }>,
 ) {
-  const found = await findVisitByCaptureOutTradeNo(deps.ledger, event.channel, event.outTradeNo);
+  const found = await deps.ledger.visits.byCaptureOutTradeNo(event.channel, event.outTradeNo);
   return found ? applyCollected(deps, found, { ...event, at: event.paidAt }) : undefined;
 }

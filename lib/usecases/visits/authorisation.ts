@@ -14,7 +14,7 @@ import type { Visit } from '../../domain/visit';
 import { transition, type Versioned } from '../shared/records';
 import { retryOnConflict } from '../shared/retry';
 import { creditFor, type VisitDeps } from './deps';
-import { loadVisit, VISIT } from './records';
+import { loadVisit } from './records';
 import { newEvent } from '../shared/events';
 
 /** What the provider reports about a confirmed authorisation. */
@@ -52,7 +52,7 @@ export function confirmAuthorisation(deps: VisitDeps, visitId: string, confirmed
         confirmedAt: confirmed.at.toISOString(),
       },
     };
-    await transition(deps.ledger, VISIT, { value: visit, version }, next, {
+    await transition(deps.ledger, deps.ledger.visits, { value: visit, version }, next, {
       events: [
         newEvent(deps, 'VisitAuthorised', {
           visitId,

@@ -12,7 +12,7 @@ import { authorisedFen, tabFen, type Visit } from '../../domain/visit';
 import { retryOnConflict } from '../shared/retry';
 import { creditFor, type VisitDeps } from './deps';
 import { insuranceOf } from './insurance';
-import { freeCreditLock, loadVisit, VISIT } from './records';
+import { loadVisit } from './records';
 import { transition } from '../shared/records';
 import { newEvent } from '../shared/events';
 
@@ -32,7 +32,7 @@ export async function releaseAuthorisation(deps: VisitDeps, visitId: string): Pr
       .reverse(visit.insurance.preauthId)
       .catch(() => undefined); // it lapses at the bureau anyway
   const next: Visit = { ...visit, authorisationReleased: true };
-  await transition(deps.ledger, VISIT, { value: visit, version }, next);
+  await transition(deps.ledger, deps.ledger.visits, { value: visit, version }, next);
   return next;
 }
 
@@ -57,8 +57,8 @@ export async function cancelVisit(
       closedAt: deps.clock.now().toISOString(),
       authorisationReleased: false,
     };
-    await transition(deps.ledger, VISIT, { value: visit, version }, next, {
-      entities: [freeCreditLock(visit.patientId)],
+    await transition(deps.ledger, deps.ledger.visits, { value: visit, version }, next, {
+      entities: [deps.ledger.creditLocks.free(visit.patientId)],
       events: [newEvent(deps, 'VisitCancelled', { visitId, patientId: visit.patientId, reason })],
     });
   });

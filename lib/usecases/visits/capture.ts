@@ -18,7 +18,7 @@ import type { CaptureRequest, CaptureState } from '../../ports/credit-provider';
 import { transition, type Versioned } from '../shared/records';
 import { settlementView } from '../views';
 import type { VisitDeps } from './deps';
-import { freeCreditLock, VISIT, visitEvent as event } from './records';
+import { visitEvent as event } from './records';
 
 /** The capture request of a visit (same numbers every time). */
 export function captureRequestOf(visit: Visit): CaptureRequest {
@@ -69,8 +69,8 @@ export async function recordCapture(
       nextAttemptAt: undefined,
     },
   };
-  return transition(deps.ledger, VISIT, current, next, {
-    entities: [freeCreditLock(visit.patientId)],
+  return transition(deps.ledger, deps.ledger.visits, current, next, {
+    entities: [deps.ledger.creditLocks.free(visit.patientId)],
     journal: journalTransaction({
       txnId: txnIdFor('visit', visit.visitId, 'captured'),
       occurredAt: captured.at ?? deps.clock.now(),
@@ -108,7 +108,7 @@ export async function applyCaptureResult(
   // Still collecting when we come back to check counts as a failed attempt (it goes on the retry schedule).
   const recheck = s.captureStatus === 'PENDING' && s.nextAttemptAt !== undefined;
   if (result.status === 'PENDING' && !recheck) {
-    return transition(deps.ledger, VISIT, current, {
+    return transition(deps.ledger, deps.ledger.visits, current, {
       ...visit,
       status: visit.status === 'PAYMENT_FAILED' ? 'SETTLING' : visit.status,
       settlement: {
@@ -123,7 +123,7 @@ export async function applyCaptureResult(
   const status: VisitStatus = next === 'overdue' ? 'OVERDUE' : 'PAYMENT_FAILED';
   const failed = await transition(
     deps.ledger,
-    VISIT,
+    deps.ledger.visits,
     current,
     {
       ...visit,

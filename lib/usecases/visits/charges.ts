@@ -2,7 +2,6 @@
 import { availableCreditFen, tabFen, type Visit } from '../../domain/visit';
 import type { Clock } from '../../ports/clock';
 import type { LedgerStore } from '../../ports/ledger-store';
-import { visitWrite } from './records';
 
 /** Dependencies of the charge use cases. */
 export interface ChargeDeps {
@@ -11,8 +10,8 @@ export interface ChargeDeps {
 }
 
 /** The versioned write of a visit's new tab; it only goes through while the visit is still OPEN. */
-export const tabWrite = (next: Visit, version: number) =>
-  visitWrite(next, { kind: 'status', status: ['OPEN'], version });
+export const tabWrite = (ledger: LedgerStore, next: Visit, version: number) =>
+  ledger.visits.write(next, { kind: 'status', status: ['OPEN'], version });
 
 export const summary = (v: Visit) => ({
   tabFen: tabFen(v.charges),

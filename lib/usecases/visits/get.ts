@@ -6,8 +6,7 @@
  *   2. Return its view: tab, credit left, insurance and settlement.
  */
 import type { LedgerStore } from '../../ports/ledger-store';
-import type { Visit, VisitStatus } from '../../domain/visit';
-import { searchDay } from '../shared/day-index';
+import type { VisitStatus } from '../../domain/visit';
 import { visitView } from '../views';
 import { loadVisit } from './records';
 
@@ -24,11 +23,9 @@ export async function searchVisits(
   patientScope?: string,
 ) {
   const patientId = patientScope ?? query.patientId;
-  const { values, nextCursor } = await searchDay<Visit>(
-    deps.ledger,
-    'visit',
-    query,
+  const page = await deps.ledger.visits.ofDay(query.date, query);
+  const items = page.values.filter(
     (v) => (!query.status || v.status === query.status) && (!patientId || v.patientId === patientId),
   );
-  return { items: values.map(visitView), ...(nextCursor ? { nextCursor } : {}) };
+  return { items: items.map(visitView), ...(page.cursor ? { nextCursor: page.cursor } : {}) };
 }

@@ -9,12 +9,11 @@
  *   3. Start the authorisation at the provider with deterministic numbers derived from the visitId.
  *   4. Return what the mini-program needs to confirm (`clientParams`).
  */
-import { dayIndexWrite } from '../shared/day-index';
 import type { Channel } from '../../domain/ledger/accounts';
 import { assertMayOpenVisit, visitProviderNumbers, type Visit } from '../../domain/visit';
 import type { Payer } from '../../ports/payment-provider';
 import { creditFor, type VisitDeps } from './deps';
-import { loadCreditLock, loadVisit, takeCreditLock, visitWrite } from './records';
+import { loadVisit } from './records';
 import { newEvent } from '../shared/events';
 import { firstAttempt } from '../shared/records';
 
@@ -32,9 +31,14 @@ export interface OpenVisitInput {
 export async function openVisit(deps: VisitDeps, input: OpenVisitInput) {
   creditFor(deps, input.channel); // 400 when the channel has no credit product
   // An earlier attempt of the same request opened it: start (or re-show) the same authorisation.
-  const { id: visitId, earlier } = await firstAttempt<Visit>(deps, 'visit', 'visit', input.requestKey);
+  const { id: visitId, earlier } = await firstAttempt(
+    deps.ids,
+    deps.ledger.visits,
+    'visit',
+    input.requestKey,
+  );
   if (earlier) return authorise(deps, earlier);
-  const lock = await loadCreditLock(deps.ledger, input.patientId);
+  const lock = await deps.ledger.creditLocks.get(input.patientId);
   if (lock?.value.status === 'ACTIVE' && lock.value.visitId) {
     const other = await loadVisit(deps.ledger, lock.value.visitId);
     assertMayOpenVisit(input.patientId, [other.value]);
@@ -59,9 +63,9 @@ export async function openVisit(deps: VisitDeps, input: OpenVisitInput) {
   };
   await deps.ledger.commit({
     entities: [
-      visitWrite(visit, { kind: 'absent' }),
-      takeCreditLock(input.patientId, visitId, lock),
-      dayIndexWrite('visit', visitId, visit.createdAt),
+      deps.ledger.visits.write(visit, { kind: 'absent' }),
+      deps.ledger.creditLocks.take(input.patientId, visitId, lock),
+      deps.ledger.visits.dayListing(visit),
     ],
     events: [
       newEvent(deps, 'VisitOpened', {

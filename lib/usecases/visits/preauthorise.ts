@@ -13,7 +13,7 @@ import { transition, type Versioned } from '../shared/records';
 import { retryOnConflict } from '../shared/retry';
 import type { VisitDeps } from './deps';
 import { insuranceOf, preSettleTab } from './insurance';
-import { loadVisit, VISIT } from './records';
+import { loadVisit } from './records';
 
 /** Releases a superseded hold; the bureau also lets it lapse, so a failure here is not fatal. */
 async function reverseQuietly(deps: VisitDeps, preauth: InsurancePreauth | undefined) {
@@ -46,7 +46,7 @@ export function preauthoriseInsurance(deps: VisitDeps, visitId: string): Promise
     const valid = validPreauth(visit, deps.clock.now());
     if (valid) return valid;
     const held = await preSettleTab(deps, visit);
-    await transition(deps.ledger, VISIT, current, { ...visit, insurance: held });
+    await transition(deps.ledger, deps.ledger.visits, current, { ...visit, insurance: held });
     if (visit.insurance?.preauthId !== held.preauthId) await reverseQuietly(deps, visit.insurance);
     return held;
   });

@@ -41,7 +41,7 @@ import { settlementView } from '../views';
 import { creditFor, type VisitDeps } from './deps';
 import { insuranceOf, preSettleTab } from './insurance';
 import { captureRequestOf, applyCaptureResult } from './capture';
-import { freeCreditLock, loadVisit, VISIT, visitCaptureRefWrite, visitEvent as event } from './records';
+import { loadVisit, visitEvent as event } from './records';
 
 /** Who asked for the settlement and how. */
 export interface SettleRequest {
@@ -73,12 +73,12 @@ async function begin(deps: VisitDeps, current: Versioned<Visit>, request: Settle
   };
   return transition(
     deps.ledger,
-    VISIT,
+    deps.ledger.visits,
     current,
     { ...visit, status: 'SETTLING', settlement },
     {
       // The capture's out_trade_no is indexed now, so a provider notification about it always finds the visit.
-      entities: [visitCaptureRefWrite(visit, settlement.captureOutTradeNo)],
+      entities: [deps.ledger.visits.captureListing(visit, settlement.captureOutTradeNo)],
       events: [
         event(deps, 'VisitSettlementStarted', visit, { tabFen: tabFen(visit.charges), ...settlement }),
       ],
@@ -97,7 +97,7 @@ async function insuranceStep(deps: VisitDeps, current: Versioned<Visit>): Promis
       await insuranceOf(deps)
         .reverse(visit.insurance.preauthId)
         .catch(() => undefined); // it lapses at the bureau anyway
-    return transition(deps.ledger, VISIT, current, {
+    return transition(deps.ledger, deps.ledger.visits, current, {
       ...visit,
       ...(visit.insurance?.status === 'HELD'
         ? { insurance: { ...visit.insurance, status: 'REVERSED' } }
@@ -110,7 +110,7 @@ async function insuranceStep(deps: VisitDeps, current: Versioned<Visit>): Promis
     });
   }
   const wait = (error: unknown, lapsed: boolean) =>
-    transition(deps.ledger, VISIT, current, {
+    transition(deps.ledger, deps.ledger.visits, current, {
       ...current.value,
       ...(lapsed && current.value.insurance
         ? { insurance: { ...current.value.insurance, status: 'REVERSED' as const } }
@@ -135,7 +135,7 @@ async function insuranceStep(deps: VisitDeps, current: Versioned<Visit>): Promis
       throw error;
     }
     // Record the hold before settling it, so a crash in between settles the same one.
-    current = await transition(deps.ledger, VISIT, current, { ...visit, insurance: preauth });
+    current = await transition(deps.ledger, deps.ledger.visits, current, { ...visit, insurance: preauth });
   }
   try {
     await insuranceOf(deps).settle(preauth.preauthId);
@@ -150,7 +150,7 @@ async function insuranceStep(deps: VisitDeps, current: Versioned<Visit>): Promis
   const v = current.value;
   return transition(
     deps.ledger,
-    VISIT,
+    deps.ledger.visits,
     current,
     {
       ...v,
@@ -186,7 +186,10 @@ async function captureStep(deps: VisitDeps, current: Versioned<Visit>): Promise<
   const visit = current.value;
   const s = visit.settlement as Settlement;
   if (s.selfPayFen === 0)
-    return transition(deps.ledger, VISIT, current, { ...visit, settlement: { ...s, step: 'RELEASE' } });
+    return transition(deps.ledger, deps.ledger.visits, current, {
+      ...visit,
+      settlement: { ...s, step: 'RELEASE' },
+    });
   const result = await creditFor(deps, visit.channel).capture(captureRequestOf(current.value));
   return applyCaptureResult(deps, current, result);
 }
@@ -212,8 +215,8 @@ async function releaseStep(deps: VisitDeps, current: Versioned<Visit>): Promise<
     closedAt: deps.clock.now().toISOString(),
     settlement: { ...s, step: 'DONE', releasedFen },
   };
-  return transition(deps.ledger, VISIT, current, next, {
-    entities: [freeCreditLock(visit.patientId)],
+  return transition(deps.ledger, deps.ledger.visits, current, next, {
+    entities: [deps.ledger.creditLocks.free(visit.patientId)],
     events: [event(deps, 'VisitSettled', visit, settlementView(next))],
   });
 }
@@ -233,7 +236,7 @@ async function step(deps: VisitDeps, current: Versioned<Visit>) {
   // Waiting for a retry, a bureau that was down, or a pending capture: the scheduled job resumes it.
   if (s.nextAttemptAt !== undefined && new Date(s.nextAttemptAt) > deps.clock.now()) return undefined;
   if (visit.status === 'PAYMENT_FAILED') {
-    const resumed = await transition(deps.ledger, VISIT, current, {
+    const resumed = await transition(deps.ledger, deps.ledger.visits, current, {
       ...visit,
       status: 'SETTLING',
       settlement: { ...s, nextAttemptAt: undefined },
@@ -301,7 +304,7 @@ export async function settleVisit(
         `Visit ${visitId} is ${status} and past its insurance step (${settlement.step}); it can no longer switch to self-pay.`,
         { visitId, status, step: settlement.step },
       );
-    current = await transition(deps.ledger, VISIT, current, {
+    current = await transition(deps.ledger, deps.ledger.visits, current, {
       ...current.value,
       settlement: {
         ...settlement,

@@ -8,12 +8,12 @@
  * Each visit is handled on its own: one failure is counted and does not stop the others.
  */
 import { businessDayBounds, businessDayOf } from '../../domain/business-day';
-import { tabFen } from '../../domain/visit';
+import { tabFen, type Visit } from '../../domain/visit';
 import { refreshAuthorisation } from './authorisation';
 import { cancelVisit, releaseAuthorisation } from './cancel';
 import type { VisitDeps } from './deps';
 import { insuranceOf } from './insurance';
-import { loadVisit, VISIT, visitsDuePartition } from './records';
+import { loadVisit } from './records';
 import { transition } from '../shared/records';
 import { runSettlement } from './settle';
 
@@ -36,7 +36,6 @@ export interface VisitJobReport {
 /** Runs every visit job once. */
 export async function runVisitJobs(deps: VisitDeps, limit = 100): Promise<VisitJobReport> {
   const now = deps.clock.now();
-  const before = `${now.toISOString()}#~`;
   const report: VisitJobReport = {
     expiredAuthorisations: 0,
     expiredPreauths: 0,
@@ -58,18 +57,15 @@ export async function runVisitJobs(deps: VisitDeps, limit = 100): Promise<VisitJ
   };
   // Work that takes a visit out of its partition (or pushes it later) drains it `limit` visits per run.
   const each = async (
-    partition: string,
-    sortBefore: string,
+    due: Promise<Visit[]>,
     work: (visitId: string) => Promise<boolean>,
     key: keyof VisitJobReport,
   ) => {
-    for (const stored of await deps.ledger.listByTime(partition, sortBefore, limit))
-      await handle(stored.id, work, key);
+    for (const visit of await due) await handle(visit.visitId, work, key);
   };
 
   await each(
-    visitsDuePartition('AWAITING_AUTHORISATION'),
-    before,
+    deps.ledger.visits.dueBy('AWAITING_AUTHORISATION', now.toISOString(), limit),
     async (visitId) => {
       const current = await loadVisit(deps.ledger, visitId);
       if ((await refreshAuthorisation(deps, current)) === 'AUTHORISED') return false;
@@ -80,16 +76,16 @@ export async function runVisitJobs(deps: VisitDeps, limit = 100): Promise<VisitJ
   );
 
   // Held pre-authorisations past their expiry: every OPEN visit is looked at, page by page.
-  for await (const stored of deps.ledger.scanByTime(visitsDuePartition('OPEN'), before))
+  for await (const open of deps.ledger.visits.allDueBy('OPEN', now.toISOString()))
     await handle(
-      stored.id,
+      open.visitId,
       async (visitId) => {
         const { value: visit, version } = await loadVisit(deps.ledger, visitId);
         const p = visit.insurance;
         if (visit.status !== 'OPEN' || p?.status !== 'HELD' || new Date(p.expiresAt) > now) return false;
         await transition(
           deps.ledger,
-          VISIT,
+          deps.ledger.visits,
           { value: visit, version },
           {
             ...visit,
@@ -107,8 +103,7 @@ export async function runVisitJobs(deps: VisitDeps, limit = 100): Promise<VisitJ
   // OPEN visits sort by creation: those opened before the latest cut-off are settled (or cancelled if empty).
   const cutOff = latestCutOff(now, deps.visits.autoSettleAtMinute);
   await each(
-    visitsDuePartition('OPEN'),
-    cutOff.toISOString(),
+    deps.ledger.visits.openedBefore(cutOff.toISOString(), limit),
     async (visitId) => {
       const { value: visit } = await loadVisit(deps.ledger, visitId);
       if (visit.status !== 'OPEN') return false;
@@ -122,8 +117,7 @@ export async function runVisitJobs(deps: VisitDeps, limit = 100): Promise<VisitJ
 
   for (const status of ['SETTLING', 'PAYMENT_FAILED'] as const)
     await each(
-      visitsDuePartition(status),
-      before,
+      deps.ledger.visits.dueBy(status, now.toISOString(), limit),
       async (visitId) => {
         await runSettlement(deps, visitId);
         return true;
@@ -133,8 +127,7 @@ export async function runVisitJobs(deps: VisitDeps, limit = 100): Promise<VisitJ
 
   for (const status of ['CANCELLED', 'SETTLED'] as const)
     await each(
-      visitsDuePartition(status),
-      before,
+      deps.ledger.visits.dueBy(status, now.toISOString(), limit),
       async (visitId) => (await releaseAuthorisation(deps, visitId)).authorisationReleased === true,
       'released',
     );

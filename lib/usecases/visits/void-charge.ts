@@ -33,7 +33,7 @@ export function voidCharge(deps: ChargeDeps, visitId: string, chargeId: string) 
       tabVersion: visit.tabVersion + 1,
     };
     await deps.ledger.commit({
-      entities: [tabWrite(next, version)],
+      entities: [tabWrite(deps.ledger, next, version)],
       journal: reversalOf(added, txnIdFor('charge', `${visitId}.${chargeId}`, 'voided'), deps.clock.now()),
     });
     return { chargeId, ...summary(next) };

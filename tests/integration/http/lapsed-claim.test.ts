@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPaymentHandler } from '../../../functions/http/payments/create';
 import type { AppDeps } from '../../../lib/config/container';
 import type { CreateOrderRequest, PaymentProvider } from '../../../lib/ports/payment-provider';
-import { paymentsOfReference } from '../../../lib/usecases/payments/records';
 import { testDeps } from '../../support/dynamo';
 import { httpEvent, lambdaContext, tokenFor } from '../../support/http';
 import { sandboxWithProviders } from '../../support/sandbox';
@@ -97,7 +96,7 @@ describe.each(['alipay', 'wechatpay'] as const)('a lapsed claim on POST /payment
       expect(b.paymentId).toBe(a.paymentId);
       expect(b.outTradeNo).toBe(a.outTradeNo);
 
-      const payments = await paymentsOfReference(deps.ledger, referenceId);
+      const payments = await deps.ledger.payments.ofReference(referenceId);
       expect(payments.map((p) => p.value.paymentId)).toEqual([a.paymentId]);
       expect(new Set(gated.calls)).toEqual(new Set([a.outTradeNo]));
       const orders = (await (await fetch(`${env.sandbox.url}/sandbox/orders`)).json()) as Array<{

@@ -5,6 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../../../lib/adapters/dynamodb/client';
 import { dynamoLedgerStore } from '../../../../lib/adapters/dynamodb/ledger-store';
+import { dynamoEntityTable } from '../../../../lib/adapters/dynamodb/entity-table';
 import { ConcurrentModificationError, StorageUnavailableError } from '../../../../lib/domain/errors';
 import { Accounts } from '../../../../lib/domain/ledger/accounts';
 import { journalTransaction } from '../../../../lib/domain/ledger/journal';
@@ -46,7 +47,7 @@ describe('dynamoLedgerStore under faults', () => {
     expect(mock.calls()).toHaveLength(1); // one atomic write attempt, no piecemeal fallback
     mock.restore();
     const real = dynamoLedgerStore(table.doc, table.tableName);
-    expect(await real.getEntity('payment', id)).toBeUndefined();
+    expect(await dynamoEntityTable(table.doc, table.tableName).getEntity('payment', id)).toBeUndefined();
     expect(await real.getTransaction(`payment:${id}:captured`)).toBeUndefined();
     expect((await real.balanceOf(Accounts.patientReceivable('PF'))).creditFen).toBe(0);
     return outcome;

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamoLedgerStore } from '../../../../lib/adapters/dynamodb/ledger-store';
+import { dynamoEntityTable, type EntityTable } from '../../../../lib/adapters/dynamodb/entity-table';
 import { businessDayOf } from '../../../../lib/domain/business-day';
 import {
   ConcurrentModificationError,
@@ -34,9 +35,11 @@ async function collect(iterable: AsyncIterable<JournalTransaction>): Promise<Jou
 
 describe('dynamoLedgerStore', () => {
   let ledger: LedgerStore;
+  let entities: EntityTable;
   beforeAll(async () => {
     const { doc, tableName } = await createTestTable();
     ledger = dynamoLedgerStore(doc, tableName);
+    entities = dynamoEntityTable(doc, tableName);
   });
 
   it('commits the entity, the journal and the tracked balance together', async () => {
@@ -47,7 +50,7 @@ describe('dynamoLedgerStore', () => {
       journal: charge('c1', 'P1', 1200),
     });
     expect(outcome).toBe('committed');
-    expect(await ledger.getEntity('charge', 'c1')).toMatchObject({
+    expect(await entities.getEntity('charge', 'c1')).toMatchObject({
       version: 1,
       state: { status: 'ADDED', amountFen: 1200 },
     });
@@ -90,7 +93,10 @@ describe('dynamoLedgerStore', () => {
       ],
       journal: charge('p1-capture', 'P3', 100),
     });
-    expect(await ledger.getEntity('payment', 'p1')).toMatchObject({ version: 2, state: { status: 'PAID' } });
+    expect(await entities.getEntity('payment', 'p1')).toMatchObject({
+      version: 2,
+      state: { status: 'PAID' },
+    });
 
     const stale = ledger.commit({
       entities: [

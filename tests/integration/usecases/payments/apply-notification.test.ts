@@ -77,8 +77,9 @@ describe('applyNotification', () => {
   it('records a valid notification for an unknown order as an orphan, once, and credits nothing', async () => {
     expect(await applyNotification(deps, paidEvent('MPnobody', 100))).toBe('orphan');
     expect(await applyNotification(deps, paidEvent('MPnobody', 100))).toBe('orphan');
-    expect(await deps.ledger.getEntity('orphan', 'alipay-n-MPnobody-100')).toMatchObject({
-      state: { status: 'UNMATCHED', reference: 'MPnobody' },
+    expect(await deps.ledger.unmatched.get('alipay', 'n-MPnobody-100')).toMatchObject({
+      status: 'UNMATCHED',
+      reference: 'MPnobody',
     });
   });
 });

@@ -122,7 +122,7 @@ describe('pay-later visits against the sandbox (real HTTP, RSA, AES-GCM) and Dyn
       expect((await deps.ledger.balanceOf(`patient:${patientId}:receivable` as never)).netFen).toBe(0);
       expect(netOf(journal, 'insurance:receivable')).toBe(hold.insuredFen + hold.personalAccountFen);
       expect(netOf(journal, `channel:${channel}:clearing`)).toBe(hold.selfPayFen);
-      expect((await deps.ledger.getEntity('creditlock', patientId))?.state.status).toBe('FREE');
+      expect((await deps.ledger.creditLocks.get(patientId))?.value.status).toBe('FREE');
     });
   }
 
