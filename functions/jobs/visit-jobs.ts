@@ -1,11 +1,6 @@
 /** Scheduled: expires authorisations and insurance holds, auto-settles at the cut-off, resumes settlements. */
 import { creditDeps } from '../../lib/config/credit';
+import { jobHandler } from '../../lib/http/job';
 import { runVisitJobs } from '../../lib/usecases/visits/visit-jobs';
 
-/** Runs every visit job once and logs what it did. */
-export const handler = async () => {
-  const deps = await creditDeps();
-  const report = await runVisitJobs(deps);
-  deps.logger.info('visit jobs finished', { ...report });
-  return report;
-};
+export const handler = jobHandler('visit jobs', ({ deps }) => runVisitJobs(deps), creditDeps);

@@ -3,4 +3,4 @@ import { webhookDeps } from '../../lib/config/webhooks';
 import { webhookHandler } from '../../lib/http/webhook';
 import { applyProviderEvent } from '../../lib/usecases/notifications';
 
-export const handler = webhookHandler('wechatpay', webhookDeps, applyProviderEvent);
+export const handler = webhookHandler('wechatpay', applyProviderEvent, webhookDeps);

@@ -9,11 +9,11 @@ import type { BillSource } from '../ports/bill-source';
 import type { Clock } from '../ports/clock';
 import { alipayClientFor, wechatpayConfigFor } from './channels';
 import type { Config } from './config';
-import { composeDeps, type BuiltProviders } from './container';
+import { composeDeps, type BillParts } from './container';
 import { buildPaymentProviders } from './providers';
 
 /** Builds the configured channels' bill sources. */
-export async function buildBillSources(config: Config, clock: Clock): Promise<BuiltProviders> {
+export async function buildBillSources(config: Config, clock: Clock): Promise<BillParts> {
   const bills: Partial<Record<Channel, BillSource>> = {};
   // Both channels at once: their secrets share one SSM batch (./secrets.ts).
   const [alipay, wechat] = await Promise.all([alipayClientFor(config), wechatpayConfigFor(config)]);

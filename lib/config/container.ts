@@ -32,8 +32,8 @@ import { hmacCallbackSigner } from '../adapters/callbacks/signing';
 import { httpCallbackSender } from '../adapters/callbacks/http-sender';
 import { SECRET_TTL_MS, resolveSecret } from './secrets';
 
-/** Everything a handler may use, built once and passed in. */
-export interface AppDeps {
+/** What every function has: storage, ids, the clock, logging and metrics, its policy, the outbox. */
+export interface CoreDeps {
   readonly config: Config;
   readonly logger: Logger;
   readonly metrics: Metrics;
@@ -43,15 +43,7 @@ export interface AppDeps {
   readonly ledger: LedgerStore;
   readonly idempotency: IdempotencyStore;
   readonly auth: TokenVerifier;
-  readonly providers: Partial<Record<Channel, PaymentProvider>>;
-  /** Notification verifiers per channel (the webhooks'; a payment provider is one too). */
-  readonly verifiers: Partial<Record<Channel, NotificationVerifier>>;
   readonly payments: { readonly expiryMinutes: number };
-  /** Credit authorisation per channel (pay-later visits). */
-  readonly credit: Partial<Record<Channel, CreditProvider>>;
-  readonly insurance?: InsuranceGateway;
-  /** The providers' daily bills (reconciliation). */
-  readonly bills: Partial<Record<Channel, BillSource>>;
   readonly visits: VisitPolicy;
   /** The copy tariff and the courier callback secret (copy requests). */
   readonly copies: { readonly tariff: CopyTariff; readonly courierSecret: () => Promise<string | undefined> };
@@ -60,6 +52,30 @@ export interface AppDeps {
   /** Signed callbacks to the hospital's systems: the signer (key read on first use), sender and policy. */
   readonly callbacks: CallbackPolicy;
 }
+
+/** The payment providers of the configured channels (lib/config/providers.ts builds them). */
+export interface PaymentParts {
+  readonly providers: Partial<Record<Channel, PaymentProvider>>;
+}
+
+/** The notification verifiers per channel (lib/config/webhooks.ts: the webhooks'). */
+export interface VerifierParts {
+  readonly verifiers: Partial<Record<Channel, NotificationVerifier>>;
+}
+
+/** Credit authorisation per channel and the insurance gateway (lib/config/credit.ts: pay-later visits). */
+export interface CreditParts {
+  readonly credit: Partial<Record<Channel, CreditProvider>>;
+  readonly insurance?: InsuranceGateway;
+}
+
+/** The providers' daily bills (lib/config/bills.ts: reconciliation). */
+export interface BillParts {
+  readonly bills: Partial<Record<Channel, BillSource>>;
+}
+
+/** Every part at once: what the tests and the bench build (a function has the core and its own parts only). */
+export type AppDeps = CoreDeps & PaymentParts & VerifierParts & CreditParts & BillParts;
 
 /** A secret reference resolved once, on first use (undefined when not configured). */
 function lazySecret(ref: string | undefined, region: string): () => Promise<string | undefined> {
@@ -83,32 +99,24 @@ function traceCalls(daemonAddress: string, dynamo: DynamoDBDocumentClient, regio
   fetchTraced = true;
 }
 
-/** The optional parts of a function's dependencies: only the functions that call providers build them. */
-export interface DepsParts {
-  /** Builds the provider adapters a function calls (lib/config/providers.ts: payments; credit.ts: credit, insurance). */
-  readonly providers?: (config: Config, clock: Clock) => Promise<BuiltProviders>;
-  /** Builds the relay's publisher (lib/config/event-bus.ts); without it events are only logged. */
-  readonly eventBus?: (config: Config, self: () => AppDeps) => Promise<EventPublisher>;
-}
-
-/** What the providers part builds. */
-export interface BuiltProviders {
-  readonly providers?: Partial<Record<Channel, PaymentProvider>>;
-  readonly verifiers?: Partial<Record<Channel, NotificationVerifier>>;
-  readonly credit?: Partial<Record<Channel, CreditProvider>>;
-  readonly insurance?: InsuranceGateway;
-  readonly bills?: Partial<Record<Channel, BillSource>>;
+/**
+ * What a function builds beyond the core: `providers` builds its parts (the composers in lib/config), and
+ * `eventBus` the relay's publisher (lib/config/event-bus.ts; without it events are only logged).
+ */
+export interface DepsParts<P extends object> {
+  readonly providers?: (config: Config, clock: Clock) => Promise<P>;
+  readonly eventBus?: (config: Config, self: () => CoreDeps & P) => Promise<EventPublisher>;
 }
 
 /**
  * Builds the dependencies for a config and the parts a function asks for; tests pass overrides (a fixed
  * clock, their own providers) instead of mocking modules.
  */
-export async function buildDeps(
+export async function buildDeps<P extends object = object>(
   config: Config,
   overrides: Partial<AppDeps> = {},
-  parts: DepsParts = {},
-): Promise<AppDeps> {
+  parts: DepsParts<P> = {},
+): Promise<CoreDeps & P> {
   const clock = overrides.clock ?? systemClock;
   const dynamo =
     overrides.dynamo ?? createDocumentClient({ region: config.region, endpoint: config.dynamodbEndpoint });
@@ -123,25 +131,18 @@ export async function buildDeps(
         )
       : jwksVerifier(authConfig.jwksUrl, authConfig));
   const logger = overrides.logger ?? createLogger(config.logLevel, config.stage);
-  // Tests inject providers (against their own sandbox) instead of building them from config.
-  const built: BuiltProviders = overrides.providers
-    ? overrides
-    : ((await parts.providers?.(config, clock)) ?? {});
+  const built = await parts.providers?.(config, clock);
   // Only the relay publishes: its event-bus part gives EventBridge, or locally the in-process subscribers.
   const publisher =
     overrides.publisher ??
     (await parts.eventBus?.(config, () => self)) ??
     logPublisher((message, fields) => logger.info(message, fields));
-  const self: AppDeps = {
+  const self: CoreDeps & P = {
+    ...(built as P),
     config,
     clock,
     outbox: overrides.outbox ?? dynamoOutboxStore(dynamo, config.tableName),
     publisher,
-    providers: built.providers ?? {},
-    verifiers: built.verifiers ?? built.providers ?? {},
-    credit: built.credit ?? {},
-    insurance: built.insurance,
-    bills: built.bills ?? {},
     visits: overrides.visits ?? { ...config.visits, creditLimitFen: fen(config.visits.creditLimitFen) },
     copies: overrides.copies ?? {
       tariff: {
@@ -174,6 +175,8 @@ export async function buildDeps(
         ttlSec: config.idempotency.ttlSec,
         retryAfterSec: 1,
       }),
+    // Tests pass their own parts (providers against their sandbox, a fixed clock) instead of mocking modules.
+    ...overrides,
   };
   return self;
 }
@@ -183,8 +186,10 @@ export async function buildDeps(
  * they are older than SECRET_TTL_MS, so that rotated secrets are picked up; a failed build is retried on the
  * next call.
  */
-export function composeDeps(parts: DepsParts = {}): () => Promise<AppDeps> {
-  let cached: Promise<AppDeps> | undefined;
+export function composeDeps<P extends object = object>(
+  parts: DepsParts<P> = {},
+): () => Promise<CoreDeps & P> {
+  let cached: Promise<CoreDeps & P> | undefined;
   let builtAt = 0;
   return async () => {
     // A rebuild keeps the DynamoDB client (and its connections and tracing); secrets are read again.

@@ -13,11 +13,11 @@ import type { CreditProvider } from '../ports/credit-provider';
 import type { InsuranceGateway } from '../ports/insurance-gateway';
 import { alipayClientFor, wechatpayConfigFor } from './channels';
 import type { Config } from './config';
-import { composeDeps, type BuiltProviders } from './container';
+import { composeDeps, type CreditParts } from './container';
 import { resolveSecret } from './secrets';
 
 /** Builds the configured credit providers and insurance gateway. */
-export async function buildCredit(config: Config, clock: Clock): Promise<BuiltProviders> {
+export async function buildCredit(config: Config, clock: Clock): Promise<CreditParts> {
   const credit: Partial<Record<Channel, CreditProvider>> = {};
   const ins = config.insurance;
   // Every secret at once: they share one SSM batch (./secrets.ts).

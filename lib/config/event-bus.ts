@@ -3,7 +3,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { eventBridgePublisher } from '../adapters/eventbridge/publisher';
 import type { EventPublisher } from '../ports/event-publisher';
 import type { Config } from './config';
-import { composeDeps, type AppDeps } from './container';
+import { composeDeps, type CoreDeps, type PaymentParts } from './container';
 import { dispatchingPublisher } from '../adapters/system/dispatching-publisher';
 import { logPublisher } from '../adapters/system/log-publisher';
 import { dispatchEvent } from '../usecases/events/subscribers';
@@ -13,7 +13,7 @@ import { buildPaymentProviders } from './providers';
  * The relay's publisher: EventBridge when the stage names a bus; locally, one that logs each event and hands
  * it to the in-process subscribers (which need the function's own dependencies, hence `self`).
  */
-export function eventBus(config: Config, self: () => AppDeps): Promise<EventPublisher> {
+export function eventBus(config: Config, self: () => CoreDeps & PaymentParts): Promise<EventPublisher> {
   if (config.eventBusName)
     return Promise.resolve(
       eventBridgePublisher(new EventBridgeClient({ region: config.region }), config.eventBusName),
@@ -25,7 +25,7 @@ export function eventBus(config: Config, self: () => AppDeps): Promise<EventPubl
 /** The dependencies of the outbox relay, which publishes to the event bus. */
 export const relayDeps = composeDeps({
   // On AWS the relay only publishes (its role reads no key); locally its subscribers call the providers.
-  providers: (config, clock) =>
-    config.eventBusName ? Promise.resolve({}) : buildPaymentProviders(config, clock),
+  providers: (config, clock): Promise<PaymentParts> =>
+    config.eventBusName ? Promise.resolve({ providers: {} }) : buildPaymentProviders(config, clock),
   eventBus,
 });

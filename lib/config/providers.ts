@@ -9,10 +9,10 @@ import type { Clock } from '../ports/clock';
 import type { PaymentProvider } from '../ports/payment-provider';
 import { alipayClientFor, wechatpayConfigFor } from './channels';
 import type { Config } from './config';
-import { composeDeps, type BuiltProviders } from './container';
+import { composeDeps, type PaymentParts } from './container';
 
 /** Builds the configured payment providers. */
-export async function buildPaymentProviders(config: Config, clock: Clock): Promise<BuiltProviders> {
+export async function buildPaymentProviders(config: Config, clock: Clock): Promise<PaymentParts> {
   const providers: Partial<Record<Channel, PaymentProvider>> = {};
   // Both channels at once: their secrets share one SSM batch (./secrets.ts).
   const [alipay, wechat] = await Promise.all([alipayClientFor(config), wechatpayConfigFor(config)]);

@@ -10,10 +10,10 @@ import type { Clock } from '../ports/clock';
 import type { NotificationVerifier } from '../ports/payment-provider';
 import { alipayVerifyKeyFor, wechatpayVerifyConfigFor } from './channels';
 import type { Config } from './config';
-import { composeDeps, type BuiltProviders } from './container';
+import { composeDeps, type VerifierParts } from './container';
 
 /** Builds the configured channels' notification verifiers. */
-export async function buildVerifiers(config: Config, clock: Clock): Promise<BuiltProviders> {
+export async function buildVerifiers(config: Config, clock: Clock): Promise<VerifierParts> {
   const verifiers: Partial<Record<Channel, NotificationVerifier>> = {};
   // Both channels at once: their secrets share one SSM batch (./secrets.ts).
   const [alipayKey, wechat] = await Promise.all([

@@ -38,11 +38,19 @@ const GENERIC_5XX: Record<number, string> = {
   503: 'A dependency is temporarily unavailable; nothing was changed. Retry with the same Idempotency-Key.',
 };
 
-/** Maps any thrown value to a response. Messages are exposed only below 500; 5xx bodies hide internals. */
-export function errorResponse(error: unknown, requestId: string): HttpResponse {
+/**
+ * The stable code and HTTP status of any thrown value: the one mapping the API's error bodies, the
+ * webhooks' replies and the jobs' failure logs all use. Anything not a MedpayError is INTERNAL (500).
+ */
+export function classifyError(error: unknown): { code: ErrorCode; statusCode: number; known?: MedpayError } {
   const known = error instanceof MedpayError ? error : undefined;
   const code: ErrorCode = known?.code ?? ErrorCode.INTERNAL;
-  const statusCode = STATUS_BY_CODE[code];
+  return { code, statusCode: STATUS_BY_CODE[code], ...(known ? { known } : {}) };
+}
+
+/** Maps any thrown value to a response. Messages are exposed only below 500; 5xx bodies hide internals. */
+export function errorResponse(error: unknown, requestId: string): HttpResponse {
+  const { code, statusCode, known } = classifyError(error);
   const expose = statusCode < 500;
   const body: Record<string, unknown> = {
     code,

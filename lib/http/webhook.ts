@@ -5,12 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { IntegrityAlertError, MedpayError, NotificationRejectedError } from '../domain/errors';
+import { IntegrityAlertError, NotificationRejectedError } from '../domain/errors';
 import type { Channel } from '../domain/ledger/accounts';
 import type { Metrics } from '../ports/metrics';
 import type { NotificationVerifier, ProviderEvent } from '../ports/payment-provider';
 import type { LambdaHttpHandler } from './context';
-import type { HttpResponse } from './error-mapping';
+import { classifyError, type HttpResponse } from './error-mapping';
 import type { Logger } from '../ports/logger';
 import type { HttpEvent } from './request';
 
@@ -45,9 +45,13 @@ function reply(
       };
 }
 
-/** Logs, counts and answers a notification that was not applied; the provider will send it again. */
+/**
+ * Logs, counts and answers a notification that was not applied; the provider will send it again. The
+ * status is the API's own for the error (classifyError); only the body follows the provider's format.
+ */
 function refuse(deps: WebhookDeps, channel: Channel, requestId: string, error: unknown): HttpResponse {
   const { logger, metrics } = deps;
+  const { code, statusCode, known } = classifyError(error);
   if (error instanceof NotificationRejectedError) {
     // Forged, stale, tampered, malformed or a deliberate probe: logged, never processed.
     logger.warn('notification rejected', {
@@ -58,9 +62,7 @@ function refuse(deps: WebhookDeps, channel: Channel, requestId: string, error: u
       context: error.context,
     });
     metrics.count('NotificationsRejected', { channel, reason: error.reason });
-    return reply(channel, false, 401, error.message, requestId);
-  }
-  if (error instanceof IntegrityAlertError) {
+  } else if (error instanceof IntegrityAlertError) {
     // Authentic, but it contradicts what medpay recorded: nothing changes, and a person must look.
     logger.error('integrity alert', {
       requestId,
@@ -69,24 +71,24 @@ function refuse(deps: WebhookDeps, channel: Channel, requestId: string, error: u
       mismatches: error.mismatches,
     });
     metrics.count('IntegrityAlerts', { channel });
-    return reply(channel, false, 409, error.message, requestId);
+  } else if (statusCode < 500) {
+    logger.warn('notification not applied', { requestId, channel, code, detail: known?.message });
+  } else {
+    logger.error('notification failed; the provider will retry', { requestId, channel, code, error });
+    return reply(channel, false, statusCode, 'temporarily unable to process; retry', requestId);
   }
-  if (error instanceof MedpayError && error.code !== 'STORAGE_UNAVAILABLE' && error.code !== 'INTERNAL') {
-    logger.warn('notification not applied', { requestId, channel, code: error.code, detail: error.message });
-    return reply(channel, false, 409, error.message, requestId);
-  }
-  logger.error('notification failed; the provider will retry', { requestId, channel, error });
-  return reply(channel, false, 500, 'temporarily unable to process; retry', requestId);
+  return reply(channel, false, statusCode, known?.message ?? code, requestId);
 }
 
 /**
- * Creates the webhook handler of one channel: `resolveDeps` builds the function's dependencies and `apply`
- * is the use case a verified event goes to.
+ * Creates the webhook handler of one channel, in the shape every entry point has (what it serves, the use
+ * case, the composer): `apply` is the use case a verified event goes to, and `resolveDeps` builds the
+ * function's dependencies.
  */
 export function webhookHandler<D extends WebhookDeps>(
   channel: Channel,
-  resolveDeps: () => Promise<D>,
   apply: (deps: D, event: ProviderEvent) => Promise<string>,
+  resolveDeps: () => Promise<D>,
 ): LambdaHttpHandler {
   return async (event: HttpEvent, context: Context) => {
     const requestId = context.awsRequestId || randomUUID();

@@ -7,14 +7,13 @@
  */
 import type { ProviderEvent } from '../ports/payment-provider';
 import { applyNotification, type NotificationOutcome } from './payments/apply-notification';
-import type { PaymentDeps } from './payments/deps';
 import { applyCaptureTrade, applyVisitEvent } from './visits/apply-event';
-import type { VisitDeps } from './visits/deps';
+import type { VisitRecordDeps } from './visits/deps';
 import { VISIT_CAPTURE_PREFIX } from '../domain/visit';
 
 /** Applies one verified event; the outcome is logged by the webhook. */
 export async function applyProviderEvent(
-  deps: PaymentDeps & VisitDeps,
+  deps: VisitRecordDeps,
   event: ProviderEvent,
 ): Promise<NotificationOutcome> {
   if (event.kind === 'authorisation.confirmed' || event.kind === 'authorisation.captured')

@@ -30,9 +30,19 @@ export async function testDeps(overrides: Partial<AppDeps> = {}): Promise<AppDep
     LOG_LEVEL: 'SILENT',
   });
   // The relay's local publisher: relayed events reach the in-process subscribers, as under `npm start`.
-  return buildDeps(
+  return buildDeps<AppDeps>(
     config,
-    { dynamo: doc, auth: hs256Verifier(TEST_JWT_SECRET), metrics: recordingMetrics(), ...overrides },
+    {
+      dynamo: doc,
+      auth: hs256Verifier(TEST_JWT_SECRET),
+      metrics: recordingMetrics(),
+      providers: {},
+      credit: {},
+      bills: {},
+      // A test's providers verify their notifications too, as the local stack's do.
+      verifiers: overrides.verifiers ?? overrides.providers ?? {},
+      ...overrides,
+    },
     { eventBus },
   );
 }

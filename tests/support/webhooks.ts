@@ -31,8 +31,8 @@ export async function webhookHarness() {
   const deps: AppDeps = await testDeps({ providers: env.providers, credit: env.credit, metrics });
   const alerts = vi.spyOn(deps.logger, 'error');
   const handlers = {
-    alipay: webhookHandler('alipay', () => Promise.resolve(deps), applyProviderEvent),
-    wechatpay: webhookHandler('wechatpay', () => Promise.resolve(deps), applyProviderEvent),
+    alipay: webhookHandler('alipay', applyProviderEvent, () => Promise.resolve(deps)),
+    wechatpay: webhookHandler('wechatpay', applyProviderEvent, () => Promise.resolve(deps)),
   };
   const wechat = {
     apiV3Key: env.apiV3Key,

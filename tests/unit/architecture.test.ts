@@ -95,4 +95,18 @@ describe('architecture', () => {
       );
     expect(between('payments', 'visits') && between('visits', 'payments')).toBe(false);
   });
+
+  it('keeps the store out of the use cases: no cast of stored state, no store key format', () => {
+    const found: string[] = [];
+    for (const file of sources(join(LIB, 'usecases'))) {
+      const code = readFileSync(file, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/\/\/.*$/gm, '');
+      for (const m of code.matchAll(
+        /state as |as Fen\b|['`][A-Z]+#|\.(?:getEntity|findByRef|listByTime|pageIndex|scanByTime)\(/g,
+      ))
+        found.push(`${relative(ROOT, file)}: ${m[0]}`);
+    }
+    expect(found).toEqual([]);
+  });
 });

@@ -1,13 +1,13 @@
 /** POST /payments: create a payment and its provider order. */
 import { patientFor } from '../../../lib/http/auth';
-import type { AppDeps } from '../../../lib/config/container';
+import type { CoreDeps, PaymentParts } from '../../../lib/config/container';
 import { providerDeps } from '../../../lib/config/providers';
 import { createPayment } from '../../../lib/http/contract/payments';
 import { httpHandler } from '../../../lib/http/handler';
 import { createPayment as createPaymentUseCase } from '../../../lib/usecases/payments/create';
 
 /** Builds the route's handler; tests pass their own dependencies to run it behind the real middy stack. */
-export const createPaymentHandler = (resolveDeps: () => Promise<AppDeps>) =>
+export const createPaymentHandler = (resolveDeps: () => Promise<CoreDeps & PaymentParts>) =>
   httpHandler(
     createPayment,
     async ({ body, caller, deps, requestKey }) => {

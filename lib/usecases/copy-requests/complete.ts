@@ -9,12 +9,12 @@
 import { InvalidStateError } from '../../domain/errors';
 import { assertCopyRequestTransition, copyFee, type CopyRequest } from '../../domain/copy-request';
 import { retryOnConflict } from '../shared/retry';
-import { advanceCopyRequest, loadCopyRequest, type CopyRequestDeps } from './records';
+import { advanceCopyRequest, loadCopyRequest, type CopyRecordDeps } from './records';
 
 const DAY_MS = 86_400_000;
 
 /** Completes the request with its page count. */
-export function completeCopyRequest(deps: CopyRequestDeps, id: string, pages: number): Promise<CopyRequest> {
+export function completeCopyRequest(deps: CopyRecordDeps, id: string, pages: number): Promise<CopyRequest> {
   return retryOnConflict(async () => {
     const current = await loadCopyRequest(deps.ledger, id);
     const request = current.value;

@@ -8,10 +8,10 @@
  */
 import { assertCopyRequestTransition, type CopyRequest } from '../../domain/copy-request';
 import { retryOnConflict } from '../shared/retry';
-import { advanceCopyRequest, loadCopyRequest, type CopyRequestDeps } from './records';
+import { advanceCopyRequest, loadCopyRequest, type CopyRecordDeps } from './records';
 
 /** Confirms delivery; confirming twice changes nothing. */
-export function deliverCopyRequest(deps: CopyRequestDeps, id: string, by: string): Promise<CopyRequest> {
+export function deliverCopyRequest(deps: CopyRecordDeps, id: string, by: string): Promise<CopyRequest> {
   return retryOnConflict(async () => {
     const current = await loadCopyRequest(deps.ledger, id);
     const request = current.value;

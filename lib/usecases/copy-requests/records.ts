@@ -1,15 +1,18 @@
 /** Loading and advancing copy requests, and the ports and policy their use cases need. */
 import type { CopyRequest, CopyTariff } from '../../domain/copy-request';
 import type { LedgerStore } from '../../ports/ledger-store';
-import type { PaymentDeps } from '../payments/deps';
+import type { PaymentDeps, RecordDeps } from '../payments/deps';
 import { loadOwned, transition, type Versioned } from '../shared/records';
 import type { DomainEventType } from '../../domain/events';
 import { newEvent } from '../shared/events';
 
-/** Dependencies of the copy-request use cases: the payment capability plus the tariff. */
-export interface CopyRequestDeps extends PaymentDeps {
+/** What the copy-request use cases that only record need: the store and the tariff. */
+export interface CopyRecordDeps extends RecordDeps {
   readonly copies: { readonly tariff: CopyTariff };
 }
+
+/** Dependencies of the copy-request use cases that pay, close or refund: the payment capability too. */
+export interface CopyRequestDeps extends CopyRecordDeps, PaymentDeps {}
 
 /** Loads a copy request; NOT_FOUND also for another patient's. */
 export const loadCopyRequest = (ledger: LedgerStore, id: string, patientScope?: string) =>

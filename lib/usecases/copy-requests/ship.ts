@@ -9,11 +9,11 @@
 import { InvalidStateError } from '../../domain/errors';
 import { assertCopyRequestTransition, type CopyRequest } from '../../domain/copy-request';
 import { retryOnConflict } from '../shared/retry';
-import { advanceCopyRequest, loadCopyRequest, type CopyRequestDeps } from './records';
+import { advanceCopyRequest, loadCopyRequest, type CopyRecordDeps } from './records';
 
 /** Records the shipment of a paid request. */
 export function shipCopyRequest(
-  deps: CopyRequestDeps,
+  deps: CopyRecordDeps,
   id: string,
   input: { carrier: string; trackingNo: string },
 ): Promise<CopyRequest> {

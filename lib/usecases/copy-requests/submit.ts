@@ -6,7 +6,7 @@
  *   2. Persist SUBMITTED with its CopyRequestSubmitted event, in one transaction.
  */
 import type { CopyItem, CopyRequest, Delivery } from '../../domain/copy-request';
-import { copyRequestEvent, type CopyRequestDeps } from './records';
+import { copyRequestEvent, type CopyRecordDeps } from './records';
 import { firstAttempt } from '../shared/records';
 
 /** A validated submission. */
@@ -21,7 +21,7 @@ export interface SubmitCopyRequestInput {
 }
 
 /** Submits the request. */
-export async function submitCopyRequest(deps: CopyRequestDeps, input: SubmitCopyRequestInput) {
+export async function submitCopyRequest(deps: CopyRecordDeps, input: SubmitCopyRequestInput) {
   const { requestKey, ...fields } = input;
   const { id: copyRequestId, earlier } = await firstAttempt(
     deps.ids,

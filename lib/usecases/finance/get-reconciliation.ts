@@ -14,7 +14,7 @@ import type { Reconciliation } from '../../domain/finance';
 import { loadReconciliation } from './reconcile';
 
 /** The reconciliation run's view. */
-export async function getReconciliation(deps: PaymentDeps, reconciliationId: string) {
+export async function getReconciliation(deps: Pick<PaymentDeps, 'ledger'>, reconciliationId: string) {
   const found = await loadReconciliation(deps, reconciliationId);
   if (!found) throw new NotFoundError('Reconciliation', reconciliationId);
   const { report, lines } = found;

@@ -438,7 +438,7 @@ async function store(
 }
 
 /** A stored report with its discrepancy lines (up to `limit`). */
-export async function loadReconciliation(deps: PaymentDeps, id: string, limit = 1000) {
+export async function loadReconciliation(deps: Pick<PaymentDeps, 'ledger'>, id: string, limit = 1000) {
   const stored = await deps.ledger.reconciliations.get(id);
   if (!stored) return undefined;
   return { report: stored.value, lines: await deps.ledger.reconciliations.lines(id, limit) };

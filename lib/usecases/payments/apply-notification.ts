@@ -18,7 +18,7 @@ import type { Payment, Refund } from '../../domain/payment';
 import type { ProviderEvent } from '../../ports/payment-provider';
 import { recordOrphan } from '../shared/orphans';
 import { capturePayment } from './capture-payment';
-import type { PaymentDeps } from './deps';
+import type { RecordDeps } from './deps';
 import { loadPayment } from './records';
 import { applyRefundState } from './refund';
 
@@ -30,7 +30,7 @@ type RefundEvent = Extract<ProviderEvent, { kind: `refund.${string}` }>;
 
 /** Applies one verified event. */
 export async function applyNotification(
-  deps: PaymentDeps,
+  deps: RecordDeps,
   event: ProviderEvent,
 ): Promise<NotificationOutcome> {
   switch (event.kind) {
@@ -70,7 +70,7 @@ function assertPaymentAgrees(
   });
 }
 
-async function applyPaymentEvent(deps: PaymentDeps, event: PaymentEvent): Promise<NotificationOutcome> {
+async function applyPaymentEvent(deps: RecordDeps, event: PaymentEvent): Promise<NotificationOutcome> {
   const found = await deps.ledger.payments.byOutTradeNo(event.channel, event.outTradeNo);
   if (!found) return recordOrphan(deps, event, event.outTradeNo);
   const payment = found.value;
@@ -87,7 +87,7 @@ async function applyPaymentEvent(deps: PaymentDeps, event: PaymentEvent): Promis
   return outcome === 'committed' ? 'applied' : 'already-applied';
 }
 
-async function applyRefundEvent(deps: PaymentDeps, event: RefundEvent): Promise<NotificationOutcome> {
+async function applyRefundEvent(deps: RecordDeps, event: RefundEvent): Promise<NotificationOutcome> {
   const found = await deps.ledger.refunds.byOutRefundNo(event.channel, event.outRefundNo);
   if (!found) return recordOrphan(deps, event, event.outRefundNo);
   const refund = found.value;

@@ -15,7 +15,7 @@ import { captureTransaction, type Payment } from '../../domain/payment';
 import type { CommitOutcome, EntityWrite } from '../../ports/ledger-store';
 import { authorisedFen, type Visit } from '../../domain/visit';
 import { loadVisit } from '../visits/records';
-import type { PaymentDeps } from './deps';
+import type { RecordDeps } from './deps';
 import { assertTradeNoFree, type Versioned } from './records';
 import { newEvent } from '../shared/events';
 
@@ -27,7 +27,7 @@ export interface ProviderPaid {
 }
 
 /** The visit a pay-off payment settles, written SETTLED in the same transaction (if it still owes). */
-async function paidOffVisit(deps: PaymentDeps, payment: Payment): Promise<EntityWrite[]> {
+async function paidOffVisit(deps: RecordDeps, payment: Payment): Promise<EntityWrite[]> {
   const current = await loadVisit(deps.ledger, payment.settlesVisitId as string);
   const visit = current.value;
   if ((visit.status !== 'PAYMENT_FAILED' && visit.status !== 'OVERDUE') || !visit.settlement) return [];
@@ -49,7 +49,7 @@ async function paidOffVisit(deps: PaymentDeps, payment: Payment): Promise<Entity
 
 /** Moves the payment to PAID with its ledger postings; returns 'already-applied' on a replay. */
 export async function capturePayment(
-  deps: PaymentDeps,
+  deps: RecordDeps,
   current: Versioned<Payment>,
   paid: ProviderPaid,
 ): Promise<CommitOutcome> {

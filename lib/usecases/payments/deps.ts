@@ -7,15 +7,19 @@ import type { LedgerStore } from '../../ports/ledger-store';
 import type { Metrics } from '../../ports/metrics';
 import type { PaymentProvider } from '../../ports/payment-provider';
 
-/** Dependencies of every payment use case. */
-export interface PaymentDeps {
+/** What a use case that only records needs (applying a verified notification, reading, storing a request). */
+export interface RecordDeps {
   readonly ledger: LedgerStore;
   readonly clock: Clock;
   readonly ids: IdGenerator;
-  readonly providers: Partial<Record<Channel, PaymentProvider>>;
-  readonly payments: { readonly expiryMinutes: number };
   /** Business counts: payments created and paid, refunds (the alarms and dashboards read them). */
   readonly metrics: Metrics;
+}
+
+/** Dependencies of the payment use cases that call a provider. */
+export interface PaymentDeps extends RecordDeps {
+  readonly providers: Partial<Record<Channel, PaymentProvider>>;
+  readonly payments: { readonly expiryMinutes: number };
 }
 
 /** The configured provider of a channel, or a 400 naming what is configured. */

@@ -18,7 +18,10 @@ const ITEM_STATUS: Readonly<Record<Refund['status'], BulkRefundItem['status']>> 
 };
 
 /** The batch as the API shows it, its items following their refunds. */
-export async function getBulkRefund(deps: PaymentDeps, batchId: string): Promise<BulkRefundBatch> {
+export async function getBulkRefund(
+  deps: Pick<PaymentDeps, 'ledger'>,
+  batchId: string,
+): Promise<BulkRefundBatch> {
   const { value: batch } = await loadOrNotFound(deps.ledger.bulkRefunds, 'Bulk refund', batchId);
   const items = await Promise.all(
     batch.items.map(async (item) => {

@@ -23,7 +23,7 @@ import {
 } from '../../domain/payment';
 import type { RefundState } from '../../ports/payment-provider';
 import { retryOnConflict } from '../shared/retry';
-import { providerFor, type PaymentDeps } from './deps';
+import { providerFor, type PaymentDeps, type RecordDeps } from './deps';
 import { loadPayment, loadRefund, type Versioned } from './records';
 import { newEvent } from '../shared/events';
 import { idFor } from '../shared/records';
@@ -117,7 +117,7 @@ async function askProvider(deps: PaymentDeps, payment: Payment, refund: Refund):
  * SUCCEEDED posts the reversal and moves the payment on; FAILED releases the reserved amount.
  */
 export async function applyRefundState(
-  deps: PaymentDeps,
+  deps: RecordDeps,
   refundId: string,
   state: RefundState,
 ): Promise<Refund> {
@@ -128,11 +128,7 @@ export async function applyRefundState(
   });
 }
 
-async function applyRefundStateOnce(
-  deps: PaymentDeps,
-  refundId: string,
-  state: RefundState,
-): Promise<Refund> {
+async function applyRefundStateOnce(deps: RecordDeps, refundId: string, state: RefundState): Promise<Refund> {
   const current = await loadRefund(deps.ledger, refundId);
   const refund = current.value;
   if (refund.status !== 'PROCESSING' || (state.status !== 'SUCCEEDED' && state.status !== 'FAILED'))

@@ -17,10 +17,10 @@ import type { Versioned } from '../shared/records';
 import { recordOrphan } from '../shared/orphans';
 import { retryOnConflict } from '../shared/retry';
 import { confirmAuthorisation } from './authorisation';
-import type { VisitDeps } from './deps';
+import type { VisitRecordDeps } from './deps';
 import { loadVisit } from './records';
 import { recordCapture } from './capture';
-import { runSettlement } from './settle';
+import { finishCaptured } from './settle';
 
 /** The events this module applies. */
 export type VisitEvent = Extract<
@@ -30,7 +30,7 @@ export type VisitEvent = Extract<
 
 /** Records a capture the provider reports collected, then lets the saga finish. */
 export async function applyCollected(
-  deps: VisitDeps,
+  deps: VisitRecordDeps,
   found: Versioned<Visit>,
   collected: { providerTradeNo: string; amountFen: number; at: Date },
 ): Promise<'applied' | 'already-applied'> {
@@ -56,12 +56,12 @@ export async function applyCollected(
     await recordCapture(deps, current, { status: 'SUCCEEDED', ...collected, capturedFen: s.selfPayFen });
     return 'applied' as const;
   });
-  await runSettlement(deps, visitId);
+  await finishCaptured(deps, visitId);
   return outcome;
 }
 
 /** Applies one verified visit event. */
-export async function applyVisitEvent(deps: VisitDeps, event: VisitEvent) {
+export async function applyVisitEvent(deps: VisitRecordDeps, event: VisitEvent) {
   const found = await deps.ledger.visits.byOutOrderNo(event.channel, event.outOrderNo);
   if (!found) return recordOrphan(deps, event, event.outOrderNo);
   if (event.kind === 'authorisation.confirmed')
@@ -77,7 +77,7 @@ export async function applyVisitEvent(deps: VisitDeps, event: VisitEvent) {
 
 /** A paid trade that is a visit's capture (Alipay PREAUTH_PAY), or undefined when it is not one. */
 export async function applyCaptureTrade(
-  deps: VisitDeps,
+  deps: VisitRecordDeps,
   event: Extract<ProviderEvent, { kind: 'payment.succeeded' }>,
 ) {
   const found = await deps.ledger.visits.byCaptureOutTradeNo(event.channel, event.outTradeNo);

@@ -13,7 +13,7 @@ import type { Fen } from '../../domain/money';
 import type { Visit } from '../../domain/visit';
 import { transition, type Versioned } from '../shared/records';
 import { retryOnConflict } from '../shared/retry';
-import { creditFor, type VisitDeps } from './deps';
+import { creditFor, type VisitDeps, type VisitRecordDeps } from './deps';
 import { loadVisit } from './records';
 import { newEvent } from '../shared/events';
 
@@ -27,7 +27,7 @@ export interface Confirmed {
 }
 
 /** Moves the visit to OPEN; 'already-applied' when it was confirmed before. */
-export function confirmAuthorisation(deps: VisitDeps, visitId: string, confirmed: Confirmed) {
+export function confirmAuthorisation(deps: VisitRecordDeps, visitId: string, confirmed: Confirmed) {
   return retryOnConflict(async (): Promise<'applied' | 'already-applied'> => {
     const { value: visit, version } = await loadVisit(deps.ledger, visitId);
     // The provider must have authorised at least the credit limit, in CNY, under the auth number recorded.

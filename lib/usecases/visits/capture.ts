@@ -17,7 +17,7 @@ import {
 import type { CaptureRequest, CaptureState } from '../../ports/credit-provider';
 import { transition, type Versioned } from '../shared/records';
 import { settlementView } from '../views';
-import type { VisitDeps } from './deps';
+import type { VisitDeps, VisitRecordDeps } from './deps';
 import { visitEvent as event } from './records';
 
 /** The capture request of a visit (same numbers every time). */
@@ -43,7 +43,7 @@ export function captureRequestOf(visit: Visit): CaptureRequest {
 
 /** Records a successful capture with its postings; the visit is SETTLED. */
 export async function recordCapture(
-  deps: VisitDeps,
+  deps: VisitRecordDeps,
   current: Versioned<Visit>,
   captured: CaptureState,
 ): Promise<Versioned<Visit>> {

@@ -17,16 +17,20 @@ export interface VisitPolicy extends CreditPolicy {
   readonly recheckAfterMs: number;
 }
 
-/** Dependencies of every visit use case. */
-export interface VisitDeps {
+/** What the visit use cases that only record need (applying a verified notification). */
+export interface VisitRecordDeps {
   readonly ledger: LedgerStore;
   readonly clock: Clock;
   readonly ids: IdGenerator;
-  readonly credit: Partial<Record<Channel, CreditProvider>>;
-  readonly insurance?: InsuranceGateway;
   readonly visits: VisitPolicy;
   /** Business counts: failed settlements and their retries. */
   readonly metrics: Metrics;
+}
+
+/** Dependencies of the visit use cases that call the credit providers or the insurer. */
+export interface VisitDeps extends VisitRecordDeps {
+  readonly credit: Partial<Record<Channel, CreditProvider>>;
+  readonly insurance?: InsuranceGateway;
 }
 
 /** The configured credit provider of a channel, or a 400 naming what is configured. */

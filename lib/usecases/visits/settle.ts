@@ -38,7 +38,7 @@ import {
 } from '../../domain/visit';
 import { transition, type Versioned } from '../shared/records';
 import { settlementView } from '../views';
-import { creditFor, type VisitDeps } from './deps';
+import { creditFor, type VisitDeps, type VisitRecordDeps } from './deps';
 import { insuranceOf, preSettleTab } from './insurance';
 import { captureRequestOf, applyCaptureResult } from './capture';
 import { loadVisit, visitEvent as event } from './records';
@@ -198,17 +198,22 @@ async function captureStep(deps: VisitDeps, current: Versioned<Visit>): Promise<
 async function releaseStep(deps: VisitDeps, current: Versioned<Visit>): Promise<Versioned<Visit>> {
   const visit = current.value;
   const s = visit.settlement as Settlement;
-  const authorised = authorisedFen(visit);
-  const releasedFen = fen(authorised - s.capturedFen);
-  if (s.capturedFen === 0) {
+  if (s.capturedFen === 0)
     await creditFor(deps, visit.channel).release({
       outOrderNo: visit.outOrderNo,
       outRequestNo: visit.outRequestNo,
       authNo: visit.authorisation?.authNo,
-      amountFen: authorised,
+      amountFen: authorisedFen(visit),
       reason: 'visit settled with nothing to pay',
     });
-  }
+  return settled(deps, current);
+}
+
+/** The visit SETTLED: the rest of its authorisation is released (with the capture, or just now). */
+function settled(deps: VisitRecordDeps, current: Versioned<Visit>): Promise<Versioned<Visit>> {
+  const visit = current.value;
+  const s = visit.settlement as Settlement;
+  const releasedFen = fen(authorisedFen(visit) - s.capturedFen);
   const next: Visit = {
     ...visit,
     status: 'SETTLED',
@@ -248,6 +253,20 @@ async function step(deps: VisitDeps, current: Versioned<Visit>) {
   if (s.step === 'CAPTURE') return captureStep(deps, current);
   if (s.step === 'RELEASE') return releaseStep(deps, current);
   return undefined;
+}
+
+/**
+ * Finishes a settlement whose capture a provider notification just recorded: the provider released the
+ * rest of the authorisation with the capture, so no provider is called (the webhooks hold no credit
+ * provider). A visit another run settled first is left as it is.
+ */
+export async function finishCaptured(deps: VisitRecordDeps, visitId: string) {
+  const current = await loadVisit(deps.ledger, visitId);
+  const s = current.value.settlement;
+  if (current.value.status !== 'SETTLING' || s?.step !== 'RELEASE' || s.capturedFen === 0) return;
+  await settled(deps, current).catch((error: unknown) => {
+    if (!raced(error)) throw error;
+  });
 }
 
 /**

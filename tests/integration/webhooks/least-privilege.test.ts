@@ -52,7 +52,7 @@ const config = loadConfig({
 describe('webhook verifiers', () => {
   it('verify both channels without any private key or the token secret', async () => {
     const deps = await buildDeps(config, {}, { providers: buildVerifiers });
-    expect(Object.keys(deps.providers)).toEqual([]);
+    expect('providers' in deps).toBe(false);
 
     const alipay = await deps.verifiers.alipay?.verifyNotification({
       headers: {},
