@@ -190,7 +190,7 @@ async function benchIdempotency(endpoint: string) {
       tags: [],
       auth: ['staff'],
       body,
-      responses: {},
+      responses: () => ({}),
     });
   const ours = httpHandler(
     route('POST'),

@@ -15,7 +15,7 @@ import { webhookPaths } from './contract/webhooks';
 import { STATUS_BY_CODE } from './error-mapping';
 import { isIdempotent, type AnyRoute, type RouteResponse } from './route';
 
-const IdempotencyKeyHeaderObject = z.object({ 'Idempotency-Key': IdempotencyKeyHeader });
+const IdempotencyKeyHeaderObject = z.object({ 'Idempotency-Key': IdempotencyKeyHeader() });
 
 type Headers = NonNullable<RouteResponse['headers']>;
 
@@ -51,14 +51,15 @@ const REPLAYED: Headers = { 'Idempotency-Replayed': SHARED_HEADERS['Idempotency-
 const errorResponse = (description: string, headers: Headers = {}): ZodOpenApiResponseObject => ({
   description,
   headers: headerObjects(headers),
-  content: { 'application/json': { schema: ErrorBody } },
+  content: { 'application/json': { schema: ErrorBody() } },
 });
 
 /** The responses of one route: its own, then the errors the middleware adds. */
 function responsesOf(route: AnyRoute): Record<string, ZodOpenApiResponseObject> {
   const responses: Record<string, ZodOpenApiResponseObject> = {};
   const idempotent = isIdempotent(route);
-  for (const [status, r] of Object.entries(route.responses)) {
+  const declared = route.responses();
+  for (const [status, r] of Object.entries(declared)) {
     const code = Number(status);
     const headers: Headers = {
       ...(code < 300 && idempotent ? REPLAYED : {}),
@@ -89,7 +90,7 @@ function responsesOf(route: AnyRoute): Record<string, ZodOpenApiResponseObject> 
     responses['404'] ??= errorResponse('NOT_FOUND: no such record, or not the caller’s.');
   if (idempotent) {
     const own = (status: string) =>
-      route.responses[Number(status)] ? `${route.responses[Number(status)]?.description} Or ` : '';
+      declared[Number(status)] ? `${declared[Number(status)]?.description} Or ` : '';
     responses['400'] = errorResponse(`${own('400')}VALIDATION_FAILED, or IDEMPOTENCY_KEY_REQUIRED.`);
     responses['409'] = errorResponse(
       `${own('409')}IDEMPOTENCY_KEY_IN_PROGRESS: the first request with this key is still running (retry after Retry-After).`,

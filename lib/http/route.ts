@@ -42,7 +42,11 @@ export interface RouteDefinition<
   readonly bodyOptional?: true;
   readonly params?: P;
   readonly query?: Q;
-  readonly responses: Readonly<Record<number, RouteResponse>>;
+  /**
+   * The documented responses, built when asked for (the OpenAPI document, the tests): a function never
+   * validates its own answers, so no response schema is built on its cold start.
+   */
+  readonly responses: () => Readonly<Record<number, RouteResponse>>;
 }
 
 /** Declares a route with its types inferred from the schemas and roles. */

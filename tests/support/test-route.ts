@@ -17,7 +17,7 @@ export const testOrderRoute = defineRoute({
     note: z.string().optional(),
     fail: z.enum(['crash', 'conflict']).optional(),
   }),
-  responses: { 201: { description: 'created' } },
+  responses: () => ({ 201: { description: 'created' } }),
 });
 
 /** Builds the handler plus a run counter and an optional gate that holds runs until released. */

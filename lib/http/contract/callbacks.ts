@@ -6,53 +6,57 @@
 import * as z from 'zod/mini';
 import { DOMAIN_EVENT_TYPES } from '../../domain/events';
 import { defineRoute } from '../route';
-import { int, intIn, text, DateTime, described, PageLimit } from './common';
+import { int, intIn, text, DateTime, described, PageLimit, lazy } from './common';
 
 const EndpointParams = z.object({ endpointId: text(1, 64) });
 const EventParams = z.object({ eventId: text(1, 64) });
 const Subscription = z.enum([...DOMAIN_EVENT_TYPES, '*']);
 
-const Endpoint = described(
-  z.object({
-    endpointId: z.string(),
-    url: z.string(),
-    events: z.array(Subscription),
-    description: z.string(),
-    status: z.enum(['ACTIVE', 'DISABLED']),
-    secretVersion: int(),
-    previousSecretExpiresAt: z.optional(DateTime()),
-    createdAt: DateTime(),
-    updatedAt: DateTime(),
-  }),
-  { id: 'NotificationEndpoint' },
+const Endpoint = lazy(() =>
+  described(
+    z.object({
+      endpointId: z.string(),
+      url: z.string(),
+      events: z.array(Subscription),
+      description: z.string(),
+      status: z.enum(['ACTIVE', 'DISABLED']),
+      secretVersion: int(),
+      previousSecretExpiresAt: z.optional(DateTime()),
+      createdAt: DateTime(),
+      updatedAt: DateTime(),
+    }),
+    { id: 'NotificationEndpoint' },
+  ),
 );
 
-const Event = {
+const Event = lazy(() => ({
   id: z.string(),
   type: z.enum(DOMAIN_EVENT_TYPES),
   createdAt: DateTime(),
   data: z.record(z.string(), z.unknown()),
-};
+}));
 
-const Delivery = described(
-  z.object({
-    deliveryId: z.string(),
-    endpointId: z.string(),
-    status: z.enum(['PENDING', 'DELIVERED', 'FAILED']),
-    attempts: z.array(
-      z.object({
-        at: DateTime(),
-        httpStatus: z.optional(int()),
-        error: z.optional(z.string()),
-        durationMs: int(),
-      }),
-    ),
-    nextAttemptAt: z.optional(DateTime()),
-    giveUpAt: DateTime(),
-    createdAt: DateTime(),
-    redeliveredBy: z.optional(z.string()),
-  }),
-  { id: 'CallbackDelivery' },
+const Delivery = lazy(() =>
+  described(
+    z.object({
+      deliveryId: z.string(),
+      endpointId: z.string(),
+      status: z.enum(['PENDING', 'DELIVERED', 'FAILED']),
+      attempts: z.array(
+        z.object({
+          at: DateTime(),
+          httpStatus: z.optional(int()),
+          error: z.optional(z.string()),
+          durationMs: int(),
+        }),
+      ),
+      nextAttemptAt: z.optional(DateTime()),
+      giveUpAt: DateTime(),
+      createdAt: DateTime(),
+      redeliveredBy: z.optional(z.string()),
+    }),
+    { id: 'CallbackDelivery' },
+  ),
 );
 
 export const createNotificationEndpoint = defineRoute({
@@ -75,16 +79,16 @@ export const createNotificationEndpoint = defineRoute({
     ),
     description: z.optional(text(0, 200)),
   }),
-  responses: {
+  responses: () => ({
     201: {
       description:
         'The endpoint, ACTIVE. Read its signing secret with GET /notification-endpoints/{endpointId}/secret.',
-      schema: Endpoint,
+      schema: Endpoint(),
     },
     400: {
       description: 'VALIDATION_FAILED: not https, credentials in the URL, unknown or repeated event types.',
     },
-  },
+  }),
 });
 
 export const listNotificationEndpoints = defineRoute({
@@ -94,9 +98,9 @@ export const listNotificationEndpoints = defineRoute({
   summary: 'Every registered endpoint, oldest first',
   tags: ['callbacks'],
   auth: ['admin'],
-  responses: {
-    200: { description: 'The endpoints (no secrets).', schema: z.object({ items: z.array(Endpoint) }) },
-  },
+  responses: () => ({
+    200: { description: 'The endpoints (no secrets).', schema: z.object({ items: z.array(Endpoint()) }) },
+  }),
 });
 
 export const getNotificationEndpointSecret = defineRoute({
@@ -107,7 +111,7 @@ export const getNotificationEndpointSecret = defineRoute({
   tags: ['callbacks'],
   auth: ['admin'],
   params: EndpointParams,
-  responses: {
+  responses: () => ({
     200: {
       description:
         'The current secret. While previousSecretExpiresAt lies ahead, callbacks carry a second v1 signed with the previous one.',
@@ -119,7 +123,7 @@ export const getNotificationEndpointSecret = defineRoute({
       }),
     },
     404: { description: 'NOT_FOUND' },
-  },
+  }),
 });
 
 export const disableNotificationEndpoint = defineRoute({
@@ -130,11 +134,11 @@ export const disableNotificationEndpoint = defineRoute({
   tags: ['callbacks'],
   auth: ['admin'],
   params: EndpointParams,
-  responses: {
-    200: { description: 'The endpoint, DISABLED.', schema: Endpoint },
+  responses: () => ({
+    200: { description: 'The endpoint, DISABLED.', schema: Endpoint() },
     404: { description: 'NOT_FOUND' },
     409: { description: 'INVALID_STATE: already disabled.' },
-  },
+  }),
 });
 
 export const rotateNotificationEndpointSecret = defineRoute({
@@ -153,11 +157,11 @@ export const rotateNotificationEndpointSecret = defineRoute({
       86_400,
     ),
   }),
-  responses: {
-    200: { description: 'The endpoint at its new secretVersion.', schema: Endpoint },
+  responses: () => ({
+    200: { description: 'The endpoint at its new secretVersion.', schema: Endpoint() },
     404: { description: 'NOT_FOUND' },
     409: { description: 'INVALID_STATE: the endpoint is disabled.' },
-  },
+  }),
 });
 
 export const listEvents = defineRoute({
@@ -172,18 +176,18 @@ export const listEvents = defineRoute({
     type: z.optional(z.enum(DOMAIN_EVENT_TYPES)),
     limit: PageLimit(),
   }),
-  responses: {
+  responses: () => ({
     200: {
       description:
         'Up to `limit` events (the last 30 days when `after` is absent). Pass `after` back next time; `hasMore` says to call again now. An event can show up a few seconds after its neighbours: re-read from a little way back and deduplicate by id.',
       schema: z.object({
-        items: z.array(z.object(Event)),
+        items: z.array(z.object(Event())),
         after: z.optional(z.string()),
         hasMore: z.boolean(),
       }),
     },
     400: { description: 'VALIDATION_FAILED: `after` is not an event id, or an unknown type.' },
-  },
+  }),
 });
 
 export const getEvent = defineRoute({
@@ -194,10 +198,10 @@ export const getEvent = defineRoute({
   tags: ['callbacks'],
   auth: ['staff', 'admin'],
   params: EventParams,
-  responses: {
-    200: { description: 'The event.', schema: z.object({ ...Event, deliveries: z.array(Delivery) }) },
+  responses: () => ({
+    200: { description: 'The event.', schema: z.object({ ...Event(), deliveries: z.array(Delivery()) }) },
     404: { description: 'NOT_FOUND' },
-  },
+  }),
 });
 
 export const redeliverEvent = defineRoute({
@@ -209,13 +213,13 @@ export const redeliverEvent = defineRoute({
   auth: ['staff', 'admin'],
   params: EventParams,
   body: z.strictObject({ endpointId: z.optional(text(1, 64)) }),
-  responses: {
+  responses: () => ({
     202: {
       description:
         "Queued: delivered within a minute, after the endpoint has had the entity's earlier events.",
-      schema: z.object({ eventId: z.string(), deliveries: z.array(Delivery) }),
+      schema: z.object({ eventId: z.string(), deliveries: z.array(Delivery()) }),
     },
     400: { description: 'VALIDATION_FAILED: the endpoint is disabled.' },
     404: { description: 'NOT_FOUND: no such event or endpoint.' },
-  },
+  }),
 });

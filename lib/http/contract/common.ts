@@ -10,6 +10,12 @@ import { ErrorCode } from '../../domain/errors';
 // Readable validation messages ("Too small: expected number to be >=1"); zod/mini loads no locale itself.
 z.config(en());
 
+/** A value built on first use and kept: the response schemas, which only the OpenAPI document reads. */
+export const lazy = <T>(build: () => T): (() => T) => {
+  let value: T | undefined;
+  return () => (value ??= build());
+};
+
 /** A string of `min` to `max` characters. */
 export const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 
@@ -44,25 +50,29 @@ export const Day = () => z.iso.date();
  * `{"error":{"code","message","requestId"}}`. The error object is open: a code may carry its own fields,
  * such as `availableCreditFen` with CREDIT_LIMIT_EXCEEDED.
  */
-export const ErrorBody = described(
-  z.object({
-    error: z.looseObject({
-      code: described(z.enum(Object.values(ErrorCode)), { example: 'VALIDATION_FAILED' }),
-      message: z.string(),
-      requestId: z.string(),
-      details: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
-      availableCreditFen: z.optional(
-        described(z.int(), {
-          description: 'With CREDIT_LIMIT_EXCEEDED: the credit left on the visit, in fen.',
-        }),
-      ),
+export const ErrorBody = lazy(() =>
+  described(
+    z.object({
+      error: z.looseObject({
+        code: described(z.enum(Object.values(ErrorCode)), { example: 'VALIDATION_FAILED' }),
+        message: z.string(),
+        requestId: z.string(),
+        details: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+        availableCreditFen: z.optional(
+          described(z.int(), {
+            description: 'With CREDIT_LIMIT_EXCEEDED: the credit left on the visit, in fen.',
+          }),
+        ),
+      }),
     }),
-  }),
-  { id: 'Error' },
+    { id: 'Error' },
+  ),
 );
 
 /** The Idempotency-Key header every authenticated POST must carry. */
-export const IdempotencyKeyHeader = described(text(1, 255), {
-  description:
-    'Unique per logical request; reuse it only to retry. Scoped to the caller and route, kept 24 h.',
-});
+export const IdempotencyKeyHeader = lazy(() =>
+  described(text(1, 255), {
+    description:
+      'Unique per logical request; reuse it only to retry. Scoped to the caller and route, kept 24 h.',
+  }),
+);

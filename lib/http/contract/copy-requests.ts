@@ -4,7 +4,7 @@ import { CHANNELS } from '../../domain/ledger/accounts';
 import { COPY_ITEMS, COPY_REQUEST_STATUSES } from '../../domain/copy-request';
 import { COURIER } from '../auth';
 import { defineRoute } from '../route';
-import { described, int, intIn, text, DateTime, Day, paging } from './common';
+import { described, int, intIn, text, DateTime, Day, paging, lazy } from './common';
 import { CreatedPayment, Id, Payer } from './payments';
 
 const Params = z.object({ id: Id });
@@ -26,52 +26,56 @@ export const SubmitBody = z.strictObject({
   }),
 });
 
-const FeeView = described(
-  z.object({
-    pages: int(),
-    copies: int(),
-    perPageFen: Fen,
-    extraCopyBp: int(),
-    pagesFen: Fen,
-    courierFen: Fen,
-    province: z.optional(z.string()),
-    totalFen: Fen,
-  }),
-  { id: 'CopyFee' },
+const FeeView = lazy(() =>
+  described(
+    z.object({
+      pages: int(),
+      copies: int(),
+      perPageFen: Fen,
+      extraCopyBp: int(),
+      pagesFen: Fen,
+      courierFen: Fen,
+      province: z.optional(z.string()),
+      totalFen: Fen,
+    }),
+    { id: 'CopyFee' },
+  ),
 );
 
-const CopyRequestView = described(
-  z.object({
-    copyRequestId: z.string(),
-    patientId: z.string(),
-    admissionId: z.string(),
-    status: z.enum(COPY_REQUEST_STATUSES),
-    items: z.array(z.enum(COPY_ITEMS)),
-    copies: int(),
-    delivery: z.object({
-      recipient: z.string(),
-      phone: z.string(),
-      address: z.string(),
-      province: z.optional(z.string()),
-    }),
-    submittedAt: DateTime(),
-    fee: z.nullable(FeeView),
-    payBy: z.nullable(DateTime()),
-    payment: z.nullable(
-      z.object({
-        paymentId: z.string(),
-        status: z.string(),
-        channel: z.enum(CHANNELS),
-        amountFen: Fen,
-        paidAt: z.optional(DateTime()),
+const CopyRequestView = lazy(() =>
+  described(
+    z.object({
+      copyRequestId: z.string(),
+      patientId: z.string(),
+      admissionId: z.string(),
+      status: z.enum(COPY_REQUEST_STATUSES),
+      items: z.array(z.enum(COPY_ITEMS)),
+      copies: int(),
+      delivery: z.object({
+        recipient: z.string(),
+        phone: z.string(),
+        address: z.string(),
+        province: z.optional(z.string()),
       }),
-    ),
-    shipment: z.nullable(z.object({ carrier: z.string(), trackingNo: z.string(), shippedAt: DateTime() })),
-    deliveredAt: z.optional(DateTime()),
-    cancelledAt: z.optional(DateTime()),
-    refundId: z.optional(z.string()),
-  }),
-  { id: 'CopyRequest' },
+      submittedAt: DateTime(),
+      fee: z.nullable(FeeView()),
+      payBy: z.nullable(DateTime()),
+      payment: z.nullable(
+        z.object({
+          paymentId: z.string(),
+          status: z.string(),
+          channel: z.enum(CHANNELS),
+          amountFen: Fen,
+          paidAt: z.optional(DateTime()),
+        }),
+      ),
+      shipment: z.nullable(z.object({ carrier: z.string(), trackingNo: z.string(), shippedAt: DateTime() })),
+      deliveredAt: z.optional(DateTime()),
+      cancelledAt: z.optional(DateTime()),
+      refundId: z.optional(z.string()),
+    }),
+    { id: 'CopyRequest' },
+  ),
 );
 
 export const submitCopyRequest = defineRoute({
@@ -82,12 +86,12 @@ export const submitCopyRequest = defineRoute({
   tags: ['copy-requests'],
   auth: ['patient'],
   body: SubmitBody,
-  responses: {
+  responses: () => ({
     201: {
       description: 'Submitted.',
       schema: z.object({ copyRequestId: z.string(), status: z.literal('SUBMITTED') }),
     },
-  },
+  }),
 });
 
 export const completeCopyRequest = defineRoute({
@@ -99,17 +103,17 @@ export const completeCopyRequest = defineRoute({
   auth: ['staff'],
   params: Params,
   body: z.strictObject({ pages: intIn(1, 100_000) }),
-  responses: {
+  responses: () => ({
     200: {
       description: 'AWAITING_PAYMENT (the same again for the same page count).',
       schema: z.object({
         status: z.enum(COPY_REQUEST_STATUSES),
-        fee: FeeView,
+        fee: FeeView(),
         payBy: DateTime(),
       }),
     },
     409: { description: 'INVALID_STATE: completed before with another page count, or cancelled.' },
-  },
+  }),
 });
 
 export const payCopyRequest = defineRoute({
@@ -121,15 +125,15 @@ export const payCopyRequest = defineRoute({
   auth: ['patient'],
   params: Params,
   body: z.strictObject({ channel: z.enum(CHANNELS), payer: Payer }),
-  responses: {
+  responses: () => ({
     201: {
       description: 'Shaped as POST /payments.',
-      schema: CreatedPayment,
+      schema: CreatedPayment(),
     },
     409: {
       description: 'INVALID_STATE: not awaiting payment (expired, cancelled, paid) or a payment is pending.',
     },
-  },
+  }),
 });
 
 export const shipCopyRequest = defineRoute({
@@ -144,10 +148,10 @@ export const shipCopyRequest = defineRoute({
     carrier: text(1, 32),
     trackingNo: z.string().check(z.regex(/^[A-Za-z0-9-]{6,40}$/)),
   }),
-  responses: {
-    200: { description: 'SHIPPED.', schema: CopyRequestView },
+  responses: () => ({
+    200: { description: 'SHIPPED.', schema: CopyRequestView() },
     409: { description: 'INVALID_STATE: not paid (or shipped with another tracking number).' },
-  },
+  }),
 });
 
 export const deliverCopyRequest = defineRoute({
@@ -160,10 +164,10 @@ export const deliverCopyRequest = defineRoute({
   auth: ['staff', COURIER],
   params: Params,
   body: z.strictObject({ signedBy: z.optional(z.string().check(z.maxLength(64))) }),
-  responses: {
-    200: { description: 'DELIVERED (confirming twice changes nothing).', schema: CopyRequestView },
+  responses: () => ({
+    200: { description: 'DELIVERED (confirming twice changes nothing).', schema: CopyRequestView() },
     409: { description: 'INVALID_STATE: not shipped.' },
-  },
+  }),
 });
 
 export const cancelCopyRequest = defineRoute({
@@ -175,10 +179,10 @@ export const cancelCopyRequest = defineRoute({
   auth: ['patient', 'staff'],
   params: Params,
   body: z.strictObject({ reason: z._default(text(1, 80), 'cancelled') }),
-  responses: {
-    200: { description: 'CANCELLED (with refundId when it was paid).', schema: CopyRequestView },
+  responses: () => ({
+    200: { description: 'CANCELLED (with refundId when it was paid).', schema: CopyRequestView() },
     409: { description: 'INVALID_STATE: already shipped or delivered.' },
-  },
+  }),
 });
 
 export const getCopyRequest = defineRoute({
@@ -189,10 +193,10 @@ export const getCopyRequest = defineRoute({
   tags: ['copy-requests'],
   auth: ['patient', 'staff', 'finance'],
   params: Params,
-  responses: {
-    200: { description: 'The request.', schema: CopyRequestView },
+  responses: () => ({
+    200: { description: 'The request.', schema: CopyRequestView() },
     404: { description: 'NOT_FOUND' },
-  },
+  }),
 });
 
 export const searchCopyRequests = defineRoute({
@@ -208,14 +212,14 @@ export const searchCopyRequests = defineRoute({
     patientId: z.optional(text(1, 64)),
     ...paging(),
   }),
-  responses: {
+  responses: () => ({
     200: {
       description:
         'One page, oldest first. Follow `nextCursor` until it is absent; a page may hold fewer than `limit` when filters drop some.',
-      schema: z.object({ items: z.array(CopyRequestView), nextCursor: z.optional(z.string()) }),
+      schema: z.object({ items: z.array(CopyRequestView()), nextCursor: z.optional(z.string()) }),
     },
     400: {
       description: 'VALIDATION_FAILED: no or malformed date, unknown status, or a cursor of another search.',
     },
-  },
+  }),
 });

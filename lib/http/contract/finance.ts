@@ -4,16 +4,18 @@ import { CHANNELS } from '../../domain/ledger/accounts';
 import { RECONCILIATION_CLASSES } from '../../domain/finance';
 import { DISCREPANCY_CLASSES, RESOLUTION_ACTIONS } from '../../domain/discrepancy';
 import { defineRoute } from '../route';
-import { described, int, text, DateTime, Day, paging } from './common';
+import { described, int, text, DateTime, Day, paging, lazy } from './common';
 
-const Summary = z.object({
-  matched: int(),
-  missingInLedger: int(),
-  missingAtProvider: int(),
-  amountMismatch: int(),
-  timing: int(),
-  feesFen: int(),
-});
+const Summary = lazy(() =>
+  z.object({
+    matched: int(),
+    missingInLedger: int(),
+    missingAtProvider: int(),
+    amountMismatch: int(),
+    timing: int(),
+    feesFen: int(),
+  }),
+);
 
 export const getStatement = defineRoute({
   operationId: 'getStatement',
@@ -27,13 +29,13 @@ export const getStatement = defineRoute({
     channel: z.optional(z.enum(CHANNELS)),
     format: z._default(z.enum(['csv', 'xlsx']), 'csv'),
   }),
-  responses: {
+  responses: () => ({
     302: {
       description: 'The file is on S3: follow Location, a presigned download URL valid 15 minutes.',
       headers: { Location: { description: 'The presigned download URL.', required: true } },
     },
     400: { description: 'VALIDATION_FAILED: malformed or future date, unknown channel or format.' },
-  },
+  }),
 });
 
 export const createReconciliation = defineRoute({
@@ -44,13 +46,13 @@ export const createReconciliation = defineRoute({
   tags: ['finance'],
   auth: ['finance'],
   body: z.strictObject({ date: Day(), channel: z.enum(CHANNELS) }),
-  responses: {
+  responses: () => ({
     201: {
       description: 'The run (a re-run references the previous one in previousReconciliationId).',
       schema: z.object({
         reconciliationId: z.string(),
         status: z.enum(['COMPLETED', 'COMPLETED_WITH_DISCREPANCIES', 'FAILED']),
-        summary: Summary,
+        summary: Summary(),
         previousReconciliationId: z.optional(z.string()),
       }),
     },
@@ -59,7 +61,7 @@ export const createReconciliation = defineRoute({
       description:
         'BILL_REJECTED: the bill is corrupt, truncated or fails its SHA-1; the run is stored FAILED.',
     },
-  },
+  }),
 });
 
 export const getReconciliation = defineRoute({
@@ -70,7 +72,7 @@ export const getReconciliation = defineRoute({
   tags: ['finance'],
   auth: ['finance'],
   params: z.object({ id: text(1, 64) }),
-  responses: {
+  responses: () => ({
     200: {
       description: 'The report and its lines (every class except matched).',
       schema: z.object({
@@ -78,7 +80,7 @@ export const getReconciliation = defineRoute({
         date: Day(),
         channel: z.enum(CHANNELS),
         status: z.enum(['COMPLETED', 'COMPLETED_WITH_DISCREPANCIES', 'FAILED']),
-        summary: Summary,
+        summary: Summary(),
         previousReconciliationId: z.optional(z.string()),
         failure: z.optional(z.string()),
         createdAt: DateTime(),
@@ -97,7 +99,7 @@ export const getReconciliation = defineRoute({
       }),
     },
     404: { description: 'NOT_FOUND' },
-  },
+  }),
 });
 
 const RunStatus = z.enum(['COMPLETED', 'COMPLETED_WITH_DISCREPANCIES', 'FAILED']);
@@ -114,7 +116,7 @@ export const listReconciliations = defineRoute({
     channel: z.optional(z.enum(CHANNELS)),
     status: z.optional(RunStatus),
   }),
-  responses: {
+  responses: () => ({
     200: {
       description: "Runs newest first; `days` has each reconciled channel's latest run and its close.",
       schema: z.object({
@@ -124,7 +126,7 @@ export const listReconciliations = defineRoute({
             date: Day(),
             channel: z.enum(CHANNELS),
             status: RunStatus,
-            summary: Summary,
+            summary: Summary(),
             previousReconciliationId: z.optional(z.string()),
             createdAt: DateTime(),
           }),
@@ -141,49 +143,51 @@ export const listReconciliations = defineRoute({
       }),
     },
     400: { description: 'VALIDATION_FAILED: no or malformed date, unknown channel or status.' },
-  },
+  }),
 });
 
-const Discrepancy = described(
-  z.object({
-    discrepancyId: z.string(),
-    channel: z.enum(CHANNELS),
-    date: Day(),
-    class: z.enum(DISCREPANCY_CLASSES),
-    kind: z.enum(['payment', 'refund']),
-    reference: z.string(),
-    outTradeNo: z.optional(z.string()),
-    ledgerFen: z.optional(int()),
-    providerFen: z.optional(int()),
-    providerNo: z.optional(z.string()),
-    txnId: z.optional(z.string()),
-    otherDay: z.optional(Day()),
-    status: z.enum(['OPEN', 'RESOLVED']),
-    reconciliationId: z.string(),
-    resolution: z.optional(
-      z.object({
-        action: z.enum(RESOLUTION_ACTIONS),
-        note: z.string(),
-        by: z.string(),
-        at: DateTime(),
-        txnId: z.optional(z.string()),
-      }),
-    ),
-    history: z.array(
-      z.object({
-        at: DateTime(),
-        by: z.string(),
-        action: z.string(),
-        note: z.optional(z.string()),
-        outcome: z.string(),
-        txnId: z.optional(z.string()),
-        reconciliationId: z.optional(z.string()),
-      }),
-    ),
-    createdAt: DateTime(),
-    updatedAt: DateTime(),
-  }),
-  { id: 'Discrepancy' },
+const Discrepancy = lazy(() =>
+  described(
+    z.object({
+      discrepancyId: z.string(),
+      channel: z.enum(CHANNELS),
+      date: Day(),
+      class: z.enum(DISCREPANCY_CLASSES),
+      kind: z.enum(['payment', 'refund']),
+      reference: z.string(),
+      outTradeNo: z.optional(z.string()),
+      ledgerFen: z.optional(int()),
+      providerFen: z.optional(int()),
+      providerNo: z.optional(z.string()),
+      txnId: z.optional(z.string()),
+      otherDay: z.optional(Day()),
+      status: z.enum(['OPEN', 'RESOLVED']),
+      reconciliationId: z.string(),
+      resolution: z.optional(
+        z.object({
+          action: z.enum(RESOLUTION_ACTIONS),
+          note: z.string(),
+          by: z.string(),
+          at: DateTime(),
+          txnId: z.optional(z.string()),
+        }),
+      ),
+      history: z.array(
+        z.object({
+          at: DateTime(),
+          by: z.string(),
+          action: z.string(),
+          note: z.optional(z.string()),
+          outcome: z.string(),
+          txnId: z.optional(z.string()),
+          reconciliationId: z.optional(z.string()),
+        }),
+      ),
+      createdAt: DateTime(),
+      updatedAt: DateTime(),
+    }),
+    { id: 'Discrepancy' },
+  ),
 );
 const DiscrepancyParams = z.object({ discrepancyId: text(1, 64) });
 
@@ -200,14 +204,14 @@ export const listDiscrepancies = defineRoute({
     channel: z.optional(z.enum(CHANNELS)),
     ...paging(),
   }),
-  responses: {
+  responses: () => ({
     200: {
       description:
         'One page; follow `nextCursor` until it is absent (a page may hold fewer than `limit` when date or channel filter some out).',
-      schema: z.object({ items: z.array(Discrepancy), nextCursor: z.optional(z.string()) }),
+      schema: z.object({ items: z.array(Discrepancy()), nextCursor: z.optional(z.string()) }),
     },
     400: { description: 'VALIDATION_FAILED: a bad filter, or a cursor of another search.' },
-  },
+  }),
 });
 
 export const getDiscrepancy = defineRoute({
@@ -218,10 +222,10 @@ export const getDiscrepancy = defineRoute({
   tags: ['finance'],
   auth: ['finance'],
   params: DiscrepancyParams,
-  responses: {
-    200: { description: 'The discrepancy.', schema: Discrepancy },
+  responses: () => ({
+    200: { description: 'The discrepancy.', schema: Discrepancy() },
     404: { description: 'NOT_FOUND' },
-  },
+  }),
 });
 
 export const resolveDiscrepancy = defineRoute({
@@ -239,17 +243,17 @@ export const resolveDiscrepancy = defineRoute({
     }),
     note: text(1, 500),
   }),
-  responses: {
+  responses: () => ({
     200: {
       description: 'The discrepancy, RESOLVED, with the resolution and its audit entry.',
-      schema: Discrepancy,
+      schema: Discrepancy(),
     },
     404: { description: 'NOT_FOUND' },
     409: {
       description:
         "INVALID_STATE: already resolved, an action that does not fit its class, not on the next day's bill, or a re-query answer that contradicts the ledger (recorded in its history; it stays OPEN). BILL_NOT_AVAILABLE: the next day's bill is not published yet.",
     },
-  },
+  }),
 });
 
 export const closeFinanceDay = defineRoute({
@@ -261,7 +265,7 @@ export const closeFinanceDay = defineRoute({
   auth: ['finance'],
   params: z.object({ date: Day() }),
   body: z.strictObject({ channel: z.enum(CHANNELS) }),
-  responses: {
+  responses: () => ({
     200: {
       description: 'Closed (closing again answers the first close). A closed day is not reconciled again.',
       schema: z.object({
@@ -276,5 +280,5 @@ export const closeFinanceDay = defineRoute({
       description:
         'INVALID_STATE: not reconciled, the last run FAILED, or discrepancies still open (the message names them).',
     },
-  },
+  }),
 });

@@ -4,7 +4,7 @@ import { CHANNELS } from '../../domain/ledger/accounts';
 import { fen } from '../../domain/money';
 import { MAX_PAYMENT_FEN, PAYMENT_PURPOSES, PAYMENT_STATUSES, REFUND_STATUSES } from '../../domain/payment';
 import { defineRoute } from '../route';
-import { described, int, intIn, text, DateTime, Day, paging } from './common';
+import { described, int, intIn, text, DateTime, Day, paging, lazy } from './common';
 
 /** Integer fen from `min` to 10^10, entering as the domain's branded Fen (no cast downstream). */
 const fenFrom = (min: number) =>
@@ -67,48 +67,54 @@ export const CreatePaymentBody = z
     payerMatchesChannel(ctx.value, ctx.issues);
   });
 
-const RefundView = described(
-  z.object({
-    refundId: z.string(),
-    paymentId: z.string(),
-    amountFen: int(),
-    status: z.enum(REFUND_STATUSES),
-    outRefundNo: z.string(),
-    reason: z.string(),
-    createdAt: DateTime(),
-    succeededAt: z.optional(DateTime()),
-  }),
-  { id: 'Refund' },
+const RefundView = lazy(() =>
+  described(
+    z.object({
+      refundId: z.string(),
+      paymentId: z.string(),
+      amountFen: int(),
+      status: z.enum(REFUND_STATUSES),
+      outRefundNo: z.string(),
+      reason: z.string(),
+      createdAt: DateTime(),
+      succeededAt: z.optional(DateTime()),
+    }),
+    { id: 'Refund' },
+  ),
 );
 
-const PaymentView = described(
-  z.object({
-    paymentId: z.string(),
-    status: z.enum(PAYMENT_STATUSES),
-    channel: z.enum(CHANNELS),
-    purpose: z.enum(PAYMENT_PURPOSES),
-    referenceId: z.string(),
-    amountFen: int(),
-    outTradeNo: z.string(),
-    createdAt: DateTime(),
-    expiresAt: DateTime(),
-    paidAt: z.optional(DateTime()),
-    refundedFen: int(),
-    refunds: z.array(RefundView),
-  }),
-  { id: 'Payment' },
+const PaymentView = lazy(() =>
+  described(
+    z.object({
+      paymentId: z.string(),
+      status: z.enum(PAYMENT_STATUSES),
+      channel: z.enum(CHANNELS),
+      purpose: z.enum(PAYMENT_PURPOSES),
+      referenceId: z.string(),
+      amountFen: int(),
+      outTradeNo: z.string(),
+      createdAt: DateTime(),
+      expiresAt: DateTime(),
+      paidAt: z.optional(DateTime()),
+      refundedFen: int(),
+      refunds: z.array(RefundView()),
+    }),
+    { id: 'Payment' },
+  ),
 );
 
 /** The 201 body of `POST /payments` (and of a copy request's payment). */
-export const CreatedPayment = z.object({
-  paymentId: z.string(),
-  status: z.literal('PENDING'),
-  channel: z.enum(CHANNELS),
-  amountFen: int(),
-  outTradeNo: z.string(),
-  expiresAt: DateTime(),
-  clientParams: z.record(z.string(), z.string()),
-});
+export const CreatedPayment = lazy(() =>
+  z.object({
+    paymentId: z.string(),
+    status: z.literal('PENDING'),
+    channel: z.enum(CHANNELS),
+    amountFen: int(),
+    outTradeNo: z.string(),
+    expiresAt: DateTime(),
+    clientParams: z.record(z.string(), z.string()),
+  }),
+);
 
 const PaymentParams = z.object({ paymentId: Id });
 
@@ -120,12 +126,12 @@ export const createPayment = defineRoute({
   tags: ['payments'],
   auth: ['patient', 'staff'],
   body: CreatePaymentBody,
-  responses: {
+  responses: () => ({
     201: {
       description: 'Created; `clientParams` is what the mini-program (or kiosk) needs to pay.',
-      schema: CreatedPayment,
+      schema: CreatedPayment(),
     },
-  },
+  }),
 });
 
 export const searchPayments = defineRoute({
@@ -143,17 +149,17 @@ export const searchPayments = defineRoute({
     patientId: z.optional(text(1, 64)),
     ...paging(),
   }),
-  responses: {
+  responses: () => ({
     200: {
       description:
         'One page, oldest first (by creation for a day, by payment id for a reference). Follow `nextCursor` until it is absent; a page may hold fewer than `limit` when filters drop some. Patients see only their own.',
-      schema: z.object({ items: z.array(PaymentView), nextCursor: z.optional(z.string()) }),
+      schema: z.object({ items: z.array(PaymentView()), nextCursor: z.optional(z.string()) }),
     },
     400: {
       description:
         'VALIDATION_FAILED: neither referenceId nor date, a bad filter, or a cursor of another search.',
     },
-  },
+  }),
 });
 
 export const getPayment = defineRoute({
@@ -164,7 +170,10 @@ export const getPayment = defineRoute({
   tags: ['payments'],
   auth: ['patient', 'staff', 'finance'],
   params: PaymentParams,
-  responses: { 200: { description: 'The payment.', schema: PaymentView }, 404: { description: 'NOT_FOUND' } },
+  responses: () => ({
+    200: { description: 'The payment.', schema: PaymentView() },
+    404: { description: 'NOT_FOUND' },
+  }),
 });
 
 export const closePayment = defineRoute({
@@ -175,7 +184,9 @@ export const closePayment = defineRoute({
   tags: ['payments'],
   auth: ['patient', 'staff'],
   params: PaymentParams,
-  responses: { 200: { description: 'CLOSED, or PAID if the patient paid meanwhile.', schema: PaymentView } },
+  responses: () => ({
+    200: { description: 'CLOSED, or PAID if the patient paid meanwhile.', schema: PaymentView() },
+  }),
 });
 
 export const refundPayment = defineRoute({
@@ -187,7 +198,9 @@ export const refundPayment = defineRoute({
   auth: ['patient', 'staff'],
   params: PaymentParams,
   body: z.strictObject({ amountFen: AmountFen, reason: text(1, 80) }),
-  responses: { 201: { description: 'The refund (PROCESSING, SUCCEEDED or FAILED).', schema: RefundView } },
+  responses: () => ({
+    201: { description: 'The refund (PROCESSING, SUCCEEDED or FAILED).', schema: RefundView() },
+  }),
 });
 
 export const getRefund = defineRoute({
@@ -198,18 +211,20 @@ export const getRefund = defineRoute({
   tags: ['payments'],
   auth: ['patient', 'staff', 'finance'],
   params: z.object({ refundId: Id }),
-  responses: { 200: { description: 'The refund.', schema: RefundView } },
+  responses: () => ({ 200: { description: 'The refund.', schema: RefundView() } }),
 });
 
-const BulkItem = z.object({
-  paymentId: z.string(),
-  referenceId: z.string(),
-  patientId: z.string(),
-  amountFen: int(),
-  status: z.enum(['REFUNDED', 'REFUND_PROCESSING', 'FAILED', 'SKIPPED']),
-  refundId: z.optional(z.string()),
-  detail: z.optional(z.string()),
-});
+const BulkItem = lazy(() =>
+  z.object({
+    paymentId: z.string(),
+    referenceId: z.string(),
+    patientId: z.string(),
+    amountFen: int(),
+    status: z.enum(['REFUNDED', 'REFUND_PROCESSING', 'FAILED', 'SKIPPED']),
+    refundId: z.optional(z.string()),
+    detail: z.optional(z.string()),
+  }),
+);
 
 export const bulkRefund = defineRoute({
   operationId: 'bulkRefund',
@@ -223,12 +238,12 @@ export const bulkRefund = defineRoute({
     reason: text(1, 80),
     compensation: z.optional(z.strictObject({ amountFen: fenFrom(0) })),
   }),
-  responses: {
+  responses: () => ({
     202: {
       description: 'The batch; follow it with GET /refunds/bulk/{batchId}.',
       schema: z.object({ batchId: z.string() }),
     },
-  },
+  }),
 });
 
 export const getBulkRefund = defineRoute({
@@ -239,7 +254,7 @@ export const getBulkRefund = defineRoute({
   tags: ['payments'],
   auth: ['staff'],
   params: z.object({ batchId: Id }),
-  responses: {
+  responses: () => ({
     200: {
       description: 'The batch.',
       schema: z.object({
@@ -250,7 +265,7 @@ export const getBulkRefund = defineRoute({
         compensationFen: int(),
         createdAt: DateTime(),
         completedAt: z.optional(DateTime()),
-        items: z.array(BulkItem),
+        items: z.array(BulkItem()),
         totals: z.object({
           refundedFen: int(),
           compensationFen: int(),
@@ -258,5 +273,5 @@ export const getBulkRefund = defineRoute({
         }),
       }),
     },
-  },
+  }),
 });

@@ -10,7 +10,9 @@ export const health = defineRoute({
   summary: 'Liveness check',
   tags: ['system'],
   auth: 'public',
-  responses: { 200: { description: 'The service is up.', schema: z.object({ status: z.literal('ok') }) } },
+  responses: () => ({
+    200: { description: 'The service is up.', schema: z.object({ status: z.literal('ok') }) },
+  }),
 });
 
 /** `GET /openapi.json` */
@@ -21,12 +23,12 @@ export const openapi = defineRoute({
   summary: 'This OpenAPI 3 document',
   tags: ['system'],
   auth: 'public',
-  responses: {
+  responses: () => ({
     200: {
       description: 'The OpenAPI document.',
       schema: z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) }),
     },
-  },
+  }),
 });
 
 /** `GET /auth/whoami`: lets an integrator check a token; echoes its subject and role. */
@@ -37,10 +39,10 @@ export const whoami = defineRoute({
   summary: 'The caller identified by the bearer token',
   tags: ['system'],
   auth: ['patient', 'staff', 'finance', 'admin'],
-  responses: {
+  responses: () => ({
     200: {
       description: 'The token is valid.',
       schema: z.object({ sub: z.string(), role: z.enum(['patient', 'staff', 'finance', 'admin']) }),
     },
-  },
+  }),
 });

@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { CHANNELS } from '../../domain/ledger/accounts';
 import { CHARGE_CATEGORIES, VISIT_STATUSES } from '../../domain/visit';
 import { defineRoute } from '../route';
-import { described, int, text, DateTime, Day, paging } from './common';
+import { described, int, text, DateTime, Day, paging, lazy } from './common';
 import { AmountFen, Id, Payer, payerMatchesChannel } from './payments';
 
 const VisitParams = z.object({ visitId: Id });
@@ -41,52 +41,56 @@ const preauth = {
   selfPayFen: Fen,
   expiresAt: DateTime(),
 };
-const PreauthView = described(z.object(preauth), { id: 'InsurancePreauthorisation' });
+const PreauthView = lazy(() => described(z.object(preauth), { id: 'InsurancePreauthorisation' }));
 
-const SettlementView = described(
-  z.object({
-    visitId: z.string(),
-    status: z.enum(VISIT_STATUSES),
-    insuredFen: Fen,
-    personalAccountFen: Fen,
-    selfPayFen: Fen,
-    capturedFen: Fen,
-    releasedFen: Fen,
-    asSelfPay: z.boolean(),
-    nextAttemptAt: z.optional(DateTime()),
-    lastError: z.optional(z.string()),
-  }),
-  { id: 'VisitSettlement' },
+const SettlementView = lazy(() =>
+  described(
+    z.object({
+      visitId: z.string(),
+      status: z.enum(VISIT_STATUSES),
+      insuredFen: Fen,
+      personalAccountFen: Fen,
+      selfPayFen: Fen,
+      capturedFen: Fen,
+      releasedFen: Fen,
+      asSelfPay: z.boolean(),
+      nextAttemptAt: z.optional(DateTime()),
+      lastError: z.optional(z.string()),
+    }),
+    { id: 'VisitSettlement' },
+  ),
 );
 
-const VisitView = described(
-  z.object({
-    visitId: z.string(),
-    patientId: z.string(),
-    channel: z.enum(CHANNELS),
-    status: z.enum(VISIT_STATUSES),
-    insured: z.boolean(),
-    creditLimitFen: Fen,
-    tabFen: Fen,
-    availableCreditFen: Fen,
-    outOrderNo: z.string(),
-    createdAt: DateTime(),
-    authoriseBy: DateTime(),
-    charges: z.array(
-      z.object({
-        chargeId: z.string(),
-        category: z.enum(CHARGE_CATEGORIES),
-        description: z.string(),
-        amountFen: Fen,
-        voided: z.boolean(),
-      }),
-    ),
-    insurance: z.nullable(
-      z.object({ ...preauth, status: z.enum(['HELD', 'SETTLED', 'REVERSED']), tabVersion: int() }),
-    ),
-    settlement: z.nullable(SettlementView),
-  }),
-  { id: 'Visit' },
+const VisitView = lazy(() =>
+  described(
+    z.object({
+      visitId: z.string(),
+      patientId: z.string(),
+      channel: z.enum(CHANNELS),
+      status: z.enum(VISIT_STATUSES),
+      insured: z.boolean(),
+      creditLimitFen: Fen,
+      tabFen: Fen,
+      availableCreditFen: Fen,
+      outOrderNo: z.string(),
+      createdAt: DateTime(),
+      authoriseBy: DateTime(),
+      charges: z.array(
+        z.object({
+          chargeId: z.string(),
+          category: z.enum(CHARGE_CATEGORIES),
+          description: z.string(),
+          amountFen: Fen,
+          voided: z.boolean(),
+        }),
+      ),
+      insurance: z.nullable(
+        z.object({ ...preauth, status: z.enum(['HELD', 'SETTLED', 'REVERSED']), tabVersion: int() }),
+      ),
+      settlement: z.nullable(SettlementView()),
+    }),
+    { id: 'Visit' },
+  ),
 );
 
 export const openVisit = defineRoute({
@@ -97,7 +101,7 @@ export const openVisit = defineRoute({
   tags: ['visits'],
   auth: ['patient'],
   body: OpenVisitBody,
-  responses: {
+  responses: () => ({
     201: {
       description:
         'Created. `clientParams` confirms the authorisation: Alipay `orderStr` for my.tradePay, or WeChat Pay Score `businessType` + `extraData` for wx.openBusinessView.',
@@ -112,7 +116,7 @@ export const openVisit = defineRoute({
     },
     422: { description: 'PATIENT_OVERDUE: the patient has an unpaid visit.' },
     409: { description: 'INVALID_STATE: the patient already has an open credit visit.' },
-  },
+  }),
 });
 
 export const getVisit = defineRoute({
@@ -123,7 +127,10 @@ export const getVisit = defineRoute({
   tags: ['visits'],
   auth: ['patient', 'staff', 'finance'],
   params: VisitParams,
-  responses: { 200: { description: 'The visit.', schema: VisitView }, 404: { description: 'NOT_FOUND' } },
+  responses: () => ({
+    200: { description: 'The visit.', schema: VisitView() },
+    404: { description: 'NOT_FOUND' },
+  }),
 });
 
 export const addCharge = defineRoute({
@@ -135,7 +142,7 @@ export const addCharge = defineRoute({
   auth: ['staff'],
   params: VisitParams,
   body: AddChargeBody,
-  responses: {
+  responses: () => ({
     201: {
       description: 'Added (or already added with the same amount).',
       schema: z.object({ chargeId: z.string(), tabFen: Fen, availableCreditFen: Fen }),
@@ -145,7 +152,7 @@ export const addCharge = defineRoute({
       description:
         'CREDIT_LIMIT_EXCEEDED (`error.availableCreditFen` says what still fits), or CHARGE_ID_REUSED with another amount.',
     },
-  },
+  }),
 });
 
 export const voidCharge = defineRoute({
@@ -156,13 +163,13 @@ export const voidCharge = defineRoute({
   tags: ['visits'],
   auth: ['staff'],
   params: z.object({ visitId: Id, chargeId: Id }),
-  responses: {
+  responses: () => ({
     200: {
       description: 'Voided (voiding twice changes nothing).',
       schema: z.object({ chargeId: z.string(), tabFen: Fen, availableCreditFen: Fen }),
     },
     409: { description: 'INVALID_STATE: the visit is not OPEN.' },
-  },
+  }),
 });
 
 export const preauthoriseInsurance = defineRoute({
@@ -173,11 +180,11 @@ export const preauthoriseInsurance = defineRoute({
   tags: ['visits'],
   auth: ['staff'],
   params: VisitParams,
-  responses: {
-    201: { description: 'The hold.', schema: PreauthView },
+  responses: () => ({
+    201: { description: 'The hold.', schema: PreauthView() },
     409: { description: 'INVALID_STATE: the visit is not insured, or not OPEN.' },
     503: { description: 'PROVIDER_UNAVAILABLE: the bureau did not answer.' },
-  },
+  }),
 });
 
 export const settleVisit = defineRoute({
@@ -190,15 +197,15 @@ export const settleVisit = defineRoute({
   params: VisitParams,
   body: SettleBody,
   bodyOptional: true,
-  responses: {
-    200: { description: 'SETTLED.', schema: SettlementView },
+  responses: () => ({
+    200: { description: 'SETTLED.', schema: SettlementView() },
     202: {
       description:
         'Accepted and still running (SETTLING: waiting for the bureau or the capture; PAYMENT_FAILED: retried on schedule).',
-      schema: SettlementView,
+      schema: SettlementView(),
     },
     409: { description: 'INVALID_STATE: not authorised yet, or cancelled.' },
-  },
+  }),
 });
 
 export const cancelVisit = defineRoute({
@@ -209,7 +216,7 @@ export const cancelVisit = defineRoute({
   tags: ['visits'],
   auth: ['patient', 'staff'],
   params: VisitParams,
-  responses: {
+  responses: () => ({
     200: {
       description:
         'CANCELLED; `authorisationReleased` is false while the provider is unreachable (the job retries).',
@@ -220,7 +227,7 @@ export const cancelVisit = defineRoute({
       }),
     },
     409: { description: 'INVALID_STATE: the visit has charges, or is settling or settled.' },
-  },
+  }),
 });
 
 export const searchVisits = defineRoute({
@@ -236,14 +243,14 @@ export const searchVisits = defineRoute({
     patientId: z.optional(text(1, 64)),
     ...paging(),
   }),
-  responses: {
+  responses: () => ({
     200: {
       description:
         'One page, oldest first (by opening). Follow `nextCursor` until it is absent; a page may hold fewer than `limit` when filters drop some.',
-      schema: z.object({ items: z.array(VisitView), nextCursor: z.optional(z.string()) }),
+      schema: z.object({ items: z.array(VisitView()), nextCursor: z.optional(z.string()) }),
     },
     400: {
       description: 'VALIDATION_FAILED: no or malformed date, unknown status, or a cursor of another search.',
     },
-  },
+  }),
 });
