@@ -501,6 +501,11 @@ async function main() {
     printLocalStack(await benchLocalStack());
     return;
   }
+  // Cold start first, while nothing else runs: DynamoDB Local's JVM, busy after (a) and (b), would share
+  // the two cores with the imports being timed.
+  const cold = await benchColdStart();
+  printColdStart(cold);
+
   const dynamo = await startDynamoDbLocal();
   try {
     console.log(`DynamoDB Local at ${dynamo.endpoint}; ${ITERATIONS} interleaved iterations per case\n`);
@@ -521,9 +526,6 @@ async function main() {
     ] as const)
       console.log(`    ${k.padEnd(34)} median ${idem[k]?.medianMs} ms  p95 ${idem[k]?.p95Ms} ms`);
     for (const [k, v] of Object.entries(idem.ratios)) console.log(`    ratio ${k.padEnd(46)} ${v}×`);
-
-    const cold = await benchColdStart();
-    printColdStart(cold);
 
     const payments = await benchPayments(dynamo.endpoint, interleaved, ITERATIONS);
     console.log(

@@ -8,8 +8,7 @@ import { writeStatementCsv, writeStatementXlsx } from '../lib/adapters/files/sta
 import { Accounts } from '../lib/domain/ledger/accounts';
 import { journalTransaction, type JournalTransaction } from '../lib/domain/ledger/journal';
 import { fen } from '../lib/domain/money';
-import type { LedgerStore } from '../lib/ports/ledger-store';
-import { emptyTotals, statementRows } from '../lib/usecases/finance/statement-rows';
+import { emptyTotals, statementRows, type StatementLedger } from '../lib/usecases/finance/statement-rows';
 
 const [format, count] = process.argv.slice(2) as ['csv' | 'xlsx', string];
 const n = Number(count);
@@ -34,16 +33,21 @@ const ledger = {
       });
   },
   // The day is reconciled: its latest run, and the run's per-line fees.
-  getEntity: (type: string) =>
-    Promise.resolve(type === 'reconday' ? { state: { reconciliationId: 'rec_bench' } } : undefined),
-  async *scanByTime(): AsyncIterable<{ state: { fees: Record<string, number> } }> {
-    for (let start = 0; start < n; start += 500) {
-      const fees: Record<string, number> = {};
-      for (let i = start; i < Math.min(n, start + 500); i++) fees[`payment:MP${i}`] = 1 + (i % 54);
-      yield { state: { fees } };
-    }
+  reconciliations: {
+    day: (channel, date) =>
+      Promise.resolve({
+        value: { channel, date, reconciliationId: 'rec_bench', feesPostedFen: 0 },
+        version: 1,
+      }),
+    async *lineFees() {
+      for (let start = 0; start < n; start += 500) {
+        const fees: Record<string, number> = {};
+        for (let i = start; i < Math.min(n, start + 500); i++) fees[`payment:MP${i}`] = 1 + (i % 54);
+        yield fees;
+      }
+    },
   },
-} as unknown as LedgerStore;
+} satisfies StatementLedger;
 const totals = emptyTotals();
 const rows = statementRows(
   { ledger, clock: { now: () => new Date('2026-11-21T04:00:00Z') } },

@@ -5,7 +5,7 @@ import { COPY_ITEMS, COPY_REQUEST_STATUSES } from '../../domain/copy-request';
 import { COURIER } from '../auth';
 import { defineRoute } from '../route';
 import { described, int, intIn, text, DateTime, Day, paging, lazy } from './common';
-import { CreatedPayment, Id, Payer } from './payments';
+import { CreatedPayment, Id, Payer } from './shared';
 
 const Params = z.object({ id: Id });
 const Fen = int();

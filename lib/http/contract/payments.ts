@@ -1,46 +1,10 @@
 /** Payment and refund routes (API.md, Payments). */
 import * as z from 'zod/mini';
 import { CHANNELS } from '../../domain/ledger/accounts';
-import { fen } from '../../domain/money';
-import { MAX_PAYMENT_FEN, PAYMENT_PURPOSES, PAYMENT_STATUSES, REFUND_STATUSES } from '../../domain/payment';
+import { PAYMENT_PURPOSES, PAYMENT_STATUSES, REFUND_STATUSES } from '../../domain/payment';
 import { defineRoute } from '../route';
-import { described, int, intIn, text, DateTime, Day, paging, lazy } from './common';
-
-/** Integer fen from `min` to 10^10, entering as the domain's branded Fen (no cast downstream). */
-const fenFrom = (min: number) =>
-  z.pipe(
-    intIn(min, MAX_PAYMENT_FEN),
-    z.transform((v: number) => fen(v)),
-  );
-
-/** A request amount: integer fen, 1 to 10^10. */
-export const AmountFen = described(fenFrom(1), { description: 'Integer fen, 1 to 10^10.', example: 2500 });
-export const Id = text(1, 64).check(z.regex(/^[A-Za-z0-9_.-]+$/));
-export const Payer = z.union([
-  z.strictObject({ alipayUserId: text(1, 64) }),
-  z.strictObject({ wechatOpenId: text(1, 128) }),
-]);
-
-/** Adds an issue at `payer` when the payer does not belong to the channel. */
-export function payerMatchesChannel(
-  b: { channel: string; payer?: z.infer<typeof Payer> },
-  issues: z.core.$ZodRawIssue[],
-) {
-  if (b.payer && b.channel === 'alipay' && !('alipayUserId' in b.payer))
-    issues.push({
-      code: 'custom',
-      path: ['payer'],
-      message: 'alipay needs payer.alipayUserId',
-      input: b.payer,
-    });
-  if (b.payer && b.channel === 'wechatpay' && !('wechatOpenId' in b.payer))
-    issues.push({
-      code: 'custom',
-      path: ['payer'],
-      message: 'wechatpay needs payer.wechatOpenId',
-      input: b.payer,
-    });
-}
+import { described, int, text, DateTime, Day, paging, lazy } from './common';
+import { AmountFen, CreatedPayment, Id, Payer, fenFrom, payerMatchesChannel } from './shared';
 
 /** `POST /payments` body. */
 export const CreatePaymentBody = z
@@ -101,19 +65,6 @@ const PaymentView = lazy(() =>
     }),
     { id: 'Payment' },
   ),
-);
-
-/** The 201 body of `POST /payments` (and of a copy request's payment). */
-export const CreatedPayment = lazy(() =>
-  z.object({
-    paymentId: z.string(),
-    status: z.literal('PENDING'),
-    channel: z.enum(CHANNELS),
-    amountFen: int(),
-    outTradeNo: z.string(),
-    expiresAt: DateTime(),
-    clientParams: z.record(z.string(), z.string()),
-  }),
 );
 
 const PaymentParams = z.object({ paymentId: Id });

@@ -4,7 +4,7 @@ import { CHANNELS } from '../../domain/ledger/accounts';
 import { CHARGE_CATEGORIES, VISIT_STATUSES } from '../../domain/visit';
 import { defineRoute } from '../route';
 import { described, int, text, DateTime, Day, paging, lazy } from './common';
-import { AmountFen, Id, Payer, payerMatchesChannel } from './payments';
+import { AmountFen, Id, Payer, payerMatchesChannel } from './shared';
 
 const VisitParams = z.object({ visitId: Id });
 const Fen = int();

@@ -14,6 +14,11 @@ import type { RowTotals, StatementRow, StatementTotals } from '../../ports/state
 
 export type { StatementRow, StatementTotals } from '../../ports/statement-writer';
 
+/** What a statement reads: the day's journal in time order, and its reconciliation's per-line fees. */
+export interface StatementLedger extends Pick<LedgerStore, 'journalForDayInOrder'> {
+  readonly reconciliations: Pick<LedgerStore['reconciliations'], 'day' | 'lineFees'>;
+}
+
 /** Which accounts a statement covers. */
 function accountsFor(channel: Channel | undefined): string[] {
   return channel
@@ -25,7 +30,7 @@ function accountsFor(channel: Channel | undefined): string[] {
  * Each channel's per-line bill fees for a day, by match key, from its latest reconciliation (empty for a
  * channel not reconciled yet).
  */
-async function lineFeesOf(ledger: LedgerStore, day: string, channels: readonly Channel[]) {
+async function lineFeesOf(ledger: StatementLedger, day: string, channels: readonly Channel[]) {
   const byChannel = new Map<string, CompactMap>();
   for (const channel of channels) {
     const latest = (await ledger.reconciliations.day(channel, day))?.value;
@@ -40,7 +45,7 @@ async function lineFeesOf(ledger: LedgerStore, day: string, channels: readonly C
 
 /** Streams the rows of a day's statement and fills `totals` as it goes. */
 export async function* statementRows(
-  deps: { ledger: LedgerStore; clock: Clock },
+  deps: { ledger: StatementLedger; clock: Clock },
   day: string,
   channel: Channel | undefined,
   totals: StatementTotals,
