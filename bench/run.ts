@@ -387,7 +387,7 @@ async function benchColdStart() {
       },
       logLevel: 'silent',
     });
-    const rounds = Number(process.env.BENCH_COLD_RUNS ?? 15);
+    const rounds = Number(process.env.BENCH_COLD_RUNS ?? 21);
     // A bundle whose import throws (a library that breaks in ESM) is measured as NaN and reported.
     const importMs = (file: string) => {
       const script = `const t=performance.now();await import(${JSON.stringify(file)});process.stdout.write(String(performance.now()-t));`;
@@ -422,10 +422,17 @@ async function benchColdStart() {
     const floors = Object.fromEntries(
       Object.keys(FLOORS).map((k) => [k, measured[`floor-${k}`] as { import: Stats; sizeKB: number }]),
     );
-    const vsFloor = (name: string) => {
-      const m = measured[name] as { import: Stats; sizeKB: number };
-      return { sizeKB: m.sizeKB, ratioVsDynamodbFloor: ratio(m.import, floors.dynamodb!.import) };
+    // A ratio to a floor is the median, over the rounds, of the two imports' ratio within one round: the
+    // machine's slow and fast moments then fall on both sides of each ratio alike.
+    const paired = (name: string, floor: string) => {
+      const a = samples.get(name)!;
+      const b = samples.get(`floor-${floor}`)!;
+      return round(stats(a.map((ms, r) => ms / (b[r] as number))).medianMs, 2);
     };
+    const vsFloor = (name: string) => ({
+      sizeKB: (measured[name] as { sizeKB: number }).sizeKB,
+      ratioVsDynamodbFloor: paired(name, 'dynamodb'),
+    });
     const owned = Object.fromEntries(
       Object.entries(OWNED_PIECES).map(([k, v]) => [
         k,
@@ -439,8 +446,8 @@ async function benchColdStart() {
           k,
           {
             ...v,
-            ratioVsEmpty: ratio(v.import, floors.empty!.import),
-            ratioVsDynamodbFloor: ratio(v.import, floors.dynamodb!.import),
+            ratioVsEmpty: paired(k, 'empty'),
+            ratioVsDynamodbFloor: paired(k, 'dynamodb'),
           },
         ]),
     );

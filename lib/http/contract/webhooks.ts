@@ -78,7 +78,15 @@ export const webhookPaths: ZodOpenApiPathsObject = {
           'Authentic but contradicts what medpay recorded (an integrity alert), or not applicable.',
           'fail',
         ),
+        '4XX': text(
+          'Not applied for another reason: the status is the one the API gives the same error code (for example 422); Alipay retries.',
+          'fail',
+        ),
         '500': text('Not processed this time; Alipay retries.', 'fail'),
+        '503': text(
+          'A dependency (the data store) is unavailable; not processed this time; Alipay retries.',
+          'fail',
+        ),
       },
     },
   },
@@ -137,7 +145,13 @@ export const webhookPaths: ZodOpenApiPathsObject = {
         '409': wechatFail(
           'Authentic but contradicts what medpay recorded (an integrity alert), or not applicable.',
         ),
+        '4XX': wechatFail(
+          'Not applied for another reason: the status is the one the API gives the same error code (for example 422); WeChat Pay retries.',
+        ),
         '500': wechatFail('Not processed this time; WeChat Pay retries.'),
+        '503': wechatFail(
+          'A dependency (the data store) is unavailable; not processed this time; WeChat Pay retries.',
+        ),
       },
     },
   },
