@@ -1,9 +1,9 @@
 /** Search (patients see only their own): payments by HIS reference or day; a day's visits and copy requests. */
 import { appDeps } from '../../lib/config/container';
 import { patientScope } from '../../lib/http/auth';
-import { searchCopyRequests } from '../../lib/http/contract/copy-requests';
-import { searchPayments } from '../../lib/http/contract/payments';
-import { searchVisits } from '../../lib/http/contract/visits';
+import { searchCopyRequests } from '../../lib/http/contract/copy-requests/search-copy-requests';
+import { searchPayments } from '../../lib/http/contract/payments/search-payments';
+import { searchVisits } from '../../lib/http/contract/visits/search-visits';
 import { httpHandler } from '../../lib/http/handler';
 import { httpRouter } from '../../lib/http/router';
 import { searchCopyRequests as copyRequests } from '../../lib/usecases/copy-requests/get';

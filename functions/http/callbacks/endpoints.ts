@@ -1,6 +1,10 @@
 /** /notification-endpoints (admin): register, list, reveal the secret, disable, rotate the secret. */
 import { appDeps } from '../../../lib/config/container';
-import * as contract from '../../../lib/http/contract/callbacks';
+import { createNotificationEndpoint as createNotificationEndpointRoute } from '../../../lib/http/contract/callbacks/create-notification-endpoint';
+import { disableNotificationEndpoint as disableNotificationEndpointRoute } from '../../../lib/http/contract/callbacks/disable-notification-endpoint';
+import { getNotificationEndpointSecret as getNotificationEndpointSecretRoute } from '../../../lib/http/contract/callbacks/get-notification-endpoint-secret';
+import { listNotificationEndpoints as listNotificationEndpointsRoute } from '../../../lib/http/contract/callbacks/list-notification-endpoints';
+import { rotateNotificationEndpointSecret as rotateNotificationEndpointSecretRoute } from '../../../lib/http/contract/callbacks/rotate-notification-endpoint-secret';
 import { httpHandler } from '../../../lib/http/handler';
 import { httpRouter } from '../../../lib/http/router';
 import {
@@ -13,9 +17,9 @@ import {
 
 export const handler = httpRouter([
   [
-    contract.createNotificationEndpoint,
+    createNotificationEndpointRoute,
     httpHandler(
-      contract.createNotificationEndpoint,
+      createNotificationEndpointRoute,
       async ({ body, caller, deps, requestKey }) => ({
         status: 201,
         body: await registerEndpoint(deps, {
@@ -28,17 +32,17 @@ export const handler = httpRouter([
     ),
   ],
   [
-    contract.listNotificationEndpoints,
+    listNotificationEndpointsRoute,
     httpHandler(
-      contract.listNotificationEndpoints,
+      listNotificationEndpointsRoute,
       async ({ deps }) => ({ status: 200, body: await listEndpoints(deps) }),
       appDeps,
     ),
   ],
   [
-    contract.getNotificationEndpointSecret,
+    getNotificationEndpointSecretRoute,
     httpHandler(
-      contract.getNotificationEndpointSecret,
+      getNotificationEndpointSecretRoute,
       async ({ params, deps }) => ({
         status: 200,
         body: await revealSecret(deps, params.endpointId),
@@ -48,17 +52,17 @@ export const handler = httpRouter([
     ),
   ],
   [
-    contract.disableNotificationEndpoint,
+    disableNotificationEndpointRoute,
     httpHandler(
-      contract.disableNotificationEndpoint,
+      disableNotificationEndpointRoute,
       async ({ params, deps }) => ({ status: 200, body: await disableEndpointById(deps, params.endpointId) }),
       appDeps,
     ),
   ],
   [
-    contract.rotateNotificationEndpointSecret,
+    rotateNotificationEndpointSecretRoute,
     httpHandler(
-      contract.rotateNotificationEndpointSecret,
+      rotateNotificationEndpointSecretRoute,
       async ({ params, body, deps }) => ({
         status: 200,
         body: await rotateSecret(deps, params.endpointId, body.overlapSeconds),

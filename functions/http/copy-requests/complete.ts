@@ -1,6 +1,6 @@
 /** POST /copy-requests/{id}/completion: the copies are made; the fee is fixed and the patient asked to pay. */
 import { appDeps } from '../../../lib/config/container';
-import { completeCopyRequest } from '../../../lib/http/contract/copy-requests';
+import { completeCopyRequest } from '../../../lib/http/contract/copy-requests/complete-copy-request';
 import { httpHandler } from '../../../lib/http/handler';
 import { completeCopyRequest as complete } from '../../../lib/usecases/copy-requests/complete';
 

@@ -1,7 +1,7 @@
 /** GET /copy-requests/{id}: the request with its fee, payment and shipment (patients: their own). */
 import { patientScope } from '../../../lib/http/auth';
 import { appDeps } from '../../../lib/config/container';
-import { getCopyRequest } from '../../../lib/http/contract/copy-requests';
+import { getCopyRequest } from '../../../lib/http/contract/copy-requests/get-copy-request';
 import { httpHandler } from '../../../lib/http/handler';
 import { getCopyRequest as getCopyRequestUseCase } from '../../../lib/usecases/copy-requests/get';
 

@@ -1,6 +1,6 @@
 /** POST /copy-requests/{id}/payments: pay the stored fee through the payment capability. */
 import { providerDeps } from '../../../lib/config/providers';
-import { payCopyRequest } from '../../../lib/http/contract/copy-requests';
+import { payCopyRequest } from '../../../lib/http/contract/copy-requests/pay-copy-request';
 import { httpHandler } from '../../../lib/http/handler';
 import { payCopyRequest as pay } from '../../../lib/usecases/copy-requests/pay';
 

@@ -1,6 +1,6 @@
 /** POST /copy-requests/{id}/shipment: staff record the courier and tracking number of paid copies. */
 import { appDeps } from '../../../lib/config/container';
-import { shipCopyRequest } from '../../../lib/http/contract/copy-requests';
+import { shipCopyRequest } from '../../../lib/http/contract/copy-requests/ship-copy-request';
 import { httpHandler } from '../../../lib/http/handler';
 import { copyRequestView } from '../../../lib/usecases/views';
 import { shipCopyRequest as ship } from '../../../lib/usecases/copy-requests/ship';

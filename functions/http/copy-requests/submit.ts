@@ -1,7 +1,7 @@
 /** POST /copy-requests: submit a copy-and-courier request (nothing is paid now). */
 import { patientFor } from '../../../lib/http/auth';
 import { appDeps } from '../../../lib/config/container';
-import { submitCopyRequest } from '../../../lib/http/contract/copy-requests';
+import { submitCopyRequest } from '../../../lib/http/contract/copy-requests/submit-copy-request';
 import { httpHandler } from '../../../lib/http/handler';
 import { submitCopyRequest as submit } from '../../../lib/usecases/copy-requests/submit';
 

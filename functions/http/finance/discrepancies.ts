@@ -1,15 +1,16 @@
 /** Finance's actions: resolve a discrepancy (audited, balanced postings only), close a channel's day. */
 import { discrepancyDeps } from '../../../lib/config/bills';
-import * as contract from '../../../lib/http/contract/finance';
+import { closeFinanceDay as closeFinanceDayRoute } from '../../../lib/http/contract/finance/close-finance-day';
+import { resolveDiscrepancy as resolveDiscrepancyRoute } from '../../../lib/http/contract/finance/resolve-discrepancy';
 import { httpHandler } from '../../../lib/http/handler';
 import { httpRouter } from '../../../lib/http/router';
 import { closeDay, resolveDiscrepancy } from '../../../lib/usecases/finance/discrepancies';
 
 export const handler = httpRouter([
   [
-    contract.resolveDiscrepancy,
+    resolveDiscrepancyRoute,
     httpHandler(
-      contract.resolveDiscrepancy,
+      resolveDiscrepancyRoute,
       async ({ params, body, caller, deps }) => ({
         status: 200,
         body: await resolveDiscrepancy(deps, params.discrepancyId, {
@@ -21,9 +22,9 @@ export const handler = httpRouter([
     ),
   ],
   [
-    contract.closeFinanceDay,
+    closeFinanceDayRoute,
     httpHandler(
-      contract.closeFinanceDay,
+      closeFinanceDayRoute,
       async ({ params, body, caller, deps }) => ({
         status: 200,
         body: await closeDay(deps, {

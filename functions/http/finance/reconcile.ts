@@ -1,6 +1,6 @@
 /** POST /reconciliations: reconcile a channel's day against the provider's bill. */
 import { billDeps } from '../../../lib/config/bills';
-import { createReconciliation } from '../../../lib/http/contract/finance';
+import { createReconciliation } from '../../../lib/http/contract/finance/create-reconciliation';
 import { httpHandler } from '../../../lib/http/handler';
 import { reconciliationSummary } from '../../../lib/usecases/views';
 import { reconcile } from '../../../lib/usecases/finance/reconcile';

@@ -1,6 +1,8 @@
 /** Finance's reads: a day's reconciliation runs, the discrepancy to-do list, and one discrepancy. */
 import { appDeps } from '../../../lib/config/container';
-import * as contract from '../../../lib/http/contract/finance';
+import { getDiscrepancy as getDiscrepancyRoute } from '../../../lib/http/contract/finance/get-discrepancy';
+import { listDiscrepancies as listDiscrepanciesRoute } from '../../../lib/http/contract/finance/list-discrepancies';
+import { listReconciliations as listReconciliationsRoute } from '../../../lib/http/contract/finance/list-reconciliations';
 import { httpHandler } from '../../../lib/http/handler';
 import { httpRouter } from '../../../lib/http/router';
 import { getDiscrepancy, listDiscrepancies } from '../../../lib/usecases/finance/discrepancies';
@@ -8,25 +10,25 @@ import { listReconciliations } from '../../../lib/usecases/finance/get-reconcili
 
 export const handler = httpRouter([
   [
-    contract.listReconciliations,
+    listReconciliationsRoute,
     httpHandler(
-      contract.listReconciliations,
+      listReconciliationsRoute,
       async ({ query, deps }) => ({ status: 200, body: await listReconciliations(deps, query) }),
       appDeps,
     ),
   ],
   [
-    contract.listDiscrepancies,
+    listDiscrepanciesRoute,
     httpHandler(
-      contract.listDiscrepancies,
+      listDiscrepanciesRoute,
       async ({ query, deps }) => ({ status: 200, body: await listDiscrepancies(deps, query) }),
       appDeps,
     ),
   ],
   [
-    contract.getDiscrepancy,
+    getDiscrepancyRoute,
     httpHandler(
-      contract.getDiscrepancy,
+      getDiscrepancyRoute,
       async ({ params, deps }) => ({ status: 200, body: await getDiscrepancy(deps, params.discrepancyId) }),
       appDeps,
     ),

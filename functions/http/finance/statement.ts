@@ -1,6 +1,6 @@
 /** GET /statements/{date}: exports the day's statement to the file store and redirects to it. */
 import { appDeps } from '../../../lib/config/container';
-import { getStatement } from '../../../lib/http/contract/finance';
+import { getStatement } from '../../../lib/http/contract/finance/get-statement';
 import { httpHandler } from '../../../lib/http/handler';
 import { exportStatement } from '../../../lib/usecases/finance/statement';
 import { statementPorts } from '../../../lib/config/statements';

@@ -1,7 +1,7 @@
 /** POST /refunds/bulk: refund every paid payment of the given HIS references and record compensation. */
 import { providerDeps } from '../../../lib/config/providers';
 import { fen } from '../../../lib/domain/money';
-import { bulkRefund } from '../../../lib/http/contract/payments';
+import { bulkRefund } from '../../../lib/http/contract/payments/bulk-refund';
 import { httpHandler } from '../../../lib/http/handler';
 import { bulkRefund as bulkRefundUseCase } from '../../../lib/usecases/payments/bulk-refund';
 

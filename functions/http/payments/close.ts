@@ -1,7 +1,7 @@
 /** POST /payments/{paymentId}/close: close an unpaid payment at the provider and here. */
 import { patientScope } from '../../../lib/http/auth';
 import { providerDeps } from '../../../lib/config/providers';
-import { closePayment } from '../../../lib/http/contract/payments';
+import { closePayment } from '../../../lib/http/contract/payments/close-payment';
 import { httpHandler } from '../../../lib/http/handler';
 import { paymentView } from '../../../lib/usecases/views';
 import { closePayment as closePaymentUseCase } from '../../../lib/usecases/payments/close';

@@ -2,7 +2,7 @@
 import { patientFor } from '../../../lib/http/auth';
 import type { CoreDeps, PaymentParts } from '../../../lib/config/container';
 import { providerDeps } from '../../../lib/config/providers';
-import { createPayment } from '../../../lib/http/contract/payments';
+import { createPayment } from '../../../lib/http/contract/payments/create-payment';
 import { httpHandler } from '../../../lib/http/handler';
 import { createPayment as createPaymentUseCase } from '../../../lib/usecases/payments/create';
 

@@ -1,7 +1,7 @@
 /** GET /refunds/{refundId}. */
 import { patientScope } from '../../../lib/http/auth';
 import { appDeps } from '../../../lib/config/container';
-import { getRefund } from '../../../lib/http/contract/payments';
+import { getRefund } from '../../../lib/http/contract/payments/get-refund';
 import { httpHandler } from '../../../lib/http/handler';
 import { getRefund as getRefundUseCase } from '../../../lib/usecases/payments/get-refund';
 

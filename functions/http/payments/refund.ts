@@ -1,7 +1,7 @@
 /** POST /payments/{paymentId}/refunds: refund fully or partly. */
 import { patientScope } from '../../../lib/http/auth';
 import { providerDeps } from '../../../lib/config/providers';
-import { refundPayment } from '../../../lib/http/contract/payments';
+import { refundPayment } from '../../../lib/http/contract/payments/refund-payment';
 import { httpHandler } from '../../../lib/http/handler';
 import { refundView } from '../../../lib/usecases/views';
 import { refundPayment as refundPaymentUseCase } from '../../../lib/usecases/payments/refund';

@@ -1,7 +1,7 @@
 /** POST /visits/{visitId}/cancel: cancel a visit with nothing charged and release its authorisation. */
 import { patientScope } from '../../../lib/http/auth';
 import { creditDeps } from '../../../lib/config/credit';
-import { cancelVisit } from '../../../lib/http/contract/visits';
+import { cancelVisit } from '../../../lib/http/contract/visits/cancel-visit';
 import { httpHandler } from '../../../lib/http/handler';
 import { cancelVisit as cancel } from '../../../lib/usecases/visits/cancel';
 

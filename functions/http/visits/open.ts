@@ -1,7 +1,7 @@
 /** POST /visits: open a credit visit and start its authorisation. */
 import { patientFor } from '../../../lib/http/auth';
 import { creditDeps } from '../../../lib/config/credit';
-import { openVisit } from '../../../lib/http/contract/visits';
+import { openVisit } from '../../../lib/http/contract/visits/open-visit';
 import { httpHandler } from '../../../lib/http/handler';
 import { openVisit as openVisitUseCase } from '../../../lib/usecases/visits/open';
 

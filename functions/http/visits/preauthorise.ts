@@ -1,6 +1,6 @@
 /** POST /visits/{visitId}/insurance/preauthorisations: pre-settle the tab with medical insurance. */
 import { creditDeps } from '../../../lib/config/credit';
-import { preauthoriseInsurance } from '../../../lib/http/contract/visits';
+import { preauthoriseInsurance } from '../../../lib/http/contract/visits/preauthorise-insurance';
 import { httpHandler } from '../../../lib/http/handler';
 import { preauthoriseInsurance as preauthorise } from '../../../lib/usecases/visits/preauthorise';
 

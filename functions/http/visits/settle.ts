@@ -1,7 +1,7 @@
 /** POST /visits/{visitId}/settle: one settlement for the whole visit (200 SETTLED, 202 still running). */
 import { patientScope } from '../../../lib/http/auth';
 import { creditDeps } from '../../../lib/config/credit';
-import { settleVisit } from '../../../lib/http/contract/visits';
+import { settleVisit } from '../../../lib/http/contract/visits/settle-visit';
 import { httpHandler } from '../../../lib/http/handler';
 import { settlementView } from '../../../lib/usecases/views';
 import { settleVisit as settle } from '../../../lib/usecases/visits/settle';

@@ -1,6 +1,6 @@
 /** DELETE /visits/{visitId}/charges/{chargeId}: void a charge while the visit is OPEN. */
 import { appDeps } from '../../../lib/config/container';
-import { voidCharge } from '../../../lib/http/contract/visits';
+import { voidCharge } from '../../../lib/http/contract/visits/void-charge';
 import { httpHandler } from '../../../lib/http/handler';
 import { voidCharge as voidChargeUseCase } from '../../../lib/usecases/visits/void-charge';
 

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { httpHandler } from '../../../lib/http/handler';
-import { settleVisit } from '../../../lib/http/contract/visits';
+import { settleVisit } from '../../../lib/http/contract/visits/settle-visit';
 import { openApiDocument } from '../../../lib/http/openapi';
 import { allRoutes } from '../../../lib/http/contract';
 import { testDeps } from '../../support/dynamo';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../lib/adapters/system/clock';
 import { wechatpayProvider } from '../../../lib/adapters/wechatpay/provider';
 import type { AppDeps } from '../../../lib/config/container';
-import { createPayment } from '../../../lib/http/contract/payments';
+import { createPayment } from '../../../lib/http/contract/payments/create-payment';
 import { httpHandler } from '../../../lib/http/handler';
 import { createPayment as createPaymentUseCase } from '../../../lib/usecases/payments/create';
 import { loadPayment } from '../../../lib/usecases/payments/records';

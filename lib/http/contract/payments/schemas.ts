@@ -1,0 +1,44 @@
+/** The schemas the payments routes share (the routes are one module each, so a function builds its own). */
+import * as z from 'zod/mini';
+import { CHANNELS } from '../../../domain/ledger/accounts';
+import { PAYMENT_PURPOSES, PAYMENT_STATUSES, REFUND_STATUSES } from '../../../domain/payment';
+import { described, int, DateTime, lazy } from '../common';
+import { Id } from '../shared';
+
+export const RefundView = lazy(() =>
+  described(
+    z.object({
+      refundId: z.string(),
+      paymentId: z.string(),
+      amountFen: int(),
+      status: z.enum(REFUND_STATUSES),
+      outRefundNo: z.string(),
+      reason: z.string(),
+      createdAt: DateTime(),
+      succeededAt: z.optional(DateTime()),
+    }),
+    { id: 'Refund' },
+  ),
+);
+
+export const PaymentView = lazy(() =>
+  described(
+    z.object({
+      paymentId: z.string(),
+      status: z.enum(PAYMENT_STATUSES),
+      channel: z.enum(CHANNELS),
+      purpose: z.enum(PAYMENT_PURPOSES),
+      referenceId: z.string(),
+      amountFen: int(),
+      outTradeNo: z.string(),
+      createdAt: DateTime(),
+      expiresAt: DateTime(),
+      paidAt: z.optional(DateTime()),
+      refundedFen: int(),
+      refunds: z.array(RefundView()),
+    }),
+    { id: 'Payment' },
+  ),
+);
+
+export const PaymentParams = z.object({ paymentId: Id });

@@ -1,0 +1,68 @@
+/** The schemas the visits routes share (the routes are one module each, so a function builds its own). */
+import * as z from 'zod/mini';
+import { CHANNELS } from '../../../domain/ledger/accounts';
+import { CHARGE_CATEGORIES, VISIT_STATUSES } from '../../../domain/visit';
+import { described, int, DateTime, lazy } from '../common';
+import { Id } from '../shared';
+
+export const VisitParams = z.object({ visitId: Id });
+
+export const Fen = int();
+
+export const preauth = {
+  preauthId: z.string(),
+  insuredFen: Fen,
+  personalAccountFen: Fen,
+  selfPayFen: Fen,
+  expiresAt: DateTime(),
+};
+
+export const SettlementView = lazy(() =>
+  described(
+    z.object({
+      visitId: z.string(),
+      status: z.enum(VISIT_STATUSES),
+      insuredFen: Fen,
+      personalAccountFen: Fen,
+      selfPayFen: Fen,
+      capturedFen: Fen,
+      releasedFen: Fen,
+      asSelfPay: z.boolean(),
+      nextAttemptAt: z.optional(DateTime()),
+      lastError: z.optional(z.string()),
+    }),
+    { id: 'VisitSettlement' },
+  ),
+);
+
+export const VisitView = lazy(() =>
+  described(
+    z.object({
+      visitId: z.string(),
+      patientId: z.string(),
+      channel: z.enum(CHANNELS),
+      status: z.enum(VISIT_STATUSES),
+      insured: z.boolean(),
+      creditLimitFen: Fen,
+      tabFen: Fen,
+      availableCreditFen: Fen,
+      outOrderNo: z.string(),
+      createdAt: DateTime(),
+      authoriseBy: DateTime(),
+      charges: z.array(
+        z.object({
+          chargeId: z.string(),
+          category: z.enum(CHARGE_CATEGORIES),
+          description: z.string(),
+          amountFen: Fen,
+          voided: z.boolean(),
+        }),
+      ),
+      insurance: z.nullable(
+        z.object({ ...preauth, status: z.enum(['HELD', 'SETTLED', 'REVERSED']), tabVersion: int() }),
+      ),
+      settlement: z.nullable(SettlementView()),
+    }),
+    { id: 'Visit' },
+  ),
+);
