@@ -19,6 +19,12 @@ export interface EntityKind<T extends object> {
  */
 export const valueOf = <T>(stored: StoredEntity): T => stored.state as unknown as T;
 
+/** The entity indexed under an exact reference (byRef), with its version. */
+export async function byRef<T>(table: EntityTable, partition: string): Promise<Versioned<T> | undefined> {
+  const stored = await table.findByRef(partition);
+  return stored && versioned<T>(stored);
+}
+
 /** A stored entity with its version. */
 export const versioned = <T>(stored: StoredEntity): Versioned<T> => ({
   value: valueOf<T>(stored),

@@ -7,10 +7,14 @@ import {
   type Payment,
   type Refund,
 } from '../../../domain/payment';
-import type { PageRequest, PaymentRepository, RefundRepository } from '../../../ports/repositories';
-import type { BulkRefundRepository } from '../../../ports/repositories';
+import type {
+  BulkRefundRepository,
+  PageRequest,
+  PaymentRepository,
+  RefundRepository,
+} from '../../../ports/repositories';
 import type { EntityTable } from '../entity-table';
-import { pageOfPointers, pointerWrite, repository, valueOf, versioned, type EntityKind } from './kind';
+import { byRef, pageOfPointers, pointerWrite, repository, valueOf, versioned, type EntityKind } from './kind';
 
 /** byRef partitions: a payment by its provider order number, a refund by its provider refund number. */
 const outTradeRef = (channel: string, outTradeNo: string) => `OUTTRADE#${channel}#${outTradeNo}`;
@@ -49,10 +53,8 @@ export function paymentRepository(table: EntityTable): PaymentRepository {
     pageOfPointers<Payment>(table, index, partition, { type: PAYMENT.type, field: 'paymentId' }, page);
   return {
     ...repository(table, PAYMENT),
-    byOutTradeNo: async (channel: Channel, outTradeNo: string) => {
-      const stored = await table.findByRef(outTradeRef(channel, outTradeNo));
-      return stored && versioned<Payment>(stored);
-    },
+    byOutTradeNo: (channel: Channel, outTradeNo: string) =>
+      byRef<Payment>(table, outTradeRef(channel, outTradeNo)),
     pendingCreatedBefore: async (before: string, limit: number) =>
       (await table.listByTime('PAYMENT#PENDING', before, limit)).map((e) => versioned<Payment>(e)),
     // Listed under its HIS reference (byTime) and its business day (byRef, in creation order).
@@ -92,10 +94,8 @@ export function paymentRepository(table: EntityTable): PaymentRepository {
 export function refundRepository(table: EntityTable): RefundRepository {
   return {
     ...repository(table, REFUND),
-    byOutRefundNo: async (channel: Channel, outRefundNo: string) => {
-      const stored = await table.findByRef(outRefundRef(channel, outRefundNo));
-      return stored && versioned<Refund>(stored);
-    },
+    byOutRefundNo: (channel: Channel, outRefundNo: string) =>
+      byRef<Refund>(table, outRefundRef(channel, outRefundNo)),
     processingCreatedBefore: async (before: string, limit: number) =>
       (await table.listByTime('REFUND#PROCESSING', before, limit)).map((e) => valueOf<Refund>(e)),
   };

@@ -4,7 +4,16 @@ import { assertVisitTransition, type CreditLock, type Visit, type VisitStatus } 
 import type { CreditLockRepository, VisitRepository } from '../../../ports/repositories';
 import type { EntityExpectation, EntityWrite } from '../../../ports/entity-write';
 import type { EntityTable } from '../entity-table';
-import { dayListing, followRef, pointerWrite, repository, valueOf, versioned, type EntityKind } from './kind';
+import {
+  byRef,
+  dayListing,
+  followRef,
+  pointerWrite,
+  repository,
+  valueOf,
+  versioned,
+  type EntityKind,
+} from './kind';
 
 /** byTime partitions the visit jobs scan, one per status that has scheduled work. */
 const duePartition = (status: VisitStatus) => `VISIT#${status}`;
@@ -50,10 +59,8 @@ export function visitRepository(table: EntityTable): VisitRepository {
   return {
     ...repository(table, VISIT),
     ...dayListing<Visit>(table, VISIT.type, VISIT.id, (v) => v.createdAt),
-    byOutOrderNo: async (channel: Channel, outOrderNo: string) => {
-      const stored = await table.findByRef(outOrderRef(channel, outOrderNo));
-      return stored && versioned<Visit>(stored);
-    },
+    byOutOrderNo: (channel: Channel, outOrderNo: string) =>
+      byRef<Visit>(table, outOrderRef(channel, outOrderNo)),
     captureListing: (visit: Visit, outTradeNo: string) =>
       pointerWrite(
         'visitcapture',
