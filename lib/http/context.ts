@@ -32,5 +32,15 @@ export interface HttpContext<D extends HttpDeps = HttpDeps> extends Context {
   requestKey?: string;
 }
 
+/**
+ * Logs that a function's dependencies could not be built (bad configuration, secret store down): no logger
+ * exists yet, so the line goes to stderr as the logger would have written it.
+ */
+export function logStartupFailure(error: unknown, fields: Readonly<Record<string, string>> = {}): void {
+  console.error(
+    JSON.stringify({ level: 'ERROR', message: 'startup failed', ...fields, error: String(error) }),
+  );
+}
+
 /** A Lambda handler for API Gateway HTTP API events. */
 export type LambdaHttpHandler = (event: HttpEvent, context: Context) => Promise<HttpResponse>;

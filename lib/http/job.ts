@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import type { Logger } from '../ports/logger';
+import { logStartupFailure } from './context';
 import { classifyError } from './error-mapping';
 
 /** What a job needs from its dependencies: a logger. */
@@ -36,10 +37,7 @@ export function jobHandler<E, R, D extends JobDeps>(
     try {
       deps = await resolveDeps();
     } catch (error) {
-      // The dependencies could not be built (bad configuration, secret store down): no logger exists yet.
-      console.error(
-        JSON.stringify({ level: 'ERROR', message: 'startup failed', job: name, error: String(error) }),
-      );
+      logStartupFailure(error, { job: name });
       throw error;
     }
     const started = Date.now();

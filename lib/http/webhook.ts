@@ -9,7 +9,7 @@ import { IntegrityAlertError, NotificationRejectedError } from '../domain/errors
 import type { Channel } from '../domain/ledger/accounts';
 import type { Metrics } from '../ports/metrics';
 import type { NotificationVerifier, ProviderEvent } from '../ports/payment-provider';
-import type { LambdaHttpHandler } from './context';
+import { logStartupFailure, type LambdaHttpHandler } from './context';
 import { classifyError, type HttpResponse } from './error-mapping';
 import type { Logger } from '../ports/logger';
 import type { HttpEvent } from './request';
@@ -96,7 +96,7 @@ export function webhookHandler<D extends WebhookDeps>(
     try {
       deps = await resolveDeps();
     } catch (error) {
-      console.error(JSON.stringify({ level: 'ERROR', message: 'startup failed', error: String(error) }));
+      logStartupFailure(error);
       return reply(channel, false, 500, 'temporarily unavailable', requestId);
     }
     const logger = deps.logger;

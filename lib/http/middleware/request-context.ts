@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { MiddlewareObj, Request } from '@middy/core';
 import { errorResponse, type HttpResponse } from '../error-mapping';
 import type { HttpEvent } from '../request';
-import type { HttpContext, HttpDeps } from '../context';
+import { logStartupFailure, type HttpContext, type HttpDeps } from '../context';
 
 /** Creates the request-context middleware for a route. */
 export function requestContext<D extends HttpDeps>(
@@ -46,12 +46,7 @@ export function requestContext<D extends HttpDeps>(
 
   const onError = (request: Request<HttpEvent, HttpResponse, Error, HttpContext<D>>) => {
     request.response = errorResponse(request.error, request.context.requestId ?? 'unknown');
-    if (!request.context.deps) {
-      // The dependencies could not be built (bad configuration, secret store down): no logger exists yet.
-      console.error(
-        JSON.stringify({ level: 'ERROR', message: 'startup failed', error: String(request.error) }),
-      );
-    }
+    if (!request.context.deps) logStartupFailure(request.error);
     finish(request);
   };
 

@@ -33,6 +33,7 @@ import type { BillSource } from '../../ports/bill-source';
 import type { EntityWrite, LedgerChange } from '../../ports/ledger-store';
 import { settleWithProviderState } from '../payments/close';
 import { providerFor, type PaymentDeps } from '../payments/deps';
+import { loadPayment } from '../payments/records';
 import { applyRefundState } from '../payments/refund';
 import { newEvent } from '../shared/events';
 import { loadOrNotFound, type Versioned } from '../shared/records';
@@ -276,7 +277,8 @@ async function reQuery(
   } else {
     const found = await deps.ledger.refunds.byOutRefundNo(d.channel, d.reference);
     const outTradeNo =
-      d.outTradeNo ?? (found ? (await findPaymentOf(deps, found.value)).outTradeNo : undefined);
+      d.outTradeNo ??
+      (found ? (await loadPayment(deps.ledger, found.value.paymentId)).value.outTradeNo : undefined);
     const state = outTradeNo ? await provider.queryRefund(outTradeNo, d.reference) : undefined;
     answer = `provider: ${state?.status ?? 'NOT_FOUND (no out_trade_no)'}`;
     if (found && state && found.value.status === 'PROCESSING' && state.status !== 'PROCESSING') {
@@ -300,11 +302,6 @@ async function reQuery(
     `Discrepancy ${d.discrepancyId}: ${answer}, which contradicts the ledger; resolve it with write-off (or refund-at-provider) and a note.`,
     { discrepancyId: d.discrepancyId },
   );
-}
-
-/** The payment a refund belongs to. */
-async function findPaymentOf(deps: DiscrepancyDeps, refund: Refund): Promise<Payment> {
-  return (await loadOrNotFound(deps.ledger.payments, 'Payment', refund.paymentId)).value;
 }
 
 /**

@@ -14,14 +14,18 @@ export async function loadOwned<T extends { patientId: string }>(
   id: string,
   patientScope?: string,
 ): Promise<Versioned<T>> {
-  const found = await repository.get(id);
-  if (!found || (patientScope !== undefined && found.value.patientId !== patientScope))
+  const found = await loadOrNotFound(repository, label, id);
+  if (patientScope !== undefined && found.value.patientId !== patientScope)
     throw new NotFoundError(label, id);
   return found;
 }
 
 /** Loads an entity, or throws NOT_FOUND. */
-export async function loadOrNotFound<T>(repository: Repository<T>, label: string, id: string) {
+export async function loadOrNotFound<T>(
+  repository: Repository<T>,
+  label: string,
+  id: string,
+): Promise<Versioned<T>> {
   const found = await repository.get(id);
   if (!found) throw new NotFoundError(label, id);
   return found;
