@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Fen } from '../lib/domain/money';
 import type { BillFaults } from './bills';
+import type { EnvelopeConfig } from '../lib/adapters/insurance/national/envelope';
 
 /** Keys and ids the sandbox plays the providers with. */
 export interface SandboxOptions {
@@ -21,6 +22,11 @@ export interface SandboxOptions {
   };
   /** The shared HMAC key medpay signs insurance-bureau requests with. */
   readonly bureauKey: string;
+  /**
+   * The national insurance platform's side of the envelope: its own SM2 private key, the hospital's public
+   * key (as platformPublicKeyHex: the key it verifies with), and the appId, secret and SM4 key both share.
+   */
+  readonly insurancePlatform: EnvelopeConfig;
   /** 1 = real retry delays; the default compresses a day into seconds. */
   readonly timeScale?: number;
   /** Where the books are kept between runs (npm start: .local/sandbox-books.json); in memory if unset. */

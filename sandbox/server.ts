@@ -12,6 +12,7 @@ import { alipayBillZip, billRows, wechatBillCsv, wechatBillGzip, type BillFaults
 import { createBooks, type Channel, type Order, type SandboxOptions } from './books';
 import { persistentBooks } from './state';
 import { createBureau } from './bureau';
+import { createInsurancePlatform } from './insurance-platform';
 import { createCreditSimulator } from './credit';
 import { sandboxPage } from './page';
 import { hisReceiver } from './his';
@@ -63,6 +64,7 @@ export async function startSandbox(options: SandboxOptions) {
   }
 
   const bureau = createBureau(options.bureauKey);
+  const platform = createInsurancePlatform(options.insurancePlatform);
   const credit = createCreditSimulator({
     alipay: options.alipay,
     wechatpay: options.wechatpay,
@@ -177,6 +179,24 @@ export async function startSandbox(options: SandboxOptions) {
       const out = bureau.handle(url.pathname, req.headers, body);
       return send(res, out.status, JSON.stringify(out.body));
     }
+    const infno = /^\/insurance\/platform\/(\d{4})$/.exec(url.pathname);
+    if (infno?.[1] && method === 'POST') {
+      const out = platform.handle(infno[1], body);
+      return send(res, out.status, JSON.stringify(out.body));
+    }
+    if (url.pathname === '/sandbox/medical-insurance/authorise' && method === 'POST') {
+      // The wallet's 医保 authorisation page: the patient authorises, the front end gets a single-use code.
+      let input: Parameters<typeof platform.authorise>[0];
+      try {
+        input = JSON.parse(body || '{}') as typeof input;
+      } catch {
+        return send(res, 400, JSON.stringify({ error: 'body must be JSON {"channel"}' }));
+      }
+      if (input.channel !== 'alipay' && input.channel !== 'wechatpay')
+        return send(res, 400, JSON.stringify({ error: 'channel must be alipay or wechatpay' }));
+      const a = platform.authorise(input);
+      return send(res, 200, JSON.stringify({ authCode: a.authCode, expiresAt: a.expiresAt }));
+    }
     if (url.pathname === '/sandbox/authorise' && method === 'POST') {
       let input: { channel?: Channel; outOrderNo?: string; orderStr?: string };
       try {
@@ -288,8 +308,11 @@ export async function startSandbox(options: SandboxOptions) {
       return send(res, 200, JSON.stringify(record));
     }
     if (url.pathname === '/sandbox/settings' && method === 'POST') {
-      const { insurance, ...rest } = JSON.parse(body || '{}') as Partial<typeof settings> & {
+      const { insurance, insurancePlatform, ...rest } = JSON.parse(body || '{}') as Partial<
+        typeof settings
+      > & {
         insurance?: Partial<typeof bureau.settings>;
+        insurancePlatform?: Partial<typeof platform.settings>;
       };
       const { billFaults, ...others } = rest;
       Object.assign(settings, others);
@@ -298,7 +321,12 @@ export async function startSandbox(options: SandboxOptions) {
       >)
         settings.billFaults[channel] = { drop: [], amountDelta: {}, nextDay: [], extra: 0, ...faults };
       if (insurance) Object.assign(bureau.settings, insurance);
-      return send(res, 200, JSON.stringify({ ...settings, insurance: bureau.settings }));
+      if (insurancePlatform) Object.assign(platform.settings, insurancePlatform);
+      return send(
+        res,
+        200,
+        JSON.stringify({ ...settings, insurance: bureau.settings, insurancePlatform: platform.settings }),
+      );
     }
     if (url.pathname === '/sandbox/authorisations' && method === 'GET') {
       const c = credit;
@@ -362,6 +390,8 @@ export async function startSandbox(options: SandboxOptions) {
         captures: credit.captures,
         preauths: bureau.preauths,
         preauthsByVisitVersion: bureau.byVisitVersion,
+        platformOrders: platform.orders,
+        medicalAuthorisations: platform.authorisations,
       })
     : undefined;
   const server = createServer((req, res) => {
@@ -380,6 +410,7 @@ export async function startSandbox(options: SandboxOptions) {
     settings,
     credit,
     bureau,
+    platform,
     close: () =>
       new Promise<void>((resolve) => {
         kept?.stop();

@@ -252,6 +252,18 @@ async function main(): Promise<void> {
         publicKey: { id: wechatpay.publicKeyId, privateKey: read(wechatpay.publicKey.privateKeyFile) },
       },
       bureauKey: read(secrets.insurance.bureauKeyFile).trim(),
+      insurancePlatform: {
+        ...(JSON.parse(read(secrets.insurance.platformFile)) as {
+          appSecret: string;
+          sm4KeyHex: string;
+          privateKeyHex: string;
+          platformPublicKeyHex: string;
+        }),
+        appId: secrets.insurance.appId,
+        secretSeparator: '',
+        version: '2.0.1',
+        userId: '1234567812345678',
+      },
       stateFile: booksFile,
     });
   };

@@ -17,7 +17,7 @@ import type { IdempotencyStore } from '../ports/idempotency-store';
 import type { LedgerStore } from '../ports/ledger-store';
 import type { NotificationVerifier, PaymentProvider } from '../ports/payment-provider';
 import type { CreditProvider } from '../ports/credit-provider';
-import type { InsuranceGateway } from '../ports/insurance-gateway';
+import type { TabInsurance } from '../ports/tab-insurance';
 import type { BillSource } from '../ports/bill-source';
 import type { VisitPolicy } from '../usecases/visits/deps';
 import type { CopyTariff } from '../domain/copy-request';
@@ -66,7 +66,7 @@ export interface VerifierParts {
 /** Credit authorisation per channel and the insurance gateway (lib/config/credit.ts: pay-later visits). */
 export interface CreditParts {
   readonly credit: Partial<Record<Channel, CreditProvider>>;
-  readonly insurance?: InsuranceGateway;
+  readonly insurance?: TabInsurance;
 }
 
 /** The providers' daily bills (lib/config/bills.ts: reconciliation). */

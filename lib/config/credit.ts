@@ -10,7 +10,7 @@ import { payScoreProvider } from '../adapters/wechatpay/payscore';
 import type { Channel } from '../domain/ledger/accounts';
 import type { Clock } from '../ports/clock';
 import type { CreditProvider } from '../ports/credit-provider';
-import type { InsuranceGateway } from '../ports/insurance-gateway';
+import type { TabInsurance } from '../ports/tab-insurance';
 import { alipayClientFor, wechatpayConfigFor } from './channels';
 import type { Config } from './config';
 import { composeDeps, type CreditParts } from './container';
@@ -29,7 +29,7 @@ export async function buildCredit(config: Config, clock: Clock): Promise<CreditP
   if (alipay && config.alipay) credit.alipay = alipayCreditProvider(alipay, config.alipay);
   const serviceId = config.wechatpay?.payScoreServiceId;
   if (wechat && serviceId) credit.wechatpay = payScoreProvider({ ...wechat, serviceId }, clock);
-  let insurance: InsuranceGateway | undefined;
+  let insurance: TabInsurance | undefined;
   if (ins.gateway !== 'none' && bureauKey !== undefined) {
     const bureau = bureauGateway({ baseUrl: ins.bureauUrl, key: bureauKey }, clock);
     insurance = bureau;

@@ -1,4 +1,5 @@
 /** Generates the local stack's secrets and provider keys into .local/ (git-ignored) on first start. */
+import { sm2 } from 'sm-crypto-v2';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -43,7 +44,13 @@ export interface LocalSecrets {
     readonly payScoreServiceId: string;
   };
   /** The HMAC key medpay signs insurance-bureau requests with (the sandbox bureau verifies). */
-  readonly insurance: { readonly bureauKeyFile: string };
+  readonly insurance: {
+    readonly bureauKeyFile: string;
+    /** The national platform's envelope: the hospital's side (medpay) and the platform's (the sandbox). */
+    readonly appId: string;
+    readonly hospitalFile: string;
+    readonly platformFile: string;
+  };
   /** The shared secret couriers sign delivery callbacks with. */
   readonly courier: { readonly callbackSecretFile: string };
   /** The key HIS endpoints' signing secrets are derived from. */
@@ -64,6 +71,27 @@ function ensureKeyPair(dir: string, name: string): KeyFiles {
     writeFileSync(publicKeyFile, publicKey.export({ type: 'spki', format: 'pem' }), { mode: 0o600 });
   }
   return { privateKeyFile, publicKeyFile };
+}
+
+/**
+ * The secrets of the national insurance envelope, both sides: the SM4 key and app secret they share, and
+ * each side's SM2 private key with the other side's public key (JSON, as medpay reads it from a secret).
+ */
+function ensureEnvelopeFiles(dir: string) {
+  const hospitalFile = resolve(dir, 'insurance-hospital.json');
+  const platformFile = resolve(dir, 'insurance-platform.json');
+  if (!existsSync(hospitalFile) || !existsSync(platformFile)) {
+    const hospital = sm2.generateKeyPairHex();
+    const platform = sm2.generateKeyPairHex();
+    const shared = { appSecret: randomBytes(16).toString('hex'), sm4KeyHex: randomBytes(16).toString('hex') };
+    const write = (file: string, privateKeyHex: string, platformPublicKeyHex: string) =>
+      writeFileSync(file, JSON.stringify({ ...shared, privateKeyHex, platformPublicKeyHex }), {
+        mode: 0o600,
+      });
+    write(hospitalFile, hospital.privateKey, platform.publicKey);
+    write(platformFile, platform.privateKey, hospital.publicKey);
+  }
+  return { hospitalFile, platformFile };
 }
 
 const digits = (n: number) => Array.from(randomBytes(n), (b) => String(b % 10)).join('');
@@ -91,6 +119,7 @@ export function ensureLocalSecrets(dir = LOCAL_DIR): LocalSecrets {
   ensureFile(apiV3KeyFile, () => randomBytes(16).toString('hex'));
   const bureauKeyFile = resolve(dir, 'insurance-bureau-key');
   ensureFile(bureauKeyFile, () => randomBytes(32).toString('hex'));
+  const envelope = ensureEnvelopeFiles(dir);
   const courierSecretFile = resolve(dir, 'courier-callback-secret');
   ensureFile(courierSecretFile, () => randomBytes(32).toString('hex'));
   const callbackSigningKeyFile = resolve(dir, 'callback-signing-key');
@@ -119,7 +148,7 @@ export function ensureLocalSecrets(dir = LOCAL_DIR): LocalSecrets {
       // Older .local/ids.json files predate Pay Score: a fixed sandbox service id then.
       payScoreServiceId: ids.payScoreServiceId ?? '500001000000000000000000000001',
     },
-    insurance: { bureauKeyFile },
+    insurance: { bureauKeyFile, appId: `MP${ids.wechatMchId as string}`, ...envelope },
     courier: { callbackSecretFile: courierSecretFile },
     callbackSigningKeyFile,
   };

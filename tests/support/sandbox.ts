@@ -17,7 +17,8 @@ import type { CreditProvider } from '../../lib/ports/credit-provider';
 
 /** The Pay Score service id the tests use. */
 export const PAYSCORE_SERVICE_ID = '500001000000000000000000000001';
-import { rsaKeyPair } from './provider-keys';
+import { insuranceEnvelopes, rsaKeyPair } from './provider-keys';
+import { ASSUMED_PLATFORM, nationalInsuranceGateway } from '../../lib/adapters/insurance/national/gateway';
 
 /** A notification receiver: answers with `respond` and keeps what it got. */
 export async function notificationReceiver(
@@ -63,6 +64,7 @@ export async function sandboxWithProviders(notifyBase: string) {
   };
   const apiV3Key = randomBytes(16).toString('hex');
   const bureauKey = randomBytes(32).toString('hex');
+  const envelopes = insuranceEnvelopes();
   const sandbox = await startSandbox({
     alipay: {
       ...ids.alipay,
@@ -79,6 +81,7 @@ export async function sandboxWithProviders(notifyBase: string) {
       publicKey: { id: ids.wechatpay.publicKeyId, privateKey: keys.publicKey.privateKey },
     },
     bureauKey,
+    insurancePlatform: envelopes.platform,
     timeScale: 1 / 36_000,
   });
   const alipayGatewayClient = alipayClient({
@@ -132,5 +135,26 @@ export async function sandboxWithProviders(notifyBase: string) {
     bureau,
     systemClock,
   );
-  return { sandbox, providers, bills, credit, insurance: { bureau, medIns }, ids, keys, apiV3Key, bureauKey };
+  const platform = nationalInsuranceGateway(
+    {
+      ...ASSUMED_PLATFORM,
+      baseUrl: `${sandbox.url}/insurance/platform`,
+      envelope: envelopes.hospital,
+      orgCode: 'H44010000001',
+      orgId: 'ORG44010000001',
+    },
+    systemClock,
+  );
+  return {
+    sandbox,
+    providers,
+    bills,
+    credit,
+    insurance: { bureau, medIns, platform },
+    ids,
+    keys,
+    apiV3Key,
+    bureauKey,
+    envelopes,
+  };
 }

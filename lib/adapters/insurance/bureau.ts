@@ -1,12 +1,12 @@
 /**
- * InsuranceGateway over a bureau's real-time settlement HTTP interface (pre-settle / settle / reverse),
+ * TabInsurance over a bureau's real-time settlement HTTP interface (pre-settle / settle / reverse),
  * with HMAC-SHA256 request signing over "timestamp\nbody". Developed against the sandbox's bureau.
  */
 import { createHmac } from 'node:crypto';
 import { InvalidStateError, ProviderUnavailableError } from '../../domain/errors';
 import { fen } from '../../domain/money';
 import type { Clock } from '../../ports/clock';
-import type { InsuranceGateway, PreSettlement } from '../../ports/insurance-gateway';
+import type { TabInsurance, PreSettlement } from '../../ports/tab-insurance';
 
 /** Where the bureau is and the key requests are signed with. */
 export interface BureauConfig {
@@ -27,7 +27,7 @@ interface BureauPreauth {
 }
 
 /** Creates the bureau gateway. */
-export function bureauGateway(config: BureauConfig, clock: Clock): InsuranceGateway {
+export function bureauGateway(config: BureauConfig, clock: Clock): TabInsurance {
   async function post(path: string, payload: object): Promise<BureauPreauth> {
     const body = JSON.stringify(payload);
     const timestamp = String(Math.floor(clock.now().getTime() / 1000));

@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-unsafe-assignment -- API bodies are untyped JSON on the wire */
 /**
- * InsuranceGateway through WeChat medical insurance (医保自费混合收款, `/v3/med-ins/orders`): the bureau
+ * TabInsurance through WeChat medical insurance (医保自费混合收款, `/v3/med-ins/orders`): the bureau
  * pre-settles (its pay order id goes in `pay_order_id`), then a CASH_AND_INSURANCE mixed order carries the
  * split. The cash part is not collected by WeChat here: it is deducted from the visit's credit
  * authorisation (`cash_reduce_type=DEPOSIT_DEDUCTION`), which medpay captures itself. The order's three
@@ -8,7 +8,7 @@
  */
 import { InvalidStateError, ProviderUnavailableError } from '../../domain/errors';
 import type { Clock } from '../../ports/clock';
-import type { InsuranceGateway } from '../../ports/insurance-gateway';
+import type { TabInsurance } from '../../ports/tab-insurance';
 import {
   parseWechatTime,
   wechatBeijingTime,
@@ -33,9 +33,9 @@ export interface MedInsConfig {
 export function wechatMedInsGateway(
   wechat: WechatpayConfig,
   medIns: MedInsConfig,
-  bureau: InsuranceGateway,
+  bureau: TabInsurance,
   clock: Clock,
-): InsuranceGateway {
+): TabInsurance {
   const call = wechatpayApi(wechat, () => clock.now());
   const enc = encodeURIComponent;
   const unavailable = (what: string, code?: string) =>

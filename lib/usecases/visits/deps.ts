@@ -5,7 +5,7 @@ import type { CreditPolicy } from '../../domain/visit';
 import type { Clock } from '../../ports/clock';
 import type { CreditProvider } from '../../ports/credit-provider';
 import type { IdGenerator } from '../../ports/id-generator';
-import type { InsuranceGateway } from '../../ports/insurance-gateway';
+import type { TabInsurance } from '../../ports/tab-insurance';
 import type { LedgerStore } from '../../ports/ledger-store';
 import type { Metrics } from '../../ports/metrics';
 
@@ -30,7 +30,7 @@ export interface VisitRecordDeps {
 /** Dependencies of the visit use cases that call the credit providers or the insurer. */
 export interface VisitDeps extends VisitRecordDeps {
   readonly credit: Partial<Record<Channel, CreditProvider>>;
-  readonly insurance?: InsuranceGateway;
+  readonly insurance?: TabInsurance;
 }
 
 /** The configured credit provider of a channel, or a 400 naming what is configured. */

@@ -1,11 +1,11 @@
 /** The insurance gateway as the visit use cases use it: the configured bureau and a pre-settlement of a tab. */
 import { InvalidStateError } from '../../domain/errors';
 import { assertSplitCoversTab, tabFen, type InsurancePreauth, type Visit } from '../../domain/visit';
-import type { InsuranceGateway } from '../../ports/insurance-gateway';
+import type { TabInsurance } from '../../ports/tab-insurance';
 import type { VisitDeps } from './deps';
 
 /** The configured gateway, or a 409 explaining that insurance is not available here. */
-export function insuranceOf(deps: VisitDeps): InsuranceGateway {
+export function insuranceOf(deps: VisitDeps): TabInsurance {
   if (!deps.insurance)
     throw new InvalidStateError('Medical insurance is not configured for this hospital.', {});
   return deps.insurance;

@@ -51,6 +51,9 @@ export interface Envelope {
   readonly timestamp: string;
   readonly version: string;
   readonly extra?: unknown;
+  /** A reply's protocol result (docs/insurance.md: the reply's shape is an assumption). */
+  readonly code?: string;
+  readonly message?: string;
 }
 
 /** Values that take no part in a signature: `""`, null, undefined, `{}` and `[]` ("空值不参与签名"). */
@@ -116,9 +119,18 @@ export function sm2Verify(message: string, signature: string, publicKeyHex: stri
   return sm2.doVerifySignature(message, rs.toString('hex'), publicKeyHex, { hash: true, der: false, userId });
 }
 
-/** Wraps `data` for the platform: signed over the clear `data`, which travels SM4-encrypted in encData. */
-export function seal(config: EnvelopeConfig, data: object, timestamp: string): Envelope {
+/**
+ * Wraps `data`: signed over the clear `data`, which travels SM4-encrypted in encData. `head` adds fields
+ * that are signed and travel in clear (a reply's `code` and `message`).
+ */
+export function seal(
+  config: EnvelopeConfig,
+  data: object,
+  timestamp: string,
+  head: Readonly<Record<string, string>> = {},
+): Envelope {
   const fields = {
+    ...head,
     appId: config.appId,
     data,
     encType: 'SM4' as const,

@@ -4,7 +4,7 @@ import type { Channel } from '../../../../lib/domain/ledger/accounts';
 import { fen } from '../../../../lib/domain/money';
 import type { Visit } from '../../../../lib/domain/visit';
 import type { CreditProvider } from '../../../../lib/ports/credit-provider';
-import type { InsuranceGateway } from '../../../../lib/ports/insurance-gateway';
+import type { TabInsurance } from '../../../../lib/ports/tab-insurance';
 import type { LedgerStore } from '../../../../lib/ports/ledger-store';
 import { addCharge } from '../../../../lib/usecases/visits/add-charge';
 import { preauthoriseInsurance } from '../../../../lib/usecases/visits/preauthorise';
@@ -113,7 +113,7 @@ describe('settlement saga: a crash at every step, then re-running settlement, ca
 
     it(`${channel}: crash after the bureau settled, before it was recorded`, async () => {
       const v = await readyToSettle(channel);
-      const insurance = crashAfter(deps.insurance as InsuranceGateway, 'settle');
+      const insurance = crashAfter(deps.insurance as TabInsurance, 'settle');
       await expect(
         settleVisit({ ...deps, insurance }, v.visitId, { requestedBy: 'staff:S' }),
       ).rejects.toThrow(/crash/);

@@ -1,0 +1,50 @@
+/** Medical insurance (医保): the split of an amount into its parts, and the refusals of the insurance platform. */
+import { ErrorCode, MedpayError, ValidationError } from './errors';
+import { addFen, type Fen } from './money';
+
+/** An amount split into pooled fund, personal account and self-pay (fen). */
+export interface Split {
+  readonly fundFen: Fen;
+  readonly personalAccountFen: Fen;
+  readonly selfPayFen: Fen;
+}
+
+/** The whole of a split. */
+export const splitTotal = (s: Split): Fen => addFen(s.fundFen, s.personalAccountFen, s.selfPayFen);
+
+/** The insured part of a split (fund and personal account): what the platform settles. */
+export const insuredPart = (s: Split): Fen => addFen(s.fundFen, s.personalAccountFen);
+
+/** Throws unless the parts add up to `totalFen`. */
+export function assertSplitAddsUp(split: Split, totalFen: Fen, what: string): void {
+  if (splitTotal(split) !== totalFen)
+    throw new ValidationError(`${what}: its parts add up to ${splitTotal(split)} fen, not ${totalFen} fen.`, [
+      { path: what, message: 'parts do not add up' },
+    ]);
+}
+
+/** The platform refused a business request (its code and message are kept); retrying it will not help. */
+export class InsuranceRefusedError extends MedpayError {
+  constructor(
+    readonly infno: string,
+    readonly platformCode: string,
+    platformMessage: string,
+  ) {
+    super(
+      ErrorCode.INSURANCE_REFUSED,
+      `The insurance platform refused ${infno}: ${platformCode} ${platformMessage}`.trim(),
+      { infno, platformCode },
+    );
+  }
+}
+
+/** The patient's insurance authorisation is expired, used already or unknown: they must authorise again. */
+export class InsuranceAuthInvalidError extends MedpayError {
+  constructor(reason: string) {
+    super(
+      ErrorCode.INSURANCE_AUTH_INVALID,
+      `The medical-insurance authorisation cannot be used (${reason}); ask the patient to authorise again.`,
+      { reason },
+    );
+  }
+}
