@@ -194,7 +194,7 @@ export function createInsurancePlatform(envelope: EnvelopeConfig) {
 
   /** 6201: the lines must add up; the payAuthNo must be live and not serve another upload. */
   function upload(req: any): Reply {
-    const lines = Array.isArray(req.feedetailList) ? req.feedetailList : [];
+    const lines: any[] = Array.isArray(req.feedetailList) ? req.feedetailList : [];
     let total: number;
     let parsed: Array<{ listCode: string; amountFen: number }>;
     try {
