@@ -230,6 +230,7 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
       }
       default:
         return (
+          parts.medical().alipayMethod(method, params, biz, reply, fail) ??
           parts.credit().alipayMethod(method, biz, reply, fail) ??
           fail('40004', 'Business Failed', 'isv.invalid-method', `sandbox does not implement ${method}`)
         );

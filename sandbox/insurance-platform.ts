@@ -67,6 +67,8 @@ export const DEFAULT_PLATFORM_SETTINGS: PlatformSettings = {
 export interface Authorisation {
   authCode: string;
   channel: 'wechatpay' | 'alipay';
+  /** The wallet user who authorised (WeChat openid, Alipay user id). */
+  payerId: string;
   /** Who the wallet says authorised (the insured person's number at the platform). */
   psnNo: string;
   name: string;
@@ -155,6 +157,7 @@ export function createInsurancePlatform(envelope: EnvelopeConfig) {
   /** The wallet's side: the patient authorises; the auth code is single-use. */
   function authorise(input: {
     channel: 'wechatpay' | 'alipay';
+    payerId?: string;
     psnNo?: string;
     name?: string;
     insuredRegion?: string;
@@ -163,6 +166,7 @@ export function createInsurancePlatform(envelope: EnvelopeConfig) {
     const a: Authorisation = {
       authCode: id('AC'),
       channel: input.channel,
+      payerId: input.payerId ?? '',
       psnNo: input.psnNo ?? `P${randomBytes(6).toString('hex')}`,
       name: input.name ?? '沙盒患者',
       insuredRegion: input.insuredRegion ?? '440100',

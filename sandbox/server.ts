@@ -13,6 +13,7 @@ import { createBooks, type Channel, type Order, type SandboxOptions } from './bo
 import { persistentBooks } from './state';
 import { createBureau } from './bureau';
 import { createInsurancePlatform } from './insurance-platform';
+import { medicalSimulator, type MedicalSimulator } from './medical';
 import { createCreditSimulator } from './credit';
 import { sandboxPage } from './page';
 import { hisReceiver } from './his';
@@ -25,6 +26,7 @@ export { RETRY_SCHEDULE_SEC, type SandboxOptions } from './books';
 /** What the provider surfaces take from the rest of the sandbox. */
 export interface SandboxParts {
   readonly credit: () => ReturnType<typeof createCreditSimulator>;
+  readonly medical: () => MedicalSimulator;
   readonly billFile: (channel: Channel, day: string) => { file: Uint8Array; sha1: string };
   readonly billDay: (v: string | undefined) => string | undefined;
 }
@@ -34,7 +36,12 @@ export async function startSandbox(options: SandboxOptions) {
   const sandboxBooks = createBooks(options);
   const { orders, refunds, notifications, settings, timers, key, notify, markPaid } = sandboxBooks;
   const hisCallbacks = hisReceiver();
-  const parts: SandboxParts = { credit: () => credit, billFile, billDay: (v) => billDay(v) };
+  const parts: SandboxParts = {
+    credit: () => credit,
+    medical: () => medical,
+    billFile,
+    billDay: (v) => billDay(v),
+  };
   const alipay = alipaySurface(sandboxBooks, parts);
   const wechat = wechatpaySurface(sandboxBooks, parts);
 
@@ -65,6 +72,7 @@ export async function startSandbox(options: SandboxOptions) {
 
   const bureau = createBureau(options.bureauKey);
   const platform = createInsurancePlatform(options.insurancePlatform);
+  const medical = medicalSimulator(platform);
   const credit = createCreditSimulator({
     alipay: options.alipay,
     wechatpay: options.wechatpay,
@@ -182,6 +190,16 @@ export async function startSandbox(options: SandboxOptions) {
     const infno = /^\/insurance\/platform\/(\d{4})$/.exec(url.pathname);
     if (infno?.[1] && method === 'POST') {
       const out = platform.handle(infno[1], body);
+      return send(res, out.status, JSON.stringify(out.body));
+    }
+    if (url.pathname === '/insurance/auth-exchange/wechatpay' && method === 'POST') {
+      let input: { qrCode?: string; openId?: string };
+      try {
+        input = JSON.parse(body || '{}') as typeof input;
+      } catch {
+        return send(res, 400, JSON.stringify({ code: 'INVALID_REQUEST' }));
+      }
+      const out = medical.wechatExchange(input);
       return send(res, out.status, JSON.stringify(out.body));
     }
     if (url.pathname === '/sandbox/medical-insurance/authorise' && method === 'POST') {

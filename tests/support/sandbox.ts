@@ -14,6 +14,9 @@ import { payScoreProvider } from '../../lib/adapters/wechatpay/payscore';
 import { wechatMedInsGateway } from '../../lib/adapters/wechatpay/med-ins';
 import { bureauGateway } from '../../lib/adapters/insurance/bureau';
 import type { CreditProvider } from '../../lib/ports/credit-provider';
+import type { AuthExchange } from '../../lib/ports/insurance-auth';
+import { alipayMedicalAuth } from '../../lib/adapters/alipay/medical-auth';
+import { wechatMedicalAuth } from '../../lib/adapters/wechatpay/medical-auth';
 
 /** The Pay Score service id the tests use. */
 export const PAYSCORE_SERVICE_ID = '500001000000000000000000000001';
@@ -145,12 +148,21 @@ export async function sandboxWithProviders(notifyBase: string) {
     },
     systemClock,
   );
+  const auth: Record<'alipay' | 'wechatpay', AuthExchange> = {
+    alipay: alipayMedicalAuth(alipayGatewayClient, {
+      orgCode: 'H44010000001',
+      orgChannelCode: 'CRTF0001',
+      orgAppId: 'ORGAPP0001',
+      callUrl: `${notifyBase}/insurance/authorised`,
+    }),
+    wechatpay: wechatMedicalAuth({ url: `${sandbox.url}/insurance/auth-exchange/wechatpay` }),
+  };
   return {
     sandbox,
     providers,
     bills,
     credit,
-    insurance: { bureau, medIns, platform },
+    insurance: { bureau, medIns, platform, auth },
     ids,
     keys,
     apiV3Key,

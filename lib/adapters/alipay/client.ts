@@ -40,8 +40,17 @@ export type AlipayResult = Record<string, string | undefined>;
 
 /** The signed gateway: calls, app-side order strings and notification signatures. */
 export interface AlipayClient {
-  /** Calls `method`; transport failures and unverifiable answers are PROVIDER_UNAVAILABLE (503). */
-  exec(method: string, bizContent: Record<string, unknown>, notifyUrl?: string): Promise<AlipayResult>;
+  /**
+   * Calls `method`; transport failures and unverifiable answers are PROVIDER_UNAVAILABLE (503). `params`
+   * are further signed parameters outside biz_content (alipay.system.oauth.token's grant_type and code, a
+   * user's auth_token); an empty biz_content is then left out.
+   */
+  exec(
+    method: string,
+    bizContent: Record<string, unknown>,
+    notifyUrl?: string,
+    params?: Readonly<Record<string, string>>,
+  ): Promise<AlipayResult>;
   /** The signed, URL-encoded order string an app passes to my.tradePay (alipay-sdk's sdkExecute). */
   orderString(method: string, bizContent: Record<string, unknown>, notifyUrl?: string): string;
   /** True when `sign` is Alipay's signature over the notification's other parameters. */
@@ -174,8 +183,11 @@ export function alipayClient(config: AlipayClientConfig): AlipayClient {
     method: string,
     bizContent: Record<string, unknown>,
     notifyUrl?: string,
-  ): Record<string, string> & { biz_content: string } {
+    extra: Readonly<Record<string, string>> = {},
+  ): Record<string, string> & { biz_content?: string } {
+    const withBiz = Object.keys(bizContent).length > 0 || Object.keys(extra).length === 0;
     const params: Record<string, string> = {
+      ...extra,
       app_id: config.appId,
       method,
       charset: 'utf-8',
@@ -184,13 +196,9 @@ export function alipayClient(config: AlipayClientConfig): AlipayClient {
       version: '1.0',
       ...(notifyUrl ? { notify_url: notifyUrl } : {}),
       ...certParams,
-      biz_content: JSON.stringify(bizContent),
+      ...(withBiz ? { biz_content: JSON.stringify(bizContent) } : {}),
     };
-    return {
-      ...params,
-      biz_content: params.biz_content as string,
-      sign: rsaSign(alipaySignContent(params, ['sign']), privateKey),
-    };
+    return { ...params, sign: rsaSign(alipaySignContent(params, ['sign']), privateKey) };
   }
 
   const unavailable = (method: string, why: string, cause?: unknown) =>
@@ -201,8 +209,8 @@ export function alipayClient(config: AlipayClientConfig): AlipayClient {
     );
 
   return {
-    async exec(method, bizContent, notifyUrl) {
-      const { biz_content, ...common } = signed(method, bizContent, notifyUrl);
+    async exec(method, bizContent, notifyUrl, params) {
+      const { biz_content, ...common } = signed(method, bizContent, notifyUrl, params);
       // As alipay-sdk sends it: the common parameters in the query string, biz_content in the form body.
       const url = new URL(config.gateway);
       for (const [k, v] of Object.entries(common)) url.searchParams.set(k, v);
@@ -214,7 +222,7 @@ export function alipayClient(config: AlipayClientConfig): AlipayClient {
             'content-type': 'application/x-www-form-urlencoded;charset=utf-8',
             accept: 'application/json',
           },
-          body: new URLSearchParams({ biz_content }).toString(),
+          body: new URLSearchParams(biz_content === undefined ? {} : { biz_content }).toString(),
           signal: AbortSignal.timeout(config.timeoutMs ?? 5_000),
         });
         text = await response.text();
@@ -247,6 +255,12 @@ export function alipayClient(config: AlipayClientConfig): AlipayClient {
 
     verifyNotification: (params) => verifyAlipayParams(params, alipayKey),
   };
+}
+
+/** A nested object of an answer (a `data` node), or an empty one. */
+export function alipayObject(r: AlipayResult, key: string): Readonly<Record<string, string | undefined>> {
+  const v: unknown = r[key];
+  return typeof v === 'object' && v !== null ? (v as Record<string, string | undefined>) : {};
 }
 
 /** `10000`: the call succeeded. */
