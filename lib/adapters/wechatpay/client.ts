@@ -48,6 +48,7 @@ export interface WechatApi {
     method: 'GET' | 'POST',
     path: string,
     body?: unknown,
+    headers?: Readonly<Record<string, string>>,
   ): Promise<WechatOk | WechatFailure>;
   /** Downloads a file (`/v3/billdownload/file?token=…`): a signed request, raw bytes back. */
   download(operation: string, path: string): Promise<Uint8Array>;
@@ -116,7 +117,14 @@ export function wechatpayApi(config: WechatpayConfig, now: () => Date = () => ne
       { cause },
     );
 
-  async function send(operation: string, method: string, path: string, body: string, accept: string) {
+  async function send(
+    operation: string,
+    method: string,
+    path: string,
+    body: string,
+    accept: string,
+    extra: Readonly<Record<string, string>> = {},
+  ) {
     const url = new URL(path.replace(/^\//, ''), base);
     const authorization = wechatAuthorization(config, {
       method,
@@ -133,6 +141,7 @@ export function wechatpayApi(config: WechatpayConfig, now: () => Date = () => ne
           accept,
           'user-agent': 'medpay (node fetch)',
           ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
+          ...extra,
         },
         body: method === 'POST' ? body : undefined,
         signal: AbortSignal.timeout(config.timeoutMs ?? 5_000),
@@ -161,6 +170,7 @@ export function wechatpayApi(config: WechatpayConfig, now: () => Date = () => ne
     method: 'GET' | 'POST',
     path: string,
     body?: unknown,
+    headers?: Readonly<Record<string, string>>,
   ): Promise<WechatOk | WechatFailure> => {
     const response = await send(
       operation,
@@ -168,6 +178,7 @@ export function wechatpayApi(config: WechatpayConfig, now: () => Date = () => ne
       path,
       body === undefined ? '' : JSON.stringify(body),
       'application/json',
+      headers,
     );
     const text = await response.text().catch(() => '');
     const status = response.status;
