@@ -75,6 +75,12 @@ export const RETRY_SCHEDULE_SEC = {
   wechatpay: [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600],
 } as const;
 
+/**
+ * MEDICAL_INSURANCE.SUCCESS: "若 5 秒内未收到 200/204 应答，将按指数退避重试，30 秒后不再重试" (W4). The exact
+ * back-off is not published: doubling delays that end within 30 s.
+ */
+export const MED_INS_RETRY_SEC = [2, 4, 8, 16] as const;
+
 /** Creates empty books for one sandbox. */
 export function createBooks(options: SandboxOptions) {
   const orders = new Map<string, Order>();
@@ -82,6 +88,8 @@ export function createBooks(options: SandboxOptions) {
   const notifications: NotificationRecord[] = [];
   const settings = {
     notifications: true,
+    /** Whether WeChat sends MEDICAL_INSURANCE.SUCCESS at all (off: the sweep must find the order). */
+    medicalCallbacks: true,
     wechatSerialMode: 'certificate' as 'certificate' | 'public-key' | 'mixed',
     timeScale: options.timeScale ?? 1 / 3600,
     /** The next N credit captures per channel fail (insufficient funds). */
@@ -117,6 +125,7 @@ export function createBooks(options: SandboxOptions) {
     build: () => { url: string; body: string; headers: Record<string, string> },
     attempt = 0,
     probe = false,
+    schedule: readonly number[] = RETRY_SCHEDULE_SEC[channel],
   ) {
     const { url, body, headers } = build(); // re-signed per attempt, as the providers do
     const res = await deliver(url, body, headers);
@@ -134,12 +143,12 @@ export function createBooks(options: SandboxOptions) {
       acknowledged,
     };
     notifications.push(record);
-    const delay = RETRY_SCHEDULE_SEC[channel][attempt];
+    const delay = schedule[attempt];
     if (!acknowledged && !probe && delay !== undefined) {
       const t = setTimeout(
         () => {
           timers.delete(t);
-          void notify(channel, kind, outTradeNo, build, attempt + 1);
+          void notify(channel, kind, outTradeNo, build, attempt + 1, false, schedule);
         },
         delay * 1000 * settings.timeScale,
       );

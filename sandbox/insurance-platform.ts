@@ -72,6 +72,8 @@ export interface Authorisation {
   /** Who the wallet says authorised (the insured person's number at the platform). */
   psnNo: string;
   name: string;
+  /** The ID number the platform holds for the person (WeChat checks the order's id_digest against it). */
+  idNumber?: string;
   insuredRegion: string;
   location: string;
   payAuthNo?: string;
@@ -160,6 +162,7 @@ export function createInsurancePlatform(envelope: EnvelopeConfig) {
     payerId?: string;
     psnNo?: string;
     name?: string;
+    idNumber?: string;
     insuredRegion?: string;
     location?: string;
   }): Authorisation {
@@ -169,6 +172,7 @@ export function createInsurancePlatform(envelope: EnvelopeConfig) {
       payerId: input.payerId ?? '',
       psnNo: input.psnNo ?? `P${randomBytes(6).toString('hex')}`,
       name: input.name ?? '沙盒患者',
+      ...(input.idNumber ? { idNumber: input.idNumber } : {}),
       insuredRegion: input.insuredRegion ?? '440100',
       location: input.location ?? '113.264385,23.129112',
       expiresAt: new Date(Date.now() + settings.authTtlSec * 1000),

@@ -1,17 +1,72 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment -- request bodies are untyped JSON on the wire, checked field by field */
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument -- request bodies are untyped JSON on the wire, checked field by field */
 /**
  * The wallets' medical-insurance products as the sandbox plays them, in front of the insurance platform
  * simulator: the authorisation exchanges (Alipay's alipay.system.oauth.token +
  * alipay.commerce.medical.authinfo.auth.query, from the SDK's models; WeChat's stand-in, since Tencent's is
- * not published). Never deployed.
+ * not published) and WeChat's 医保 2.0 mixed orders for charges (/v3/med-ins/orders with the published
+ * mix_pay_type rules, amount identity and error codes of wechatpay-skills W1/W3/W5, the password step, one
+ * MEDICAL_INSURANCE.SUCCESS retried for 30 s at most, and the refund notice). Never deployed.
  */
-import type { InsurancePlatform } from './insurance-platform';
+import { constants, createHash, privateDecrypt } from 'node:crypto';
+import { MED_INS_RETRY_SEC, type Books } from './books';
+import type { InsurancePlatform, PlatformOrder } from './insurance-platform';
+import { wechatTime } from './signing';
+
+/** The WeChat Pay notification builder of the sandbox's WeChat surface. */
+type WechatNotification = (
+  eventType: string,
+  resource: object,
+  url: string,
+  tamper?: 'probe',
+  kind?: string,
+  summary?: string,
+) => () => { url: string; body: string; headers: Record<string, string> };
+
+/** A mixed order as WeChat keeps it. */
+export interface MixOrder {
+  mixTradeNo: string;
+  outTradeNo: string;
+  request: Record<string, any>;
+  mixPayStatus: 'MIX_PAY_CREATED' | 'MIX_PAY_SUCCESS' | 'MIX_PAY_FAIL' | 'MIX_PAY_REFUND';
+  selfPayStatus: string;
+  medInsPayStatus: string;
+  paidTime?: Date;
+  refundNotices: Array<Record<string, any>>;
+}
+
+const MIX_PAY_TYPES = ['CASH_ONLY', 'INSURANCE_ONLY', 'CASH_AND_INSURANCE'];
+const ORDER_TYPES = [
+  'REG_PAY',
+  'DIAG_PAY',
+  'IN_HOSP_PAY',
+  'PHARMACY_PAY',
+  'INSURANCE_PAY',
+  'INT_REG_PAY',
+  'INT_RE_DIAG_PAY',
+  'INT_RX_PAY',
+  'MED_PAY',
+  'COVID_EXAM_PAY',
+  'COVID_ANTIGEN_PAY',
+];
+/** Fields a CASH_ONLY order must not carry (W1 §4). */
+const INSURANCE_FIELDS = ['pay_order_id', 'pay_auth_no', 'geo_location', 'med_ins_order_create_time'];
 
 type AlipayReply = (obj: Record<string, unknown>) => string;
 type AlipayFail = (code: string, msg: string, sub_code: string, sub_msg: string) => string;
 
+/** What the medical products take from the rest of the sandbox. */
+export interface MedicalContext {
+  readonly books: Books;
+  readonly wechatNotification: WechatNotification;
+}
+
 /** The medical products over the platform. */
-export function medicalSimulator(platform: InsurancePlatform) {
+export function medicalSimulator(platform: InsurancePlatform, { books, wechatNotification }: MedicalContext) {
+  const { options, orders, refunds, settings, key, id, markPaid, notify } = books;
+  const mixOrders = new Map<string, MixOrder>();
+  const byOutTradeNo = (no: string) => [...mixOrders.values()].find((o) => o.outTradeNo === no);
+  /** WeChat's error body; the guide's numeric codes (W5) lead the message. */
+  const fail = (status: number, code: string, message: string) => ({ status, body: { code, message } });
   /** Access tokens Alipay issued for authorisations (alipay.system.oauth.token). */
   const tokens = new Map<string, string>();
 
@@ -89,7 +144,260 @@ export function medicalSimulator(platform: InsurancePlatform) {
     };
   }
 
-  return { alipayMethod, wechatExchange };
+  /** The order as WeChat answers it (W3 OrderEntity). */
+  const view = (o: MixOrder) => ({
+    ...o.request,
+    mix_trade_no: o.mixTradeNo,
+    mix_pay_status: o.mixPayStatus,
+    self_pay_status: o.selfPayStatus,
+    med_ins_pay_status: o.medInsPayStatus,
+    ...(o.paidTime ? { paid_time: wechatTime(o.paidTime) } : {}),
+  });
+
+  /** The payer's fields decrypted with whichever platform key encrypted them (RSA-OAEP SHA-1). */
+  function decrypt(cipher: unknown): string | undefined {
+    const w = options.wechatpay;
+    for (const privateKey of [w.publicKey.privateKey, w.certificate.privateKey]) {
+      try {
+        return privateDecrypt(
+          { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
+          Buffer.from(String(cipher), 'base64'),
+        ).toString('utf8');
+      } catch {
+        /* the other key */
+      }
+    }
+    return undefined;
+  }
+
+  /** POST /v3/med-ins/orders for a charge (the platform's order, or cash only). */
+  function create(req: Record<string, any>) {
+    const w = options.wechatpay;
+    const type = req.mix_pay_type;
+    if (!MIX_PAY_TYPES.includes(type) || !ORDER_TYPES.includes(req.order_type))
+      return fail(400, 'PARAM_ERROR', '268435461 mix_pay_type 或 order_type 不合法');
+    if (req.appid !== w.appId || !req.openid || !req.out_trade_no || !req.callback_url)
+      return fail(400, 'PARAM_ERROR', '268435461 appid、openid、out_trade_no、callback_url 必填');
+    const amounts = [
+      'total_fee',
+      'med_ins_gov_fee',
+      'med_ins_self_fee',
+      'med_ins_other_fee',
+      'med_ins_cash_fee',
+      'wechat_pay_cash_fee',
+    ];
+    if (!amounts.every((k) => Number.isSafeInteger(req[k]) && req[k] >= 0))
+      return fail(400, 'PARAM_ERROR', '268529481 混合单金额不正确');
+    const sum = (list: unknown, k: string) =>
+      (Array.isArray(list) ? list : []).reduce((n: number, e: any) => n + Number(e?.[k] ?? 0), 0);
+    const add = sum(req.cash_add_detail, 'cash_add_fee');
+    const reduce = sum(req.cash_reduce_detail, 'cash_reduce_fee');
+    const medIns = req.med_ins_gov_fee + req.med_ins_self_fee + req.med_ins_other_fee;
+    if (
+      req.total_fee !== medIns + req.wechat_pay_cash_fee + reduce ||
+      req.total_fee !== medIns + req.med_ins_cash_fee + add
+    )
+      return fail(400, 'PARAM_ERROR', '268529477 订单总金额校验不通过');
+    if (req.wechat_pay_cash_fee !== req.med_ins_cash_fee + add - reduce)
+      return fail(400, 'PARAM_ERROR', '268529476 自费金额校验不通过');
+    if (
+      type === 'CASH_ONLY' &&
+      (medIns !== 0 ||
+        req.wechat_pay_cash_fee <= 0 ||
+        !req.prepay_id ||
+        INSURANCE_FIELDS.some((k) => k in req))
+    )
+      return fail(400, 'PARAM_ERROR', '268529474 CASH_ONLY 不能含医保字段');
+    if (type === 'INSURANCE_ONLY' && (req.wechat_pay_cash_fee !== 0 || 'prepay_id' in req))
+      return fail(400, 'PARAM_ERROR', '268529475 INSURANCE_ONLY 不能含自费字段');
+    if (type === 'CASH_AND_INSURANCE' && req.wechat_pay_cash_fee > 0 !== Boolean(req.prepay_id))
+      return fail(400, 'PARAM_ERROR', '268529475 自费金额与 prepay_id 不匹配');
+    const existing = byOutTradeNo(String(req.out_trade_no));
+    if (existing) {
+      if (existing.request.total_fee === req.total_fee && existing.request.pay_order_id === req.pay_order_id)
+        return { status: 200, body: view(existing) };
+      return fail(400, 'ALREADY_EXISTS', '268512536 订单已存在');
+    }
+    let platformOrder: PlatformOrder | undefined;
+    if (type !== 'CASH_ONLY') {
+      if (INSURANCE_FIELDS.some((k) => !req[k])) return fail(400, 'PARAM_ERROR', '268435461 医保字段必填');
+      platformOrder = platform.orders.get(String(req.pay_order_id));
+      const auth = platform.byPayAuthNo(String(req.pay_auth_no));
+      if (
+        !platformOrder ||
+        !auth ||
+        platformOrder.payAuthNo !== req.pay_auth_no ||
+        auth.expiresAt <= new Date()
+      )
+        return fail(400, 'PARAM_ERROR', '268547120 PAY_AUTH_NO 校验失败');
+      let through: any;
+      try {
+        through = JSON.parse(String(req.passthrough_request_content ?? '{}'));
+      } catch {
+        through = {};
+      }
+      if (!through.payAuthNo || !through.payOrdId || !through.setlLatlnt)
+        return fail(400, 'PARAM_ERROR', '268545967 未找到对应授权信息');
+      if (
+        platformOrder.status !== 'UPLOADED' ||
+        platformOrder.fundFen !== req.med_ins_gov_fee + req.med_ins_other_fee ||
+        platformOrder.personalAccountFen !== req.med_ins_self_fee ||
+        platformOrder.selfPayFen !== req.med_ins_cash_fee
+      )
+        return fail(400, 'PARAM_ERROR', '268510610 医保局结算校验失败');
+      if (req.payer) {
+        const digest = decrypt(req.payer.id_digest);
+        const expected = auth.idNumber
+          ? createHash('md5').update(auth.idNumber.toUpperCase()).digest('hex')
+          : digest;
+        if (!digest || !/^[0-9a-f]{32}$/.test(digest) || digest !== expected)
+          return fail(400, 'PARAM_ERROR', '268545961 身份摘要不符');
+        if (decrypt(req.payer.name) !== auth.name) return fail(400, 'PARAM_ERROR', '268545962 姓名不符');
+      }
+    }
+    if (req.prepay_id) {
+      const cash = orders.get(key('wechatpay', String(req.out_trade_no)));
+      if (
+        !cash ||
+        `wx${cash.providerTradeNo}` !== req.prepay_id ||
+        cash.amountFen !== req.wechat_pay_cash_fee
+      )
+        return fail(400, 'PARAM_ERROR', '自费 prepay_id 与订单不符');
+    }
+    const o: MixOrder = {
+      mixTradeNo: id('MIX'),
+      outTradeNo: String(req.out_trade_no),
+      request: req,
+      mixPayStatus: 'MIX_PAY_CREATED',
+      selfPayStatus: req.wechat_pay_cash_fee > 0 ? 'SELF_PAY_CREATED' : 'NO_SELF_PAY',
+      medInsPayStatus: type === 'CASH_ONLY' ? 'NO_MED_INS_PAY' : 'MED_INS_PAY_CREATED',
+      refundNotices: [],
+    };
+    mixOrders.set(o.mixTradeNo, o);
+    return { status: 200, body: view(o) };
+  }
+
+  /**
+   * The patient enters the 医保电子凭证 password once: the platform settles the insured part, WeChat takes
+   * the cash (its TRANSACTION.SUCCESS goes to notify_url), and MEDICAL_INSURANCE.SUCCESS goes to callback_url
+   * once, retried for 30 s at most (W4).
+   */
+  async function pay(outTradeNo: string) {
+    const o = byOutTradeNo(outTradeNo);
+    if (!o) return { status: 404, body: { error: 'no such mixed order' } };
+    if (o.mixPayStatus !== 'MIX_PAY_CREATED') return { status: 409, body: { error: o.mixPayStatus } };
+    const platformOrder = platform.orders.get(String(o.request.pay_order_id ?? ''));
+    if (platformOrder) platform.settle(platformOrder);
+    const cash = orders.get(key('wechatpay', outTradeNo));
+    if (cash && markPaid(cash) && settings.notifications)
+      void notify(
+        'wechatpay',
+        'TRANSACTION.SUCCESS',
+        outTradeNo,
+        wechatNotification(
+          'TRANSACTION.SUCCESS',
+          {
+            appid: options.wechatpay.appId,
+            mchid: options.wechatpay.mchId,
+            out_trade_no: cash.outTradeNo,
+            transaction_id: cash.providerTradeNo,
+            trade_type: 'JSAPI',
+            trade_state: 'SUCCESS',
+            success_time: wechatTime(cash.paidAt ?? new Date()),
+            payer: { openid: cash.payer },
+            amount: {
+              total: cash.amountFen,
+              payer_total: cash.amountFen,
+              currency: 'CNY',
+              payer_currency: 'CNY',
+            },
+          },
+          cash.notifyUrl,
+        ),
+      );
+    o.mixPayStatus = 'MIX_PAY_SUCCESS';
+    o.selfPayStatus = cash ? 'SELF_PAY_SUCCESS' : 'NO_SELF_PAY';
+    o.medInsPayStatus = platformOrder ? 'MED_INS_PAY_SUCCESS' : 'NO_MED_INS_PAY';
+    o.paidTime = new Date();
+    if (!settings.notifications || !settings.medicalCallbacks)
+      return { status: 200, body: { ...view(o), notified: false } };
+    const record = await notify(
+      'wechatpay',
+      'MEDICAL_INSURANCE.SUCCESS',
+      outTradeNo,
+      wechatNotification(
+        'MEDICAL_INSURANCE.SUCCESS',
+        view(o),
+        String(o.request.callback_url),
+        undefined,
+        'medical_insurance',
+        '医保混合收款成功',
+      ),
+      0,
+      false,
+      MED_INS_RETRY_SEC,
+    );
+    return { status: 200, body: { ...view(o), notified: true, responseStatus: record.responseStatus } };
+  }
+
+  /** POST /v3/med-ins/refunds/notify: after the cash refund with the same out_refund_no (W1 §7, W7). */
+  function refundNotice(mixTradeNo: string, req: Record<string, any>): { status: number; body?: object } {
+    const o = mixOrders.get(mixTradeNo);
+    if (!o) return fail(404, 'NOT_FOUND', '268529515 未找到订单');
+    // W1/W7 spell the keys with one underscore, I2 with two: both are accepted (PROTOCOLS §1.6).
+    const field = (k: string): unknown => req[`med_refund_${k}`] ?? req[`med_refund__${k}`];
+    const r = o.request;
+    if (
+      field('gov_fee') !== r.med_ins_gov_fee ||
+      field('self_fee') !== r.med_ins_self_fee ||
+      (field('other_fee') ?? 0) !== r.med_ins_other_fee ||
+      !req.out_refund_no ||
+      !req.refund_time
+    )
+      return fail(400, 'PARAM_ERROR', '医保退款金额与订单不符');
+    if (r.wechat_pay_cash_fee > 0) {
+      const cashRefund = refunds.get(key('wechatpay', String(req.out_refund_no)));
+      if (!cashRefund || cashRefund.outTradeNo !== o.outTradeNo)
+        return fail(400, 'PARAM_ERROR', '先调用自费退款，再用相同 out_refund_no 通知医保退款');
+    }
+    o.refundNotices.push(req); // WeChat keeps the latest (W5 §2.5 #3-4)
+    o.mixPayStatus = 'MIX_PAY_REFUND';
+    o.medInsPayStatus = o.medInsPayStatus === 'NO_MED_INS_PAY' ? o.medInsPayStatus : 'MED_INS_PAY_REFUND';
+    if (r.wechat_pay_cash_fee > 0) o.selfPayStatus = 'SELF_PAY_REFUND';
+    return { status: 204 };
+  }
+
+  /** Handles the charge-side /v3/med-ins/* calls; undefined for the visits' deposit-deducted orders. */
+  function wechatRoute(
+    method: string,
+    path: string,
+    url: URL,
+    req: Record<string, any>,
+  ): { status: number; body?: object } | undefined {
+    if (path === '/v3/med-ins/orders' && method === 'POST') {
+      const forCharge =
+        req.mix_pay_type === 'CASH_ONLY' ||
+        platform.orders.has(String(req.pay_order_id)) ||
+        byOutTradeNo(String(req.out_trade_no));
+      return forCharge ? create(req) : undefined;
+    }
+    const byOut = /^\/v3\/med-ins\/orders\/out-trade-no\/([^/]+)$/.exec(path);
+    const byMix = /^\/v3\/med-ins\/orders\/mix-trade-no\/([^/]+)$/.exec(path);
+    if ((byOut || byMix) && method === 'GET') {
+      const o = byOut
+        ? byOutTradeNo(decodeURIComponent(byOut[1] ?? ''))
+        : mixOrders.get(decodeURIComponent(byMix?.[1] ?? ''));
+      if (o) return { status: 200, body: view(o) };
+      return byOut ? fail(404, 'NOT_FOUND', '268529515 未找到订单') : undefined;
+    }
+    if (path === '/v3/med-ins/refunds/notify' && method === 'POST') {
+      const mix = url.searchParams.get('mix_trade_no') ?? '';
+      return mixOrders.has(mix) ? refundNotice(mix, req) : undefined;
+    }
+    return undefined;
+  }
+
+  return { alipayMethod, wechatExchange, wechatRoute, pay, mixOrders };
 }
 
 export type MedicalSimulator = ReturnType<typeof medicalSimulator>;

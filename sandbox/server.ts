@@ -72,7 +72,10 @@ export async function startSandbox(options: SandboxOptions) {
 
   const bureau = createBureau(options.bureauKey);
   const platform = createInsurancePlatform(options.insurancePlatform);
-  const medical = medicalSimulator(platform);
+  const medical = medicalSimulator(platform, {
+    books: sandboxBooks,
+    wechatNotification: wechat.notification,
+  });
   const credit = createCreditSimulator({
     alipay: options.alipay,
     wechatpay: options.wechatpay,
@@ -200,6 +203,12 @@ export async function startSandbox(options: SandboxOptions) {
         return send(res, 400, JSON.stringify({ code: 'INVALID_REQUEST' }));
       }
       const out = medical.wechatExchange(input);
+      return send(res, out.status, JSON.stringify(out.body));
+    }
+    if (url.pathname === '/sandbox/medical-insurance/pay' && method === 'POST') {
+      // The patient enters the 医保电子凭证 password in the wallet's cashier (one password for both parts).
+      const input = JSON.parse(body || '{}') as { outTradeNo?: string };
+      const out = await medical.pay(String(input.outTradeNo ?? ''));
       return send(res, out.status, JSON.stringify(out.body));
     }
     if (url.pathname === '/sandbox/medical-insurance/authorise' && method === 'POST') {
@@ -410,6 +419,7 @@ export async function startSandbox(options: SandboxOptions) {
         preauthsByVisitVersion: bureau.byVisitVersion,
         platformOrders: platform.orders,
         medicalAuthorisations: platform.authorisations,
+        mixOrders: medical.mixOrders,
       })
     : undefined;
   const server = createServer((req, res) => {
@@ -429,6 +439,7 @@ export async function startSandbox(options: SandboxOptions) {
     credit,
     bureau,
     platform,
+    medical,
     close: () =>
       new Promise<void>((resolve) => {
         kept?.stop();

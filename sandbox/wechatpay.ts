@@ -259,6 +259,8 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
         download_url: `${baseUrl()}/v3/billdownload/file?token=wechatpay-${day}`,
       });
     }
+    const m = parts.medical().wechatRoute(method, p, url, req);
+    if (m) return json(m.status, m.body);
     const c = parts.credit().wechatRoute(method, p, url, req);
     if (c) return json(c.status, c.body);
     return error(404, 'NOT_FOUND', `sandbox does not implement ${method} ${p}`);

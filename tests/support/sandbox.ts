@@ -17,6 +17,7 @@ import type { CreditProvider } from '../../lib/ports/credit-provider';
 import type { AuthExchange } from '../../lib/ports/insurance-auth';
 import { alipayMedicalAuth } from '../../lib/adapters/alipay/medical-auth';
 import { wechatMedicalAuth } from '../../lib/adapters/wechatpay/medical-auth';
+import { wechatMedicalOrders } from '../../lib/adapters/wechatpay/med-ins-orders';
 
 /** The Pay Score service id the tests use. */
 export const PAYSCORE_SERVICE_ID = '500001000000000000000000000001';
@@ -157,9 +158,23 @@ export async function sandboxWithProviders(notifyBase: string) {
     }),
     wechatpay: wechatMedicalAuth({ url: `${sandbox.url}/insurance/auth-exchange/wechatpay` }),
   };
+  const medicalOrders = {
+    wechatpay: wechatMedicalOrders(
+      wechatConfig,
+      {
+        medInstName: '沙盒医院',
+        medInstNo: 'H44010000001',
+        callbackUrl: `${notifyBase}/webhooks/wechatpay`,
+        encryptionSerial: ids.wechatpay.publicKeyId,
+      },
+      wechatpay,
+      systemClock,
+    ),
+  };
   return {
     sandbox,
     providers,
+    medicalOrders,
     bills,
     credit,
     insurance: { bureau, medIns, platform, auth },
