@@ -96,6 +96,33 @@ const Env = z.object({
   MEDINS_SUB_MCH_ID: z.optional(text(1)),
   MEDINS_SUB_APP_ID: z.optional(text(1)),
   MEDINS_CALLBACK_URL: z.optional(z.url()),
+  /** The national insurance platform (医保移动支付中心): enables insured payments of charges. */
+  INSURANCE_PLATFORM_URL: z.optional(z.url()),
+  INSURANCE_PLATFORM_APP_ID: z.optional(text(1, 64)),
+  /** JSON {appSecret, sm4KeyHex, privateKeyHex, platformPublicKeyHex}: what the province issued and exchanged. */
+  INSURANCE_PLATFORM_KEYS: z.optional(secretRef),
+  INSURANCE_ORG_CODE: z.optional(text(1, 64)),
+  INSURANCE_ORG_ID: z.optional(text(1, 64)),
+  /** The province's envelope rules (docs/insurance.md: the defaults are assumptions). */
+  INSURANCE_SECRET_SEPARATOR: z._default(z.enum(['none', '&key=']), 'none'),
+  INSURANCE_ENVELOPE_VERSION: z._default(text(1, 16), '2.0.1'),
+  INSURANCE_SM2_USER_ID: z._default(text(1, 64), '1234567812345678'),
+  INSURANCE_PLATFORM_PATHS: z.optional(pattern(/^\d{4}=\/[^,]*(,\d{4}=\/[^,]*)*$/, 'must be 6201=/path,…')),
+  INSURANCE_ORDER_STATUSES: z.optional(
+    pattern(/^[^=,]+=[A-Z]+(,[^=,]+=[A-Z]+)*$/, 'must be ordStas=STATUS,…'),
+  ),
+  INSURANCE_REFUND_STATUSES: z.optional(
+    pattern(/^[^=,]+=[A-Z]+(,[^=,]+=[A-Z]+)*$/, 'must be tradeStatus=STATUS,…'),
+  ),
+  INSURANCE_MEDICAL_TYPE: z._default(text(1, 8), '11'),
+  /** WeChat: the platform key payer fields are encrypted with (default: the first PUB_KEY_ID_… key). */
+  MEDINS_ENCRYPTION_SERIAL: z.optional(text(1, 64)),
+  /** WeChat: the authCode → payAuthNo exchange (Tencent's is not published; docs/insurance.md). */
+  MEDINS_AUTH_URL: z.optional(z.url()),
+  /** Alipay: 机构渠道认证编码, the hospital's app at the platform, where a patient returns after confirming. */
+  ALIPAY_MEDICAL_ORG_CHANNEL_CODE: z.optional(text(1, 64)),
+  ALIPAY_MEDICAL_ORG_APP_ID: z.optional(text(1, 64)),
+  ALIPAY_MEDICAL_CALL_URL: z.optional(z.url()),
 });
 type Env = z.output<typeof Env>;
 
@@ -122,6 +149,13 @@ const CHANNEL_GROUPS = {
     'WECHATPAY_APIV3_KEY',
     'WECHATPAY_PLATFORM_KEYS',
     'WECHATPAY_NOTIFY_URL',
+  ],
+  'the insurance platform': [
+    'INSURANCE_PLATFORM_URL',
+    'INSURANCE_PLATFORM_APP_ID',
+    'INSURANCE_PLATFORM_KEYS',
+    'INSURANCE_ORG_CODE',
+    'INSURANCE_ORG_ID',
   ],
 } as const satisfies Record<string, readonly (keyof Env)[]>;
 
@@ -277,6 +311,41 @@ const ConfigSchema = z.pipe(
                   callbackUrl: e.MEDINS_CALLBACK_URL ?? '',
                 },
               },
+      /** The national insurance platform for insured payments of charges; per wallet what it needs. */
+      insurancePlatform: e.INSURANCE_PLATFORM_URL
+        ? {
+            baseUrl: e.INSURANCE_PLATFORM_URL,
+            appId: e.INSURANCE_PLATFORM_APP_ID ?? '',
+            keysRef: e.INSURANCE_PLATFORM_KEYS ?? '',
+            orgCode: e.INSURANCE_ORG_CODE ?? '',
+            orgId: e.INSURANCE_ORG_ID ?? '',
+            secretSeparator: e.INSURANCE_SECRET_SEPARATOR === 'none' ? '' : e.INSURANCE_SECRET_SEPARATOR,
+            version: e.INSURANCE_ENVELOPE_VERSION,
+            userId: e.INSURANCE_SM2_USER_ID,
+            paths: pairs(e.INSURANCE_PLATFORM_PATHS),
+            orderStatuses: pairs(e.INSURANCE_ORDER_STATUSES),
+            refundStatuses: pairs(e.INSURANCE_REFUND_STATUSES),
+            medicalType: e.INSURANCE_MEDICAL_TYPE,
+            wechat:
+              e.MEDINS_INST_NAME && e.MEDINS_INST_NO && e.MEDINS_CALLBACK_URL && e.MEDINS_AUTH_URL
+                ? {
+                    medInstName: e.MEDINS_INST_NAME,
+                    medInstNo: e.MEDINS_INST_NO,
+                    callbackUrl: e.MEDINS_CALLBACK_URL,
+                    authUrl: e.MEDINS_AUTH_URL,
+                    encryptionSerial: e.MEDINS_ENCRYPTION_SERIAL,
+                  }
+                : undefined,
+            alipay:
+              e.ALIPAY_MEDICAL_ORG_CHANNEL_CODE && e.ALIPAY_MEDICAL_ORG_APP_ID && e.ALIPAY_MEDICAL_CALL_URL
+                ? {
+                    orgChannelCode: e.ALIPAY_MEDICAL_ORG_CHANNEL_CODE,
+                    orgAppId: e.ALIPAY_MEDICAL_ORG_APP_ID,
+                    callUrl: e.ALIPAY_MEDICAL_CALL_URL,
+                  }
+                : undefined,
+          }
+        : undefined,
     };
   }),
 );

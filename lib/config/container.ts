@@ -20,6 +20,7 @@ import type { CreditProvider } from '../ports/credit-provider';
 import type { TabInsurance } from '../ports/tab-insurance';
 import type { BillSource } from '../ports/bill-source';
 import type { VisitPolicy } from '../usecases/visits/deps';
+import type { InsuredParts } from '../usecases/payments/deps';
 import type { CopyTariff } from '../domain/copy-request';
 import { fen, type Fen } from '../domain/money';
 import type { EventPublisher, OutboxStore } from '../ports/event-publisher';
@@ -56,6 +57,8 @@ export interface CoreDeps {
 /** The payment providers of the configured channels (lib/config/providers.ts builds them). */
 export interface PaymentParts {
   readonly providers: Partial<Record<Channel, PaymentProvider>>;
+  /** Insured payments of charges, where the national platform is configured (lib/config/insurance.ts). */
+  readonly insured?: InsuredParts;
 }
 
 /** The notification verifiers per channel (lib/config/webhooks.ts: the webhooks'). */

@@ -10,6 +10,7 @@ import type { PaymentProvider } from '../ports/payment-provider';
 import { alipayClientFor, wechatpayConfigFor } from './channels';
 import type { Config } from './config';
 import { composeDeps, type PaymentParts } from './container';
+import { buildInsuredParts } from './insurance';
 
 /** Builds the configured payment providers. */
 export async function buildPaymentProviders(config: Config, clock: Clock): Promise<PaymentParts> {
@@ -18,7 +19,8 @@ export async function buildPaymentProviders(config: Config, clock: Clock): Promi
   const [alipay, wechat] = await Promise.all([alipayClientFor(config), wechatpayConfigFor(config)]);
   if (alipay && config.alipay) providers.alipay = alipayProvider(alipay, config.alipay);
   if (wechat) providers.wechatpay = wechatpayProvider(wechat, clock);
-  return { providers };
+  const insured = await buildInsuredParts(config, clock, { alipay, wechat, providers });
+  return { providers, ...(insured ? { insured } : {}) };
 }
 
 /** The dependencies of a function that calls payment providers. */

@@ -23,6 +23,15 @@ export function assertSplitAddsUp(split: Split, totalFen: Fen, what: string): vo
     ]);
 }
 
+/** Which parts a payment of this split carries (WeChat mix_pay_type, W1 §4). */
+export function mixPayTypeOf(split: Split): 'CASH_ONLY' | 'INSURANCE_ONLY' | 'CASH_AND_INSURANCE' {
+  if (insuredPart(split) === 0) return 'CASH_ONLY';
+  return split.selfPayFen === 0 ? 'INSURANCE_ONLY' : 'CASH_AND_INSURANCE';
+}
+
+/** The hospital's order number at the platform for a payment (medOrgOrd; WeChat serial_no is string(20)). */
+export const medOrgOrdFor = (paymentId: string) => `MO${paymentId.replace(/[^A-Za-z0-9]/g, '').slice(-18)}`;
+
 /** The platform refused a business request (its code and message are kept); retrying it will not help. */
 export class InsuranceRefusedError extends MedpayError {
   constructor(

@@ -1,9 +1,10 @@
 /** Payments and refunds: statuses, the one transition guard, refundable arithmetic and ledger postings. */
 import { statusGuard } from './status-machine';
 import { InvalidStateError, MedpayError, ErrorCode } from './errors';
-import { Accounts, type Channel } from './ledger/accounts';
+import { Accounts, type AccountId, type Channel } from './ledger/accounts';
 import { journalTransaction, txnIdFor, type JournalTransaction } from './ledger/journal';
 import { fen, type Fen } from './money';
+import type { Split } from './insurance';
 
 /** Payment statuses (API.md). */
 export const PAYMENT_STATUSES = ['PENDING', 'PAID', 'CLOSED', 'PARTIALLY_REFUNDED', 'REFUNDED'] as const;
@@ -131,6 +132,7 @@ export function captureTransaction(p: {
   referenceId: string;
   settlesVisitId?: string;
   revenueSplit?: Readonly<Record<string, Fen>>;
+  insurance?: { readonly split: Split };
 }): JournalTransaction {
   const receivable = Accounts.patientReceivable(p.patientId);
   // A visit's charges were recognised as revenue when they were added; paying it off only clears the debt.
@@ -158,10 +160,28 @@ export function captureTransaction(p: {
     },
     postings: [
       ...revenue,
-      { account: Accounts.channelClearing(p.channel), side: 'debit', amountFen: p.amountFen },
+      ...settledBy(p.channel, p.amountFen, p.insurance?.split).map(([account, amountFen]) => ({
+        account,
+        side: 'debit' as const,
+        amountFen,
+      })),
       { account: receivable, side: 'credit', amountFen: p.amountFen },
     ],
   });
+}
+
+/**
+ * Who pays an amount: the channel's clearing account, or for an insured payment the insurance fund, the
+ * personal accounts and the channel (the self-pay part) in the split's parts (zero parts left out).
+ */
+export function settledBy(channel: Channel, amountFen: Fen, split?: Split): Array<[AccountId, Fen]> {
+  if (!split) return [[Accounts.channelClearing(channel), amountFen]];
+  const parts: Array<[AccountId, Fen]> = [
+    [Accounts.insuranceFundReceivable(), split.fundFen],
+    [Accounts.personalAccountReceivable(), split.personalAccountFen],
+    [Accounts.channelClearing(channel), split.selfPayFen],
+  ];
+  return parts.filter(([, v]) => v > 0);
 }
 
 /**
@@ -200,6 +220,8 @@ export function refundTransaction(r: {
   /** The payment's HIS reference and the provider's refund number, for statements. */
   referenceId?: string;
   providerRefundId?: string;
+  /** An insured refund: the parts given back (summing to amountFen). */
+  split?: Split;
 }): JournalTransaction {
   const receivable = Accounts.patientReceivable(r.patientId);
   // Refunding a visit pay-off puts the debt back; it does not reverse revenue.
@@ -230,7 +252,11 @@ export function refundTransaction(r: {
     postings: [
       ...revenue,
       { account: receivable, side: 'debit', amountFen: r.amountFen },
-      { account: Accounts.channelClearing(r.channel), side: 'credit', amountFen: r.amountFen },
+      ...settledBy(r.channel, r.amountFen, r.split).map(([account, amountFen]) => ({
+        account,
+        side: 'credit' as const,
+        amountFen,
+      })),
     ],
   });
 }
@@ -268,6 +294,29 @@ export interface Payment {
    * absent: all of it is revenue:<purpose>.
    */
   readonly revenueSplit?: Readonly<Record<string, Fen>>;
+  /** Medical insurance paid part of it (an insured payment): the platform's order and the split. */
+  readonly insurance?: PaymentInsurance;
+}
+
+/** Where an insured payment's insurance part stands. */
+export const INSURANCE_STATUSES = ['UPLOADED', 'ORDERED', 'SETTLED', 'REVOKED', 'REFUNDED'] as const;
+export type InsuranceStatus = (typeof INSURANCE_STATUSES)[number];
+
+/** The insurance part of an insured payment. Never the patient's payAuthNo: it is used once and dropped. */
+export interface PaymentInsurance {
+  readonly mixPayType: 'CASH_ONLY' | 'INSURANCE_ONLY' | 'CASH_AND_INSURANCE';
+  readonly status: InsuranceStatus;
+  /** The hospital's order at the platform (medOrgOrd) and the HIS charge batch (chrgBchno). */
+  readonly medOrgOrd: string;
+  readonly chargeBatchNo: string;
+  /** The platform's order and its token (6201's answer), needed for 6301, 6401 and 6203. */
+  readonly payOrdId?: string;
+  readonly payToken?: string;
+  readonly split: Split;
+  /** The wallet's mixed order (WeChat mix_trade_no; Alipay trade_no). */
+  readonly channelOrderNo?: string;
+  /** Where the self-pay part stands: NONE when there is none. */
+  readonly selfPayStatus: 'NONE' | 'PENDING' | 'PAID' | 'REFUNDED';
 }
 
 /** A refund as stored and returned. */

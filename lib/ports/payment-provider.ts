@@ -1,6 +1,7 @@
 /** PaymentProvider port: one typed request and response per capability of a payment channel. */
 import type { Channel } from '../domain/ledger/accounts';
 import type { Fen } from '../domain/money';
+import type { Split } from '../domain/insurance';
 
 /** Who pays: the payer's id at the provider. */
 export type Payer = { readonly alipayUserId: string } | { readonly wechatOpenId: string };
@@ -106,6 +107,23 @@ export type ProviderEvent =
       /** Everything refunded on the trade so far (Alipay refund_fee). */
       readonly refundedTotalFen?: Fen;
       readonly at: Date;
+    }
+  /**
+   * A wallet's mixed insurance + self-pay order completed (WeChat MEDICAL_INSURANCE.SUCCESS, only sent at
+   * MIX_PAY_SUCCESS), with every amount it reported.
+   */
+  | {
+      readonly kind: 'insurance.succeeded';
+      readonly channel: Channel;
+      readonly notificationId: string;
+      readonly outTradeNo: string;
+      /** WeChat mix_trade_no. */
+      readonly channelOrderNo: string;
+      readonly totalFen: Fen;
+      readonly split: Split;
+      readonly payOrdId?: string;
+      readonly payerId?: string;
+      readonly paidAt: Date;
     }
   /** The patient confirmed a credit authorisation (Alipay fund_auth_freeze, PAYSCORE.USER_CONFIRM). */
   | {

@@ -1,5 +1,5 @@
 /** The JSON shapes of payments, refunds and visits in responses (API.md). */
-import type { Payment, Refund } from '../domain/payment';
+import type { Payment, PaymentInsurance, Refund } from '../domain/payment';
 import type { CopyRequest } from '../domain/copy-request';
 import type { Reconciliation } from '../domain/finance';
 import { availableCreditFen, tabFen, type Visit } from '../domain/visit';
@@ -35,6 +35,21 @@ export async function paymentView(p: Payment, ledger: LedgerStore) {
     ...(p.paidAt ? { paidAt: p.paidAt } : {}),
     refundedFen: p.refundedFen,
     refunds: refunds.flatMap((r) => (r ? [refundView(r.value)] : [])),
+    ...(p.insurance ? { insurance: insuranceView(p.insurance) } : {}),
+  };
+}
+
+/** An insured payment's parts as the API shows them (never its payToken). */
+export function insuranceView(i: PaymentInsurance) {
+  return {
+    mixPayType: i.mixPayType,
+    insuredFen: i.split.fundFen,
+    personalAccountFen: i.split.personalAccountFen,
+    selfPayFen: i.split.selfPayFen,
+    status: i.status,
+    selfPayStatus: i.selfPayStatus,
+    ...(i.payOrdId && i.mixPayType !== 'CASH_ONLY' ? { payOrdId: i.payOrdId } : {}),
+    ...(i.channelOrderNo ? { channelOrderNo: i.channelOrderNo } : {}),
   };
 }
 

@@ -74,6 +74,8 @@ export async function diagnose(
     await secrets.text('CALLBACK_SIGNING_KEY', config.callbacks.signingKeyRef, 32);
   if (config.insurance.gateway !== 'none')
     await secrets.text('INSURANCE_BUREAU_KEY', config.insurance.bureauKeyRef, 16);
+  if (config.insurancePlatform)
+    await secrets.envelopeKeys('INSURANCE_PLATFORM_KEYS', config.insurancePlatform.keysRef);
 
   const a = config.alipay;
   if (a) {
@@ -173,6 +175,33 @@ class SecretChecks {
       name,
       value.length >= min ? 'ok' : 'fail',
       value.length >= min ? 'present' : `must be at least ${min} characters`,
+    );
+  }
+
+  /** The insurance platform's envelope secret: JSON with the app secret, SM4 key and both SM2 keys in hex. */
+  async envelopeKeys(name: string, ref: string) {
+    const value = await this.read(name, ref);
+    if (value === undefined) return;
+    const shapes: Record<string, RegExp> = {
+      appSecret: /^.{8,}$/,
+      sm4KeyHex: /^[0-9a-fA-F]{32}$/,
+      privateKeyHex: /^[0-9a-fA-F]{64}$/,
+      platformPublicKeyHex: /^04[0-9a-fA-F]{128}$/,
+    };
+    let keys: Record<string, unknown> = {};
+    try {
+      keys = JSON.parse(value) as Record<string, unknown>;
+    } catch {
+      this.add(name, 'fail', 'is not JSON {appSecret, sm4KeyHex, privateKeyHex, platformPublicKeyHex}');
+      return;
+    }
+    const bad = Object.entries(shapes).filter(([k, re]) => typeof keys[k] !== 'string' || !re.test(keys[k]));
+    this.add(
+      name,
+      bad.length === 0 ? 'ok' : 'fail',
+      bad.length === 0
+        ? 'SM4 key and SM2 key pair present'
+        : `missing or malformed: ${bad.map(([k]) => k).join(', ')}`,
     );
   }
 

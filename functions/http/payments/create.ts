@@ -5,6 +5,8 @@ import { providerDeps } from '../../../lib/config/providers';
 import { createPayment } from '../../../lib/http/contract/payments/create-payment';
 import { httpHandler } from '../../../lib/http/handler';
 import { createPayment as createPaymentUseCase } from '../../../lib/usecases/payments/create';
+import { createInsuredPayment } from '../../../lib/usecases/payments/create-insured';
+import { insuranceView } from '../../../lib/usecases/views';
 
 /** Builds the route's handler; tests pass their own dependencies to run it behind the real middy stack. */
 export const createPaymentHandler = (resolveDeps: () => Promise<CoreDeps & PaymentParts>) =>
@@ -12,15 +14,23 @@ export const createPaymentHandler = (resolveDeps: () => Promise<CoreDeps & Payme
     createPayment,
     async ({ body, caller, deps, requestKey }) => {
       const patientId = patientFor(caller, body.patientId);
-      const { payment, clientParams } = await createPaymentUseCase(deps, {
-        ...body,
-        patientId,
-        requestKey,
-      });
+      const { insurance, ...request } = body;
+      const { payment, clientParams } = insurance
+        ? await createInsuredPayment(deps, { ...request, patientId, requestKey, insurance })
+        : await createPaymentUseCase(deps, { ...request, patientId, requestKey });
       const { paymentId, status, channel, amountFen, outTradeNo, expiresAt } = payment;
       return {
         status: 201,
-        body: { paymentId, status, channel, amountFen, outTradeNo, expiresAt, clientParams },
+        body: {
+          paymentId,
+          status,
+          channel,
+          amountFen,
+          outTradeNo,
+          expiresAt,
+          clientParams,
+          ...(payment.insurance ? { insurance: insuranceView(payment.insurance) } : {}),
+        },
       };
     },
     resolveDeps,

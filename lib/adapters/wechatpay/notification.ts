@@ -6,6 +6,7 @@
  * WeChat also sends deliberately mis-signed probes: they fail step 3 and are rejected like any forgery.
  */
 import type { KeyObject } from 'node:crypto';
+import { medInsOrderState } from './med-ins-orders';
 import { NotificationRejectedError } from '../../domain/errors';
 import { fen } from '../../domain/money';
 import type { Clock } from '../../ports/clock';
@@ -117,7 +118,12 @@ export function verifyWechatpayNotification(
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain))
     throw reject('MALFORMED', 'The decrypted resource is not a JSON object.');
   const r = plain as DecryptedResource;
-  if (r.mchid !== config.mchId || (r.appid !== undefined && r.appid !== config.appId)) {
+  // MEDICAL_INSURANCE.SUCCESS names the app and not the merchant (W4's field list has appid, no mchid).
+  const ours =
+    envelope.event_type === 'MEDICAL_INSURANCE.SUCCESS'
+      ? r.appid === config.appId && (r.mchid === undefined || r.mchid === config.mchId)
+      : r.mchid === config.mchId && (r.appid === undefined || r.appid === config.appId);
+  if (!ours) {
     throw reject('WRONG_MERCHANT', 'The notification is for another merchant or app.', {
       mchid: r.mchid,
       appid: r.appid,
@@ -134,6 +140,8 @@ export function verifyWechatpayNotification(
  *   - REFUND.SUCCESS / REFUND.ABNORMAL / REFUND.CLOSED (the official-doc REFUND resource example):
  *     refund_status of the same name, out_trade_no, transaction_id, out_refund_no, refund_id,
  *     amount.{total,refund,payer_total,payer_refund}, success_time only on SUCCESS; no appid;
+ *   - MEDICAL_INSURANCE.SUCCESS (wechatpay-skills med_ins_success_callback.md, W4): the mixed order's
+ *     fields, mix_pay_status MIX_PAY_SUCCESS, the amounts in fen, paid_time RFC 3339;
  *   - PAYSCORE.USER_CONFIRM and PAYSCORE.USER_PAID (weixin-pay-score/confirm-notification and
  *     success-notification): the service order, risk_fund.amount, collection.{state,paid_amount,details[]},
  *     and times as yyyyMMddHHmmss (collection.details[].paid_time "20091225091210").
@@ -179,6 +187,25 @@ function translate(notificationId: string, eventType: string, r: DecryptedResour
         amountFen: fen(amount.refund as number),
         paymentTotalFen: fen(amount.total as number),
         at: status === 'SUCCESS' ? time(r.success_time, 'success_time') : new Date(),
+      };
+    }
+    if (eventType === 'MEDICAL_INSURANCE.SUCCESS') {
+      // W4 (med_ins_success_callback.md): sent once, at mix_pay_status MIX_PAY_SUCCESS only.
+      const state = medInsOrderState(r);
+      if (state.status !== 'PAID') throw new Error(`mix_pay_status ${JSON.stringify(r.mix_pay_status)}`);
+      if (!state.split || state.totalFen === undefined || !state.channelOrderNo || !state.outTradeNo)
+        throw new Error('amounts, mix_trade_no or out_trade_no missing');
+      return {
+        kind: 'insurance.succeeded',
+        channel,
+        notificationId,
+        outTradeNo: state.outTradeNo,
+        channelOrderNo: state.channelOrderNo,
+        totalFen: state.totalFen,
+        split: state.split,
+        ...(state.payOrdId ? { payOrdId: state.payOrdId } : {}),
+        payerId: optionalText(r.openid, 'openid'),
+        paidAt: state.paidAt ?? time(r.paid_time, 'paid_time'),
       };
     }
     if (eventType === 'PAYSCORE.USER_CONFIRM') {

@@ -14,6 +14,8 @@ export type AccountKind =
   | 'visit-tab'
   | 'channel-clearing'
   | 'insurance-receivable'
+  | 'insurance-fund-receivable'
+  | 'personal-account-receivable'
   | 'revenue'
   | 'fees'
   | 'compensation'
@@ -27,6 +29,8 @@ const PATTERNS: ReadonlyArray<[AccountKind, RegExp]> = [
   ['visit-tab', new RegExp(`^visit:${ID}:tab$`)],
   ['channel-clearing', new RegExp(`^channel:(${CHANNELS.join('|')}):clearing$`)],
   ['insurance-receivable', /^insurance:receivable$/],
+  ['insurance-fund-receivable', /^insurance:fund:receivable$/],
+  ['personal-account-receivable', /^insurance:personal-account:receivable$/],
   ['revenue', new RegExp(`^revenue:${SLUG}$`)],
   ['fees', new RegExp(`^fees:(${CHANNELS.join('|')})$`)],
   ['compensation', /^compensation:expense$/],
@@ -70,6 +74,10 @@ export const Accounts = {
   visitTab: (visitId: string) => parseAccount(`visit:${visitId}:tab`),
   channelClearing: (channel: Channel) => parseAccount(`channel:${channel}:clearing`),
   insuranceReceivable: () => parseAccount('insurance:receivable'),
+  /** What the insurance platform owes for the pooled fund's part of insured payments (统筹). */
+  insuranceFundReceivable: () => parseAccount('insurance:fund:receivable'),
+  /** What the platform owes for the part paid from patients' personal medical-insurance accounts (个人账户). */
+  personalAccountReceivable: () => parseAccount('insurance:personal-account:receivable'),
   revenue: (category: string) => parseAccount(`revenue:${category}`),
   fees: (channel: Channel) => parseAccount(`fees:${channel}`),
   compensationExpense: () => parseAccount('compensation:expense'),

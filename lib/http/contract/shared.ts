@@ -5,7 +5,7 @@
 import * as z from 'zod/mini';
 import { CHANNELS } from '../../domain/ledger/accounts';
 import { fen } from '../../domain/money';
-import { MAX_PAYMENT_FEN } from '../../domain/payment';
+import { INSURANCE_STATUSES, MAX_PAYMENT_FEN, PAYMENT_STATUSES } from '../../domain/payment';
 import { described, int, intIn, text, DateTime, lazy } from './common';
 
 /** Integer fen from `min` to 10^10, entering as the domain's branded Fen (no cast downstream). */
@@ -44,15 +44,37 @@ export function payerMatchesChannel(
     });
 }
 
+/** An insured payment's parts and where each stands (docs/insurance.md). */
+export const InsuranceView = lazy(() =>
+  described(
+    z.object({
+      mixPayType: z.enum(['CASH_ONLY', 'INSURANCE_ONLY', 'CASH_AND_INSURANCE']),
+      /** Pooled fund (统筹 and other funds). */
+      insuredFen: int(),
+      /** The patient's personal medical-insurance account (个人账户). */
+      personalAccountFen: int(),
+      /** What the wallet collects (自费). */
+      selfPayFen: int(),
+      /** The insured part: UPLOADED (6201), ORDERED (wallet order placed), SETTLED, REVOKED (6401), REFUNDED. */
+      status: z.enum(INSURANCE_STATUSES),
+      selfPayStatus: z.enum(['NONE', 'PENDING', 'PAID', 'REFUNDED']),
+      payOrdId: z.optional(z.string()),
+      channelOrderNo: z.optional(z.string()),
+    }),
+    { id: 'PaymentInsurance' },
+  ),
+);
+
 /** The 201 body of `POST /payments` (and of a copy request's payment). */
 export const CreatedPayment = lazy(() =>
   z.object({
     paymentId: z.string(),
-    status: z.literal('PENDING'),
+    status: z.enum(PAYMENT_STATUSES),
     channel: z.enum(CHANNELS),
     amountFen: int(),
     outTradeNo: z.string(),
     expiresAt: DateTime(),
     clientParams: z.record(z.string(), z.string()),
+    insurance: z.optional(InsuranceView()),
   }),
 );

@@ -42,6 +42,8 @@ export async function applyNotification(
     case 'refund.failed':
     case 'refund.abnormal':
       return applyRefundEvent(deps, event);
+    case 'insurance.succeeded':
+      return applyInsuredEvent(deps, event);
     default:
       // Credit-visit events are routed to usecases/visits by usecases/notifications.ts.
       return 'ignored';
@@ -74,6 +76,7 @@ async function applyPaymentEvent(deps: RecordDeps, event: PaymentEvent): Promise
   const found = await deps.ledger.payments.byOutTradeNo(event.channel, event.outTradeNo);
   if (!found) return recordOrphan(deps, event, event.outTradeNo);
   const payment = found.value;
+  if (payment.insurance) return applyCashPartEvent(payment, event);
   assertPaymentAgrees(payment, event);
   if (event.kind !== 'payment.succeeded') {
     // The provider says the trade is unpaid (closed or waiting): a payment medpay holds as paid contradicts it.
@@ -84,6 +87,44 @@ async function applyPaymentEvent(deps: RecordDeps, event: PaymentEvent): Promise
     return 'ignored'; // the sweep closes a pending payment after asking the provider
   }
   const outcome = await capturePayment(deps, found, event);
+  return outcome === 'committed' ? 'applied' : 'already-applied';
+}
+
+/**
+ * The self-pay part of a mixed order is an ordinary JSAPI trade with the same out_trade_no (W5 §2.6 #1): its
+ * notification must agree with the self-pay part, and changes nothing: only the mixed order's success
+ * (MIX_PAY_SUCCESS) pays the payment (W5 §2.6 #10).
+ */
+function applyCashPartEvent(payment: Payment, event: PaymentEvent): NotificationOutcome {
+  const insurance = payment.insurance;
+  assertAgrees(`payment ${payment.paymentId}`, {
+    selfPayFen: [insurance?.split.selfPayFen, event.amountFen],
+    currency: [payment.currency, event.kind === 'payment.succeeded' ? event.currency : undefined],
+    payerId: [payment.payerId, event.kind === 'payment.succeeded' ? event.payerId : undefined],
+  });
+  return 'ignored';
+}
+
+/** A mixed order's success: it must agree with the payment's split and orders, then the payment is captured. */
+async function applyInsuredEvent(
+  deps: RecordDeps,
+  event: Extract<ProviderEvent, { kind: 'insurance.succeeded' }>,
+): Promise<NotificationOutcome> {
+  const found = await deps.ledger.payments.byOutTradeNo(event.channel, event.outTradeNo);
+  if (!found) return recordOrphan(deps, event, event.outTradeNo);
+  const payment = found.value;
+  if (!payment.insurance)
+    throw new IntegrityAlertError(`payment ${payment.paymentId}`, [
+      { field: 'insurance', recorded: 'a payment without insurance', reported: event.kind },
+    ]);
+  assertAgrees(`payment ${payment.paymentId}`, { payerId: [payment.payerId, event.payerId] });
+  const outcome = await capturePayment(deps, found, {
+    providerTradeNo: event.channelOrderNo,
+    amountFen: event.totalFen,
+    paidAt: event.paidAt,
+    split: event.split,
+    payOrdId: event.payOrdId,
+  });
   return outcome === 'committed' ? 'applied' : 'already-applied';
 }
 

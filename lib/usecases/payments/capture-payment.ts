@@ -9,7 +9,8 @@
  *   3. PENDING (or CLOSED, when a notification races our close) → PAID, with the capture postings and a
  *      PaymentSucceeded event, in ONE transaction; a replay of the same capture is "already applied".
  */
-import { assertAgrees } from '../../domain/errors';
+import { assertAgrees, IntegrityAlertError } from '../../domain/errors';
+import type { Split } from '../../domain/insurance';
 import type { Fen } from '../../domain/money';
 import { captureTransaction, type Payment } from '../../domain/payment';
 import type { CommitOutcome, EntityWrite } from '../../ports/ledger-store';
@@ -19,11 +20,13 @@ import type { RecordDeps } from './deps';
 import { assertTradeNoFree, type Versioned } from './records';
 import { newEvent } from '../shared/events';
 
-/** What the provider said about the paid order. */
+/** What the provider said about the paid order (for a mixed order: the split and the platform's order too). */
 export interface ProviderPaid {
   readonly providerTradeNo: string;
   readonly amountFen: Fen;
   readonly paidAt: Date;
+  readonly split?: Split;
+  readonly payOrdId?: string;
 }
 
 /** The visit a pay-off payment settles, written SETTLED in the same transaction (if it still owes). */
@@ -54,16 +57,39 @@ export async function capturePayment(
   paid: ProviderPaid,
 ): Promise<CommitOutcome> {
   const payment = current.value;
+  const insurance = payment.insurance;
   assertAgrees(`payment ${payment.paymentId}`, {
     amountFen: [payment.amountFen, paid.amountFen],
-    providerTradeNo: [payment.providerTradeNo, paid.providerTradeNo],
+    providerTradeNo: [payment.providerTradeNo ?? insurance?.channelOrderNo, paid.providerTradeNo],
+    ...(insurance
+      ? {
+          fundFen: [insurance.split.fundFen, paid.split?.fundFen],
+          personalAccountFen: [insurance.split.personalAccountFen, paid.split?.personalAccountFen],
+          selfPayFen: [insurance.split.selfPayFen, paid.split?.selfPayFen],
+          // A cash-only order carries no platform order: its upload was revoked.
+          payOrdId: [insurance.mixPayType === 'CASH_ONLY' ? undefined : insurance.payOrdId, paid.payOrdId],
+        }
+      : {}),
   });
+  if (insurance && !paid.split)
+    throw new IntegrityAlertError(`payment ${payment.paymentId}`, [
+      { field: 'split', recorded: insurance.split, reported: 'a payment without an insured split' },
+    ]);
   if (payment.status !== 'PENDING' && payment.status !== 'CLOSED') return 'already-applied';
   const next: Payment = {
     ...payment,
     status: 'PAID',
     paidAt: paid.paidAt.toISOString(),
     providerTradeNo: paid.providerTradeNo,
+    ...(insurance
+      ? {
+          insurance: {
+            ...insurance,
+            status: insurance.mixPayType === 'CASH_ONLY' ? insurance.status : 'SETTLED',
+            selfPayStatus: insurance.split.selfPayFen > 0 ? 'PAID' : 'NONE',
+          },
+        }
+      : {}),
   };
   const change = {
     entities: [

@@ -5,12 +5,13 @@
  *   1. Load the payment (a patient sees only their own).
  *   2. A CLOSED payment is returned as is; any status but PENDING is INVALID_STATE.
  *   3. Close the order at the provider. If the provider says it was paid meanwhile, capture it: PAID wins.
- *   4. PENDING → CLOSED.
+ *   4. PENDING → CLOSED. An insured payment asks the wallet first and revokes its upload (settle-insured.ts).
  */
 import { InvalidStateError } from '../../domain/errors';
 import type { Payment } from '../../domain/payment';
 import { capturePayment } from './capture-payment';
-import { providerFor, type PaymentDeps } from './deps';
+import { insuredFor, providerFor, type PaymentDeps } from './deps';
+import { settleInsured } from './settle-insured';
 import { loadPayment, type Versioned } from './records';
 import { transition } from '../shared/records';
 import { newEvent } from '../shared/events';
@@ -31,6 +32,10 @@ export async function closePayment(
         status: current.value.status,
       },
     );
+  }
+  if (current.value.insurance) {
+    const state = await insuredFor(deps, current.value.channel).orders.query(current.value.outTradeNo);
+    return settleInsured(deps, current, state, true);
   }
   const state = await providerFor(deps, current.value.channel).closeOrder(current.value.outTradeNo);
   return settleWithProviderState(deps, current, state);

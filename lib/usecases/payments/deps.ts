@@ -6,6 +6,9 @@ import type { IdGenerator } from '../../ports/id-generator';
 import type { LedgerStore } from '../../ports/ledger-store';
 import type { Metrics } from '../../ports/metrics';
 import type { PaymentProvider } from '../../ports/payment-provider';
+import type { InsuranceGateway } from '../../ports/insurance-gateway';
+import type { AuthExchange } from '../../ports/insurance-auth';
+import type { MedicalOrders } from '../../ports/medical-orders';
 
 /** What a use case that only records needs (applying a verified notification, reading, storing a request). */
 export interface RecordDeps {
@@ -16,10 +19,33 @@ export interface RecordDeps {
   readonly metrics: Metrics;
 }
 
+/** What insured payments need: the national platform, and per wallet its authorisation and mixed orders. */
+export interface InsuredParts {
+  readonly platform: InsuranceGateway;
+  readonly auth: Partial<Record<Channel, AuthExchange>>;
+  readonly orders: Partial<Record<Channel, MedicalOrders>>;
+  /** 医疗类别 (medType) when the HIS sends none: "11" (普通门诊, as U1 sends; an assumption). */
+  readonly defaultMedicalType: string;
+}
+
 /** Dependencies of the payment use cases that call a provider. */
 export interface PaymentDeps extends RecordDeps {
   readonly providers: Partial<Record<Channel, PaymentProvider>>;
   readonly payments: { readonly expiryMinutes: number };
+  /** Medical insurance for charges, where configured. */
+  readonly insured?: InsuredParts;
+}
+
+/** The insured-payment parts of a channel, or a 400 saying insurance is not available on it. */
+export function insuredFor(deps: PaymentDeps, channel: Channel) {
+  const parts = deps.insured;
+  const auth = parts?.auth[channel];
+  const orders = parts?.orders[channel];
+  if (!parts || !auth || !orders)
+    throw new ValidationError(`Medical insurance is not configured for ${channel} here.`, [
+      { path: 'body.insurance', message: 'insurance not configured on this channel' },
+    ]);
+  return { platform: parts.platform, auth, orders, defaultMedicalType: parts.defaultMedicalType };
 }
 
 /** The configured provider of a channel, or a 400 naming what is configured. */

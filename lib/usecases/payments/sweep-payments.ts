@@ -5,12 +5,14 @@
  *   1. List payments PENDING for longer than `olderThanMinutes`.
  *   2. Ask the provider: PAID is captured (a payment paid but never notified ends PAID); an expired
  *      order that is still unpaid is closed at the provider and here; NOT_FOUND past expiry is closed.
+ *   An insured payment asks the wallet for its mixed order instead (settle-insured.ts).
  * Refunds — primary course:
  *   1. List refunds PROCESSING for longer than `olderThanMinutes`.
  *   2. Ask the provider; SUCCEEDED or FAILED is applied; NOT_FOUND is asked again (same out_refund_no).
  */
 import { settleWithProviderState } from './close';
-import { providerFor, type PaymentDeps } from './deps';
+import { insuredFor, providerFor, type PaymentDeps } from './deps';
+import { settleInsured } from './settle-insured';
 import { loadPayment } from './records';
 import { applyRefundState } from './refund';
 
@@ -22,6 +24,13 @@ export async function sweepPendingPayments(deps: PaymentDeps, olderThanMinutes: 
   const result = { examined: stale.length, paid: 0, closed: 0 };
   for (const stored of stale) {
     const payment = stored.value;
+    if (payment.insurance) {
+      const state = await insuredFor(deps, payment.channel).orders.query(payment.outTradeNo);
+      const after = await settleInsured(deps, stored, state);
+      if (after.status === 'PAID') result.paid += 1;
+      if (after.status === 'CLOSED') result.closed += 1;
+      continue;
+    }
     const provider = providerFor(deps, payment.channel);
     let state = await provider.queryOrder(payment.outTradeNo);
     const expired = new Date(payment.expiresAt).getTime() <= now.getTime();

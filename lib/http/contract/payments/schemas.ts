@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { CHANNELS } from '../../../domain/ledger/accounts';
 import { PAYMENT_PURPOSES, PAYMENT_STATUSES, REFUND_STATUSES } from '../../../domain/payment';
 import { described, int, DateTime, lazy } from '../common';
-import { Id } from '../shared';
+import { Id, InsuranceView } from '../shared';
 
 export const RefundView = lazy(() =>
   described(
@@ -36,6 +36,7 @@ export const PaymentView = lazy(() =>
       paidAt: z.optional(DateTime()),
       refundedFen: int(),
       refunds: z.array(RefundView()),
+      insurance: z.optional(InsuranceView()),
     }),
     { id: 'Payment' },
   ),
