@@ -25,8 +25,12 @@
  *      a timestamp more than 5 minutes off is refused.
  *   N6 AEAD_AES_256_GCM with the 32-byte APIv3 key, 12-byte nonce, associated_data
  *      (pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter6_1_22.shtml, 参数解密).
- *   N7 MEDICAL_INSURANCE.SUCCESS exists (pay.weixin.qq.com/doc/v3/partner/4012165722); medpay learns the
- *      mixed order's outcome by query, so the verified notification is acknowledged and not acted on.
+ *   N7 MEDICAL_INSURANCE.SUCCESS (wechatpay-apiv3/wechatpay-skills, wechatpay-medical-insurance-payment/
+ *      references/1-商户/示例代码/Go/6-回调通知/med_ins_success_callback.md, from pay.weixin.qq.com/doc/v3/
+ *      merchant/4016781554): sent only at mix_pay_status MIX_PAY_SUCCESS; the resource carries appid and
+ *      openid (no mchid), mix_trade_no, out_trade_no, pay_order_id, the amounts in fen (total_fee,
+ *      med_ins_gov_fee, med_ins_self_fee, med_ins_other_fee, med_ins_cash_fee, wechat_pay_cash_fee) and
+ *      paid_time RFC 3339.
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -224,12 +228,50 @@ describe('WeChat Pay notifications (conformance)', () => {
     expect(reason(other)).toBe('BAD_CIPHERTEXT');
   });
 
-  it('N7: a verified MEDICAL_INSURANCE.SUCCESS is acknowledged and not acted on', () => {
+  it('N7: MEDICAL_INSURANCE.SUCCESS becomes the mixed order`s success with its split (gov + other = fund)', () => {
+    // W3's worked amounts: total 202000 = gov 100000 + self 45000 + other 5000 + med_ins_cash 50000 + add 2000.
     const medIns = {
-      mchid: '1230000109',
+      appid: 'wxd678efh567hg6787',
+      openid: 'o4GgauInH_RCEdvrrNGrntXDuXXX',
       mix_trade_no: '202204022005169952975171534816',
       mix_pay_status: 'MIX_PAY_SUCCESS',
+      self_pay_status: 'SELF_PAY_SUCCESS',
+      med_ins_pay_status: 'MED_INS_PAY_SUCCESS',
+      paid_time: '2015-05-20T13:29:35+08:00',
+      mix_pay_type: 'CASH_AND_INSURANCE',
+      out_trade_no: '202204022005169952975171534816',
+      pay_order_id: 'ORD530100202204022006350000021',
+      total_fee: 202000,
+      med_ins_gov_fee: 100000,
+      med_ins_self_fee: 45000,
+      med_ins_other_fee: 5000,
+      med_ins_cash_fee: 50000,
+      wechat_pay_cash_fee: 42000,
     };
-    expect(verify(wechatNotification(notifier, 'MEDICAL_INSURANCE.SUCCESS', medIns)).kind).toBe('ignored');
+    expect(verify(wechatNotification(notifier, 'MEDICAL_INSURANCE.SUCCESS', medIns))).toMatchObject({
+      kind: 'insurance.succeeded',
+      outTradeNo: medIns.out_trade_no,
+      channelOrderNo: medIns.mix_trade_no,
+      totalFen: 202000,
+      split: { fundFen: 105000, personalAccountFen: 45000, selfPayFen: 50000 },
+      payOrdId: medIns.pay_order_id,
+      payerId: medIns.openid,
+      paidAt: new Date('2015-05-20T05:29:35Z'),
+    });
+    const { total_fee: _dropped, ...noTotal } = medIns;
+    expect(reason(wechatNotification(notifier, 'MEDICAL_INSURANCE.SUCCESS', noTotal))).toBe('MALFORMED');
+    expect(
+      reason(
+        wechatNotification(notifier, 'MEDICAL_INSURANCE.SUCCESS', {
+          ...medIns,
+          mix_pay_status: 'MIX_PAY_FAIL',
+        }),
+      ),
+    ).toBe('MALFORMED');
+    expect(
+      reason(
+        wechatNotification(notifier, 'MEDICAL_INSURANCE.SUCCESS', { ...medIns, appid: 'wx0000000000000000' }),
+      ),
+    ).toBe('WRONG_MERCHANT');
   });
 });
