@@ -312,10 +312,15 @@ export function createInsurancePlatform(envelope: EnvelopeConfig) {
     if (parts.fund + parts.personal + parts.cash !== parts.total) return refuse('E6203-SUM', '退费金额不符');
     const left = (k: 'fundFen' | 'personalAccountFen' | 'cashFen', whole: number) =>
       whole - o.refunds.reduce((n, r) => n + r[k], 0);
-    const all =
-      parts.fund === left('fundFen', o.fundFen) &&
-      parts.personal === left('personalAccountFen', o.personalAccountFen) &&
-      parts.cash === left('cashFen', o.selfPayFen);
+    // refdType: ALL (全部), HI (只退医保: the insured parts), CASH (只退现金) (SetlRefundQueryDTO; PROTOCOLS §1.5).
+    const type = String(req.refdType);
+    if (!['ALL', 'HI', 'CASH'].includes(type)) return refuse('E6203-TYPE', 'refdType 不合法');
+    if ((type === 'HI' && parts.cash !== 0) || (type === 'CASH' && parts.fund + parts.personal !== 0))
+      return refuse('E6203-TYPE', '退费类型与金额不符');
+    const insuredAll =
+      parts.fund === left('fundFen', o.fundFen) && parts.personal === left('personalAccountFen', o.personalAccountFen);
+    const cashAll = parts.cash === left('cashFen', o.selfPayFen);
+    const all = type === 'HI' ? insuredAll : type === 'CASH' ? cashAll : insuredAll && cashAll;
     if (!all && !settings.partialRefunds) return refuse('E6203-PARTIAL', '不支持部分退费');
     if (
       parts.fund > left('fundFen', o.fundFen) ||
@@ -332,7 +337,7 @@ export function createInsurancePlatform(envelope: EnvelopeConfig) {
     };
     o.refunds.push(r);
     settings.personalAccounts[o.psnNo] = balance(o.psnNo) + parts.personal;
-    if (all) o.status = 'REFUNDED';
+    if (insuredAll && (type === 'HI' || cashAll)) o.status = 'REFUNDED';
     return reply({ payOrdId: o.payOrdId, refundTraceId: r.refundTraceId, tradeStatus: 'SUCC' });
   }
 

@@ -47,6 +47,17 @@ export class InsuranceRefusedError extends MedpayError {
   }
 }
 
+/** An insured payment is refunded whole: whether the platform takes partial refunds is not published. */
+export class PartialInsuredRefundError extends MedpayError {
+  constructor(paymentId: string, leftFen: number) {
+    super(
+      ErrorCode.INSURANCE_PARTIAL_REFUND,
+      `Payment ${paymentId} was paid with medical insurance and is refunded in full only: ${leftFen} fen.`,
+      { paymentId, leftFen },
+    );
+  }
+}
+
 /** The patient's insurance authorisation is expired, used already or unknown: they must authorise again. */
 export class InsuranceAuthInvalidError extends MedpayError {
   constructor(reason: string) {

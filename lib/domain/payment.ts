@@ -333,6 +333,19 @@ export interface Refund {
   readonly succeededAt?: string;
   readonly providerRefundId?: string;
   readonly batchId?: string;
+  /** An insured payment's refund: each part's progress (the insured part at the platform, then the cash). */
+  readonly insurance?: RefundInsurance;
+}
+
+/** The parts of an insured refund and where each stands. */
+export interface RefundInsurance {
+  /** What is given back: fund and personal account through 6203, self-pay through the wallet. */
+  readonly split: Split;
+  readonly platform: 'PENDING' | 'SUCCEEDED' | 'FAILED';
+  readonly platformRefundId?: string;
+  readonly cash: 'NONE' | 'PENDING' | 'SUCCEEDED' | 'FAILED';
+  /** WeChat: the wallet was told the insured part went back (`/v3/med-ins/refunds/notify`). */
+  readonly walletNotified: boolean;
 }
 
 /** One payment's outcome in a batch. */

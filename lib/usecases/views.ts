@@ -16,6 +16,18 @@ export function refundView(r: Refund) {
     reason: r.reason,
     createdAt: r.createdAt,
     ...(r.succeededAt ? { succeededAt: r.succeededAt } : {}),
+    ...(r.insurance
+      ? {
+          insurance: {
+            insuredFen: r.insurance.split.fundFen,
+            personalAccountFen: r.insurance.split.personalAccountFen,
+            selfPayFen: r.insurance.split.selfPayFen,
+            platform: r.insurance.platform,
+            cash: r.insurance.cash,
+            walletNotified: r.insurance.walletNotified,
+          },
+        }
+      : {}),
   };
 }
 

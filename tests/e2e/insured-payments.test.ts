@@ -208,4 +208,56 @@ describe('insured payments over the local stack (WeChat 医保 2.0)', () => {
       await client.sandbox('/sandbox/settings', { medicalCallbacks: true });
     }
   });
+
+  it('refunds an insured payment in full: 6203, then the cash refund, then the refund notice; each part readable', async () => {
+    await account(1_000);
+    const created = await pay({ '250101001': 10_000, S9: 5_000 });
+    const paymentId = created.body.paymentId as string;
+    await client.sandbox('/sandbox/medical-insurance/pay', { outTradeNo: created.body.outTradeNo });
+    expect((await get(paymentId)).status).toBe('PAID');
+
+    const partial = await client.api('POST', `/payments/${paymentId}/refunds`, local.stack.tokens.staff, {
+      amountFen: 6_000,
+      reason: '部分退费',
+    });
+    expect(partial).toMatchObject({ status: 422, body: { error: { code: 'INSURANCE_PARTIAL_REFUND' } } });
+
+    const refund = await client.api('POST', `/payments/${paymentId}/refunds`, local.stack.tokens.staff, {
+      amountFen: 15_000,
+      reason: '停诊退费',
+    });
+    expect(refund.status).toBe(201);
+    expect(refund.body.insurance).toMatchObject({
+      insuredFen: 8_000,
+      personalAccountFen: 1_000,
+      selfPayFen: 6_000,
+      platform: 'SUCCEEDED',
+      walletNotified: true,
+    });
+    // WeChat settles the cash refund shortly after and notifies REFUND.SUCCESS; then the refund is done.
+    let after: Json = refund.body;
+    for (let i = 0; i < 50 && after.status === 'PROCESSING'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = (
+        await client.api('GET', `/refunds/${refund.body.refundId as string}`, local.stack.tokens.staff)
+      ).body;
+    }
+    expect(after).toMatchObject({
+      status: 'SUCCEEDED',
+      insurance: { platform: 'SUCCEEDED', cash: 'SUCCEEDED' },
+    });
+    expect(await get(paymentId)).toMatchObject({
+      status: 'REFUNDED',
+      insurance: { status: 'REFUNDED', selfPayStatus: 'REFUNDED' },
+    });
+    const reversal = (await journalOf(paymentId)).find((t) => t.txnId.startsWith('refund:'));
+    const credits = Object.fromEntries(
+      (reversal?.postings ?? []).filter((p) => p.side === 'credit').map((p) => [p.account, p.amountFen]),
+    );
+    expect(credits).toMatchObject({
+      'insurance:fund:receivable': 8_000,
+      'insurance:personal-account:receivable': 1_000,
+      'channel:wechatpay:clearing': 6_000,
+    });
+  });
 });

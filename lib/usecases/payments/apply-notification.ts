@@ -158,11 +158,14 @@ async function applyRefundEvent(deps: RecordDeps, event: RefundEvent): Promise<N
 
 /** A refund notification must name this refund's payment, its amount and the provider's numbers. */
 function assertRefundAgrees(refund: Refund, payment: Payment, event: RefundEvent) {
+  // An insured payment's wallet trade is its self-pay part only: the cash refund is compared with that part.
+  const cash = refund.insurance && payment.insurance;
   assertAgrees(`refund ${refund.refundId}`, {
     outTradeNo: [payment.outTradeNo, event.outTradeNo],
-    amountFen: [refund.amountFen, event.amountFen],
-    paymentTotalFen: [payment.amountFen, event.paymentTotalFen],
-    providerTradeNo: [payment.providerTradeNo, event.providerTradeNo],
+    amountFen: [cash ? refund.insurance?.split.selfPayFen : refund.amountFen, event.amountFen],
+    paymentTotalFen: [cash ? payment.insurance?.split.selfPayFen : payment.amountFen, event.paymentTotalFen],
+    // (The mixed order's number is kept, not the cash trade's: WeChat's queries do not return it, W5 §2.8 C.)
+    providerTradeNo: [cash ? undefined : payment.providerTradeNo, event.providerTradeNo],
     providerRefundId: [refund.providerRefundId, event.providerRefundId],
   });
   // Alipay reports the trade's cumulative refunds: never more than was paid, never less than this refund.

@@ -12,15 +12,19 @@
  *      notification or the refund sweep completes it.
  */
 import { ProviderUnavailableError } from '../../domain/errors';
-import { addFen, subtractFen, type Fen } from '../../domain/money';
+import { addFen, fen, subtractFen, type Fen } from '../../domain/money';
 import {
   assertRefundable,
   outRefundNoFor,
+  refundableFen,
   refundTransaction,
   statusAfterRefund,
   type Payment,
   type Refund,
+  type RefundInsurance,
 } from '../../domain/payment';
+import { insuredPart, PartialInsuredRefundError } from '../../domain/insurance';
+import { driveInsuredRefund } from './refund-insured';
 import type { RefundState } from '../../ports/payment-provider';
 import { retryOnConflict } from '../shared/retry';
 import { providerFor, type PaymentDeps, type RecordDeps } from './deps';
@@ -47,6 +51,7 @@ export async function refundPayment(
   if (payment.refundIds.includes(refundId)) return resumeRefund(deps, payment, refundId);
   const now = deps.clock.now();
   assertRefundable(payment, input.amountFen, now);
+  const insurance = payment.insurance && insuredRefundParts(payment, input.amountFen);
 
   const refund: Refund = {
     refundId,
@@ -59,6 +64,7 @@ export async function refundPayment(
     status: 'PROCESSING',
     createdAt: now.toISOString(),
     ...(input.batchId ? { batchId: input.batchId } : {}),
+    ...(insurance ? { insurance } : {}),
   };
   const reserved: Payment = {
     ...payment,
@@ -84,13 +90,36 @@ export async function refundPayment(
     throw error;
   }
   deps.metrics.count('RefundsRequested', { channel: payment.channel });
-  return askProvider(deps, payment, refund);
+  return refund.insurance ? driveInsuredRefund(deps, payment, refund) : askProvider(deps, payment, refund);
+}
+
+/**
+ * The parts of an insured payment's refund: everything still paid (partial insured refunds are refused,
+ * docs/insurance.md), the insured part through the platform and the self-pay part through the wallet.
+ */
+function insuredRefundParts(payment: Payment, amountFen: Fen): RefundInsurance {
+  const left = refundableFen(payment);
+  if (amountFen !== left || payment.refundedFen > 0)
+    throw new PartialInsuredRefundError(payment.paymentId, left);
+  const split = payment.insurance?.split ?? {
+    fundFen: fen(0),
+    personalAccountFen: fen(0),
+    selfPayFen: amountFen,
+  };
+  const insured = insuredPart(split) > 0 && payment.insurance?.mixPayType !== 'CASH_ONLY';
+  return {
+    split: insured ? split : { fundFen: fen(0), personalAccountFen: fen(0), selfPayFen: split.selfPayFen },
+    platform: insured ? 'PENDING' : 'SUCCEEDED',
+    cash: split.selfPayFen > 0 ? 'PENDING' : 'NONE',
+    walletNotified: !insured,
+  };
 }
 
 /** An earlier attempt reserved this refund: a PROCESSING one is asked for again (same out_refund_no). */
 async function resumeRefund(deps: PaymentDeps, payment: Payment, refundId: string): Promise<Refund> {
   const { value: refund } = await loadRefund(deps.ledger, refundId);
-  return refund.status === 'PROCESSING' ? askProvider(deps, payment, refund) : refund;
+  if (refund.status !== 'PROCESSING') return refund;
+  return refund.insurance ? driveInsuredRefund(deps, payment, refund) : askProvider(deps, payment, refund);
 }
 
 /** Asks the provider for the refund (deterministic out_refund_no, so never twice) and applies its answer. */
@@ -133,6 +162,9 @@ async function applyRefundStateOnce(deps: RecordDeps, refundId: string, state: R
   const refund = current.value;
   if (refund.status !== 'PROCESSING' || (state.status !== 'SUCCEEDED' && state.status !== 'FAILED'))
     return refund;
+  // An insured refund succeeds only once the platform gave the insured part back (refund-insured.ts).
+  if (state.status === 'SUCCEEDED' && refund.insurance && refund.insurance.platform !== 'SUCCEEDED')
+    return refund;
   const paymentNow: Versioned<Payment> = await loadPayment(deps.ledger, refund.paymentId);
   const payment = paymentNow.value;
   const succeeded = state.status === 'SUCCEEDED';
@@ -143,10 +175,22 @@ async function applyRefundStateOnce(deps: RecordDeps, refundId: string, state: R
     refundingFen: subtractFen(payment.refundingFen, refund.amountFen),
     refundedFen,
     status: succeeded ? statusAfterRefund(payment.amountFen, refundedFen) : payment.status,
+    ...(succeeded && payment.insurance
+      ? {
+          insurance: {
+            ...payment.insurance,
+            status: payment.insurance.mixPayType === 'CASH_ONLY' ? payment.insurance.status : 'REFUNDED',
+            selfPayStatus: payment.insurance.split.selfPayFen > 0 ? 'REFUNDED' : 'NONE',
+          },
+        }
+      : {}),
   };
   const nextRefund: Refund = {
     ...refund,
     status: succeeded ? 'SUCCEEDED' : 'FAILED',
+    ...(refund.insurance && succeeded && refund.insurance.cash === 'PENDING'
+      ? { insurance: { ...refund.insurance, cash: 'SUCCEEDED' as const } }
+      : {}),
     ...(succeeded ? { succeededAt: at.toISOString() } : {}),
     ...(state.providerRefundId ? { providerRefundId: state.providerRefundId } : {}),
   };
@@ -167,6 +211,7 @@ async function applyRefundStateOnce(deps: RecordDeps, refundId: string, state: R
             revenueSplit: payment.revenueSplit,
             referenceId: payment.referenceId,
             providerRefundId: state.providerRefundId ?? refund.providerRefundId,
+            split: refund.insurance?.split,
           }),
         }
       : {}),

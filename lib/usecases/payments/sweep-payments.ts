@@ -9,10 +9,12 @@
  * Refunds — primary course:
  *   1. List refunds PROCESSING for longer than `olderThanMinutes`.
  *   2. Ask the provider; SUCCEEDED or FAILED is applied; NOT_FOUND is asked again (same out_refund_no).
+ *   An insured refund is carried on through its parts instead (refund-insured.ts).
  */
 import { settleWithProviderState } from './close';
 import { insuredFor, providerFor, type PaymentDeps } from './deps';
 import { settleInsured } from './settle-insured';
+import { driveInsuredRefund } from './refund-insured';
 import { loadPayment } from './records';
 import { applyRefundState } from './refund';
 
@@ -52,6 +54,11 @@ export async function sweepProcessingRefunds(deps: PaymentDeps, olderThanMinutes
   const result = { examined: stale.length, settled: 0 };
   for (const refund of stale) {
     const payment = (await loadPayment(deps.ledger, refund.paymentId)).value;
+    if (refund.insurance) {
+      const after = await driveInsuredRefund(deps, payment, refund);
+      if (after.status !== 'PROCESSING') result.settled += 1;
+      continue;
+    }
     const provider = providerFor(deps, refund.channel);
     let state = await provider.queryRefund(payment.outTradeNo, refund.outRefundNo);
     if (state.status === 'NOT_FOUND') {

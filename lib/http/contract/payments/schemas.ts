@@ -16,6 +16,17 @@ export const RefundView = lazy(() =>
       reason: z.string(),
       createdAt: DateTime(),
       succeededAt: z.optional(DateTime()),
+      /** An insured payment's refund: each part and where it stands (the platform's 6203, the wallet's cash). */
+      insurance: z.optional(
+        z.object({
+          insuredFen: int(),
+          personalAccountFen: int(),
+          selfPayFen: int(),
+          platform: z.enum(['PENDING', 'SUCCEEDED', 'FAILED']),
+          cash: z.enum(['NONE', 'PENDING', 'SUCCEEDED', 'FAILED']),
+          walletNotified: z.boolean(),
+        }),
+      ),
     }),
     { id: 'Refund' },
   ),
