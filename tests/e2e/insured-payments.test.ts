@@ -118,6 +118,18 @@ describe('insured payments over the local stack (WeChat 医保 2.0)', () => {
     const sum = (side: string) =>
       (capture?.postings ?? []).filter((p) => p.side === side).reduce((n, p) => n + p.amountFen, 0);
     expect(sum('debit')).toBe(sum('credit'));
+
+    // The day's statement shows the three parts of the payment, each on its own row.
+    const today = businessDayOf(new Date());
+    const file = await client.api('GET', `/statements/${today}?format=csv`, local.stack.tokens.finance);
+    expect(file.status).toBe(302);
+    const csv = await (await fetch(String(file.headers.get('location')))).text();
+    const rows = csv.split('\r\n').filter((l) => l.includes(`,${created.body.paymentId as string},`));
+    expect(rows.map((l) => [l.split(',')[1], l.split(',')[8]]).sort()).toEqual([
+      ['医保个人账户 personal-account', '10.00'],
+      ['医保统筹 insurance-fund', '80.00'],
+      ['微信支付 wechatpay', '60.00'],
+    ]);
   });
 
   it('pays INSURANCE_ONLY (self-pay 0) and CASH_ONLY (nothing covered) through the same API', async () => {

@@ -32,6 +32,8 @@ const CHANNEL_NAMES: Record<string, string> = {
   alipay: '支付宝 alipay',
   wechatpay: '微信支付 wechatpay',
   insurance: '医保 insurance',
+  'insurance-fund': '医保统筹 insurance-fund',
+  'personal-account': '医保个人账户 personal-account',
 };
 /** Purposes in Chinese, with the code beside it (finance reads the first, systems match the second). */
 const PURPOSES: Record<string, string> = {

@@ -1,7 +1,8 @@
 /**
  * A business day's statement for finance: one row per journal posting that touches a channel's clearing
- * account (or insurance:receivable), in time order, streamed, then the totals. Amounts in fen here; the
- * file writers format yuan.
+ * account or an insurance receivable, in time order, streamed, then the totals. An insured payment shows
+ * three rows: the fund's part, the personal account's and the channel's self-pay part. Amounts in fen
+ * here; the file writers format yuan.
  */
 import type { BusinessDay } from '../../domain/business-day';
 import { assertPastOrToday, matchKey } from '../../domain/finance';
@@ -19,11 +20,21 @@ export interface StatementLedger extends Pick<LedgerStore, 'journalForDayInOrder
   readonly reconciliations: Pick<LedgerStore['reconciliations'], 'day' | 'lineFees'>;
 }
 
+/**
+ * The insurance receivables a full statement covers, by the name its rows carry: the visits' insurance hold,
+ * and an insured payment's pooled-fund and personal-account parts (the self-pay part is the channel's).
+ */
+const INSURANCE_ACCOUNTS: Readonly<Record<string, string>> = {
+  'insurance:receivable': 'insurance',
+  'insurance:fund:receivable': 'insurance-fund',
+  'insurance:personal-account:receivable': 'personal-account',
+};
+
 /** Which accounts a statement covers. */
 function accountsFor(channel: Channel | undefined): string[] {
   return channel
     ? [`channel:${channel}:clearing`]
-    : [...CHANNELS.map((c) => `channel:${c}:clearing`), 'insurance:receivable'];
+    : [...CHANNELS.map((c) => `channel:${c}:clearing`), ...Object.keys(INSURANCE_ACCOUNTS)];
 }
 
 /**
@@ -62,7 +73,7 @@ export async function* statementRows(
       const amount: number = p.amountFen;
       const feeFen = fee ? (p.side === 'credit' ? amount : -amount) : 0;
       const grossFen = fee ? 0 : amount;
-      const channel = p.account.startsWith('channel:') ? (p.account.split(':')[1] as string) : 'insurance';
+      const channel = INSURANCE_ACCOUNTS[p.account] ?? (p.account.split(':')[1] as string);
       const refund = r.refundId !== undefined;
       const key = fee ? undefined : clearingKeyOf(txn, channel as Channel, p.side);
       const billFeeFen = key && billFees.get(channel)?.get(matchKey(key.kind, key.no));
