@@ -73,7 +73,7 @@ export async function* statementRows(
       const amount: number = p.amountFen;
       const feeFen = fee ? (p.side === 'credit' ? amount : -amount) : 0;
       const grossFen = fee ? 0 : amount;
-      const channel = INSURANCE_ACCOUNTS[p.account] ?? (p.account.split(':')[1] as string);
+      const channel: string = INSURANCE_ACCOUNTS[p.account] ?? p.account.split(':')[1] ?? p.account;
       const refund = r.refundId !== undefined;
       const key = fee ? undefined : clearingKeyOf(txn, channel as Channel, p.side);
       const billFeeFen = key && billFees.get(channel)?.get(matchKey(key.kind, key.no));
