@@ -318,7 +318,8 @@ export function createInsurancePlatform(envelope: EnvelopeConfig) {
     if ((type === 'HI' && parts.cash !== 0) || (type === 'CASH' && parts.fund + parts.personal !== 0))
       return refuse('E6203-TYPE', '退费类型与金额不符');
     const insuredAll =
-      parts.fund === left('fundFen', o.fundFen) && parts.personal === left('personalAccountFen', o.personalAccountFen);
+      parts.fund === left('fundFen', o.fundFen) &&
+      parts.personal === left('personalAccountFen', o.personalAccountFen);
     const cashAll = parts.cash === left('cashFen', o.selfPayFen);
     const all = type === 'HI' ? insuredAll : type === 'CASH' ? cashAll : insuredAll && cashAll;
     if (!all && !settings.partialRefunds) return refuse('E6203-PARTIAL', '不支持部分退费');

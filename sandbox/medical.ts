@@ -10,7 +10,8 @@
 import { constants, createHash, privateDecrypt } from 'node:crypto';
 import { MED_INS_RETRY_SEC, type Books } from './books';
 import type { InsurancePlatform, PlatformOrder } from './insurance-platform';
-import { wechatTime } from './signing';
+import { alipayTime, wechatTime } from './signing';
+import { formatYuan, parseYuan, type Fen } from '../lib/domain/money';
 
 /** The WeChat Pay notification builder of the sandbox's WeChat surface. */
 type WechatNotification = (
@@ -32,6 +33,17 @@ export interface MixOrder {
   medInsPayStatus: string;
   paidTime?: Date;
   refundNotices: Array<Record<string, any>>;
+}
+
+/** An Alipay medical trade (alipay.commerce.medical.trade.*). */
+export interface MedicalTrade {
+  tradeNo: string;
+  outTradeNo: string;
+  request: Record<string, any>;
+  tradeStatus: 'WAIT_BUYER_PAY' | 'TRADE_SUCCESS' | 'TRADE_CLOSED';
+  medicalPaidAt?: Date;
+  ownPaidAt?: Date;
+  refunds: Array<{ refundRequestNo: string; amountFen: number; at: Date }>;
 }
 
 const MIX_PAY_TYPES = ['CASH_ONLY', 'INSURANCE_ONLY', 'CASH_AND_INSURANCE'];
@@ -64,6 +76,8 @@ export interface MedicalContext {
 export function medicalSimulator(platform: InsurancePlatform, { books, wechatNotification }: MedicalContext) {
   const { options, orders, refunds, settings, key, id, markPaid, notify } = books;
   const mixOrders = new Map<string, MixOrder>();
+  const medicalTrades = new Map<string, MedicalTrade>();
+  const tradeByOut = (no: string) => [...medicalTrades.values()].find((t) => t.outTradeNo === no);
   const byOutTradeNo = (no: string) => [...mixOrders.values()].find((o) => o.outTradeNo === no);
   /** WeChat's error body; the guide's numeric codes (W5) lead the message. */
   const fail = (status: number, code: string, message: string) => ({ status, body: { code, message } });
@@ -122,9 +136,160 @@ export function medicalSimulator(platform: InsurancePlatform, { books, wechatNot
           },
         });
       }
+      case 'alipay.commerce.medical.trade.createandpay':
+        return alipayCreate(biz, reply, fail);
+      case 'alipay.commerce.medical.trade.query': {
+        const t = biz.trade_no
+          ? medicalTrades.get(String(biz.trade_no))
+          : tradeByOut(String(biz.out_trade_no));
+        if (!t) return fail('40004', 'Business Failed', 'ACQ.TRADE_NOT_EXIST', '交易不存在');
+        return reply({ code: '10000', msg: 'Success', ...tradeView(t) });
+      }
+      case 'alipay.commerce.medical.trade.refund':
+        return alipayRefund(biz, reply, fail);
       default:
         return undefined;
     }
+  }
+
+  /** The trade as alipay.commerce.medical.trade.query answers it (AlipayCommerceMedicalTradeQueryResponse). */
+  function tradeView(t: MedicalTrade) {
+    const r = t.request;
+    const refunded = t.refunds.reduce((n, x) => n + x.amountFen, 0);
+    return {
+      trade_no: t.tradeNo,
+      out_trade_no: t.outTradeNo,
+      trade_status: t.tradeStatus,
+      total_amount: r.total_amount,
+      gov_amount: r.gov_amount,
+      account_amount: r.account_amount,
+      other_amount: r.other_amount ?? '0.00',
+      real_amount: r.real_amount,
+      ...(r.pay_order_id
+        ? { pay_order_id: r.pay_order_id, med_org_ord: r.med_org_ord, chrg_bch_no: r.chrg_bch_no }
+        : {}),
+      org_no: r.org_no,
+      ...(t.medicalPaidAt
+        ? { gmt_medical_paid: alipayTime(t.medicalPaidAt), medical_pay_status: 'PAID' }
+        : {}),
+      ...(t.ownPaidAt ? { gmt_own_paid: alipayTime(t.ownPaidAt), own_pay_status: 'PAID' } : {}),
+      ...(refunded > 0 ? { refund_amount: formatYuan(refunded as Fen) } : {}),
+    };
+  }
+
+  /** alipay.commerce.medical.trade.createandpay: the parts must add up and match the platform's order. */
+  function alipayCreate(biz: Record<string, any>, reply: AlipayReply, fail: AlipayFail) {
+    let parts: { total: number; gov: number; account: number; other: number; real: number };
+    try {
+      parts = {
+        total: parseYuan(String(biz.total_amount), 'total_amount'),
+        gov: parseYuan(String(biz.gov_amount ?? '0'), 'gov_amount'),
+        account: parseYuan(String(biz.account_amount ?? '0'), 'account_amount'),
+        other: parseYuan(String(biz.other_amount ?? '0'), 'other_amount'),
+        real: parseYuan(String(biz.real_amount ?? '0'), 'real_amount'),
+      };
+    } catch {
+      return fail('40002', 'Invalid Arguments', 'isv.invalid-parameter', '金额格式错误');
+    }
+    if (!biz.out_trade_no || !(biz.alipay_user_id || biz.open_id) || !biz.subject)
+      return fail('40002', 'Invalid Arguments', 'isv.missing-parameter', '缺少参数');
+    if (parts.gov + parts.account + parts.other + parts.real !== parts.total)
+      return fail('40004', 'Business Failed', 'AMOUNT_NOT_MATCH', '订单金额不一致');
+    const existing = tradeByOut(String(biz.out_trade_no));
+    if (existing) {
+      if (
+        existing.request.total_amount !== biz.total_amount ||
+        existing.request.pay_order_id !== biz.pay_order_id
+      )
+        return fail('40004', 'Business Failed', 'ACQ.TRADE_HAS_EXIST', '交易已存在');
+      return reply({
+        code: '10000',
+        msg: 'Success',
+        trade_no: existing.tradeNo,
+        out_trade_no: existing.outTradeNo,
+        pay_url: payUrl(existing),
+      });
+    }
+    if (parts.gov + parts.account + parts.other > 0) {
+      const o = platform.orders.get(String(biz.pay_order_id ?? ''));
+      const auth = platform.byPayAuthNo(String(biz.pay_auth_no ?? ''));
+      if (!o || !auth || o.payAuthNo !== biz.pay_auth_no || auth.expiresAt <= new Date())
+        return fail('40004', 'Business Failed', 'PAY_AUTH_NO_INVALID', '医保支付授权无效');
+      if (
+        o.status !== 'UPLOADED' ||
+        o.fundFen !== parts.gov + parts.other ||
+        o.personalAccountFen !== parts.account ||
+        o.selfPayFen !== parts.real
+      )
+        return fail('40004', 'Business Failed', 'MEDICAL_AMOUNT_NOT_MATCH', '与医保预结算金额不一致');
+    }
+    const t: MedicalTrade = {
+      tradeNo: id('2026', 24),
+      outTradeNo: String(biz.out_trade_no),
+      request: biz,
+      tradeStatus: 'WAIT_BUYER_PAY',
+      refunds: [],
+    };
+    medicalTrades.set(t.tradeNo, t);
+    if (parts.real > 0)
+      orders.set(key('alipay', t.outTradeNo), {
+        channel: 'alipay',
+        outTradeNo: t.outTradeNo,
+        amountFen: parts.real as Fen,
+        description: String(biz.subject),
+        status: 'PENDING',
+        providerTradeNo: t.tradeNo,
+        notifyUrl: '',
+        payer: String(biz.alipay_user_id ?? biz.open_id),
+        refundedFen: 0,
+        createdAt: new Date(),
+      });
+    return reply({
+      code: '10000',
+      msg: 'Success',
+      trade_no: t.tradeNo,
+      out_trade_no: t.outTradeNo,
+      pay_url: payUrl(t),
+    });
+  }
+
+  const payUrl = (t: MedicalTrade) => `${books.baseUrl()}/sandbox?medicalTrade=${t.tradeNo}`;
+
+  /** alipay.commerce.medical.trade.refund: the self-pay part only, refund_request_no unique per refund. */
+  function alipayRefund(biz: Record<string, any>, reply: AlipayReply, fail: AlipayFail) {
+    const t = biz.trade_no ? medicalTrades.get(String(biz.trade_no)) : tradeByOut(String(biz.out_trade_no));
+    if (!t) return fail('40004', 'Business Failed', 'ACQ.TRADE_NOT_EXIST', '交易不存在');
+    const repeat = t.refunds.find((r) => r.refundRequestNo === biz.refund_request_no);
+    const answer = (r: { refundRequestNo: string; amountFen: number; at: Date }) =>
+      reply({
+        code: '10000',
+        msg: 'Success',
+        refund_status: 'REFUND_SUCCESS',
+        refund_amount: formatYuan(r.amountFen as Fen),
+        refund_time: alipayTime(r.at),
+        refund_request_no: r.refundRequestNo,
+      });
+    if (repeat) return answer(repeat);
+    if (t.tradeStatus !== 'TRADE_SUCCESS')
+      return fail('40004', 'Business Failed', 'ACQ.TRADE_STATUS_ERROR', '交易状态不合法');
+    let amount: number;
+    try {
+      amount = parseYuan(String(biz.refund_amount), 'refund_amount');
+    } catch {
+      return fail('40002', 'Invalid Arguments', 'isv.invalid-parameter', 'refund_amount 格式错误');
+    }
+    const real = parseYuan(String(t.request.real_amount ?? '0'));
+    if (
+      !biz.refund_request_no ||
+      amount <= 0 ||
+      t.refunds.reduce((n, r) => n + r.amountFen, 0) + amount > real
+    )
+      return fail('40004', 'Business Failed', 'ACQ.REFUND_AMT_NOT_EQUAL_TOTAL', '退款金额超限');
+    const r = { refundRequestNo: String(biz.refund_request_no), amountFen: amount, at: new Date() };
+    t.refunds.push(r);
+    const cash = orders.get(key('alipay', t.outTradeNo));
+    if (cash) cash.refundedFen += amount;
+    return answer(r);
   }
 
   /** WeChat's exchange, a stand-in (Tencent's is not published): qrCode + openId → payAuthNo. */
@@ -283,6 +448,8 @@ export function medicalSimulator(platform: InsurancePlatform, { books, wechatNot
    * once, retried for 30 s at most (W4).
    */
   async function pay(outTradeNo: string) {
+    const trade = tradeByOut(outTradeNo);
+    if (trade) return alipayPay(trade);
     const o = byOutTradeNo(outTradeNo);
     if (!o) return { status: 404, body: { error: 'no such mixed order' } };
     if (o.mixPayStatus !== 'MIX_PAY_CREATED') return { status: 409, body: { error: o.mixPayStatus } };
@@ -338,6 +505,22 @@ export function medicalSimulator(platform: InsurancePlatform, { books, wechatNot
       MED_INS_RETRY_SEC,
     );
     return { status: 200, body: { ...view(o), notified: true, responseStatus: record.responseStatus } };
+  }
+
+  /**
+   * The patient pays at pay_url: the platform settles the insured part and Alipay takes the cash. Alipay's
+   * result_notify_url payload is not published, so nothing is posted: medpay learns it by query.
+   */
+  function alipayPay(t: MedicalTrade) {
+    if (t.tradeStatus !== 'WAIT_BUYER_PAY') return { status: 409, body: { error: t.tradeStatus } };
+    const platformOrder = platform.orders.get(String(t.request.pay_order_id ?? ''));
+    if (platformOrder) platform.settle(platformOrder);
+    const cash = orders.get(key('alipay', t.outTradeNo));
+    if (cash) markPaid(cash);
+    t.tradeStatus = 'TRADE_SUCCESS';
+    t.medicalPaidAt = platformOrder ? new Date() : undefined;
+    t.ownPaidAt = cash ? new Date() : undefined;
+    return { status: 200, body: { ...tradeView(t), notified: false } };
   }
 
   /** POST /v3/med-ins/refunds/notify: after the cash refund with the same out_refund_no (W1 §7, W7). */
@@ -397,7 +580,7 @@ export function medicalSimulator(platform: InsurancePlatform, { books, wechatNot
     return undefined;
   }
 
-  return { alipayMethod, wechatExchange, wechatRoute, pay, mixOrders };
+  return { alipayMethod, wechatExchange, wechatRoute, pay, mixOrders, medicalTrades };
 }
 
 export type MedicalSimulator = ReturnType<typeof medicalSimulator>;

@@ -420,6 +420,7 @@ export async function startSandbox(options: SandboxOptions) {
         platformOrders: platform.orders,
         medicalAuthorisations: platform.authorisations,
         mixOrders: medical.mixOrders,
+        medicalTrades: medical.medicalTrades,
       })
     : undefined;
   const server = createServer((req, res) => {

@@ -123,6 +123,13 @@ const Env = z.object({
   ALIPAY_MEDICAL_ORG_CHANNEL_CODE: z.optional(text(1, 64)),
   ALIPAY_MEDICAL_ORG_APP_ID: z.optional(text(1, 64)),
   ALIPAY_MEDICAL_CALL_URL: z.optional(z.url()),
+  /** Alipay: what trade_status / refund_status values mean (not published; docs/insurance.md). */
+  ALIPAY_MEDICAL_TRADE_STATUSES: z.optional(
+    pattern(/^[^=,]+=[A-Z_]+(,[^=,]+=[A-Z_]+)*$/, 'must be status=MEANING,…'),
+  ),
+  ALIPAY_MEDICAL_REFUND_STATUSES: z.optional(
+    pattern(/^[^=,]+=[A-Z_]+(,[^=,]+=[A-Z_]+)*$/, 'must be status=MEANING,…'),
+  ),
 });
 type Env = z.output<typeof Env>;
 
@@ -342,6 +349,8 @@ const ConfigSchema = z.pipe(
                     orgChannelCode: e.ALIPAY_MEDICAL_ORG_CHANNEL_CODE,
                     orgAppId: e.ALIPAY_MEDICAL_ORG_APP_ID,
                     callUrl: e.ALIPAY_MEDICAL_CALL_URL,
+                    tradeStatuses: pairs(e.ALIPAY_MEDICAL_TRADE_STATUSES),
+                    refundStatuses: pairs(e.ALIPAY_MEDICAL_REFUND_STATUSES),
                   }
                 : undefined,
           }

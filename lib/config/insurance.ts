@@ -9,6 +9,7 @@ import {
 } from '../adapters/insurance/national/gateway';
 import type { AlipayClient } from '../adapters/alipay/client';
 import { alipayMedicalAuth } from '../adapters/alipay/medical-auth';
+import { alipayMedicalOrders, ASSUMED_ALIPAY_MEDICAL } from '../adapters/alipay/medical-orders';
 import type { WechatpayConfig } from '../adapters/wechatpay/client';
 import { wechatMedicalAuth } from '../adapters/wechatpay/medical-auth';
 import { wechatMedicalOrders } from '../adapters/wechatpay/med-ins-orders';
@@ -16,8 +17,8 @@ import type { Channel } from '../domain/ledger/accounts';
 import type { Clock } from '../ports/clock';
 import type { AuthExchange } from '../ports/insurance-auth';
 import type { PlatformOrderState, PlatformRefundState } from '../ports/insurance-gateway';
-import type { MedicalOrders } from '../ports/medical-orders';
-import type { PaymentProvider } from '../ports/payment-provider';
+import type { MedicalOrders, MedicalOrderState } from '../ports/medical-orders';
+import type { PaymentProvider, RefundState } from '../ports/payment-provider';
 import type { InsuredParts } from '../usecases/payments/deps';
 import type { Config } from './config';
 import { resolveSecret } from './secrets';
@@ -96,7 +97,27 @@ export async function buildInsuredParts(
       clock,
     );
   }
-  if (p.alipay && channels.alipay)
-    auth.alipay = alipayMedicalAuth(channels.alipay, { orgCode: p.orgCode, ...p.alipay });
+  const a = p.alipay;
+  if (a && channels.alipay && config.alipay) {
+    auth.alipay = alipayMedicalAuth(channels.alipay, {
+      orgCode: p.orgCode,
+      orgChannelCode: a.orgChannelCode,
+      orgAppId: a.orgAppId,
+      callUrl: a.callUrl,
+    });
+    orders.alipay = alipayMedicalOrders(channels.alipay, {
+      orgNo: p.orgCode,
+      returnUrl: a.callUrl,
+      notifyUrl: config.alipay.notifyUrl,
+      tradeStatuses: {
+        ...ASSUMED_ALIPAY_MEDICAL.tradeStatuses,
+        ...(a.tradeStatuses as Record<string, MedicalOrderState['status']>),
+      },
+      refundStatuses: {
+        ...ASSUMED_ALIPAY_MEDICAL.refundStatuses,
+        ...(a.refundStatuses as Record<string, RefundState['status']>),
+      },
+    });
+  }
   return { platform, auth, orders, defaultMedicalType: p.medicalType };
 }

@@ -8,7 +8,7 @@ import type { Split } from '../domain/insurance';
 import type { Channel } from '../domain/ledger/accounts';
 import type { Fen } from '../domain/money';
 import type { PaymentPurpose } from '../domain/payment';
-import type { Payer } from './payment-provider';
+import type { Payer, RefundRequest, RefundState } from './payment-provider';
 
 /** Which parts the order carries (WeChat mix_pay_type; W1 §4 rules). */
 export type MixPayType = 'CASH_ONLY' | 'INSURANCE_ONLY' | 'CASH_AND_INSURANCE';
@@ -84,6 +84,8 @@ export interface MedicalOrders {
   readonly channel: Channel;
   create(request: MedicalOrderRequest): Promise<MedicalOrderCreated>;
   query(outTradeNo: string): Promise<MedicalOrderState>;
+  /** Gives the self-pay part back (WeChat's basic refund, W1 §7; Alipay's 交易自费退款, A6); repeatable by outRefundNo. */
+  refundCash(request: RefundRequest): Promise<RefundState>;
   /** Tells the wallet the insured part was refunded (WeChat only; Alipay learns it from the platform). */
   notifyInsuranceRefund(notice: InsuranceRefundNotice): Promise<void>;
 }

@@ -14,7 +14,7 @@ import { payerFor, stackClient, startLocalStack, type LocalStack } from '../supp
 
 type Json = Record<string, any>;
 
-describe('insured payments over the local stack (WeChat 医保 2.0)', () => {
+describe('insured payments over the local stack (WeChat 医保 2.0, Alipay medical trade)', () => {
   let local: LocalStack;
   let client: ReturnType<typeof stackClient>;
   beforeAll(async () => {
@@ -271,5 +271,69 @@ describe('insured payments over the local stack (WeChat 医保 2.0)', () => {
       'insurance:personal-account:receivable': 1_000,
       'channel:wechatpay:clearing': 6_000,
     });
+  });
+
+  it('Alipay: pays CASH_AND_INSURANCE through the medical trade (pay_url), settled by query, refunded in full', async () => {
+    await account(1_000);
+    const payer = payerFor('alipay');
+    const { authCode } = await client.sandbox('/sandbox/medical-insurance/authorise', {
+      channel: 'alipay',
+      payerId: payer.alipayUserId,
+    });
+    const feeLines = lines({ '250101001': 10_000, S9: 5_000 });
+    const created = await client.api('POST', '/payments', local.stack.tokens.patient, {
+      channel: 'alipay',
+      purpose: 'examination',
+      referenceId: `HIS-MIA-${randomUUID().slice(0, 8)}`,
+      amountFen: 15_000,
+      description: '门诊缴费',
+      payer,
+      insurance: { authCode, location: '113.264385,23.129112', feeLines },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.insurance).toMatchObject({
+      mixPayType: 'CASH_AND_INSURANCE',
+      insuredFen: 8_000,
+      personalAccountFen: 1_000,
+      selfPayFen: 6_000,
+      status: 'ORDERED',
+    });
+    expect(created.body.clientParams.payUrl).toMatch(/^http/);
+    const paymentId = created.body.paymentId as string;
+    await client.sandbox('/sandbox/medical-insurance/pay', { outTradeNo: created.body.outTradeNo });
+    // Alipay's result notification payload is not published: the sweep asks alipay.commerce.medical.trade.query.
+    const swept = await fetch(
+      `${local.stack.lambdaUrl}/2015-03-31/functions/medpay-local-sweepPayments/invocations`,
+      { method: 'POST', body: JSON.stringify({ olderThanMinutes: 0 }) },
+    );
+    expect(swept.status).toBe(200);
+    expect(await get(paymentId)).toMatchObject({
+      status: 'PAID',
+      insurance: {
+        status: 'SETTLED',
+        selfPayStatus: 'PAID',
+        channelOrderNo: created.body.clientParams.tradeNo,
+      },
+    });
+    const [capture] = await journalOf(paymentId);
+    expect(
+      Object.fromEntries(
+        (capture?.postings ?? []).filter((p) => p.side === 'debit').map((p) => [p.account, p.amountFen]),
+      ),
+    ).toMatchObject({
+      'insurance:fund:receivable': 8_000,
+      'insurance:personal-account:receivable': 1_000,
+      'channel:alipay:clearing': 6_000,
+    });
+
+    const refund = await client.api('POST', `/payments/${paymentId}/refunds`, local.stack.tokens.staff, {
+      amountFen: 15_000,
+      reason: '停诊退费',
+    });
+    expect(refund).toMatchObject({
+      status: 201,
+      body: { status: 'SUCCEEDED', insurance: { platform: 'SUCCEEDED', cash: 'SUCCEEDED' } },
+    });
+    expect(await get(paymentId)).toMatchObject({ status: 'REFUNDED', insurance: { status: 'REFUNDED' } });
   });
 });

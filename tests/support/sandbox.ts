@@ -18,6 +18,7 @@ import type { AuthExchange } from '../../lib/ports/insurance-auth';
 import { alipayMedicalAuth } from '../../lib/adapters/alipay/medical-auth';
 import { wechatMedicalAuth } from '../../lib/adapters/wechatpay/medical-auth';
 import { wechatMedicalOrders } from '../../lib/adapters/wechatpay/med-ins-orders';
+import { alipayMedicalOrders, ASSUMED_ALIPAY_MEDICAL } from '../../lib/adapters/alipay/medical-orders';
 
 /** The Pay Score service id the tests use. */
 export const PAYSCORE_SERVICE_ID = '500001000000000000000000000001';
@@ -159,6 +160,12 @@ export async function sandboxWithProviders(notifyBase: string) {
     wechatpay: wechatMedicalAuth({ url: `${sandbox.url}/insurance/auth-exchange/wechatpay` }),
   };
   const medicalOrders = {
+    alipay: alipayMedicalOrders(alipayGatewayClient, {
+      orgNo: 'H44010000001',
+      returnUrl: `${notifyBase}/insurance/paid`,
+      notifyUrl: `${notifyBase}/webhooks/alipay`,
+      ...ASSUMED_ALIPAY_MEDICAL,
+    }),
     wechatpay: wechatMedicalOrders(
       wechatConfig,
       {

@@ -250,6 +250,8 @@ export function wechatMedicalOrders(
 
     query,
 
+    refundCash: (request) => cashier.refund(request),
+
     async notifyInsuranceRefund(n) {
       const r = await call(
         'medins.refundNotify',

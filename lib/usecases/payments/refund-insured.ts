@@ -6,7 +6,8 @@
  *   1. The insured part goes back through the platform first (6203, refdType HI, appRefdSn = the refund's
  *      out_refund_no), so a platform refusal stops everything before any cash moves [inferred order]. Refused:
  *      the refund FAILS and the reservation is released. Unavailable or processing: it stays PROCESSING.
- *   2. The self-pay part goes back through the wallet's refund with the same out_refund_no; then WeChat is
+ *   2. The self-pay part goes back through the wallet (WeChat's refund; Alipay's 交易自费退款) with the same
+ *      out_refund_no; then WeChat is
  *      told the insured part went back (`/v3/med-ins/refunds/notify`, same out_refund_no, after the cash
  *      refund: W1 §7, W7).
  *   3. The refund SUCCEEDS when the platform and the cash refund have (the journal reverses each part).
@@ -17,7 +18,7 @@ import { fen } from '../../domain/money';
 import type { Payment, Refund, RefundInsurance } from '../../domain/payment';
 import type { PlatformRefundState } from '../../ports/insurance-gateway';
 import type { RefundState } from '../../ports/payment-provider';
-import { insuredFor, providerFor, type PaymentDeps } from './deps';
+import { insuredFor, type PaymentDeps } from './deps';
 import { loadRefund } from './records';
 import { applyRefundState } from './refund';
 
@@ -81,7 +82,7 @@ export async function driveInsuredRefund(
   let cash: RefundState | undefined = parts.cash === 'NONE' ? { status: 'SUCCEEDED' } : undefined;
   if (parts.cash === 'PENDING') {
     cash = await unlessUnavailable(() =>
-      providerFor(deps, payment.channel).refund({
+      insured.orders.refundCash({
         outTradeNo: payment.outTradeNo,
         outRefundNo: refund.outRefundNo,
         amountFen: split.selfPayFen,
