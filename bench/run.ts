@@ -8,6 +8,7 @@
  *   (f) add-charge vs one bare TransactWriteItems; (g) visit settlement vs its provider round trips
  *   (h) reconciling 1,000,000 bill lines vs csv-parse + a Map join, with peak memory; (i) statement rows/s
  *   (j) npm start: warm start and resident memory vs DynamoDB Local alone and an empty serverless-offline
+ *   (k) an insured payment vs its platform and wallet round trips plus one TransactWriteItems
  */
 import { randomInt } from 'node:crypto';
 import { benchLocalStack, printLocalStack } from './local-stack';
@@ -36,6 +37,7 @@ import { ownTmpdir } from '../scripts/lib/own-tmpdir';
 import { httpEvent, lambdaContext } from '../tests/support/http';
 import { benchPayments } from './payments';
 import { benchVisits } from './visits';
+import { benchInsured } from './insured';
 import { benchReconcile, benchStatement } from './finance';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -547,6 +549,14 @@ async function main() {
       console.log(`    ${k.padEnd(40)} median ${v.medianMs} ms  p95 ${v.p95Ms} ms`);
     for (const [k, v] of Object.entries(payments.ratios)) console.log(`    ratio ${k.padEnd(46)} ${v}×`);
 
+    const insured = await benchInsured(dynamo.endpoint, interleaved, ITERATIONS);
+    console.log(
+      '\n(k) insured payment (WeChat CASH_AND_INSURANCE) vs its round trips (authorisation, 6201, prepay, mixed order) plus one bare TransactWriteItems',
+    );
+    for (const [k, v] of Object.entries(insured.cases))
+      console.log(`    ${k.padEnd(40)} median ${v.medianMs} ms  p95 ${v.p95Ms} ms`);
+    for (const [k, v] of Object.entries(insured.ratios)) console.log(`    ratio ${k.padEnd(46)} ${v}×`);
+
     const visits = await benchVisits(dynamo.endpoint, interleaved, ITERATIONS);
     console.log(
       '\n(f) add-charge (read + one TransactWriteItems with the credit check) vs one bare TransactWriteItems',
@@ -587,6 +597,7 @@ async function main() {
     const results = {
       localStack,
       payments,
+      insured,
       visits,
       reconciliation,
       statement,

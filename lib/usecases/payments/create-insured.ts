@@ -15,7 +15,7 @@
  * A split with no insured part is a cash-only mixed order: the upload is revoked first (a CASH_ONLY order
  * with an open upload leaves the 医保局 record stuck, W5 §2.8 B).
  */
-import { assertSplitAddsUp, insuredPart, medOrgOrdFor, mixPayTypeOf } from '../../domain/insurance';
+import { assertSplitAddsUp, medOrgOrdFor, mixPayTypeOf } from '../../domain/insurance';
 import { ValidationError } from '../../domain/errors';
 import { addFen, fen } from '../../domain/money';
 import { outTradeNoFor, type Payment, type PaymentInsurance } from '../../domain/payment';
@@ -23,7 +23,7 @@ import type { FeeLine, UploadedFees } from '../../ports/insurance-gateway';
 import type { PatientIdentity } from '../../ports/medical-orders';
 import type { CreatePaymentInput } from './create';
 import { insuredFor, type PaymentDeps } from './deps';
-import { firstAttempt, transition } from '../shared/records';
+import { firstAttempt, transition, type Versioned } from '../shared/records';
 import { loadPayment } from './records';
 
 /** What an insured payment adds to a payment request. */
@@ -93,7 +93,7 @@ export async function createInsuredPayment(
   }
   const mixPayType = mixPayTypeOf(uploaded.split);
   if (mixPayType === 'CASH_ONLY') await revoke();
-  const payment = await recordInsured(deps, paymentId, input, {
+  const recorded = await recordInsured(deps, paymentId, input, {
     mixPayType,
     status: mixPayType === 'CASH_ONLY' ? 'REVOKED' : 'UPLOADED',
     medOrgOrd,
@@ -103,6 +103,7 @@ export async function createInsuredPayment(
     split: uploaded.split,
     selfPayStatus: uploaded.split.selfPayFen > 0 ? 'PENDING' : 'NONE',
   });
+  const payment = recorded.value;
   try {
     const created = await parts.orders.create({
       outTradeNo: payment.outTradeNo,
@@ -118,7 +119,7 @@ export async function createInsuredPayment(
         : { platform: platformPart(uploaded, auth, medOrgOrd, chargeBatchNo, location, now) }),
       expiresAt: new Date(payment.expiresAt),
     });
-    const ordered = await markOrdered(deps, payment.paymentId, created.channelOrderNo);
+    const ordered = await markOrdered(deps, recorded, created.channelOrderNo);
     return { payment: ordered, clientParams: created.clientParams };
   } catch (error) {
     if (mixPayType !== 'CASH_ONLY') await revoke();
@@ -162,13 +163,13 @@ function assertLinesAddUp(lines: readonly FeeLine[], amountFen: number): void {
     ]);
 }
 
-/** Records the insured payment PENDING with its reference index, in one transaction. */
+/** Records the insured payment PENDING with its reference index, in one transaction (a new entity is version 1). */
 async function recordInsured(
   deps: PaymentDeps,
   paymentId: string,
   input: CreatePaymentInput,
   insurance: PaymentInsurance,
-): Promise<Payment> {
+): Promise<Versioned<Payment>> {
   const now = deps.clock.now();
   const payment: Payment = {
     paymentId,
@@ -198,18 +199,21 @@ async function recordInsured(
       deps.ledger.payments.listing(payment),
     ],
   });
-  deps.metrics.count('PaymentsCreated', {
-    channel: payment.channel,
-    insured: String(insuredPart(insurance.split) > 0),
-  });
-  return payment;
+  deps.metrics.count('PaymentsCreated', { channel: payment.channel });
+  return { value: payment, version: 1 };
 }
 
-/** Keeps the wallet's order number on the payment. */
-async function markOrdered(deps: PaymentDeps, paymentId: string, channelOrderNo: string): Promise<Payment> {
-  const current = await loadPayment(deps.ledger, paymentId);
+/**
+ * Keeps the wallet's order number on the payment, guarded by the version just written: if a notification
+ * moved it meanwhile, that outcome stands and the payment is read back.
+ */
+async function markOrdered(
+  deps: PaymentDeps,
+  current: Versioned<Payment>,
+  channelOrderNo: string,
+): Promise<Payment> {
   const insurance = current.value.insurance;
-  if (!insurance || current.value.status !== 'PENDING') return current.value;
+  if (!insurance) return current.value;
   const next: Payment = {
     ...current.value,
     insurance: {
@@ -218,7 +222,13 @@ async function markOrdered(deps: PaymentDeps, paymentId: string, channelOrderNo:
       status: insurance.status === 'UPLOADED' ? 'ORDERED' : insurance.status,
     },
   };
-  return (await transition(deps.ledger, deps.ledger.payments, current, next)).value;
+  try {
+    return (await transition(deps.ledger, deps.ledger.payments, current, next)).value;
+  } catch (error) {
+    const now = await loadPayment(deps.ledger, current.value.paymentId);
+    if (now.version !== current.version) return now.value;
+    throw error;
+  }
 }
 
 /** The wallet order could not be placed: the payment is CLOSED and its upload REVOKED. */
