@@ -580,7 +580,41 @@ export function medicalSimulator(platform: InsurancePlatform, { books, wechatNot
     return undefined;
   }
 
-  return { alipayMethod, wechatExchange, wechatRoute, pay, mixOrders, medicalTrades };
+  /** The mixed orders waiting for the patient's password, both wallets, for the sandbox page. */
+  function waiting() {
+    const fen = (v: unknown) => {
+      try {
+        return parseYuan(typeof v === 'string' ? v : '0');
+      } catch {
+        return 0;
+      }
+    };
+    const wechat = [...mixOrders.values()]
+      .filter((o) => o.mixPayStatus === 'MIX_PAY_CREATED')
+      .map((o) => ({
+        channel: 'wechatpay',
+        outTradeNo: o.outTradeNo,
+        totalFen: Number(o.request.total_fee),
+        fundFen: Number(o.request.med_ins_gov_fee) + Number(o.request.med_ins_other_fee),
+        personalAccountFen: Number(o.request.med_ins_self_fee),
+        selfPayFen: Number(o.request.wechat_pay_cash_fee),
+        mixPayType: String(o.request.mix_pay_type),
+      }));
+    const alipay = [...medicalTrades.values()]
+      .filter((t) => t.tradeStatus === 'WAIT_BUYER_PAY')
+      .map((t) => ({
+        channel: 'alipay',
+        outTradeNo: t.outTradeNo,
+        totalFen: fen(t.request.total_amount),
+        fundFen: fen(t.request.gov_amount) + fen(t.request.other_amount),
+        personalAccountFen: fen(t.request.account_amount),
+        selfPayFen: fen(t.request.real_amount),
+        mixPayType: 'medical trade',
+      }));
+    return [...wechat, ...alipay];
+  }
+
+  return { alipayMethod, wechatExchange, wechatRoute, pay, waiting, mixOrders, medicalTrades };
 }
 
 export type MedicalSimulator = ReturnType<typeof medicalSimulator>;

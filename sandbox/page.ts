@@ -2,7 +2,9 @@
  * The sandbox's H5 page (GET /sandbox), sized for a phone: play the patient. Pending payments first (newest
  * first) with Pay and Decline; credit visits waiting for the patient's authorisation with Authorise and
  * Decline (WeChat Pay Score orders are listed; an Alipay freeze order string is pasted, as my.tradePay would
- * receive it); then recent orders with their refunds. Each action shows its result in a toast.
+ * receive it); medical insurance: authorise (the wallet's 医保 page hands out a single-use code) and pay the
+ * mixed orders waiting for the one password, with their split; then recent orders with their refunds. Each
+ * action shows its result in a toast.
  * Cards, not a table: usable from 360 px wide. Amounts are integer fen, shown as yuan without floats.
  */
 export function sandboxPage(): string {
@@ -31,12 +33,27 @@ button.primary{background:#0b6b4f;border-color:#0b6b4f;color:#fff}
 button:disabled{opacity:.5}
 textarea{width:100%;min-height:64px;font:12px monospace;border:1px solid #d1d5db;border-radius:8px;padding:6px}
 .empty{color:#6b7280;font-size:14px;margin:0 4px}
+label{display:block;font-size:13px;color:#374151;margin-top:8px}
+input,select{width:100%;font-size:16px;padding:8px;border:1px solid #d1d5db;border-radius:8px;background:#fff}
+.split{display:grid;grid-template-columns:1fr 1fr 1fr;gap:6px;margin-top:8px;font-size:12px;color:#374151}
+.split b{display:block;font-size:15px;color:#111}
+.code{font:13px monospace;overflow-wrap:anywhere;background:#f3f4f6;border-radius:6px;padding:6px;margin-top:8px}
 #toast{position:fixed;left:12px;right:12px;bottom:16px;max-width:536px;margin:0 auto;background:#111;color:#fff;border-radius:10px;padding:12px 14px;font-size:14px;opacity:0;transition:opacity .2s;pointer-events:none}
 #toast.show{opacity:.95}
 </style></head><body>
-<header><h1>medpay 沙盒 · sandbox</h1><p>Play the patient: pay or decline orders, authorise credit visits. The provider then notifies medpay.</p></header>
+<header><h1>medpay 沙盒 · sandbox</h1><p>Play the patient: pay or decline orders, authorise credit visits and medical insurance. The provider then notifies medpay.</p></header>
 <main>
 <h2>待支付 · Payments to pay</h2><div id="pending"></div>
+<h2>医保授权 · Authorise medical insurance</h2>
+<div class="card" id="medauth"><div class="desc">医保电子凭证 · Medical insurance e-card</div>
+<div class="meta">What the wallet's 医保 authorisation page does: the front end gets a single-use code for POST /payments.</div>
+<label for="ma-channel">Wallet</label><select id="ma-channel"><option value="wechatpay">WeChat 微信</option><option value="alipay">Alipay 支付宝</option></select>
+<label for="ma-payer">Payer (openid or Alipay user id)</label><input id="ma-payer" value="oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" autocomplete="off">
+<label for="ma-name">Insured person</label><input id="ma-name" value="张三" autocomplete="off">
+<label for="ma-id">ID number</label><input id="ma-id" value="44030019000101123X" autocomplete="off">
+<div class="actions"><button class="primary" data-act="med-authorise">Authorise insurance</button></div>
+<div class="code" id="ma-code" aria-label="authorisation code" hidden></div></div>
+<h2>医保待支付 · Insured orders to pay</h2><div id="insured"></div>
 <h2>待授权 · Credit visits to authorise</h2><div id="visits"></div>
 <div class="card"><div class="desc">Alipay visit</div><div class="meta">Paste the visit's clientParams.orderStr (what my.tradePay receives)</div>
 <textarea id="orderStr" aria-label="Alipay orderStr"></textarea><div class="actions"><button class="primary" data-act="authorise-alipay">Authorise</button></div></div>
@@ -52,10 +69,12 @@ const post=async(path,body)=>{const r=await fetch(path,{method:'POST',headers:{'
 function refundState(o){if(!o.refunds.length)return'';return o.refunds.map(r=>'<span class="badge '+esc(r.status)+'">refund '+yuan(r.amountFen)+' '+esc(r.status)+'</span>').join('');}
 function orderStatus(o){return o.refundedFen>=o.amountFen&&o.refundedFen>0?'REFUNDED':o.refundedFen>0?'PARTIALLY REFUNDED':o.status;}
 async function load(){
- const [orders,auth,his]=await Promise.all([fetch('/sandbox/orders').then(r=>r.json()),fetch('/sandbox/authorisations').then(r=>r.json()),fetch('/sandbox/his').then(r=>r.json())]);
+ const [orders,auth,his,insured]=await Promise.all([fetch('/sandbox/orders').then(r=>r.json()),fetch('/sandbox/authorisations').then(r=>r.json()),fetch('/sandbox/his').then(r=>r.json()),fetch('/sandbox/medical-insurance/orders').then(r=>r.json())]);
+ const mixed=new Set(insured.map(m=>m.channel+':'+m.outTradeNo));
+ document.getElementById('insured').innerHTML=insured.length?insured.map(m=>'<div class="card" data-insured="'+esc(m.outTradeNo)+'"><div class="row"><span class="desc">'+esc(m.mixPayType)+'</span><span class="amount">'+yuan(m.totalFen)+'</span></div><div class="split"><span>统筹 fund<b>'+yuan(m.fundFen)+'</b></span><span>个账 account<b>'+yuan(m.personalAccountFen)+'</b></span><span>自费 self-pay<b>'+yuan(m.selfPayFen)+'</b></span></div><div class="meta"><span class="badge '+m.channel+'">'+CH[m.channel]+'</span>'+esc(m.outTradeNo)+'</div><div class="actions"><button class="primary" data-act="med-pay" data-n="'+esc(m.outTradeNo)+'">Pay with insurance · 输入密码</button></div></div>').join(''):'<p class="empty">No insured order is waiting.</p>';
  document.getElementById('his').innerHTML=his.length?his.slice(0,10).map(h=>'<div class="card"><div class="row"><span class="desc">'+esc(h.eventType||'(no type)')+'</span><span class="badge '+(h.answered===200?'PAID':'REFUNDED')+'">'+h.answered+'</span></div><div class="meta">'+esc(h.name)+' · '+esc(h.eventId)+' · '+esc(h.receivedAt)+(h.signature?' · signed':' · unsigned')+'</div></div>').join(''):'<p class="empty">No callback yet: register &lt;sandbox&gt;/sandbox/his/&lt;name&gt; as a notification endpoint.</p>';
  orders.sort((a,b)=>String(b.createdAt).localeCompare(String(a.createdAt)));
- const pending=orders.filter(o=>o.status==='PENDING');
+ const pending=orders.filter(o=>o.status==='PENDING'&&!mixed.has(o.channel+':'+o.outTradeNo));
  document.getElementById('pending').innerHTML=pending.length?pending.map(o=>'<div class="card" data-order="'+esc(o.outTradeNo)+'"><div class="row"><span class="desc">'+esc(o.description)+'</span><span class="amount">'+yuan(o.amountFen)+'</span></div><div class="meta"><span class="badge '+o.channel+'">'+CH[o.channel]+'</span>'+esc(o.outTradeNo)+'</div><div class="actions"><button data-act="decline" data-c="'+o.channel+'" data-n="'+esc(o.outTradeNo)+'">Decline</button><button class="primary" data-act="pay" data-c="'+o.channel+'" data-n="'+esc(o.outTradeNo)+'">Pay '+yuan(o.amountFen)+'</button></div></div>').join(''):'<p class="empty">Nothing to pay.</p>';
  const waiting=auth.wechatpay.filter(s=>s.state==='CREATED');
  document.getElementById('visits').innerHTML=waiting.length?waiting.map(s=>'<div class="card" data-visit="'+esc(s.outOrderNo)+'"><div class="row"><span class="desc">'+esc(s.introduction||'Pay-later visit')+'</span><span class="amount">'+yuan(s.riskFen)+'</span></div><div class="meta"><span class="badge wechatpay">WeChat Pay Score</span>credit limit · '+esc(s.outOrderNo)+'</div><div class="actions"><button data-act="decline-visit" data-n="'+esc(s.outOrderNo)+'">Decline</button><button class="primary" data-act="authorise" data-n="'+esc(s.outOrderNo)+'">Authorise</button></div></div>').join(''):'<p class="empty">No WeChat Pay Score visit is waiting.</p>';
@@ -68,6 +87,8 @@ document.addEventListener('click',async e=>{const b=e.target.closest('button[dat
   else if(act==='decline'){r=await post('/sandbox/decline',{channel:c,outTradeNo:n});toast(r.ok?'Declined: '+n+' is closed unpaid':'Not declined: '+(r.body.error||r.status));}
   else if(act==='authorise'){r=await post('/sandbox/authorise',{channel:'wechatpay',outOrderNo:n});toast(r.ok?'Authorised: medpay was notified':'Not authorised: '+(r.body.error||r.body.message||r.status));}
   else if(act==='decline-visit'){r=await post('/sandbox/decline',{channel:'wechatpay',outOrderNo:n});toast(r.ok?'Declined: the visit stays unauthorised':'Not declined: '+(r.body.error||r.status));}
+  else if(act==='med-authorise'){const v=id=>document.getElementById(id).value.trim();r=await post('/sandbox/medical-insurance/authorise',{channel:v('ma-channel'),payerId:v('ma-payer'),name:v('ma-name'),idNumber:v('ma-id')});const c=document.getElementById('ma-code');if(r.ok){c.hidden=false;c.textContent=r.body.authCode;}toast(r.ok?'Authorised: code '+r.body.authCode:'Not authorised: '+(r.body.error||r.status));}
+  else if(act==='med-pay'){r=await post('/sandbox/medical-insurance/pay',{outTradeNo:n});toast(r.ok?(r.body.notified?'Paid with insurance: medpay answered '+r.body.responseStatus:'Paid with insurance (medpay learns it by query)'):'Not paid: '+(r.body.error||r.status));}
   else if(act==='authorise-alipay'){const s=document.getElementById('orderStr').value.trim();r=await post('/sandbox/authorise',{channel:'alipay',orderStr:s});toast(r.ok?'Authorised on Alipay: medpay was notified':'Not authorised: '+(r.body.error||r.status));}
  }catch(err){toast('Failed: '+err);}
  b.disabled=false;load();});

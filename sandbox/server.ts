@@ -205,6 +205,8 @@ export async function startSandbox(options: SandboxOptions) {
       const out = medical.wechatExchange(input);
       return send(res, out.status, JSON.stringify(out.body));
     }
+    if (url.pathname === '/sandbox/medical-insurance/orders' && method === 'GET')
+      return send(res, 200, JSON.stringify(medical.waiting()));
     if (url.pathname === '/sandbox/medical-insurance/pay' && method === 'POST') {
       // The patient enters the 医保电子凭证 password in the wallet's cashier (one password for both parts).
       const input = JSON.parse(body || '{}') as { outTradeNo?: string };

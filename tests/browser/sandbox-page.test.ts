@@ -1,8 +1,9 @@
 /**
  * The sandbox page as a person uses it on a phone (#13): Debian's Chromium, headless, at 390×844. Pay a
  * payment created through the API and see it PAID through the API; authorise a WeChat Pay Score visit and
- * see it OPEN. The page must fit the width (no sideways scrolling), and each action shows a toast. A
- * screenshot with the payment waiting, and one at the end, are kept in .ci/out/ (CI's artefacts).
+ * see it OPEN; authorise medical insurance and pay a mixed order with one password on each wallet (#20). The
+ * page must fit the width (no sideways scrolling), and each action shows a toast. Screenshots (a payment
+ * waiting, an insured order waiting with its split, and the end) are kept in .ci/out/ (CI's artefacts).
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -93,6 +94,75 @@ describe('the sandbox page on a phone', () => {
       })
       .toBe('OPEN');
   });
+
+  for (const channel of ['wechatpay', 'alipay'] as const) {
+    it(`${channel}: authorises medical insurance on the page, then pays the mixed order with one password`, async () => {
+      const { token } = await client.patient();
+      const payer = payerFor(channel);
+      await client.sandbox('/sandbox/settings', { insurancePlatform: { defaultPersonalAccountFen: 1_000 } });
+      // The wallet's 医保 authorisation page: the person picks the wallet and authorises.
+      await page.locator('#ma-channel').selectOption(channel);
+      await page.locator('#ma-payer').fill(Object.values(payer)[0] ?? '');
+      await page.getByRole('button', { name: 'Authorise insurance' }).click();
+      await expect.poll(() => page.locator('#toast').textContent()).toMatch(/^Authorised: code AC/);
+      const authCode = (await page.locator('#ma-code').textContent())?.trim() ?? '';
+      // The front end hands the code to medpay with the HIS's fee lines.
+      const created = await client.api('POST', '/payments', token, {
+        channel,
+        purpose: 'examination',
+        referenceId: `HIS-PHONE-MI-${channel}`,
+        amountFen: 15_000,
+        description: '门诊缴费',
+        payer,
+        insurance: {
+          authCode,
+          location: '113.264385,23.129112',
+          feeLines: [
+            {
+              lineId: 'L1',
+              listCode: '250101001',
+              hospitalListCode: 'H1',
+              name: '血常规',
+              quantity: '1',
+              amountFen: 10_000,
+            },
+            {
+              lineId: 'L2',
+              listCode: 'S9',
+              hospitalListCode: 'H2',
+              name: '自费项目',
+              quantity: '1',
+              amountFen: 5_000,
+            },
+          ],
+          ...(channel === 'wechatpay'
+            ? { patient: { name: '张三', idNumber: '44030019000101123X', cardType: 'ID_CARD' } }
+            : {}),
+        },
+      });
+      expect(created.status).toBe(201);
+      const card = page.locator(`[data-insured="${created.body.outTradeNo}"]`);
+      await card.waitFor({ timeout: 10_000 });
+      await expect
+        .poll(() => card.textContent())
+        .toMatch(/¥150\.00[\s\S]*¥80\.00[\s\S]*¥10\.00[\s\S]*¥60\.00/);
+      await page.screenshot({ path: join(OUT, `sandbox-phone-insured-${channel}.png`) });
+      await card.getByRole('button', { name: /^Pay with insurance/ }).click();
+      await expect.poll(() => page.locator('#toast').textContent()).toMatch(/^Paid with insurance/);
+      if (channel === 'alipay') {
+        // Alipay's result notification is not published: medpay's sweep asks the medical trade.
+        await fetch(`${local.stack.lambdaUrl}/2015-03-31/functions/medpay-local-sweepPayments/invocations`, {
+          method: 'POST',
+          body: JSON.stringify({ olderThanMinutes: 0 }),
+        });
+      }
+      await expect
+        .poll(async () => (await client.api('GET', `/payments/${created.body.paymentId}`, token)).body, {
+          timeout: 10_000,
+        })
+        .toMatchObject({ status: 'PAID', insurance: { status: 'SETTLED', selfPayStatus: 'PAID' } });
+    });
+  }
 
   it('fits a 390 px screen and keeps a screenshot', async () => {
     await page.waitForTimeout(3_500); // the next refresh, after the toast has gone
