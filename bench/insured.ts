@@ -13,34 +13,17 @@ import { systemClock } from '../lib/adapters/system/clock';
 import { emfMetrics } from '../lib/adapters/system/emf-metrics';
 import { ulidIds } from '../lib/adapters/system/ulid-ids';
 import { fen } from '../lib/domain/money';
-import type { FeeLine } from '../lib/ports/insurance-gateway';
 import { createInsuredPayment } from '../lib/usecases/payments/create-insured';
 import type { PaymentDeps } from '../lib/usecases/payments/deps';
 import { localTable } from '../scripts/lib/dynamodb-local';
 import { sandboxWithProviders } from '../tests/support/sandbox';
+import { INSURED_PERSON, SAMPLE_FEE_LINES } from '../tests/support/insured';
 import type { Interleave, Stats } from './payments';
 
 const OPENID = 'o-bench-insured';
-const PATIENT = { name: '张三', idNumber: '44030019000101123X' };
-/** 100.00 of a service item (80 % fund) and 50.00 outside the lists: all three parts non-zero. */
-const LINES: FeeLine[] = [
-  {
-    lineId: 'L1',
-    listCode: '250101001',
-    hospitalListCode: 'H1',
-    name: '血常规',
-    quantity: '1',
-    amountFen: fen(10_000),
-  },
-  {
-    lineId: 'L2',
-    listCode: 'S9',
-    hospitalListCode: 'H2',
-    name: '自费',
-    quantity: '1',
-    amountFen: fen(5_000),
-  },
-];
+const PATIENT = INSURED_PERSON;
+/** All three parts non-zero. */
+const LINES = SAMPLE_FEE_LINES;
 
 /** Runs the insured-payment benchmark against DynamoDB Local at `endpoint`. */
 export async function benchInsured(endpoint: string, interleaved: Interleave, iterations: number) {

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payerFor, stackClient, startLocalStack, type LocalStack } from '../support/local-stack';
+import { INSURED_PERSON, SAMPLE_FEE_LINES } from '../support/insured';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT = resolve(ROOT, '.ci/out');
@@ -117,27 +118,8 @@ describe('the sandbox page on a phone', () => {
         insurance: {
           authCode,
           location: '113.264385,23.129112',
-          feeLines: [
-            {
-              lineId: 'L1',
-              listCode: '250101001',
-              hospitalListCode: 'H1',
-              name: '血常规',
-              quantity: '1',
-              amountFen: 10_000,
-            },
-            {
-              lineId: 'L2',
-              listCode: 'S9',
-              hospitalListCode: 'H2',
-              name: '自费项目',
-              quantity: '1',
-              amountFen: 5_000,
-            },
-          ],
-          ...(channel === 'wechatpay'
-            ? { patient: { name: '张三', idNumber: '44030019000101123X', cardType: 'ID_CARD' } }
-            : {}),
+          feeLines: SAMPLE_FEE_LINES,
+          ...(channel === 'wechatpay' ? { patient: { ...INSURED_PERSON, cardType: 'ID_CARD' } } : {}),
         },
       });
       expect(created.status).toBe(201);

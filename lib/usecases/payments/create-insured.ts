@@ -18,10 +18,10 @@
 import { assertSplitAddsUp, medOrgOrdFor, mixPayTypeOf } from '../../domain/insurance';
 import { ValidationError } from '../../domain/errors';
 import { addFen, fen } from '../../domain/money';
-import { outTradeNoFor, type Payment, type PaymentInsurance } from '../../domain/payment';
+import type { Payment, PaymentInsurance } from '../../domain/payment';
 import type { FeeLine, UploadedFees } from '../../ports/insurance-gateway';
 import type { PatientIdentity } from '../../ports/medical-orders';
-import type { CreatePaymentInput } from './create';
+import { pendingPayment, type CreatePaymentInput } from './create';
 import { insuredFor, type PaymentDeps } from './deps';
 import { firstAttempt, transition, type Versioned } from '../shared/records';
 import { loadPayment } from './records';
@@ -170,29 +170,7 @@ async function recordInsured(
   input: CreatePaymentInput,
   insurance: PaymentInsurance,
 ): Promise<Versioned<Payment>> {
-  const now = deps.clock.now();
-  const payment: Payment = {
-    paymentId,
-    patientId: input.patientId,
-    channel: input.channel,
-    purpose: input.purpose,
-    referenceId: input.referenceId,
-    description: input.description,
-    amountFen: input.amountFen,
-    currency: 'CNY',
-    outTradeNo: outTradeNoFor(paymentId),
-    status: 'PENDING',
-    createdAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + deps.payments.expiryMinutes * 60_000).toISOString(),
-    refundedFen: fen(0),
-    refundingFen: fen(0),
-    refundCount: 0,
-    refundIds: [],
-    ...(input.payer
-      ? { payerId: 'alipayUserId' in input.payer ? input.payer.alipayUserId : input.payer.wechatOpenId }
-      : {}),
-    insurance,
-  };
+  const payment: Payment = { ...pendingPayment(deps, paymentId, input), insurance };
   await deps.ledger.commit({
     entities: [
       deps.ledger.payments.write(payment, { kind: 'absent' }),

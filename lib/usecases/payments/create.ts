@@ -119,16 +119,10 @@ async function recordPayment(
   }
 }
 
-/** Records a new payment PENDING with its reference index, in one transaction. */
-async function recordNewPayment(
-  deps: PaymentDeps,
-  paymentId: string,
-  input: CreatePaymentInput,
-): Promise<Payment> {
-  const settlesVisitId = await visitToPayOff(deps, input);
+/** A new payment, PENDING until its provider's word, expiring after the configured minutes. */
+export function pendingPayment(deps: PaymentDeps, paymentId: string, input: CreatePaymentInput): Payment {
   const now = deps.clock.now();
-  const expiresAt = new Date(now.getTime() + deps.payments.expiryMinutes * 60_000);
-  const payment: Payment = {
+  return {
     paymentId,
     patientId: input.patientId,
     channel: input.channel,
@@ -140,7 +134,7 @@ async function recordNewPayment(
     outTradeNo: outTradeNoFor(paymentId),
     status: 'PENDING',
     createdAt: now.toISOString(),
-    expiresAt: expiresAt.toISOString(),
+    expiresAt: new Date(now.getTime() + deps.payments.expiryMinutes * 60_000).toISOString(),
     refundedFen: fen(0),
     refundingFen: fen(0),
     refundCount: 0,
@@ -148,6 +142,18 @@ async function recordNewPayment(
     ...(input.payer
       ? { payerId: 'alipayUserId' in input.payer ? input.payer.alipayUserId : input.payer.wechatOpenId }
       : {}),
+  };
+}
+
+/** Records a new payment PENDING with its reference index, in one transaction. */
+async function recordNewPayment(
+  deps: PaymentDeps,
+  paymentId: string,
+  input: CreatePaymentInput,
+): Promise<Payment> {
+  const settlesVisitId = await visitToPayOff(deps, input);
+  const payment: Payment = {
+    ...pendingPayment(deps, paymentId, input),
     ...(settlesVisitId ? { settlesVisitId } : {}),
     ...(input.copyFee ? { revenueSplit: input.copyFee.revenueSplit } : {}),
   };

@@ -13,6 +13,7 @@ import type { PaymentDeps } from '../../../../lib/usecases/payments/deps';
 import { loadPayment } from '../../../../lib/usecases/payments/records';
 import { testDeps } from '../../../support/dynamo';
 import { sandboxWithProviders } from '../../../support/sandbox';
+import { INSURED_PERSON, SAMPLE_FEE_LINES } from '../../../support/insured';
 
 describe('insured payments: failures and integrity', () => {
   let deps: PaymentDeps;
@@ -36,7 +37,10 @@ describe('insured payments: failures and integrity', () => {
   afterAll(() => env.sandbox.close());
 
   /** A 150.00 charge: 100.00 of a service item (80 % fund) and 50.00 outside the lists. */
-  const insured = async (requestKey: string, patient = { name: '张三', idNumber: '44030019000101123X' }) => {
+  const insured = async (
+    requestKey: string,
+    patient: { name: string; idNumber: string } = INSURED_PERSON,
+  ) => {
     const { authCode } = env.sandbox.platform.authorise({
       channel: 'wechatpay',
       payerId: openid,
@@ -54,25 +58,8 @@ describe('insured payments: failures and integrity', () => {
       mode: 'mini-program',
       insurance: {
         authCode,
-        feeLines: [
-          {
-            lineId: 'L1',
-            listCode: '250101001',
-            hospitalListCode: 'H1',
-            name: '血常规',
-            quantity: '1',
-            amountFen: fen(10_000),
-          },
-          {
-            lineId: 'L2',
-            listCode: 'S9',
-            hospitalListCode: 'H2',
-            name: '自费项目',
-            quantity: '1',
-            amountFen: fen(5_000),
-          },
-        ],
-        patient: { name: '张三', idNumber: '44030019000101123X', cardType: 'ID_CARD' },
+        feeLines: SAMPLE_FEE_LINES,
+        patient: { ...INSURED_PERSON, cardType: 'ID_CARD' },
       },
     });
   };
