@@ -1,5 +1,5 @@
 /** Medical insurance (医保): the split of an amount into its parts, and the refusals of the insurance platform. */
-import { ErrorCode, MedpayError, ValidationError } from './errors';
+import { ErrorCode, MedpayError } from './errors';
 import { addFen, type Fen } from './money';
 
 /** An amount split into pooled fund, personal account and self-pay (fen). */
@@ -14,14 +14,6 @@ export const splitTotal = (s: Split): Fen => addFen(s.fundFen, s.personalAccount
 
 /** The insured part of a split (fund and personal account): what the platform settles. */
 export const insuredPart = (s: Split): Fen => addFen(s.fundFen, s.personalAccountFen);
-
-/** Throws unless the parts add up to `totalFen`. */
-export function assertSplitAddsUp(split: Split, totalFen: Fen, what: string): void {
-  if (splitTotal(split) !== totalFen)
-    throw new ValidationError(`${what}: its parts add up to ${splitTotal(split)} fen, not ${totalFen} fen.`, [
-      { path: what, message: 'parts do not add up' },
-    ]);
-}
 
 /** Which parts a payment of this split carries (WeChat mix_pay_type, W1 §4). */
 export function mixPayTypeOf(split: Split): 'CASH_ONLY' | 'INSURANCE_ONLY' | 'CASH_AND_INSURANCE' {

@@ -7,7 +7,8 @@
  *   3. The wallet's authorisation is exchanged for a payAuthNo (AuthExchange): expired, used or unknown is
  *      422 INSURANCE_AUTH_INVALID; nothing is written. The payAuthNo is used at once and never stored.
  *   4. 6201 uploads the fee lines; the platform answers its order and the split (fund, personal account,
- *      self-pay), which must add up to the amount. Unavailable: 503, nothing written. Refused: 422.
+ *      self-pay). Unavailable: 503, nothing written. Refused: 422. A split that does not add up to the
+ *      amount is an integrity alert (the upload is revoked).
  *   5. The payment is recorded PENDING with its split, the platform's order and the mix type.
  *   6. The wallet's mixed order is placed. If it fails, the upload is revoked (6401) and the payment CLOSED,
  *      so nothing is left half-done; the error is answered.
@@ -15,8 +16,8 @@
  * A split with no insured part is a cash-only mixed order: the upload is revoked first (a CASH_ONLY order
  * with an open upload leaves the 医保局 record stuck, W5 §2.8 B).
  */
-import { assertSplitAddsUp, medOrgOrdFor, mixPayTypeOf } from '../../domain/insurance';
-import { ValidationError } from '../../domain/errors';
+import { medOrgOrdFor, mixPayTypeOf, splitTotal } from '../../domain/insurance';
+import { IntegrityAlertError, ValidationError } from '../../domain/errors';
 import { addFen, fen } from '../../domain/money';
 import type { Payment, PaymentInsurance } from '../../domain/payment';
 import type { FeeLine, UploadedFees } from '../../ports/insurance-gateway';
@@ -66,7 +67,7 @@ export async function createInsuredPayment(
   const auth = await parts.auth.exchange({ authCode: ins.authCode, payerId });
   const location = auth.location ?? ins.location;
   if (!location)
-    throw new ValidationError('The patient`s location ("longitude,latitude") is required on this channel.', [
+    throw new ValidationError("The patient's location (longitude,latitude) is required on this channel.", [
       { path: 'body.insurance.location', message: 'required' },
     ]);
   const medOrgOrd = medOrgOrdFor(paymentId);
@@ -85,11 +86,12 @@ export async function createInsuredPayment(
     at: now,
   });
   const revoke = () => parts.platform.revoke(uploaded).catch(() => undefined);
-  try {
-    assertSplitAddsUp(uploaded.split, input.amountFen, 'the platform`s split');
-  } catch (error) {
+  // An authentic split that does not add up to the charge contradicts it: an integrity alert, nothing kept.
+  if (splitTotal(uploaded.split) !== input.amountFen) {
     await revoke();
-    throw error;
+    throw new IntegrityAlertError(`the platform's split of ${medOrgOrd}`, [
+      { field: 'split total', recorded: input.amountFen, reported: splitTotal(uploaded.split) },
+    ]);
   }
   const mixPayType = mixPayTypeOf(uploaded.split);
   if (mixPayType === 'CASH_ONLY') await revoke();
