@@ -16,6 +16,11 @@ const BUSINESS_ALARMS = [
     0,
   ],
   ['CallbacksFailed', 'A callback to a HIS endpoint was given up after its retry window.', 0],
+  [
+    'InsuredPaymentsNeedingAttention',
+    'An insured payment or refund is stuck between the insurance platform and the wallet.',
+    0,
+  ],
 ];
 
 const alarm = (description, metric, threshold, topic, extra = {}) => ({

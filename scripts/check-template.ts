@@ -160,7 +160,7 @@ checks.push(
       ).size,
   ],
   [
-    'alarms: integrity alerts, rejected notifications, failed settlements, reconciliation, HIS callbacks',
+    'alarms: integrity alerts, rejected notifications, failed settlements, reconciliation, HIS callbacks, stuck insured payments',
     [
       'IntegrityAlerts',
       'NotificationsRejected',
@@ -168,6 +168,7 @@ checks.push(
       'ReconciliationDiscrepancies',
       'ReconciliationsFailed',
       'CallbacksFailed',
+      'InsuredPaymentsNeedingAttention',
     ].every((m) => alarmOn(m)),
   ],
   [

@@ -109,6 +109,7 @@ export async function driveInsuredRefund(
   if (cash?.status === 'SUCCEEDED') return applyRefundState(deps, refund.refundId, cash);
   // The cash refund is processing (its notification or the sweep finishes it) or failed (manual handling:
   // the insured part is back, so the refund stays PROCESSING and is counted for finance to follow up).
-  if (cash?.status === 'FAILED') deps.metrics.count('InsuredRefundCashFailed', { channel: payment.channel });
+  if (cash?.status === 'FAILED')
+    deps.metrics.count('InsuredPaymentsNeedingAttention', { channel: payment.channel });
   return refund;
 }

@@ -9,6 +9,7 @@
  *      cash the wallet took anyway is refunded (W5 §2.8 C: MIX_PAY_FAIL with SELF_PAY_SUCCESS); the payment
  *      is CLOSED with its insurance REVOKED.
  */
+import { InsuranceRefusedError } from '../../domain/insurance';
 import { outRefundNoFor, type Payment } from '../../domain/payment';
 import type { MedicalOrderState } from '../../ports/medical-orders';
 import { capturePayment } from './capture-payment';
@@ -45,8 +46,17 @@ export async function settleInsured(
   )
     return payment;
   const parts = insuredFor(deps, payment.channel);
-  if (insurance.payOrdId && insurance.payToken && insurance.status !== 'REVOKED')
-    await parts.platform.revoke({ payOrdId: insurance.payOrdId, payToken: insurance.payToken });
+  if (insurance.payOrdId && insurance.payToken && insurance.status !== 'REVOKED') {
+    try {
+      await parts.platform.revoke({ payOrdId: insurance.payOrdId, payToken: insurance.payToken });
+    } catch (error) {
+      // The platform will not revoke (it settled the insured part although the wallet order did not
+      // complete): nothing is closed, and operators are alerted to settle it by hand (docs/operations.md).
+      if (!(error instanceof InsuranceRefusedError)) throw error;
+      deps.metrics.count('InsuredPaymentsNeedingAttention', { channel: payment.channel });
+      return payment;
+    }
+  }
   if (insurance.split.selfPayFen > 0) {
     const cashier = providerFor(deps, payment.channel);
     if (state.cashTaken)
