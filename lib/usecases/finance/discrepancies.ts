@@ -34,7 +34,7 @@ import type { EntityWrite, LedgerChange } from '../../ports/ledger-store';
 import { settleWithProviderState } from '../payments/close';
 import { providerFor, type PaymentDeps } from '../payments/deps';
 import { loadPayment } from '../payments/records';
-import { applyRefundState } from '../payments/refund';
+import { applyRefundState } from '../payments/refund-state';
 import { newEvent } from '../shared/events';
 import { loadOrNotFound, type Versioned } from '../shared/records';
 

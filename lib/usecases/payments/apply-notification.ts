@@ -20,7 +20,7 @@ import { recordOrphan } from '../shared/orphans';
 import { capturePayment } from './capture-payment';
 import type { RecordDeps } from './deps';
 import { loadPayment } from './records';
-import { applyRefundState } from './refund';
+import { applyRefundState } from './refund-state';
 
 /** What happened to the notification. */
 export type NotificationOutcome = 'applied' | 'already-applied' | 'orphan' | 'ignored';

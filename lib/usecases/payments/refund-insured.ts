@@ -20,7 +20,7 @@ import type { PlatformRefundState } from '../../ports/insurance-gateway';
 import type { RefundState } from '../../ports/payment-provider';
 import { insuredFor, type PaymentDeps } from './deps';
 import { loadRefund } from './records';
-import { applyRefundState } from './refund';
+import { applyRefundState } from './refund-state';
 
 /** Keeps a refund's part progress (the refund stays PROCESSING). */
 async function saveParts(deps: PaymentDeps, refundId: string, insurance: RefundInsurance): Promise<Refund> {

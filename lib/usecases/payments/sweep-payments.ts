@@ -16,7 +16,7 @@ import { insuredFor, providerFor, type PaymentDeps } from './deps';
 import { settleInsured } from './settle-insured';
 import { driveInsuredRefund } from './refund-insured';
 import { loadPayment } from './records';
-import { applyRefundState } from './refund';
+import { applyRefundState } from './refund-state';
 
 /** Resolves stale pending payments; returns how many changed. */
 export async function sweepPendingPayments(deps: PaymentDeps, olderThanMinutes: number, limit = 100) {
