@@ -35,6 +35,8 @@ const SECRETS = {
   /** Verifying WeChat Pay's notifications: the platform keys and the APIv3 key only. */
   wechatpayVerify: ['WECHATPAY_APIV3_KEY', 'WECHATPAY_PLATFORM_KEYS'],
   insurance: ['INSURANCE_BUREAU_KEY'],
+  /** The national insurance platform's envelope keys (insured payments). */
+  insurancePlatform: ['INSURANCE_PLATFORM_KEYS'],
   courier: ['COURIER_CALLBACK_SECRET'],
   /** The key HIS endpoints' secrets are derived from. */
   callbacks: ['CALLBACK_SIGNING_KEY'],
@@ -56,9 +58,16 @@ const ROLES = {
   /** The courier's signed delivery callback. */
   CourierRole: { dynamo: 'write', secrets: [...SECRETS.auth, ...SECRETS.courier] },
   /** Payments and refunds through the API. */
-  PaymentsRole: { dynamo: 'write', secrets: [...SECRETS.auth, ...CHANNEL_CLIENTS] },
+  PaymentsRole: {
+    dynamo: 'write',
+    secrets: [...SECRETS.auth, ...CHANNEL_CLIENTS, ...SECRETS.insurancePlatform],
+  },
   /** Jobs and event handlers that query, close or refund at the providers. */
-  PaymentJobsRole: { dynamo: 'write', secrets: CHANNEL_CLIENTS, deadLetters: true },
+  PaymentJobsRole: {
+    dynamo: 'write',
+    secrets: [...CHANNEL_CLIENTS, ...SECRETS.insurancePlatform],
+    deadLetters: true,
+  },
   /** Pay-later visits: credit at the providers and the insurance bureau. */
   VisitsRole: { dynamo: 'write', secrets: [...SECRETS.auth, ...CHANNEL_CLIENTS, ...SECRETS.insurance] },
   VisitJobsRole: { dynamo: 'write', secrets: [...CHANNEL_CLIENTS, ...SECRETS.insurance], deadLetters: true },

@@ -10,17 +10,20 @@ import type { PaymentProvider } from '../ports/payment-provider';
 import { alipayClientFor, wechatpayConfigFor } from './channels';
 import type { Config } from './config';
 import { composeDeps, type PaymentParts } from './container';
-import { buildInsuredParts } from './insurance';
 
-/** Builds the configured payment providers. */
-export async function buildPaymentProviders(config: Config, clock: Clock): Promise<PaymentParts> {
+/** The configured payment providers, with the channels' clients they are built on. */
+export async function paymentChannels(config: Config, clock: Clock) {
   const providers: Partial<Record<Channel, PaymentProvider>> = {};
   // Both channels at once: their secrets share one SSM batch (./secrets.ts).
   const [alipay, wechat] = await Promise.all([alipayClientFor(config), wechatpayConfigFor(config)]);
   if (alipay && config.alipay) providers.alipay = alipayProvider(alipay, config.alipay);
   if (wechat) providers.wechatpay = wechatpayProvider(wechat, clock);
-  const insured = await buildInsuredParts(config, clock, { alipay, wechat, providers });
-  return { providers, ...(insured ? { insured } : {}) };
+  return { providers, alipay, wechat };
+}
+
+/** Builds the configured payment providers. */
+export async function buildPaymentProviders(config: Config, clock: Clock): Promise<PaymentParts> {
+  return { providers: (await paymentChannels(config, clock)).providers };
 }
 
 /** The dependencies of a function that calls payment providers. */

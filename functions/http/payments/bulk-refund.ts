@@ -1,5 +1,5 @@
 /** POST /refunds/bulk: refund every paid payment of the given HIS references and record compensation. */
-import { providerDeps } from '../../../lib/config/providers';
+import { insuredProviderDeps } from '../../../lib/config/insured-providers';
 import { fen } from '../../../lib/domain/money';
 import { bulkRefund } from '../../../lib/http/contract/payments/bulk-refund';
 import { httpHandler } from '../../../lib/http/handler';
@@ -16,5 +16,5 @@ export const handler = httpHandler(
     });
     return { status: 202, body: { batchId: batch.batchId } };
   },
-  providerDeps,
+  insuredProviderDeps,
 );

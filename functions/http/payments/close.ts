@@ -1,6 +1,6 @@
 /** POST /payments/{paymentId}/close: close an unpaid payment at the provider and here. */
 import { patientScope } from '../../../lib/http/auth';
-import { providerDeps } from '../../../lib/config/providers';
+import { insuredProviderDeps } from '../../../lib/config/insured-providers';
 import { closePayment } from '../../../lib/http/contract/payments/close-payment';
 import { httpHandler } from '../../../lib/http/handler';
 import { paymentView } from '../../../lib/usecases/views';
@@ -12,5 +12,5 @@ export const handler = httpHandler(
     const payment = await closePaymentUseCase(deps, params.paymentId, patientScope(caller));
     return { status: 200, body: await paymentView(payment, deps.ledger) };
   },
-  providerDeps,
+  insuredProviderDeps,
 );

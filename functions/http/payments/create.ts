@@ -1,7 +1,7 @@
 /** POST /payments: create a payment and its provider order. */
 import { patientFor } from '../../../lib/http/auth';
 import type { CoreDeps, PaymentParts } from '../../../lib/config/container';
-import { providerDeps } from '../../../lib/config/providers';
+import { insuredProviderDeps } from '../../../lib/config/insured-providers';
 import { createPayment } from '../../../lib/http/contract/payments/create-payment';
 import { httpHandler } from '../../../lib/http/handler';
 import { createPayment as createPaymentUseCase } from '../../../lib/usecases/payments/create';
@@ -36,4 +36,4 @@ export const createPaymentHandler = (resolveDeps: () => Promise<CoreDeps & Payme
     resolveDeps,
   );
 
-export const handler = createPaymentHandler(providerDeps);
+export const handler = createPaymentHandler(insuredProviderDeps);

@@ -1,6 +1,6 @@
 /** POST /payments/{paymentId}/refunds: refund fully or partly. */
 import { patientScope } from '../../../lib/http/auth';
-import { providerDeps } from '../../../lib/config/providers';
+import { insuredProviderDeps } from '../../../lib/config/insured-providers';
 import { refundPayment } from '../../../lib/http/contract/payments/refund-payment';
 import { httpHandler } from '../../../lib/http/handler';
 import { refundView } from '../../../lib/usecases/views';
@@ -18,5 +18,5 @@ export const handler = httpHandler(
     });
     return { status: 201, body: refundView(refund) };
   },
-  providerDeps,
+  insuredProviderDeps,
 );
