@@ -523,6 +523,21 @@ export function medicalSimulator(platform: InsurancePlatform, { books, wechatNot
     return { status: 200, body: { ...tradeView(t), notified: false } };
   }
 
+  /**
+   * The mixed order fails after the password (the 医保局 refused, W5 268510610): MIX_PAY_FAIL, and with
+   * `cashTaken` the self-pay part was taken anyway (W5 §2.8 C: SELF_PAY_SUCCESS under MIX_PAY_FAIL).
+   */
+  function failMixed(outTradeNo: string, cashTaken: boolean) {
+    const o = byOutTradeNo(outTradeNo);
+    if (!o || o.mixPayStatus !== 'MIX_PAY_CREATED') return false;
+    const cash = orders.get(key('wechatpay', outTradeNo));
+    if (cashTaken && cash) markPaid(cash);
+    o.mixPayStatus = 'MIX_PAY_FAIL';
+    o.medInsPayStatus = o.medInsPayStatus === 'NO_MED_INS_PAY' ? o.medInsPayStatus : 'MED_INS_PAY_FAIL';
+    o.selfPayStatus = cashTaken && cash ? 'SELF_PAY_SUCCESS' : o.selfPayStatus;
+    return true;
+  }
+
   /** POST /v3/med-ins/refunds/notify: after the cash refund with the same out_refund_no (W1 §7, W7). */
   function refundNotice(mixTradeNo: string, req: Record<string, any>): { status: number; body?: object } {
     const o = mixOrders.get(mixTradeNo);
@@ -614,7 +629,7 @@ export function medicalSimulator(platform: InsurancePlatform, { books, wechatNot
     return [...wechat, ...alipay];
   }
 
-  return { alipayMethod, wechatExchange, wechatRoute, pay, waiting, mixOrders, medicalTrades };
+  return { alipayMethod, wechatExchange, wechatRoute, pay, failMixed, waiting, mixOrders, medicalTrades };
 }
 
 export type MedicalSimulator = ReturnType<typeof medicalSimulator>;

@@ -1,7 +1,7 @@
 /**
  * Insured payments' failure paths against DynamoDB Local and the sandbox (platform, WeChat): a wallet order
- * that cannot be placed after 6201 (revoked with 6401, payment CLOSED), and authentic wallet results that
- * contradict the record (integrity alerts, nothing changed).
+ * that cannot be placed after 6201 (revoked with 6401, payment CLOSED), authentic wallet results that
+ * contradict the record (integrity alerts, nothing changed), and a mixed order that fails after the password.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulidIds } from '../../../../lib/adapters/system/ulid-ids';
@@ -9,6 +9,7 @@ import { IntegrityAlertError } from '../../../../lib/domain/errors';
 import { fen } from '../../../../lib/domain/money';
 import { applyNotification } from '../../../../lib/usecases/payments/apply-notification';
 import { createInsuredPayment } from '../../../../lib/usecases/payments/create-insured';
+import { settleInsured } from '../../../../lib/usecases/payments/settle-insured';
 import type { PaymentDeps } from '../../../../lib/usecases/payments/deps';
 import { loadPayment } from '../../../../lib/usecases/payments/records';
 import { testDeps } from '../../../support/dynamo';
@@ -131,5 +132,23 @@ describe('insured payments: failures and integrity', () => {
       insurance: { status: 'SETTLED' },
     });
     expect(platformOrderOf(ins.medOrgOrd)?.status).toBe('UPLOADED'); // the wallet was never paid here
+  });
+
+  it('a mixed order that fails after the password: upload revoked, the cash taken anyway refunded, payment CLOSED', async () => {
+    const { payment } = await insured(`failed-${Date.now()}`);
+    const ins = payment.insurance;
+    if (!ins) throw new Error('not insured');
+    expect(env.sandbox.medical.failMixed(payment.outTradeNo, true)).toBe(true);
+    const state = await env.medicalOrders.wechatpay.query(payment.outTradeNo);
+    expect(state).toMatchObject({ status: 'FAILED', cashTaken: true });
+    const after = await settleInsured(deps, await loadPayment(deps.ledger, payment.paymentId), state);
+    expect(after).toMatchObject({
+      status: 'CLOSED',
+      insurance: { status: 'REVOKED', selfPayStatus: 'REFUNDED' },
+    });
+    expect(platformOrderOf(ins.medOrgOrd)?.status).toBe('REVOKED');
+    const cash = env.sandbox.orders.get(`wechatpay:${payment.outTradeNo}`);
+    expect(cash?.refundedFen).toBe(ins.split.selfPayFen);
+    expect(await deps.ledger.getTransaction(`payment:${payment.paymentId}:captured`)).toBeUndefined();
   });
 });
