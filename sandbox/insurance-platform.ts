@@ -19,7 +19,7 @@ import {
   type Envelope,
   type EnvelopeConfig,
 } from '../lib/adapters/insurance/national/envelope';
-import { compactTime } from '../lib/adapters/insurance/national/gateway';
+import { compactTime } from './signing';
 
 /** How much of a line the fund covers: by the national list code's first character (a sandbox rule). */
 export interface CoverageRule {

@@ -54,5 +54,9 @@ export const alipayTime = (d: Date) =>
 export const wechatTime = (d: Date) =>
   new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19) + '+08:00';
 
-/** `yyyyMMddHHmmss` in Beijing time, as Pay Score writes its times (paid_time "20091225091210"). */
+/**
+ * `yyyyMMddHHmmss` in Beijing time, as Pay Score writes its times (paid_time "20091225091210") and the
+ * insurance platform its timestamps (the published example envelope's "20200207175759").
+ */
 export const payScoreTime = (d: Date) => alipayTime(d).replace(/\D/g, '');
+export const compactTime = payScoreTime;

@@ -6,6 +6,10 @@ import type { Split } from '../domain/insurance';
 /** Who pays: the payer's id at the provider. */
 export type Payer = { readonly alipayUserId: string } | { readonly wechatOpenId: string };
 
+/** The payer's id at their provider, whichever it is. */
+export const payerIdOf = (payer: Payer): string =>
+  'alipayUserId' in payer ? payer.alipayUserId : payer.wechatOpenId;
+
 /** `mini-program`: JSAPI / my.tradePay. `qr`: a code a kiosk shows (WeChat native, Alipay precreate). */
 export type OrderMode = 'mini-program' | 'qr';
 

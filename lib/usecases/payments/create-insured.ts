@@ -22,6 +22,7 @@ import { addFen, fen } from '../../domain/money';
 import type { Payment, PaymentInsurance } from '../../domain/payment';
 import type { FeeLine, UploadedFees } from '../../ports/insurance-gateway';
 import type { PatientIdentity } from '../../ports/medical-orders';
+import { payerIdOf } from '../../ports/payment-provider';
 import { pendingPayment, type CreatePaymentInput } from './create';
 import { insuredFor, type PaymentDeps } from './deps';
 import { firstAttempt, transition, type Versioned } from '../shared/records';
@@ -62,7 +63,7 @@ export async function createInsuredPayment(
     throw new ValidationError('An insured payment needs the payer (the wallet user who authorised).', [
       { path: 'body.payer', message: 'required' },
     ]);
-  const payerId = 'alipayUserId' in input.payer ? input.payer.alipayUserId : input.payer.wechatOpenId;
+  const payerId = payerIdOf(input.payer);
   const now = deps.clock.now();
   const auth = await parts.auth.exchange({ authCode: ins.authCode, payerId });
   const location = auth.location ?? ins.location;

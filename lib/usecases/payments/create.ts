@@ -14,7 +14,7 @@
 import type { Channel } from '../../domain/ledger/accounts';
 import { fen, type Fen } from '../../domain/money';
 import { outTradeNoFor, type Payment, type PaymentPurpose } from '../../domain/payment';
-import type { OrderMode, Payer } from '../../ports/payment-provider';
+import { payerIdOf, type OrderMode, type Payer } from '../../ports/payment-provider';
 import { InvalidStateError, ValidationError } from '../../domain/errors';
 import { outstandingFen } from '../../domain/visit';
 import { providerFor, type PaymentDeps } from './deps';
@@ -139,9 +139,7 @@ export function pendingPayment(deps: PaymentDeps, paymentId: string, input: Crea
     refundingFen: fen(0),
     refundCount: 0,
     refundIds: [],
-    ...(input.payer
-      ? { payerId: 'alipayUserId' in input.payer ? input.payer.alipayUserId : input.payer.wechatOpenId }
-      : {}),
+    ...(input.payer ? { payerId: payerIdOf(input.payer) } : {}),
   };
 }
 
