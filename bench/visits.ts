@@ -29,7 +29,7 @@ export async function benchVisits(endpoint: string, interleaved: Interleave, ite
     metrics: emfMetrics('bench', () => undefined), // the EMF documents are built, not printed
     ids: ulidIds(),
     credit: env.credit,
-    insurance: env.insurance.bureau,
+    insurance: { ...env.insurance, defaultMedicalType: '11' },
     visits: {
       creditLimitFen: fen(10_000_000),
       authoriseWithinMinutes: 30,
@@ -116,15 +116,23 @@ export async function benchVisits(endpoint: string, interleaved: Interleave, ite
       iterations,
     );
 
-    // (g) settlement end to end (insurance settle + self-pay capture + release, with its five commits) vs
-    // the sum of its provider round trips made directly (bureau settle + Alipay trade.pay PREAUTH_PAY).
+    // (g) settlement end to end (the insurance hold confirmed by 6301 and booked + self-pay capture + release,
+    // with its commits) vs the sum of its provider round trips made directly (6301 + Alipay PREAUTH_PAY).
+    // The insurance itself (auth exchange, 6201, 6202) happens before, while the patient authorises.
     const rounds = Math.min(iterations, 100);
     const warmup = 10;
     const prepare = async () => {
       const visitId = await authorisedVisit();
-      await addCharge(deps, visitId, charge('LAB', 40_000));
+      await addCharge(deps, visitId, {
+        ...charge('LAB', 40_000),
+        listing: { listCode: '250101001', hospitalListCode: 'H-LAB', quantity: '1' },
+      });
       await addCharge(deps, visitId, { ...charge('REG', 2_000), category: 'registration' });
-      const hold = await preauthoriseInsurance(deps, visitId);
+      const { authCode } = env.sandbox.platform.authorise({
+        channel: 'alipay',
+        payerId: '2088102122524333',
+      });
+      const hold = await preauthoriseInsurance(deps, visitId, { authCode, location: '113.26,23.12' });
       return { visitId, hold, visit: (await loadVisit(deps.ledger, visitId)).value };
     };
     const forSettle: Array<Awaited<ReturnType<typeof prepare>>> = [];
@@ -135,10 +143,10 @@ export async function benchVisits(endpoint: string, interleaved: Interleave, ite
       forFloor.push(await prepare());
       forFloorPlus.push(await prepare());
     }
-    /** The settlement's provider calls, made directly: bureau settle + Alipay PREAUTH_PAY capture. */
+    /** The settlement's provider calls, made directly: 6301 + Alipay PREAUTH_PAY capture. */
     const providerRoundTrips = async (v: (typeof forFloor)[number] | undefined) => {
       if (!v) throw new Error('ran out of visits');
-      await env.insurance.bureau.settle(v.hold.preauthId);
+      await env.insurance.platform.queryOrder({ payOrdId: v.hold.preauthId, payToken: v.hold.payToken });
       const captured = await env.credit.alipay.capture({
         outOrderNo: v.visit.outOrderNo,
         outTradeNo: `VF${v.visit.outOrderNo.slice(2)}`,

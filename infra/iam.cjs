@@ -34,8 +34,7 @@ const SECRETS = {
   wechatpayClient: ['WECHATPAY_MERCHANT_PRIVATE_KEY', 'WECHATPAY_APIV3_KEY', 'WECHATPAY_PLATFORM_KEYS'],
   /** Verifying WeChat Pay's notifications: the platform keys and the APIv3 key only. */
   wechatpayVerify: ['WECHATPAY_APIV3_KEY', 'WECHATPAY_PLATFORM_KEYS'],
-  insurance: ['INSURANCE_BUREAU_KEY'],
-  /** The national insurance platform's envelope keys (insured payments). */
+  /** The national insurance platform's envelope keys (insured payments, visits' insurance). */
   insurancePlatform: ['INSURANCE_PLATFORM_KEYS'],
   courier: ['COURIER_CALLBACK_SECRET'],
   /** The key HIS endpoints' secrets are derived from. */
@@ -68,9 +67,16 @@ const ROLES = {
     secrets: [...CHANNEL_CLIENTS, ...SECRETS.insurancePlatform],
     deadLetters: true,
   },
-  /** Pay-later visits: credit at the providers and the insurance bureau. */
-  VisitsRole: { dynamo: 'write', secrets: [...SECRETS.auth, ...CHANNEL_CLIENTS, ...SECRETS.insurance] },
-  VisitJobsRole: { dynamo: 'write', secrets: [...CHANNEL_CLIENTS, ...SECRETS.insurance], deadLetters: true },
+  /** Pay-later visits: credit at the providers and the national insurance platform. */
+  VisitsRole: {
+    dynamo: 'write',
+    secrets: [...SECRETS.auth, ...CHANNEL_CLIENTS, ...SECRETS.insurancePlatform],
+  },
+  VisitJobsRole: {
+    dynamo: 'write',
+    secrets: [...CHANNEL_CLIENTS, ...SECRETS.insurancePlatform],
+    deadLetters: true,
+  },
   AlipayWebhookRole: { dynamo: 'write', secrets: SECRETS.alipayVerify },
   WechatpayWebhookRole: { dynamo: 'write', secrets: SECRETS.wechatpayVerify },
   /** The outbox relay: reads and marks the outbox, publishes to the bus. */

@@ -20,8 +20,6 @@ export interface SandboxOptions {
     certificate: { serial: string; privateKey: string };
     publicKey: { id: string; privateKey: string };
   };
-  /** The shared HMAC key medpay signs insurance-bureau requests with. */
-  readonly bureauKey: string;
   /**
    * The national insurance platform's side of the envelope: its own SM2 private key, the hospital's public
    * key (as platformPublicKeyHex: the key it verifies with), and the appId, secret and SM4 key both share.

@@ -1,14 +1,11 @@
 /**
  * The sandbox's credit products, one file each under credit/: Alipay fund authorisation (fund-auth.ts),
- * WeChat Pay Score (payscore.ts) and WeChat medical-insurance mixed orders in front of the bureau simulator
- * (med-ins.ts). Same signing rules as the rest of the sandbox; captures become ordinary paid trades in the
+ * WeChat Pay Score (payscore.ts). Same signing rules as the rest of the sandbox; captures become ordinary paid trades in the
  * order book (so they appear in bills). Never deployed.
  */
 import { randomBytes } from 'node:crypto';
 import type { Fen } from '../lib/domain/money';
-import type { createBureau } from './bureau';
 import { fundAuthSimulator } from './credit/fund-auth';
-import { medInsSimulator } from './credit/med-ins';
 import { payScoreSimulator } from './credit/payscore';
 
 type Channel = 'alipay' | 'wechatpay';
@@ -17,7 +14,6 @@ type Channel = 'alipay' | 'wechatpay';
 export interface CreditContext {
   readonly alipay: { appId: string; sellerId: string; appPublicKey: string; platformPrivateKey: string };
   readonly wechatpay: { mchId: string; appId: string; apiV3Key: string };
-  readonly bureau: ReturnType<typeof createBureau>;
   /** Failures to inject: the next N captures per channel fail (insufficient funds). */
   readonly settings: { captureFailures: Record<Channel, number> };
   /** Records a captured trade in the order book. */
@@ -74,16 +70,14 @@ export function createCreditSimulator(ctx: CreditContext) {
   };
   const fundAuth = fundAuthSimulator(shared);
   const payScore = payScoreSimulator(shared);
-  const medIns = medInsSimulator(shared);
   return {
     freezes: fundAuth.freezes,
     serviceOrders: payScore.serviceOrders,
-    medIns: medIns.medIns,
     captures: shared.captures,
     alipayMethod: fundAuth.alipayMethod,
-    /** Handles /v3/payscore/serviceorder* and /v3/med-ins/*; undefined for other paths. */
+    /** Handles /v3/payscore/serviceorder*; undefined for other paths. */
     wechatRoute: (method: string, path: string, url: URL, req: Record<string, unknown>) =>
-      payScore.route(method, path, url, req) ?? medIns.route(method, path, url, req),
+      payScore.route(method, path, url, req),
     /** /sandbox/authorise: the patient confirms the authorisation; the provider notifies the service. */
     authorise: (channel: Channel, outOrderNo: string, orderStr?: string) =>
       channel === 'alipay' ? fundAuth.authorise(outOrderNo, orderStr) : payScore.authorise(outOrderNo),

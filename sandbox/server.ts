@@ -1,7 +1,8 @@
 /**
  * Local simulator of the Alipay open gateway and WeChat Pay APIv3, at the protocol level, with real RSA
  * signatures and AES-GCM: the router over one file per provider surface (alipay.ts, wechatpay.ts), the
- * credit products (credit.ts), the insurance bureau (bureau.ts) and the bills (bills.ts), sharing one set
+ * credit products (credit.ts), the national insurance platform (insurance-platform.ts) and the wallets'
+ * medical products (medical.ts), and the bills (bills.ts), sharing one set
  * of books (books.ts). It posts signed notifications to medpay on each provider's retry schedule
  * (time-compressed) and exposes /sandbox/* routes for people and tests. Never deployed.
  */
@@ -11,7 +12,6 @@ import { alipaySurface } from './alipay';
 import { alipayBillZip, billRows, wechatBillCsv, wechatBillGzip, type BillFaults } from './bills';
 import { createBooks, type Channel, type Order, type SandboxOptions } from './books';
 import { persistentBooks } from './state';
-import { createBureau } from './bureau';
 import { createInsurancePlatform } from './insurance-platform';
 import { medicalSimulator, type MedicalSimulator } from './medical';
 import { createCreditSimulator } from './credit';
@@ -70,7 +70,6 @@ export async function startSandbox(options: SandboxOptions) {
     );
   }
 
-  const bureau = createBureau(options.bureauKey);
   const platform = createInsurancePlatform(options.insurancePlatform);
   const medical = medicalSimulator(platform, {
     books: sandboxBooks,
@@ -79,7 +78,6 @@ export async function startSandbox(options: SandboxOptions) {
   const credit = createCreditSimulator({
     alipay: options.alipay,
     wechatpay: options.wechatpay,
-    bureau,
     settings,
     recordTrade: (t) => {
       const now = new Date();
@@ -185,10 +183,6 @@ export async function startSandbox(options: SandboxOptions) {
     if (url.pathname.startsWith('/v3/')) {
       const out = wechat.api(method, url.pathname + url.search, body, req.headers.authorization);
       return send(res, out.status, out.body, out.status < 300 ? wechat.signedHeaders(out.body) : {});
-    }
-    if (url.pathname.startsWith('/insurance/v1/') && method === 'POST') {
-      const out = bureau.handle(url.pathname, req.headers, body);
-      return send(res, out.status, JSON.stringify(out.body));
     }
     const infno = /^\/insurance\/platform\/(\d{4})$/.exec(url.pathname);
     if (infno?.[1] && method === 'POST') {
@@ -337,10 +331,7 @@ export async function startSandbox(options: SandboxOptions) {
       return send(res, 200, JSON.stringify(record));
     }
     if (url.pathname === '/sandbox/settings' && method === 'POST') {
-      const { insurance, insurancePlatform, ...rest } = JSON.parse(body || '{}') as Partial<
-        typeof settings
-      > & {
-        insurance?: Partial<typeof bureau.settings>;
+      const { insurancePlatform, ...rest } = JSON.parse(body || '{}') as Partial<typeof settings> & {
         insurancePlatform?: Partial<typeof platform.settings>;
       };
       const { billFaults, ...others } = rest;
@@ -349,12 +340,11 @@ export async function startSandbox(options: SandboxOptions) {
         [Channel, Partial<BillFaults>]
       >)
         settings.billFaults[channel] = { drop: [], amountDelta: {}, nextDay: [], extra: 0, ...faults };
-      if (insurance) Object.assign(bureau.settings, insurance);
       if (insurancePlatform) Object.assign(platform.settings, insurancePlatform);
       return send(
         res,
         200,
-        JSON.stringify({ ...settings, insurance: bureau.settings, insurancePlatform: platform.settings }),
+        JSON.stringify({ ...settings, insurancePlatform: platform.settings }),
       );
     }
     if (url.pathname === '/sandbox/authorisations' && method === 'GET') {
@@ -369,7 +359,6 @@ export async function startSandbox(options: SandboxOptions) {
           })),
           wechatpay: [...c.serviceOrders.values()],
           captures: c.captures,
-          insurance: [...bureau.preauths.values()],
         }),
       );
     }
@@ -415,10 +404,7 @@ export async function startSandbox(options: SandboxOptions) {
         refunds,
         freezes: credit.freezes,
         serviceOrders: credit.serviceOrders,
-        medIns: credit.medIns,
         captures: credit.captures,
-        preauths: bureau.preauths,
-        preauthsByVisitVersion: bureau.byVisitVersion,
         platformOrders: platform.orders,
         medicalAuthorisations: platform.authorisations,
         mixOrders: medical.mixOrders,
@@ -440,7 +426,6 @@ export async function startSandbox(options: SandboxOptions) {
     notifications,
     settings,
     credit,
-    bureau,
     platform,
     medical,
     close: () =>

@@ -1,6 +1,6 @@
 /**
  * The sandbox's books on disk (`.local/sandbox-books.json` under npm start): orders, refunds, credit
- * authorisations, Pay Score and med-ins orders, bureau pre-authorisations and captures survive a restart, as
+ * authorisations, Pay Score orders, captures, and the insurance platform's and wallets' medical orders survive a restart, as
  * a provider's do, so reconciling a day after a restart sees the same bills. Written after every request and
  * every few seconds (timers change books too), atomically (a temp file renamed over the old one).
  */

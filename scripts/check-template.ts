@@ -107,8 +107,8 @@ checks.push(
   ],
   [
     "webhooks read no private key and no other channel's secret",
-    !readsSecret(fnRole('AlipayWebhook'), /private-key|wechatpay|app-cert|root-cert|jwt|bureau|courier/) &&
-      !readsSecret(fnRole('WechatpayWebhook'), /private-key|alipay|jwt|bureau|courier/),
+    !readsSecret(fnRole('AlipayWebhook'), /private-key|wechatpay|app-cert|root-cert|jwt|insurance|courier/) &&
+      !readsSecret(fnRole('WechatpayWebhook'), /private-key|alipay|jwt|insurance|courier/),
   ],
   [
     'webhooks read their own verification keys',

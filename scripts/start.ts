@@ -251,7 +251,6 @@ async function main(): Promise<void> {
         },
         publicKey: { id: wechatpay.publicKeyId, privateKey: read(wechatpay.publicKey.privateKeyFile) },
       },
-      bureauKey: read(secrets.insurance.bureauKeyFile).trim(),
       insurancePlatform: {
         ...(JSON.parse(read(secrets.insurance.platformFile)) as {
           appSecret: string;
@@ -315,7 +314,7 @@ async function main(): Promise<void> {
 medpay local stack is up (stage "${STAGE}")
   API        ${apiUrl}        (try: curl ${apiUrl}/health)
   OpenAPI    ${apiUrl}/openapi.json
-  Sandbox    ${sandboxUrl}/sandbox   (Alipay, WeChat Pay v3, Pay Score and an insurance bureau; pay and authorise here)
+  Sandbox    ${sandboxUrl}/sandbox   (Alipay, WeChat Pay v3, Pay Score and the insurance platform; pay and authorise here)
   DynamoDB   http://127.0.0.1:${ports.dynamodb}   table ${tableName}
   stack.json ${resolve(LOCAL_DIR, 'stack.json')}
   dev patient ${secrets.patientId}

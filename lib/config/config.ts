@@ -87,14 +87,8 @@ const Env = z.object({
   CALLBACK_RETRY_HOURS: count(1, 72, 24),
   /** Local stacks only: accept http:// endpoints (a deployed stage refuses this). */
   CALLBACK_ALLOW_HTTP: z._default(z.enum(['true', 'false']), 'false'),
-  INSURANCE_GATEWAY: z._default(z.enum(['none', 'bureau', 'wechat-med-ins']), 'none'),
-  INSURANCE_BUREAU_URL: z.optional(z.url()),
-  INSURANCE_BUREAU_KEY: z.optional(secretRef),
-  MEDINS_CITY_ID: z.optional(text(1)),
   MEDINS_INST_NAME: z.optional(text(1)),
   MEDINS_INST_NO: z.optional(text(1)),
-  MEDINS_SUB_MCH_ID: z.optional(text(1)),
-  MEDINS_SUB_APP_ID: z.optional(text(1)),
   MEDINS_CALLBACK_URL: z.optional(z.url()),
   /** The national insurance platform (医保移动支付中心): enables insured payments of charges. */
   INSURANCE_PLATFORM_URL: z.optional(z.url()),
@@ -174,19 +168,6 @@ function requireTogether(env: Env, issues: z.core.$ZodRawIssue[]) {
   };
   if (env.AUTH_MODE === 'hs256') need('AUTH_HS256_SECRET', 'AUTH_MODE=hs256');
   if (env.AUTH_MODE === 'jwks') need('AUTH_JWKS_URL', 'AUTH_MODE=jwks');
-  if (env.INSURANCE_GATEWAY !== 'none')
-    for (const name of ['INSURANCE_BUREAU_URL', 'INSURANCE_BUREAU_KEY'] as const)
-      need(name, `INSURANCE_GATEWAY=${env.INSURANCE_GATEWAY}`);
-  if (env.INSURANCE_GATEWAY === 'wechat-med-ins')
-    for (const name of [
-      'MEDINS_CITY_ID',
-      'MEDINS_INST_NAME',
-      'MEDINS_INST_NO',
-      'MEDINS_SUB_MCH_ID',
-      'MEDINS_SUB_APP_ID',
-      'MEDINS_CALLBACK_URL',
-    ] as const)
-      need(name, 'INSURANCE_GATEWAY=wechat-med-ins');
   for (const [channel, [first, ...rest]] of Object.entries(CHANNEL_GROUPS))
     if (env[first]) for (const name of rest) need(name, `${first} is set (${channel} is partly configured)`);
 }
@@ -238,7 +219,6 @@ const ConfigSchema = z.pipe(
       platformKeys: e.WECHATPAY_PLATFORM_KEYS,
       notifyUrl: e.WECHATPAY_NOTIFY_URL,
     });
-    const bureau = { bureauUrl: e.INSURANCE_BUREAU_URL ?? '', bureauKeyRef: e.INSURANCE_BUREAU_KEY ?? '' };
     return {
       stage: e.STAGE,
       region: e.AWS_REGION,
@@ -300,25 +280,7 @@ const ConfigSchema = z.pipe(
         captureRetryDelaysMs: e.VISIT_CAPTURE_RETRY_MINUTES.split(',').map((m) => Number(m) * 60_000),
         recheckAfterMs: e.VISIT_RECHECK_MINUTES * 60_000,
       },
-      /** Medical insurance: none, the bureau directly, or through WeChat medical insurance. */
-      insurance:
-        e.INSURANCE_GATEWAY === 'none'
-          ? ({ gateway: 'none' } as const)
-          : e.INSURANCE_GATEWAY === 'bureau'
-            ? { gateway: 'bureau' as const, ...bureau }
-            : {
-                gateway: 'wechat-med-ins' as const,
-                ...bureau,
-                medIns: {
-                  cityId: e.MEDINS_CITY_ID ?? '',
-                  medInstName: e.MEDINS_INST_NAME ?? '',
-                  medInstNo: e.MEDINS_INST_NO ?? '',
-                  subMchId: e.MEDINS_SUB_MCH_ID ?? '',
-                  subAppId: e.MEDINS_SUB_APP_ID ?? '',
-                  callbackUrl: e.MEDINS_CALLBACK_URL ?? '',
-                },
-              },
-      /** The national insurance platform for insured payments of charges; per wallet what it needs. */
+      /** The national insurance platform for insured payments and visits' insurance; per wallet what it needs. */
       insurancePlatform: e.INSURANCE_PLATFORM_URL
         ? {
             baseUrl: e.INSURANCE_PLATFORM_URL,
@@ -420,7 +382,6 @@ export function deployedStageIssues(env: Record<string, string | undefined>): Co
   https('WECHATPAY_NOTIFY_URL', WEBHOOK_PATHS.wechatpay);
   https('WECHATPAY_BASE_URL');
   https('AUTH_JWKS_URL');
-  https('INSURANCE_BUREAU_URL');
   if (env.CALLBACK_ALLOW_HTTP === 'true')
     issues.push({
       variable: 'CALLBACK_ALLOW_HTTP',

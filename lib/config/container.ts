@@ -17,9 +17,8 @@ import type { IdempotencyStore } from '../ports/idempotency-store';
 import type { LedgerStore } from '../ports/ledger-store';
 import type { NotificationVerifier, PaymentProvider } from '../ports/payment-provider';
 import type { CreditProvider } from '../ports/credit-provider';
-import type { TabInsurance } from '../ports/tab-insurance';
 import type { BillSource } from '../ports/bill-source';
-import type { VisitPolicy } from '../usecases/visits/deps';
+import type { VisitInsuranceParts, VisitPolicy } from '../usecases/visits/deps';
 import type { InsuredParts } from '../usecases/payments/deps';
 import type { CopyTariff } from '../domain/copy-request';
 import { fen, type Fen } from '../domain/money';
@@ -66,10 +65,10 @@ export interface VerifierParts {
   readonly verifiers: Partial<Record<Channel, NotificationVerifier>>;
 }
 
-/** Credit authorisation per channel and the insurance gateway (lib/config/credit.ts: pay-later visits). */
+/** Credit authorisation per channel and the insurance platform (lib/config/credit.ts: pay-later visits). */
 export interface CreditParts {
   readonly credit: Partial<Record<Channel, CreditProvider>>;
-  readonly insurance?: TabInsurance;
+  readonly insurance?: VisitInsuranceParts;
 }
 
 /** The providers' daily bills (lib/config/bills.ts: reconciliation). */

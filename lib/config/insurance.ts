@@ -78,13 +78,13 @@ export async function buildInsuredParts(
   const orders: Partial<Record<Channel, MedicalOrders>> = {};
   const wechat = channels.wechat;
   const cashier = channels.providers.wechatpay;
+  if (p.wechat && wechat) auth.wechatpay = wechatMedicalAuth({ url: p.wechat.authUrl });
   if (p.wechat && wechat && cashier) {
     const serial =
       p.wechat.encryptionSerial ??
       Object.keys(wechat.platformKeys).find((s) => s.startsWith('PUB_KEY_ID_')) ??
       Object.keys(wechat.platformKeys)[0] ??
       '';
-    auth.wechatpay = wechatMedicalAuth({ url: p.wechat.authUrl });
     orders.wechatpay = wechatMedicalOrders(
       wechat,
       {

@@ -124,7 +124,7 @@ export class StorageUnavailableError extends MedpayError {
   }
 }
 
-/** A payment provider or the insurance bureau could not be reached or answered with a system error. */
+/** A payment provider or the insurance platform could not be reached or answered with a system error. */
 export class ProviderUnavailableError extends MedpayError {
   constructor(message: string, context: ErrorContext = {}, options?: { cause?: unknown }) {
     super(ErrorCode.PROVIDER_UNAVAILABLE, message, context, options);

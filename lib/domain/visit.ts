@@ -107,6 +107,17 @@ export function assertMayOpenVisit(
     });
 }
 
+/** How the HIS lists a charge for the insurance platform's 6201 (FeeDetailDTO: medListCodg, medinsListCodg, cnt). */
+export interface ChargeListing {
+  /** The national medical-list code (medListCodg). */
+  readonly listCode: string;
+  /** The hospital's own list code (medinsListCodg). */
+  readonly hospitalListCode: string;
+  /** Quantity as the HIS writes it, a decimal string (cnt). */
+  readonly quantity: string;
+  readonly prescriptionNo?: string;
+}
+
 /** A line on the tab. */
 export interface Charge {
   readonly chargeId: string;
@@ -114,6 +125,8 @@ export interface Charge {
   readonly description: string;
   readonly amountFen: Fen;
   readonly voided: boolean;
+  /** Present when the line is in the insurance lists; a line without it is self-pay and never uploaded. */
+  readonly listing?: ChargeListing;
 }
 
 /** The tab: the sum of charges not voided. */
@@ -163,7 +176,12 @@ export function decideAddCharge(
   return 'add';
 }
 
-/** The insurance bureau's split of a tab. */
+/** The charges insurance is asked about: live and listed (the rest of the tab is self-pay). */
+export function listedCharges(charges: readonly Charge[]): Array<Charge & { listing: ChargeListing }> {
+  return charges.filter((c): c is Charge & { listing: ChargeListing } => !c.voided && c.listing !== undefined);
+}
+
+/** The insurance platform's split of a tab. */
 export interface InsuranceSplit {
   /** Pooled fund (统筹). */
   readonly insuredFen: Fen;
@@ -217,12 +235,26 @@ export interface Authorisation {
   readonly confirmedAt?: string;
 }
 
-/** An insurance pre-authorisation, bound to the tab version it was computed for. */
+/**
+ * The insured part of a visit's tab, settled at the national platform (6201 + 6202) while the patient
+ * authorised, and held for the visit's settlement. Bound to the tab version it was computed for.
+ *   ORDERING: uploaded, 6202 sent but its outcome not recorded (a crash; 6301 decides).
+ *   HELD: settled at the platform, waiting for the visit's settlement to book it (until expiresAt).
+ *   SETTLED: booked by the visit's settlement. REVERSED: refunded (6203) or revoked (6401).
+ */
 export interface InsurancePreauth extends InsuranceSplit {
+  /** The platform's order (payOrdId). */
   readonly preauthId: string;
+  readonly payToken: string;
+  /** The hospital's order number at the platform and the HIS charge batch (medOrgOrd, chrgBchno). */
+  readonly medOrgOrd: string;
+  readonly chargeBatchNo: string;
+  /** The end of the business day it was settled on: unbooked by then, it is refunded. */
   readonly expiresAt: string;
   readonly tabVersion: number;
-  readonly status: 'HELD' | 'SETTLED' | 'REVERSED';
+  readonly status: 'ORDERING' | 'HELD' | 'SETTLED' | 'REVERSED';
+  /** When 6202 was sent: an ORDERING hold younger than a minute may still be answered. */
+  readonly orderedAt: string;
 }
 
 /** The persisted settlement saga: the next step to run and what the finished steps produced. */

@@ -5,7 +5,7 @@ import type { Writable } from 'node:stream';
 export interface StatementRow {
   readonly time: Date;
   readonly account: string;
-  /** alipay, wechatpay, or insurance (the bureau's receivable). */
+  /** alipay, wechatpay, or insurance (what the insurance platform owes). */
   readonly channel: string;
   /** Our payment, refund or visit id. */
   readonly reference: string;

@@ -80,14 +80,27 @@ export function visitView(v: Visit) {
     outOrderNo: v.outOrderNo,
     createdAt: v.createdAt,
     authoriseBy: v.authoriseBy,
-    charges: v.charges.map(({ chargeId, category, description, amountFen, voided }) => ({
+    charges: v.charges.map(({ chargeId, category, description, amountFen, voided, listing }) => ({
       chargeId,
       category,
       description,
       amountFen,
       voided,
+      ...(listing ? { listing } : {}),
     })),
-    insurance: v.insurance ?? null,
+    // The platform's payToken stays inside medpay.
+    insurance: v.insurance
+      ? {
+          preauthId: v.insurance.preauthId,
+          insuredFen: v.insurance.insuredFen,
+          personalAccountFen: v.insurance.personalAccountFen,
+          selfPayFen: v.insurance.selfPayFen,
+          expiresAt: v.insurance.expiresAt,
+          status: v.insurance.status,
+          tabVersion: v.insurance.tabVersion,
+          medOrgOrd: v.insurance.medOrgOrd,
+        }
+      : null,
     settlement: v.settlement ? settlementView(v) : null,
   };
 }

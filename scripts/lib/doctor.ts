@@ -72,8 +72,6 @@ export async function diagnose(
     await secrets.text('COURIER_CALLBACK_SECRET', config.copies.courierSecretRef, 16);
   if (config.callbacks.signingKeyRef)
     await secrets.text('CALLBACK_SIGNING_KEY', config.callbacks.signingKeyRef, 32);
-  if (config.insurance.gateway !== 'none')
-    await secrets.text('INSURANCE_BUREAU_KEY', config.insurance.bureauKeyRef, 16);
   if (config.insurancePlatform)
     await secrets.envelopeKeys('INSURANCE_PLATFORM_KEYS', config.insurancePlatform.keysRef);
 

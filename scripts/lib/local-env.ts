@@ -45,9 +45,6 @@ export function localFunctionEnv(secrets: LocalSecrets, urls: LocalUrls): Record
     // A HIS test server on this machine speaks http, and retries come within seconds rather than minutes.
     MEDPAY_CALLBACK_ALLOW_HTTP: 'true',
     MEDPAY_CALLBACK_RETRY_BASE_SECONDS: '1',
-    MEDPAY_INSURANCE_GATEWAY: 'bureau',
-    MEDPAY_INSURANCE_BUREAU_URL: urls.sandboxUrl,
-    MEDPAY_INSURANCE_BUREAU_KEY: `file:${secrets.insurance.bureauKeyFile}`,
     MEDPAY_INSURANCE_PLATFORM_URL: `${urls.sandboxUrl}/insurance/platform`,
     MEDPAY_INSURANCE_PLATFORM_APP_ID: secrets.insurance.appId,
     MEDPAY_INSURANCE_PLATFORM_KEYS: `file:${secrets.insurance.hospitalFile}`,

@@ -43,9 +43,7 @@ export interface LocalSecrets {
     readonly apiV3KeyFile: string;
     readonly payScoreServiceId: string;
   };
-  /** The HMAC key medpay signs insurance-bureau requests with (the sandbox bureau verifies). */
   readonly insurance: {
-    readonly bureauKeyFile: string;
     /** The national platform's envelope: the hospital's side (medpay) and the platform's (the sandbox). */
     readonly appId: string;
     readonly hospitalFile: string;
@@ -117,8 +115,6 @@ export function ensureLocalSecrets(dir = LOCAL_DIR): LocalSecrets {
   ) as Record<string, string>;
   const apiV3KeyFile = resolve(dir, 'wechatpay-apiv3-key');
   ensureFile(apiV3KeyFile, () => randomBytes(16).toString('hex'));
-  const bureauKeyFile = resolve(dir, 'insurance-bureau-key');
-  ensureFile(bureauKeyFile, () => randomBytes(32).toString('hex'));
   const envelope = ensureEnvelopeFiles(dir);
   const courierSecretFile = resolve(dir, 'courier-callback-secret');
   ensureFile(courierSecretFile, () => randomBytes(32).toString('hex'));
@@ -148,7 +144,7 @@ export function ensureLocalSecrets(dir = LOCAL_DIR): LocalSecrets {
       // Older .local/ids.json files predate Pay Score: a fixed sandbox service id then.
       payScoreServiceId: ids.payScoreServiceId ?? '500001000000000000000000000001',
     },
-    insurance: { bureauKeyFile, appId: `MP${ids.wechatMchId as string}`, ...envelope },
+    insurance: { appId: `MP${ids.wechatMchId as string}`, ...envelope },
     courier: { callbackSecretFile: courierSecretFile },
     callbackSigningKeyFile,
   };

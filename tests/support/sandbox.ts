@@ -11,8 +11,6 @@ import type { PaymentProvider, RawNotification } from '../../lib/ports/payment-p
 import { startSandbox } from '../../sandbox/server';
 import { alipayCreditProvider } from '../../lib/adapters/alipay/credit';
 import { payScoreProvider } from '../../lib/adapters/wechatpay/payscore';
-import { wechatMedInsGateway } from '../../lib/adapters/wechatpay/med-ins';
-import { bureauGateway } from '../../lib/adapters/insurance/bureau';
 import type { CreditProvider } from '../../lib/ports/credit-provider';
 import type { AuthExchange } from '../../lib/ports/insurance-auth';
 import { alipayMedicalAuth } from '../../lib/adapters/alipay/medical-auth';
@@ -68,7 +66,6 @@ export async function sandboxWithProviders(notifyBase: string) {
     },
   };
   const apiV3Key = randomBytes(16).toString('hex');
-  const bureauKey = randomBytes(32).toString('hex');
   const envelopes = insuranceEnvelopes();
   const sandbox = await startSandbox({
     alipay: {
@@ -85,7 +82,6 @@ export async function sandboxWithProviders(notifyBase: string) {
       certificate: { serial: ids.wechatpay.certificateSerial, privateKey: keys.certificate.privateKey },
       publicKey: { id: ids.wechatpay.publicKeyId, privateKey: keys.publicKey.privateKey },
     },
-    bureauKey,
     insurancePlatform: envelopes.platform,
     timeScale: 1 / 36_000,
   });
@@ -126,20 +122,6 @@ export async function sandboxWithProviders(notifyBase: string) {
     }),
     wechatpay: payScoreProvider({ ...wechatConfig, serviceId: PAYSCORE_SERVICE_ID }, systemClock),
   };
-  const bureau = bureauGateway({ baseUrl: sandbox.url, key: bureauKey }, systemClock);
-  const medIns = wechatMedInsGateway(
-    wechatConfig,
-    {
-      cityId: '440100',
-      medInstName: '沙盒医院',
-      medInstNo: 'H44010000001',
-      subMchId: '1900000110',
-      subAppId: 'wxd678efh567hg6999',
-      callbackUrl: `${notifyBase}/webhooks/wechatpay`,
-    },
-    bureau,
-    systemClock,
-  );
   const platform = nationalInsuranceGateway(
     {
       ...ASSUMED_PLATFORM,
@@ -184,11 +166,10 @@ export async function sandboxWithProviders(notifyBase: string) {
     medicalOrders,
     bills,
     credit,
-    insurance: { bureau, medIns, platform, auth },
+    insurance: { platform, auth },
     ids,
     keys,
     apiV3Key,
-    bureauKey,
     envelopes,
   };
 }

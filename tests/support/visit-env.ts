@@ -26,7 +26,7 @@ export async function visitEnv(overrides: Partial<AppDeps> = {}) {
     providers: env.providers,
     bills: env.bills,
     credit: env.credit,
-    insurance: env.insurance.bureau,
+    insurance: { ...env.insurance, defaultMedicalType: '11' },
     visits: {
       creditLimitFen: fen(100_000),
       authoriseWithinMinutes: 30,

@@ -1,4 +1,5 @@
-/** POST /visits/{visitId}/insurance/preauthorisations: pre-settle the tab with medical insurance. */
+/** POST /visits/{visitId}/insurance/preauthorisations: the patient authorises insurance on the tab. */
+import { patientScope } from '../../../lib/http/auth';
 import { creditDeps } from '../../../lib/config/credit';
 import { preauthoriseInsurance } from '../../../lib/http/contract/visits/preauthorise-insurance';
 import { httpHandler } from '../../../lib/http/handler';
@@ -6,10 +7,12 @@ import { preauthoriseInsurance as preauthorise } from '../../../lib/usecases/vis
 
 export const handler = httpHandler(
   preauthoriseInsurance,
-  async ({ params, deps }) => {
+  async ({ params, body, caller, deps }) => {
     const { preauthId, insuredFen, personalAccountFen, selfPayFen, expiresAt } = await preauthorise(
       deps,
       params.visitId,
+      body,
+      patientScope(caller),
     );
     return { status: 201, body: { preauthId, insuredFen, personalAccountFen, selfPayFen, expiresAt } };
   },

@@ -11,7 +11,7 @@
 import { Accounts } from '../../domain/ledger/accounts';
 import { journalTransaction, txnIdFor } from '../../domain/ledger/journal';
 import type { Fen } from '../../domain/money';
-import { decideAddCharge, type ChargeCategory, type Visit } from '../../domain/visit';
+import { decideAddCharge, type ChargeCategory, type ChargeListing, type Visit } from '../../domain/visit';
 import { retryOnConflict } from '../shared/retry';
 import { loadVisit } from './records';
 
@@ -21,7 +21,13 @@ import { summary, tabWrite, type ChargeDeps } from './charges';
 export function addCharge(
   deps: ChargeDeps,
   visitId: string,
-  input: { chargeId: string; category: ChargeCategory; description: string; amountFen: Fen },
+  input: {
+    chargeId: string;
+    category: ChargeCategory;
+    description: string;
+    amountFen: Fen;
+    listing?: ChargeListing;
+  },
 ) {
   return retryOnConflict(async () => {
     const { value: visit, version } = await loadVisit(deps.ledger, visitId);

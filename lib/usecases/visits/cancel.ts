@@ -4,14 +4,15 @@
  * Primary course:
  *   1. Only AWAITING_AUTHORISATION, or OPEN with an empty tab (409 INVALID_STATE otherwise).
  *   2. CANCELLED is committed first, with the credit lock freed: no charge can land after it.
- *   3. The authorisation is released at the provider (close if unconfirmed, unfreeze / cancel otherwise);
- *      if the provider is unavailable the visit stays marked unreleased and the visit job retries.
+ *   3. The authorisation is released at the provider (close if unconfirmed, unfreeze / cancel otherwise),
+ *      and an insurance hold for voided charges is refunded; if either is unavailable the visit stays
+ *      marked unreleased and the visit job retries.
  */
 import { InvalidStateError } from '../../domain/errors';
 import { authorisedFen, tabFen, type Visit } from '../../domain/visit';
 import { retryOnConflict } from '../shared/retry';
 import { creditFor, type VisitDeps } from './deps';
-import { insuranceOf } from './insurance';
+import { releaseHold } from './insurance';
 import { loadVisit } from './records';
 import { transition } from '../shared/records';
 import { newEvent } from '../shared/events';
@@ -27,12 +28,10 @@ export async function releaseAuthorisation(deps: VisitDeps, visitId: string): Pr
     amountFen: authorisedFen(visit),
     reason: visit.status === 'CANCELLED' ? 'visit cancelled' : 'visit paid off',
   });
-  if (visit.insurance?.status === 'HELD' && deps.insurance)
-    await insuranceOf(deps)
-      .reverse(visit.insurance.preauthId)
-      .catch(() => undefined); // it lapses at the bureau anyway
-  const next: Visit = { ...visit, authorisationReleased: true };
-  await transition(deps.ledger, deps.ledger.visits, { value: visit, version }, next);
+  // A hold for a tab since voided goes back to the platform (6203) before the visit is done.
+  const current = await releaseHold(deps, { value: visit, version });
+  const next: Visit = { ...current.value, authorisationReleased: true };
+  await transition(deps.ledger, deps.ledger.visits, current, next);
   return next;
 }
 

@@ -5,7 +5,8 @@ import type { CreditPolicy } from '../../domain/visit';
 import type { Clock } from '../../ports/clock';
 import type { CreditProvider } from '../../ports/credit-provider';
 import type { IdGenerator } from '../../ports/id-generator';
-import type { TabInsurance } from '../../ports/tab-insurance';
+import type { InsuranceGateway } from '../../ports/insurance-gateway';
+import type { AuthExchange } from '../../ports/insurance-auth';
 import type { LedgerStore } from '../../ports/ledger-store';
 import type { Metrics } from '../../ports/metrics';
 
@@ -13,7 +14,7 @@ import type { Metrics } from '../../ports/metrics';
 export interface VisitPolicy extends CreditPolicy {
   /** An authorisation not confirmed within this is cancelled. */
   readonly authoriseWithinMinutes: number;
-  /** How long to wait before retrying an unavailable insurance bureau, or asking about a pending capture. */
+  /** How long to wait before asking the insurance platform again, or about a pending capture. */
   readonly recheckAfterMs: number;
 }
 
@@ -27,10 +28,18 @@ export interface VisitRecordDeps {
   readonly metrics: Metrics;
 }
 
+/** The national insurance platform and the wallets' authorisation exchanges, as a visit's insurance step uses them. */
+export interface VisitInsuranceParts {
+  readonly platform: InsuranceGateway;
+  readonly auth: Partial<Record<Channel, AuthExchange>>;
+  /** 医疗类别 (medType) when the HIS sends none. */
+  readonly defaultMedicalType: string;
+}
+
 /** Dependencies of the visit use cases that call the credit providers or the insurer. */
 export interface VisitDeps extends VisitRecordDeps {
   readonly credit: Partial<Record<Channel, CreditProvider>>;
-  readonly insurance?: TabInsurance;
+  readonly insurance?: VisitInsuranceParts;
 }
 
 /** The configured credit provider of a channel, or a 400 naming what is configured. */

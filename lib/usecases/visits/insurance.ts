@@ -1,40 +1,269 @@
-/** The insurance gateway as the visit use cases use it: the configured bureau and a pre-settlement of a tab. */
-import { InvalidStateError } from '../../domain/errors';
-import { assertSplitCoversTab, tabFen, type InsurancePreauth, type Visit } from '../../domain/visit';
-import type { TabInsurance } from '../../ports/tab-insurance';
+/**
+ * A visit's insurance step through the national platform (the same InsuranceGateway as insured payments):
+ * while the patient is there to authorise, the listed charges are uploaded (6201) and settled (6202) at
+ * once, since a payAuthNo lives minutes and is never stored; the visit's settlement later books the split
+ * and captures only the self-pay part. A hold the visit does not use is refunded (6203) or revoked (6401).
+ */
+import { businessDayBounds, businessDayOf } from '../../domain/business-day';
+import { IntegrityAlertError, InvalidStateError, ValidationError } from '../../domain/errors';
+import { InsuranceRefusedError, medOrgOrdFor, splitTotal, type Split } from '../../domain/insurance';
+import { addFen, fen, subtractFen } from '../../domain/money';
+import { listedCharges, tabFen, type InsurancePreauth, type Visit } from '../../domain/visit';
+import type { PlatformOrderState } from '../../ports/insurance-gateway';
+import { transition, type Versioned } from '../shared/records';
 import type { VisitDeps } from './deps';
 
-/** The configured gateway, or a 409 explaining that insurance is not available here. */
-export function insuranceOf(deps: VisitDeps): TabInsurance {
-  if (!deps.insurance)
-    throw new InvalidStateError('Medical insurance is not configured for this hospital.', {});
-  return deps.insurance;
+/** What the patient's phone and the HIS hand over for the insurance step. */
+export interface VisitInsuranceInput {
+  /** The wallet's authorisation code (WeChat 医保 mini-program authCode; Alipay auth code, scope nhsamp). */
+  readonly authCode: string;
+  /** "longitude,latitude" from the front end (Alipay's authorisation does not report it). */
+  readonly location?: string;
+  /** 医疗类别 (medType); the configured default when absent. */
+  readonly medicalType?: string;
+  readonly departmentCode?: string;
+  readonly doctorCode?: string;
 }
 
-/** Asks the bureau for a split of the visit's current tab (no storage). */
-export async function preSettleTab(deps: VisitDeps, visit: Visit): Promise<InsurancePreauth> {
-  const live = visit.charges.filter((c) => !c.voided);
-  const split = await insuranceOf(deps).preSettle({
-    visitId: visit.visitId,
-    patientId: visit.patientId,
-    tabVersion: visit.tabVersion,
-    charges: live.map((c) => ({ chargeId: c.chargeId, category: c.category, amountFen: c.amountFen })),
-    payer: visit.payer,
-  });
-  const held: InsurancePreauth = {
-    preauthId: split.preauthId,
-    insuredFen: split.insuredFen,
+/** The configured platform and the visit channel's authorisation exchange, or a 409 saying there is none. */
+export function insuranceOf(deps: VisitDeps, visit: Visit) {
+  const parts = deps.insurance;
+  const auth = parts?.auth[visit.channel];
+  if (!parts || !auth)
+    throw new InvalidStateError(`Medical insurance is not configured for ${visit.channel} here.`, {
+      visitId: visit.visitId,
+      channel: visit.channel,
+    });
+  return { platform: parts.platform, auth, defaultMedicalType: parts.defaultMedicalType };
+}
+
+/** The visit's split of the whole tab: the platform's split plus the unlisted lines as self-pay. */
+function tabSplit(visit: Visit, split: Split) {
+  const unlisted = subtractFen(tabFen(visit.charges), splitTotal(split));
+  return {
+    insuredFen: split.fundFen,
     personalAccountFen: split.personalAccountFen,
-    selfPayFen: split.selfPayFen,
-    expiresAt: split.expiresAt.toISOString(),
-    tabVersion: visit.tabVersion,
-    status: 'HELD',
+    selfPayFen: addFen(split.selfPayFen, unlisted),
   };
+}
+
+/** A hold's insured parts as the platform names them (self-pay never goes through the platform here). */
+const insuredSplitOf = (hold: InsurancePreauth): Split => ({
+  fundFen: hold.insuredFen,
+  personalAccountFen: hold.personalAccountFen,
+  selfPayFen: fen(0),
+});
+
+/**
+ * Uploads the listed charges (6201) with a fresh authorisation and settles them (6202): the hold is
+ * recorded ORDERING before 6202 so a crash leaves a record that 6301 completes, then HELD.
+ */
+export async function settleTabInsurance(
+  deps: VisitDeps,
+  current: Versioned<Visit>,
+  input: VisitInsuranceInput,
+): Promise<Versioned<Visit>> {
+  const visit = current.value;
+  const parts = insuranceOf(deps, visit);
+  const listed = listedCharges(visit.charges);
+  if (listed.length === 0)
+    throw new ValidationError(`No charge on visit ${visit.visitId} is in the insurance lists.`, [
+      { path: 'charges.listing', message: 'no listed charge' },
+    ]);
+  const totalFen = addFen(fen(0), ...listed.map((c) => c.amountFen));
+  const authorisation = await parts.auth.exchange({
+    authCode: input.authCode,
+    payerId: (visit.channel === 'alipay' ? visit.payer.alipayUserId : visit.payer.wechatOpenId) ?? '',
+  });
+  const location = authorisation.location ?? input.location;
+  if (!location)
+    throw new ValidationError("The patient's location (longitude,latitude) is required on this channel.", [
+      { path: 'body.location', message: 'required' },
+    ]);
+  const now = deps.clock.now();
+  const medOrgOrd = medOrgOrdFor(deps.ids.next('request'));
+  const chargeBatchNo = `${visit.visitId}.${visit.tabVersion}`;
+  const uploaded = await parts.platform.uploadFees({
+    payAuthNo: authorisation.payAuthNo,
+    insuredRegion: authorisation.insuredRegion,
+    location,
+    medOrgOrd,
+    chargeBatchNo,
+    medicalType: input.medicalType ?? parts.defaultMedicalType,
+    departmentCode: input.departmentCode,
+    doctorCode: input.doctorCode,
+    totalFen,
+    lines: listed.map((c) => ({
+      lineId: c.chargeId,
+      name: c.description,
+      amountFen: c.amountFen,
+      ...c.listing,
+    })),
+    at: now,
+  });
+  const revoke = () => parts.platform.revoke(uploaded).catch(() => undefined);
+  if (splitTotal(uploaded.split) !== totalFen) {
+    await revoke();
+    throw new IntegrityAlertError(`the platform's split of ${medOrgOrd}`, [
+      { field: 'split total', recorded: totalFen, reported: splitTotal(uploaded.split) },
+    ]);
+  }
+  const ordering: InsurancePreauth = {
+    preauthId: uploaded.payOrdId,
+    payToken: uploaded.payToken,
+    medOrgOrd,
+    chargeBatchNo,
+    ...tabSplit(visit, uploaded.split),
+    expiresAt: businessDayBounds(businessDayOf(now)).end.toISOString(),
+    tabVersion: visit.tabVersion,
+    status: 'ORDERING',
+    orderedAt: now.toISOString(),
+  };
+  // Another request recorded first: this upload is abandoned (6401) and the conflict answered.
+  const recorded = await transition(deps.ledger, deps.ledger.visits, current, {
+    ...visit,
+    insurance: ordering,
+  }).catch(async (error: unknown) => {
+    await revoke();
+    throw error;
+  });
+  let state: PlatformOrderState;
   try {
-    assertSplitCoversTab(held, tabFen(visit.charges));
+    state = await parts.platform.placeOrder({
+      payOrdId: uploaded.payOrdId,
+      payToken: uploaded.payToken,
+      payAuthNo: authorisation.payAuthNo,
+      orgBizSer: deps.ids.next('request'),
+      chargeBatchNo,
+    });
   } catch (error) {
-    await insuranceOf(deps).reverse(held.preauthId);
+    // Unanswered, 6301 decides later (resolveOrdering); refused, the upload is revoked now.
+    if (error instanceof InsuranceRefusedError) {
+      await revoke();
+      await transition(deps.ledger, deps.ledger.visits, recorded, {
+        ...recorded.value,
+        insurance: { ...ordering, status: 'REVERSED' },
+      });
+    }
     throw error;
   }
-  return held;
+  return applyOrderState(deps, recorded, state);
+}
+
+/**
+ * Records what the platform says of an ORDERING hold: settled with the uploaded split → HELD; settled with
+ * another split → an integrity alert (recorded REVERSED after a refund); never settled → revoked.
+ */
+async function applyOrderState(
+  deps: VisitDeps,
+  current: Versioned<Visit>,
+  state: PlatformOrderState,
+): Promise<Versioned<Visit>> {
+  const visit = current.value;
+  const hold = visit.insurance as InsurancePreauth;
+  if (state.status === 'SETTLED') {
+    const reported = state.split;
+    if (
+      reported &&
+      (reported.fundFen !== hold.insuredFen || reported.personalAccountFen !== hold.personalAccountFen)
+    ) {
+      await refundHold(deps, visit, hold);
+      await transition(deps.ledger, deps.ledger.visits, current, {
+        ...visit,
+        insurance: { ...hold, status: 'REVERSED' },
+      });
+      throw new IntegrityAlertError(`the platform's settlement of ${hold.preauthId}`, [
+        { field: 'fund', recorded: hold.insuredFen, reported: reported.fundFen },
+        { field: 'personal account', recorded: hold.personalAccountFen, reported: reported.personalAccountFen },
+      ]);
+    }
+    return transition(deps.ledger, deps.ledger.visits, current, {
+      ...visit,
+      insurance: { ...hold, status: 'HELD' },
+    });
+  }
+  if (state.status === 'UPLOADED' || state.status === 'UNKNOWN') {
+    await insuranceOf(deps, visit).platform.revoke({ payOrdId: hold.preauthId, payToken: hold.payToken });
+  }
+  return transition(deps.ledger, deps.ledger.visits, current, {
+    ...visit,
+    insurance: { ...hold, status: 'REVERSED' },
+  });
+}
+
+/** How long a 6202 may take before medpay asks 6301 instead (the HTTP timeout is far shorter). */
+export const ORDERING_GRACE_MS = 60_000;
+
+/** An ORDERING hold (6202 unanswered, or a crash): 6301 says whether it settled. */
+export async function resolveOrdering(deps: VisitDeps, current: Versioned<Visit>): Promise<Versioned<Visit>> {
+  const hold = current.value.insurance;
+  if (hold?.status !== 'ORDERING') return current;
+  // 6202 may still be on its way: a hold younger than the grace is left to the request that sent it.
+  if (deps.clock.now().getTime() - new Date(hold.orderedAt).getTime() < ORDERING_GRACE_MS) return current;
+  const state = await insuranceOf(deps, current.value).platform.queryOrder({
+    payOrdId: hold.preauthId,
+    payToken: hold.payToken,
+  });
+  return applyOrderState(deps, current, state);
+}
+
+/** 6203 of a hold's insured parts (refdType HI), under a refund number derived from its order. */
+async function refundHold(deps: VisitDeps, visit: Visit, hold: InsurancePreauth): Promise<void> {
+  const state = await insuranceOf(deps, visit).platform.refund({
+    payOrdId: hold.preauthId,
+    payToken: hold.payToken,
+    refundNo: `VR${hold.medOrgOrd.slice(2)}`,
+    at: deps.clock.now(),
+    split: insuredSplitOf(hold),
+    type: 'HI',
+  });
+  if (state.status === 'FAILED')
+    throw new InvalidStateError(`The platform refused to refund ${hold.preauthId}.`, {
+      visitId: visit.visitId,
+      payOrdId: hold.preauthId,
+    });
+}
+
+/**
+ * Gives back a hold the visit will not book (the tab changed, the visit was cancelled or is settled as
+ * self-pay, or the hold expired): an ORDERING one is resolved first, a HELD one refunded (6203), and the
+ * hold recorded REVERSED. Nothing to do for any other.
+ */
+export async function releaseHold(deps: VisitDeps, current: Versioned<Visit>): Promise<Versioned<Visit>> {
+  const resolved = await resolveOrdering(deps, current);
+  const visit = resolved.value;
+  const hold = visit.insurance;
+  if (hold?.status !== 'HELD') return resolved;
+  await refundHold(deps, visit, hold);
+  return transition(deps.ledger, deps.ledger.visits, resolved, {
+    ...visit,
+    insurance: { ...hold, status: 'REVERSED' },
+  });
+}
+
+/** Before booking a HELD hold: 6301 must still say it is settled with the same insured parts. */
+export async function confirmHold(deps: VisitDeps, visit: Visit, hold: InsurancePreauth): Promise<void> {
+  const state = await insuranceOf(deps, visit).platform.queryOrder({
+    payOrdId: hold.preauthId,
+    payToken: hold.payToken,
+  });
+  const reported = state.split;
+  if (
+    state.status !== 'SETTLED' ||
+    (reported &&
+      (reported.fundFen !== hold.insuredFen || reported.personalAccountFen !== hold.personalAccountFen))
+  )
+    throw new IntegrityAlertError(`the platform's order ${hold.preauthId}`, [
+      { field: 'status', recorded: 'SETTLED', reported: state.status },
+      ...(reported
+        ? [
+            { field: 'fund', recorded: hold.insuredFen, reported: reported.fundFen },
+            {
+              field: 'personal account',
+              recorded: hold.personalAccountFen,
+              reported: reported.personalAccountFen,
+            },
+          ]
+        : []),
+    ]);
 }

@@ -4,9 +4,11 @@
  *
  *   0. OPEN → SETTLING: the plan is frozen (no more charges); who asked, and whether staff chose to settle
  *      as self-pay, is recorded.
- *   1. INSURANCE: settle the pre-authorisation (pre-settling first if there is none for this tab):
- *      Dr insurance:receivable / Cr patient receivable. If the bureau is unavailable the saga waits and
- *      retries; it never charges the patient the insured part unless staff said so (asSelfPay).
+ *   1. INSURANCE: book the insured part the platform settled for this tab while the patient authorised
+ *      (insurance.ts), after 6301 confirms it: Dr insurance fund / personal-account receivable / Cr patient
+ *      receivable. With no hold for this tab the saga waits for the patient to authorise (an older hold is
+ *      refunded); if the platform is unavailable it waits and retries. It never charges the patient the
+ *      insured part unless staff said so (asSelfPay, which gives any hold back).
  *   2. CAPTURE: take the self-pay part from the authorisation under ONE out_trade_no per visit (so a
  *      re-run after a crash finds the first capture instead of making a second): Dr channel clearing /
  *      Cr patient receivable. Zero self-pay captures nothing. A pending capture (Pay Score collecting)
@@ -30,16 +32,18 @@ import { journalTransaction, txnIdFor } from '../../domain/ledger/journal';
 import { fen } from '../../domain/money';
 import {
   authorisedFen,
+  listedCharges,
   settlementPlan,
   tabFen,
   visitProviderNumbers,
+  type InsurancePreauth,
   type Settlement,
   type Visit,
 } from '../../domain/visit';
 import { transition, type Versioned } from '../shared/records';
 import { settlementView } from '../views';
 import { creditFor, type VisitDeps, type VisitRecordDeps } from './deps';
-import { insuranceOf, preSettleTab } from './insurance';
+import { confirmHold, releaseHold, resolveOrdering } from './insurance';
 import { captureRequestOf, applyCaptureResult } from './capture';
 import { loadVisit, visitEvent as event } from './records';
 
@@ -50,9 +54,6 @@ export interface SettleRequest {
   /** Staff only: settle the whole tab as self-pay even though the visit is insured (recorded). */
   readonly asSelfPay?: boolean;
 }
-
-const isOutage = (error: unknown) =>
-  error instanceof MedpayError && (error.code === 'PROVIDER_UNAVAILABLE' || error.code === 'INVALID_STATE');
 
 /** Step 0: freezes the tab and records the plan's inputs. */
 async function begin(deps: VisitDeps, current: Versioned<Visit>, request: SettleRequest) {
@@ -86,68 +87,56 @@ async function begin(deps: VisitDeps, current: Versioned<Visit>, request: Settle
   );
 }
 
-/** Step 1: settles insurance (or records why the whole tab is self-pay). */
+/** Step 1: books the insured part held for this tab (or records why the whole tab is self-pay). */
 async function insuranceStep(deps: VisitDeps, current: Versioned<Visit>): Promise<Versioned<Visit>> {
-  const visit = current.value;
-  const s = visit.settlement as Settlement;
-  const tab = tabFen(visit.charges);
-  const selfPayOnly = !visit.insured || s.asSelfPay || tab === 0;
-  if (selfPayOnly) {
-    if (visit.insurance?.status === 'HELD')
-      await insuranceOf(deps)
-        .reverse(visit.insurance.preauthId)
-        .catch(() => undefined); // it lapses at the bureau anyway
-    return transition(deps.ledger, deps.ledger.visits, current, {
-      ...visit,
-      ...(visit.insurance?.status === 'HELD'
-        ? { insurance: { ...visit.insurance, status: 'REVERSED' } }
-        : {}),
+  const tab = tabFen(current.value.charges);
+  const wait = (at: Versioned<Visit>, reason: string) =>
+    transition(deps.ledger, deps.ledger.visits, at, {
+      ...at.value,
       settlement: {
-        ...s,
-        step: 'CAPTURE',
-        selfPayFen: settlementPlan(authorisedFen(visit), tab, undefined).captureFen,
-      },
-    });
-  }
-  const wait = (error: unknown, lapsed: boolean) =>
-    transition(deps.ledger, deps.ledger.visits, current, {
-      ...current.value,
-      ...(lapsed && current.value.insurance
-        ? { insurance: { ...current.value.insurance, status: 'REVERSED' as const } }
-        : {}),
-      settlement: {
-        ...s,
-        lastError: (error as Error).message,
+        ...(at.value.settlement as Settlement),
+        lastError: reason,
         nextAttemptAt: new Date(deps.clock.now().getTime() + deps.visits.recheckAfterMs).toISOString(),
       },
     });
-  // The hold recorded for this tab is settled even if our clock says it lapsed: the bureau decides (it may
-  // already have settled it before a crash), and answers "expired" otherwise.
-  let preauth =
-    visit.insurance?.status === 'HELD' && visit.insurance.tabVersion === visit.tabVersion
-      ? visit.insurance
-      : undefined;
-  if (!preauth) {
-    try {
-      preauth = await preSettleTab(deps, visit);
-    } catch (error) {
-      if (isOutage(error)) return wait(error, false);
-      throw error;
-    }
-    // Record the hold before settling it, so a crash in between settles the same one.
-    current = await transition(deps.ledger, deps.ledger.visits, current, { ...visit, insurance: preauth });
-  }
+  const s0 = current.value.settlement as Settlement;
+  const selfPayOnly =
+    !current.value.insured || s0.asSelfPay || tab === 0 || listedCharges(current.value.charges).length === 0;
   try {
-    await insuranceOf(deps).settle(preauth.preauthId);
+    // A hold whose 6202 went unanswered is decided by 6301; one for another tab, or not wanted, is given back.
+    current = await resolveOrdering(deps, current);
+    const hold = current.value.insurance;
+    const forThisTab = hold?.status === 'HELD' && hold.tabVersion === current.value.tabVersion;
+    if (selfPayOnly || (hold?.status === 'HELD' && !forThisTab)) current = await releaseHold(deps, current);
+    if (selfPayOnly) {
+      const visit = current.value;
+      return await transition(deps.ledger, deps.ledger.visits, current, {
+        ...visit,
+        settlement: {
+          ...(visit.settlement as Settlement),
+          step: 'CAPTURE',
+          selfPayFen: settlementPlan(authorisedFen(visit), tab, undefined).captureFen,
+        },
+      });
+    }
+    if (!forThisTab || !hold)
+      return await wait(
+        current,
+        'Waiting for the patient to authorise medical insurance for this tab (or staff to settle it as self-pay).',
+      );
+    // The platform has the last word on the hold before it is booked.
+    await confirmHold(deps, current.value, hold);
   } catch (error) {
-    // The bureau is unavailable, or the hold lapsed: wait and retry; never charge the insured part.
-    if (isOutage(error)) return wait(error, error instanceof MedpayError && error.code === 'INVALID_STATE');
+    // The platform is unavailable: wait and retry; never charge the insured part.
+    if (error instanceof MedpayError && error.code === 'PROVIDER_UNAVAILABLE')
+      return wait(current, error.message);
     throw error;
   }
-  // The split must cover the tab exactly and the self-pay part must fit in the authorisation.
-  const plan = settlementPlan(authorisedFen(visit), tab, preauth);
-  const covered = plan.insuranceFen;
   const v = current.value;
+  const s = v.settlement as Settlement;
+  const preauth = v.insurance as InsurancePreauth;
+  // The split must cover the tab exactly and the self-pay part must fit in the authorisation.
+  const plan = settlementPlan(authorisedFen(v), tab, preauth);
   return transition(
     deps.ledger,
     deps.ledger.visits,
@@ -165,15 +154,26 @@ async function insuranceStep(deps: VisitDeps, current: Versioned<Visit>): Promis
         nextAttemptAt: undefined,
       },
     },
-    covered > 0
+    plan.insuranceFen > 0
       ? {
           journal: journalTransaction({
             txnId: txnIdFor('visit', v.visitId, 'insurance-settled'),
             occurredAt: deps.clock.now(),
             refs: { visitId: v.visitId, preauthId: preauth.preauthId, channel: 'insurance' },
             postings: [
-              { account: Accounts.insuranceReceivable(), side: 'debit', amountFen: fen(covered) },
-              { account: Accounts.patientReceivable(v.patientId), side: 'credit', amountFen: fen(covered) },
+              ...(preauth.insuredFen > 0
+                ? [{ account: Accounts.insuranceFundReceivable(), side: 'debit' as const, amountFen: preauth.insuredFen }]
+                : []),
+              ...(preauth.personalAccountFen > 0
+                ? [
+                    {
+                      account: Accounts.personalAccountReceivable(),
+                      side: 'debit' as const,
+                      amountFen: preauth.personalAccountFen,
+                    },
+                  ]
+                : []),
+              { account: Accounts.patientReceivable(v.patientId), side: 'credit', amountFen: plan.insuranceFen },
             ],
           }),
         }
@@ -238,7 +238,7 @@ async function step(deps: VisitDeps, current: Versioned<Visit>) {
   const visit = current.value;
   const s = visit.settlement;
   if (!s || (visit.status !== 'SETTLING' && visit.status !== 'PAYMENT_FAILED')) return undefined;
-  // Waiting for a retry, a bureau that was down, or a pending capture: the scheduled job resumes it.
+  // Waiting for a retry, a platform that was down, the patient's insurance authorisation, or a pending capture: the scheduled job resumes it.
   if (s.nextAttemptAt !== undefined && new Date(s.nextAttemptAt) > deps.clock.now()) return undefined;
   if (visit.status === 'PAYMENT_FAILED') {
     const resumed = await transition(deps.ledger, deps.ledger.visits, current, {

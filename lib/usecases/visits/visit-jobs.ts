@@ -1,9 +1,10 @@
 /**
  * The scheduled visit job, every few minutes:
  *   1. expire authorisations not confirmed in time (asking the provider first: a notification may be lost);
- *   2. expire insurance pre-authorisations past their hold;
- *   3. auto-settle visits opened before the latest cut-off (e.g. 20:00 Asia/Shanghai);
- *   4. resume settlements that are due (bureau back, capture retry, pending capture check);
+ *   2. auto-settle visits opened before the latest cut-off (e.g. 20:00 Asia/Shanghai), booking their
+ *      insurance holds;
+ *   3. resolve insurance holds whose 6202 went unanswered (6301), refund holds unbooked by their expiry;
+ *   4. resume settlements that are due (platform back, patient authorised, capture retry, pending capture check);
  *   5. release authorisations of cancelled or paid-off visits the provider has not confirmed released.
  * Each visit is handled on its own: one failure is counted and does not stop the others.
  */
@@ -12,7 +13,7 @@ import { tabFen, type Visit } from '../../domain/visit';
 import { refreshAuthorisation } from './authorisation';
 import { cancelVisit, releaseAuthorisation } from './cancel';
 import type { VisitDeps } from './deps';
-import { insuranceOf } from './insurance';
+import { releaseHold, resolveOrdering } from './insurance';
 import { loadVisit } from './records';
 import { transition } from '../shared/records';
 import { runSettlement } from './settle';
@@ -75,31 +76,6 @@ export async function runVisitJobs(deps: VisitDeps, limit = 100): Promise<VisitJ
     'expiredAuthorisations',
   );
 
-  // Held pre-authorisations past their expiry: every OPEN visit is looked at, page by page.
-  for await (const open of deps.ledger.visits.allDueBy('OPEN', now.toISOString()))
-    await handle(
-      open.visitId,
-      async (visitId) => {
-        const { value: visit, version } = await loadVisit(deps.ledger, visitId);
-        const p = visit.insurance;
-        if (visit.status !== 'OPEN' || p?.status !== 'HELD' || new Date(p.expiresAt) > now) return false;
-        await transition(
-          deps.ledger,
-          deps.ledger.visits,
-          { value: visit, version },
-          {
-            ...visit,
-            insurance: { ...p, status: 'REVERSED' },
-          },
-        );
-        await insuranceOf(deps)
-          .reverse(p.preauthId)
-          .catch(() => undefined); // it lapses at the bureau anyway
-        return true;
-      },
-      'expiredPreauths',
-    );
-
   // OPEN visits sort by creation: those opened before the latest cut-off are settled (or cancelled if empty).
   const cutOff = latestCutOff(now, deps.visits.autoSettleAtMinute);
   await each(
@@ -114,6 +90,23 @@ export async function runVisitJobs(deps: VisitDeps, limit = 100): Promise<VisitJ
     },
     'autoSettled',
   );
+
+  // Insurance holds unanswered or past their expiry: every OPEN visit is looked at, page by page.
+  for await (const open of deps.ledger.visits.allDueBy('OPEN', now.toISOString()))
+    await handle(
+      open.visitId,
+      async (visitId) => {
+        const current = await loadVisit(deps.ledger, visitId);
+        const p = current.value.insurance;
+        // A hold whose 6202 went unanswered is decided by 6301; one unbooked by its expiry is refunded.
+        const expired = p?.status === 'HELD' && new Date(p.expiresAt) <= now;
+        if (current.value.status !== 'OPEN' || (p?.status !== 'ORDERING' && !expired)) return false;
+        const resolved = await resolveOrdering(deps, current);
+        if (expired) await releaseHold(deps, resolved);
+        return true;
+      },
+      'expiredPreauths',
+    );
 
   for (const status of ['SETTLING', 'PAYMENT_FAILED'] as const)
     await each(

@@ -4,7 +4,7 @@ import { CHARGE_CATEGORIES } from '../../../domain/visit';
 import { defineRoute } from '../../route';
 import { described, text } from '../common';
 import { AmountFen, Id } from '../shared';
-import { VisitParams, Fen } from './schemas';
+import { ChargeListing, VisitParams, Fen } from './schemas';
 
 /** `POST /visits/{visitId}/charges` body. */
 export const AddChargeBody = z.strictObject({
@@ -12,6 +12,8 @@ export const AddChargeBody = z.strictObject({
   category: z.enum(CHARGE_CATEGORIES),
   description: text(1, 127),
   amountFen: AmountFen,
+  /** The line's medical-list codes for insurance (6201 medListCodg, medinsListCodg, cnt); without them it is self-pay. */
+  listing: z.optional(ChargeListing),
 });
 
 export const addCharge = defineRoute({

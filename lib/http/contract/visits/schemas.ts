@@ -2,12 +2,23 @@
 import * as z from 'zod/mini';
 import { CHANNELS } from '../../../domain/ledger/accounts';
 import { CHARGE_CATEGORIES, VISIT_STATUSES } from '../../../domain/visit';
-import { described, int, DateTime, lazy } from '../common';
+import { described, int, DateTime, lazy, text } from '../common';
 import { Id } from '../shared';
 
 export const VisitParams = z.object({ visitId: Id });
 
 export const Fen = int();
+
+/** A charge's medical-list codes (6201 FeeDetailDTO medListCodg, medinsListCodg, cnt, rxno). */
+export const ChargeListing = z.strictObject({
+  listCode: text(1, 64),
+  hospitalListCode: text(1, 64),
+  quantity: z._default(
+    text(1, 16).check(z.regex(/^\d+(\.\d{1,4})?$/, 'a decimal quantity such as 1 or 0.5')),
+    '1',
+  ),
+  prescriptionNo: z.optional(text(1, 64)),
+});
 
 export const preauth = {
   preauthId: z.string(),
@@ -56,10 +67,16 @@ export const VisitView = lazy(() =>
           description: z.string(),
           amountFen: Fen,
           voided: z.boolean(),
+          listing: z.optional(ChargeListing),
         }),
       ),
       insurance: z.nullable(
-        z.object({ ...preauth, status: z.enum(['HELD', 'SETTLED', 'REVERSED']), tabVersion: int() }),
+        z.object({
+          ...preauth,
+          status: z.enum(['ORDERING', 'HELD', 'SETTLED', 'REVERSED']),
+          tabVersion: int(),
+          medOrgOrd: z.string(),
+        }),
       ),
       settlement: z.nullable(SettlementView()),
     }),

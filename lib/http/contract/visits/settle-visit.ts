@@ -23,7 +23,7 @@ export const settleVisit = defineRoute({
     200: { description: 'SETTLED.', schema: SettlementView() },
     202: {
       description:
-        'Accepted and still running (SETTLING: waiting for the bureau or the capture; PAYMENT_FAILED: retried on schedule).',
+        'Accepted and still running (SETTLING: waiting for the patient to authorise insurance, the platform or the capture; PAYMENT_FAILED: retried on schedule).',
       schema: SettlementView(),
     },
     409: { description: 'INVALID_STATE: not authorised yet, or cancelled.' },

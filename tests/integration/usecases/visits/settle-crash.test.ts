@@ -4,7 +4,7 @@ import type { Channel } from '../../../../lib/domain/ledger/accounts';
 import { fen } from '../../../../lib/domain/money';
 import type { Visit } from '../../../../lib/domain/visit';
 import type { CreditProvider } from '../../../../lib/ports/credit-provider';
-import type { TabInsurance } from '../../../../lib/ports/tab-insurance';
+import type { InsuranceGateway } from '../../../../lib/ports/insurance-gateway';
 import type { LedgerStore } from '../../../../lib/ports/ledger-store';
 import { addCharge } from '../../../../lib/usecases/visits/add-charge';
 import { preauthoriseInsurance } from '../../../../lib/usecases/visits/preauthorise';
@@ -45,16 +45,18 @@ describe('settlement saga: a crash at every step, then re-running settlement, ca
   });
   afterAll(() => t.close());
 
-  async function readyToSettle(channel: Channel, selfPay = true) {
+  /** A visit with its charges, ready for the patient to authorise insurance. */
+  async function charged(channel: Channel, selfPay = true) {
     // With selfPay false the personal account covers everything insurance does not: nothing to capture.
-    const { visitId, patientId, outOrderNo } = await t.authorisedVisit(channel);
+    const { visitId, patientId, outOrderNo, payer } = await t.authorisedVisit(channel);
     const visit = { visitId, outOrderNo };
-    // Registration is never covered: it is the self-pay part. Labs are 70 % covered.
+    // Registration is not listed: it is self-pay. The lab's list code is a drug's (70 % in the sandbox).
     await addCharge(deps, visit.visitId, {
       chargeId: 'LAB',
       category: 'laboratory',
       description: 'lab',
       amountFen: fen(40_000),
+      listing: { listCode: 'X0001', hospitalListCode: 'H-LAB', quantity: '1' },
     });
     if (selfPay)
       await addCharge(deps, visit.visitId, {
@@ -63,9 +65,20 @@ describe('settlement saga: a crash at every step, then re-running settlement, ca
         description: 'reg',
         amountFen: fen(25_000),
       });
-    t.env.sandbox.bureau.settings.personalAccounts[patientId] = selfPay ? 0 : 1_000_000;
-    const hold = await preauthoriseInsurance(deps, visit.visitId);
-    return { visitId: visit.visitId, patientId, outOrderNo: visit.outOrderNo, hold };
+    t.env.sandbox.platform.settings.personalAccounts[patientId] = selfPay ? 0 : 1_000_000;
+    const { authCode } = t.env.sandbox.platform.authorise({
+      channel,
+      payerId: Object.values(payer)[0],
+      psnNo: patientId,
+    });
+    return { ...visit, patientId, authorise: { authCode, location: '113.26,23.12' } };
+  }
+
+  /** A visit whose insurance the platform settled and medpay holds. */
+  async function readyToSettle(channel: Channel, selfPay = true) {
+    const v = await charged(channel, selfPay);
+    const hold = await preauthoriseInsurance(deps, v.visitId, v.authorise);
+    return { ...v, hold };
   }
 
   async function settledEventually(visitId: string): Promise<Visit> {
@@ -90,9 +103,11 @@ describe('settlement saga: a crash at every step, then re-running settlement, ca
     expect(captures.map((c) => c.amountFen)).toEqual(hold.selfPayFen > 0 ? [hold.selfPayFen] : []);
     const journal = await t.journalOf(visitId);
     expect(journal.filter((x) => x.txnId.endsWith(':captured'))).toHaveLength(hold.selfPayFen > 0 ? 1 : 0);
-    expect(netOf(journal, 'insurance:receivable')).toBe(hold.insuredFen + hold.personalAccountFen);
+    expect(netOf(journal, 'insurance:fund:receivable')).toBe(hold.insuredFen);
+    expect(netOf(journal, 'insurance:personal-account:receivable')).toBe(hold.personalAccountFen);
     expect((await deps.ledger.balanceOf(`patient:${patientId}:receivable` as never)).netFen).toBe(0);
-    expect(t.env.sandbox.bureau.preauths.get(visit.insurance?.preauthId ?? '')?.status).toBe('SETTLED');
+    expect(t.env.sandbox.platform.orders.get(visit.insurance?.preauthId ?? '')?.status).toBe('SETTLED');
+    expect(visit.insurance?.status).toBe('SETTLED');
   }
 
   for (const channel of ['alipay', 'wechatpay'] as const) {
@@ -111,14 +126,25 @@ describe('settlement saga: a crash at every step, then re-running settlement, ca
       });
     }
 
-    it(`${channel}: crash after the bureau settled, before it was recorded`, async () => {
-      const v = await readyToSettle(channel);
-      const insurance = crashAfter(deps.insurance as TabInsurance, 'settle');
+    it(`${channel}: crash after the platform settled (6202), before it was recorded: 6301 decides`, async () => {
+      const v = await charged(channel);
+      const parts = deps.insurance as NonNullable<AppDeps['insurance']>;
+      const platform = crashAfter<InsuranceGateway>(parts.platform, 'placeOrder');
       await expect(
-        settleVisit({ ...deps, insurance }, v.visitId, { requestedBy: 'staff:S' }),
+        preauthoriseInsurance({ ...deps, insurance: { ...parts, platform } }, v.visitId, v.authorise),
       ).rejects.toThrow(/crash/);
-      await settleVisit(deps, v.visitId, { requestedBy: 'staff:S' });
-      await expectExactlyOnce(v.visitId, v.patientId, v.outOrderNo, v.hold);
+      const ordering = (await loadVisit(deps.ledger, v.visitId)).value.insurance;
+      expect(ordering?.status).toBe('ORDERING');
+      // Within the minute another 6202 answer may still come: the settlement waits rather than guess.
+      expect((await settleVisit(deps, v.visitId, { requestedBy: 'staff:S' })).status).toBe('SETTLING');
+      const later = { ...deps, clock: { now: () => new Date(Date.now() + 2 * 60_000 + 5 * 60_000) } };
+      await settleVisit(later, v.visitId, { requestedBy: 'staff:S' });
+      const order = t.env.sandbox.platform.orders.get(ordering?.preauthId ?? '');
+      await expectExactlyOnce(v.visitId, v.patientId, v.outOrderNo, {
+        insuredFen: order?.fundFen ?? -1,
+        personalAccountFen: order?.personalAccountFen ?? -1,
+        selfPayFen: (order?.selfPayFen ?? -1) + 25_000,
+      });
     });
 
     it(`${channel}: crash after the provider captured, before it was recorded`, async () => {

@@ -46,12 +46,28 @@ describe('pay-later visits against the sandbox (real HTTP, RSA, AES-GCM) and Dyn
     chargeId: string,
     category: 'examination' | 'laboratory' | 'prescription' | 'registration',
     amountFen: number,
+    listCode?: string,
   ) => ({
     chargeId,
     category,
     description: chargeId,
     amountFen: fen(amountFen),
+    ...(listCode ? { listing: { listCode, hospitalListCode: `H-${chargeId}`, quantity: '1' } } : {}),
   });
+  /** The patient authorises insurance in the sandbox wallet; medpay settles the listed charges with it. */
+  const authCodeFor = async (visitId: string) => {
+    const { channel, payer } = (await loadVisit(deps.ledger, visitId)).value;
+    return t.env.sandbox.platform.authorise({
+      channel,
+      payerId: channel === 'alipay' ? payer.alipayUserId : payer.wechatOpenId,
+    }).authCode;
+  };
+  const insure = async (visitId: string) =>
+    preauthoriseInsurance(deps, visitId, {
+      authCode: await authCodeFor(visitId),
+      location: '113.264385,23.129112',
+    });
+  const platformOrder = (payOrdId: string) => t.env.sandbox.platform.orders.get(payOrdId);
   const waitFor = async <T>(read: () => Promise<T>, done: (v: T) => boolean) => {
     for (let i = 0; i < 100; i++) {
       const v = await read();
@@ -62,22 +78,38 @@ describe('pay-later visits against the sandbox (real HTTP, RSA, AES-GCM) and Dyn
   };
 
   for (const channel of ['alipay', 'wechatpay'] as const) {
-    it(`${channel}: authorise → charges → over-limit refused → insurance → one settlement`, async () => {
+    it(`${channel}: authorise → charges → over-limit refused → insurance (6201 + 6202) → one settlement`, async () => {
       const { visitId, patientId, outOrderNo } = await authorised(channel);
       expect((await loadVisit(deps.ledger, visitId)).value.status).toBe('OPEN');
-      await addCharge(deps, visitId, charge('REG1', 'registration', 1_500));
-      await addCharge(deps, visitId, charge('LAB1', 'laboratory', 12_000));
-      await addCharge(deps, visitId, charge('RX1', 'prescription', 30_000));
+      await addCharge(deps, visitId, charge('REG1', 'registration', 1_500)); // not listed: self-pay
+      await addCharge(deps, visitId, charge('LAB1', 'laboratory', 12_000, '250101001'));
+      await addCharge(deps, visitId, charge('RX1', 'prescription', 30_000, 'XA01'));
       await expect(addCharge(deps, visitId, charge('BIG', 'examination', 60_000))).rejects.toMatchObject({
         code: 'CREDIT_LIMIT_EXCEEDED',
         context: { availableCreditFen: 100_000 - 43_500 },
       });
-      const hold = await preauthoriseInsurance(deps, visitId);
-      // Sandbox rules: lab 70 %, prescription 60 % after ¥50, registration 0 %; ¥100 personal account.
-      expect(hold.insuredFen).toBe(8_400 + 15_000);
-      expect(hold.personalAccountFen).toBe(10_000);
-      expect(hold.selfPayFen).toBe(43_500 - 23_400 - 10_000);
-      expect(await preauthoriseInsurance(deps, visitId)).toEqual(hold); // idempotent for the same tab
+      const hold = await insure(visitId);
+      // Sandbox platform: service items 80 %, western drugs 70 %; a fresh patient's ¥100 personal account.
+      expect(hold).toMatchObject({
+        status: 'HELD',
+        insuredFen: 9_600 + 21_000,
+        personalAccountFen: 10_000,
+        selfPayFen: 43_500 - 30_600 - 10_000, // the listed lines' cash part and the registration
+        tabVersion: 3,
+      });
+      // The platform settled the two listed lines under one order (6202), and holds nothing more.
+      expect(platformOrder(hold.preauthId)).toMatchObject({
+        status: 'SETTLED',
+        totalFen: 42_000,
+        fundFen: 30_600,
+        personalAccountFen: 10_000,
+        chrgBchno: `${visitId}.3`,
+      });
+      expect(platformOrder(hold.preauthId)?.orgBizSers).toHaveLength(1);
+      // The same tab again: the same hold; the new authorisation is not used.
+      const again = t.env.sandbox.platform.authorise({ channel, payerId: 'unused' });
+      expect(await preauthoriseInsurance(deps, visitId, { authCode: again.authCode })).toEqual(hold);
+      expect(again.payAuthNo).toBeUndefined();
 
       const first = await settleVisit(deps, visitId, { requestedBy: 'staff:S1' });
       const settled =
@@ -90,6 +122,7 @@ describe('pay-later visits against the sandbox (real HTTP, RSA, AES-GCM) and Dyn
               )
             ).value;
       expect(settled.status).toBe('SETTLED');
+      expect(settled.insurance?.status).toBe('SETTLED');
       expect(settled.settlement).toMatchObject({
         insuredFen: hold.insuredFen,
         personalAccountFen: hold.personalAccountFen,
@@ -116,11 +149,13 @@ describe('pay-later visits against the sandbox (real HTTP, RSA, AES-GCM) and Dyn
           totalFen: hold.selfPayFen,
         });
       }
-      // The ledger: receivable back to zero, insurance owes the insured part, clearing holds the capture.
+      // The ledger: receivable back to zero, the fund and the personal account owe their parts, clearing
+      // holds the capture.
       const journal = await t.journalOf(visitId);
       for (const txn of journal) expect(netOfPostings(txn.postings)).toBe(0);
       expect((await deps.ledger.balanceOf(`patient:${patientId}:receivable` as never)).netFen).toBe(0);
-      expect(netOf(journal, 'insurance:receivable')).toBe(hold.insuredFen + hold.personalAccountFen);
+      expect(netOf(journal, 'insurance:fund:receivable')).toBe(hold.insuredFen);
+      expect(netOf(journal, 'insurance:personal-account:receivable')).toBe(hold.personalAccountFen);
       expect(netOf(journal, `channel:${channel}:clearing`)).toBe(hold.selfPayFen);
       expect((await deps.ledger.creditLocks.get(patientId))?.value.status).toBe('FREE');
     });
@@ -128,15 +163,14 @@ describe('pay-later visits against the sandbox (real HTTP, RSA, AES-GCM) and Dyn
 
   it('zero self-pay captures nothing and releases the whole authorisation', async () => {
     const { visitId, outOrderNo } = await authorised('alipay');
-    t.env.sandbox.bureau.settings.rules.treatment = { ratioBp: 10_000, deductibleFen: 0, capFen: 1_000_000 };
-    await addCharge(deps, visitId, charge('T1', 'examination', 0 + 10_000));
-    t.env.sandbox.bureau.settings.rules.examination = {
-      ratioBp: 10_000,
-      deductibleFen: 0,
-      capFen: 1_000_000,
-    };
+    t.env.sandbox.platform.settings.coverage.T = { ratioBp: 10_000 };
+    try {
+      await addCharge(deps, visitId, charge('T1', 'examination', 10_000, 'T001'));
+      expect(await insure(visitId)).toMatchObject({ insuredFen: 10_000, selfPayFen: 0 });
+    } finally {
+      delete t.env.sandbox.platform.settings.coverage.T;
+    }
     const settled = await settleVisit(deps, visitId, { requestedBy: 'staff:S1' });
-    t.env.sandbox.bureau.settings.rules.examination = { ratioBp: 7000, deductibleFen: 0, capFen: 100_000 };
     expect(settled).toMatchObject({
       status: 'SETTLED',
       settlement: { selfPayFen: 0, capturedFen: 0, releasedFen: 100_000 },
@@ -148,50 +182,137 @@ describe('pay-later visits against the sandbox (real HTTP, RSA, AES-GCM) and Dyn
     });
   });
 
-  it('a charge invalidates the pre-authorisation; an uninsured visit cannot be pre-authorised (409)', async () => {
+  it('a charge after insurance: the old hold is refunded (6203); the settlement waits for the patient, who authorises again', async () => {
     const { visitId } = await authorised('wechatpay');
-    await addCharge(deps, visitId, charge('L1', 'laboratory', 10_000));
-    const first = await preauthoriseInsurance(deps, visitId);
-    await addCharge(deps, visitId, charge('L2', 'laboratory', 10_000));
-    const second = await preauthoriseInsurance(deps, visitId);
+    await addCharge(deps, visitId, charge('L1', 'laboratory', 10_000, '250101001'));
+    const first = await insure(visitId);
+    await addCharge(deps, visitId, charge('L2', 'laboratory', 10_000, '250101002'));
+    const second = await insure(visitId);
     expect(second.preauthId).not.toBe(first.preauthId);
-    expect(second.tabVersion).toBe(2);
-    expect(t.env.sandbox.bureau.preauths.get(first.preauthId)?.status).toBe('REVERSED');
-    await voidCharge(deps, visitId, 'L2');
-    const settled = await settleVisit(deps, visitId, { requestedBy: 'staff:S1' });
-    expect(settled.insurance?.preauthId).not.toBe(second.preauthId); // re-pre-settled for the voided tab
-    const uninsured = await authorised('alipay', false);
-    await addCharge(deps, uninsured.visitId, charge('L1', 'laboratory', 1_000));
-    await expect(preauthoriseInsurance(deps, uninsured.visitId)).rejects.toMatchObject({
-      code: 'INVALID_STATE',
+    expect(second).toMatchObject({ tabVersion: 2, insuredFen: 16_000 });
+    expect(platformOrder(first.preauthId)).toMatchObject({
+      status: 'REFUNDED',
+      refunds: [expect.objectContaining({ fundFen: 8_000, personalAccountFen: 2_000, cashFen: 0 })],
     });
+    // A void after the second hold: the settlement gives that hold back and waits for the patient.
+    await voidCharge(deps, visitId, 'L2');
+    const waiting = await settleVisit(deps, visitId, { requestedBy: 'patient:P' });
+    expect(waiting).toMatchObject({
+      status: 'SETTLING',
+      insurance: { preauthId: second.preauthId, status: 'REVERSED' },
+      settlement: { step: 'INSURANCE', capturedFen: 0 },
+    });
+    expect(waiting.settlement?.lastError).toMatch(/authorise medical insurance/);
+    expect(platformOrder(second.preauthId)?.status).toBe('REFUNDED');
+    // The patient authorises at the desk: the insurance step runs on at once and the visit settles.
+    const third = await insure(visitId);
+    expect(third).toMatchObject({ tabVersion: 3, insuredFen: 8_000 });
+    const settled = (await loadVisit(deps.ledger, visitId)).value;
+    expect(settled).toMatchObject({
+      status: 'SETTLED',
+      insurance: { preauthId: third.preauthId, status: 'SETTLED' },
+      settlement: { insuredFen: 8_000, personalAccountFen: third.personalAccountFen },
+    });
+    // Insurance only for an insured visit with listed charges.
+    const uninsured = await authorised('alipay', false);
+    await addCharge(deps, uninsured.visitId, charge('L1', 'laboratory', 1_000, '250101001'));
+    await expect(insure(uninsured.visitId)).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    const unlisted = await authorised('alipay');
+    await addCharge(deps, unlisted.visitId, charge('L1', 'laboratory', 1_000));
+    await expect(insure(unlisted.visitId)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect((await loadVisit(deps.ledger, unlisted.visitId)).value.insurance).toBeUndefined();
   });
 
-  it('waits while the bureau is down, never charging the insured part; staff may settle as self-pay', async () => {
+  it('a used or unknown authorisation is 422 INSURANCE_AUTH_INVALID; the platform down at 6201 is 503, nothing written', async () => {
+    const { visitId } = await authorised('alipay');
+    await addCharge(deps, visitId, charge('L1', 'laboratory', 10_000, '250101001'));
+    await expect(
+      preauthoriseInsurance(deps, visitId, { authCode: 'AC-never-issued', location: '113.26,23.12' }),
+    ).rejects.toMatchObject({ code: 'INSURANCE_AUTH_INVALID' });
+    const authCode = await authCodeFor(visitId);
+    t.env.sandbox.platform.settings.available = false;
+    try {
+      await expect(
+        preauthoriseInsurance(deps, visitId, { authCode, location: '113.26,23.12' }),
+      ).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE' });
+    } finally {
+      t.env.sandbox.platform.settings.available = true;
+    }
+    expect((await loadVisit(deps.ledger, visitId)).value.insurance).toBeUndefined();
+    // The auth code was exchanged before the outage: it is used, and the patient authorises again.
+    await expect(
+      preauthoriseInsurance(deps, visitId, { authCode, location: '113.26,23.12' }),
+    ).rejects.toMatchObject({ code: 'INSURANCE_AUTH_INVALID' });
+    expect(await insure(visitId)).toMatchObject({ status: 'HELD', insuredFen: 8_000 });
+  });
+
+  it('6202 unanswered: the hold stays ORDERING; a minute later 6301 finds it never settled and the upload is revoked', async () => {
+    const { visitId } = await authorised('wechatpay');
+    await addCharge(deps, visitId, charge('L1', 'laboratory', 10_000, '250101001'));
+    t.env.sandbox.platform.settings.failNext['6202'] = 1;
+    await expect(insure(visitId)).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE' });
+    expect(t.env.sandbox.platform.settings.failNext['6202']).toBe(0);
+    const ordering = (await loadVisit(deps.ledger, visitId)).value.insurance;
+    expect(ordering).toMatchObject({ status: 'ORDERING', tabVersion: 1 });
+    // Asking again at once: 409, the first 6202 may still be answered.
+    await expect(insure(visitId)).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    const report = await runVisitJobs({ ...deps, clock: { now: () => new Date(Date.now() + 2 * 60_000) } });
+    expect(report.expiredPreauths).toBeGreaterThanOrEqual(1);
+    expect((await loadVisit(deps.ledger, visitId)).value.insurance).toMatchObject({
+      preauthId: ordering?.preauthId,
+      status: 'REVERSED',
+    });
+    expect(platformOrder(ordering?.preauthId ?? '')?.status).toBe('REVOKED');
+    expect(await insure(visitId)).toMatchObject({ status: 'HELD', insuredFen: 8_000 });
+  });
+
+  it('a hold the visit has not booked by the end of its business day is refunded (6203)', async () => {
+    const { visitId } = await authorised('alipay');
+    await addCharge(deps, visitId, charge('L1', 'laboratory', 10_000, '250101001'));
+    const hold = await insure(visitId);
+    const createdAt = new Date((await loadVisit(deps.ledger, visitId)).value.createdAt);
+    // A cut-off a minute before the visit was opened (Asia/Shanghai), so the job does not settle it.
+    const minute = ((createdAt.getUTCHours() + 8) % 24) * 60 + createdAt.getUTCMinutes();
+    const afterExpiry = {
+      ...deps,
+      clock: { now: () => new Date(new Date(hold.expiresAt).getTime() + 1_000) },
+      visits: { ...deps.visits, autoSettleAtMinute: (minute + 1439) % 1440 },
+    };
+    await runVisitJobs(afterExpiry);
+    expect((await loadVisit(deps.ledger, visitId)).value).toMatchObject({
+      status: 'OPEN',
+      insurance: { preauthId: hold.preauthId, status: 'REVERSED' },
+    });
+    expect(platformOrder(hold.preauthId)?.status).toBe('REFUNDED');
+  });
+
+  it('waits while the platform is down, never charging the insured part; staff may settle as self-pay', async () => {
     const { visitId, outOrderNo } = await authorised('alipay');
-    await addCharge(deps, visitId, charge('L1', 'laboratory', 20_000));
-    t.env.sandbox.bureau.settings.available = false;
+    await addCharge(deps, visitId, charge('L1', 'laboratory', 20_000, '250101001'));
+    const hold = await insure(visitId);
+    t.env.sandbox.platform.settings.available = false;
     const waiting = await settleVisit(deps, visitId, { requestedBy: 'patient:P' });
     expect(waiting.status).toBe('SETTLING');
     expect(waiting.settlement).toMatchObject({ step: 'INSURANCE', capturedFen: 0 });
     expect(waiting.settlement?.nextAttemptAt).toBeDefined();
     expect(t.env.sandbox.credit.captures.filter((c) => c.outOrderNo === outOrderNo)).toHaveLength(0);
-    t.env.sandbox.bureau.settings.available = true;
+    t.env.sandbox.platform.settings.available = true;
     // The job resumes it once due (here: a clock an hour ahead).
     const later = { ...deps, clock: { now: () => new Date(Date.now() + 3_600_000) } };
     await runVisitJobs(later);
     const done = (await loadVisit(deps.ledger, visitId)).value;
     expect(done.status).toBe('SETTLED');
-    // Lab 70 % → ¥140 insured; the fresh patient's ¥100 personal account covers ¥60; nothing self-pay.
-    expect(done.settlement).toMatchObject({ insuredFen: 14_000, personalAccountFen: 6_000, capturedFen: 0 });
+    // Lab 80 % → ¥160 insured; the fresh patient's ¥100 personal account covers the ¥40 left.
+    expect(done.settlement).toMatchObject({ insuredFen: 16_000, personalAccountFen: 4_000, capturedFen: 0 });
+    expect(done.insurance).toMatchObject({ preauthId: hold.preauthId, status: 'SETTLED' });
 
     const other = await authorised('alipay');
-    await addCharge(deps, other.visitId, charge('L1', 'laboratory', 20_000));
-    t.env.sandbox.bureau.settings.available = false;
+    await addCharge(deps, other.visitId, charge('L1', 'laboratory', 20_000, '250101001'));
+    const held = await insure(other.visitId);
     const selfPay = await settleVisit(deps, other.visitId, { requestedBy: 'staff:S9', asSelfPay: true });
-    t.env.sandbox.bureau.settings.available = true;
     expect(selfPay).toMatchObject({
       status: 'SETTLED',
+      insurance: { status: 'REVERSED' },
       settlement: {
         asSelfPay: true,
         requestedBy: 'staff:S9',
@@ -200,16 +321,16 @@ describe('pay-later visits against the sandbox (real HTTP, RSA, AES-GCM) and Dyn
         capturedFen: 20_000,
       },
     });
+    // Settled as self-pay, the insured settlement went back to the platform (6203).
+    expect(platformOrder(held.preauthId)?.status).toBe('REFUNDED');
   });
 
-  it('staff may switch a settlement waiting on the insurer to self-pay, once; past that step it is a 409', async () => {
+  it('staff may switch a settlement waiting on insurance to self-pay, once; past that step it is a 409', async () => {
     const { visitId } = await authorised('alipay');
-    await addCharge(deps, visitId, charge('L1', 'laboratory', 20_000));
-    t.env.sandbox.bureau.settings.available = false;
+    await addCharge(deps, visitId, charge('L1', 'laboratory', 20_000, '250101001'));
     const waiting = await settleVisit(deps, visitId, { requestedBy: 'patient:P' });
     expect(waiting.settlement).toMatchObject({ step: 'INSURANCE', asSelfPay: false });
     const switched = await settleVisit(deps, visitId, { requestedBy: 'staff:S7', asSelfPay: true });
-    t.env.sandbox.bureau.settings.available = true;
     expect(switched).toMatchObject({
       status: 'SETTLED',
       settlement: { asSelfPay: true, requestedBy: 'staff:S7', insuredFen: 0, capturedFen: 20_000 },
@@ -220,7 +341,8 @@ describe('pay-later visits against the sandbox (real HTTP, RSA, AES-GCM) and Dyn
     );
 
     const insured = await authorised('alipay');
-    await addCharge(deps, insured.visitId, charge('L1', 'laboratory', 20_000));
+    await addCharge(deps, insured.visitId, charge('L1', 'laboratory', 20_000, '250101001'));
+    await insure(insured.visitId);
     expect((await settleVisit(deps, insured.visitId, { requestedBy: 'patient:P' })).status).toBe('SETTLED');
     await expect(
       settleVisit(deps, insured.visitId, { requestedBy: 'staff:S7', asSelfPay: true }),
@@ -352,7 +474,7 @@ describe('pay-later visits against the sandbox (real HTTP, RSA, AES-GCM) and Dyn
     expect(outcome).toBe('orphan');
   });
 
-  it('jobs: unconfirmed authorisations expire (a lost notification is found by query), holds lapse, the cut-off settles', async () => {
+  it('jobs: unconfirmed authorisations expire (a lost notification is found by query), the cut-off settles with the insurance hold', async () => {
     const patientA = `PJ${Date.now()}a`;
     const patientB = `PJ${Date.now()}b`;
     const never = await openVisit(deps, {
@@ -379,14 +501,13 @@ describe('pay-later visits against the sandbox (real HTTP, RSA, AES-GCM) and Dyn
     });
     t.env.sandbox.settings.notifications = true;
     const open = await authorised('alipay');
-    await addCharge(deps, open.visitId, charge('L1', 'laboratory', 10_000));
-    const hold = await preauthoriseInsurance(deps, open.visitId);
+    await addCharge(deps, open.visitId, charge('L1', 'laboratory', 10_000, '250101001'));
+    const hold = await insure(open.visitId);
 
-    // 31 minutes later: past authoriseBy (30 min) and past the bureau hold (30 min).
+    // 31 minutes later: past authoriseBy (30 min); the insurance hold stands until the day ends.
     const later = { ...deps, clock: { now: () => new Date(Date.now() + 31 * 60_000) } };
     const report = await runVisitJobs(later);
     expect(report.expiredAuthorisations).toBeGreaterThanOrEqual(1);
-    expect(report.expiredPreauths).toBeGreaterThanOrEqual(1);
     expect((await loadVisit(deps.ledger, never.visit.visitId)).value).toMatchObject({
       status: 'CANCELLED',
       authorisationReleased: true,
@@ -395,13 +516,18 @@ describe('pay-later visits against the sandbox (real HTTP, RSA, AES-GCM) and Dyn
     expect((await loadVisit(deps.ledger, lost.visit.visitId)).value.status).toBe('OPEN');
     expect((await loadVisit(deps.ledger, open.visitId)).value.insurance).toMatchObject({
       preauthId: hold.preauthId,
-      status: 'REVERSED',
+      status: 'HELD',
     });
 
     // A day later the cut-off has passed: OPEN visits with charges are settled, empty ones cancelled.
     const nextDay = { ...deps, clock: { now: () => new Date(Date.now() + 25 * 3_600_000) } };
     await runVisitJobs(nextDay);
-    expect((await loadVisit(deps.ledger, open.visitId)).value.status).toBe('SETTLED');
+    // The cut-off settles the visit before its hold lapses at midnight: the insured part is booked.
+    expect((await loadVisit(deps.ledger, open.visitId)).value).toMatchObject({
+      status: 'SETTLED',
+      insurance: { status: 'SETTLED' },
+      settlement: { insuredFen: 8_000 },
+    });
     expect((await loadVisit(deps.ledger, lost.visit.visitId)).value.status).toBe('CANCELLED');
   });
 });
