@@ -16,7 +16,7 @@ import {
 
 type Json = Record<string, any>;
 
-describe('pay-later visits over the local stack (API, sandbox credit + insurance bureau, webhooks, DynamoDB Local)', () => {
+describe('pay-later visits over the local stack (API, sandbox credit + insurance platform, webhooks, DynamoDB Local)', () => {
   let local: LocalStack;
   let stack: Stack;
   let client: ReturnType<typeof stackClient>;
@@ -65,20 +65,21 @@ describe('pay-later visits over the local stack (API, sandbox credit + insurance
       const { sub, token } = await patient();
       const staff = stack.tokens.staff;
       const { visitId, outOrderNo } = await openAndAuthorise(channel, token);
-      const charge = (chargeId: string, category: string, amountFen: number) =>
+      const charge = (chargeId: string, category: string, amountFen: number, listCode?: string) =>
         api('POST', `/visits/${visitId}/charges`, staff, {
           chargeId,
           category,
           description: chargeId,
           amountFen,
+          ...(listCode ? { listing: { listCode, hospitalListCode: `H-${chargeId}` } } : {}),
         });
 
-      expect((await charge('HIS-REG-1', 'registration', 2_000)).status).toBe(201);
-      expect((await charge('HIS-LAB-1', 'laboratory', 18_000)).status).toBe(201);
-      const third = await charge('HIS-RX-1', 'prescription', 45_000);
+      expect((await charge('HIS-REG-1', 'registration', 2_000)).status).toBe(201); // not listed: self-pay
+      expect((await charge('HIS-LAB-1', 'laboratory', 18_000, '250101001')).status).toBe(201);
+      const third = await charge('HIS-RX-1', 'prescription', 45_000, 'XA01');
       expect(third).toMatchObject({ status: 201, body: { tabFen: 65_000, availableCreditFen: 135_000 } });
       // The same HIS line again is added once; with another amount it is refused.
-      expect((await charge('HIS-RX-1', 'prescription', 45_000)).body.tabFen).toBe(65_000);
+      expect((await charge('HIS-RX-1', 'prescription', 45_000, 'XA01')).body.tabFen).toBe(65_000);
       expect((await charge('HIS-RX-1', 'prescription', 46_000)).body.error.code).toBe('CHARGE_ID_REUSED');
       const over = await charge('HIS-CT-1', 'examination', 150_000);
       expect(over).toMatchObject({
@@ -97,14 +98,36 @@ describe('pay-later visits over the local stack (API, sandbox credit + insurance
         ).status,
       ).toBe(403);
 
-      const hold = await api('POST', `/visits/${visitId}/insurance/preauthorisations`, staff);
+      // The patient authorises medical insurance in the wallet and hands the code to medpay.
+      const authorise = async () =>
+        (
+          await sandbox('/sandbox/medical-insurance/authorise', {
+            channel,
+            payerId: Object.values(payerFor(channel))[0],
+          })
+        ).authCode as string;
+      const preauthorisations = `/visits/${visitId}/insurance/preauthorisations`;
+      const authCode = await authorise();
+      expect((await api('POST', preauthorisations, token, {})).status).toBe(400);
+      const hold = await api('POST', preauthorisations, token, { authCode, location: '113.26,23.12' });
       expect(hold.status).toBe(201);
-      // Sandbox bureau: lab 70 %, prescription 60 % after ¥50, registration 0 %, ¥100 personal account.
+      // Sandbox platform: service items 80 %, western drugs 70 %; a fresh patient's ¥100 personal account.
       expect(hold.body).toMatchObject({
-        insuredFen: 12_600 + 24_000,
+        insuredFen: 14_400 + 31_500,
         personalAccountFen: 10_000,
-        selfPayFen: 65_000 - 36_600 - 10_000,
+        selfPayFen: 65_000 - 45_900 - 10_000,
       });
+      // The same tab again answers the same hold; another patient's call is not theirs to make.
+      expect(
+        (await api('POST', preauthorisations, staff, { authCode: await authorise() })).body,
+      ).toEqual(hold.body);
+      expect(
+        (await api('POST', preauthorisations, (await patient()).token, { authCode: await authorise() })).status,
+      ).toBe(404);
+      const shown = await api('GET', `/visits/${visitId}`, token);
+      expect(shown.body.insurance).toMatchObject({ preauthId: hold.body.preauthId, status: 'HELD', tabVersion: 3 });
+      expect(shown.body.insurance).not.toHaveProperty('payToken');
+      expect(shown.body.charges[1]).toMatchObject({ listing: { listCode: '250101001', quantity: '1' } });
       const { insuredFen, personalAccountFen, selfPayFen } = hold.body as {
         insuredFen: number;
         personalAccountFen: number;
@@ -145,11 +168,13 @@ describe('pay-later visits over the local stack (API, sandbox credit + insurance
           totalFen: selfPayFen,
         });
 
-      // The ledger: every transaction balanced, the patient owes nothing, insurance owes the insured part.
+      // The ledger: every transaction balanced, the patient owes nothing, the fund and the personal
+      // account owe their parts.
       const journal = await journalOf(visitId);
       for (const t of journal) expect(netOfPostings(t.postings)).toBe(0);
       expect((await ledger().balanceOf(`patient:${sub}:receivable` as never)).netFen).toBe(0);
-      expect(net(journal, 'insurance:receivable')).toBe(insuredFen + personalAccountFen);
+      expect(net(journal, 'insurance:fund:receivable')).toBe(insuredFen);
+      expect(net(journal, 'insurance:personal-account:receivable')).toBe(personalAccountFen);
       expect(net(journal, `channel:${channel}:clearing`)).toBe(selfPayFen);
       // A charge on a settled visit is refused.
       expect((await charge('HIS-LATE-1', 'other', 100)).body.error.code).toBe('INVALID_STATE');
@@ -173,7 +198,9 @@ describe('pay-later visits over the local stack (API, sandbox credit + insurance
       description: 'l',
       amountFen: 1_000,
     });
-    const preauth = await api('POST', `/visits/${visitId}/insurance/preauthorisations`, staff);
+    const preauth = await api('POST', `/visits/${visitId}/insurance/preauthorisations`, staff, {
+      authCode: 'AC-unused',
+    });
     expect(preauth).toMatchObject({ status: 409, body: { error: { code: 'INVALID_STATE' } } });
     expect((await api('POST', `/visits/${visitId}/cancel`, token)).status).toBe(409);
     expect((await api('DELETE', `/visits/${visitId}/charges/L1`, staff)).body.tabFen).toBe(0);
