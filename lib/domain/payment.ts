@@ -132,7 +132,7 @@ export function captureTransaction(p: {
   referenceId: string;
   settlesVisitId?: string;
   revenueSplit?: Readonly<Record<string, Fen>>;
-  insurance?: { readonly split: Split };
+  insurance?: { readonly split: Split; readonly payOrdId?: string };
 }): JournalTransaction {
   const receivable = Accounts.patientReceivable(p.patientId);
   // A visit's charges were recognised as revenue when they were added; paying it off only clears the debt.
@@ -157,6 +157,7 @@ export function captureTransaction(p: {
       channel: p.channel,
       ...(p.providerTradeNo ? { providerTradeNo: p.providerTradeNo } : {}),
       ...(p.settlesVisitId ? { visitId: p.settlesVisitId } : {}),
+      ...(p.insurance?.payOrdId ? { payOrdId: p.insurance.payOrdId } : {}),
     },
     postings: [
       ...revenue,
@@ -220,8 +221,9 @@ export function refundTransaction(r: {
   /** The payment's HIS reference and the provider's refund number, for statements. */
   referenceId?: string;
   providerRefundId?: string;
-  /** An insured refund: the parts given back (summing to amountFen). */
+  /** An insured refund: the parts given back (summing to amountFen), and the platform's order. */
   split?: Split;
+  payOrdId?: string;
 }): JournalTransaction {
   const receivable = Accounts.patientReceivable(r.patientId);
   // Refunding a visit pay-off puts the debt back; it does not reverse revenue.
@@ -248,6 +250,7 @@ export function refundTransaction(r: {
       ...(r.referenceId ? { referenceId: r.referenceId } : {}),
       ...(r.providerRefundId ? { providerRefundId: r.providerRefundId } : {}),
       ...(r.settlesVisitId ? { visitId: r.settlesVisitId } : {}),
+      ...(r.payOrdId ? { payOrdId: r.payOrdId } : {}),
     },
     postings: [
       ...revenue,

@@ -119,7 +119,8 @@ describe('insured payments over the local stack (WeChat 医保 2.0, Alipay medic
       (capture?.postings ?? []).filter((p) => p.side === side).reduce((n, p) => n + p.amountFen, 0);
     expect(sum('debit')).toBe(sum('credit'));
 
-    // The day's statement shows the three parts of the payment, each on its own row.
+    // The day's statement shows the three parts of the payment, each on its own row; the insured parts name
+    // the platform's order (what its settlement list names), the self-pay part the wallet's transaction.
     const today = businessDayOf(new Date());
     const file = await client.api('GET', `/statements/${today}?format=csv`, local.stack.tokens.finance);
     expect(file.status).toBe(302);
@@ -130,6 +131,10 @@ describe('insured payments over the local stack (WeChat 医保 2.0, Alipay medic
       ['医保统筹 insurance-fund', '80.00'],
       ['微信支付 wechatpay', '60.00'],
     ]);
+    const providerNo = (channel: string) => rows.find((l) => l.split(',')[1]?.endsWith(channel))?.split(',')[4];
+    expect(providerNo('insurance-fund')).toBe(payment.insurance.payOrdId);
+    expect(providerNo('personal-account')).toBe(payment.insurance.payOrdId);
+    expect(providerNo('wechatpay')).not.toBe(payment.insurance.payOrdId);
   });
 
   it('pays INSURANCE_ONLY (self-pay 0) and CASH_ONLY (nothing covered) through the same API', async () => {

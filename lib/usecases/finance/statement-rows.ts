@@ -73,7 +73,8 @@ export async function* statementRows(
       const amount: number = p.amountFen;
       const feeFen = fee ? (p.side === 'credit' ? amount : -amount) : 0;
       const grossFen = fee ? 0 : amount;
-      const channel: string = INSURANCE_ACCOUNTS[p.account] ?? p.account.split(':')[1] ?? p.account;
+      const insured = INSURANCE_ACCOUNTS[p.account];
+      const channel: string = insured ?? p.account.split(':')[1] ?? p.account;
       const refund = r.refundId !== undefined;
       const key = fee ? undefined : clearingKeyOf(txn, channel as Channel, p.side);
       const billFeeFen = key && billFees.get(channel)?.get(matchKey(key.kind, key.no));
@@ -83,7 +84,8 @@ export async function* statementRows(
         channel,
         reference: r.refundId ?? r.paymentId ?? r.visitId ?? r.reconciliationId ?? txn.txnId,
         orderNo: r.outRefundNo ?? r.outTradeNo ?? r.preauthId ?? '',
-        providerNo: r.providerRefundId ?? r.providerTradeNo ?? '',
+        // The insurance parts' provider is the platform: its order (payOrdId) is what its settlement list names.
+        providerNo: (insured ? r.payOrdId : undefined) ?? r.providerRefundId ?? r.providerTradeNo ?? '',
         originalPayment: refund ? [r.paymentId, r.outTradeNo].filter(Boolean).join(' / ') : '',
         purpose: fee ? 'provider-fees' : refund ? 'refund' : (r.purpose ?? (r.preauthId ? 'insurance' : '')),
         hisReference: r.referenceId ?? r.visitId ?? '',

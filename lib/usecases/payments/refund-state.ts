@@ -82,6 +82,7 @@ async function applyRefundStateOnce(deps: RecordDeps, refundId: string, state: R
             referenceId: payment.referenceId,
             providerRefundId: state.providerRefundId ?? refund.providerRefundId,
             split: refund.insurance?.split,
+            payOrdId: payment.insurance?.payOrdId,
           }),
         }
       : {}),

@@ -159,7 +159,12 @@ async function insuranceStep(deps: VisitDeps, current: Versioned<Visit>): Promis
           journal: journalTransaction({
             txnId: txnIdFor('visit', v.visitId, 'insurance-settled'),
             occurredAt: deps.clock.now(),
-            refs: { visitId: v.visitId, preauthId: preauth.preauthId, channel: 'insurance' },
+            refs: {
+              visitId: v.visitId,
+              preauthId: preauth.preauthId,
+              payOrdId: preauth.preauthId,
+              channel: 'insurance',
+            },
             postings: [
               ...(preauth.insuredFen > 0
                 ? [{ account: Accounts.insuranceFundReceivable(), side: 'debit' as const, amountFen: preauth.insuredFen }]

@@ -15,7 +15,6 @@ import { cancelVisit, releaseAuthorisation } from './cancel';
 import type { VisitDeps } from './deps';
 import { releaseHold, resolveOrdering } from './insurance';
 import { loadVisit } from './records';
-import { transition } from '../shared/records';
 import { runSettlement } from './settle';
 
 /** The latest auto-settle cut-off at or before `now` (minutes after Beijing midnight). */

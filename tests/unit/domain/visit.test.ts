@@ -9,6 +9,7 @@ import {
   assertVisitTransition,
   availableCreditFen,
   decideAddCharge,
+  listedCharges,
   nextCaptureAttempt,
   settlementPlan,
   tabFen,
@@ -115,6 +116,19 @@ describe('charges', () => {
         },
       ),
     );
+  });
+});
+
+describe('listed charges (what insurance is asked about)', () => {
+  it('are the live charges with a listing; unlisted and voided ones are self-pay or gone', () => {
+    const listing = { listCode: '250101001', hospitalListCode: 'H1', quantity: '1' };
+    const charges: Charge[] = [
+      { ...charge('listed', 1_000), listing },
+      charge('unlisted', 2_000),
+      { ...charge('voided', 3_000, true), listing },
+    ];
+    expect(listedCharges(charges).map((c) => c.chargeId)).toEqual(['listed']);
+    expect(listedCharges([])).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@
  * deliberate and documented in docs/api.md (API roles): finance may read payments, refunds, visits and
  * copy requests (the records behind reconciliation lines); the courier's signed callback may confirm
  * delivery; staff and patients may cancel a visit or a copy request and close a payment (API.md names no
- * role for those). Admin's only routes are the HIS callback endpoints (#14: "Staff with role admin register
+ * role for those); the patient may authorise insurance on their own visit (the code is made on their phone). Admin's only routes are the HIS callback endpoints (#14: "Staff with role admin register
  * endpoints"); the HIS reads the event log with its staff token, as it calls every other route.
  */
 import { describe, expect, it } from 'vitest';
@@ -29,7 +29,7 @@ const EXPECTED: Record<string, string | string[]> = {
   searchVisits: READ,
   addVisitCharge: ['staff'],
   voidVisitCharge: ['staff'],
-  preauthoriseVisitInsurance: ['staff'],
+  preauthoriseVisitInsurance: ['patient', 'staff'],
   settleVisit: ['patient', 'staff'], // "staff or the visit's patient"
   cancelVisit: ['patient', 'staff'],
   submitCopyRequest: ['patient'], // "POST /copy-requests (patient)"
