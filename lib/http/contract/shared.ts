@@ -18,6 +18,14 @@ export const fenFrom = (min: number) =>
 /** A request amount: integer fen, 1 to 10^10. */
 export const AmountFen = described(fenFrom(1), { description: 'Integer fen, 1 to 10^10.', example: 2500 });
 export const Id = text(1, 64).check(z.regex(/^[A-Za-z0-9_.-]+$/));
+/** A fee line's quantity as the HIS writes it for 6201 (cnt), a decimal string. */
+export const FeeQuantity = text(1, 16).check(
+  z.regex(/^\d+(\.\d{1,4})?$/, 'a decimal quantity such as 1 or 0.5'),
+);
+/** Where the patient is at an insurance authorisation, "longitude,latitude" (6201 uldLatlnt). */
+export const PatientLocation = text(3, 40).check(
+  z.regex(/^-?\d{1,3}(\.\d+)?,-?\d{1,2}(\.\d+)?$/, 'longitude,latitude'),
+);
 export const Payer = z.union([
   z.strictObject({ alipayUserId: text(1, 64) }),
   z.strictObject({ wechatOpenId: text(1, 128) }),

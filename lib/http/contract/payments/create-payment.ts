@@ -4,7 +4,15 @@ import { CHANNELS } from '../../../domain/ledger/accounts';
 import { PAYMENT_PURPOSES } from '../../../domain/payment';
 import { defineRoute } from '../../route';
 import { text } from '../common';
-import { AmountFen, CreatedPayment, Id, Payer, payerMatchesChannel } from '../shared';
+import {
+  AmountFen,
+  CreatedPayment,
+  FeeQuantity,
+  Id,
+  Payer,
+  PatientLocation,
+  payerMatchesChannel,
+} from '../shared';
 
 /** One HIS fee line for the platform's 6201 (FeeDetailDTO: feedetlSn, medListCodg, medinsListCodg, …). */
 const FeeLine = z.strictObject({
@@ -12,7 +20,7 @@ const FeeLine = z.strictObject({
   listCode: text(1, 64),
   hospitalListCode: text(1, 64),
   name: text(1, 200),
-  quantity: text(1, 16).check(z.regex(/^\d+(\.\d{1,4})?$/, 'a decimal quantity such as 1 or 0.5')),
+  quantity: FeeQuantity,
   amountFen: AmountFen,
   prescriptionNo: z.optional(text(1, 64)),
 });
@@ -20,9 +28,7 @@ const FeeLine = z.strictObject({
 /** An insured payment: the wallet's authorisation and the fee lines (docs/insurance.md). */
 const Insurance = z.strictObject({
   authCode: text(1, 256),
-  location: z.optional(
-    text(3, 40).check(z.regex(/^-?\d{1,3}(\.\d+)?,-?\d{1,2}(\.\d+)?$/, 'longitude,latitude')),
-  ),
+  location: z.optional(PatientLocation),
   medicalType: z.optional(text(1, 8)),
   chargeBatchNo: z.optional(text(1, 64)),
   departmentCode: z.optional(text(1, 64)),

@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { defineRoute } from '../../route';
 import { described, lazy, text } from '../common';
+import { PatientLocation } from '../shared';
 import { VisitParams, preauth } from './schemas';
 
 const PreauthView = lazy(() => described(z.object(preauth), { id: 'InsurancePreauthorisation' }));
@@ -9,9 +10,7 @@ const PreauthView = lazy(() => described(z.object(preauth), { id: 'InsurancePrea
 /** The patient's insurance authorisation from the wallet, and what the HIS adds for 6201 (docs/insurance.md). */
 export const PreauthoriseBody = z.strictObject({
   authCode: text(1, 256),
-  location: z.optional(
-    text(3, 40).check(z.regex(/^-?\d{1,3}(\.\d+)?,-?\d{1,2}(\.\d+)?$/, 'longitude,latitude')),
-  ),
+  location: z.optional(PatientLocation),
   medicalType: z.optional(text(1, 8)),
   departmentCode: z.optional(text(1, 64)),
   doctorCode: z.optional(text(1, 64)),
@@ -21,13 +20,17 @@ export const preauthoriseInsurance = defineRoute({
   operationId: 'preauthoriseVisitInsurance',
   method: 'POST',
   path: '/visits/{visitId}/insurance/preauthorisations',
-  summary: "Settle the tab's listed charges with medical insurance while the patient authorises (bound to the tab)",
+  summary:
+    "Settle the tab's listed charges with medical insurance while the patient authorises (bound to the tab)",
   tags: ['visits'],
   auth: ['patient', 'staff'],
   params: VisitParams,
   body: PreauthoriseBody,
   responses: () => ({
-    201: { description: 'The insured part, settled at the platform and held for the visit.', schema: PreauthView() },
+    201: {
+      description: 'The insured part, settled at the platform and held for the visit.',
+      schema: PreauthView(),
+    },
     400: { description: 'VALIDATION_ERROR: no listed charge, or the location is missing on Alipay.' },
     409: {
       description:

@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { CHANNELS } from '../../../domain/ledger/accounts';
 import { CHARGE_CATEGORIES, VISIT_STATUSES } from '../../../domain/visit';
 import { described, int, DateTime, lazy, text } from '../common';
-import { Id } from '../shared';
+import { FeeQuantity, Id } from '../shared';
 
 export const VisitParams = z.object({ visitId: Id });
 
@@ -13,10 +13,7 @@ export const Fen = int();
 export const ChargeListing = z.strictObject({
   listCode: text(1, 64),
   hospitalListCode: text(1, 64),
-  quantity: z._default(
-    text(1, 16).check(z.regex(/^\d+(\.\d{1,4})?$/, 'a decimal quantity such as 1 or 0.5')),
-    '1',
-  ),
+  quantity: z._default(FeeQuantity, '1'),
   prescriptionNo: z.optional(text(1, 64)),
 });
 
