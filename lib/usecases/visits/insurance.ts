@@ -151,8 +151,9 @@ export async function settleTabInsurance(
 }
 
 /**
- * Records what the platform says of an ORDERING hold: settled with the uploaded split → HELD; settled with
- * another split → an integrity alert (recorded REVERSED after a refund); never settled → revoked.
+ * Records what the platform says of an ORDERING hold: settled with the uploaded split → HELD; never settled →
+ * revoked (REVERSED). Settled with other parts contradicts the record: an integrity alert that changes
+ * nothing (the hold stays ORDERING for an operator; every later look raises it again).
  */
 async function applyOrderState(
   deps: VisitDeps,
@@ -167,11 +168,6 @@ async function applyOrderState(
       reported &&
       (reported.fundFen !== hold.insuredFen || reported.personalAccountFen !== hold.personalAccountFen)
     ) {
-      await refundHold(deps, visit, hold);
-      await transition(deps.ledger, deps.ledger.visits, current, {
-        ...visit,
-        insurance: { ...hold, status: 'REVERSED' },
-      });
       throw new IntegrityAlertError(`the platform's settlement of ${hold.preauthId}`, [
         { field: 'fund', recorded: hold.insuredFen, reported: reported.fundFen },
         { field: 'personal account', recorded: hold.personalAccountFen, reported: reported.personalAccountFen },

@@ -105,6 +105,12 @@ async function insuranceStep(deps: VisitDeps, current: Versioned<Visit>): Promis
   try {
     // A hold whose 6202 went unanswered is decided by 6301; one for another tab, or not wanted, is given back.
     current = await resolveOrdering(deps, current);
+    // Within its first minute a 6202 may still settle: neither book nor charge around it.
+    if (current.value.insurance?.status === 'ORDERING')
+      return await wait(
+        current,
+        'An insurance settlement (6202) is on its way; the platform is asked shortly.',
+      );
     const hold = current.value.insurance;
     const forThisTab = hold?.status === 'HELD' && hold.tabVersion === current.value.tabVersion;
     if (selfPayOnly || (hold?.status === 'HELD' && !forThisTab)) current = await releaseHold(deps, current);
@@ -167,7 +173,13 @@ async function insuranceStep(deps: VisitDeps, current: Versioned<Visit>): Promis
             },
             postings: [
               ...(preauth.insuredFen > 0
-                ? [{ account: Accounts.insuranceFundReceivable(), side: 'debit' as const, amountFen: preauth.insuredFen }]
+                ? [
+                    {
+                      account: Accounts.insuranceFundReceivable(),
+                      side: 'debit' as const,
+                      amountFen: preauth.insuredFen,
+                    },
+                  ]
                 : []),
               ...(preauth.personalAccountFen > 0
                 ? [
@@ -178,7 +190,11 @@ async function insuranceStep(deps: VisitDeps, current: Versioned<Visit>): Promis
                     },
                   ]
                 : []),
-              { account: Accounts.patientReceivable(v.patientId), side: 'credit', amountFen: plan.insuranceFen },
+              {
+                account: Accounts.patientReceivable(v.patientId),
+                side: 'credit',
+                amountFen: plan.insuranceFen,
+              },
             ],
           }),
         }

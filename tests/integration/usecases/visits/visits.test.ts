@@ -286,6 +286,29 @@ describe('pay-later visits against the sandbox (real HTTP, RSA, AES-GCM) and Dyn
     expect(platformOrder(hold.preauthId)?.status).toBe('REFUNDED');
   });
 
+  it('a platform order whose parts contradict the hold is an integrity alert: nothing booked, nothing captured', async () => {
+    const { visitId, outOrderNo } = await authorised('wechatpay');
+    await addCharge(deps, visitId, charge('L1', 'laboratory', 10_000, '250101001'));
+    const hold = await insure(visitId);
+    const order = platformOrder(hold.preauthId);
+    if (!order) throw new Error('no platform order');
+    order.fundFen -= 1_000; // what 6301 answers now disagrees with what 6201/6202 said
+    order.selfPayFen += 1_000;
+    await expect(settleVisit(deps, visitId, { requestedBy: 'staff:S1' })).rejects.toMatchObject({
+      code: 'INTEGRITY_ALERT',
+    });
+    const visit = (await loadVisit(deps.ledger, visitId)).value;
+    expect(visit).toMatchObject({
+      status: 'SETTLING',
+      insurance: { status: 'HELD' },
+      settlement: { step: 'INSURANCE' },
+    });
+    expect(t.env.sandbox.credit.captures.filter((c) => c.outOrderNo === outOrderNo)).toHaveLength(0);
+    expect((await t.journalOf(visitId)).filter((x) => x.txnId.endsWith(':insurance-settled'))).toHaveLength(
+      0,
+    );
+  });
+
   it('waits while the platform is down, never charging the insured part; staff may settle as self-pay', async () => {
     const { visitId, outOrderNo } = await authorised('alipay');
     await addCharge(deps, visitId, charge('L1', 'laboratory', 20_000, '250101001'));
