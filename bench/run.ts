@@ -564,9 +564,14 @@ async function main() {
     for (const [k, v] of Object.entries(visits.charges))
       console.log(`    ${k.padEnd(40)} median ${v.medianMs} ms  p95 ${v.p95Ms} ms`);
     console.log(
-      '\n(g) settlement end to end vs its provider round trips (bureau settle + Alipay capture), alone and plus three bare TransactWriteItems',
+      '\n(g) settlement end to end vs its provider round trips (6301 at the insurance platform + Alipay capture), alone and plus three bare TransactWriteItems',
     );
     for (const [k, v] of Object.entries(visits.settlement))
+      console.log(`    ${k.padEnd(40)} median ${v.medianMs} ms  p95 ${v.p95Ms} ms`);
+    console.log(
+      "\n(g2) a visit's insurance step (authorisation exchange, 6201, 6202, two commits) vs those round trips plus two bare TransactWriteItems",
+    );
+    for (const [k, v] of Object.entries(visits.insurance))
       console.log(`    ${k.padEnd(40)} median ${v.medianMs} ms  p95 ${v.p95Ms} ms`);
     for (const [k, v] of Object.entries(visits.ratios)) console.log(`    ratio ${k.padEnd(46)} ${v}×`);
 

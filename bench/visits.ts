@@ -121,18 +121,23 @@ export async function benchVisits(endpoint: string, interleaved: Interleave, ite
     // The insurance itself (auth exchange, 6201, 6202) happens before, while the patient authorises.
     const rounds = Math.min(iterations, 100);
     const warmup = 10;
-    const prepare = async () => {
+    const payerId = '2088102122524333';
+    const location = '113.26,23.12';
+    /** The patient authorises insurance in the sandbox wallet: a fresh single-use code. */
+    const authCode = () => env.sandbox.platform.authorise({ channel: 'alipay', payerId }).authCode;
+    /** An OPEN visit with a listed lab and an unlisted registration. */
+    const charged = async () => {
       const visitId = await authorisedVisit();
       await addCharge(deps, visitId, {
         ...charge('LAB', 40_000),
         listing: { listCode: '250101001', hospitalListCode: 'H-LAB', quantity: '1' },
       });
       await addCharge(deps, visitId, { ...charge('REG', 2_000), category: 'registration' });
-      const { authCode } = env.sandbox.platform.authorise({
-        channel: 'alipay',
-        payerId: '2088102122524333',
-      });
-      const hold = await preauthoriseInsurance(deps, visitId, { authCode, location: '113.26,23.12' });
+      return visitId;
+    };
+    const prepare = async () => {
+      const visitId = await charged();
+      const hold = await preauthoriseInsurance(deps, visitId, { authCode: authCode(), location });
       return { visitId, hold, visit: (await loadVisit(deps.ledger, visitId)).value };
     };
     const forSettle: Array<Awaited<ReturnType<typeof prepare>>> = [];
@@ -179,11 +184,68 @@ export async function benchVisits(endpoint: string, interleaved: Interleave, ite
       rounds,
       warmup,
     );
+
+    // (g2) the visit's insurance step while the patient authorises (exchange, 6201, 6202, with the hold
+    // recorded ORDERING then HELD) vs those three round trips made directly plus two bare TransactWriteItems.
+    const forInsure: string[] = [];
+    for (let i = 0; i < rounds + warmup; i++) forInsure.push(await charged());
+    const insuranceRoundTrips = async () => {
+      const auth = await env.insurance.auth.alipay.exchange({ authCode: authCode(), payerId });
+      const uploaded = await env.insurance.platform.uploadFees({
+        payAuthNo: auth.payAuthNo,
+        insuredRegion: auth.insuredRegion,
+        location,
+        medOrgOrd: `MO${randomBytes(9).toString('hex')}`,
+        chargeBatchNo: 'bench',
+        medicalType: '11',
+        totalFen: fen(40_000),
+        lines: [
+          {
+            lineId: 'LAB',
+            listCode: '250101001',
+            hospitalListCode: 'H-LAB',
+            name: 'bench',
+            quantity: '1',
+            amountFen: fen(40_000),
+          },
+        ],
+        at: new Date(),
+      });
+      await env.insurance.platform.placeOrder({
+        ...uploaded,
+        payAuthNo: auth.payAuthNo,
+        orgBizSer: randomBytes(8).toString('hex'),
+        chargeBatchNo: 'bench',
+      });
+    };
+    const insurance = await interleaved(
+      {
+        preauthoriseInsurance: async (i) => {
+          const held = await preauthoriseInsurance(deps, forInsure[i] ?? '', {
+            authCode: authCode(),
+            location,
+          });
+          if (held.status !== 'HELD') throw new Error(`bench hold ${held.preauthId} is ${held.status}`);
+        },
+        floorRoundTripsPlusTwoTransactWrites: async (i) => {
+          await insuranceRoundTrips();
+          await bareTransactWrite(`i${i}`);
+          await bareTransactWrite(`i${i}`);
+        },
+      },
+      rounds,
+      warmup,
+    );
     const r = (a: Stats, b: Stats) => round(a.medianMs / b.medianMs);
     return {
       charges,
       settlement,
+      insurance,
       ratios: {
+        preauthoriseInsurance_vs_roundTripsPlusTwoTransactWrites: r(
+          insurance.preauthoriseInsurance,
+          insurance.floorRoundTripsPlusTwoTransactWrites,
+        ),
         addCharge_vs_bareTransactWrite: r(charges.addCharge, charges.floorBareTransactWrite),
         settleVisit_vs_providerRoundTrips: r(settlement.settleVisit, settlement.floorProviderRoundTrips),
         settleVisit_vs_providerRoundTripsPlusThreeTransactWrites: r(
