@@ -65,7 +65,7 @@ export interface VerifierParts {
   readonly verifiers: Partial<Record<Channel, NotificationVerifier>>;
 }
 
-/** Credit authorisation per channel and the insurance platform (lib/config/credit.ts: pay-later visits). */
+/** Credit authorisation per channel and the insurance platform (lib/config/credit.ts, insured-credit.ts: visits). */
 export interface CreditParts {
   readonly credit: Partial<Record<Channel, CreditProvider>>;
   readonly insurance?: VisitInsuranceParts;

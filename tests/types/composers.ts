@@ -6,7 +6,7 @@
  */
 import { billDeps } from '../../lib/config/bills';
 import { appDeps } from '../../lib/config/container';
-import { creditDeps } from '../../lib/config/credit';
+import { insuredCreditDeps } from '../../lib/config/insured-credit';
 import { providerDeps } from '../../lib/config/providers';
 import { webhookDeps } from '../../lib/config/webhooks';
 import { closePayment } from '../../lib/http/contract/payments/close-payment';
@@ -52,7 +52,7 @@ const notified = (compose: ComposerFor<typeof applyProviderEvent, WebhookDeps>) 
 /** Right: each function with its own composer. */
 export const right = [
   closing(providerDeps),
-  settling(creditDeps),
+  settling(insuredCreditDeps),
   reconciling(billDeps),
   notified(webhookDeps),
 ];

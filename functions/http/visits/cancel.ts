@@ -1,6 +1,6 @@
 /** POST /visits/{visitId}/cancel: cancel a visit with nothing charged and release its authorisation. */
 import { patientScope } from '../../../lib/http/auth';
-import { creditDeps } from '../../../lib/config/credit';
+import { insuredCreditDeps } from '../../../lib/config/insured-credit';
 import { cancelVisit } from '../../../lib/http/contract/visits/cancel-visit';
 import { httpHandler } from '../../../lib/http/handler';
 import { cancelVisit as cancel } from '../../../lib/usecases/visits/cancel';
@@ -18,5 +18,5 @@ export const handler = httpHandler(
       },
     };
   },
-  creditDeps,
+  insuredCreditDeps,
 );

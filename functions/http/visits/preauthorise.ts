@@ -1,6 +1,6 @@
 /** POST /visits/{visitId}/insurance/preauthorisations: the patient authorises insurance on the tab. */
 import { patientScope } from '../../../lib/http/auth';
-import { creditDeps } from '../../../lib/config/credit';
+import { insuredCreditDeps } from '../../../lib/config/insured-credit';
 import { preauthoriseInsurance } from '../../../lib/http/contract/visits/preauthorise-insurance';
 import { httpHandler } from '../../../lib/http/handler';
 import { preauthoriseInsurance as preauthorise } from '../../../lib/usecases/visits/preauthorise';
@@ -16,5 +16,5 @@ export const handler = httpHandler(
     );
     return { status: 201, body: { preauthId, insuredFen, personalAccountFen, selfPayFen, expiresAt } };
   },
-  creditDeps,
+  insuredCreditDeps,
 );

@@ -1,6 +1,6 @@
 /** POST /visits/{visitId}/settle: one settlement for the whole visit (200 SETTLED, 202 still running). */
 import { patientScope } from '../../../lib/http/auth';
-import { creditDeps } from '../../../lib/config/credit';
+import { insuredCreditDeps } from '../../../lib/config/insured-credit';
 import { settleVisit } from '../../../lib/http/contract/visits/settle-visit';
 import { httpHandler } from '../../../lib/http/handler';
 import { settlementView } from '../../../lib/usecases/views';
@@ -17,5 +17,5 @@ export const handler = httpHandler(
     );
     return { status: visit.status === 'SETTLED' ? 200 : 202, body: settlementView(visit) };
   },
-  creditDeps,
+  insuredCreditDeps,
 );
