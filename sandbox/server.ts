@@ -341,11 +341,7 @@ export async function startSandbox(options: SandboxOptions) {
       >)
         settings.billFaults[channel] = { drop: [], amountDelta: {}, nextDay: [], extra: 0, ...faults };
       if (insurancePlatform) Object.assign(platform.settings, insurancePlatform);
-      return send(
-        res,
-        200,
-        JSON.stringify({ ...settings, insurancePlatform: platform.settings }),
-      );
+      return send(res, 200, JSON.stringify({ ...settings, insurancePlatform: platform.settings }));
     }
     if (url.pathname === '/sandbox/authorisations' && method === 'GET') {
       const c = credit;

@@ -178,7 +178,9 @@ export function decideAddCharge(
 
 /** The charges insurance is asked about: live and listed (the rest of the tab is self-pay). */
 export function listedCharges(charges: readonly Charge[]): Array<Charge & { listing: ChargeListing }> {
-  return charges.filter((c): c is Charge & { listing: ChargeListing } => !c.voided && c.listing !== undefined);
+  return charges.filter(
+    (c): c is Charge & { listing: ChargeListing } => !c.voided && c.listing !== undefined,
+  );
 }
 
 /** The insurance platform's split of a tab. */

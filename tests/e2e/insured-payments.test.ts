@@ -131,7 +131,8 @@ describe('insured payments over the local stack (WeChat 医保 2.0, Alipay medic
       ['医保统筹 insurance-fund', '80.00'],
       ['微信支付 wechatpay', '60.00'],
     ]);
-    const providerNo = (channel: string) => rows.find((l) => l.split(',')[1]?.endsWith(channel))?.split(',')[4];
+    const providerNo = (channel: string) =>
+      rows.find((l) => l.split(',')[1]?.endsWith(channel))?.split(',')[4];
     expect(providerNo('insurance-fund')).toBe(payment.insurance.payOrdId);
     expect(providerNo('personal-account')).toBe(payment.insurance.payOrdId);
     expect(providerNo('wechatpay')).not.toBe(payment.insurance.payOrdId);

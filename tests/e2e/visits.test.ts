@@ -118,14 +118,19 @@ describe('pay-later visits over the local stack (API, sandbox credit + insurance
         selfPayFen: 65_000 - 45_900 - 10_000,
       });
       // The same tab again answers the same hold; another patient's call is not theirs to make.
+      expect((await api('POST', preauthorisations, staff, { authCode: await authorise() })).body).toEqual(
+        hold.body,
+      );
       expect(
-        (await api('POST', preauthorisations, staff, { authCode: await authorise() })).body,
-      ).toEqual(hold.body);
-      expect(
-        (await api('POST', preauthorisations, (await patient()).token, { authCode: await authorise() })).status,
+        (await api('POST', preauthorisations, (await patient()).token, { authCode: await authorise() }))
+          .status,
       ).toBe(404);
       const shown = await api('GET', `/visits/${visitId}`, token);
-      expect(shown.body.insurance).toMatchObject({ preauthId: hold.body.preauthId, status: 'HELD', tabVersion: 3 });
+      expect(shown.body.insurance).toMatchObject({
+        preauthId: hold.body.preauthId,
+        status: 'HELD',
+        tabVersion: 3,
+      });
       expect(shown.body.insurance).not.toHaveProperty('payToken');
       expect(shown.body.charges[1]).toMatchObject({ listing: { listCode: '250101001', quantity: '1' } });
       const { insuredFen, personalAccountFen, selfPayFen } = hold.body as {

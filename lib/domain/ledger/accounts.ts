@@ -73,8 +73,9 @@ export const Accounts = {
   patientReceivable: (patientId: string) => parseAccount(`patient:${patientId}:receivable`),
   visitTab: (visitId: string) => parseAccount(`visit:${visitId}:tab`),
   channelClearing: (channel: Channel) => parseAccount(`channel:${channel}:clearing`),
+  /** Visits settled through the stand-in bureau (before the national platform) booked both parts here; none since. */
   insuranceReceivable: () => parseAccount('insurance:receivable'),
-  /** What the insurance platform owes for the pooled fund's part of insured payments (统筹). */
+  /** What the insurance platform owes for the pooled fund's part of insured payments and visits (统筹). */
   insuranceFundReceivable: () => parseAccount('insurance:fund:receivable'),
   /** What the platform owes for the part paid from patients' personal medical-insurance accounts (个人账户). */
   personalAccountReceivable: () => parseAccount('insurance:personal-account:receivable'),

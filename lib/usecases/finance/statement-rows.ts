@@ -21,8 +21,9 @@ export interface StatementLedger extends Pick<LedgerStore, 'journalForDayInOrder
 }
 
 /**
- * The insurance receivables a full statement covers, by the name its rows carry: the visits' insurance hold,
- * and an insured payment's pooled-fund and personal-account parts (the self-pay part is the channel's).
+ * The insurance receivables a full statement covers, by the name its rows carry: the pooled-fund and
+ * personal-account parts of insured payments and visits (the self-pay part is the channel's), and the single
+ * receivable visits used before the national platform (a day from then still reads as it did).
  */
 const INSURANCE_ACCOUNTS: Readonly<Record<string, string>> = {
   'insurance:receivable': 'insurance',

@@ -170,7 +170,11 @@ async function applyOrderState(
     ) {
       throw new IntegrityAlertError(`the platform's settlement of ${hold.preauthId}`, [
         { field: 'fund', recorded: hold.insuredFen, reported: reported.fundFen },
-        { field: 'personal account', recorded: hold.personalAccountFen, reported: reported.personalAccountFen },
+        {
+          field: 'personal account',
+          recorded: hold.personalAccountFen,
+          reported: reported.personalAccountFen,
+        },
       ]);
     }
     return transition(deps.ledger, deps.ledger.visits, current, {
