@@ -569,7 +569,7 @@ async function main() {
     for (const [k, v] of Object.entries(visits.settlement))
       console.log(`    ${k.padEnd(40)} median ${v.medianMs} ms  p95 ${v.p95Ms} ms`);
     console.log(
-      "\n(g2) a visit's insurance step (authorisation exchange, 6201, 6202, two commits) vs those round trips plus two bare TransactWriteItems",
+      "\n(g2) a visit's insurance step (authorisation exchange, 6201, 6202, two commits) vs those round trips plus two bare single-put TransactWriteItems",
     );
     for (const [k, v] of Object.entries(visits.insurance))
       console.log(`    ${k.padEnd(40)} median ${v.medianMs} ms  p95 ${v.p95Ms} ms`);
