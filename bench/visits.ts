@@ -67,19 +67,22 @@ export async function benchVisits(endpoint: string, interleaved: Interleave, ite
     amountFen: fen(amountFen),
   });
 
+  /** A conditional put of a fresh entity, as a visit's guarded write makes one. */
+  const entityPut = (id: string) => ({
+    Put: {
+      TableName: tableName,
+      Item: { ...entityKey('floor', id), state: { status: 'OPEN' }, version: 1 },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  });
+
   /** One bare TransactWriteItems of the shape a ledger commit has: entity put, journal put, balance add. */
   const bareTransactWrite = async (tag: string) => {
     const id = `${tag}-${randomBytes(4).toString('hex')}`;
     await doc.send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            Put: {
-              TableName: tableName,
-              Item: { ...entityKey('floor', id), state: { status: 'OPEN' }, version: 1 },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
+          entityPut(id),
           {
             Put: {
               TableName: tableName,
@@ -101,22 +104,10 @@ export async function benchVisits(endpoint: string, interleaved: Interleave, ite
   };
 
   /** One bare TransactWriteItems of a single conditional entity put: the shape of a visit's own transition. */
-  const bareEntityWrite = async (tag: string) => {
-    const id = `${tag}-${randomBytes(4).toString('hex')}`;
-    await doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: tableName,
-              Item: { ...entityKey('floor', id), state: { status: 'OPEN' }, version: 1 },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        ],
-      }),
+  const bareEntityWrite = (tag: string) =>
+    doc.send(
+      new TransactWriteCommand({ TransactItems: [entityPut(`${tag}-${randomBytes(4).toString('hex')}`)] }),
     );
-  };
 
   try {
     // (f) add-charge: read the visit, then ONE TransactWriteItems (visit guarded by version, journal,
