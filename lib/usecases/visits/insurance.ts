@@ -5,7 +5,12 @@
  * and captures only the self-pay part. A hold the visit does not use is refunded (6203) or revoked (6401).
  */
 import { businessDayBounds, businessDayOf } from '../../domain/business-day';
-import { IntegrityAlertError, InvalidStateError, ValidationError } from '../../domain/errors';
+import {
+  IntegrityAlertError,
+  InvalidStateError,
+  ValidationError,
+  type FieldMismatch,
+} from '../../domain/errors';
 import { InsuranceRefusedError, medOrgOrdFor, splitTotal, type Split } from '../../domain/insurance';
 import { addFen, fen, subtractFen } from '../../domain/money';
 import { listedCharges, tabFen, type InsurancePreauth, type Visit } from '../../domain/visit';
@@ -53,6 +58,25 @@ const insuredSplitOf = (hold: InsurancePreauth): Split => ({
   personalAccountFen: hold.personalAccountFen,
   selfPayFen: fen(0),
 });
+
+/** The hold's order at the platform (payOrdId and payToken), as 6301, 6401 and 6203 name it. */
+const orderOf = (hold: InsurancePreauth) => ({ payOrdId: hold.preauthId, payToken: hold.payToken });
+
+/** Where the platform's reported parts differ from the hold's (none when it reports no split). */
+function partsMismatches(hold: InsurancePreauth, reported: Split | undefined): FieldMismatch[] {
+  if (!reported) return [];
+  return [
+    { field: 'fund', recorded: hold.insuredFen, reported: reported.fundFen },
+    { field: 'personal account', recorded: hold.personalAccountFen, reported: reported.personalAccountFen },
+  ].filter((m) => m.recorded !== m.reported);
+}
+
+/** The hold given back (refunded or revoked). */
+const reversed = (deps: VisitDeps, current: Versioned<Visit>, hold: InsurancePreauth) =>
+  transition(deps.ledger, deps.ledger.visits, current, {
+    ...current.value,
+    insurance: { ...hold, status: 'REVERSED' },
+  });
 
 /**
  * Uploads the listed charges (6201) with a fresh authorisation and settles them (6202): the hold is
@@ -140,10 +164,7 @@ export async function settleTabInsurance(
     // Unanswered, 6301 decides later (resolveOrdering); refused, the upload is revoked now.
     if (error instanceof InsuranceRefusedError) {
       await revoke();
-      await transition(deps.ledger, deps.ledger.visits, recorded, {
-        ...recorded.value,
-        insurance: { ...ordering, status: 'REVERSED' },
-      });
+      await reversed(deps, recorded, ordering);
     }
     throw error;
   }
@@ -163,32 +184,17 @@ async function applyOrderState(
   const visit = current.value;
   const hold = visit.insurance as InsurancePreauth;
   if (state.status === 'SETTLED') {
-    const reported = state.split;
-    if (
-      reported &&
-      (reported.fundFen !== hold.insuredFen || reported.personalAccountFen !== hold.personalAccountFen)
-    ) {
-      throw new IntegrityAlertError(`the platform's settlement of ${hold.preauthId}`, [
-        { field: 'fund', recorded: hold.insuredFen, reported: reported.fundFen },
-        {
-          field: 'personal account',
-          recorded: hold.personalAccountFen,
-          reported: reported.personalAccountFen,
-        },
-      ]);
-    }
+    const mismatches = partsMismatches(hold, state.split);
+    if (mismatches.length > 0)
+      throw new IntegrityAlertError(`the platform's settlement of ${hold.preauthId}`, mismatches);
     return transition(deps.ledger, deps.ledger.visits, current, {
       ...visit,
       insurance: { ...hold, status: 'HELD' },
     });
   }
-  if (state.status === 'UPLOADED' || state.status === 'UNKNOWN') {
-    await insuranceOf(deps, visit).platform.revoke({ payOrdId: hold.preauthId, payToken: hold.payToken });
-  }
-  return transition(deps.ledger, deps.ledger.visits, current, {
-    ...visit,
-    insurance: { ...hold, status: 'REVERSED' },
-  });
+  if (state.status === 'UPLOADED' || state.status === 'UNKNOWN')
+    await insuranceOf(deps, visit).platform.revoke(orderOf(hold));
+  return reversed(deps, current, hold);
 }
 
 /** How long a 6202 may take before medpay asks 6301 instead (the HTTP timeout is far shorter). */
@@ -200,18 +206,14 @@ export async function resolveOrdering(deps: VisitDeps, current: Versioned<Visit>
   if (hold?.status !== 'ORDERING') return current;
   // 6202 may still be on its way: a hold younger than the grace is left to the request that sent it.
   if (deps.clock.now().getTime() - new Date(hold.orderedAt).getTime() < ORDERING_GRACE_MS) return current;
-  const state = await insuranceOf(deps, current.value).platform.queryOrder({
-    payOrdId: hold.preauthId,
-    payToken: hold.payToken,
-  });
+  const state = await insuranceOf(deps, current.value).platform.queryOrder(orderOf(hold));
   return applyOrderState(deps, current, state);
 }
 
 /** 6203 of a hold's insured parts (refdType HI), under a refund number derived from its order. */
 async function refundHold(deps: VisitDeps, visit: Visit, hold: InsurancePreauth): Promise<void> {
   const state = await insuranceOf(deps, visit).platform.refund({
-    payOrdId: hold.preauthId,
-    payToken: hold.payToken,
+    ...orderOf(hold),
     refundNo: `VR${hold.medOrgOrd.slice(2)}`,
     at: deps.clock.now(),
     split: insuredSplitOf(hold),
@@ -235,35 +237,16 @@ export async function releaseHold(deps: VisitDeps, current: Versioned<Visit>): P
   const hold = visit.insurance;
   if (hold?.status !== 'HELD') return resolved;
   await refundHold(deps, visit, hold);
-  return transition(deps.ledger, deps.ledger.visits, resolved, {
-    ...visit,
-    insurance: { ...hold, status: 'REVERSED' },
-  });
+  return reversed(deps, resolved, hold);
 }
 
 /** Before booking a HELD hold: 6301 must still say it is settled with the same insured parts. */
 export async function confirmHold(deps: VisitDeps, visit: Visit, hold: InsurancePreauth): Promise<void> {
-  const state = await insuranceOf(deps, visit).platform.queryOrder({
-    payOrdId: hold.preauthId,
-    payToken: hold.payToken,
-  });
-  const reported = state.split;
-  if (
-    state.status !== 'SETTLED' ||
-    (reported &&
-      (reported.fundFen !== hold.insuredFen || reported.personalAccountFen !== hold.personalAccountFen))
-  )
-    throw new IntegrityAlertError(`the platform's order ${hold.preauthId}`, [
-      { field: 'status', recorded: 'SETTLED', reported: state.status },
-      ...(reported
-        ? [
-            { field: 'fund', recorded: hold.insuredFen, reported: reported.fundFen },
-            {
-              field: 'personal account',
-              recorded: hold.personalAccountFen,
-              reported: reported.personalAccountFen,
-            },
-          ]
-        : []),
-    ]);
+  const state = await insuranceOf(deps, visit).platform.queryOrder(orderOf(hold));
+  const mismatches = [
+    ...(state.status === 'SETTLED' ? [] : [{ field: 'status', recorded: 'SETTLED', reported: state.status }]),
+    ...partsMismatches(hold, state.split),
+  ];
+  if (mismatches.length > 0)
+    throw new IntegrityAlertError(`the platform's order ${hold.preauthId}`, mismatches);
 }

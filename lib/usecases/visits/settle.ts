@@ -30,6 +30,7 @@ import {
 import { Accounts } from '../../domain/ledger/accounts';
 import { journalTransaction, txnIdFor } from '../../domain/ledger/journal';
 import { fen } from '../../domain/money';
+import { settledBy } from '../../domain/payment';
 import {
   authorisedFen,
   listedCharges,
@@ -172,24 +173,12 @@ async function insuranceStep(deps: VisitDeps, current: Versioned<Visit>): Promis
               channel: 'insurance',
             },
             postings: [
-              ...(preauth.insuredFen > 0
-                ? [
-                    {
-                      account: Accounts.insuranceFundReceivable(),
-                      side: 'debit' as const,
-                      amountFen: preauth.insuredFen,
-                    },
-                  ]
-                : []),
-              ...(preauth.personalAccountFen > 0
-                ? [
-                    {
-                      account: Accounts.personalAccountReceivable(),
-                      side: 'debit' as const,
-                      amountFen: preauth.personalAccountFen,
-                    },
-                  ]
-                : []),
+              // The insured parts, as an insured payment books them (zero parts left out).
+              ...settledBy(v.channel, plan.insuranceFen, {
+                fundFen: preauth.insuredFen,
+                personalAccountFen: preauth.personalAccountFen,
+                selfPayFen: fen(0),
+              }).map(([account, amountFen]) => ({ account, side: 'debit' as const, amountFen })),
               {
                 account: Accounts.patientReceivable(v.patientId),
                 side: 'credit',
