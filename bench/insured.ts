@@ -8,7 +8,6 @@
 import { randomBytes } from 'node:crypto';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoLedgerStore } from '../lib/adapters/dynamodb/ledger-store';
-import { entityKey } from '../lib/adapters/dynamodb/keys';
 import { systemClock } from '../lib/adapters/system/clock';
 import { emfMetrics } from '../lib/adapters/system/emf-metrics';
 import { ulidIds } from '../lib/adapters/system/ulid-ids';
@@ -19,6 +18,10 @@ import { localTable } from '../scripts/lib/dynamodb-local';
 import { sandboxWithProviders } from '../tests/support/sandbox';
 import { INSURED_PERSON, SAMPLE_FEE_LINES } from '../tests/support/insured';
 import type { Interleave, Stats } from './payments';
+import { hospitalKeys } from '../lib/adapters/dynamodb/keys';
+
+/** The hospital these records belong to (the default hospital of the test and bench configurations). */
+const HOSPITAL = hospitalKeys('default');
 
 const OPENID = 'o-bench-insured';
 const PATIENT = INSURED_PERSON;
@@ -33,7 +36,7 @@ export async function benchInsured(endpoint: string, interleaved: Interleave, it
   env.sandbox.platform.settings.defaultPersonalAccountFen = 1_000;
   env.sandbox.platform.settings.personalAccounts = {};
   const deps: PaymentDeps = {
-    ledger: dynamoLedgerStore(doc, tableName),
+    ledger: dynamoLedgerStore(doc, tableName, HOSPITAL),
     clock: systemClock,
     metrics: emfMetrics('bench', () => undefined),
     ids: ulidIds(),
@@ -104,7 +107,7 @@ export async function benchInsured(endpoint: string, interleaved: Interleave, it
                 {
                   Put: {
                     TableName: tableName,
-                    Item: { ...entityKey('floor', no), state: { status: 'PENDING' } },
+                    Item: { ...HOSPITAL.entity('floor', no), state: { status: 'PENDING' } },
                     ConditionExpression: 'attribute_not_exists(pk)',
                   },
                 },

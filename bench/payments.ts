@@ -2,7 +2,6 @@
 import { createDecipheriv, createVerify, randomBytes } from 'node:crypto';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoLedgerStore } from '../lib/adapters/dynamodb/ledger-store';
-import { entityKey } from '../lib/adapters/dynamodb/keys';
 import { systemClock } from '../lib/adapters/system/clock';
 import { emfMetrics } from '../lib/adapters/system/emf-metrics';
 import { ulidIds } from '../lib/adapters/system/ulid-ids';
@@ -15,6 +14,10 @@ import type { PaymentDeps } from '../lib/usecases/payments/deps';
 import { alipaySignContent, alipayTime, rsaSign, wechatEncrypt, wechatTime } from '../sandbox/signing';
 import { sandboxWithProviders } from '../tests/support/sandbox';
 import { localTable } from '../scripts/lib/dynamodb-local';
+import { hospitalKeys } from '../lib/adapters/dynamodb/keys';
+
+/** The hospital these records belong to (the default hospital of the test and bench configurations). */
+const HOSPITAL = hospitalKeys('default');
 
 /** Median and p95 of one case. */
 export type Stats = { medianMs: number; p95Ms: number };
@@ -31,7 +34,7 @@ export async function benchPayments(endpoint: string, interleaved: Interleave, i
   const doc = await localTable(endpoint, tableName);
   const env = await sandboxWithProviders('http://127.0.0.1:9'); // notifications are built here, not sent
   const deps: PaymentDeps = {
-    ledger: dynamoLedgerStore(doc, tableName),
+    ledger: dynamoLedgerStore(doc, tableName, HOSPITAL),
     clock: systemClock,
     metrics: emfMetrics('bench', () => undefined), // the EMF documents are built, not printed
     ids: ulidIds(),
@@ -103,7 +106,7 @@ export async function benchPayments(endpoint: string, interleaved: Interleave, i
                   Put: {
                     TableName: tableName,
                     Item: {
-                      ...entityKey('floor', `f${i}-${randomBytes(4).toString('hex')}`),
+                      ...HOSPITAL.entity('floor', `f${i}-${randomBytes(4).toString('hex')}`),
                       state: { status: 'PENDING' },
                     },
                     ConditionExpression: 'attribute_not_exists(pk)',

@@ -23,7 +23,6 @@ import type { Context } from 'aws-lambda';
 import { build } from 'esbuild';
 import { z } from 'zod';
 import { dynamoLedgerStore } from '../lib/adapters/dynamodb/ledger-store';
-import { balanceKey, entityKey, journalKey } from '../lib/adapters/dynamodb/keys';
 import { buildDeps } from '../lib/config/container';
 import { loadConfig } from '../lib/config/config';
 import { Accounts } from '../lib/domain/ledger/accounts';
@@ -39,6 +38,10 @@ import { benchPayments } from './payments';
 import { benchVisits } from './visits';
 import { benchInsured } from './insured';
 import { benchReconcile, benchStatement } from './finance';
+import { hospitalKeys } from '../lib/adapters/dynamodb/keys';
+
+/** The hospital these records belong to (the default hospital of the test and bench configurations). */
+const HOSPITAL = hospitalKeys('default');
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const ROOT = resolve(import.meta.dirname, '..');
@@ -82,7 +85,7 @@ async function interleaved<K extends string>(
 async function benchLedger(endpoint: string) {
   const tableName = 'bench-ledger';
   const doc = await localTable(endpoint, tableName);
-  const ledger = dynamoLedgerStore(doc, tableName);
+  const ledger = dynamoLedgerStore(doc, tableName, HOSPITAL);
   const at = new Date();
   const txn = (id: string) =>
     journalTransaction({
@@ -115,7 +118,7 @@ async function benchLedger(endpoint: string) {
                 Put: {
                   TableName: tableName,
                   Item: {
-                    ...entityKey('charge', `b${i}`),
+                    ...HOSPITAL.entity('charge', `b${i}`),
                     version: 1,
                     state: { status: 'ADDED', amountFen: 1200 },
                   },
@@ -125,14 +128,14 @@ async function benchLedger(endpoint: string) {
               {
                 Put: {
                   TableName: tableName,
-                  Item: { ...journalKey(`charge:b${i}:added`), postings: txn(`b${i}`).postings },
+                  Item: { ...HOSPITAL.journal(`charge:b${i}:added`), postings: txn(`b${i}`).postings },
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
               {
                 Update: {
                   TableName: tableName,
-                  Key: balanceKey(`visit:Vb${i}:tab`),
+                  Key: HOSPITAL.balance(`visit:Vb${i}:tab`),
                   UpdateExpression: 'ADD debitFen :d',
                   ExpressionAttributeValues: { ':d': 1200 },
                 },
@@ -140,7 +143,7 @@ async function benchLedger(endpoint: string) {
               {
                 Update: {
                   TableName: tableName,
-                  Key: balanceKey(`patient:Pb${i}:receivable`),
+                  Key: HOSPITAL.balance(`patient:Pb${i}:receivable`),
                   UpdateExpression: 'ADD creditFen :c',
                   ExpressionAttributeValues: { ':c': 1200 },
                 },
@@ -152,7 +155,7 @@ async function benchLedger(endpoint: string) {
         doc.send(
           new PutCommand({
             TableName: tableName,
-            Item: { ...entityKey('charge', `c${i}`), version: 1, state: { status: 'ADDED' } },
+            Item: { ...HOSPITAL.entity('charge', `c${i}`), version: 1, state: { status: 'ADDED' } },
           }),
         ),
     },

@@ -2,7 +2,6 @@
 import { randomBytes } from 'node:crypto';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoLedgerStore } from '../lib/adapters/dynamodb/ledger-store';
-import { balanceKey, entityKey, journalKey } from '../lib/adapters/dynamodb/keys';
 import { systemClock } from '../lib/adapters/system/clock';
 import { emfMetrics } from '../lib/adapters/system/emf-metrics';
 import { ulidIds } from '../lib/adapters/system/ulid-ids';
@@ -17,6 +16,10 @@ import { settleVisit } from '../lib/usecases/visits/settle';
 import { localTable } from '../scripts/lib/dynamodb-local';
 import { sandboxWithProviders } from '../tests/support/sandbox';
 import type { Interleave, Stats } from './payments';
+import { hospitalKeys } from '../lib/adapters/dynamodb/keys';
+
+/** The hospital these records belong to (the default hospital of the test and bench configurations). */
+const HOSPITAL = hospitalKeys('default');
 
 /** Runs the visit benchmarks against DynamoDB Local at `endpoint`. */
 export async function benchVisits(endpoint: string, interleaved: Interleave, iterations: number) {
@@ -24,7 +27,7 @@ export async function benchVisits(endpoint: string, interleaved: Interleave, ite
   const doc = await localTable(endpoint, tableName);
   const env = await sandboxWithProviders('http://127.0.0.1:9'); // authorisations are confirmed by query
   const deps: VisitDeps = {
-    ledger: dynamoLedgerStore(doc, tableName),
+    ledger: dynamoLedgerStore(doc, tableName, HOSPITAL),
     clock: systemClock,
     metrics: emfMetrics('bench', () => undefined), // the EMF documents are built, not printed
     ids: ulidIds(),
@@ -71,7 +74,7 @@ export async function benchVisits(endpoint: string, interleaved: Interleave, ite
   const entityPut = (id: string) => ({
     Put: {
       TableName: tableName,
-      Item: { ...entityKey('floor', id), state: { status: 'OPEN' }, version: 1 },
+      Item: { ...HOSPITAL.entity('floor', id), state: { status: 'OPEN' }, version: 1 },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   });
@@ -86,14 +89,14 @@ export async function benchVisits(endpoint: string, interleaved: Interleave, ite
           {
             Put: {
               TableName: tableName,
-              Item: { ...journalKey(`floor:${id}`), at: new Date().toISOString(), postings: [] },
+              Item: { ...HOSPITAL.journal(`floor:${id}`), at: new Date().toISOString(), postings: [] },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
           {
             Update: {
               TableName: tableName,
-              Key: balanceKey('patient:PBFLOOR:receivable'),
+              Key: HOSPITAL.balance('patient:PBFLOOR:receivable'),
               UpdateExpression: 'ADD debitFen :a',
               ExpressionAttributeValues: { ':a': 100 },
             },

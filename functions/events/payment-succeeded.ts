@@ -14,11 +14,15 @@ export const handler = jobHandler(
     event,
     deps,
   }: JobInput<
-    EventBridgeEvent<'PaymentSucceeded', PaymentSucceededDetail>,
+    EventBridgeEvent<'PaymentSucceeded', PaymentSucceededDetail & { hospitalId?: string }>,
     Composed<typeof providerDeps>
-  >) => ({
-    paymentId: event.detail.paymentId,
-    outcome: await onPaymentSucceeded(deps, event.detail),
-  }),
+  >) => {
+    // The relay names the event's hospital (events relayed before hospitals existed are the default's).
+    const { hospitalId = deps.hospitalId, ...detail } = event.detail;
+    return {
+      paymentId: detail.paymentId,
+      outcome: await onPaymentSucceeded(await deps.inHospital(deps, hospitalId), detail),
+    };
+  },
   providerDeps,
 );

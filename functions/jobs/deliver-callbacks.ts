@@ -6,6 +6,7 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { appDeps } from '../../lib/config/container';
 import { jobHandler, type Composed, type JobInput } from '../../lib/http/job';
 import { deliverDue, fanOut } from '../../lib/usecases/callbacks/deliveries';
+import { forEachHospital } from '../../lib/usecases/shared/hospitals';
 
 /** A medpay event (detail: its eventId and payload), or the schedule's tick. */
 type Trigger = EventBridgeEvent<string, { eventId?: string } & Record<string, unknown>>;
@@ -13,12 +14,17 @@ type Trigger = EventBridgeEvent<string, { eventId?: string } & Record<string, un
 export const handler = jobHandler(
   'callbacks',
   async ({ event: trigger, deps }: JobInput<Trigger, Composed<typeof appDeps>>) => {
-    let queued = 0;
+    // An event queues and sends its own hospital's callbacks; the schedule's tick sends every hospital's.
     if (trigger.source === 'medpay' && typeof trigger.detail.eventId === 'string') {
-      const { eventId, ...payload } = trigger.detail;
-      queued = await fanOut(deps, { eventId, type: trigger['detail-type'], payload });
+      const { eventId, hospitalId, ...payload } = trigger.detail;
+      const scoped = await deps.inHospital(
+        deps,
+        typeof hospitalId === 'string' ? hospitalId : deps.hospitalId,
+      );
+      const queued = await fanOut(scoped, { eventId, type: trigger['detail-type'], payload });
+      return { queued, ...(await deliverDue(scoped)) };
     }
-    return { queued, ...(await deliverDue(deps)) };
+    return { queued: 0, sent: await forEachHospital(deps, (scoped) => deliverDue(scoped)) };
   },
   appDeps,
 );

@@ -2,9 +2,10 @@
 import { providerDeps } from '../../lib/config/providers';
 import { jobHandler } from '../../lib/http/job';
 import { expireCopyRequests } from '../../lib/usecases/copy-requests/expire-copy-requests';
+import { forEachHospital } from '../../lib/usecases/shared/hospitals';
 
 export const handler = jobHandler(
   'copy-request expiry',
-  ({ deps }) => expireCopyRequests(deps),
+  ({ deps }) => forEachHospital(deps, (scoped) => expireCopyRequests(scoped)),
   providerDeps,
 );

@@ -4,13 +4,18 @@ import { statementPorts } from '../../lib/config/statements';
 import { jobHandler } from '../../lib/http/job';
 import { closeFinanceDay } from '../../lib/usecases/finance/finance-daily';
 import { yesterdayOf } from '../../lib/usecases/finance/reconcile';
+import { forEachHospital } from '../../lib/usecases/shared/hospitals';
 
 /** Closes yesterday: the outcome of every channel and format. */
 export const handler = jobHandler(
   'finance day',
   async ({ deps }) => {
     const date = yesterdayOf(deps.clock.now());
-    return { date, results: await closeFinanceDay({ ...deps, ...statementPorts(deps.config) }, date) };
+    const ports = statementPorts(deps.config);
+    return {
+      date,
+      results: await forEachHospital(deps, (scoped) => closeFinanceDay({ ...scoped, ...ports }, date)),
+    };
   },
   billDeps,
 );

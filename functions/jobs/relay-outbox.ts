@@ -2,5 +2,10 @@
 import { relayDeps } from '../../lib/config/event-bus';
 import { jobHandler } from '../../lib/http/job';
 import { relayOutbox } from '../../lib/usecases/events/relay-outbox';
+import { forEachHospital } from '../../lib/usecases/shared/hospitals';
 
-export const handler = jobHandler('outbox relay', ({ deps }) => relayOutbox(deps), relayDeps);
+export const handler = jobHandler(
+  'outbox relay',
+  ({ deps }) => forEachHospital(deps, (scoped) => relayOutbox(scoped)),
+  relayDeps,
+);

@@ -2,6 +2,7 @@
 import { insuredProviderDeps } from '../../lib/config/insured-providers';
 import { jobHandler, type Composed, type JobInput } from '../../lib/http/job';
 import { sweepPendingPayments, sweepProcessingRefunds } from '../../lib/usecases/payments/sweep-payments';
+import { forEachHospital } from '../../lib/usecases/shared/hospitals';
 
 /** Input: `{ olderThanMinutes? }` (default 5). Returns what each sweep did. */
 export const handler = jobHandler(
@@ -11,9 +12,10 @@ export const handler = jobHandler(
     deps,
   }: JobInput<{ olderThanMinutes?: number } | undefined, Composed<typeof insuredProviderDeps>>) => {
     const olderThanMinutes = typeof event?.olderThanMinutes === 'number' ? event.olderThanMinutes : 5;
-    const payments = await sweepPendingPayments(deps, olderThanMinutes);
-    const refunds = await sweepProcessingRefunds(deps, olderThanMinutes);
-    return { payments, refunds };
+    return forEachHospital(deps, async (scoped) => ({
+      payments: await sweepPendingPayments(scoped, olderThanMinutes),
+      refunds: await sweepProcessingRefunds(scoped, olderThanMinutes),
+    }));
   },
   insuredProviderDeps,
 );

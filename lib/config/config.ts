@@ -29,6 +29,10 @@ const Env = z.object({
   AUTH_JWKS_URL: z.optional(z.url()),
   AUTH_ISSUER: z.optional(text(1)),
   AUTH_AUDIENCE: z.optional(text(1)),
+  /** The hospital of direct mode (the deployment's own merchant accounts) and of tokens without a hospital. */
+  DEFAULT_HOSPITAL_ID: z._default(pattern(/^[a-z0-9][a-z0-9-]{1,31}$/, 'must be a hospital id'), 'default'),
+  /** `true`: a token without the `hospital` claim is refused (set it once a second hospital is onboarded). */
+  AUTH_REQUIRE_HOSPITAL: z._default(z.enum(['true', 'false']), 'false'),
   IDEMPOTENCY_TTL_SEC: count(60, Number.MAX_SAFE_INTEGER, 86_400),
   IDEMPOTENCY_LOCK_MS: count(1_000, Number.MAX_SAFE_INTEGER, 30_000),
   /** Set by Lambda when active tracing is on: where the X-Ray daemon listens (`host:port`). */
@@ -229,6 +233,8 @@ const ConfigSchema = z.pipe(
         e.AUTH_MODE === 'hs256'
           ? { mode: 'hs256' as const, secretRef: e.AUTH_HS256_SECRET ?? '', ...auth }
           : { mode: 'jwks' as const, jwksUrl: e.AUTH_JWKS_URL ?? '', ...auth },
+      /** The direct-mode hospital, and whether tokens must name their hospital. */
+      hospitals: { defaultId: e.DEFAULT_HOSPITAL_ID, requireClaim: e.AUTH_REQUIRE_HOSPITAL === 'true' },
       idempotency: { ttlSec: e.IDEMPOTENCY_TTL_SEC, lockMs: e.IDEMPOTENCY_LOCK_MS },
       logLevel: e.LOG_LEVEL,
       /** X-Ray subsegments go to this daemon (unset outside Lambda: nothing is traced). */

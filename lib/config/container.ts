@@ -3,6 +3,10 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../adapters/dynamodb/client';
 import { dynamoIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
 import { dynamoLedgerStore } from '../adapters/dynamodb/ledger-store';
+import { hospitalKeys } from '../adapters/dynamodb/keys';
+import { dynamoHospitalRegistry } from '../adapters/dynamodb/hospital-registry';
+import type { HospitalRegistry } from '../ports/hospitals';
+import { ForbiddenError } from '../domain/errors';
 import { systemClock } from '../adapters/system/clock';
 import { ulidIds } from '../adapters/system/ulid-ids';
 import { hs256Verifier, jwksVerifier, lazyVerifier, type TokenVerifier } from '../http/auth';
@@ -35,6 +39,15 @@ import { SECRET_TTL_MS, resolveSecret } from './secrets';
 /** What every function has: storage, ids, the clock, logging and metrics, its policy, the outbox. */
 export interface CoreDeps {
   readonly config: Config;
+  /** The hospital the stores below read and write (the default hospital until a caller names another). */
+  readonly hospitalId: string;
+  /** The platform's registry of hospitals (the default hospital is always there, registered or not). */
+  readonly hospitals: HospitalRegistry;
+  /**
+   * `deps` with the stores of another hospital (`deps` itself for its own hospital); a ForbiddenError for a
+   * hospital that is not registered or is suspended.
+   */
+  readonly inHospital: <T extends { readonly hospitalId: string }>(deps: T, hospitalId: string) => Promise<T>;
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly clock: Clock;
@@ -78,6 +91,46 @@ export interface BillParts {
 
 /** Every part at once: what the tests and the bench build (a function has the core and its own parts only). */
 export type AppDeps = CoreDeps & PaymentParts & VerifierParts & CreditParts & BillParts;
+
+/** The stores of one hospital: its ledger and repositories, its outbox, its idempotency records. */
+function hospitalStores(dynamo: DynamoDBDocumentClient, config: Config, clock: Clock, hospitalId: string) {
+  const keys = hospitalKeys(hospitalId);
+  return {
+    ledger: dynamoLedgerStore(dynamo, config.tableName, keys),
+    outbox: dynamoOutboxStore(dynamo, config.tableName, keys),
+    idempotency: dynamoIdempotencyStore(
+      dynamo,
+      config.tableName,
+      clock,
+      { ttlSec: config.idempotency.ttlSec, retryAfterSec: 1 },
+      keys,
+    ),
+  };
+}
+
+/** How long a hospital's registration is believed before it is read again (a suspension takes this long). */
+const HOSPITAL_CACHE_MS = 60_000;
+
+/**
+ * The check that a hospital may act: the default hospital always, another while it is registered and
+ * ACTIVE. Registrations are cached per container for HOSPITAL_CACHE_MS, so a request costs no extra read.
+ */
+function activeHospitals(registry: HospitalRegistry, clock: Clock, defaultId: string) {
+  const seen = new Map<string, { active: boolean; at: number }>();
+  return async (hospitalId: string): Promise<void> => {
+    if (hospitalId === defaultId) return;
+    const now = clock.now().getTime();
+    let entry = seen.get(hospitalId);
+    if (!entry || now - entry.at > HOSPITAL_CACHE_MS) {
+      entry = { active: (await registry.get(hospitalId))?.value.status === 'ACTIVE', at: now };
+      seen.set(hospitalId, entry);
+    }
+    if (!entry.active)
+      throw new ForbiddenError('The token names a hospital that is not registered here, or is suspended.', {
+        hospitalId,
+      });
+  };
+}
 
 /** A secret reference resolved once, on first use (undefined when not configured). */
 function lazySecret(ref: string | undefined, region: string): () => Promise<string | undefined> {
@@ -125,13 +178,18 @@ export async function buildDeps<P extends object = object>(
   if (config.xrayDaemonAddress && !overrides.dynamo)
     traceCalls(config.xrayDaemonAddress, dynamo, config.region);
   const authConfig = config.auth;
+  const verifyOptions = {
+    issuer: authConfig.issuer,
+    audience: authConfig.audience,
+    ...(config.hospitals.requireClaim ? {} : { defaultHospital: config.hospitals.defaultId }),
+  };
   const auth =
     overrides.auth ??
     (authConfig.mode === 'hs256'
       ? lazyVerifier(async () =>
-          hs256Verifier(await resolveSecret(authConfig.secretRef, config.region), authConfig),
+          hs256Verifier(await resolveSecret(authConfig.secretRef, config.region), verifyOptions),
         )
-      : jwksVerifier(authConfig.jwksUrl, authConfig));
+      : jwksVerifier(authConfig.jwksUrl, verifyOptions));
   const logger = overrides.logger ?? createLogger(config.logLevel, config.stage);
   const built = await parts.providers?.(config, clock);
   // Only the relay publishes: its event-bus part gives EventBridge, or locally the in-process subscribers.
@@ -139,11 +197,23 @@ export async function buildDeps<P extends object = object>(
     overrides.publisher ??
     (await parts.eventBus?.(config, () => self)) ??
     logPublisher((message, fields) => logger.info(message, fields));
+  const stores = (hospitalId: string) => hospitalStores(dynamo, config, clock, hospitalId);
+  const own = stores(config.hospitals.defaultId);
+  const hospitals = overrides.hospitals ?? dynamoHospitalRegistry(dynamo, config.tableName);
+  const active = activeHospitals(hospitals, clock, config.hospitals.defaultId);
   const self: CoreDeps & P = {
     ...(built as P),
     config,
     clock,
-    outbox: overrides.outbox ?? dynamoOutboxStore(dynamo, config.tableName),
+    hospitalId: config.hospitals.defaultId,
+    // A copy with only the stores swapped keeps every part the function built (and a test's overrides).
+    hospitals,
+    inHospital: async <T extends { readonly hospitalId: string }>(deps: T, hospitalId: string) => {
+      if (hospitalId === deps.hospitalId) return deps;
+      await active(hospitalId);
+      return { ...deps, hospitalId, ...stores(hospitalId) };
+    },
+    outbox: overrides.outbox ?? own.outbox,
     publisher,
     visits: overrides.visits ?? { ...config.visits, creditLimitFen: fen(config.visits.creditLimitFen) },
     copies: overrides.copies ?? {
@@ -170,13 +240,8 @@ export async function buildDeps<P extends object = object>(
     logger,
     metrics: overrides.metrics ?? emfMetrics(config.stage),
     ids: overrides.ids ?? ulidIds(),
-    ledger: overrides.ledger ?? dynamoLedgerStore(dynamo, config.tableName),
-    idempotency:
-      overrides.idempotency ??
-      dynamoIdempotencyStore(dynamo, config.tableName, clock, {
-        ttlSec: config.idempotency.ttlSec,
-        retryAfterSec: 1,
-      }),
+    ledger: overrides.ledger ?? own.ledger,
+    idempotency: overrides.idempotency ?? own.idempotency,
     // Tests pass their own parts (providers against their sandbox, a fixed clock) instead of mocking modules.
     ...overrides,
   };

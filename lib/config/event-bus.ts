@@ -19,7 +19,11 @@ export function eventBus(config: Config, self: () => CoreDeps & PaymentParts): P
       eventBridgePublisher(new EventBridgeClient({ region: config.region }), config.eventBusName),
     );
   const logged = logPublisher((message, fields) => self().logger.info(message, fields));
-  return Promise.resolve(dispatchingPublisher(logged, (event) => dispatchEvent(self(), event)));
+  return Promise.resolve(
+    dispatchingPublisher(logged, async (event, hospitalId) =>
+      dispatchEvent(await self().inHospital(self(), hospitalId), event),
+    ),
+  );
 }
 
 /** The dependencies of the outbox relay, which publishes to the event bus. */

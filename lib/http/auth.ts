@@ -3,20 +3,25 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { JwtError, remoteJwks, secretKey, verifyJwt, type KeyFor } from './jwt';
 import { ForbiddenError, UnauthenticatedError } from '../domain/errors';
+import { isHospitalId } from '../domain/hospital';
 
-/** The roles a token may carry. */
-export const ROLES = ['patient', 'staff', 'finance', 'admin'] as const;
+/** The roles a token may carry: four act within one hospital, the operator runs the platform. */
+export const ROLES = ['patient', 'staff', 'finance', 'admin', 'operator'] as const;
 export type Role = (typeof ROLES)[number];
+
+/** The platform operator's role: onboards hospitals, and reads or changes no hospital's records. */
+export const OPERATOR = 'operator';
 
 /** A courier company's delivery callback: authenticated by a shared-secret signature, not a token. */
 export const COURIER = 'courier';
 /** Every kind of caller a route may allow. */
 export type CallerRole = Role | typeof COURIER;
 
-/** Who is calling: the token's subject and role. */
+/** Who is calling: the token's subject and role, and the hospital it acts within (none for the operator). */
 export interface Caller {
   readonly sub: string;
   readonly role: CallerRole;
+  readonly hospitalId?: string;
 }
 
 /**
@@ -31,6 +36,8 @@ export interface TokenVerifier {
 export interface VerifyOptions {
   readonly issuer?: string;
   readonly audience?: string;
+  /** The hospital of a token without the `hospital` claim; unset: such a token is refused. */
+  readonly defaultHospital?: string;
 }
 
 /** Verifies HS256 tokens signed with a shared secret (local stack and tests). */
@@ -89,9 +96,24 @@ function verifierFor(
       if (typeof payload.sub !== 'string' || payload.sub.length === 0 || !ROLES.includes(role as Role)) {
         throw new UnauthenticatedError(`The token must carry "sub" and a "role" of ${ROLES.join(', ')}.`);
       }
-      return { sub: payload.sub, role: role as Role };
+      return { sub: payload.sub, role: role as Role, ...hospitalOf(role as Role, payload.hospital, options) };
     },
   };
+}
+
+/**
+ * The hospital a verified token acts within: its `hospital` claim, or the default hospital where tokens may
+ * leave it out. An operator token names none (the platform is not a hospital), so it carries no claim.
+ */
+function hospitalOf(role: Role, claim: unknown, options: VerifyOptions): { hospitalId?: string } {
+  if (role === OPERATOR) {
+    if (claim !== undefined) throw new UnauthenticatedError('An operator token carries no "hospital" claim.');
+    return {};
+  }
+  if (claim === undefined && options.defaultHospital) return { hospitalId: options.defaultHospital };
+  if (!isHospitalId(claim))
+    throw new UnauthenticatedError('The token must carry a "hospital" claim naming a hospital id.');
+  return { hospitalId: claim };
 }
 
 /** Reads `Authorization: Bearer <jwt>` and verifies it. */
@@ -126,6 +148,7 @@ export function verifyCourierSignature(
   signature: string | undefined,
   body: string,
   now: Date,
+  hospitalId: string,
 ): Caller {
   if (!secret) throw new UnauthenticatedError('Courier callbacks are not configured here.');
   if (!timestamp || !/^\d{1,12}$/.test(timestamp) || Math.abs(now.getTime() / 1000 - Number(timestamp)) > 300)
@@ -134,7 +157,8 @@ export function verifyCourierSignature(
   const given = Buffer.from(signature ?? '', 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected))
     throw new UnauthenticatedError('X-Courier-Signature does not match the body.');
-  return { sub: COURIER, role: COURIER };
+  if (!isHospitalId(hospitalId)) throw new UnauthenticatedError('X-Hospital-Id must name a hospital id.');
+  return { sub: COURIER, role: COURIER, hospitalId };
 }
 
 /** Signs an HS256 dev token with jose (local stack, tests and `npm run token`); never used on AWS. */
@@ -144,7 +168,10 @@ export async function signDevToken(
   options: VerifyOptions & { ttlSec?: number } = {},
 ): Promise<string> {
   const iat = Math.floor(Date.now() / 1000);
-  const token = new SignJWT({ role: caller.role })
+  const token = new SignJWT({
+    role: caller.role,
+    ...(caller.hospitalId ? { hospital: caller.hospitalId } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(caller.sub)
     .setIssuedAt(iat)

@@ -19,6 +19,10 @@ export interface HttpDeps {
   readonly auth: TokenVerifier;
   readonly idempotency: IdempotencyStore;
   readonly config: { readonly idempotency: { readonly lockMs: number } };
+  /** The default hospital: the one these dependencies' stores belong to. */
+  readonly hospitalId: string;
+  /** `deps` with the stores of another hospital (`deps` itself for its own hospital). */
+  readonly inHospital: <T extends { readonly hospitalId: string }>(deps: T, hospitalId: string) => Promise<T>;
   /** The courier callback secret, read on first use (routes open to couriers). */
   readonly copies: { readonly courierSecret: () => Promise<string | undefined> };
 }

@@ -4,10 +4,11 @@ import type { OutboxEvent } from './ledger-store';
 
 /**
  * Publishes events; throws if any was not accepted, so the outbox keeps it for the next relay.
- * @example await publisher.publish([{ eventId, type: 'PaymentSucceeded', occurredAt, payload }]);
+ * @example await publisher.publish([{ eventId, type: 'PaymentSucceeded', occurredAt, payload }], 'default');
  */
 export interface EventPublisher {
-  publish(events: readonly OutboxEvent[]): Promise<void>;
+  /** Publishes events of one hospital (its id travels with each event). */
+  publish(events: readonly OutboxEvent[], hospitalId: string): Promise<void>;
 }
 
 /** The outbox written by LedgerStore.commit, read by the relay; it keeps every event (GET /events). */

@@ -11,6 +11,10 @@ import { dynamoLedgerStore } from '../../lib/adapters/dynamodb/ledger-store';
 import { businessDayOf } from '../../lib/domain/business-day';
 import type { JournalTransaction } from '../../lib/domain/ledger/journal';
 import { payerFor, stackClient, startLocalStack, type LocalStack } from '../support/local-stack';
+import { hospitalKeys } from '../../lib/adapters/dynamodb/keys';
+
+/** The hospital these records belong to (the default hospital of the test and bench configurations). */
+const HOSPITAL = hospitalKeys('default');
 
 type Json = Record<string, any>;
 
@@ -68,6 +72,7 @@ describe('insured payments over the local stack (WeChat 医保 2.0, Alipay medic
     dynamoLedgerStore(
       createDocumentClient({ region: 'cn-north-1', endpoint: local.stack.dynamodbUrl }),
       local.stack.tableName,
+      HOSPITAL,
     );
   const journalOf = async (paymentId: string) => {
     const found: JournalTransaction[] = [];

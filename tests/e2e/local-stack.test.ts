@@ -64,7 +64,7 @@ describe('npm start (the local stack)', () => {
     expect(stack.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(stack.dynamodbUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(stack.tableName).toBe('medpay-local');
-    expect(Object.keys(stack.tokens).sort()).toEqual(['admin', 'finance', 'patient', 'staff']);
+    expect(Object.keys(stack.tokens).sort()).toEqual(['admin', 'finance', 'operator', 'patient', 'staff']);
     expect(output).toContain(stack.tokens.staff);
     expect(readdirSync(localDir)).toEqual(expect.arrayContaining(['jwt-hs256-secret', 'stack.json']));
     expect(output).not.toContain(readFileSync(join(localDir, 'jwt-hs256-secret'), 'utf8').trim());

@@ -15,6 +15,10 @@ import {
   type LocalStack,
   type Stack,
 } from '../support/local-stack';
+import { hospitalKeys } from '../../lib/adapters/dynamodb/keys';
+
+/** The hospital these records belong to (the default hospital of the test and bench configurations). */
+const HOSPITAL = hospitalKeys('default');
 
 type Json = Record<string, any>;
 const channels = ['alipay', 'wechatpay'] as const;
@@ -81,6 +85,7 @@ describe('payments over the local stack (API, sandbox providers, webhooks, Dynam
     dynamoLedgerStore(
       createDocumentClient({ region: 'cn-north-1', endpoint: stack.dynamodbUrl }),
       stack.tableName,
+      HOSPITAL,
     );
   const journalOf = async (paymentId: string) => {
     const out: JournalTransaction[] = [];

@@ -13,6 +13,10 @@ import {
   type LocalStack,
   type Stack,
 } from '../support/local-stack';
+import { hospitalKeys } from '../../lib/adapters/dynamodb/keys';
+
+/** The hospital these records belong to (the default hospital of the test and bench configurations). */
+const HOSPITAL = hospitalKeys('default');
 
 type Json = Record<string, any>;
 
@@ -34,6 +38,7 @@ describe('pay-later visits over the local stack (API, sandbox credit + insurance
     dynamoLedgerStore(
       createDocumentClient({ region: 'cn-north-1', endpoint: stack.dynamodbUrl }),
       stack.tableName,
+      HOSPITAL,
     );
   const journalOf = async (visitId: string) => {
     const out: JournalTransaction[] = [];

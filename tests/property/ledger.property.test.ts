@@ -7,6 +7,10 @@ import { Accounts, hasTrackedBalance, type AccountId } from '../../lib/domain/le
 import { journalTransaction, type Side } from '../../lib/domain/ledger/journal';
 import type { LedgerStore } from '../../lib/ports/ledger-store';
 import { createTestTable } from '../support/dynamo';
+import { hospitalKeys } from '../../lib/adapters/dynamodb/keys';
+
+/** The hospital these records belong to (the default hospital of the test and bench configurations). */
+const HOSPITAL = hospitalKeys('default');
 
 /** A proposed commit: postings that may or may not balance, and whether it replays an earlier txnId. */
 const posting = fc.record({
@@ -24,7 +28,7 @@ describe('ledger invariant', () => {
   let ledger: LedgerStore;
   beforeAll(async () => {
     const { doc, tableName } = await createTestTable();
-    ledger = dynamoLedgerStore(doc, tableName);
+    ledger = dynamoLedgerStore(doc, tableName, HOSPITAL);
   });
 
   it('keeps total debits equal to total credits, and tracked balances equal to their postings, whatever is attempted', async () => {

@@ -17,6 +17,10 @@ import { refundPayment } from '../../lib/usecases/payments/refund';
 import { sweepPendingPayments, sweepProcessingRefunds } from '../../lib/usecases/payments/sweep-payments';
 import { createTestTable } from '../support/dynamo';
 import { notificationReceiver, sandboxWithProviders } from '../support/sandbox';
+import { hospitalKeys } from '../../lib/adapters/dynamodb/keys';
+
+/** The hospital these records belong to (the default hospital of the test and bench configurations). */
+const HOSPITAL = hospitalKeys('default');
 
 const op = fc.oneof(
   fc.record({ kind: fc.constant('pay' as const), p: fc.nat(2) }),
@@ -51,7 +55,7 @@ describe('payments under random interleavings', () => {
     });
     env = await sandboxWithProviders(receiver.url);
     deps = {
-      ledger: dynamoLedgerStore(doc, tableName),
+      ledger: dynamoLedgerStore(doc, tableName, HOSPITAL),
       clock: systemClock,
       ids: ulidIds(),
       metrics: recordingMetrics(),

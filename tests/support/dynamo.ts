@@ -34,7 +34,7 @@ export async function testDeps(overrides: Partial<AppDeps> = {}): Promise<AppDep
     config,
     {
       dynamo: doc,
-      auth: hs256Verifier(TEST_JWT_SECRET),
+      auth: hs256Verifier(TEST_JWT_SECRET, { defaultHospital: config.hospitals.defaultId }),
       metrics: recordingMetrics(),
       providers: {},
       credit: {},

@@ -1,11 +1,12 @@
 /**
- * The entity items of the table, read generically: by primary key, by an exact reference (GSI1) or by a
- * partition in sort order (GSI2). Only the repositories use it; they own the keys they read and write.
+ * The entity items of one key space, read generically: by primary key, by an exact reference (GSI1) or by a
+ * partition in sort order (GSI2). Only the repositories use it; they own the keys they read and write, and
+ * the key space (keys.ts) puts them under their hospital.
  */
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../../domain/errors';
 import { rethrowStoreError } from './errors';
-import { entityKey } from './keys';
+import type { TableKeys } from './keys';
 import { queryIndexPage } from './query';
 
 /** A stored entity with its version. */
@@ -38,12 +39,16 @@ export interface EntityTable {
   scanByTime(partition: string, before: string): AsyncIterable<StoredEntity>;
 }
 
-/** The EntityTable over one DynamoDB table. */
-export function dynamoEntityTable(doc: DynamoDBDocumentClient, tableName: string): EntityTable {
+/** The EntityTable of one key space (a hospital's, or the platform's) in one DynamoDB table. */
+export function dynamoEntityTable(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  keys: TableKeys,
+): EntityTable {
   async function getEntity(type: string, id: string): Promise<StoredEntity | undefined> {
     try {
       const { Item } = await doc.send(
-        new GetCommand({ TableName: tableName, Key: entityKey(type, id), ConsistentRead: true }),
+        new GetCommand({ TableName: tableName, Key: keys.entity(type, id), ConsistentRead: true }),
       );
       if (!Item) return undefined;
       return { type, id, version: Item.version as number, state: Item.state as Record<string, unknown> };
@@ -60,15 +65,21 @@ export function dynamoEntityTable(doc: DynamoDBDocumentClient, tableName: string
   });
 
   async function findByRef(partition: string): Promise<StoredEntity | undefined> {
-    const [item] = (await queryIndexPage(doc, tableName, { index: 'byRef', partition, limit: 1 })).items;
+    const [item] = (
+      await queryIndexPage(doc, tableName, { index: 'byRef', partition: keys.partition(partition), limit: 1 })
+    ).items;
     // GSIs are eventually consistent: re-read the base item so callers see its latest version.
     return item ? getEntity(item.entityType as string, item.entityId as string) : undefined;
   }
 
   async function listByTime(partition: string, before: string, limit: number): Promise<StoredEntity[]> {
-    return (await queryIndexPage(doc, tableName, { index: 'byTime', partition, before, limit })).items.map(
-      toEntity,
-    );
+    const page = await queryIndexPage(doc, tableName, {
+      index: 'byTime',
+      partition: keys.partition(partition),
+      before,
+      limit,
+    });
+    return page.items.map(toEntity);
   }
 
   async function pageIndex(
@@ -76,8 +87,14 @@ export function dynamoEntityTable(doc: DynamoDBDocumentClient, tableName: string
     partition: string,
     page: { limit: number; cursor?: string },
   ): Promise<{ entities: StoredEntity[]; cursor?: string }> {
-    const startKey = page.cursor === undefined ? undefined : decodeCursor(page.cursor, index, partition);
-    const result = await queryIndexPage(doc, tableName, { index, partition, limit: page.limit, startKey });
+    const stored = keys.partition(partition);
+    const startKey = page.cursor === undefined ? undefined : decodeCursor(page.cursor, index, stored);
+    const result = await queryIndexPage(doc, tableName, {
+      index,
+      partition: stored,
+      limit: page.limit,
+      startKey,
+    });
     return {
       entities: result.items.map(toEntity),
       ...(result.nextKey ? { cursor: encodeCursor(result.nextKey) } : {}),
@@ -89,7 +106,7 @@ export function dynamoEntityTable(doc: DynamoDBDocumentClient, tableName: string
     do {
       const page = await queryIndexPage(doc, tableName, {
         index: 'byTime',
-        partition,
+        partition: keys.partition(partition),
         before,
         limit: 100,
         startKey,

@@ -5,7 +5,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Clock } from '../../ports/clock';
 import type { BeginResult, IdempotencyStore, StoredResponse } from '../../ports/idempotency-store';
 import { rethrowStoreError } from './errors';
-import { idempotencyKey } from './keys';
+import type { TableKeys } from './keys';
 
 /** How long a completed record is kept, and how soon a client should retry while one is in flight. */
 export interface IdempotencyStoreOptions {
@@ -30,6 +30,7 @@ export function dynamoIdempotencyStore(
   tableName: string,
   clock: Clock,
   options: IdempotencyStoreOptions,
+  keys: TableKeys,
 ): IdempotencyStore {
   async function begin(
     scopedKey: string,
@@ -43,7 +44,7 @@ export function dynamoIdempotencyStore(
         new PutCommand({
           TableName: tableName,
           Item: {
-            ...idempotencyKey(scopedKey),
+            ...keys.idempotency(scopedKey),
             status: 'IN_PROGRESS',
             requestHash,
             lockExpiresAtEpochMs: nowMs + lockMs,
@@ -77,7 +78,7 @@ export function dynamoIdempotencyStore(
       await doc.send(
         new UpdateCommand({
           TableName: tableName,
-          Key: idempotencyKey(scopedKey),
+          Key: keys.idempotency(scopedKey),
           UpdateExpression: 'SET #status = :completed, #response = :response REMOVE lockExpiresAtEpochMs',
           ConditionExpression: 'requestHash = :hash AND #status = :inProgress',
           ExpressionAttributeNames: { '#status': 'status', '#response': 'response' },
@@ -105,7 +106,7 @@ export function dynamoIdempotencyStore(
       await doc.send(
         new UpdateCommand({
           TableName: tableName,
-          Key: idempotencyKey(scopedKey),
+          Key: keys.idempotency(scopedKey),
           UpdateExpression: 'SET expiresAtEpochSec = :expired REMOVE lockExpiresAtEpochMs',
           ConditionExpression: 'requestHash = :hash AND #status = :inProgress',
           ExpressionAttributeNames: { '#status': 'status' },

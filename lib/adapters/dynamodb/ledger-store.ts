@@ -35,16 +35,7 @@ import { rethrowStoreError } from './errors';
 import { repositories } from './repositories';
 import { queryIndexPage } from './query';
 import { OUTBOX_PENDING } from './outbox-store';
-import {
-  JOURNAL_SHARDS,
-  balanceKey,
-  entityKey,
-  journalDayPartition,
-  journalKey,
-  journalShard,
-  outboxKey,
-  eventDayPartition,
-} from './keys';
+import { JOURNAL_SHARDS, journalShard, type TableKeys } from './keys';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 /** What each TransactItem stands for, so cancellation reasons can be read back item by item. */
@@ -53,22 +44,26 @@ type ItemRole =
 
 const MAX_TRANSACTION_ITEMS = 100;
 
-/** Creates the DynamoDB LedgerStore over one table (see keys.ts for the layout). */
-export function dynamoLedgerStore(doc: DynamoDBDocumentClient, tableName: string): LedgerStore {
+/** Creates the DynamoDB LedgerStore of one hospital (`keys`) in one table (see keys.ts for the layout). */
+export function dynamoLedgerStore(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  keys: TableKeys,
+): LedgerStore {
   async function commit(change: LedgerChange): Promise<CommitOutcome> {
     const now = new Date().toISOString();
     const items: TransactItem[] = [];
     const roles: ItemRole[] = [];
 
     for (const write of change.entities) {
-      items.push(entityItem(tableName, write, now));
+      items.push(entityItem(tableName, keys, write, now));
       roles.push({ kind: 'entity', write });
     }
     if (change.journal) {
       items.push({
         Put: {
           TableName: tableName,
-          Item: journalItem(change.journal),
+          Item: journalItem(keys, change.journal),
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });
@@ -78,7 +73,7 @@ export function dynamoLedgerStore(doc: DynamoDBDocumentClient, tableName: string
         items.push({
           Update: {
             TableName: tableName,
-            Key: balanceKey(account),
+            Key: keys.balance(account),
             UpdateExpression:
               'ADD debitFen :d, creditFen :c SET account = :a, currency = :cur, updatedAt = :now',
             ExpressionAttributeValues: {
@@ -99,16 +94,16 @@ export function dynamoLedgerStore(doc: DynamoDBDocumentClient, tableName: string
         Put: {
           TableName: tableName,
           Item: {
-            ...outboxKey(event.eventId),
+            ...keys.outbox(event.eventId),
             eventId: event.eventId,
             eventType: event.type,
             occurredAt: event.occurredAt.toISOString(),
             payload: event.payload,
             businessDay: day,
-            gsi1pk: eventDayPartition(day),
+            gsi1pk: keys.eventDay(day),
             gsi1sk: event.eventId,
             // Pending until the relay publishes it (see outbox-store.ts), which removes these keys.
-            gsi2pk: OUTBOX_PENDING,
+            gsi2pk: keys.partition(OUTBOX_PENDING),
             gsi2sk: `${event.occurredAt.toISOString()}#${event.eventId}`,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -188,7 +183,7 @@ export function dynamoLedgerStore(doc: DynamoDBDocumentClient, tableName: string
   async function getTransaction(txnId: string): Promise<JournalTransaction | undefined> {
     try {
       const { Item } = await doc.send(
-        new GetCommand({ TableName: tableName, Key: journalKey(txnId), ConsistentRead: true }),
+        new GetCommand({ TableName: tableName, Key: keys.journal(txnId), ConsistentRead: true }),
       );
       return Item ? fromJournalItem(Item) : undefined;
     } catch (error) {
@@ -205,7 +200,7 @@ export function dynamoLedgerStore(doc: DynamoDBDocumentClient, tableName: string
     do {
       const page = await queryIndexPage(doc, tableName, {
         index: 'byTime',
-        partition: journalDayPartition(day, shard),
+        partition: keys.journalDay(day, shard),
         startKey,
       });
       for (const item of page.items) yield fromJournalItem(item);
@@ -245,7 +240,7 @@ export function dynamoLedgerStore(doc: DynamoDBDocumentClient, tableName: string
     }
     try {
       const { Item } = await doc.send(
-        new GetCommand({ TableName: tableName, Key: balanceKey(account), ConsistentRead: true }),
+        new GetCommand({ TableName: tableName, Key: keys.balance(account), ConsistentRead: true }),
       );
       const debitFen = (Item?.debitFen as number | undefined) ?? 0;
       const creditFen = (Item?.creditFen as number | undefined) ?? 0;
@@ -261,18 +256,17 @@ export function dynamoLedgerStore(doc: DynamoDBDocumentClient, tableName: string
     journalForDay,
     journalForDayInOrder,
     balanceOf,
-    ...repositories(dynamoEntityTable(doc, tableName)),
+    ...repositories(dynamoEntityTable(doc, tableName, keys)),
   };
 }
 
 /** The TransactItem for one entity write: a conditional Put to create, a conditional Update otherwise. */
-function entityItem(tableName: string, write: EntityWrite, now: string): TransactItem {
-  const key = entityKey(write.type, write.id);
+function entityItem(tableName: string, keys: TableKeys, write: EntityWrite, now: string): TransactItem {
+  const key = keys.entity(write.type, write.id);
   const indexAttrs: Record<string, string> = {};
-  if (write.indexes?.byRef)
-    Object.assign(indexAttrs, { gsi1pk: write.indexes.byRef.partition, gsi1sk: write.indexes.byRef.sort });
-  if (write.indexes?.byTime)
-    Object.assign(indexAttrs, { gsi2pk: write.indexes.byTime.partition, gsi2sk: write.indexes.byTime.sort });
+  const { byRef, byTime } = write.indexes ?? {};
+  if (byRef) Object.assign(indexAttrs, { gsi1pk: keys.partition(byRef.partition), gsi1sk: byRef.sort });
+  if (byTime) Object.assign(indexAttrs, { gsi2pk: keys.partition(byTime.partition), gsi2sk: byTime.sort });
 
   if (write.expect.kind === 'absent') {
     return {
@@ -377,18 +371,18 @@ function entityConditionError(
 }
 
 /** The stored form of a journal transaction, with its business-day shard for GSI2. */
-function journalItem(txn: JournalTransaction): Record<string, unknown> {
+function journalItem(keys: TableKeys, txn: JournalTransaction): Record<string, unknown> {
   const occurredAt = txn.occurredAt.toISOString();
   const day = businessDayOf(txn.occurredAt);
   return {
-    ...journalKey(txn.txnId),
+    ...keys.journal(txn.txnId),
     txnId: txn.txnId,
     postings: txn.postings.map((p) => ({ account: p.account, side: p.side, amountFen: p.amountFen })),
     currency: txn.currency,
     occurredAt,
     businessDay: day,
     refs: txn.refs,
-    gsi2pk: journalDayPartition(day, journalShard(txn.txnId)),
+    gsi2pk: keys.journalDay(day, journalShard(txn.txnId)),
     gsi2sk: `${occurredAt}#${txn.txnId}`,
   };
 }

@@ -1,12 +1,12 @@
-/** OutboxStore on DynamoDB: unpublished events sit in the GSI2 partition OUTBOX#PENDING until relayed. */
+/** OutboxStore on DynamoDB: a hospital's unpublished events sit in its GSI2 partition OUTBOX#PENDING until relayed. */
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OutboxEvent } from '../../ports/ledger-store';
 import type { OutboxStore } from '../../ports/event-publisher';
 import { rethrowStoreError } from './errors';
-import { eventDayPartition, outboxKey } from './keys';
+import type { TableKeys } from './keys';
 import { queryIndexPage } from './query';
 
-/** GSI2 partition of events not yet published. */
+/** GSI2 partition (within a hospital's key space) of events not yet published. */
 export const OUTBOX_PENDING = 'OUTBOX#PENDING';
 
 /** An outbox item as the event it holds. */
@@ -17,27 +17,31 @@ const toEvent = (item: Record<string, unknown>): OutboxEvent => ({
   payload: item.payload as Record<string, unknown>,
 });
 
-/** Creates the DynamoDB OutboxStore. */
-export function dynamoOutboxStore(doc: DynamoDBDocumentClient, tableName: string): OutboxStore {
+/** Creates the DynamoDB OutboxStore of one hospital's events. */
+export function dynamoOutboxStore(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  keys: TableKeys,
+): OutboxStore {
   return {
     async pending(limit) {
       const page = await queryIndexPage(doc, tableName, {
         index: 'byTime',
-        partition: OUTBOX_PENDING,
+        partition: keys.partition(OUTBOX_PENDING),
         limit,
       });
       return page.items.map(toEvent);
     },
     async get(eventId) {
       const { Item } = await doc
-        .send(new GetCommand({ TableName: tableName, Key: outboxKey(eventId) }))
+        .send(new GetCommand({ TableName: tableName, Key: keys.outbox(eventId) }))
         .catch((error: unknown) => rethrowStoreError(error, 'outbox.get'));
       return Item ? toEvent(Item) : undefined;
     },
     async pageOfDay(day, after, limit) {
       const page = await queryIndexPage(doc, tableName, {
         index: 'byRef',
-        partition: eventDayPartition(day),
+        partition: keys.eventDay(day),
         after,
         limit,
       });
@@ -49,7 +53,7 @@ export function dynamoOutboxStore(doc: DynamoDBDocumentClient, tableName: string
           .send(
             new UpdateCommand({
               TableName: tableName,
-              Key: outboxKey(eventId),
+              Key: keys.outbox(eventId),
               UpdateExpression: 'SET publishedAt = :at REMOVE gsi2pk, gsi2sk',
               ConditionExpression: 'attribute_exists(pk)',
               ExpressionAttributeValues: { ':at': at.toISOString() },

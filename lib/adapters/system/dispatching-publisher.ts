@@ -8,12 +8,12 @@ import type { EventPublisher } from '../../ports/event-publisher';
  */
 export function dispatchingPublisher(
   inner: EventPublisher,
-  dispatch: (event: OutboxEvent) => Promise<unknown>,
+  dispatch: (event: OutboxEvent, hospitalId: string) => Promise<unknown>,
 ): EventPublisher {
   return {
-    async publish(events) {
-      await inner.publish(events);
-      for (const event of events) await dispatch(event);
+    async publish(events, hospitalId) {
+      await inner.publish(events, hospitalId);
+      for (const event of events) await dispatch(event, hospitalId);
     },
   };
 }

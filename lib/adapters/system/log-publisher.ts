@@ -6,9 +6,10 @@ export function logPublisher(
   write: (message: string, fields: Record<string, unknown>) => void,
 ): EventPublisher {
   return {
-    publish(events) {
+    publish(events, hospitalId) {
       for (const e of events)
         write('domain event', {
+          hospitalId,
           eventId: e.eventId,
           eventType: e.type,
           occurredAt: e.occurredAt.toISOString(),

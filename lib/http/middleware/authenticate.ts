@@ -1,4 +1,4 @@
-/** Verifies the Bearer JWT and the caller's role before anything else touches the request. */
+/** Verifies the Bearer JWT and the caller's role, and confines the request to the caller's hospital. */
 import type { MiddlewareObj, Request } from '@middy/core';
 import { authenticateHeader, COURIER, requireRole, verifyCourierSignature, type CallerRole } from '../auth';
 import type { HttpResponse } from '../error-mapping';
@@ -24,10 +24,15 @@ export function authenticate<D extends HttpDeps>(
                 ? Buffer.from(request.event.body ?? '', 'base64').toString('utf8')
                 : (request.event.body ?? ''),
               request.context.deps.clock.now(),
+              header(request.event, 'x-hospital-id') ?? request.context.deps.hospitalId,
             )
           : await authenticateHeader(authorization, request.context.deps.auth);
       requireRole(caller, auth);
       request.context.caller = caller;
+      // From here on the request reads and writes only its hospital's records: another hospital's ids are
+      // simply not found in its key space (404), whatever the role.
+      const { deps } = request.context;
+      if (caller.hospitalId) request.context.deps = await deps.inHospital(deps, caller.hospitalId);
     },
   };
 }

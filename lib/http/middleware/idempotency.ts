@@ -54,7 +54,14 @@ export function idempotency<D extends HttpDeps>(): MiddlewareObj<
     }
     const { deps, caller } = request.context;
     const method = request.event.requestContext?.http?.method ?? 'POST';
-    const scopedKey = [caller?.sub ?? '-', method, request.event.rawPath, key].join('\n');
+    // The hospital is part of the scope: the business ids derived from it never repeat across hospitals.
+    const scopedKey = [
+      caller?.hospitalId ?? '-',
+      caller?.sub ?? '-',
+      method,
+      request.event.rawPath,
+      key,
+    ].join('\n');
     const hash = requestHash(request.event);
     const remaining = request.context.getRemainingTimeInMillis?.() ?? deps.config.idempotency.lockMs;
     const result = await deps.idempotency.begin(scopedKey, hash, {

@@ -12,11 +12,17 @@ import type { EventPublisher, OutboxStore } from '../../ports/event-publisher';
 import type { Metrics } from '../../ports/metrics';
 
 /**
- * Publishes up to `maxPages` pages of pending events; returns how many were published. The age of the
- * oldest pending event is recorded as OutboxLagSeconds (0 when none waits), which an alarm watches.
+ * Publishes up to `maxPages` pages of one hospital's pending events; returns how many were published. The
+ * age of the oldest pending event is recorded as OutboxLagSeconds (0 when none waits), which an alarm watches.
  */
 export async function relayOutbox(
-  deps: { outbox: OutboxStore; publisher: EventPublisher; clock: Clock; metrics: Metrics },
+  deps: {
+    hospitalId: string;
+    outbox: OutboxStore;
+    publisher: EventPublisher;
+    clock: Clock;
+    metrics: Metrics;
+  },
   pageSize = 25,
   maxPages = 40,
 ) {
@@ -32,7 +38,7 @@ export async function relayOutbox(
       );
     }
     if (events.length === 0) break;
-    await deps.publisher.publish(events);
+    await deps.publisher.publish(events, deps.hospitalId);
     await deps.outbox.markPublished(
       events.map((e) => e.eventId),
       deps.clock.now(),

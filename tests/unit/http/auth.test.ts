@@ -7,11 +7,49 @@ const secret = 'a-test-secret-long-enough-for-hs256-0123';
 const verifier = hs256Verifier(secret, { issuer: 'medpay-test' });
 
 describe('JWT authentication', () => {
-  it('returns the caller of a valid token', async () => {
-    const token = await signDevToken(secret, { sub: 'P1', role: 'patient' }, { issuer: 'medpay-test' });
+  it('returns the caller of a valid token, with the hospital its claim names', async () => {
+    const token = await signDevToken(
+      secret,
+      { sub: 'P1', role: 'patient', hospitalId: 'h-east' },
+      { issuer: 'medpay-test' },
+    );
     await expect(authenticateHeader(`Bearer ${token}`, verifier)).resolves.toEqual({
       sub: 'P1',
       role: 'patient',
+      hospitalId: 'h-east',
+    });
+  });
+
+  it('gives a token without a hospital claim the default hospital where one is configured, else refuses it', async () => {
+    const token = await signDevToken(secret, { sub: 'S1', role: 'staff' }, { issuer: 'medpay-test' });
+    await expect(authenticateHeader(`Bearer ${token}`, verifier)).rejects.toThrow(/hospital/);
+    const lenient = hs256Verifier(secret, { issuer: 'medpay-test', defaultHospital: 'default' });
+    await expect(authenticateHeader(`Bearer ${token}`, lenient)).resolves.toEqual({
+      sub: 'S1',
+      role: 'staff',
+      hospitalId: 'default',
+    });
+  });
+
+  it('refuses a malformed hospital claim, and an operator token that names a hospital', async () => {
+    const key = new TextEncoder().encode(secret);
+    const sign = (claims: Record<string, unknown>) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('X1')
+        .setIssuer('medpay-test')
+        .setExpirationTime(Math.floor(Date.now() / 1000) + 600)
+        .sign(key);
+    for (const hospital of ['H-EAST', 'a', 'x'.repeat(33), 7, '../other'])
+      await expect(verifier.verify(await sign({ role: 'staff', hospital }))).rejects.toThrow(
+        UnauthenticatedError,
+      );
+    await expect(verifier.verify(await sign({ role: 'operator', hospital: 'h-east' }))).rejects.toThrow(
+      /operator/,
+    );
+    await expect(verifier.verify(await sign({ role: 'operator' }))).resolves.toEqual({
+      sub: 'X1',
+      role: 'operator',
     });
   });
 

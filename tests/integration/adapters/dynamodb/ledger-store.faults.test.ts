@@ -11,6 +11,10 @@ import { Accounts } from '../../../../lib/domain/ledger/accounts';
 import { journalTransaction } from '../../../../lib/domain/ledger/journal';
 import type { LedgerChange } from '../../../../lib/ports/ledger-store';
 import { createTestTable } from '../../../support/dynamo';
+import { hospitalKeys } from '../../../../lib/adapters/dynamodb/keys';
+
+/** The hospital these records belong to (the default hospital of the test and bench configurations). */
+const HOSPITAL = hospitalKeys('default');
 
 const change = (id: string): LedgerChange => ({
   entities: [{ type: 'payment', id, state: { status: 'PAID' }, expect: { kind: 'absent' } }],
@@ -42,12 +46,14 @@ describe('dynamoLedgerStore under faults', () => {
     const faulty = createDocumentClient({ region: 'cn-north-1', endpoint: table.endpoint });
     const mock = mockClient(faulty);
     mock.on(TransactWriteCommand).rejects(error);
-    const outcome = dynamoLedgerStore(faulty, table.tableName).commit(change(id));
+    const outcome = dynamoLedgerStore(faulty, table.tableName, HOSPITAL).commit(change(id));
     await outcome.catch(() => undefined);
     expect(mock.calls()).toHaveLength(1); // one atomic write attempt, no piecemeal fallback
     mock.restore();
-    const real = dynamoLedgerStore(table.doc, table.tableName);
-    expect(await dynamoEntityTable(table.doc, table.tableName).getEntity('payment', id)).toBeUndefined();
+    const real = dynamoLedgerStore(table.doc, table.tableName, HOSPITAL);
+    expect(
+      await dynamoEntityTable(table.doc, table.tableName, HOSPITAL).getEntity('payment', id),
+    ).toBeUndefined();
     expect(await real.getTransaction(`payment:${id}:captured`)).toBeUndefined();
     expect((await real.balanceOf(Accounts.patientReceivable('PF'))).creditFen).toBe(0);
     return outcome;
@@ -97,7 +103,7 @@ describe('dynamoLedgerStore under faults', () => {
         maxAttempts: 1,
         requestTimeoutMs: 200,
       });
-      const outcome = dynamoLedgerStore(hanging, 'medpay-nowhere').commit(change('f5'));
+      const outcome = dynamoLedgerStore(hanging, 'medpay-nowhere', HOSPITAL).commit(change('f5'));
       await expect(outcome).rejects.toThrow(StorageUnavailableError);
     });
   });

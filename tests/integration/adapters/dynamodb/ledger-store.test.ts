@@ -12,6 +12,10 @@ import { Accounts } from '../../../../lib/domain/ledger/accounts';
 import { journalTransaction, netOf, type JournalTransaction } from '../../../../lib/domain/ledger/journal';
 import type { LedgerStore } from '../../../../lib/ports/ledger-store';
 import { createTestTable } from '../../../support/dynamo';
+import { hospitalKeys } from '../../../../lib/adapters/dynamodb/keys';
+
+/** The hospital these records belong to (the default hospital of the test and bench configurations). */
+const HOSPITAL = hospitalKeys('default');
 
 const at = new Date('2026-03-01T17:30:00Z'); // 01:30 on 2 March in Shanghai
 
@@ -38,8 +42,8 @@ describe('dynamoLedgerStore', () => {
   let entities: EntityTable;
   beforeAll(async () => {
     const { doc, tableName } = await createTestTable();
-    ledger = dynamoLedgerStore(doc, tableName);
-    entities = dynamoEntityTable(doc, tableName);
+    ledger = dynamoLedgerStore(doc, tableName, HOSPITAL);
+    entities = dynamoEntityTable(doc, tableName, HOSPITAL);
   });
 
   it('commits the entity, the journal and the tracked balance together', async () => {
@@ -175,7 +179,7 @@ describe('dynamoLedgerStore', () => {
 
   it('lists a business day (Asia/Shanghai) across every shard, and nothing from the next day', async () => {
     const { doc, tableName } = await createTestTable();
-    const store = dynamoLedgerStore(doc, tableName);
+    const store = dynamoLedgerStore(doc, tableName, HOSPITAL);
     for (let i = 0; i < 25; i++)
       await store.commit({ entities: [], journal: charge(`day-${i}`, `PD${i}`, 100 + i) });
     await store.commit({

@@ -3,13 +3,16 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ThrottlingException } from '@aws-sdk/client-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { idempotencyKey } from '../../../../lib/adapters/dynamodb/keys';
 import type { AppDeps } from '../../../../lib/config/container';
 import { createDocumentClient } from '../../../../lib/adapters/dynamodb/client';
 import { dynamoIdempotencyStore } from '../../../../lib/adapters/dynamodb/idempotency-store';
 import { testDeps } from '../../../support/dynamo';
 import { httpEvent, lambdaContext, tokenFor } from '../../../support/http';
 import { testOrderHandler } from '../../../support/test-route';
+import { hospitalKeys } from '../../../../lib/adapters/dynamodb/keys';
+
+/** The hospital these records belong to (the default hospital of the test and bench configurations). */
+const HOSPITAL = hospitalKeys('default');
 
 /** A clock the test moves by hand. */
 function manualClock(start = '2026-03-01T02:00:00Z') {
@@ -139,9 +142,9 @@ describe('Idempotency-Key on a real handler and DynamoDB Local', () => {
 
   it('keeps a record 24 h through the table TTL, then runs the request anew', async () => {
     await post({ amountFen: 7 }, { 'Idempotency-Key': 'k-ttl' });
-    const scope = ['P1', 'POST', '/test/orders', 'k-ttl'].join('\n');
+    const scope = ['default', 'P1', 'POST', '/test/orders', 'k-ttl'].join('\n');
     const { Item } = await deps.dynamo.send(
-      new GetCommand({ TableName: deps.config.tableName, Key: idempotencyKey(scope) }),
+      new GetCommand({ TableName: deps.config.tableName, Key: HOSPITAL.idempotency(scope) }),
     );
     expect(Item?.expiresAtEpochSec).toBe(Math.floor(clock.now().getTime() / 1000) + 86_400);
     expect(Item?.status).toBe('COMPLETED');
@@ -160,7 +163,7 @@ describe('Idempotency-Key on a real handler and DynamoDB Local', () => {
 
   it('lets a retry take over a claim whose Lambda died mid-request once its lock lapses', async () => {
     // Simulate the crash: claim the key directly, as a request that never finished would have.
-    const scope = ['P1', 'POST', '/test/orders', 'k-dead'].join('\n');
+    const scope = ['default', 'P1', 'POST', '/test/orders', 'k-dead'].join('\n');
     const { requestHash } = await import('../../../../lib/http/middleware/idempotency');
     const hash = requestHash(httpEvent('POST', '/test/orders', { body: { amountFen: 8 } }));
     await deps.idempotency.begin(scope, hash, { lockMs: 10_000 });
@@ -197,10 +200,16 @@ describe('Idempotency-Key on a real handler and DynamoDB Local', () => {
       .rejects(new ThrottlingException({ message: 'Rate exceeded', $metadata: {} }));
     const throttled = testOrderHandler({
       ...deps,
-      idempotency: dynamoIdempotencyStore(faulty, deps.config.tableName, clock, {
-        ttlSec: 86_400,
-        retryAfterSec: 1,
-      }),
+      idempotency: dynamoIdempotencyStore(
+        faulty,
+        deps.config.tableName,
+        clock,
+        {
+          ttlSec: 86_400,
+          retryAfterSec: 1,
+        },
+        HOSPITAL,
+      ),
     });
     const res = await throttled.handler(
       httpEvent('POST', '/test/orders', {

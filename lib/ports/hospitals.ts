@@ -1,0 +1,15 @@
+/** The platform's hospital registry: which hospitals exist, outside every hospital's own records. */
+import type { Hospital } from '../domain/hospital';
+import type { Versioned } from './repositories';
+
+/** Reads and writes the registered hospitals. */
+export interface HospitalRegistry {
+  /** The hospital with its version, or undefined. */
+  get(hospitalId: string): Promise<Versioned<Hospital> | undefined>;
+  /** Every registered hospital, oldest first, page by page. */
+  all(): AsyncIterable<Hospital>;
+  /** Registers a new hospital; a ConcurrentModificationError when the id is taken. */
+  create(hospital: Hospital): Promise<void>;
+  /** Saves a hospital's new state, guarded by the version it was read at. */
+  update(current: Versioned<Hospital>, next: Hospital): Promise<void>;
+}

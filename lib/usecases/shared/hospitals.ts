@@ -1,0 +1,51 @@
+/** Work that runs for every hospital: the scheduled jobs, each over one hospital's records at a time. */
+import type { HospitalRegistry } from '../../ports/hospitals';
+import type { Logger } from '../../ports/logger';
+
+/** What running per hospital needs: the registry, the scoping, and a logger for a hospital's failure. */
+export interface PerHospitalDeps {
+  readonly hospitalId: string;
+  readonly hospitals: HospitalRegistry;
+  readonly inHospital: <T extends { readonly hospitalId: string }>(deps: T, hospitalId: string) => Promise<T>;
+  readonly logger: Logger;
+}
+
+/** How many hospitals' work runs at once. */
+const CONCURRENCY = 8;
+
+/** The ids of every hospital that may act: the default hospital, then each ACTIVE registered one. */
+export async function activeHospitalIds(deps: PerHospitalDeps): Promise<string[]> {
+  const ids = [deps.hospitalId];
+  for await (const h of deps.hospitals.all())
+    if (h.status === 'ACTIVE' && h.hospitalId !== deps.hospitalId) ids.push(h.hospitalId);
+  return ids;
+}
+
+/**
+ * Runs `run` once per active hospital, with that hospital's stores, a few at a time. One hospital's failure
+ * does not stop the others: each is logged, and the first is thrown once all have run (so the job retries).
+ * Returns each hospital's result by id.
+ */
+export async function forEachHospital<D extends PerHospitalDeps, R>(
+  deps: D,
+  run: (scoped: D) => Promise<R>,
+): Promise<Record<string, R>> {
+  const ids = await activeHospitalIds(deps);
+  const results: Record<string, R> = {};
+  const failures: unknown[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < ids.length) {
+      const hospitalId = ids[next++] as string;
+      try {
+        results[hospitalId] = await run(await deps.inHospital(deps, hospitalId));
+      } catch (error) {
+        deps.logger.error('hospital job failed', { hospitalId, error });
+        failures.push(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, ids.length) }, worker));
+  if (failures.length > 0) throw failures[0];
+  return results;
+}
