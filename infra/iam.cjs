@@ -87,6 +87,8 @@ const ROLES = {
   CallbackAdminRole: { dynamo: 'write', secrets: [...SECRETS.auth, ...SECRETS.callbacks] },
   /** Queues and sends signed callbacks to the HIS endpoints. */
   CallbacksRole: { dynamo: 'write', secrets: SECRETS.callbacks, deadLetters: true },
+  /** The platform operator's hospital registry: reads and writes the table (the registry's `P#` items). */
+  OperatorRole: { dynamo: 'write', secrets: SECRETS.auth },
   /** GET /statements/{date}: reads the journal, writes and presigns the file. */
   StatementRole: { dynamo: 'read', secrets: SECRETS.auth, statements: true },
   /** The daily finance job: bills, reconciliation and statement files. */

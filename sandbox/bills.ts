@@ -25,6 +25,9 @@ export interface BookTrade {
   payer?: string;
   createdAt: Date;
   paidAt?: Date;
+  /** WeChat Pay partner mode: the sub-merchant and its app (the bill's 特约商户号). */
+  subMchId?: string;
+  subAppId?: string;
 }
 /** A succeeded refund in a provider's book. */
 export interface BookRefund {
@@ -231,9 +234,9 @@ export function wechatBillCsv(rows: readonly Row[], ids: { appId: string; mchId:
   const lines = rows.map((r) =>
     [
       beijingTime(r.at),
-      ids.appId,
+      r.trade.subMchId ? (r.trade.subAppId ?? ids.appId) : ids.appId,
       ids.mchId,
-      '0',
+      r.trade.subMchId ?? '0',
       '',
       r.trade.providerTradeNo,
       r.trade.outTradeNo,

@@ -19,6 +19,8 @@ export interface SandboxOptions {
     apiV3Key: string;
     certificate: { serial: string; privateKey: string };
     publicKey: { id: string; privateKey: string };
+    /** The sub-merchants that authorised this merchant as their service provider (default: SUB_MERCHANTS). */
+    subMerchants?: readonly string[];
   };
   /**
    * The national insurance platform's side of the envelope: its own SM2 private key, the hospital's public
@@ -32,6 +34,9 @@ export interface SandboxOptions {
 }
 
 export type Channel = 'alipay' | 'wechatpay';
+
+/** The sandbox's WeChat Pay sub-merchants (特约商户) under its merchant, for two partner-mode hospitals. */
+export const SUB_MERCHANTS = ['1900000101', '1900000102'] as const;
 export interface Order {
   channel: Channel;
   outTradeNo: string;
@@ -44,6 +49,9 @@ export interface Order {
   paidAt?: Date;
   refundedFen: number;
   createdAt: Date;
+  /** WeChat Pay partner mode: the sub-merchant (sub_mchid) the service provider ordered for, and its app. */
+  subMchId?: string;
+  subAppId?: string;
 }
 export interface Refund {
   channel: Channel;

@@ -27,7 +27,7 @@ export { RETRY_SCHEDULE_SEC, type SandboxOptions } from './books';
 export interface SandboxParts {
   readonly credit: () => ReturnType<typeof createCreditSimulator>;
   readonly medical: () => MedicalSimulator;
-  readonly billFile: (channel: Channel, day: string) => { file: Uint8Array; sha1: string };
+  readonly billFile: (channel: Channel, day: string, subMchId?: string) => { file: Uint8Array; sha1: string };
   readonly billDay: (v: string | undefined) => string | undefined;
 }
 
@@ -130,8 +130,8 @@ export async function startSandbox(options: SandboxOptions) {
   const rowsFor = (channel: Channel, day: string) =>
     billRows([...orders.values()], [...refunds.values()], channel, day, settings.billFaults[channel]);
   /** The file a provider serves for a day, damaged as the settings say. */
-  function billFile(channel: Channel, day: string): { file: Uint8Array; sha1: string } {
-    const rows = rowsFor(channel, day);
+  function billFile(channel: Channel, day: string, subMchId?: string): { file: Uint8Array; sha1: string } {
+    const rows = rowsFor(channel, day).filter((r) => !subMchId || r.trade.subMchId === subMchId);
     const { file, sha1 } =
       channel === 'alipay'
         ? { file: alipayBillZip(rows, options.alipay.sellerId.slice(0, 16), day), sha1: '' }
@@ -167,12 +167,12 @@ export async function startSandbox(options: SandboxOptions) {
     const billFileRoute =
       /^\/sandbox\/bill-files\/alipay\/(\d{4}-\d{2}-\d{2})\.zip$/.exec(url.pathname) ??
       (url.pathname === '/v3/billdownload/file'
-        ? /^wechatpay-(\d{4}-\d{2}-\d{2})$/.exec(url.searchParams.get('token') ?? '')
+        ? /^wechatpay-(\d{4}-\d{2}-\d{2})(?:-(\d{8,10}))?$/.exec(url.searchParams.get('token') ?? '')
         : null) ??
       /^\/sandbox\/bills\/(?:alipay|wechatpay)\/(\d{4}-\d{2}-\d{2})$/.exec(url.pathname);
     if (billFileRoute && method === 'GET') {
       const channel: Channel = url.pathname.includes('alipay') ? 'alipay' : 'wechatpay';
-      const { file } = billFile(channel, billFileRoute[1] as string);
+      const { file } = billFile(channel, billFileRoute[1] as string, billFileRoute[2]);
       res.writeHead(200, {
         'content-type': channel === 'alipay' ? 'application/zip' : 'application/x-gzip',
         'content-disposition': `attachment; filename="${channel}-${billFileRoute[1]}.${channel === 'alipay' ? 'zip' : 'csv.gz'}"`,

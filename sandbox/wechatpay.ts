@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Fen } from '../lib/domain/money';
-import type { Books, Order, Refund } from './books';
+import { SUB_MERCHANTS, type Books, type Order, type Refund } from './books';
 import type { SandboxParts } from './server';
 import { parseWechatAuthorization, rsaSign, rsaVerify, wechatEncrypt, wechatTime } from './signing';
 
@@ -63,9 +63,28 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
       return { url, body, headers };
     };
 
+  /**
+   * Who an order belongs to, as its resources name it: the merchant (appid, mchid), or in partner mode the
+   * service provider and the sub-merchant (sp_appid, sp_mchid, sub_appid, sub_mchid; the partner query and
+   * payment notice, pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_5.shtml, chapter5_11).
+   */
+  const owner = (o: Order | undefined) =>
+    o?.subMchId
+      ? {
+          sp_appid: options.wechatpay.appId,
+          sp_mchid: options.wechatpay.mchId,
+          sub_mchid: o.subMchId,
+          ...(o.subAppId ? { sub_appid: o.subAppId } : {}),
+        }
+      : { appid: options.wechatpay.appId, mchid: options.wechatpay.mchId };
+  /** The payer as the order's mode names them (payer.openid; partner: sp_openid, or sub_openid under sub_appid). */
+  const payerOf = (o: Order) =>
+    o.subMchId ? { [o.subAppId ? 'sub_openid' : 'sp_openid']: o.payer ?? '' } : { openid: o.payer ?? '' };
+  /** The sub-merchants that authorised the sandbox's merchant as their service provider. */
+  const subMerchants = (): readonly string[] => options.wechatpay.subMerchants ?? SUB_MERCHANTS;
+
   const wechatTransaction = (o: Order) => ({
-    appid: options.wechatpay.appId,
-    mchid: options.wechatpay.mchId,
+    ...owner(o),
     out_trade_no: o.outTradeNo,
     transaction_id: o.providerTradeNo,
     trade_type: 'JSAPI',
@@ -81,7 +100,7 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
     bank_type: 'OTHERS',
     attach: '',
     ...(o.paidAt ? { success_time: wechatTime(o.paidAt) } : {}),
-    payer: { openid: o.payer ?? '' },
+    payer: payerOf(o),
     amount: { total: o.amountFen, payer_total: o.amountFen, currency: 'CNY', payer_currency: 'CNY' },
   });
 
@@ -91,8 +110,10 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
    */
   const wechatRefundResource = (r: Refund) => {
     const o = orders.get(key('wechatpay', r.outTradeNo));
+    const { mchid, sp_mchid, sub_mchid } = owner(o) as Record<string, string | undefined>;
     return {
-      mchid: options.wechatpay.mchId,
+      // Partner refunds name sp_mchid and sub_mchid (REFUND.SUCCESS, I10); a merchant's, mchid alone.
+      ...(sub_mchid ? { sp_mchid, sub_mchid } : { mchid }),
       transaction_id: o?.providerTradeNo,
       out_trade_no: r.outTradeNo,
       refund_id: r.refundId,
@@ -161,19 +182,38 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
       }
     }
     const p = url.pathname;
-    const create = /^\/v3\/pay\/transactions\/(jsapi|native)$/.exec(p);
+    const create = /^\/v3\/pay\/(partner\/)?transactions\/(jsapi|native)$/.exec(p);
     if (method === 'POST' && create) {
       const total = req.amount?.total;
-      if (req.mchid !== w.mchId || req.appid !== w.appId)
-        return error(400, 'PARAM_ERROR', 'mchid 或 appid 不匹配');
+      const partner = create[1] !== undefined;
+      const kind = create[2];
+      if (partner) {
+        // The partner order (chapter5_1): sp_appid + sp_mchid are the service provider's, sub_mchid required.
+        if (req.sp_mchid !== w.mchId || req.sp_appid !== w.appId)
+          return error(400, 'PARAM_ERROR', 'sp_mchid 或 sp_appid 不匹配');
+        if (typeof req.sub_mchid !== 'string') return error(400, 'PARAM_ERROR', '受理机构必须传入sub_mch_id');
+        if (req.sub_mchid === w.mchId) return error(400, 'PARAM_ERROR', '子商户mchid不能与自身mchid相同');
+        // B4 §8: a sub-merchant that has not authorised this service provider. The message is WeChat's;
+        // the code string is the sandbox's own (B4 gives the number 268443701, not the v3 code).
+        if (!subMerchants().includes(req.sub_mchid as string))
+          return error(400, 'INVALID_REQUEST', '受理关系不存在');
+        const openid = req.sub_appid ? req.payer?.sub_openid : req.payer?.sp_openid;
+        if (kind === 'jsapi' && !openid)
+          return error(400, 'PARAM_ERROR', '缺少 payer.sp_openid 或 sub_openid');
+      } else {
+        if (req.mchid !== w.mchId || req.appid !== w.appId)
+          return error(400, 'PARAM_ERROR', 'mchid 或 appid 不匹配');
+        if (kind === 'jsapi' && !req.payer?.openid) return error(400, 'PARAM_ERROR', '缺少 payer.openid');
+      }
       if (!Number.isSafeInteger(total) || total <= 0 || !req.out_trade_no)
         return error(400, 'PARAM_ERROR', '参数错误');
-      if (create[1] === 'jsapi' && !req.payer?.openid) return error(400, 'PARAM_ERROR', '缺少 payer.openid');
       // description: 必填 string(127), "不能超过127个字符" (pay.weixin.qq.com/docs/merchant/products/mini-program-payment/apilist.html).
       const description: unknown = req.description;
       if (typeof description !== 'string' || description === '' || [...description].length > 127)
         return error(400, 'PARAM_ERROR', 'description 长度不合法');
       const existing = orders.get(key('wechatpay', req.out_trade_no as string));
+      const subMchId = partner ? (req.sub_mchid as string) : undefined;
+      if (existing && existing.subMchId !== subMchId) return error(400, 'INVALID_REQUEST', '商户订单号重复');
       if (existing && existing.status === 'PAID') return error(400, 'ORDERPAID', '该订单已支付');
       const order: Order = existing ?? {
         channel: 'wechatpay',
@@ -183,21 +223,32 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
         status: 'PENDING',
         providerTradeNo: id('42000', 23),
         notifyUrl: req.notify_url as string,
-        payer: req.payer?.openid as string | undefined,
+        payer: (req.payer?.openid ?? req.payer?.sp_openid ?? req.payer?.sub_openid) as string | undefined,
         refundedFen: 0,
         createdAt: new Date(),
+        ...(subMchId ? { subMchId, ...(req.sub_appid ? { subAppId: req.sub_appid as string } : {}) } : {}),
       };
       orders.set(key('wechatpay', order.outTradeNo), order);
-      return create[1] === 'jsapi'
+      return kind === 'jsapi'
         ? json(200, { prepay_id: `wx${order.providerTradeNo}` })
         : json(200, { code_url: `weixin://wxpay/bizpayurl?pr=${order.providerTradeNo.slice(-7)}` });
     }
-    const byNo = /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)(\/close)?$/.exec(p);
+    const byNo = /^\/v3\/pay\/(partner\/)?transactions\/out-trade-no\/([^/]+)(\/close)?$/.exec(p);
     if (byNo) {
-      const order = orders.get(key('wechatpay', decodeURIComponent(byNo[1] as string)));
+      const found = orders.get(key('wechatpay', decodeURIComponent(byNo[2] as string)));
+      // An order is found only under its own merchant: the partner query and close name sp_mchid and
+      // sub_mchid (chapter5_5, chapter5_6), and a sub-merchant's order is not the service provider's own.
+      const named = byNo[1]
+        ? {
+            sp: url.searchParams.get('sp_mchid') ?? (req.sp_mchid as string | undefined),
+            sub: url.searchParams.get('sub_mchid') ?? (req.sub_mchid as string | undefined),
+          }
+        : { sp: url.searchParams.get('mchid') ?? (req.mchid as string | undefined), sub: undefined };
+      const order = found && named.sp === w.mchId && named.sub === found.subMchId ? found : undefined;
       if (!order) return error(404, 'ORDER_NOT_EXIST', '订单不存在');
+      const byNo2 = byNo[3];
       if (method === 'GET') return json(200, wechatTransaction(order));
-      if (method === 'POST' && byNo[2]) {
+      if (method === 'POST' && byNo2) {
         if (order.status === 'PAID') return error(400, 'ORDERPAID', '订单已支付');
         order.status = 'CLOSED';
         return json(204);
@@ -206,6 +257,9 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
     if (method === 'POST' && p === '/v3/refund/domestic/refunds') {
       const order = orders.get(key('wechatpay', req.out_trade_no as string));
       if (!order) return error(404, 'RESOURCE_NOT_EXISTS', '订单不存在');
+      // Partner refunds carry sub_mchid in the body; the wrong one is "子商户号和订单信息不匹配" (B4, 268447845;
+      // the code string is the sandbox's own).
+      if (req.sub_mchid !== order.subMchId) return error(400, 'INVALID_REQUEST', '子商户号和订单信息不匹配');
       if (order.status !== 'PAID') return error(403, 'INVALID_REQUEST', '订单状态不正确');
       const existing = refunds.get(key('wechatpay', req.out_refund_no as string));
       if (existing) return json(200, wechatRefundBody(existing));
@@ -246,17 +300,26 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
     const refundNo = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/.exec(p);
     if (method === 'GET' && refundNo) {
       const refund = refunds.get(key('wechatpay', decodeURIComponent(refundNo[1] as string)));
-      return refund ? json(200, wechatRefundBody(refund)) : error(404, 'RESOURCE_NOT_EXISTS', '退款单不存在');
+      const sub = url.searchParams.get('sub_mchid') ?? undefined;
+      const mine = refund && orders.get(key('wechatpay', refund.outTradeNo))?.subMchId === sub;
+      return refund && mine
+        ? json(200, wechatRefundBody(refund))
+        : error(404, 'RESOURCE_NOT_EXISTS', '退款单不存在');
     }
     if (method === 'GET' && p === '/v3/bill/tradebill') {
       const day = parts.billDay(url.searchParams.get('bill_date') ?? undefined);
       if (!day) return error(400, 'PARAM_ERROR', 'bill_date 格式错误');
       if (!settings.billsAvailable) return error(400, 'NO_STATEMENT_EXIST', '账单文件不存在');
-      const { sha1 } = parts.billFile('wechatpay', day);
+      // sub_mchid: one sub-merchant's bill; without it the service provider's, which lists every
+      // sub-merchant's trades too ("不填则默认是服务商及所有子商户", WX-BILL).
+      const sub = url.searchParams.get('sub_mchid') ?? undefined;
+      if (sub !== undefined && !subMerchants().includes(sub))
+        return error(400, 'INVALID_REQUEST', '受理关系不存在');
+      const { sha1 } = parts.billFile('wechatpay', day, sub);
       return json(200, {
         hash_type: 'SHA1',
         hash_value: sha1,
-        download_url: `${baseUrl()}/v3/billdownload/file?token=wechatpay-${day}`,
+        download_url: `${baseUrl()}/v3/billdownload/file?token=wechatpay-${day}${sub ? `-${sub}` : ''}`,
       });
     }
     const m = parts.medical().wechatRoute(method, p, url, req);

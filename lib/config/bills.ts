@@ -9,17 +9,25 @@ import type { BillSource } from '../ports/bill-source';
 import type { Clock } from '../ports/clock';
 import { alipayClientFor, wechatpayConfigFor } from './channels';
 import type { Config } from './config';
-import { composeDeps, type BillParts } from './container';
+import { composeDeps, type BillParts, type CoreDeps } from './container';
+import type { Hospital } from '../domain/hospital';
 import { buildPaymentProviders } from './providers';
 
-/** Builds the configured channels' bill sources. */
-export async function buildBillSources(config: Config, clock: Clock): Promise<BillParts> {
+/** Builds the configured channels' bill sources, and each registered hospital's (its sub-merchant's bill). */
+export async function buildBillSources(
+  config: Config,
+  clock: Clock,
+): Promise<BillParts & Pick<CoreDeps, 'partner'>> {
   const bills: Partial<Record<Channel, BillSource>> = {};
   // Both channels at once: their secrets share one SSM batch (./secrets.ts).
   const [alipay, wechat] = await Promise.all([alipayClientFor(config), wechatpayConfigFor(config)]);
   if (alipay) bills.alipay = alipayBillSource(alipay);
   if (wechat) bills.wechatpay = wechatBillSource(wechat, clock);
-  return { bills };
+  const partner = (hospital: Hospital): BillParts => {
+    const sub = hospital.channels.wechatpay?.subMchId;
+    return { bills: wechat && sub ? { wechatpay: wechatBillSource(wechat, clock, sub) } : {} };
+  };
+  return { bills, partner };
 }
 
 /** The dependencies of a function that reconciles. */
@@ -32,6 +40,10 @@ export const discrepancyDeps = composeDeps({
       buildPaymentProviders(config, clock),
       buildBillSources(config, clock),
     ]);
-    return { ...payments, ...bills };
+    const partner = (hospital: Hospital) => ({
+      ...payments.partner?.(hospital),
+      ...bills.partner?.(hospital),
+    });
+    return { ...payments, ...bills, partner };
   },
 });

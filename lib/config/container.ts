@@ -6,6 +6,7 @@ import { dynamoLedgerStore } from '../adapters/dynamodb/ledger-store';
 import { hospitalKeys } from '../adapters/dynamodb/keys';
 import { dynamoHospitalRegistry } from '../adapters/dynamodb/hospital-registry';
 import type { HospitalRegistry } from '../ports/hospitals';
+import type { Hospital } from '../domain/hospital';
 import { ForbiddenError } from '../domain/errors';
 import { systemClock } from '../adapters/system/clock';
 import { ulidIds } from '../adapters/system/ulid-ids';
@@ -44,8 +45,14 @@ export interface CoreDeps {
   /** The platform's registry of hospitals (the default hospital is always there, registered or not). */
   readonly hospitals: HospitalRegistry;
   /**
-   * `deps` with the stores of another hospital (`deps` itself for its own hospital); a ForbiddenError for a
-   * hospital that is not registered or is suspended.
+   * A registered hospital's channel parts (its providers in partner mode), built by the function's own
+   * parts from the platform's accounts; absent where the function calls no provider.
+   */
+  readonly partner?: (hospital: Hospital) => object;
+  /**
+   * `deps` with the stores of another hospital (`deps` itself for its own hospital), and the channels it
+   * takes payments on in partner mode (`partner`); a ForbiddenError for a hospital that is not registered or
+   * is suspended.
    */
   readonly inHospital: <T extends { readonly hospitalId: string }>(deps: T, hospitalId: string) => Promise<T>;
   readonly logger: Logger;
@@ -116,21 +123,32 @@ const HOSPITAL_CACHE_MS = 60_000;
  * ACTIVE. Registrations are cached per container for HOSPITAL_CACHE_MS, so a request costs no extra read.
  */
 function activeHospitals(registry: HospitalRegistry, clock: Clock, defaultId: string) {
-  const seen = new Map<string, { active: boolean; at: number }>();
-  return async (hospitalId: string): Promise<void> => {
-    if (hospitalId === defaultId) return;
+  const seen = new Map<string, { hospital?: Hospital; at: number }>();
+  return async (hospitalId: string): Promise<Hospital | undefined> => {
+    if (hospitalId === defaultId) return undefined;
     const now = clock.now().getTime();
     let entry = seen.get(hospitalId);
     if (!entry || now - entry.at > HOSPITAL_CACHE_MS) {
-      entry = { active: (await registry.get(hospitalId))?.value.status === 'ACTIVE', at: now };
+      entry = { hospital: (await registry.get(hospitalId))?.value, at: now };
       seen.set(hospitalId, entry);
     }
-    if (!entry.active)
+    if (entry.hospital?.status !== 'ACTIVE')
       throw new ForbiddenError('The token names a hospital that is not registered here, or is suspended.', {
         hospitalId,
       });
+    return entry.hospital;
   };
 }
+
+/** A registered hospital's channels before its partner parts: none of the deployment's direct-mode ones. */
+const NO_CHANNELS = {
+  providers: {},
+  verifiers: {},
+  credit: {},
+  bills: {},
+  insured: undefined,
+  insurance: undefined,
+};
 
 /** A secret reference resolved once, on first use (undefined when not configured). */
 function lazySecret(ref: string | undefined, region: string): () => Promise<string | undefined> {
@@ -208,10 +226,15 @@ export async function buildDeps<P extends object = object>(
     hospitalId: config.hospitals.defaultId,
     // A copy with only the stores swapped keeps every part the function built (and a test's overrides).
     hospitals,
-    inHospital: async <T extends { readonly hospitalId: string }>(deps: T, hospitalId: string) => {
+    inHospital: async <T extends { readonly hospitalId: string; readonly partner?: CoreDeps['partner'] }>(
+      deps: T,
+      hospitalId: string,
+    ) => {
       if (hospitalId === deps.hospitalId) return deps;
-      await active(hospitalId);
-      return { ...deps, hospitalId, ...stores(hospitalId) };
+      const hospital = await active(hospitalId);
+      // A registered hospital never uses the deployment's direct-mode accounts: only its own partner parts.
+      const channels = hospital ? { ...NO_CHANNELS, ...deps.partner?.(hospital) } : {};
+      return { ...deps, hospitalId, ...stores(hospitalId), ...channels };
     },
     outbox: overrides.outbox ?? own.outbox,
     publisher,

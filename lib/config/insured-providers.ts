@@ -5,17 +5,22 @@
  */
 import type { Clock } from '../ports/clock';
 import type { Config } from './config';
-import { composeDeps, type PaymentParts } from './container';
+import { composeDeps, type CoreDeps, type PaymentParts } from './container';
 import { paymentChannels } from './providers';
 
 /** Builds the payment providers and, where the platform is configured, the insured-payment parts. */
-export async function buildInsuredPaymentProviders(config: Config, clock: Clock): Promise<PaymentParts> {
+export async function buildInsuredPaymentProviders(
+  config: Config,
+  clock: Clock,
+): Promise<PaymentParts & Pick<CoreDeps, 'partner'>> {
   const channels = await paymentChannels(config, clock);
-  if (!config.insurancePlatform) return { providers: channels.providers };
+  // A registered hospital pays without insurance for now: its 医保 identity is not onboarded (docs/hospitals.md).
+  const { providers, partner } = channels;
+  if (!config.insurancePlatform) return { providers, partner };
   // Loaded only where the platform is configured: its SM2 library and adapters cost nothing elsewhere.
   const { buildInsuredParts } = await import('./insurance');
   const insured = await buildInsuredParts(config, clock, channels);
-  return { providers: channels.providers, ...(insured ? { insured } : {}) };
+  return { providers, partner, ...(insured ? { insured } : {}) };
 }
 
 /** The dependencies of a function that creates, closes, refunds or sweeps payments. */

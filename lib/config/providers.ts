@@ -9,7 +9,8 @@ import type { Clock } from '../ports/clock';
 import type { PaymentProvider } from '../ports/payment-provider';
 import { alipayClientFor, wechatpayConfigFor } from './channels';
 import type { Config } from './config';
-import { composeDeps, type PaymentParts } from './container';
+import { composeDeps, type CoreDeps, type PaymentParts } from './container';
+import type { Hospital } from '../domain/hospital';
 
 /** The configured payment providers, with the channels' clients they are built on. */
 export async function paymentChannels(config: Config, clock: Clock) {
@@ -18,12 +19,24 @@ export async function paymentChannels(config: Config, clock: Clock) {
   const [alipay, wechat] = await Promise.all([alipayClientFor(config), wechatpayConfigFor(config)]);
   if (alipay && config.alipay) providers.alipay = alipayProvider(alipay, config.alipay);
   if (wechat) providers.wechatpay = wechatpayProvider(wechat, clock);
-  return { providers, alipay, wechat };
+  /** A registered hospital's providers: the platform's accounts acting for its sub-merchant (partner mode). */
+  const partner = (hospital: Hospital): PaymentParts => {
+    const own: Partial<Record<Channel, PaymentProvider>> = {};
+    const sub = hospital.channels.wechatpay;
+    if (wechat && sub)
+      own.wechatpay = wechatpayProvider(wechat, clock, { ...sub, hospitalId: hospital.hospitalId });
+    return { providers: own };
+  };
+  return { providers, alipay, wechat, partner };
 }
 
-/** Builds the configured payment providers. */
-export async function buildPaymentProviders(config: Config, clock: Clock): Promise<PaymentParts> {
-  return { providers: (await paymentChannels(config, clock)).providers };
+/** Builds the configured payment providers, and each registered hospital's. */
+export async function buildPaymentProviders(
+  config: Config,
+  clock: Clock,
+): Promise<PaymentParts & Pick<CoreDeps, 'partner'>> {
+  const { providers, partner } = await paymentChannels(config, clock);
+  return { providers, partner };
 }
 
 /** The dependencies of a function that calls payment providers. */

@@ -19,11 +19,33 @@ export function hospitalId(id: string, path = 'hospitalId'): string {
 /** Whether a hospital may take payments: a suspended one is refused at every route and job. */
 export type HospitalStatus = 'ACTIVE' | 'SUSPENDED';
 
-/** A hospital registered on the platform by an operator. */
+/**
+ * A hospital's WeChat Pay sub-merchant (特约商户) under the deployment's service provider (服务商): the
+ * partner APIs name it as `sub_mchid`, and `sub_appid` when the patient's openid is under the hospital's
+ * own app (PROTOCOLS §3.1; pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_1.shtml).
+ */
+export interface WechatSubMerchant {
+  readonly subMchId: string;
+  readonly subAppId?: string;
+}
+
+/** The channels a registered hospital takes payments on, each acting through the platform's own account. */
+export interface HospitalChannels {
+  readonly wechatpay?: WechatSubMerchant;
+}
+
+/**
+ * A hospital registered on the platform by an operator. The default hospital (direct mode: the deployment's
+ * own merchant accounts) needs no registration; every registered one takes payments in partner mode.
+ */
 export interface Hospital {
   readonly hospitalId: string;
   readonly name: string;
   readonly status: HospitalStatus;
+  readonly channels: HospitalChannels;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
+
+/** A WeChat Pay merchant number (sub_mchid): 8–10 digits, as the merchant platform issues them. */
+export const WECHAT_MCH_ID = /^\d{8,10}$/;

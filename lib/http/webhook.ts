@@ -87,7 +87,7 @@ function refuse(deps: WebhookDeps, channel: Channel, requestId: string, error: u
  */
 export function webhookHandler<D extends WebhookDeps>(
   channel: Channel,
-  apply: (deps: D, event: ProviderEvent) => Promise<string>,
+  apply: (deps: D, event: ProviderEvent, sentTo: string | undefined) => Promise<string>,
   resolveDeps: () => Promise<D>,
 ): LambdaHttpHandler {
   return async (event: HttpEvent, context: Context) => {
@@ -105,10 +105,12 @@ export function webhookHandler<D extends WebhookDeps>(
     const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
     try {
       const verified = await verifier.verifyNotification({ headers: event.headers ?? {}, body });
-      const outcome = await apply(deps, verified);
+      // The hospital the notification was sent for, when its URL names one (partner orders' notify_url).
+      const outcome = await apply(deps, verified, event.pathParameters?.hospitalId);
       logger.info('notification applied', {
         requestId,
         channel,
+        subMerchant: verified.subMerchant,
         kind: verified.kind,
         outcome,
         notificationId: verified.notificationId,

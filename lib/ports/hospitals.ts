@@ -10,6 +10,11 @@ export interface HospitalRegistry {
   all(): AsyncIterable<Hospital>;
   /** Registers a new hospital; a ConcurrentModificationError when the id is taken. */
   create(hospital: Hospital): Promise<void>;
-  /** Saves a hospital's new state, guarded by the version it was read at. */
+  /**
+   * Saves a hospital's new state, guarded by the version it was read at. A sub-merchant it newly names is
+   * claimed for it alone: one another hospital already holds is a ConcurrentModificationError.
+   */
   update(current: Versioned<Hospital>, next: Hospital): Promise<void>;
+  /** The hospital that holds a WeChat Pay sub-merchant, or undefined. */
+  ofWechatSubMerchant(subMchId: string): Promise<string | undefined>;
 }

@@ -66,7 +66,16 @@ export interface RawNotification {
  * every field the provider sent that medpay can compare with its record (amount, currency, the other side
  * of the order pairing, provider numbers): the use cases refuse an event that contradicts the record.
  */
-export type ProviderEvent =
+export type ProviderEvent = ProviderEventBody & {
+  /**
+   * The merchant a partner-mode notification names for the order (WeChat Pay's decrypted `sub_mchid`);
+   * absent for the platform's own merchant (direct mode). The webhook routes the event to its hospital.
+   */
+  readonly subMerchant?: string;
+};
+
+/** What a verified notification says happened. */
+export type ProviderEventBody =
   | {
       readonly kind: 'payment.succeeded';
       readonly channel: Channel;

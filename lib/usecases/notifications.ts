@@ -10,12 +10,23 @@ import { applyNotification, type NotificationOutcome } from './payments/apply-no
 import { applyCaptureTrade, applyVisitEvent } from './visits/apply-event';
 import type { VisitRecordDeps } from './visits/deps';
 import { VISIT_CAPTURE_PREFIX } from '../domain/visit';
+import { notificationHospital, type PerHospitalDeps } from './shared/hospitals';
 
-/** Applies one verified event; the outcome is logged by the webhook. */
-export async function applyProviderEvent(
-  deps: VisitRecordDeps,
+/**
+ * Applies one verified event within the hospital it belongs to (notificationHospital: its sub-merchant, and
+ * the hospital its URL names, `sentTo`); the outcome is logged by the webhook.
+ */
+export async function applyProviderEvent<D extends VisitRecordDeps & PerHospitalDeps>(
+  deps: D,
   event: ProviderEvent,
+  sentTo?: string,
 ): Promise<NotificationOutcome> {
+  const hospitalId = await notificationHospital(deps, event.subMerchant, sentTo);
+  return applyInHospital(await deps.inHospital(deps, hospitalId), event);
+}
+
+/** Applies one verified event to the hospital `deps` belong to. */
+async function applyInHospital(deps: VisitRecordDeps, event: ProviderEvent): Promise<NotificationOutcome> {
   if (event.kind === 'authorisation.confirmed' || event.kind === 'authorisation.captured')
     return applyVisitEvent(deps, event);
   // Visit captures use their own out_trade_no prefix (visitProviderNumbers): no lookup for payments.

@@ -25,7 +25,10 @@ import { ASSUMED_PLATFORM, nationalInsuranceGateway } from '../../lib/adapters/i
 
 /** A notification receiver: answers with `respond` and keeps what it got. */
 export async function notificationReceiver(
-  respond: (channel: string, n: RawNotification) => Promise<{ status: number; body: string }>,
+  respond: (
+    channel: string,
+    n: RawNotification & { readonly path?: string },
+  ) => Promise<{ status: number; body: string }>,
 ) {
   const received: Array<{ channel: string; notification: RawNotification }> = [];
   const server: Server = createServer((req: IncomingMessage, res) => {
@@ -33,7 +36,11 @@ export async function notificationReceiver(
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const channel = (req.url ?? '').includes('alipay') ? 'alipay' : 'wechatpay';
-      const notification = { headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) };
+      const notification = {
+        headers: req.headers as Record<string, string>,
+        body: Buffer.concat(chunks),
+        path: req.url,
+      };
       received.push({ channel, notification });
       void respond(channel, notification).then(({ status, body }) => {
         res.writeHead(status);
@@ -163,6 +170,8 @@ export async function sandboxWithProviders(notifyBase: string) {
   return {
     sandbox,
     providers,
+    /** The WeChat Pay client configuration (partner-mode providers are built on it). */
+    wechatConfig,
     medicalOrders,
     bills,
     credit,

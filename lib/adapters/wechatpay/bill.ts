@@ -22,9 +22,22 @@ import { wechatFailed, wechatpayApi, type WechatApi, type WechatpayConfig } from
 import type { BillSource } from '../../ports/bill-source';
 import type { Clock } from '../../ports/clock';
 
-/** Fetches and parses the bill of a Beijing business day. */
-export async function fetchWechatBill(api: WechatApi, day: string): Promise<AsyncIterable<BillLine>> {
-  const r = await api('tradebill', 'GET', `/v3/bill/tradebill?bill_date=${day}&bill_type=ALL&tar_type=GZIP`);
+/**
+ * Fetches and parses the bill of a Beijing business day: the merchant's own, or with `subMchId` one
+ * sub-merchant's (the partner trade bill takes `sub_mchid`, "不填则默认是服务商及所有子商户"; WX-BILL,
+ * pay.weixin.qq.com/docs/partner/apis/partner-jsapi-payment/get-trade-bill.html).
+ */
+export async function fetchWechatBill(
+  api: WechatApi,
+  day: string,
+  subMchId?: string,
+): Promise<AsyncIterable<BillLine>> {
+  const sub = subMchId ? `&sub_mchid=${encodeURIComponent(subMchId)}` : '';
+  const r = await api(
+    'tradebill',
+    'GET',
+    `/v3/bill/tradebill?bill_date=${day}${sub}&bill_type=ALL&tar_type=GZIP`,
+  );
   if (wechatFailed(r)) {
     if (r.code === 'NO_STATEMENT_EXIST' || r.code === 'STATEMENT_CREATING')
       throw new BillNotAvailableError('wechatpay', day);
@@ -36,14 +49,19 @@ export async function fetchWechatBill(api: WechatApi, day: string): Promise<Asyn
   // and query are used, against the configured base, so the signed request goes nowhere else.
   const download = new URL(String(r.data.download_url));
   const file = await api.download('billdownload', `${download.pathname}${download.search}`);
-  return parseWechatBillGzip(file, String(r.data.hash_value), day);
+  return parseWechatBillGzip(file, String(r.data.hash_value), day, subMchId);
 }
 
-/** Parses the gzipped CSV and verifies `hash_value` over the decompressed bytes; any damage is a BillRejectedError. */
+/**
+ * Parses the gzipped CSV and verifies `hash_value` over the decompressed bytes; any damage is a
+ * BillRejectedError. Only the lines of one merchant are yielded: `subMchId`'s, or the merchant's own (特约商户号
+ * empty or 0), since a service provider's own bill also lists every sub-merchant's trades (WX-BILL).
+ */
 export async function* parseWechatBillGzip(
   gz: Uint8Array,
   sha1: string,
   day: string,
+  subMchId?: string,
 ): AsyncIterable<BillLine> {
   const reject = (reason: string) => new BillRejectedError('wechatpay', day, reason);
   const hash = createHash('sha1');
@@ -89,10 +107,12 @@ export async function* parseWechatBillGzip(
         if (i < 0 || fields[i] === undefined) throw new Error(`column ${name} is missing`);
         return fields[i];
       };
+      rows += 1;
+      const sub = get('特约商户号');
+      if (subMchId ? sub !== subMchId : sub !== '' && sub !== '0') continue;
       const refund = get('交易状态') === 'REFUND';
       const at = new Date(`${get('交易时间').replace(' ', 'T')}+08:00`);
       if (Number.isNaN(at.getTime())) throw new Error(`交易时间 ${get('交易时间')} is not a time`);
-      rows += 1;
       yield {
         kind: refund ? 'refund' : 'payment',
         outTradeNo: get('商户订单号'),
@@ -113,7 +133,7 @@ export async function* parseWechatBillGzip(
 }
 
 /** The WeChat Pay bills of the merchant `config` signs for. */
-export function wechatBillSource(config: WechatpayConfig, clock: Clock): BillSource {
+export function wechatBillSource(config: WechatpayConfig, clock: Clock, subMchId?: string): BillSource {
   const api = wechatpayApi(config, () => clock.now());
-  return { channel: 'wechatpay', fetchBill: (day) => fetchWechatBill(api, day) };
+  return { channel: 'wechatpay', fetchBill: (day) => fetchWechatBill(api, day, subMchId) };
 }

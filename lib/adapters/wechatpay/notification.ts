@@ -118,18 +118,40 @@ export function verifyWechatpayNotification(
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain))
     throw reject('MALFORMED', 'The decrypted resource is not a JSON object.');
   const r = plain as DecryptedResource;
+  // A partner-mode resource names the service provider as sp_mchid (and sp_appid) and the hospital's
+  // sub-merchant as sub_mchid ("服务商支付成功会带上 sp_mchid 及 sub_mchid"; the partner payment notice,
+  // pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_11.shtml; REFUND.* likewise, I10).
+  const partner = r.sp_mchid !== undefined;
   // MEDICAL_INSURANCE.SUCCESS names the app and not the merchant (W4's field list has appid, no mchid).
-  const ours =
-    envelope.event_type === 'MEDICAL_INSURANCE.SUCCESS'
+  const ours = partner
+    ? r.sp_mchid === config.mchId &&
+      (r.sp_appid === undefined || r.sp_appid === config.appId) &&
+      typeof r.sub_mchid === 'string' &&
+      r.sub_mchid !== ''
+    : envelope.event_type === 'MEDICAL_INSURANCE.SUCCESS'
       ? r.appid === config.appId && (r.mchid === undefined || r.mchid === config.mchId)
       : r.mchid === config.mchId && (r.appid === undefined || r.appid === config.appId);
   if (!ours) {
     throw reject('WRONG_MERCHANT', 'The notification is for another merchant or app.', {
-      mchid: r.mchid,
-      appid: r.appid,
+      mchid: r.sp_mchid ?? r.mchid,
+      appid: r.sp_appid ?? r.appid,
     });
   }
-  return translate(envelope.id, envelope.event_type, r);
+  const event = translate(envelope.id, envelope.event_type, partner ? asMerchantResource(r) : r);
+  return partner ? { ...event, subMerchant: String(r.sub_mchid) } : event;
+}
+
+/**
+ * A partner-mode resource in the direct-mode shape translate() reads: appid from sp_appid, the payer's
+ * openid from payer.sp_openid or payer.sub_openid.
+ */
+function asMerchantResource(r: DecryptedResource): DecryptedResource {
+  const payer = r.payer as { sp_openid?: unknown; sub_openid?: unknown; openid?: unknown } | undefined;
+  return {
+    ...r,
+    appid: r.sp_appid ?? r.sub_appid,
+    ...(payer ? { payer: { openid: payer.sp_openid ?? payer.sub_openid ?? payer.openid } } : {}),
+  };
 }
 
 /**

@@ -11,6 +11,7 @@ import {
 } from './client';
 import { ProviderUnavailableError, ValidationError } from '../../domain/errors';
 import { fen } from '../../domain/money';
+import type { WechatSubMerchant } from '../../domain/hospital';
 import type { Clock } from '../../ports/clock';
 import type {
   CreateOrderRequest,
@@ -25,11 +26,42 @@ import { WECHAT_DESCRIPTION, providerText } from '../text/provider-text';
 
 export type { WechatpayConfig } from './client';
 
-/** Creates the WeChat Pay provider. */
-export function wechatpayProvider(config: WechatpayConfig, clock: Clock): PaymentProvider {
+/** The sub-merchant a partner-mode provider acts for, and the hospital it is (its notify_url names it). */
+export type WechatPartner = WechatSubMerchant & { readonly hospitalId: string };
+
+/**
+ * Creates the WeChat Pay provider: for the merchant itself (direct mode), or, given `partner`, for its
+ * sub-merchant through the service provider's partner APIs (服务商模式). Partner mode, from the partner API
+ * reference (pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_1.shtml ff.; PROTOCOLS §3.1):
+ *   - orders: POST /v3/pay/partner/transactions/{jsapi,native} with sp_appid, sp_mchid, sub_mchid, sub_appid?
+ *     and payer.sp_openid (or payer.sub_openid under the hospital's own sub_appid);
+ *   - query: GET /v3/pay/partner/transactions/out-trade-no/{no}?sp_mchid=&sub_mchid=; close: POST …/close
+ *     with {sp_mchid, sub_mchid};
+ *   - refunds: POST /v3/refund/domestic/refunds with sub_mchid in the body; query …/refunds/{no}?sub_mchid=;
+ *   - every request is signed with the service provider's own key (Authorization mchid = sp_mchid).
+ */
+export function wechatpayProvider(
+  config: WechatpayConfig,
+  clock: Clock,
+  partner?: WechatPartner,
+): PaymentProvider {
   const call = wechatpayApi(config, () => clock.now());
   const failure = wechatFailed;
   const enc = encodeURIComponent;
+  /** The path of a transaction operation: the partner family in partner mode. */
+  const transactions = partner ? '/v3/pay/partner/transactions' : '/v3/pay/transactions';
+  /** The query naming the merchant of an order. */
+  const merchantQuery = partner
+    ? `sp_mchid=${enc(config.mchId)}&sub_mchid=${enc(partner.subMchId)}`
+    : `mchid=${enc(config.mchId)}`;
+  /** The body fields naming the merchant of a close. */
+  const merchantBody = partner
+    ? { sp_mchid: config.mchId, sub_mchid: partner.subMchId }
+    : { mchid: config.mchId };
+  /** The app a JSAPI payment is invoked with: the hospital's own app when it has one (its openids are sub_openid). */
+  const invokeAppId = partner?.subAppId ?? config.appId;
+  /** Each partner order's notify_url names its hospital, so a notification is checked against where it was sent. */
+  const notifyUrl = partner ? `${config.notifyUrl}/${enc(partner.hospitalId)}` : config.notifyUrl;
 
   async function createOrder(req: CreateOrderRequest): Promise<CreateOrderResponse> {
     const kind = req.mode === 'qr' ? 'native' : 'jsapi';
@@ -38,19 +70,27 @@ export function wechatpayProvider(config: WechatpayConfig, clock: Clock): Paymen
         { path: 'body.payer', message: 'wechatOpenId required' },
       ]);
     }
+    const openid =
+      kind === 'jsapi' && req.payer && 'wechatOpenId' in req.payer ? req.payer.wechatOpenId : undefined;
     const body = {
-      appid: config.appId,
-      mchid: config.mchId,
+      ...(partner
+        ? {
+            sp_appid: config.appId,
+            sp_mchid: config.mchId,
+            sub_mchid: partner.subMchId,
+            ...(partner.subAppId ? { sub_appid: partner.subAppId } : {}),
+          }
+        : { appid: config.appId, mchid: config.mchId }),
       description: providerText(req.description, WECHAT_DESCRIPTION),
       out_trade_no: req.outTradeNo,
       time_expire: wechatBeijingTime(req.expiresAt),
-      notify_url: config.notifyUrl,
+      notify_url: notifyUrl,
       amount: { total: req.amountFen, currency: 'CNY' },
-      ...(kind === 'jsapi' && req.payer && 'wechatOpenId' in req.payer
-        ? { payer: { openid: req.payer.wechatOpenId } }
-        : {}),
+      ...(openid === undefined
+        ? {}
+        : { payer: partner ? { [partner.subAppId ? 'sub_openid' : 'sp_openid']: openid } : { openid } }),
     };
-    const r = await call('createOrder', 'POST', `/v3/pay/transactions/${kind}`, body);
+    const r = await call('createOrder', 'POST', `${transactions}/${kind}`, body);
     // ORDERPAID (400, "订单已支付"): this out_trade_no is paid; the order's state must be asked for.
     if (failure(r) && r.code === 'ORDERPAID') return { clientParams: {}, alreadyPaid: true };
     if (failure(r))
@@ -63,9 +103,9 @@ export function wechatpayProvider(config: WechatpayConfig, clock: Clock): Paymen
     const nonceStr = randomBytes(16).toString('hex');
     const pkg = `prepay_id=${String(r.data.prepay_id)}`;
     // wx.requestPayment's paySign: SHA256-RSA over "appId\ntimeStamp\nnonceStr\npackage\n" (JSAPI 调起支付).
-    const paySign = wechatSign(lines(config.appId, timeStamp, nonceStr, pkg), config.merchantPrivateKey);
+    const paySign = wechatSign(lines(invokeAppId, timeStamp, nonceStr, pkg), config.merchantPrivateKey);
     return {
-      clientParams: { appId: config.appId, timeStamp, nonceStr, package: pkg, signType: 'RSA', paySign },
+      clientParams: { appId: invokeAppId, timeStamp, nonceStr, package: pkg, signType: 'RSA', paySign },
     };
   }
 
@@ -73,7 +113,7 @@ export function wechatpayProvider(config: WechatpayConfig, clock: Clock): Paymen
     const r = await call(
       'queryOrder',
       'GET',
-      `/v3/pay/transactions/out-trade-no/${enc(outTradeNo)}?mchid=${enc(config.mchId)}`,
+      `${transactions}/out-trade-no/${enc(outTradeNo)}?${merchantQuery}`,
     );
     if (failure(r)) {
       if (r.code === 'ORDER_NOT_EXIST' || r.status === 404) return { status: 'NOT_FOUND' };
@@ -98,9 +138,12 @@ export function wechatpayProvider(config: WechatpayConfig, clock: Clock): Paymen
   }
 
   async function closeOrder(outTradeNo: string): Promise<OrderState> {
-    const r = await call('closeOrder', 'POST', `/v3/pay/transactions/out-trade-no/${enc(outTradeNo)}/close`, {
-      mchid: config.mchId,
-    });
+    const r = await call(
+      'closeOrder',
+      'POST',
+      `${transactions}/out-trade-no/${enc(outTradeNo)}/close`,
+      merchantBody,
+    );
     // Paid meanwhile, or never created: the query tells which.
     if (failure(r)) return queryOrder(outTradeNo);
     return { status: 'CLOSED' };
@@ -114,10 +157,11 @@ export function wechatpayProvider(config: WechatpayConfig, clock: Clock): Paymen
 
   async function refund(req: RefundRequest): Promise<RefundState> {
     const r = await call('refund', 'POST', '/v3/refund/domestic/refunds', {
+      ...(partner ? { sub_mchid: partner.subMchId } : {}),
       out_trade_no: req.outTradeNo,
       out_refund_no: req.outRefundNo,
       reason: req.reason.slice(0, 80),
-      notify_url: config.notifyUrl,
+      notify_url: notifyUrl,
       amount: { refund: req.amountFen, total: req.totalFen, currency: 'CNY' },
     });
     if (failure(r)) return { status: 'FAILED' };
@@ -125,7 +169,8 @@ export function wechatpayProvider(config: WechatpayConfig, clock: Clock): Paymen
   }
 
   async function queryRefund(_outTradeNo: string, outRefundNo: string): Promise<RefundState> {
-    const r = await call('queryRefund', 'GET', `/v3/refund/domestic/refunds/${enc(outRefundNo)}`);
+    const query = partner ? `?sub_mchid=${enc(partner.subMchId)}` : '';
+    const r = await call('queryRefund', 'GET', `/v3/refund/domestic/refunds/${enc(outRefundNo)}${query}`);
     if (failure(r)) return { status: r.status === 404 ? 'NOT_FOUND' : 'FAILED' };
     return refundState(r.data);
   }

@@ -5,6 +5,7 @@ import * as visits from './visits';
 import * as copyRequests from './copy-requests';
 import * as finance from './finance';
 import * as callbacks from './callbacks';
+import * as hospitals from './hospitals';
 
 /** All routes, in the order the OpenAPI document lists them. */
 export const allRoutes = [
@@ -49,4 +50,8 @@ export const allRoutes = [
   callbacks.listEvents,
   callbacks.getEvent,
   callbacks.redeliverEvent,
+  hospitals.registerHospital,
+  hospitals.listHospitals,
+  hospitals.getHospital,
+  hospitals.connectWechatpay,
 ];

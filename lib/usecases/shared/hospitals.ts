@@ -1,4 +1,5 @@
 /** Work that runs for every hospital: the scheduled jobs, each over one hospital's records at a time. */
+import { IntegrityAlertError } from '../../domain/errors';
 import type { HospitalRegistry } from '../../ports/hospitals';
 import type { Logger } from '../../ports/logger';
 
@@ -48,4 +49,31 @@ export async function forEachHospital<D extends PerHospitalDeps, R>(
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, ids.length) }, worker));
   if (failures.length > 0) throw failures[0];
   return results;
+}
+
+/**
+ * The hospital a verified notification belongs to: in partner mode the one that holds the sub-merchant it
+ * names, otherwise the default hospital (direct mode). Where the notification came to a URL that names a
+ * hospital (`sentTo`: partner orders' notify_url ends with their hospital's id), the two must agree, and a
+ * sub-merchant's notification must come to one. An authentic notification naming a sub-merchant no hospital
+ * holds, or another hospital than the one its order was made for, is an integrity alert: nothing is applied.
+ */
+export async function notificationHospital(
+  deps: Pick<PerHospitalDeps, 'hospitalId' | 'hospitals'>,
+  subMerchant: string | undefined,
+  sentTo: string | undefined,
+): Promise<string> {
+  const holder =
+    subMerchant === undefined ? deps.hospitalId : await deps.hospitals.ofWechatSubMerchant(subMerchant);
+  if (holder === undefined)
+    throw new IntegrityAlertError('notification', [
+      { field: 'sub_mchid', recorded: 'a registered hospital', reported: subMerchant },
+    ]);
+  // Partner orders are made with their hospital's URL, so a sub-merchant's notification comes to one.
+  const expected = sentTo ?? (subMerchant === undefined ? holder : 'a hospital URL');
+  if (expected !== holder)
+    throw new IntegrityAlertError('notification', [
+      { field: 'hospital', recorded: expected, reported: holder },
+    ]);
+  return holder;
 }

@@ -1,0 +1,53 @@
+/** /hospitals (platform operator): register hospitals, read the registry, connect their channels. */
+import { appDeps, type CoreDeps } from '../../lib/config/container';
+import { connectWechatpay as connectWechatpayRoute } from '../../lib/http/contract/hospitals/connect-wechatpay';
+import { getHospital as getHospitalRoute } from '../../lib/http/contract/hospitals/get-hospital';
+import { listHospitals as listHospitalsRoute } from '../../lib/http/contract/hospitals/list-hospitals';
+import { registerHospital as registerHospitalRoute } from '../../lib/http/contract/hospitals/register-hospital';
+import { httpHandler } from '../../lib/http/handler';
+import { httpRouter } from '../../lib/http/router';
+import { connectWechatpay } from '../../lib/usecases/hospitals/connect-wechatpay';
+import { getHospital, listHospitals } from '../../lib/usecases/hospitals/read';
+import { registerHospital } from '../../lib/usecases/hospitals/register';
+
+/** The routes over `resolveDeps` (tests pass their own dependencies). */
+export const hospitalRoutes = (resolveDeps: () => Promise<CoreDeps>) =>
+  httpRouter([
+    [
+      registerHospitalRoute,
+      httpHandler(
+        registerHospitalRoute,
+        async ({ body, deps }) => ({ status: 201, body: await registerHospital(deps, body) }),
+        resolveDeps,
+      ),
+    ],
+    [
+      listHospitalsRoute,
+      httpHandler(
+        listHospitalsRoute,
+        async ({ deps }) => ({ status: 200, body: { items: await listHospitals(deps) } }),
+        resolveDeps,
+      ),
+    ],
+    [
+      getHospitalRoute,
+      httpHandler(
+        getHospitalRoute,
+        async ({ params, deps }) => ({ status: 200, body: await getHospital(deps, params.hospitalId) }),
+        resolveDeps,
+      ),
+    ],
+    [
+      connectWechatpayRoute,
+      httpHandler(
+        connectWechatpayRoute,
+        async ({ params, body, deps }) => ({
+          status: 200,
+          body: await connectWechatpay(deps, params.hospitalId, body),
+        }),
+        resolveDeps,
+      ),
+    ],
+  ]);
+
+export const handler = hospitalRoutes(appDeps);

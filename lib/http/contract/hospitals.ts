@@ -1,0 +1,5 @@
+/** The platform operator's hospital registry: register hospitals and connect their channels. */
+export { registerHospital } from './hospitals/register-hospital';
+export { listHospitals } from './hospitals/list-hospitals';
+export { getHospital } from './hospitals/get-hospital';
+export { connectWechatpay } from './hospitals/connect-wechatpay';

@@ -1,0 +1,46 @@
+/** The schemas the hospital registry's routes share. */
+import * as z from 'zod/mini';
+import { HOSPITAL_ID, WECHAT_MCH_ID } from '../../../domain/hospital';
+import { DateTime, described, lazy, text } from '../common';
+
+/** A hospital id: 2–32 lower-case letters, digits and hyphens. */
+export const HospitalIdText = () =>
+  described(z.string().check(z.regex(HOSPITAL_ID, 'must be 2–32 of a-z, 0-9 and -')), {
+    description: 'The hospital id tokens name in their `hospital` claim.',
+    example: 'h-east',
+  });
+
+export const HospitalParams = z.object({ hospitalId: HospitalIdText() });
+
+/** A WeChat Pay sub-merchant: sub_mchid, and sub_appid when patients' openids are under the hospital's app. */
+export const WechatSubMerchantBody = () =>
+  z.strictObject({
+    subMchId: described(z.string().check(z.regex(WECHAT_MCH_ID, 'must be 8–10 digits')), {
+      description: "The hospital's 特约商户号 (sub_mchid) under the deployment's service provider.",
+      example: '1900000109',
+    }),
+    subAppId: z.optional(
+      described(z.string().check(z.regex(/^wx[0-9a-f]{16}$/, 'must be wx + 16 hex digits')), {
+        description: "The hospital's own app (sub_appid); its patients' openids are sub_openid.",
+      }),
+    ),
+  });
+
+export const Hospital = lazy(() =>
+  described(
+    z.object({
+      hospitalId: z.string(),
+      name: z.string(),
+      status: z.enum(['ACTIVE', 'SUSPENDED']),
+      channels: z.object({
+        wechatpay: z.optional(z.object({ subMchId: z.string(), subAppId: z.optional(z.string()) })),
+      }),
+      createdAt: DateTime(),
+      updatedAt: DateTime(),
+    }),
+    { id: 'Hospital' },
+  ),
+);
+
+/** The hospital's display name. */
+export const HospitalName = () => text(1, 100);
