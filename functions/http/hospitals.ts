@@ -1,5 +1,8 @@
 /** /hospitals (platform operator): register hospitals, read the registry, connect their channels. */
-import { appDeps, type CoreDeps } from '../../lib/config/container';
+import type { CoreDeps } from '../../lib/config/container';
+import { operatorDeps } from '../../lib/config/hospitals';
+import { connectAlipay as connectAlipayRoute } from '../../lib/http/contract/hospitals/connect-alipay';
+import { connectAlipay, type AlipayOnboardingDeps } from '../../lib/usecases/hospitals/connect-alipay';
 import { connectWechatpay as connectWechatpayRoute } from '../../lib/http/contract/hospitals/connect-wechatpay';
 import { getHospital as getHospitalRoute } from '../../lib/http/contract/hospitals/get-hospital';
 import { listHospitals as listHospitalsRoute } from '../../lib/http/contract/hospitals/list-hospitals';
@@ -11,7 +14,9 @@ import { getHospital, listHospitals } from '../../lib/usecases/hospitals/read';
 import { registerHospital } from '../../lib/usecases/hospitals/register';
 
 /** The routes over `resolveDeps` (tests pass their own dependencies). */
-export const hospitalRoutes = (resolveDeps: () => Promise<CoreDeps>) =>
+export const hospitalRoutes = (
+  resolveDeps: () => Promise<CoreDeps & Pick<AlipayOnboardingDeps, 'appAuthorisations'>>,
+) =>
   httpRouter([
     [
       registerHospitalRoute,
@@ -48,6 +53,17 @@ export const hospitalRoutes = (resolveDeps: () => Promise<CoreDeps>) =>
         resolveDeps,
       ),
     ],
+    [
+      connectAlipayRoute,
+      httpHandler(
+        connectAlipayRoute,
+        async ({ params, body, deps }) => ({
+          status: 200,
+          body: await connectAlipay(deps, params.hospitalId, body.appAuthCode),
+        }),
+        resolveDeps,
+      ),
+    ],
   ]);
 
-export const handler = hospitalRoutes(appDeps);
+export const handler = hospitalRoutes(operatorDeps);

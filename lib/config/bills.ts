@@ -7,10 +7,11 @@ import { wechatBillSource } from '../adapters/wechatpay/bill';
 import type { Channel } from '../domain/ledger/accounts';
 import type { BillSource } from '../ports/bill-source';
 import type { Clock } from '../ports/clock';
-import { alipayClientFor, wechatpayConfigFor } from './channels';
+import { alipayActingFor, alipayClientFor, wechatpayConfigFor } from './channels';
 import type { Config } from './config';
 import { composeDeps, type BillParts, type CoreDeps } from './container';
 import type { Hospital } from '../domain/hospital';
+import type { HospitalSecrets } from '../ports/hospital-secrets';
 import { buildPaymentProviders } from './providers';
 
 /** Builds the configured channels' bill sources, and each registered hospital's (its sub-merchant's bill). */
@@ -23,9 +24,14 @@ export async function buildBillSources(
   const [alipay, wechat] = await Promise.all([alipayClientFor(config), wechatpayConfigFor(config)]);
   if (alipay) bills.alipay = alipayBillSource(alipay);
   if (wechat) bills.wechatpay = wechatBillSource(wechat, clock);
-  const partner = (hospital: Hospital): BillParts => {
+  /** A registered hospital's bills: its sub-merchant's, and its Alipay merchant's through its app_auth_token. */
+  const partner = async (hospital: Hospital, secrets: HospitalSecrets): Promise<BillParts> => {
+    const own: Partial<Record<Channel, BillSource>> = {};
     const sub = hospital.channels.wechatpay?.subMchId;
-    return { bills: wechat && sub ? { wechatpay: wechatBillSource(wechat, clock, sub) } : {} };
+    if (wechat && sub) own.wechatpay = wechatBillSource(wechat, clock, sub);
+    const merchant = alipay && (await alipayActingFor(alipay, hospital, secrets));
+    if (merchant) own.alipay = alipayBillSource(merchant);
+    return { bills: own };
   };
   return { bills, partner };
 }
@@ -40,9 +46,9 @@ export const discrepancyDeps = composeDeps({
       buildPaymentProviders(config, clock),
       buildBillSources(config, clock),
     ]);
-    const partner = (hospital: Hospital) => ({
-      ...payments.partner?.(hospital),
-      ...bills.partner?.(hospital),
+    const partner = async (hospital: Hospital, secrets: HospitalSecrets) => ({
+      ...(await payments.partner?.(hospital, secrets)),
+      ...(await bills.partner?.(hospital, secrets)),
     });
     return { ...payments, ...bills, partner };
   },

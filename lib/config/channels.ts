@@ -3,7 +3,9 @@
  * and the credit part (credit.ts) of the composition root. Only the client modules are imported here, so
  * each part bundles just the adapters it builds.
  */
-import { alipayClient, alipayPublicKeyPem, type AlipayClient } from '../adapters/alipay/client';
+import { actingFor, alipayClient, alipayPublicKeyPem, type AlipayClient } from '../adapters/alipay/client';
+import { ALIPAY_APP_AUTH_TOKEN, type Hospital } from '../domain/hospital';
+import type { HospitalSecrets } from '../ports/hospital-secrets';
 import type { WechatpayConfig } from '../adapters/wechatpay/client';
 import type { WechatpayNotificationConfig } from '../adapters/wechatpay/notification';
 import type { Config } from './config';
@@ -102,4 +104,23 @@ export async function wechatpayConfigFor(config: Config): Promise<WechatpayConfi
     baseURL: w.baseURL,
     notifyUrl: w.notifyUrl,
   };
+}
+
+/**
+ * The platform app's Alipay client acting for a registered hospital's merchant (partner mode), with the
+ * app_auth_token kept under the hospital; undefined when the hospital has not connected Alipay.
+ */
+export async function alipayActingFor(
+  client: AlipayClient,
+  hospital: Hospital,
+  secrets: HospitalSecrets,
+): Promise<AlipayClient | undefined> {
+  const merchant = hospital.channels.alipay;
+  const token = merchant && (await secrets.get(hospital.hospitalId, ALIPAY_APP_AUTH_TOKEN));
+  if (!merchant || !token) return undefined;
+  return actingFor(client, {
+    appAuthToken: token,
+    hospitalId: hospital.hospitalId,
+    revoked: merchant.status === 'REVOKED',
+  });
 }

@@ -33,6 +33,8 @@ const Env = z.object({
   DEFAULT_HOSPITAL_ID: z._default(pattern(/^[a-z0-9][a-z0-9-]{1,31}$/, 'must be a hospital id'), 'default'),
   /** `true`: a token without the `hospital` claim is refused (set it once a second hospital is onboarded). */
   AUTH_REQUIRE_HOSPITAL: z._default(z.enum(['true', 'false']), 'false'),
+  /** Where registered hospitals' own credentials are kept: `ssm:<path prefix>` on AWS, `file:<dir>` locally. */
+  HOSPITAL_SECRETS: z.optional(secretRef),
   IDEMPOTENCY_TTL_SEC: count(60, Number.MAX_SAFE_INTEGER, 86_400),
   IDEMPOTENCY_LOCK_MS: count(1_000, Number.MAX_SAFE_INTEGER, 30_000),
   /** Set by Lambda when active tracing is on: where the X-Ray daemon listens (`host:port`). */
@@ -234,7 +236,11 @@ const ConfigSchema = z.pipe(
           ? { mode: 'hs256' as const, secretRef: e.AUTH_HS256_SECRET ?? '', ...auth }
           : { mode: 'jwks' as const, jwksUrl: e.AUTH_JWKS_URL ?? '', ...auth },
       /** The direct-mode hospital, and whether tokens must name their hospital. */
-      hospitals: { defaultId: e.DEFAULT_HOSPITAL_ID, requireClaim: e.AUTH_REQUIRE_HOSPITAL === 'true' },
+      hospitals: {
+        defaultId: e.DEFAULT_HOSPITAL_ID,
+        requireClaim: e.AUTH_REQUIRE_HOSPITAL === 'true',
+        secretsRef: e.HOSPITAL_SECRETS ?? `ssm:/medpay/${e.STAGE}/hospitals`,
+      },
       idempotency: { ttlSec: e.IDEMPOTENCY_TTL_SEC, lockMs: e.IDEMPOTENCY_LOCK_MS },
       logLevel: e.LOG_LEVEL,
       /** X-Ray subsegments go to this daemon (unset outside Lambda: nothing is traced). */

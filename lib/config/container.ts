@@ -35,7 +35,10 @@ import { loadConfig, type Config } from './config';
 import type { CallbackPolicy } from '../usecases/callbacks/records';
 import { hmacCallbackSigner } from '../adapters/callbacks/signing';
 import { httpCallbackSender } from '../adapters/callbacks/http-sender';
-import { SECRET_TTL_MS, resolveSecret } from './secrets';
+import { SECRET_TTL_MS, awsCredentials, resolveSecret } from './secrets';
+import type { HospitalSecrets } from '../ports/hospital-secrets';
+import { fileHospitalSecrets } from '../adapters/system/file-hospital-secrets';
+import { ssmHospitalSecrets } from '../adapters/aws/ssm-hospital-secrets';
 
 /** What every function has: storage, ids, the clock, logging and metrics, its policy, the outbox. */
 export interface CoreDeps {
@@ -48,7 +51,9 @@ export interface CoreDeps {
    * A registered hospital's channel parts (its providers in partner mode), built by the function's own
    * parts from the platform's accounts; absent where the function calls no provider.
    */
-  readonly partner?: (hospital: Hospital) => object;
+  readonly partner?: (hospital: Hospital, secrets: HospitalSecrets) => Promise<object> | object;
+  /** Registered hospitals' own credentials (an Alipay app_auth_token), under each hospital. */
+  readonly hospitalSecrets: HospitalSecrets;
   /**
    * `deps` with the stores of another hospital (`deps` itself for its own hospital), and the channels it
    * takes payments on in partner mode (`partner`); a ForbiddenError for a hospital that is not registered or
@@ -113,6 +118,17 @@ function hospitalStores(dynamo: DynamoDBDocumentClient, config: Config, clock: C
       keys,
     ),
   };
+}
+
+/** The hospitals' secret store the configuration names: SSM under a path, or files in a directory. */
+function hospitalSecretsOf(config: Config): HospitalSecrets {
+  const ref = config.hospitals.secretsRef;
+  if (ref.startsWith('file:')) return fileHospitalSecrets(ref.slice('file:'.length));
+  return ssmHospitalSecrets(ref.slice('ssm:'.length), {
+    region: config.region,
+    endpoint: process.env.AWS_ENDPOINT_URL_SSM,
+    credentials: awsCredentials,
+  });
 }
 
 /** How long a hospital's registration is believed before it is read again (a suspension takes this long). */
@@ -219,6 +235,19 @@ export async function buildDeps<P extends object = object>(
   const own = stores(config.hospitals.defaultId);
   const hospitals = overrides.hospitals ?? dynamoHospitalRegistry(dynamo, config.tableName);
   const active = activeHospitals(hospitals, clock, config.hospitals.defaultId);
+  const hospitalSecrets = overrides.hospitalSecrets ?? hospitalSecretsOf(config);
+  // A hospital's partner parts are built once per registration read (activeHospitals keeps the same record
+  // object for HOSPITAL_CACHE_MS), so its secrets are read once a minute, not on every request.
+  const partnerBuilt = new WeakMap<Hospital, Promise<object>>();
+  const partnerParts = (deps: { readonly partner?: CoreDeps['partner'] }, hospital: Hospital) => {
+    let parts = partnerBuilt.get(hospital);
+    if (!parts) {
+      parts = Promise.resolve(deps.partner?.(hospital, hospitalSecrets) ?? {});
+      partnerBuilt.set(hospital, parts);
+      parts.catch(() => partnerBuilt.delete(hospital));
+    }
+    return parts;
+  };
   const self: CoreDeps & P = {
     ...(built as P),
     config,
@@ -226,6 +255,7 @@ export async function buildDeps<P extends object = object>(
     hospitalId: config.hospitals.defaultId,
     // A copy with only the stores swapped keeps every part the function built (and a test's overrides).
     hospitals,
+    hospitalSecrets,
     inHospital: async <T extends { readonly hospitalId: string; readonly partner?: CoreDeps['partner'] }>(
       deps: T,
       hospitalId: string,
@@ -233,7 +263,7 @@ export async function buildDeps<P extends object = object>(
       if (hospitalId === deps.hospitalId) return deps;
       const hospital = await active(hospitalId);
       // A registered hospital never uses the deployment's direct-mode accounts: only its own partner parts.
-      const channels = hospital ? { ...NO_CHANNELS, ...deps.partner?.(hospital) } : {};
+      const channels = hospital ? { ...NO_CHANNELS, ...(await partnerParts(deps, hospital)) } : {};
       return { ...deps, hospitalId, ...stores(hospitalId), ...channels };
     },
     outbox: overrides.outbox ?? own.outbox,

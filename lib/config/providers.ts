@@ -7,10 +7,11 @@ import { wechatpayProvider } from '../adapters/wechatpay/provider';
 import type { Channel } from '../domain/ledger/accounts';
 import type { Clock } from '../ports/clock';
 import type { PaymentProvider } from '../ports/payment-provider';
-import { alipayClientFor, wechatpayConfigFor } from './channels';
+import { alipayActingFor, alipayClientFor, wechatpayConfigFor } from './channels';
 import type { Config } from './config';
 import { composeDeps, type CoreDeps, type PaymentParts } from './container';
 import type { Hospital } from '../domain/hospital';
+import type { HospitalSecrets } from '../ports/hospital-secrets';
 
 /** The configured payment providers, with the channels' clients they are built on. */
 export async function paymentChannels(config: Config, clock: Clock) {
@@ -19,12 +20,17 @@ export async function paymentChannels(config: Config, clock: Clock) {
   const [alipay, wechat] = await Promise.all([alipayClientFor(config), wechatpayConfigFor(config)]);
   if (alipay && config.alipay) providers.alipay = alipayProvider(alipay, config.alipay);
   if (wechat) providers.wechatpay = wechatpayProvider(wechat, clock);
-  /** A registered hospital's providers: the platform's accounts acting for its sub-merchant (partner mode). */
-  const partner = (hospital: Hospital): PaymentParts => {
+  /**
+   * A registered hospital's providers: the platform's accounts acting for its WeChat Pay sub-merchant and
+   * its Alipay merchant (partner mode), the latter with the app_auth_token kept under the hospital.
+   */
+  const partner = async (hospital: Hospital, secrets: HospitalSecrets): Promise<PaymentParts> => {
     const own: Partial<Record<Channel, PaymentProvider>> = {};
-    const sub = hospital.channels.wechatpay;
-    if (wechat && sub)
-      own.wechatpay = wechatpayProvider(wechat, clock, { ...sub, hospitalId: hospital.hospitalId });
+    const { hospitalId, channels } = hospital;
+    if (wechat && channels.wechatpay)
+      own.wechatpay = wechatpayProvider(wechat, clock, { ...channels.wechatpay, hospitalId });
+    const merchant = alipay && (await alipayActingFor(alipay, hospital, secrets));
+    if (merchant && config.alipay) own.alipay = alipayProvider(merchant, config.alipay, { hospitalId });
     return { providers: own };
   };
   return { providers, alipay, wechat, partner };

@@ -19,6 +19,7 @@ export const ErrorCode = {
   NOTIFICATION_REJECTED: 'NOTIFICATION_REJECTED',
   INTEGRITY_ALERT: 'INTEGRITY_ALERT',
   PROVIDER_UNAVAILABLE: 'PROVIDER_UNAVAILABLE',
+  CHANNEL_REVOKED: 'CHANNEL_REVOKED',
   BILL_NOT_AVAILABLE: 'BILL_NOT_AVAILABLE',
   INSURANCE_AUTH_INVALID: 'INSURANCE_AUTH_INVALID',
   INSURANCE_REFUSED: 'INSURANCE_REFUSED',
@@ -66,6 +67,20 @@ export class UnauthenticatedError extends MedpayError {
 export class ForbiddenError extends MedpayError {
   constructor(message = 'Your role is not allowed to do this.', context: ErrorContext = {}) {
     super(ErrorCode.FORBIDDEN, message, context);
+  }
+}
+
+/**
+ * The hospital's merchant revoked the platform's authorisation of this channel (Alipay 第三方应用授权): its
+ * payments on the channel stop until an operator connects it again. Nothing was sent or changed.
+ */
+export class ChannelRevokedError extends MedpayError {
+  constructor(channel: string, hospitalId?: string) {
+    super(
+      ErrorCode.CHANNEL_REVOKED,
+      `The hospital's ${channel} merchant has revoked the platform's authorisation; an operator must connect it again (POST /hospitals/{hospitalId}/channels/${channel}).`,
+      { channel, ...(hospitalId ? { hospitalId } : {}) },
+    );
   }
 }
 

@@ -29,9 +29,27 @@ export interface WechatSubMerchant {
   readonly subAppId?: string;
 }
 
+/**
+ * A hospital's Alipay merchant, which authorised the platform's app to act for it (第三方应用授权): its own
+ * app (`auth_app_id`) and PID (`user_id`, its trades' `seller_id`). The token itself is a secret, kept in the
+ * parameter store under the hospital (ALIPAY_APP_AUTH_TOKEN). REVOKED once the merchant cancels it.
+ */
+export interface AlipayMerchant {
+  readonly authAppId: string;
+  readonly merchantId: string;
+  readonly status: 'AUTHORISED' | 'REVOKED';
+  /** When it was authorised, or revoked. */
+  readonly since: string;
+}
+
+/** The names of a hospital's Alipay secrets in the parameter store. */
+export const ALIPAY_APP_AUTH_TOKEN = 'alipay-app-auth-token';
+export const ALIPAY_REFRESH_TOKEN = 'alipay-app-refresh-token';
+
 /** The channels a registered hospital takes payments on, each acting through the platform's own account. */
 export interface HospitalChannels {
   readonly wechatpay?: WechatSubMerchant;
+  readonly alipay?: AlipayMerchant;
 }
 
 /**

@@ -1,5 +1,6 @@
 /** The platform's hospital registry: which hospitals exist, outside every hospital's own records. */
 import type { Hospital } from '../domain/hospital';
+import type { Channel } from '../domain/ledger/accounts';
 import type { Versioned } from './repositories';
 
 /** Reads and writes the registered hospitals. */
@@ -11,10 +12,11 @@ export interface HospitalRegistry {
   /** Registers a new hospital; a ConcurrentModificationError when the id is taken. */
   create(hospital: Hospital): Promise<void>;
   /**
-   * Saves a hospital's new state, guarded by the version it was read at. A sub-merchant it newly names is
-   * claimed for it alone: one another hospital already holds is a ConcurrentModificationError.
+   * Saves a hospital's new state, guarded by the version it was read at. A channel merchant it newly names
+   * (WeChat Pay sub_mchid, Alipay auth_app_id) is claimed for it alone: one another hospital already holds
+   * is a ConcurrentModificationError.
    */
   update(current: Versioned<Hospital>, next: Hospital): Promise<void>;
-  /** The hospital that holds a WeChat Pay sub-merchant, or undefined. */
-  ofWechatSubMerchant(subMchId: string): Promise<string | undefined>;
+  /** The hospital that holds a channel's merchant (WeChat Pay sub_mchid, Alipay auth_app_id), or undefined. */
+  ofMerchant(channel: Channel, merchant: string): Promise<string | undefined>;
 }

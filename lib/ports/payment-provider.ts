@@ -68,10 +68,13 @@ export interface RawNotification {
  */
 export type ProviderEvent = ProviderEventBody & {
   /**
-   * The merchant a partner-mode notification names for the order (WeChat Pay's decrypted `sub_mchid`);
-   * absent for the platform's own merchant (direct mode). The webhook routes the event to its hospital.
+   * The merchant a partner-mode notification names for the order (WeChat Pay's decrypted `sub_mchid`,
+   * Alipay's `auth_app_id`); absent for the platform's own merchant (direct mode). The webhook routes the
+   * event to the hospital that holds it.
    */
   readonly subMerchant?: string;
+  /** Alipay partner mode: the seller the notification names (`seller_id`), checked against the hospital's. */
+  readonly merchantId?: string;
 };
 
 /** What a verified notification says happened. */
@@ -159,6 +162,15 @@ export type ProviderEventBody =
       readonly providerTradeNo: string;
       readonly amountFen: Fen;
       readonly at: Date;
+    }
+  /**
+   * A merchant cancelled its authorisation of the platform's app (Alipay's alipay.open.auth.appauth.cancelled
+   * message): `subMerchant` names it, and its hospital's channel is revoked.
+   */
+  | {
+      readonly kind: 'merchant.revoked';
+      readonly channel: Channel;
+      readonly notificationId: string;
     }
   /** Verified, but nothing medpay acts on (for example Alipay's WAIT_BUYER_PAY). */
   | {

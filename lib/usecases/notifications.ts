@@ -11,6 +11,7 @@ import { applyCaptureTrade, applyVisitEvent } from './visits/apply-event';
 import type { VisitRecordDeps } from './visits/deps';
 import { VISIT_CAPTURE_PREFIX } from '../domain/visit';
 import { notificationHospital, type PerHospitalDeps } from './shared/hospitals';
+import { revokeMerchant } from './hospitals/revoke-merchant';
 
 /**
  * Applies one verified event within the hospital it belongs to (notificationHospital: its sub-merchant, and
@@ -21,7 +22,8 @@ export async function applyProviderEvent<D extends VisitRecordDeps & PerHospital
   event: ProviderEvent,
   sentTo?: string,
 ): Promise<NotificationOutcome> {
-  const hospitalId = await notificationHospital(deps, event.subMerchant, sentTo);
+  if (event.kind === 'merchant.revoked') return revokeMerchant(deps, event.channel, event.subMerchant);
+  const hospitalId = await notificationHospital(deps, event, sentTo);
   return applyInHospital(await deps.inHospital(deps, hospitalId), event);
 }
 

@@ -15,7 +15,7 @@
  */
 import { createHash, createSign, createVerify, X509Certificate } from 'node:crypto';
 import { toShanghaiDateTime } from '../../domain/business-day';
-import { ProviderUnavailableError } from '../../domain/errors';
+import { ChannelRevokedError, ProviderUnavailableError } from '../../domain/errors';
 
 /** Alipay credentials: the app's private key plus either Alipay's public key or the three certificates. */
 export type AlipayClientConfig = {
@@ -272,3 +272,33 @@ export const alipaySystemError = (r: AlipayResult) =>
   r.code === '20001' ||
   r.sub_code === 'ACQ.SYSTEM_ERROR' ||
   r.sub_code === 'SYSTEM_ERROR';
+
+/** The merchant a client acts for in partner mode (第三方应用授权), and whether it has revoked that. */
+export interface AppAuthGrant {
+  readonly appAuthToken: string;
+  readonly hospitalId: string;
+  readonly revoked: boolean;
+}
+
+/**
+ * The platform app's client acting for a merchant that authorised it: every call carries `app_auth_token` as a
+ * public (signed, top-level) parameter, which Alipay needs on every call made for the merchant
+ * (PROTOCOLS §3.2; jeepay AlipayKit J1). A revoked grant, or a call Alipay refuses with
+ * `aop.invalid-app-auth-token` (developer.aliyun.com/ask/285051), is a ChannelRevokedError: nothing is sent,
+ * or nothing happened.
+ */
+export function actingFor(client: AlipayClient, grant: AppAuthGrant): AlipayClient {
+  return {
+    ...client,
+    async exec(method, bizContent, notifyUrl, params) {
+      if (grant.revoked) throw new ChannelRevokedError('alipay', grant.hospitalId);
+      const r = await client.exec(method, bizContent, notifyUrl, {
+        ...params,
+        app_auth_token: grant.appAuthToken,
+      });
+      if (r.sub_code === 'aop.invalid-app-auth-token')
+        throw new ChannelRevokedError('alipay', grant.hospitalId);
+      return r;
+    },
+  };
+}

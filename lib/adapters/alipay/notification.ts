@@ -61,9 +61,16 @@ export function verifyAlipayNotification(
   // fund_auth_freeze notifications may omit payee_user_id, and then the (signed) app_id identifies us.
   const fundAuth = params.notify_type === 'fund_auth_freeze';
   const merchant = fundAuth ? params.payee_user_id : params.seller_id;
+  // Partner mode (第三方应用授权): app_id is the platform's app, auth_app_id the merchant's own app, and
+  // seller_id the merchant (PROTOCOLS §3.2: jeepay checks app_id against the ISV app, J2; auth_app_id is
+  // "授权商户的appid", A15 [weak]). The seller is then checked against the hospital holding auth_app_id.
+  const partner = params.auth_app_id !== undefined && params.auth_app_id !== config.appId;
   if (
     params.app_id !== config.appId ||
-    (merchant !== config.sellerId && !(fundAuth && merchant === undefined))
+    (!partner &&
+      params.msg_method !== APP_AUTH_CANCELLED &&
+      merchant !== config.sellerId &&
+      !(fundAuth && merchant === undefined))
   ) {
     throw reject('WRONG_MERCHANT', 'The notification is for another app or seller.', {
       appId: params.app_id,
@@ -72,8 +79,35 @@ export function verifyAlipayNotification(
   }
 
   const notificationId = params.notify_id;
-  if (params.notify_type === 'fund_auth_freeze') return fundAuthFreeze(notificationId, params);
-  return tradeStatusSync(notificationId, params);
+  const event =
+    params.msg_method === APP_AUTH_CANCELLED
+      ? appAuthCancelled(notificationId, params)
+      : params.notify_type === 'fund_auth_freeze'
+        ? fundAuthFreeze(notificationId, params)
+        : tradeStatusSync(notificationId, params);
+  if (event.kind === 'merchant.revoked') return event;
+  return partner ? { ...event, subMerchant: params.auth_app_id, merchantId: merchant } : event;
+}
+
+/** The message Alipay pushes when a merchant cancels its authorisation of the app (PROTOCOLS §3.2 [weak]). */
+export const APP_AUTH_CANCELLED = 'alipay.open.auth.appauth.cancelled';
+
+/**
+ * alipay.open.auth.appauth.cancelled: the merchant whose app `biz_content.auth_app_id` names cancelled its
+ * authorisation. Several public SDK dispatchers name this message ("第三方应用授权取消消息"); its full field
+ * list is not published (docs/hospitals.md names the assumption: a signed form with msg_method, notify_id
+ * and biz_content.auth_app_id).
+ */
+function appAuthCancelled(notificationId: string, params: Record<string, string>): ProviderEvent {
+  let authAppId: unknown;
+  try {
+    authAppId = (JSON.parse(params.biz_content ?? '') as { auth_app_id?: unknown }).auth_app_id;
+  } catch {
+    authAppId = undefined;
+  }
+  if (typeof authAppId !== 'string' || authAppId === '')
+    throw reject('MALFORMED', 'The cancellation names no auth_app_id in biz_content.');
+  return { kind: 'merchant.revoked', channel: 'alipay', notificationId, subMerchant: authAppId };
 }
 
 /**

@@ -19,10 +19,30 @@ export interface AlipayConfig extends AlipayNotificationConfig {
   readonly notifyUrl: string;
 }
 
-/** Creates the Alipay provider. */
-export function alipayProvider(client: AlipayClient, config: AlipayConfig): PaymentProvider {
+/** The hospital a partner-mode provider acts for; its client acts for the merchant (client.ts, actingFor). */
+export interface AlipayPartner {
+  readonly hospitalId: string;
+}
+
+/**
+ * Creates the Alipay provider: for the platform's own merchant (direct mode), or, given `partner`, for a
+ * merchant that authorised the platform's app (PROTOCOLS §3.2, jeepay J1, dax-pay): `client` then carries
+ * the merchant's `app_auth_token` on every call (actingFor), trade bodies carry
+ * `extend_params.sys_service_provider_id` (the platform's PID, `config.sellerId`), and the notify_url names
+ * the hospital.
+ */
+export function alipayProvider(
+  client: AlipayClient,
+  config: AlipayConfig,
+  partner?: AlipayPartner,
+): PaymentProvider {
+  const notifyUrl = partner
+    ? `${config.notifyUrl}/${encodeURIComponent(partner.hospitalId)}`
+    : config.notifyUrl;
   const exec = (method: string, biz: Record<string, unknown>, withNotify = false) =>
-    client.exec(method, biz, withNotify ? config.notifyUrl : undefined);
+    client.exec(method, biz, withNotify ? notifyUrl : undefined);
+  /** The service provider's attribution on a partner trade. */
+  const attribution = partner ? { extend_params: { sys_service_provider_id: config.sellerId } } : {};
   const ok = alipayOk;
   const systemError = alipaySystemError;
 
@@ -33,6 +53,7 @@ export function alipayProvider(client: AlipayClient, config: AlipayConfig): Paym
       total_amount: formatYuan(req.amountFen),
       subject: providerText(req.description, ALIPAY_SUBJECT),
       time_expire: expire,
+      ...attribution,
     };
     if (req.mode === 'qr') {
       const r = await exec('alipay.trade.precreate', common, true);

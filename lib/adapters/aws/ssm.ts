@@ -1,5 +1,5 @@
 /**
- * Reads SSM parameters (WithDecryption) over HTTPS, signed by the SDK's signer (./sigv4.ts), instead of
+ * Reads SSM parameters (WithDecryption), and writes a hospital's SecureString ones, over HTTPS, signed by the SDK's signer (./sigv4.ts), instead of
  * bundling @aws-sdk/client-ssm (1.26x import, docs/dependencies.md). The wire format is SSM's AWS JSON 1.1
  * protocol (SSM API Reference, "Common parameters"): `POST /`, `X-Amz-Target: AmazonSSM.<Operation>`,
  * `Content-Type: application/x-amz-json-1.1`, errors `{"__type","message"}`.
@@ -102,6 +102,14 @@ export async function getSsmParameter(name: string, options: SsmOptions): Promis
   const value = (answer.Parameter as { Value?: unknown } | undefined)?.Value;
   if (typeof value !== 'string' || value === '') throw new SsmError(`SSM parameter ${name} is empty.`, false);
   return value;
+}
+
+/**
+ * Stores `value` as SecureString parameter `name`, replacing an earlier value (PutParameter with
+ * `"Type":"SecureString","Overwrite":true`; SSM API Reference, PutParameter).
+ */
+export async function putSsmParameter(name: string, value: string, options: SsmOptions): Promise<void> {
+  await call('PutParameter', { Name: name, Value: value, Type: 'SecureString', Overwrite: true }, options);
 }
 
 /**

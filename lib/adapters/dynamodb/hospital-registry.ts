@@ -1,14 +1,22 @@
 /**
  * The hospital registry in the platform's key space (`P#`): one entity per hospital, listed by creation, and
- * one claim per WeChat Pay sub-merchant (a notification's `sub_mchid` finds its hospital).
+ * one claim per channel merchant (a notification's `sub_mchid` or `auth_app_id` finds its hospital).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Hospital } from '../../domain/hospital';
+import type { Channel } from '../../domain/ledger/accounts';
 import type { HospitalRegistry } from '../../ports/hospitals';
 import { dynamoEntityTable } from './entity-table';
 import { platformKeys } from './keys';
 import { dynamoLedgerStore } from './ledger-store';
 import { entityWrite, pointerWrite, valueOf, versioned, type EntityKind } from './repositories/kind';
+
+/** The claim on a channel's merchant: one item per WeChat Pay sub_mchid or Alipay auth_app_id. */
+const CLAIM = { wechatpay: 'wxsub', alipay: 'alipayapp' } as const;
+
+/** The merchant a hospital's channel names (sub_mchid, auth_app_id), if connected. */
+const merchantOf = (h: Hospital, channel: Channel) =>
+  channel === 'wechatpay' ? h.channels.wechatpay?.subMchId : h.channels.alipay?.authAppId;
 
 /** byTime partition listing every hospital by creation. */
 const HOSPITALS = 'HOSPITALS';
@@ -36,17 +44,18 @@ export function dynamoHospitalRegistry(doc: DynamoDBDocumentClient, tableName: s
       await store.commit({ entities: [entityWrite(HOSPITAL, hospital, { kind: 'absent' })] });
     },
     update: async (current, next) => {
-      const sub = next.channels.wechatpay?.subMchId;
-      const claim =
-        sub && sub !== current.value.channels.wechatpay?.subMchId
-          ? [pointerWrite('wxsub', sub, { hospitalId: next.hospitalId })]
+      const claims = (['wechatpay', 'alipay'] as const).flatMap((channel) => {
+        const merchant = merchantOf(next, channel);
+        return merchant && merchant !== merchantOf(current.value, channel)
+          ? [pointerWrite(CLAIM[channel], merchant, { hospitalId: next.hospitalId })]
           : [];
+      });
       await store.commit({
-        entities: [entityWrite(HOSPITAL, next, { kind: 'version', version: current.version }), ...claim],
+        entities: [entityWrite(HOSPITAL, next, { kind: 'version', version: current.version }), ...claims],
       });
     },
-    ofWechatSubMerchant: async (subMchId) => {
-      const claim = await table.getEntity('wxsub', subMchId);
+    ofMerchant: async (channel, merchant) => {
+      const claim = await table.getEntity(CLAIM[channel], merchant);
       return claim && valueOf<{ hospitalId: string }>(claim).hospitalId;
     },
   };

@@ -3,3 +3,4 @@ export { registerHospital } from './hospitals/register-hospital';
 export { listHospitals } from './hospitals/list-hospitals';
 export { getHospital } from './hospitals/get-hospital';
 export { connectWechatpay } from './hospitals/connect-wechatpay';
+export { connectAlipay } from './hospitals/connect-alipay';

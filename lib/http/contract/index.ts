@@ -54,4 +54,5 @@ export const allRoutes = [
   hospitals.listHospitals,
   hospitals.getHospital,
   hospitals.connectWechatpay,
+  hospitals.connectAlipay,
 ];

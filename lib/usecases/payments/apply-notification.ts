@@ -23,7 +23,15 @@ import { loadPayment } from './records';
 import { applyRefundState } from './refund-state';
 
 /** What happened to the notification. */
-export type NotificationOutcome = 'applied' | 'already-applied' | 'orphan' | 'ignored';
+export type NotificationOutcome =
+  | 'applied'
+  | 'already-applied'
+  | 'orphan'
+  | 'ignored'
+  /** A merchant's authorisation cancelled (revoke-merchant.ts). */
+  | 'revoked'
+  | 'already-revoked'
+  | 'unknown-merchant';
 
 type PaymentEvent = Extract<ProviderEvent, { kind: `payment.${string}` }>;
 type RefundEvent = Extract<ProviderEvent, { kind: `refund.${string}` }>;

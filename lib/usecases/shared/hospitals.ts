@@ -1,5 +1,6 @@
 /** Work that runs for every hospital: the scheduled jobs, each over one hospital's records at a time. */
 import { IntegrityAlertError } from '../../domain/errors';
+import type { ProviderEvent } from '../../ports/payment-provider';
 import type { HospitalRegistry } from '../../ports/hospitals';
 import type { Logger } from '../../ports/logger';
 
@@ -52,22 +53,27 @@ export async function forEachHospital<D extends PerHospitalDeps, R>(
 }
 
 /**
- * The hospital a verified notification belongs to: in partner mode the one that holds the sub-merchant it
- * names, otherwise the default hospital (direct mode). Where the notification came to a URL that names a
+ * The hospital a verified notification belongs to: in partner mode the one that holds the merchant it
+ * names (WeChat Pay sub_mchid, Alipay auth_app_id), otherwise the default hospital (direct mode). Where the notification came to a URL that names a
  * hospital (`sentTo`: partner orders' notify_url ends with their hospital's id), the two must agree, and a
  * sub-merchant's notification must come to one. An authentic notification naming a sub-merchant no hospital
  * holds, or another hospital than the one its order was made for, is an integrity alert: nothing is applied.
  */
 export async function notificationHospital(
   deps: Pick<PerHospitalDeps, 'hospitalId' | 'hospitals'>,
-  subMerchant: string | undefined,
+  event: Pick<ProviderEvent, 'channel' | 'subMerchant' | 'merchantId'>,
   sentTo: string | undefined,
 ): Promise<string> {
+  const { channel, subMerchant } = event;
   const holder =
-    subMerchant === undefined ? deps.hospitalId : await deps.hospitals.ofWechatSubMerchant(subMerchant);
+    subMerchant === undefined ? deps.hospitalId : await deps.hospitals.ofMerchant(channel, subMerchant);
   if (holder === undefined)
     throw new IntegrityAlertError('notification', [
-      { field: 'sub_mchid', recorded: 'a registered hospital', reported: subMerchant },
+      {
+        field: channel === 'wechatpay' ? 'sub_mchid' : 'auth_app_id',
+        recorded: 'a registered hospital',
+        reported: subMerchant,
+      },
     ]);
   // Partner orders are made with their hospital's URL, so a sub-merchant's notification comes to one.
   const expected = sentTo ?? (subMerchant === undefined ? holder : 'a hospital URL');
@@ -75,5 +81,13 @@ export async function notificationHospital(
     throw new IntegrityAlertError('notification', [
       { field: 'hospital', recorded: expected, reported: holder },
     ]);
+  // An Alipay partner notification's seller must be the merchant that authorised the hospital's app.
+  if (channel === 'alipay' && subMerchant !== undefined) {
+    const merchantId = (await deps.hospitals.get(holder))?.value.channels.alipay?.merchantId;
+    if (merchantId !== event.merchantId)
+      throw new IntegrityAlertError('notification', [
+        { field: 'seller_id', recorded: merchantId, reported: event.merchantId },
+      ]);
+  }
   return holder;
 }

@@ -34,6 +34,14 @@ export const Hospital = lazy(() =>
       status: z.enum(['ACTIVE', 'SUSPENDED']),
       channels: z.object({
         wechatpay: z.optional(z.object({ subMchId: z.string(), subAppId: z.optional(z.string()) })),
+        alipay: z.optional(
+          z.object({
+            authAppId: z.string(),
+            merchantId: z.string(),
+            status: z.enum(['AUTHORISED', 'REVOKED']),
+            since: DateTime(),
+          }),
+        ),
       }),
       createdAt: DateTime(),
       updatedAt: DateTime(),
