@@ -44,7 +44,8 @@ const CHANNEL_CLIENTS = [...SECRETS.alipayClient, ...SECRETS.wechatpayClient];
 
 /**
  * Role → what it may do. `dynamo`: none, 'read' or 'write'; `secrets`: environment variables whose ssm:
- * references it may read; `statements`: the statements bucket; `publish`: events:PutEvents on the bus;
+ * references it may read; `hospitalSecrets`: registered hospitals' own credentials under HOSPITAL_SECRETS
+ * ('read' for every role that calls Alipay for a hospital, 'write' for onboarding); `statements`: the statements bucket; `publish`: events:PutEvents on the bus;
  * `deadLetters`: the event functions send their failed async invocations to the dead-letter queue.
  */
 const ROLES = {
@@ -87,8 +88,15 @@ const ROLES = {
   CallbackAdminRole: { dynamo: 'write', secrets: [...SECRETS.auth, ...SECRETS.callbacks] },
   /** Queues and sends signed callbacks to the HIS endpoints. */
   CallbacksRole: { dynamo: 'write', secrets: SECRETS.callbacks, deadLetters: true },
-  /** The platform operator's hospital registry: reads and writes the table (the registry's `P#` items). */
-  OperatorRole: { dynamo: 'write', secrets: SECRETS.auth },
+  /**
+   * The platform operator's hospital registry: reads and writes the table (the registry's `P#` items), calls
+   * Alipay to exchange a merchant's app_auth_code, and writes the hospital's token under its SSM path.
+   */
+  OperatorRole: {
+    dynamo: 'write',
+    secrets: [...SECRETS.auth, ...SECRETS.alipayClient],
+    hospitalSecrets: 'write',
+  },
   /** GET /statements/{date}: reads the journal, writes and presigns the file. */
   StatementRole: { dynamo: 'read', secrets: SECRETS.auth, statements: true },
   /** The daily finance job: bills, reconciliation and statement files. */
@@ -158,6 +166,17 @@ module.exports = async ({ resolveConfigurationProperty, resolveVariable }) => {
         Resource: names.map((name) =>
           sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${name}`),
         ),
+      });
+    const hospitalSecrets =
+      grants.hospitalSecrets ?? (grants.secrets.includes('ALIPAY_APP_PRIVATE_KEY') ? 'read' : undefined);
+    const hospitalPath = ssmNames(environment.HOSPITAL_SECRETS)[0];
+    if (hospitalSecrets && hospitalPath)
+      statements.push({
+        Effect: 'Allow',
+        Action: hospitalSecrets === 'write' ? ['ssm:GetParameter', 'ssm:PutParameter'] : ['ssm:GetParameter'],
+        Resource: [
+          sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${hospitalPath}/*`),
+        ],
       });
     if (grants.statements)
       statements.push({

@@ -4,13 +4,26 @@
  */
 import { randomBytes } from 'node:crypto';
 import { formatYuan, parseYuan, type Fen } from '../lib/domain/money';
-import type { Books, Order, Refund } from './books';
+import { ALIPAY_MERCHANTS, type Books, type Order, type Refund } from './books';
 import type { SandboxParts } from './server';
 import { alipaySignContent, alipayTime, rsaSign, rsaVerify } from './signing';
+
+/** The message Alipay pushes when a merchant cancels its authorisation of an app (PROTOCOLS §3.2). */
+const APP_AUTH_CANCELLED = 'alipay.open.auth.appauth.cancelled';
 
 /** The Alipay surface over `books`; `parts` gives the credit products and bill files. */
 export function alipaySurface(books: Books, parts: SandboxParts) {
   const { options, orders, refunds, settings, key, id, baseUrl, notify } = books;
+  /**
+   * Third-party app authorisation (第三方应用授权, PROTOCOLS §3.2): single-use app_auth_codes a merchant's
+   * consent gives (AL-ISV1: single use, 24 h), and the tokens exchanged for them, valid until revoked.
+   */
+  const appAuth = {
+    codes: new Map<string, { authAppId: string; expiresAt: number }>(),
+    tokens: new Map<string, { authAppId: string; valid: boolean }>(),
+  };
+  const merchantOf = (authAppId: string | undefined) =>
+    ALIPAY_MERCHANTS.find((m) => m.authAppId === authAppId);
   /**
    * A trade_status_sync as Alipay sends it (tests/conformance, facts L1–L2): a payment, or after a
    * refund the same trade with refund_fee (the total refunded so far), gmt_refund (with milliseconds) and
@@ -26,6 +39,9 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
           ...(order.refundedFen >= order.amountFen ? { gmt_close: alipayTime(new Date()) } : {}),
         }
       : {};
+    // A partner trade names the platform's app as app_id, the merchant's app as auth_app_id and the merchant
+    // as seller_id (PROTOCOLS §3.2 [weak]: the notify parameter table read in cloud.tencent.com/developer/video/56724).
+    const merchant = merchantOf(order.authAppId);
     const params: Record<string, string> = {
       notify_time: alipayTime(new Date()),
       notify_type: 'trade_status_sync',
@@ -33,7 +49,8 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
       charset: 'utf-8',
       version: '1.0',
       app_id: options.alipay.appId,
-      seller_id: options.alipay.sellerId,
+      ...(merchant ? { auth_app_id: merchant.authAppId } : {}),
+      seller_id: merchant?.merchantId ?? options.alipay.sellerId,
       trade_no: order.providerTradeNo,
       out_trade_no: order.outTradeNo,
       buyer_id: order.payer ?? '2088102122524333',
@@ -80,7 +97,25 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
     } catch {
       return fail('40002', 'Invalid Arguments', 'isv.invalid-parameter', 'biz_content 不是 JSON');
     }
-    const order = biz.out_trade_no ? orders.get(key('alipay', biz.out_trade_no)) : undefined;
+    // A call for a merchant carries its app_auth_token; a revoked or unknown one is refused as Alipay does
+    // (20001 授权权限不足, sub_code aop.invalid-app-auth-token: developer.aliyun.com/ask/285051).
+    let actingFor: string | undefined;
+    if (params.app_auth_token !== undefined) {
+      const grant = appAuth.tokens.get(params.app_auth_token);
+      if (!grant?.valid)
+        return fail(
+          '20001',
+          'Insufficient Token Permissions',
+          'aop.invalid-app-auth-token',
+          '无效的应用授权令牌',
+        );
+      actingFor = grant.authAppId;
+    }
+    // An order is the merchant's that made it: another merchant's (or the platform's own) is not found.
+    const found = biz.out_trade_no ? orders.get(key('alipay', biz.out_trade_no)) : undefined;
+    const order = found && found.authAppId === actingFor ? found : undefined;
+    if (found && !order && (method === 'alipay.trade.create' || method === 'alipay.trade.precreate'))
+      return fail('40004', 'Business Failed', 'ACQ.CONTEXT_INCONSISTENT', '交易信息被篡改');
     const notFound = () => fail('40004', 'Business Failed', 'ACQ.TRADE_NOT_EXIST', '交易不存在');
     switch (method) {
       case 'alipay.trade.create':
@@ -107,6 +142,7 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
           payer: biz.buyer_id ?? biz.buyer_open_id,
           refundedFen: 0,
           createdAt: new Date(),
+          ...(actingFor ? { authAppId: actingFor } : {}),
         };
         // Alipay's answers for a repeated out_trade_no: paid → ACQ.TRADE_HAS_SUCCESS ("交易已被支付"),
         // other parameters → ACQ.CONTEXT_INCONSISTENT ("交易信息被篡改").
@@ -216,6 +252,33 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
           gmt_refund_pay: alipayTime(refund.succeededAt ?? new Date()),
         });
       }
+      case 'alipay.open.auth.token.app': {
+        // AlipayOpenAuthTokenAppModel (A14): grant_type authorization_code with code, or refresh_token.
+        const grant =
+          biz.grant_type === 'authorization_code'
+            ? appAuth.codes.get(biz.code ?? '')
+            : biz.grant_type === 'refresh_token'
+              ? appAuth.tokens.get((biz.refresh_token ?? '').replace(/^refresh-/, ''))
+              : undefined;
+        if (!grant || ('expiresAt' in grant && grant.expiresAt < Date.now()))
+          return fail('40002', 'Invalid Arguments', 'invalid auth_code', '授权码不存在或已过期');
+        if (biz.grant_type === 'authorization_code') appAuth.codes.delete(biz.code ?? ''); // single use
+        const merchant = merchantOf(grant.authAppId);
+        if (!merchant) return fail('40002', 'Invalid Arguments', 'invalid auth_code', '授权码不存在或已过期');
+        const token = `${alipayTime(new Date()).replace(/\D/g, '').slice(0, 8)}BB${randomBytes(16).toString('hex')}`;
+        appAuth.tokens.set(token, { authAppId: merchant.authAppId, valid: true });
+        // AlipayOpenAuthTokenAppResponse (A15): the token, its refresh token, the merchant's app and user id.
+        return reply({
+          code: '10000',
+          msg: 'Success',
+          app_auth_token: token,
+          app_refresh_token: `refresh-${token}`,
+          auth_app_id: merchant.authAppId,
+          user_id: merchant.merchantId,
+          expires_in: 31536000,
+          re_expires_in: 32140800,
+        });
+      }
       case 'alipay.data.dataservice.bill.downloadurl.query': {
         const day = parts.billDay(biz.bill_date);
         if (biz.bill_type !== 'trade' || !day)
@@ -225,7 +288,8 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
         return reply({
           code: '10000',
           msg: 'Success',
-          bill_download_url: `${baseUrl()}/sandbox/bill-files/alipay/${day}.zip?downloadFileName=${day}.csv.zip`,
+          // A merchant's bill, fetched with its app_auth_token (A17: 经开放平台授权后其所属服务商通过接口可以获取).
+          bill_download_url: `${baseUrl()}/sandbox/bill-files/alipay/${day}.zip?downloadFileName=${day}.csv.zip${actingFor ? `&merchant=${actingFor}` : ''}`,
         });
       }
       default:
@@ -237,5 +301,43 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
     }
   }
 
-  return { gateway: alipayGateway, notification: alipayNotification };
+  /** The merchant of `authAppId` authorises the platform's app: a single-use code valid 24 h (AL-ISV1). */
+  function grantAppAuth(authAppId: string): string | undefined {
+    if (!merchantOf(authAppId)) return undefined;
+    const code = `P${randomBytes(16).toString('hex')}`;
+    appAuth.codes.set(code, { authAppId, expiresAt: Date.now() + 24 * 3600_000 });
+    return code;
+  }
+
+  /**
+   * The merchant of `authAppId` cancels the authorisation: its tokens stop working, and Alipay pushes
+   * alipay.open.auth.appauth.cancelled to the app's gateway (`url`). The message's field list is not
+   * published (PROTOCOLS §3.2 [weak]); the sandbox sends msg_method, notify_id and biz_content.auth_app_id,
+   * signed as notifications are (docs/hospitals.md names this assumption).
+   */
+  function revokeAppAuth(authAppId: string, url: string) {
+    for (const grant of appAuth.tokens.values()) if (grant.authAppId === authAppId) grant.valid = false;
+    return notify('alipay', 'app-auth-cancelled', authAppId, () => {
+      const params: Record<string, string> = {
+        notify_id: randomBytes(16).toString('hex'),
+        msg_method: APP_AUTH_CANCELLED,
+        app_id: options.alipay.appId,
+        utc_timestamp: String(Date.now()),
+        version: '1.1',
+        charset: 'utf-8',
+        biz_content: JSON.stringify({ auth_app_id: authAppId, auth_time: Date.now() }),
+      };
+      const sign = rsaSign(
+        alipaySignContent(params, ['sign', 'sign_type']),
+        options.alipay.platformPrivateKey,
+      );
+      return {
+        url,
+        body: new URLSearchParams({ ...params, sign_type: 'RSA2', sign }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      };
+    });
+  }
+
+  return { gateway: alipayGateway, notification: alipayNotification, grantAppAuth, revokeAppAuth };
 }

@@ -28,6 +28,8 @@ export interface BookTrade {
   /** WeChat Pay partner mode: the sub-merchant and its app (the bill's 特约商户号). */
   subMchId?: string;
   subAppId?: string;
+  /** Alipay partner mode: the merchant app the trade was made for. */
+  authAppId?: string;
 }
 /** A succeeded refund in a provider's book. */
 export interface BookRefund {

@@ -37,6 +37,12 @@ export type Channel = 'alipay' | 'wechatpay';
 
 /** The sandbox's WeChat Pay sub-merchants (特约商户) under its merchant, for two partner-mode hospitals. */
 export const SUB_MERCHANTS = ['1900000101', '1900000102'] as const;
+
+/** The sandbox's Alipay merchants that may authorise its app (第三方应用授权): their apps and PIDs. */
+export const ALIPAY_MERCHANTS = [
+  { authAppId: '2021000100000101', merchantId: '2088000000000101' },
+  { authAppId: '2021000100000102', merchantId: '2088000000000102' },
+] as const;
 export interface Order {
   channel: Channel;
   outTradeNo: string;
@@ -52,6 +58,8 @@ export interface Order {
   /** WeChat Pay partner mode: the sub-merchant (sub_mchid) the service provider ordered for, and its app. */
   subMchId?: string;
   subAppId?: string;
+  /** Alipay partner mode: the merchant app (auth_app_id) whose app_auth_token made the order. */
+  authAppId?: string;
 }
 export interface Refund {
   channel: Channel;

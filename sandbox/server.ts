@@ -131,7 +131,10 @@ export async function startSandbox(options: SandboxOptions) {
     billRows([...orders.values()], [...refunds.values()], channel, day, settings.billFaults[channel]);
   /** The file a provider serves for a day, damaged as the settings say. */
   function billFile(channel: Channel, day: string, subMchId?: string): { file: Uint8Array; sha1: string } {
-    const rows = rowsFor(channel, day).filter((r) => !subMchId || r.trade.subMchId === subMchId);
+    // A sub-merchant's or merchant's own bill; Alipay's platform bill holds only the platform's own trades.
+    const rows = rowsFor(channel, day).filter((r) =>
+      channel === 'alipay' ? r.trade.authAppId === subMchId : !subMchId || r.trade.subMchId === subMchId,
+    );
     const { file, sha1 } =
       channel === 'alipay'
         ? { file: alipayBillZip(rows, options.alipay.sellerId.slice(0, 16), day), sha1: '' }
@@ -172,7 +175,8 @@ export async function startSandbox(options: SandboxOptions) {
       /^\/sandbox\/bills\/(?:alipay|wechatpay)\/(\d{4}-\d{2}-\d{2})$/.exec(url.pathname);
     if (billFileRoute && method === 'GET') {
       const channel: Channel = url.pathname.includes('alipay') ? 'alipay' : 'wechatpay';
-      const { file } = billFile(channel, billFileRoute[1] as string, billFileRoute[2]);
+      const merchant = billFileRoute[2] ?? url.searchParams.get('merchant') ?? undefined;
+      const { file } = billFile(channel, billFileRoute[1] as string, merchant);
       res.writeHead(200, {
         'content-type': channel === 'alipay' ? 'application/zip' : 'application/x-gzip',
         'content-disposition': `attachment; filename="${channel}-${billFileRoute[1]}.${channel === 'alipay' ? 'zip' : 'csv.gz'}"`,
@@ -229,6 +233,22 @@ export async function startSandbox(options: SandboxOptions) {
       }
       const out = await credit.authorise(input.channel ?? 'alipay', input.outOrderNo ?? '', input.orderStr);
       return send(res, out.status, JSON.stringify(out.body));
+    }
+    // Third-party app authorisation: a merchant authorises the platform's app (→ its app_auth_code, as the
+    // redirect to the app's redirect_uri carries it), or cancels that (its gateway gets the message).
+    if (url.pathname === '/sandbox/alipay/app-auth' && method === 'POST') {
+      const input = (JSON.parse(body || '{}') ?? {}) as { authAppId?: string };
+      const code = alipay.grantAppAuth(String(input.authAppId ?? ''));
+      return code
+        ? send(res, 200, JSON.stringify({ app_id: options.alipay.appId, app_auth_code: code }))
+        : send(res, 404, JSON.stringify({ error: 'no such merchant app (see ALIPAY_MERCHANTS)' }));
+    }
+    if (url.pathname === '/sandbox/alipay/app-auth/revoke' && method === 'POST') {
+      const input = (JSON.parse(body || '{}') ?? {}) as { authAppId?: string; gatewayUrl?: string };
+      if (!input.authAppId || !input.gatewayUrl)
+        return send(res, 400, JSON.stringify({ error: 'body must be JSON {"authAppId","gatewayUrl"}' }));
+      const record = await alipay.revokeAppAuth(input.authAppId, input.gatewayUrl);
+      return send(res, 200, JSON.stringify({ revoked: true, responseStatus: record.responseStatus }));
     }
     if (url.pathname === '/sandbox/pay' && method === 'POST') {
       let input: { channel?: Channel; outTradeNo?: string };

@@ -195,8 +195,7 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
         if (req.sub_mchid === w.mchId) return error(400, 'PARAM_ERROR', '子商户mchid不能与自身mchid相同');
         // B4 §8: a sub-merchant that has not authorised this service provider. The message is WeChat's;
         // the code string is the sandbox's own (B4 gives the number 268443701, not the v3 code).
-        if (!subMerchants().includes(req.sub_mchid))
-          return error(400, 'INVALID_REQUEST', '受理关系不存在');
+        if (!subMerchants().includes(req.sub_mchid)) return error(400, 'INVALID_REQUEST', '受理关系不存在');
         const openid = req.sub_appid ? req.payer?.sub_openid : req.payer?.sp_openid;
         if (kind === 'jsapi' && !openid)
           return error(400, 'PARAM_ERROR', '缺少 payer.sp_openid 或 sub_openid');

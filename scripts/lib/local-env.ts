@@ -42,6 +42,8 @@ export function localFunctionEnv(secrets: LocalSecrets, urls: LocalUrls): Record
     MEDPAY_WECHATPAY_PAYSCORE_SERVICE_ID: wechatpay.payScoreServiceId,
     MEDPAY_COURIER_CALLBACK_SECRET: `file:${secrets.courier.callbackSecretFile}`,
     MEDPAY_CALLBACK_SIGNING_KEY: `file:${secrets.callbackSigningKeyFile}`,
+    // Registered hospitals' credentials (an Alipay app_auth_token), in files under .local/.
+    MEDPAY_HOSPITAL_SECRETS: `file:${secrets.hospitalSecretsDir}`,
     // A HIS test server on this machine speaks http, and retries come within seconds rather than minutes.
     MEDPAY_CALLBACK_ALLOW_HTTP: 'true',
     MEDPAY_CALLBACK_RETRY_BASE_SECONDS: '1',

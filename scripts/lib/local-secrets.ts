@@ -53,6 +53,8 @@ export interface LocalSecrets {
   readonly courier: { readonly callbackSecretFile: string };
   /** The key HIS endpoints' signing secrets are derived from. */
   readonly callbackSigningKeyFile: string;
+  /** Where registered hospitals' credentials are kept (HOSPITAL_SECRETS=file:<dir>). */
+  readonly hospitalSecretsDir: string;
 }
 
 function ensureFile(path: string, make: () => string): string {
@@ -147,5 +149,6 @@ export function ensureLocalSecrets(dir = LOCAL_DIR): LocalSecrets {
     insurance: { appId: `MP${ids.wechatMchId as string}`, ...envelope },
     courier: { callbackSecretFile: courierSecretFile },
     callbackSigningKeyFile,
+    hospitalSecretsDir: resolve(dir, 'hospitals'),
   };
 }

@@ -170,8 +170,10 @@ export async function sandboxWithProviders(notifyBase: string) {
   return {
     sandbox,
     providers,
-    /** The WeChat Pay client configuration (partner-mode providers are built on it). */
+    /** The WeChat Pay client configuration and the Alipay gateway client (partner-mode providers use them). */
     wechatConfig,
+    alipayClient: alipayGatewayClient,
+    alipayConfig: { ...ids.alipay, notifyUrl: `${notifyBase}/webhooks/alipay` },
     medicalOrders,
     bills,
     credit,

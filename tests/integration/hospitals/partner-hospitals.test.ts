@@ -1,8 +1,9 @@
 /**
- * Two hospitals on one deployment, each a WeChat Pay sub-merchant of the platform (partner mode), through
- * the real handlers, the sandbox over HTTP and DynamoDB Local: an operator onboards them through the API,
- * each pays and refunds with its own sub_mchid, the sandbox's partner notifications find their hospital, and
- * nothing of one hospital is readable, writable or payable from the other.
+ * Two hospitals on one deployment, each a WeChat Pay sub-merchant of the platform and an Alipay merchant that
+ * authorised the platform's app (partner mode), through the real handlers, the sandbox over HTTP and
+ * DynamoDB Local: an operator onboards them through the API, each pays and refunds on both channels as
+ * itself, the sandbox's partner notifications find their hospital, nothing of one hospital is readable,
+ * writable or payable from the other, and a revoked Alipay authorisation stops that hospital's Alipay.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hospitalRoutes } from '../../../functions/http/hospitals';
@@ -17,7 +18,17 @@ import { signDevToken, type Caller } from '../../../lib/http/auth';
 import { webhookHandler } from '../../../lib/http/webhook';
 import type { LambdaHttpHandler } from '../../../lib/http/context';
 import { applyProviderEvent } from '../../../lib/usecases/notifications';
-import { SUB_MERCHANTS } from '../../../sandbox/books';
+import { ALIPAY_MERCHANTS, SUB_MERCHANTS } from '../../../sandbox/books';
+import { alipayAppAuthorisations } from '../../../lib/adapters/alipay/app-auth';
+import { alipayProvider } from '../../../lib/adapters/alipay/provider';
+import { fileHospitalSecrets } from '../../../lib/adapters/system/file-hospital-secrets';
+import { alipayActingFor } from '../../../lib/config/channels';
+import type { Channel } from '../../../lib/domain/ledger/accounts';
+import type { AppAuthorisations } from '../../../lib/ports/app-authorisation';
+import { alipayNotificationBody } from '../../conformance/support/alipay';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { wechatNotification } from '../../conformance/support/wechatpay';
 import { TEST_JWT_SECRET, testDeps } from '../../support/dynamo';
 import { httpEvent, lambdaContext } from '../../support/http';
@@ -25,23 +36,25 @@ import { recordingMetrics } from '../../support/metrics';
 import { notificationReceiver, sandboxWithProviders } from '../../support/sandbox';
 
 const OPENID = 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o';
+const BUYER = '2088102122524333';
 const EAST = 'h-east';
 const WEST = 'h-west';
 
 describe('two hospitals in partner mode on one deployment', () => {
   let env: Awaited<ReturnType<typeof sandboxWithProviders>>;
   let receiver: Awaited<ReturnType<typeof notificationReceiver>>;
-  let deps: AppDeps;
-  let webhook: LambdaHttpHandler;
+  let deps: AppDeps & { appAuthorisations: AppAuthorisations };
+  let secretsDir: string | undefined;
+  const webhooks = {} as Record<Channel, LambdaHttpHandler>;
   const routes = {} as Record<'hospitals' | 'create' | 'get' | 'refund', LambdaHttpHandler>;
   const applied: string[] = [];
 
   beforeAll(async () => {
     // The sandbox's notifications come to this receiver, which hands them to the real webhook by their path.
-    receiver = await notificationReceiver(async (_channel, n) => {
-      const path = n.path ?? '/webhooks/wechatpay';
-      const hospitalId = /^\/webhooks\/wechatpay\/([\w-]+)$/.exec(path)?.[1];
-      const res = await webhook(
+    receiver = await notificationReceiver(async (channel, n) => {
+      const path = n.path ?? `/webhooks/${channel}`;
+      const hospitalId = /^\/webhooks\/\w+\/([\w-]+)$/.exec(path)?.[1];
+      const res = await webhooks[channel as Channel](
         httpEvent('POST', path, {
           headers: n.headers as Record<string, string>,
           body: n.body.toString('utf8'),
@@ -49,27 +62,39 @@ describe('two hospitals in partner mode on one deployment', () => {
         }),
         lambdaContext(),
       );
-      applied.push(`${path} ${res.statusCode}`);
+      applied.push(`${path} ${res.statusCode} ${channel === 'alipay' ? res.body : ''}`.trim());
       return { status: res.statusCode, body: res.body };
     });
     env = await sandboxWithProviders(receiver.url);
-    deps = await testDeps({
+    secretsDir = mkdtempSync(join(tmpdir(), 'medpay-hospital-secrets-'));
+    const base = await testDeps({
       providers: env.providers,
       metrics: recordingMetrics(),
-      // The platform's WeChat Pay account acting for a registered hospital's sub-merchant.
-      partner: (h: Hospital) => ({
-        providers: h.channels.wechatpay
-          ? {
-              wechatpay: wechatpayProvider(env.wechatConfig, systemClock, {
-                ...h.channels.wechatpay,
-                hospitalId: h.hospitalId,
-              }),
-            }
-          : {},
-      }),
+      hospitalSecrets: fileHospitalSecrets(secretsDir),
+      // The platform's accounts acting for a registered hospital: its WeChat sub-merchant, its Alipay merchant.
+      partner: async (h: Hospital, secrets) => {
+        const merchant = await alipayActingFor(env.alipayClient, h, secrets);
+        return {
+          providers: {
+            ...(h.channels.wechatpay
+              ? {
+                  wechatpay: wechatpayProvider(env.wechatConfig, systemClock, {
+                    ...h.channels.wechatpay,
+                    hospitalId: h.hospitalId,
+                  }),
+                }
+              : {}),
+            ...(merchant
+              ? { alipay: alipayProvider(merchant, env.alipayConfig, { hospitalId: h.hospitalId }) }
+              : {}),
+          },
+        };
+      },
     });
+    deps = { ...base, appAuthorisations: alipayAppAuthorisations(env.alipayClient) };
     const resolve = () => Promise.resolve(deps);
-    webhook = webhookHandler('wechatpay', applyProviderEvent, resolve);
+    webhooks.wechatpay = webhookHandler('wechatpay', applyProviderEvent, resolve);
+    webhooks.alipay = webhookHandler('alipay', applyProviderEvent, resolve);
     routes.hospitals = hospitalRoutes(resolve);
     routes.create = createPaymentHandler(resolve);
     routes.get = getPaymentHandler(resolve);
@@ -78,6 +103,7 @@ describe('two hospitals in partner mode on one deployment', () => {
   afterAll(async () => {
     await env?.sandbox.close();
     await receiver?.close();
+    if (secretsDir) rmSync(secretsDir, { recursive: true, force: true });
   });
 
   const token = (caller: Caller) => signDevToken(TEST_JWT_SECRET, caller);
@@ -119,14 +145,14 @@ describe('two hospitals in partner mode on one deployment', () => {
     role,
     hospitalId,
   });
-  const pay = (hospitalId: string, referenceId: string) =>
+  const pay = (hospitalId: string, referenceId: string, channel: Channel = 'wechatpay') =>
     call('create', as(hospitalId, 'patient', `P-${hospitalId}`), 'POST', '/payments', {
-      channel: 'wechatpay',
+      channel,
       purpose: 'examination',
       referenceId,
       amountFen: 3200,
       description: '检查费',
-      payer: { wechatOpenId: OPENID },
+      payer: channel === 'wechatpay' ? { wechatOpenId: OPENID } : { alipayUserId: BUYER },
     });
 
   it('an operator onboards both hospitals and their sub-merchants; no one else may', async () => {
@@ -146,6 +172,37 @@ describe('two hospitals in partner mode on one deployment', () => {
         { hospitalId: id },
       );
       expect(connected).toMatchObject({ status: 200, body: { channels: { wechatpay: { subMchId: sub } } } });
+    }
+    // Each Alipay merchant authorises the platform's app; the operator hands medpay the code it was sent.
+    for (const [id, merchant] of [
+      [EAST, ALIPAY_MERCHANTS[0]],
+      [WEST, ALIPAY_MERCHANTS[1]],
+    ] as const) {
+      const code = await appAuthCode(merchant.authAppId);
+      const path = `/hospitals/${id}/channels/alipay`;
+      const connected = await call(
+        'hospitals',
+        operator,
+        'POST',
+        path,
+        { appAuthCode: code },
+        { hospitalId: id },
+      );
+      expect(connected).toMatchObject({
+        status: 200,
+        body: { channels: { alipay: { ...merchant, status: 'AUTHORISED' } } },
+      });
+      expect(JSON.stringify(connected.body)).not.toMatch(/BB[0-9a-f]{32}/); // the token stays in the store
+      // The code is single use.
+      const again = await call(
+        'hospitals',
+        operator,
+        'POST',
+        path,
+        { appAuthCode: code },
+        { hospitalId: id },
+      );
+      expect(again.status).toBe(400);
     }
     // One sub-merchant belongs to one hospital; the default hospital is never registered; ids are checked.
     const taken = await call(
@@ -170,6 +227,47 @@ describe('two hospitals in partner mode on one deployment', () => {
     // The operator acts for no hospital: hospital routes refuse it.
     expect((await pay('default', 'R-OP')).status).toBe(201);
     expect((await call('create', operator, 'POST', '/payments', {})).status).toBe(403);
+  });
+
+  /** The merchant authorises the platform's app at the sandbox: the code Alipay redirects with. */
+  const appAuthCode = async (authAppId: string) => {
+    const res = await fetch(`${env.sandbox.url}/sandbox/alipay/app-auth`, {
+      method: 'POST',
+      body: JSON.stringify({ authAppId }),
+    });
+    return ((await res.json()) as { app_auth_code: string }).app_auth_code;
+  };
+
+  it('each hospital pays and refunds with Alipay as its own merchant; the notifications find their hospital', async () => {
+    for (const hospitalId of [EAST, WEST]) {
+      const created = await pay(hospitalId, `RA-${hospitalId}`, 'alipay');
+      expect(created.status).toBe(201);
+      const { paymentId, outTradeNo } = created.body as { paymentId: string; outTradeNo: string };
+      await fetch(`${env.sandbox.url}/sandbox/pay`, {
+        method: 'POST',
+        body: JSON.stringify({ channel: 'alipay', outTradeNo }),
+      });
+      await vi.waitFor(async () => {
+        const got = await call('get', as(hospitalId, 'staff'), 'GET', `/payments/${paymentId}`, undefined, {
+          paymentId,
+        });
+        expect(got.body.status).toBe('PAID');
+      });
+      expect(applied).toContain(`/webhooks/alipay/${hospitalId} 200 success`);
+      const refund = await call(
+        'refund',
+        as(hospitalId, 'staff'),
+        'POST',
+        `/payments/${paymentId}/refunds`,
+        { amountFen: 3200, reason: '退检查' },
+        { paymentId },
+      );
+      expect(refund).toMatchObject({ status: 201, body: { status: 'SUCCEEDED' } });
+      const other = await deps.inHospital(deps, hospitalId === EAST ? WEST : EAST);
+      expect(await other.providers.alipay?.queryOrder(outTradeNo)).toEqual({ status: 'NOT_FOUND' });
+      // The platform's own (default hospital's) Alipay does not see it either.
+      expect(await deps.providers.alipay?.queryOrder(outTradeNo)).toEqual({ status: 'NOT_FOUND' });
+    }
   });
 
   it('each hospital pays and refunds through its own sub-merchant; the sandbox notifications find their hospital', async () => {
@@ -271,7 +369,7 @@ describe('two hospitals in partner mode on one deployment', () => {
     const deliver = async (subMchId: string, hospitalId?: string) => {
       const raw = wechatNotification(wechat, 'TRANSACTION.SUCCESS', resource(subMchId));
       const path = hospitalId ? `/webhooks/wechatpay/${hospitalId}` : '/webhooks/wechatpay';
-      return webhook(
+      return webhooks.wechatpay(
         httpEvent('POST', path, {
           headers: raw.headers,
           body: raw.body.toString('utf8'),
@@ -297,5 +395,82 @@ describe('two hospitals in partner mode on one deployment', () => {
       paymentId,
     });
     expect(paid.body.status).toBe('PAID');
+  });
+
+  it('an Alipay partner notification naming the wrong merchant app or seller is an integrity alert', async () => {
+    const created = await pay(EAST, 'RA-FORGE', 'alipay');
+    const { paymentId, outTradeNo } = created.body as { paymentId: string; outTradeNo: string };
+    const params = (authAppId: string, sellerId: string): Record<string, string> => ({
+      notify_time: '2026-12-06 10:00:08',
+      notify_type: 'trade_status_sync',
+      notify_id: `n-${authAppId}-${sellerId}`,
+      charset: 'utf-8',
+      version: '1.0',
+      app_id: env.ids.alipay.appId,
+      auth_app_id: authAppId,
+      seller_id: sellerId,
+      trade_no: '2026120622001400000000000123',
+      out_trade_no: outTradeNo,
+      buyer_id: BUYER,
+      trade_status: 'TRADE_SUCCESS',
+      total_amount: '32.00',
+      gmt_payment: '2026-12-06 10:00:07',
+    });
+    const deliver = (authAppId: string, sellerId: string, hospitalId = EAST) =>
+      webhooks.alipay(
+        httpEvent('POST', `/webhooks/alipay/${hospitalId}`, {
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: alipayNotificationBody(
+            params(authAppId, sellerId),
+            env.keys.alipayPlatform.privateKey,
+          ).toString('utf8'),
+          pathParameters: { hospitalId },
+        }),
+        lambdaContext(),
+      );
+    const [east, west] = ALIPAY_MERCHANTS;
+    const forged = [
+      await deliver(west.authAppId, west.merchantId), // West's merchant on East's URL
+      await deliver(east.authAppId, west.merchantId), // East's app with West's seller
+      await deliver('2021000100009999', east.merchantId), // an app no hospital holds
+      await deliver(east.authAppId, east.merchantId, WEST), // East's merchant on West's URL
+    ];
+    for (const res of forged) expect(res.statusCode).toBe(409);
+    const got = await call('get', as(EAST, 'staff'), 'GET', `/payments/${paymentId}`, undefined, {
+      paymentId,
+    });
+    expect(got.body.status).toBe('PENDING');
+    expect((await deliver(east.authAppId, east.merchantId)).body).toBe('success');
+  });
+
+  it("a merchant's revoked Alipay authorisation stops that hospital's Alipay with CHANNEL_REVOKED, and only its", async () => {
+    const res = await fetch(`${env.sandbox.url}/sandbox/alipay/app-auth/revoke`, {
+      method: 'POST',
+      body: JSON.stringify({
+        authAppId: ALIPAY_MERCHANTS[0].authAppId,
+        gatewayUrl: `${receiver.url}/webhooks/alipay`,
+      }),
+    });
+    expect(((await res.json()) as { responseStatus: number }).responseStatus).toBe(200);
+    const hospital = await call('hospitals', operator, 'GET', `/hospitals/${EAST}`, undefined, {
+      hospitalId: EAST,
+    });
+    expect(hospital.body.channels.alipay).toMatchObject({ status: 'REVOKED' });
+    const refused = await pay(EAST, 'RA-REVOKED', 'alipay');
+    expect(refused).toMatchObject({ status: 409, body: { error: { code: 'CHANNEL_REVOKED' } } });
+    // West's Alipay and East's WeChat Pay go on.
+    expect((await pay(WEST, 'RA-WEST-AFTER', 'alipay')).status).toBe(201);
+    expect((await pay(EAST, 'RW-EAST-AFTER')).status).toBe(201);
+    // Connecting again with a fresh authorisation restores it.
+    const code = await appAuthCode(ALIPAY_MERCHANTS[0].authAppId);
+    const reconnected = await call(
+      'hospitals',
+      operator,
+      'POST',
+      `/hospitals/${EAST}/channels/alipay`,
+      { appAuthCode: code },
+      { hospitalId: EAST },
+    );
+    expect(reconnected.body.channels.alipay).toMatchObject({ status: 'AUTHORISED' });
   });
 });
