@@ -149,7 +149,8 @@ export async function benchPayments(endpoint: string, interleaved: Interleave, i
 
 type Env = Awaited<ReturnType<typeof sandboxWithProviders>>;
 
-function alipayNote(env: Env, outTradeNo: string) {
+/** A signed Alipay payment notification for `outTradeNo`, and its bare RSA verify (the floor). */
+export function alipayNote(env: Env, outTradeNo: string) {
   const params: Record<string, string> = {
     notify_time: alipayTime(new Date()),
     notify_type: 'trade_status_sync',
