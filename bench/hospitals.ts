@@ -12,6 +12,7 @@ import { createPayment } from '../lib/usecases/payments/create';
 import { sandboxWithProviders } from '../tests/support/sandbox';
 import { localTable } from '../scripts/lib/dynamodb-local';
 import { alipayNote, type Interleave, type Stats } from './payments';
+import type { RawNotification } from '../lib/ports/payment-provider';
 
 /** How many hospitals the deployment holds. */
 export const HOSPITALS = 1_000;
@@ -124,20 +125,18 @@ export async function benchHospitals(endpoint: string, interleaved: Interleave, 
       });
     // Pending payments and their signed notifications for the apply cases, in each mode.
     const total = iterations + 30;
-    const pending = {
-      single: [] as Array<() => Promise<unknown>>,
-      many: [] as Array<() => Promise<unknown>>,
-    };
+    const pending = { single: [] as RawNotification[], many: [] as RawNotification[] };
     for (let i = 0; i < total; i++) {
       for (const mode of ['single', 'many'] as const) {
-        const d = mode === 'single' ? deps : await scoped(i);
-        const { payment } = await pay(d);
-        const { raw } = alipayNote(env, payment.outTradeNo);
-        pending[mode].push(async () =>
-          applyNotification(d, await env.providers.alipay.verifyNotification(raw)),
-        );
+        const { payment } = await pay(mode === 'single' ? deps : await scoped(i));
+        pending[mode].push(alipayNote(env, payment.outTradeNo).raw);
       }
     }
+    /** Verifies a notification and applies it within `d` (the webhook scopes to its hospital first). */
+    const apply = async (d: AppDeps, raw: RawNotification | undefined) => {
+      if (!raw) throw new Error('ran out of notifications');
+      return applyNotification(d, await env.providers.alipay.verifyNotification(raw));
+    };
     const cases = await interleaved(
       {
         createOneHospital: () => single.measure(() => pay(deps)),
@@ -145,11 +144,10 @@ export async function benchHospitals(endpoint: string, interleaved: Interleave, 
           const d = await scoped(i + 1);
           return many.measure(() => pay(d));
         },
-        applyOneHospital: (i) => single.measure(() => (pending.single[i] as () => Promise<unknown>)()),
+        applyOneHospital: (i) => single.measure(() => apply(deps, pending.single[i])),
         applyThousandHospitals: async (i) => {
           const d = await scoped(i);
-          void d; // the request's own scoping, as the webhook does it
-          return many.measure(() => (pending.many[i] as () => Promise<unknown>)());
+          return many.measure(() => apply(d, pending.many[i]));
         },
       },
       iterations,

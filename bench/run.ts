@@ -35,6 +35,7 @@ import { localTable, startDynamoDbLocal } from '../scripts/lib/dynamodb-local';
 import { ownTmpdir } from '../scripts/lib/own-tmpdir';
 import { httpEvent, lambdaContext } from '../tests/support/http';
 import { benchPayments } from './payments';
+import { benchHospitals, HOSPITALS } from './hospitals';
 import { benchVisits } from './visits';
 import { benchInsured } from './insured';
 import { benchReconcile, benchStatement } from './finance';
@@ -497,6 +498,20 @@ function printColdStart(cold: Awaited<ReturnType<typeof benchColdStart>>) {
     );
 }
 
+/** Prints (l): the payment's cost with 1,000 hospitals against one, and the writes per partition. */
+function printHospitals(h: Awaited<ReturnType<typeof benchHospitals>>) {
+  console.log(
+    `\n(l) ${HOSPITALS} hospitals on one deployment vs one hospital, interleaved (Alipay create and apply)`,
+  );
+  for (const [k, v] of Object.entries(h.cases))
+    console.log(`    ${k.padEnd(40)} median ${v.medianMs} ms  p95 ${v.p95Ms} ms`);
+  for (const [k, v] of Object.entries(h.ratios)) console.log(`    ratio ${k.padEnd(46)} ${v}× (bar 1.05×)`);
+  for (const [mode, p] of Object.entries(h.partitions))
+    console.log(
+      `    ${mode.padEnd(18)} ${p.writes} writes over ${p.partitions} partitions; the busiest (${p.largest.partition}) took ${p.largest.writes} = ${(p.largest.share * 100).toFixed(2)}% (one hospital of ${HOSPITALS}: ${(100 / HOSPITALS).toFixed(2)}%)`,
+    );
+}
+
 async function main() {
   if (process.env.BENCH_ONLY === 'coldStart') {
     printColdStart(await benchColdStart());
@@ -511,6 +526,15 @@ async function main() {
   }
   if (process.env.BENCH_ONLY === 'localStack') {
     printLocalStack(await benchLocalStack());
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'hospitals') {
+    const dynamo = await startDynamoDbLocal();
+    try {
+      printHospitals(await benchHospitals(dynamo.endpoint, interleaved, ITERATIONS));
+    } finally {
+      await dynamo.stop();
+    }
     return;
   }
   // Cold start first, while nothing else runs: DynamoDB Local's JVM, busy after (a) and (b), would share
@@ -560,6 +584,9 @@ async function main() {
       console.log(`    ${k.padEnd(40)} median ${v.medianMs} ms  p95 ${v.p95Ms} ms`);
     for (const [k, v] of Object.entries(insured.ratios)) console.log(`    ratio ${k.padEnd(46)} ${v}×`);
 
+    const hospitals = await benchHospitals(dynamo.endpoint, interleaved, ITERATIONS);
+    printHospitals(hospitals);
+
     const visits = await benchVisits(dynamo.endpoint, interleaved, ITERATIONS);
     console.log(
       '\n(f) add-charge (read + one TransactWriteItems with the credit check) vs one bare TransactWriteItems',
@@ -606,6 +633,7 @@ async function main() {
       localStack,
       payments,
       insured,
+      hospitals,
       visits,
       reconciliation,
       statement,

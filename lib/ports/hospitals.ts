@@ -3,6 +3,12 @@ import type { Hospital } from '../domain/hospital';
 import type { Channel } from '../domain/ledger/accounts';
 import type { Versioned } from './repositories';
 
+/** Which hospital holds a channel merchant, and (Alipay) the merchant's PID. */
+export interface MerchantClaim {
+  readonly hospitalId: string;
+  readonly merchantId?: string;
+}
+
 /** Reads and writes the registered hospitals. */
 export interface HospitalRegistry {
   /** The hospital with its version, or undefined. */
@@ -17,6 +23,10 @@ export interface HospitalRegistry {
    * is a ConcurrentModificationError.
    */
   update(current: Versioned<Hospital>, next: Hospital): Promise<void>;
-  /** The hospital that holds a channel's merchant (WeChat Pay sub_mchid, Alipay auth_app_id), or undefined. */
-  ofMerchant(channel: Channel, merchant: string): Promise<string | undefined>;
+  /**
+   * The hospital that holds a channel's merchant (WeChat Pay sub_mchid, Alipay auth_app_id), with the
+   * merchant's PID for Alipay (its trades' seller_id), or undefined. A claim never moves to another
+   * hospital, so a found one may be kept.
+   */
+  ofMerchant(channel: Channel, merchant: string): Promise<MerchantClaim | undefined>;
 }

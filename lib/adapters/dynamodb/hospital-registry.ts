@@ -5,7 +5,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Hospital } from '../../domain/hospital';
 import type { Channel } from '../../domain/ledger/accounts';
-import type { HospitalRegistry } from '../../ports/hospitals';
+import type { HospitalRegistry, MerchantClaim } from '../../ports/hospitals';
 import { dynamoEntityTable } from './entity-table';
 import { platformKeys } from './keys';
 import { dynamoLedgerStore } from './ledger-store';
@@ -32,6 +32,7 @@ const HOSPITAL: EntityKind<Hospital> = {
 export function dynamoHospitalRegistry(doc: DynamoDBDocumentClient, tableName: string): HospitalRegistry {
   const table = dynamoEntityTable(doc, tableName, platformKeys);
   const store = dynamoLedgerStore(doc, tableName, platformKeys);
+  const claims = new Map<string, MerchantClaim>();
   return {
     get: async (hospitalId) => {
       const stored = await table.getEntity(HOSPITAL.type, hospitalId);
@@ -46,8 +47,14 @@ export function dynamoHospitalRegistry(doc: DynamoDBDocumentClient, tableName: s
     update: async (current, next) => {
       const claims = (['wechatpay', 'alipay'] as const).flatMap((channel) => {
         const merchant = merchantOf(next, channel);
+        const pid = channel === 'alipay' ? next.channels.alipay?.merchantId : undefined;
         return merchant && merchant !== merchantOf(current.value, channel)
-          ? [pointerWrite(CLAIM[channel], merchant, { hospitalId: next.hospitalId })]
+          ? [
+              pointerWrite(CLAIM[channel], merchant, {
+                hospitalId: next.hospitalId,
+                ...(pid ? { merchantId: pid } : {}),
+              }),
+            ]
           : [];
       });
       await store.commit({
@@ -55,8 +62,15 @@ export function dynamoHospitalRegistry(doc: DynamoDBDocumentClient, tableName: s
       });
     },
     ofMerchant: async (channel, merchant) => {
-      const claim = await table.getEntity(CLAIM[channel], merchant);
-      return claim && valueOf<{ hospitalId: string }>(claim).hospitalId;
+      // A claim is written once and never moves: a found one is kept for the container's life, so routing a
+      // notification costs no read after the first.
+      const key = `${channel}:${merchant}`;
+      const known = claims.get(key);
+      if (known) return known;
+      const stored = await table.getEntity(CLAIM[channel], merchant);
+      const claim = stored && valueOf<MerchantClaim>(stored);
+      if (claim) claims.set(key, claim);
+      return claim;
     },
   };
 }

@@ -17,7 +17,7 @@ export async function revokeMerchant(
   channel: Channel,
   merchant: string | undefined,
 ): Promise<'revoked' | 'already-revoked' | 'unknown-merchant'> {
-  const hospitalId = merchant && (await deps.hospitals.ofMerchant(channel, merchant));
+  const hospitalId = merchant && (await deps.hospitals.ofMerchant(channel, merchant))?.hospitalId;
   const current = hospitalId ? await deps.hospitals.get(hospitalId) : undefined;
   const alipay = current?.value.channels.alipay;
   if (!current || channel !== 'alipay' || !alipay || alipay.authAppId !== merchant) return 'unknown-merchant';

@@ -65,8 +65,8 @@ export async function notificationHospital(
   sentTo: string | undefined,
 ): Promise<string> {
   const { channel, subMerchant } = event;
-  const holder =
-    subMerchant === undefined ? deps.hospitalId : await deps.hospitals.ofMerchant(channel, subMerchant);
+  const claim = subMerchant === undefined ? undefined : await deps.hospitals.ofMerchant(channel, subMerchant);
+  const holder = subMerchant === undefined ? deps.hospitalId : claim?.hospitalId;
   if (holder === undefined)
     throw new IntegrityAlertError('notification', [
       {
@@ -82,12 +82,9 @@ export async function notificationHospital(
       { field: 'hospital', recorded: expected, reported: holder },
     ]);
   // An Alipay partner notification's seller must be the merchant that authorised the hospital's app.
-  if (channel === 'alipay' && subMerchant !== undefined) {
-    const merchantId = (await deps.hospitals.get(holder))?.value.channels.alipay?.merchantId;
-    if (merchantId !== event.merchantId)
-      throw new IntegrityAlertError('notification', [
-        { field: 'seller_id', recorded: merchantId, reported: event.merchantId },
-      ]);
-  }
+  if (channel === 'alipay' && claim && claim.merchantId !== event.merchantId)
+    throw new IntegrityAlertError('notification', [
+      { field: 'seller_id', recorded: claim.merchantId, reported: event.merchantId },
+    ]);
   return holder;
 }
