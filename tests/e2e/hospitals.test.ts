@@ -1,0 +1,197 @@
+/**
+ * Two hospitals in one local stack (partner mode on both channels), onboarded through the API with no
+ * restart: each pays, refunds and reconciles its own day on both channels, and its search, event log and
+ * reconciliation runs hold only its own records. Then the cross-hospital attack suite: every route of the
+ * contract that names a resource, called with each of West's roles against East's ids, must refuse; the
+ * counts are printed.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { businessDayOf } from '../../lib/domain/business-day';
+import { signDevToken, type Role } from '../../lib/http/auth';
+import { allRoutes } from '../../lib/http/contract';
+import { ALIPAY_MERCHANTS, SUB_MERCHANTS } from '../../sandbox/books';
+import { payerFor, stackClient, startLocalStack, type LocalStack } from '../support/local-stack';
+
+type Json = Record<string, any>;
+const CHANNELS = ['alipay', 'wechatpay'] as const;
+const HOSPITALS = { 'h-east': 0, 'h-west': 1 } as const;
+type HospitalId = keyof typeof HOSPITALS;
+
+describe('two hospitals on one local stack', () => {
+  let local: LocalStack;
+  let client: ReturnType<typeof stackClient>;
+  let secret: string;
+  const today = businessDayOf(new Date());
+  /** What East made, by path parameter name: the ids West's tokens are pointed at. */
+  const east: Record<string, string> = {};
+  const tokens = {} as Record<HospitalId, Record<Role, string>>;
+
+  beforeAll(async () => {
+    local = await startLocalStack();
+    client = stackClient(local);
+    secret = readFileSync(join(local.localDir, 'jwt-hs256-secret'), 'utf8').trim();
+    for (const hospitalId of Object.keys(HOSPITALS) as HospitalId[]) {
+      tokens[hospitalId] = {} as Record<Role, string>;
+      for (const role of ['patient', 'staff', 'finance', 'admin'] as const)
+        tokens[hospitalId][role] = await signDevToken(secret, {
+          sub: `${role}-${hospitalId}`,
+          role,
+          hospitalId,
+        });
+    }
+  }, 180_000);
+  afterAll(() => local?.stop());
+
+  const api = (method: string, path: string, token: string | null, body?: unknown) =>
+    client.api(method, path, token, body);
+
+  it('an operator onboards both hospitals and their merchants through the API, with no restart', async () => {
+    const operator = await signDevToken(secret, { sub: 'ops', role: 'operator' });
+    for (const [hospitalId, i] of Object.entries(HOSPITALS)) {
+      expect((await api('POST', '/hospitals', operator, { hospitalId, name: hospitalId })).status).toBe(201);
+      const wechat = await api('POST', `/hospitals/${hospitalId}/channels/wechatpay`, operator, {
+        subMchId: SUB_MERCHANTS[i],
+      });
+      expect(wechat.status).toBe(200);
+      const { app_auth_code } = await client.sandbox('/sandbox/alipay/app-auth', {
+        authAppId: ALIPAY_MERCHANTS[i].authAppId,
+      });
+      const alipay = await api('POST', `/hospitals/${hospitalId}/channels/alipay`, operator, {
+        appAuthCode: app_auth_code,
+      });
+      expect(alipay).toMatchObject({ status: 200, body: { channels: { alipay: { status: 'AUTHORISED' } } } });
+    }
+    expect((await api('GET', '/hospitals', operator)).body.items).toHaveLength(2);
+  });
+
+  it('each hospital pays, refunds and reconciles its day on both channels; it sees only its own', async () => {
+    const mine = {} as Record<HospitalId, string[]>;
+    for (const hospitalId of Object.keys(HOSPITALS) as HospitalId[]) {
+      mine[hospitalId] = [];
+      const t = tokens[hospitalId];
+      for (const channel of CHANNELS) {
+        const created = await api('POST', '/payments', t.patient, {
+          channel,
+          purpose: 'examination',
+          referenceId: `REF-${hospitalId}`,
+          amountFen: 4100,
+          description: '检查费',
+          payer: payerFor(channel),
+        });
+        expect(created.status).toBe(201);
+        const { paymentId, outTradeNo } = created.body as { paymentId: string; outTradeNo: string };
+        mine[hospitalId].push(paymentId);
+        const paid = await client.sandbox('/sandbox/pay', { channel, outTradeNo });
+        expect(paid).toMatchObject({ status: 'PAID', notified: true });
+        const refund = await api('POST', `/payments/${paymentId}/refunds`, t.staff, {
+          amountFen: 1000,
+          reason: '部分退费',
+        });
+        expect(refund.status).toBe(201);
+        if (hospitalId === 'h-east' && channel === 'wechatpay') {
+          east.paymentId = paymentId;
+          east.refundId = refund.body.refundId as string;
+        }
+      }
+    }
+    await new Promise((r) => setTimeout(r, 1500)); // WeChat refunds succeed shortly after, and events relay
+    for (const hospitalId of Object.keys(HOSPITALS) as HospitalId[]) {
+      const t = tokens[hospitalId];
+      for (const channel of CHANNELS) {
+        const run = await api('POST', '/reconciliations', t.finance, { date: today, channel });
+        expect(run).toMatchObject({
+          status: 201,
+          body: {
+            status: 'COMPLETED',
+            summary: { matched: 2, missingInLedger: 0, missingAtProvider: 0, amountMismatch: 0 },
+          },
+        });
+        if (hospitalId === 'h-east') east.reconciliationId = run.body.reconciliationId as string;
+      }
+      const search = await api('GET', `/payments?date=${today}&limit=100`, t.staff);
+      expect(search.body.items.map((p: Json) => p.paymentId).sort()).toEqual([...mine[hospitalId]].sort());
+      const events = await api('GET', '/events?limit=100', t.staff);
+      const paymentsInEvents = new Set(
+        (events.body.items as Json[]).map((e) => e.data.paymentId as string | undefined).filter(Boolean),
+      );
+      expect([...paymentsInEvents].sort()).toEqual([...mine[hospitalId]].sort());
+      if (hospitalId === 'h-east') east.eventId = (events.body.items as Json[])[0]?.id as string;
+    }
+  });
+
+  it("West's tokens of every role reach none of East's records through any route", async () => {
+    // East's remaining resources: a callback endpoint, a copy request, an open visit's request.
+    const endpoint = await api('POST', '/notification-endpoints', tokens['h-east'].admin, {
+      url: 'http://127.0.0.1:9/east',
+      events: ['*'],
+    });
+    east.endpointId = endpoint.body.endpointId as string;
+    const copy = await api('POST', '/copy-requests', tokens['h-east'].patient, {
+      admissionId: 'ADM-EAST',
+      items: ['discharge-summary'],
+      copies: 1,
+      delivery: { recipient: '李四', phone: '13900000000', address: '某路 2 号', province: '北京市' },
+    });
+    expect(copy.status).toBe(201);
+    east.copyRequestId = copy.body.copyRequestId as string;
+    const batch = await api('POST', '/refunds/bulk', tokens['h-east'].staff, {
+      referenceIds: ['REF-h-east'],
+      reason: '停诊',
+    });
+    east.batchId = batch.body.batchId as string;
+    const covered = new Set<string>();
+    // Write attempts carry a body that passes validation, so the refusal is the hospital's, not the schema's.
+    const bodies: Record<string, unknown> = {
+      refundPayment: { amountFen: 100, reason: 'attack' },
+      closePayment: {},
+      redeliverEvent: { endpointId: east.endpointId },
+      rotateNotificationEndpointSecret: { overlapSeconds: 0 },
+      disableNotificationEndpoint: {},
+      cancelCopyRequest: {},
+      payCopyRequest: { channel: 'wechatpay', payer: payerFor('wechatpay') },
+    };
+    const counts = { attempts: 0, refused: 0, byStatus: {} as Record<number, number> };
+    const leaks: string[] = [];
+    for (const route of allRoutes) {
+      // `{id}` is a copy request's or a reconciliation's, by the route's first segment.
+      const idOf = (name: string) =>
+        name !== 'id'
+          ? east[name]
+          : route.path.startsWith('/copy-requests')
+            ? east.copyRequestId
+            : route.path.startsWith('/reconciliations')
+              ? east.reconciliationId
+              : undefined;
+      const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
+      if (names.length === 0 || route.auth === 'public' || names.some((n) => !idOf(n))) continue;
+      const path = names.reduce(
+        (p, n) => p.replace(`{${n}}`, encodeURIComponent(idOf(n) as string)),
+        route.path,
+      );
+      for (const role of ['patient', 'staff', 'finance', 'admin'] as const) {
+        const res = await api(
+          route.method,
+          path,
+          tokens['h-west'][role],
+          route.method === 'POST' ? {} : undefined,
+        );
+        counts.attempts++;
+        counts.byStatus[res.status] = (counts.byStatus[res.status] ?? 0) + 1;
+        covered.add(route.operationId);
+        if (res.status < 300) leaks.push(`${role} ${route.method} ${route.path} → ${res.status}`);
+        else counts.refused++;
+      }
+    }
+    console.log(
+      `cross-hospital attack suite: ${JSON.stringify(counts)} over ${covered.size} routes: ${[...covered].join(', ')}`,
+    );
+    expect(leaks).toEqual([]);
+    // Every route naming a payment, refund, batch, copy request, reconciliation, endpoint or event.
+    expect(covered.size).toBeGreaterThanOrEqual(17);
+    expect(counts.attempts).toBe(covered.size * 4);
+    // East's own staff still read what West could not.
+    expect((await api('GET', `/payments/${east.paymentId}`, tokens['h-east'].staff)).status).toBe(200);
+  });
+});
