@@ -171,12 +171,8 @@ describe('two hospitals on one local stack', () => {
         route.path,
       );
       for (const role of ['patient', 'staff', 'finance', 'admin'] as const) {
-        const res = await api(
-          route.method,
-          path,
-          tokens['h-west'][role],
-          route.method === 'POST' ? {} : undefined,
-        );
+        const body = route.method === 'POST' ? (bodies[route.operationId] ?? {}) : undefined;
+        const res = await api(route.method, path, tokens['h-west'][role], body);
         counts.attempts++;
         counts.byStatus[res.status] = (counts.byStatus[res.status] ?? 0) + 1;
         covered.add(route.operationId);
