@@ -317,26 +317,16 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
    */
   function revokeAppAuth(authAppId: string, url: string) {
     for (const grant of appAuth.tokens.values()) if (grant.authAppId === authAppId) grant.valid = false;
-    return notify('alipay', 'app-auth-cancelled', authAppId, () => {
-      const params: Record<string, string> = {
-        notify_id: randomBytes(16).toString('hex'),
-        msg_method: APP_AUTH_CANCELLED,
-        app_id: options.alipay.appId,
-        utc_timestamp: String(Date.now()),
-        version: '1.1',
-        charset: 'utf-8',
-        biz_content: JSON.stringify({ auth_app_id: authAppId, auth_time: Date.now() }),
-      };
-      const sign = rsaSign(
-        alipaySignContent(params, ['sign', 'sign_type']),
-        options.alipay.platformPrivateKey,
-      );
-      return {
-        url,
-        body: new URLSearchParams({ ...params, sign_type: 'RSA2', sign }).toString(),
-        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-      };
-    });
+    const params: Record<string, string> = {
+      notify_id: randomBytes(16).toString('hex'),
+      msg_method: APP_AUTH_CANCELLED,
+      app_id: options.alipay.appId,
+      utc_timestamp: String(Date.now()),
+      version: '1.1',
+      charset: 'utf-8',
+      biz_content: JSON.stringify({ auth_app_id: authAppId, auth_time: Date.now() }),
+    };
+    return parts.notifyAlipay('app-auth-cancelled', authAppId, url, params);
   }
 
   return { gateway: alipayGateway, notification: alipayNotification, grantAppAuth, revokeAppAuth };

@@ -10,7 +10,7 @@ import { randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { alipaySurface } from './alipay';
 import { alipayBillZip, billRows, wechatBillCsv, wechatBillGzip, type BillFaults } from './bills';
-import { createBooks, type Channel, type Order, type SandboxOptions } from './books';
+import { createBooks, type Books, type Channel, type Order, type SandboxOptions } from './books';
 import { persistentBooks } from './state';
 import { createInsurancePlatform } from './insurance-platform';
 import { medicalSimulator, type MedicalSimulator } from './medical';
@@ -29,6 +29,13 @@ export interface SandboxParts {
   readonly medical: () => MedicalSimulator;
   readonly billFile: (channel: Channel, day: string, subMchId?: string) => { file: Uint8Array; sha1: string };
   readonly billDay: (v: string | undefined) => string | undefined;
+  /** Posts a signed Alipay form (a notification or a message) to `url`, retried as Alipay does. */
+  readonly notifyAlipay: (
+    kind: string,
+    ref: string,
+    url: string,
+    params: Record<string, string>,
+  ) => ReturnType<Books['notify']>;
 }
 
 /** Starts the sandbox and resolves once it listens on 127.0.0.1. */
@@ -36,11 +43,25 @@ export async function startSandbox(options: SandboxOptions) {
   const sandboxBooks = createBooks(options);
   const { orders, refunds, notifications, settings, timers, key, notify, markPaid } = sandboxBooks;
   const hisCallbacks = hisReceiver();
+  /** Posts a form Alipay signs (RSA2 over the sorted parameters) to `url`, with the provider's retries. */
+  const notifyAlipay = (kind: string, ref: string, url: string, params: Record<string, string>) =>
+    notify('alipay', kind, ref, () => {
+      const sign = rsaSign(
+        alipaySignContent(params, ['sign', 'sign_type']),
+        options.alipay.platformPrivateKey,
+      );
+      return {
+        url,
+        body: new URLSearchParams({ ...params, sign_type: 'RSA2', sign }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      };
+    });
   const parts: SandboxParts = {
     credit: () => credit,
     medical: () => medical,
     billFile,
     billDay: (v) => billDay(v),
+    notifyAlipay,
   };
   const alipay = alipaySurface(sandboxBooks, parts);
   const wechat = wechatpaySurface(sandboxBooks, parts);
@@ -90,18 +111,7 @@ export async function startSandbox(options: SandboxOptions) {
         createdAt: now,
       });
     },
-    notifyAlipay: (kind, ref, url, params) =>
-      notify('alipay', kind, ref, () => {
-        const sign = rsaSign(
-          alipaySignContent(params, ['sign', 'sign_type']),
-          options.alipay.platformPrivateKey,
-        );
-        return {
-          url,
-          body: new URLSearchParams({ ...params, sign_type: 'RSA2', sign }).toString(),
-          headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-        };
-      }),
+    notifyAlipay,
     notifyWechat: (eventType, originalType, summary, resource, url) =>
       notify(
         'wechatpay',

@@ -229,6 +229,28 @@ describe('two hospitals in partner mode on one deployment', () => {
     expect((await call('create', operator, 'POST', '/payments', {})).status).toBe(403);
   });
 
+  /** A payment the hospital's patient makes and pays at the sandbox, once medpay holds it PAID. */
+  async function paidAtSandbox(hospitalId: string, channel: Channel, referenceId: string) {
+    const created = await pay(hospitalId, referenceId, channel);
+    expect(created.status).toBe(201);
+    const { paymentId, outTradeNo, clientParams } = created.body as {
+      paymentId: string;
+      outTradeNo: string;
+      clientParams: Record<string, string>;
+    };
+    await fetch(`${env.sandbox.url}/sandbox/pay`, {
+      method: 'POST',
+      body: JSON.stringify({ channel, outTradeNo }),
+    });
+    await vi.waitFor(async () => {
+      const got = await call('get', as(hospitalId, 'staff'), 'GET', `/payments/${paymentId}`, undefined, {
+        paymentId,
+      });
+      expect(got.body.status).toBe('PAID');
+    });
+    return { paymentId, outTradeNo, clientParams };
+  }
+
   /** The merchant authorises the platform's app at the sandbox: the code Alipay redirects with. */
   const appAuthCode = async (authAppId: string) => {
     const res = await fetch(`${env.sandbox.url}/sandbox/alipay/app-auth`, {
@@ -240,19 +262,7 @@ describe('two hospitals in partner mode on one deployment', () => {
 
   it('each hospital pays and refunds with Alipay as its own merchant; the notifications find their hospital', async () => {
     for (const hospitalId of [EAST, WEST]) {
-      const created = await pay(hospitalId, `RA-${hospitalId}`, 'alipay');
-      expect(created.status).toBe(201);
-      const { paymentId, outTradeNo } = created.body as { paymentId: string; outTradeNo: string };
-      await fetch(`${env.sandbox.url}/sandbox/pay`, {
-        method: 'POST',
-        body: JSON.stringify({ channel: 'alipay', outTradeNo }),
-      });
-      await vi.waitFor(async () => {
-        const got = await call('get', as(hospitalId, 'staff'), 'GET', `/payments/${paymentId}`, undefined, {
-          paymentId,
-        });
-        expect(got.body.status).toBe('PAID');
-      });
+      const { paymentId, outTradeNo } = await paidAtSandbox(hospitalId, 'alipay', `RA-${hospitalId}`);
       expect(applied).toContain(`/webhooks/alipay/${hospitalId} 200 success`);
       const refund = await call(
         'refund',
@@ -275,21 +285,13 @@ describe('two hospitals in partner mode on one deployment', () => {
       [EAST, SUB_MERCHANTS[0]],
       [WEST, SUB_MERCHANTS[1]],
     ] as const) {
-      const created = await pay(hospitalId, `R-${hospitalId}`);
-      expect(created.status).toBe(201);
-      const { paymentId, outTradeNo } = created.body as { paymentId: string; outTradeNo: string };
+      const { paymentId, outTradeNo, clientParams } = await paidAtSandbox(
+        hospitalId,
+        'wechatpay',
+        `R-${hospitalId}`,
+      );
       // The platform's app invokes the payment; the order is the sub-merchant's at the provider.
-      expect(created.body.clientParams.appId).toBe(env.ids.wechatpay.appId);
-      await fetch(`${env.sandbox.url}/sandbox/pay`, {
-        method: 'POST',
-        body: JSON.stringify({ channel: 'wechatpay', outTradeNo }),
-      });
-      await vi.waitFor(async () => {
-        const got = await call('get', as(hospitalId, 'staff'), 'GET', `/payments/${paymentId}`, undefined, {
-          paymentId,
-        });
-        expect(got.body.status).toBe('PAID');
-      });
+      expect(clientParams.appId).toBe(env.ids.wechatpay.appId);
       expect(applied).toContain(`/webhooks/wechatpay/${hospitalId} 204`);
       const refund = await call(
         'refund',
