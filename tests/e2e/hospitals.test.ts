@@ -3,9 +3,11 @@
  * restart: each pays, refunds and reconciles its own day on both channels, and its search, event log and
  * reconciliation runs hold only its own records. Then the cross-hospital attack suite: every route of the
  * contract that names a resource, called with each of West's roles against East's ids, must refuse; the
- * counts are printed.
+ * counts are printed. Each hospital's statement and HIS callbacks hold only its own payments.
  */
 import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { businessDayOf } from '../../lib/domain/business-day';
@@ -28,7 +30,22 @@ describe('two hospitals on one local stack', () => {
   const east: Record<string, string> = {};
   const tokens = {} as Record<HospitalId, Record<Role, string>>;
 
+  /** Each hospital's HIS: the callbacks it received, by path (`/h-east`, `/h-west`). */
+  const received: Array<{ path: string; body: Json }> = [];
+  let his: Server | undefined;
+  let hisUrl = '';
+
   beforeAll(async () => {
+    his = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push({ path: req.url ?? '', body: JSON.parse(body || '{}') as Json });
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => his?.listen(0, '127.0.0.1', r));
+    hisUrl = `http://127.0.0.1:${(his.address() as AddressInfo).port}`;
     local = await startLocalStack();
     client = stackClient(local);
     secret = readFileSync(join(local.localDir, 'jwt-hs256-secret'), 'utf8').trim();
@@ -42,7 +59,10 @@ describe('two hospitals on one local stack', () => {
         });
     }
   }, 180_000);
-  afterAll(() => local?.stop());
+  afterAll(async () => {
+    await local?.stop();
+    await new Promise<void>((r) => (his ? his.close(() => r()) : r()));
+  });
 
   const api = (method: string, path: string, token: string | null, body?: unknown) =>
     client.api(method, path, token, body);
@@ -64,6 +84,14 @@ describe('two hospitals on one local stack', () => {
       expect(alipay).toMatchObject({ status: 200, body: { channels: { alipay: { status: 'AUTHORISED' } } } });
     }
     expect((await api('GET', '/hospitals', operator)).body.items).toHaveLength(2);
+    // Each hospital's admin registers its own HIS for every event.
+    for (const hospitalId of Object.keys(HOSPITALS) as HospitalId[]) {
+      const endpoint = await api('POST', '/notification-endpoints', tokens[hospitalId].admin, {
+        url: `${hisUrl}/${hospitalId}`,
+        events: ['*'],
+      });
+      expect(endpoint.status).toBe(201);
+    }
   });
 
   it('each hospital pays, refunds and reconciles its day on both channels; it sees only its own', async () => {
@@ -112,12 +140,37 @@ describe('two hospitals on one local stack', () => {
       }
       const search = await api('GET', `/payments?date=${today}&limit=100`, t.staff);
       expect(search.body.items.map((p: Json) => p.paymentId).sort()).toEqual([...mine[hospitalId]].sort());
+      // Its statement of the day lists its own payments, and none of the other hospital's.
+      const statement = await api('GET', `/statements/${today}?format=csv`, t.finance);
+      expect(statement.status).toBe(302);
+      const csv = await (await fetch(String(statement.headers.get('location')))).text();
+      for (const [other, ids] of Object.entries(mine))
+        for (const id of ids) expect(csv.includes(id)).toBe(other === hospitalId);
       const events = await api('GET', '/events?limit=100', t.staff);
       const paymentsInEvents = new Set(
         (events.body.items as Json[]).map((e) => e.data.paymentId as string | undefined).filter(Boolean),
       );
       expect([...paymentsInEvents].sort()).toEqual([...mine[hospitalId]].sort());
       if (hospitalId === 'h-east') east.eventId = (events.body.items as Json[])[0]?.id as string;
+    }
+    // Each HIS receives callbacks about its own hospital's payments, and none about the other's.
+    const about = (path: string) =>
+      new Set(
+        received.filter((r) => r.path === path).map((r) => r.body.data?.paymentId as string | undefined),
+      );
+    for (
+      let i = 0;
+      i < 120 &&
+      Object.values(mine)
+        .flat()
+        .some((id) => !about('/h-east').has(id) && !about('/h-west').has(id));
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 250));
+    for (const hospitalId of Object.keys(HOSPITALS) as HospitalId[]) {
+      const got = about(`/${hospitalId}`);
+      got.delete(undefined);
+      expect([...got].sort()).toEqual([...mine[hospitalId]].sort());
     }
   });
 

@@ -18,8 +18,10 @@ import { emptyTotals, statementRows } from './statement-rows';
 
 export type { StatementWriter } from '../../ports/statement-writer';
 
-/** Dependencies: the ledger, a clock, the file store and the writers by format. */
+/** Dependencies: the hospital's ledger, a clock, the file store and the writers by format. */
 export interface StatementDeps {
+  /** The hospital whose statement it is: its files live under its own prefix. */
+  readonly hospitalId: string;
   readonly ledger: LedgerStore;
   readonly clock: Clock;
   readonly files: FileStore;
@@ -41,8 +43,9 @@ export async function exportStatement(
   const totals = emptyTotals();
   const rows = statementRows(deps, input.date, input.channel, totals);
   const scope = input.channel ?? 'all';
-  const key = `statements/${input.date}/medpay-${input.date}-${scope}.${input.format}`;
-  const title = `medpay ${input.date} ${scope} (Asia/Shanghai)`;
+  // Each hospital's files under its own prefix: two hospitals' statements of a day never share a key.
+  const key = `statements/${deps.hospitalId}/${input.date}/medpay-${deps.hospitalId}-${input.date}-${scope}.${input.format}`;
+  const title = `medpay ${deps.hospitalId} ${input.date} ${scope} (Asia/Shanghai)`;
   await deps.files.put(key, CONTENT_TYPES[input.format], (out) =>
     deps.statementWriters[input.format](rows, totals, title, out),
   );
