@@ -65,5 +65,12 @@ export interface Hospital {
   readonly updatedAt: string;
 }
 
+/** `hospital` with `channels` replacing those it names, as changed `at` (ISO instant). */
+export const withChannels = (hospital: Hospital, channels: HospitalChannels, at: string): Hospital => ({
+  ...hospital,
+  channels: { ...hospital.channels, ...channels },
+  updatedAt: at,
+});
+
 /** A WeChat Pay merchant number (sub_mchid): 8–10 digits, as the merchant platform issues them. */
 export const WECHAT_MCH_ID = /^\d{8,10}$/;

@@ -11,7 +11,12 @@
  *      claiming the app for this hospital alone (409 when another hospital holds it).
  */
 import { NotFoundError } from '../../domain/errors';
-import { ALIPAY_APP_AUTH_TOKEN, ALIPAY_REFRESH_TOKEN, type Hospital } from '../../domain/hospital';
+import {
+  ALIPAY_APP_AUTH_TOKEN,
+  ALIPAY_REFRESH_TOKEN,
+  withChannels,
+  type Hospital,
+} from '../../domain/hospital';
 import type { AppAuthorisations } from '../../ports/app-authorisation';
 import type { HospitalSecrets } from '../../ports/hospital-secrets';
 import type { HospitalDeps } from './deps';
@@ -35,19 +40,13 @@ export async function connectAlipay(
   if (granted.refreshToken)
     await deps.hospitalSecrets.put(hospitalId, ALIPAY_REFRESH_TOKEN, granted.refreshToken);
   const now = deps.clock.now().toISOString();
-  const next: Hospital = {
-    ...current.value,
-    channels: {
-      ...current.value.channels,
-      alipay: {
-        authAppId: granted.authAppId,
-        merchantId: granted.merchantId,
-        status: 'AUTHORISED',
-        since: now,
-      },
-    },
-    updatedAt: now,
+  const alipay = {
+    authAppId: granted.authAppId,
+    merchantId: granted.merchantId,
+    status: 'AUTHORISED' as const,
+    since: now,
   };
+  const next = withChannels(current.value, { alipay }, now);
   await deps.hospitals.update(current, next);
   return next;
 }

@@ -7,7 +7,7 @@
  *   2. Save the sub-merchant, claiming it for this hospital alone (409 when another hospital holds it).
  */
 import { NotFoundError } from '../../domain/errors';
-import type { Hospital, WechatSubMerchant } from '../../domain/hospital';
+import { withChannels, type Hospital, type WechatSubMerchant } from '../../domain/hospital';
 import type { HospitalDeps } from './deps';
 
 /** Connects `subMerchant` to `hospitalId`; returns the hospital as saved. */
@@ -18,11 +18,7 @@ export async function connectWechatpay(
 ): Promise<Hospital> {
   const current = await deps.hospitals.get(hospitalId);
   if (!current) throw new NotFoundError('hospital', hospitalId);
-  const next: Hospital = {
-    ...current.value,
-    channels: { ...current.value.channels, wechatpay: subMerchant },
-    updatedAt: deps.clock.now().toISOString(),
-  };
+  const next = withChannels(current.value, { wechatpay: subMerchant }, deps.clock.now().toISOString());
   await deps.hospitals.update(current, next);
   return next;
 }

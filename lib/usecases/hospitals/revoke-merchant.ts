@@ -7,6 +7,7 @@
  *   1. Find the hospital holding the merchant (none: nothing to revoke, answered so the provider stops).
  *   2. Mark its channel REVOKED (already REVOKED: a repeat, nothing changes).
  */
+import { withChannels } from '../../domain/hospital';
 import type { Channel } from '../../domain/ledger/accounts';
 import type { Clock } from '../../ports/clock';
 import type { HospitalRegistry } from '../../ports/hospitals';
@@ -23,10 +24,9 @@ export async function revokeMerchant(
   if (!current || channel !== 'alipay' || !alipay || alipay.authAppId !== merchant) return 'unknown-merchant';
   if (alipay.status === 'REVOKED') return 'already-revoked';
   const now = deps.clock.now().toISOString();
-  await deps.hospitals.update(current, {
-    ...current.value,
-    channels: { ...current.value.channels, alipay: { ...alipay, status: 'REVOKED', since: now } },
-    updatedAt: now,
-  });
+  await deps.hospitals.update(
+    current,
+    withChannels(current.value, { alipay: { ...alipay, status: 'REVOKED', since: now } }, now),
+  );
   return 'revoked';
 }
