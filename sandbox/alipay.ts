@@ -295,7 +295,7 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
       default:
         return (
           parts.medical().alipayMethod(method, params, biz, reply, fail) ??
-          parts.credit().alipayMethod(method, biz, reply, fail) ??
+          parts.credit().alipayMethod(method, biz, reply, fail, actingFor) ??
           fail('40004', 'Business Failed', 'isv.invalid-method', `sandbox does not implement ${method}`)
         );
     }
@@ -329,5 +329,17 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
     return parts.notifyAlipay('app-auth-cancelled', authAppId, url, params);
   }
 
-  return { gateway: alipayGateway, notification: alipayNotification, grantAppAuth, revokeAppAuth };
+  /** The merchant app a valid app_auth_token acts for. */
+  const actingForToken = (token: string) => {
+    const grant = appAuth.tokens.get(token);
+    return grant?.valid ? grant.authAppId : undefined;
+  };
+
+  return {
+    gateway: alipayGateway,
+    notification: alipayNotification,
+    grantAppAuth,
+    revokeAppAuth,
+    actingFor: actingForToken,
+  };
 }

@@ -13,7 +13,7 @@ type Channel = 'alipay' | 'wechatpay';
 /** What the credit simulator needs from the sandbox server. */
 export interface CreditContext {
   readonly alipay: { appId: string; sellerId: string; appPublicKey: string; platformPrivateKey: string };
-  readonly wechatpay: { mchId: string; appId: string; apiV3Key: string };
+  readonly wechatpay: { mchId: string; appId: string; apiV3Key: string; subMerchants?: readonly string[] };
   /** Failures to inject: the next N captures per channel fail (insufficient funds). */
   readonly settings: { captureFailures: Record<Channel, number> };
   /** Records a captured trade in the order book. */
@@ -24,7 +24,12 @@ export interface CreditContext {
     description: string;
     providerTradeNo: string;
     payer?: string;
+    /** The WeChat Pay sub-merchant or the Alipay merchant app a partner capture was for (its bill). */
+    subMchId?: string;
+    authAppId?: string;
   }): void;
+  /** The Alipay merchant app an app_auth_token acts for (undefined: unknown or revoked). */
+  actingFor(appAuthToken: string): string | undefined;
   /** Posts an Alipay notification with these parameters (signed by the caller's rules). */
   notifyAlipay(kind: string, ref: string, url: string, params: Record<string, string>): Promise<unknown>;
   /** Posts a WeChat Pay notification with this resource. */

@@ -112,6 +112,7 @@ export async function startSandbox(options: SandboxOptions) {
       });
     },
     notifyAlipay,
+    actingFor: (token) => alipay.actingFor(token),
     notifyWechat: (eventType, originalType, summary, resource, url) =>
       notify(
         'wechatpay',

@@ -2,8 +2,9 @@
  * The payment part of the composition root: the payment providers of the configured channels (orders,
  * refunds, notifications, bills). Only the functions that call a payment provider import this module.
  */
-import { alipayProvider } from '../adapters/alipay/provider';
-import { wechatpayProvider } from '../adapters/wechatpay/provider';
+import { alipayProvider, type AlipayConfig } from '../adapters/alipay/provider';
+import { wechatpayProvider, type WechatpayConfig } from '../adapters/wechatpay/provider';
+import type { AlipayClient } from '../adapters/alipay/client';
 import type { Channel } from '../domain/ledger/accounts';
 import type { Clock } from '../ports/clock';
 import type { PaymentProvider } from '../ports/payment-provider';
@@ -13,6 +14,29 @@ import { composeDeps, type CoreDeps, type PaymentParts } from './container';
 import type { Hospital } from '../domain/hospital';
 import type { HospitalSecrets } from '../ports/hospital-secrets';
 
+/** The platform's channel clients a registered hospital's partner-mode parts are built on. */
+export interface PlatformChannels {
+  readonly wechat?: WechatpayConfig;
+  readonly alipay?: AlipayClient;
+  readonly alipayConfig?: AlipayConfig;
+}
+
+/**
+ * A registered hospital's payment providers: the platform's accounts acting for its WeChat Pay sub-merchant
+ * and its Alipay merchant (partner mode), the latter with the app_auth_token kept under the hospital.
+ */
+export function partnerPayments({ wechat, alipay, alipayConfig }: PlatformChannels, clock: Clock) {
+  return async (hospital: Hospital, secrets: HospitalSecrets): Promise<PaymentParts> => {
+    const own: Partial<Record<Channel, PaymentProvider>> = {};
+    const { hospitalId, channels } = hospital;
+    if (wechat && channels.wechatpay)
+      own.wechatpay = wechatpayProvider(wechat, clock, { ...channels.wechatpay, hospitalId });
+    const merchant = alipay && (await alipayActingFor(alipay, hospital, secrets));
+    if (merchant && alipayConfig) own.alipay = alipayProvider(merchant, alipayConfig, { hospitalId });
+    return { providers: own };
+  };
+}
+
 /** The configured payment providers, with the channels' clients they are built on. */
 export async function paymentChannels(config: Config, clock: Clock) {
   const providers: Partial<Record<Channel, PaymentProvider>> = {};
@@ -20,19 +44,7 @@ export async function paymentChannels(config: Config, clock: Clock) {
   const [alipay, wechat] = await Promise.all([alipayClientFor(config), wechatpayConfigFor(config)]);
   if (alipay && config.alipay) providers.alipay = alipayProvider(alipay, config.alipay);
   if (wechat) providers.wechatpay = wechatpayProvider(wechat, clock);
-  /**
-   * A registered hospital's providers: the platform's accounts acting for its WeChat Pay sub-merchant and
-   * its Alipay merchant (partner mode), the latter with the app_auth_token kept under the hospital.
-   */
-  const partner = async (hospital: Hospital, secrets: HospitalSecrets): Promise<PaymentParts> => {
-    const own: Partial<Record<Channel, PaymentProvider>> = {};
-    const { hospitalId, channels } = hospital;
-    if (wechat && channels.wechatpay)
-      own.wechatpay = wechatpayProvider(wechat, clock, { ...channels.wechatpay, hospitalId });
-    const merchant = alipay && (await alipayActingFor(alipay, hospital, secrets));
-    if (merchant && config.alipay) own.alipay = alipayProvider(merchant, config.alipay, { hospitalId });
-    return { providers: own };
-  };
+  const partner = partnerPayments({ wechat, alipay, alipayConfig: config.alipay }, clock);
   return { providers, alipay, wechat, partner };
 }
 

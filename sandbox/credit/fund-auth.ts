@@ -1,11 +1,14 @@
 /**
  * Alipay fund authorisation as the sandbox plays it: the signed app order string of
  * alipay.fund.auth.order.app.freeze, fund_auth_freeze notifications, PREAUTH_PAY trades that capture from
- * the authorisation, and unfreeze/cancel. Never deployed.
+ * the authorisation, and unfreeze/cancel. For a merchant that authorised the platform's app (partner mode)
+ * the order string and every call carry its app_auth_token; its freezes are its own, the merchant is the
+ * payee and the notification names its app as auth_app_id. Never deployed.
  */
 import { randomBytes } from 'node:crypto';
 import { formatYuan, parseYuan, type Fen } from '../../lib/domain/money';
 import type { CreditShared } from '../credit';
+import { ALIPAY_MERCHANTS } from '../books';
 import { alipaySignContent, alipayTime, rsaVerify } from '../signing';
 
 interface Freeze {
@@ -21,6 +24,8 @@ interface Freeze {
   notifyUrl: string;
   payerUserId: string;
   title: string;
+  /** Partner mode: the merchant app whose app_auth_token made the freeze. */
+  authAppId?: string;
   createdAt: Date;
   authorisedAt?: Date;
   unfreezeRequests: Set<string>;
@@ -40,11 +45,20 @@ export function fundAuthSimulator({ ctx, captures, failCapture, digits }: Credit
     if (params.app_id !== ctx.alipay.appId) return { ok: false, error: 'app_id mismatch' };
     if (!params.sign || !rsaVerify(alipaySignContent(params, ['sign']), params.sign, ctx.alipay.appPublicKey))
       return { ok: false, error: 'invalid signature on the order string' };
+    const authAppId = params.app_auth_token === undefined ? undefined : ctx.actingFor(params.app_auth_token);
+    if (params.app_auth_token !== undefined && !authAppId)
+      return { ok: false, error: 'aop.invalid-app-auth-token: 无效的应用授权令牌' };
     const biz = JSON.parse(params.biz_content ?? '{}') as Record<string, string>;
     if (biz.product_code !== 'PRE_AUTH_ONLINE')
       return { ok: false, error: 'product_code must be PRE_AUTH_ONLINE' };
     const existing = freezes.get(biz.out_order_no ?? '');
-    if (existing) return { ok: true, freeze: existing };
+    if (existing)
+      return existing.authAppId === authAppId
+        ? { ok: true, freeze: existing }
+        : { ok: false, error: 'out_order_no 重复' };
+    // The payee is the merchant the order string acts for (the platform's own seller in direct mode).
+    if (biz.payee_user_id !== undefined && biz.payee_user_id !== payeeOf(authAppId))
+      return { ok: false, error: 'payee_user_id 与授权商户不一致' };
     const amountFen = parseYuan(biz.amount ?? '');
     const zhima = (biz.enable_pay_channels ?? '').includes('CREDITZHIMA');
     const freeze: Freeze = {
@@ -63,6 +77,7 @@ export function fundAuthSimulator({ ctx, captures, failCapture, digits }: Credit
       title: biz.order_title ?? '',
       createdAt: new Date(),
       unfreezeRequests: new Set(),
+      ...(authAppId ? { authAppId } : {}),
     };
     freezes.set(freeze.outOrderNo, freeze);
     return { ok: true, freeze };
@@ -73,6 +88,7 @@ export function fundAuthSimulator({ ctx, captures, failCapture, digits }: Credit
     notify_time: alipayTime(new Date()),
     notify_type: 'fund_auth_freeze',
     app_id: ctx.alipay.appId,
+    ...(f.authAppId ? { auth_app_id: f.authAppId } : {}),
     auth_no: f.authNo,
     out_order_no: f.outOrderNo,
     operation_id: f.operationId,
@@ -83,7 +99,7 @@ export function fundAuthSimulator({ ctx, captures, failCapture, digits }: Credit
     gmt_create: alipayTime(f.createdAt),
     gmt_trans: alipayTime(f.authorisedAt ?? new Date()),
     payer_user_id: f.payerUserId,
-    payee_user_id: ctx.alipay.sellerId,
+    payee_user_id: payeeOf(f.authAppId),
     total_freeze_amount: formatYuan(f.amountFen as Fen),
     total_unfreeze_amount: formatYuan(f.unfreezeFen as Fen),
     total_pay_amount: formatYuan(f.payFen as Fen),
@@ -93,16 +109,27 @@ export function fundAuthSimulator({ ctx, captures, failCapture, digits }: Credit
     ...(f.creditFen > 0 ? { pre_auth_type: 'CREDIT_AUTH' } : {}),
   });
   const rest = (f: Freeze) => f.amountFen - f.payFen - f.unfreezeFen;
+  /** The payee of a freeze: the authorising merchant's PID, or the platform's own seller. */
+  function payeeOf(authAppId: string | undefined): string {
+    return ALIPAY_MERCHANTS.find((m) => m.authAppId === authAppId)?.merchantId ?? ctx.alipay.sellerId;
+  }
 
-  /** Handles alipay.fund.auth.* and PREAUTH_PAY alipay.trade.pay; undefined for other methods. */
+  /**
+   * Handles alipay.fund.auth.* and PREAUTH_PAY alipay.trade.pay; undefined for other methods. `actingFor`
+   * is the merchant app the call's app_auth_token names: only its own freezes are found.
+   */
   function alipayMethod(
     method: string,
     biz: Record<string, string>,
     reply: (o: Record<string, unknown>) => string,
     fail: (code: string, msg: string, sub: string, subMsg: string) => string,
+    actingFor?: string,
   ): string | undefined {
+    const mine = (f: Freeze | undefined) => (f && f.authAppId === actingFor ? f : undefined);
     const byOrder = () =>
-      freezes.get(biz.out_order_no ?? '') ?? [...freezes.values()].find((f) => f.authNo === biz.auth_no);
+      mine(
+        freezes.get(biz.out_order_no ?? '') ?? [...freezes.values()].find((f) => f.authNo === biz.auth_no),
+      );
     const notExist = () => fail('40004', 'Business Failed', 'AUTH_ORDER_NOT_EXIST', '授权单不存在');
     switch (method) {
       case 'alipay.fund.auth.operation.detail.query': {
@@ -130,8 +157,10 @@ export function fundAuthSimulator({ ctx, captures, failCapture, digits }: Credit
       }
       case 'alipay.trade.pay': {
         if (biz.product_code !== 'PREAUTH_PAY') return undefined;
-        const f = [...freezes.values()].find((x) => x.authNo === biz.auth_no);
+        const f = mine([...freezes.values()].find((x) => x.authNo === biz.auth_no));
         if (!f) return fail('40004', 'Business Failed', 'ACQ.AUTH_NO_ERROR', '预授权号错误或状态不对');
+        if (biz.seller_id !== undefined && biz.seller_id !== payeeOf(f.authAppId))
+          return fail('40002', 'Invalid Arguments', 'isv.invalid-parameter', 'seller_id 与授权收款方不一致');
         const already = captures.find((c) => c.channel === 'alipay' && c.outTradeNo === biz.out_trade_no);
         if (already) return fail('40004', 'Business Failed', 'ACQ.TRADE_HAS_SUCCESS', '交易已被支付');
         if (f.status !== 'AUTHORIZED')
@@ -165,6 +194,7 @@ export function fundAuthSimulator({ ctx, captures, failCapture, digits }: Credit
           description: biz.subject ?? f.title,
           providerTradeNo: tradeNo,
           payer: f.payerUserId,
+          ...(f.authAppId ? { authAppId: f.authAppId } : {}),
         });
         return reply({
           code: '10000',

@@ -3,8 +3,13 @@
  * WeChat Pay Score as the sandbox plays it: service orders (/v3/payscore/serviceorder*), the patient's
  * confirmation (PAYSCORE.USER_CONFIRM), completion with post_payments and the collection that follows
  * (PAYSCORE.USER_PAID). Never deployed.
+ *
+ * The service provider's partner paths (/v3/payscore/partner/serviceorder*) act for a sub-merchant that
+ * authorised it: create names the service provider's appid and the sub_mchid (and sub_appid), query and
+ * the actions name service_id and sub_mchid, and a sub-merchant's service order is found only under it.
  */
 import type { Fen } from '../../lib/domain/money';
+import { SUB_MERCHANTS } from '../books';
 import { wechatError, type CreditShared, type WechatRouteResult } from '../credit';
 import { payScoreTime } from '../signing';
 
@@ -27,15 +32,22 @@ interface ServiceOrder {
     paidTime?: Date;
   };
   createdAt: Date;
+  /** Partner mode: the sub-merchant the service order is for, and its app (its users are sub_openid). */
+  subMchId?: string;
+  subAppId?: string;
 }
 
 /** The Pay Score product over the shared credit context. */
 export function payScoreSimulator({ ctx, captures, failCapture, digits }: CreditShared) {
   const serviceOrders = new Map<string, ServiceOrder>();
 
+  const subMerchants = () => ctx.wechatpay.subMerchants ?? SUB_MERCHANTS;
+  /** The partner service order names the service provider as appid and mchid beside sub_mchid. */
   const serviceOrderBody = (o: ServiceOrder) => ({
     appid: ctx.wechatpay.appId,
     mchid: ctx.wechatpay.mchId,
+    ...(o.subMchId ? { sub_mchid: o.subMchId } : {}),
+    ...(o.subAppId ? { sub_appid: o.subAppId } : {}),
     service_id: o.serviceId,
     out_order_no: o.outOrderNo,
     service_introduction: o.introduction,
@@ -43,7 +55,7 @@ export function payScoreSimulator({ ctx, captures, failCapture, digits }: Credit
     ...(o.stateDescription ? { state_description: o.stateDescription } : {}),
     risk_fund: { name: 'ESTIMATE_ORDER_COST', amount: o.riskFen },
     order_id: o.orderId,
-    openid: o.openid,
+    ...(o.subAppId ? { sub_openid: o.openid } : { openid: o.openid }),
     notify_url: o.notifyUrl,
     need_collection: o.totalFen !== undefined && o.totalFen > 0,
     ...(o.totalFen !== undefined ? { total_amount: o.totalFen, post_payments: o.postPayments } : {}),
@@ -91,6 +103,7 @@ export function payScoreSimulator({ ctx, captures, failCapture, digits }: Credit
         description: o.introduction,
         providerTradeNo: transactionId,
         payer: o.openid,
+        ...(o.subMchId ? { subMchId: o.subMchId } : {}),
       });
       void ctx.notifyWechat(
         'PAYSCORE.USER_PAID',
@@ -102,37 +115,60 @@ export function payScoreSimulator({ ctx, captures, failCapture, digits }: Credit
     }, 100);
   }
 
-  /** Handles /v3/payscore/serviceorder*; undefined for other paths. */
+  /**
+   * Handles /v3/payscore/serviceorder* and the partner /v3/payscore/partner/serviceorder*; undefined for
+   * other paths.
+   */
   function route(method: string, path: string, url: URL, req: Record<string, any>): WechatRouteResult {
-    if (path === '/v3/payscore/serviceorder' && method === 'POST') {
+    const partnerPath = path.startsWith('/v3/payscore/partner/');
+    const p = partnerPath ? path.replace('/partner/', '/') : path;
+    // Who the request names: the sub-merchant (partner paths: body or query sub_mchid) or the merchant.
+    const sub: unknown = partnerPath ? (req.sub_mchid ?? url.searchParams.get('sub_mchid')) : undefined;
+    if (partnerPath && typeof sub !== 'string')
+      return wechatError(400, 'PARAM_ERROR', '受理机构必须传入sub_mch_id');
+    if (partnerPath && !subMerchants().includes(sub as string))
+      return wechatError(400, 'INVALID_REQUEST', '受理关系不存在');
+    /** A service order is found only under the merchant that made it. */
+    const find = (outOrderNo: string) => {
+      const o = serviceOrders.get(outOrderNo);
+      return o && o.subMchId === sub ? o : undefined;
+    };
+    if (p === '/v3/payscore/serviceorder' && method === 'POST') {
       if (req.appid !== ctx.wechatpay.appId) return wechatError(400, 'PARAM_ERROR', 'appid 不匹配');
       const risk = req.risk_fund?.amount;
-      if (!req.out_order_no || !req.service_id || !req.openid || !Number.isSafeInteger(risk) || risk <= 0)
+      // A sub_openid is the user under the sub-merchant's own app, so it needs sub_appid.
+      const openid: unknown = req.sub_openid ?? req.openid;
+      if (req.sub_openid !== undefined && (!partnerPath || !req.sub_appid))
+        return wechatError(400, 'PARAM_ERROR', 'sub_openid 需要 sub_appid');
+      if (!req.out_order_no || !req.service_id || !openid || !Number.isSafeInteger(risk) || risk <= 0)
         return wechatError(400, 'PARAM_ERROR', '参数错误');
       const existing = serviceOrders.get(req.out_order_no as string);
+      if (existing && existing.subMchId !== sub) return wechatError(400, 'INVALID_REQUEST', '商户订单号重复');
       const o: ServiceOrder = existing ?? {
         outOrderNo: req.out_order_no,
         orderId: `1000000000${digits(18)}`,
         serviceId: req.service_id,
-        openid: req.openid,
+        openid: openid as string,
         riskFen: risk,
         state: 'CREATED',
         notifyUrl: req.notify_url,
         introduction: req.service_introduction ?? '',
         createdAt: new Date(),
+        ...(partnerPath ? { subMchId: sub as string } : {}),
+        ...(partnerPath && req.sub_appid ? { subAppId: req.sub_appid as string } : {}),
       };
       serviceOrders.set(o.outOrderNo, o);
       return { status: 200, body: { ...serviceOrderBody(o), package: `DJ${o.orderId}` } };
     }
-    if (path === '/v3/payscore/serviceorder' && method === 'GET') {
-      const o = serviceOrders.get(url.searchParams.get('out_order_no') ?? '');
+    if (p === '/v3/payscore/serviceorder' && method === 'GET') {
+      const o = find(url.searchParams.get('out_order_no') ?? '');
       return o
         ? { status: 200, body: serviceOrderBody(o) }
         : wechatError(404, 'ORDER_NOT_EXIST', '订单不存在');
     }
-    const action = /^\/v3\/payscore\/serviceorder\/([^/]+)\/(complete|cancel|pay)$/.exec(path);
+    const action = /^\/v3\/payscore\/serviceorder\/([^/]+)\/(complete|cancel|pay)$/.exec(p);
     if (action && method === 'POST') {
-      const o = serviceOrders.get(decodeURIComponent(action[1] as string));
+      const o = find(decodeURIComponent(action[1] as string));
       if (!o) return wechatError(404, 'ORDER_NOT_EXIST', '订单不存在');
       if (action[2] === 'cancel') {
         if (o.state === 'DONE' || o.stateDescription === 'MCH_COMPLETE')

@@ -31,6 +31,10 @@
  *      openid (no mchid), mix_trade_no, out_trade_no, pay_order_id, the amounts in fen (total_fee,
  *      med_ins_gov_fee, med_ins_self_fee, med_ins_other_fee, med_ins_cash_fee, wechat_pay_cash_fee) and
  *      paid_time RFC 3339.
+ *   N8 partner Pay Score (普通服务商): the service order names the service provider as appid and mchid beside
+ *      sub_mchid and sub_appid, the patient as openid or sub_openid (ServiceOrderEntity in the Go sample of
+ *      pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/
+ *      get-partner-service-order.html; its notifications, /doc/v3/partner/4012155296, carry the order).
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -177,6 +181,22 @@ describe('WeChat Pay notifications (conformance)', () => {
       amountFen: 3900,
       at: new Date('2009-12-25T01:12:10Z'),
     });
+  });
+
+  it("N8: a partner Pay Score order (mchid the service provider's, sub_mchid the hospital's) names its sub-merchant", () => {
+    const partnerOrder = { ...serviceOrder, sub_mchid: '1900000109', sub_appid: 'wxd678efh567hg6999' };
+    expect(verify(wechatNotification(notifier, 'PAYSCORE.USER_CONFIRM', partnerOrder))).toMatchObject({
+      kind: 'authorisation.confirmed',
+      outOrderNo: '1234323JKHDFE1243252',
+      subMerchant: '1900000109',
+    });
+    // Another service provider's sub-merchant order is not ours, whatever its sub_mchid.
+    const foreign = { ...partnerOrder, mchid: '1230000110' };
+    expect(reason(wechatNotification(notifier, 'PAYSCORE.USER_CONFIRM', foreign))).toBe('WRONG_MERCHANT');
+    // A direct-mode order names no sub-merchant.
+    expect(verify(wechatNotification(notifier, 'PAYSCORE.USER_CONFIRM', serviceOrder))).not.toHaveProperty(
+      'subMerchant',
+    );
   });
 
   it('N4: a paid_time that is no time at all is malformed, not guessed', () => {

@@ -1,9 +1,10 @@
 /**
  * Two hospitals in one local stack (partner mode on both channels), onboarded through the API with no
- * restart: each pays, refunds and reconciles its own day on both channels, and its search, event log and
- * reconciliation runs hold only its own records. Then the cross-hospital attack suite: every route of the
- * contract that names a resource, called with each of West's roles against East's ids, must refuse; the
- * counts are printed. Each hospital's statement and HIS callbacks hold only its own payments.
+ * restart: each pays, refunds, settles a pay-later visit, reconciles and closes its own day on both
+ * channels, and its search, event log and reconciliation runs hold only its own records. Then the
+ * cross-hospital attack suite: every route of the contract that names a resource, called with each of
+ * West's roles against East's ids, must refuse; the counts are printed. Each hospital's statement and HIS
+ * callbacks hold only its own payments.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -94,8 +95,49 @@ describe('two hospitals on one local stack', () => {
     }
   });
 
-  it('each hospital pays, refunds and reconciles its day on both channels; it sees only its own', async () => {
+  /** The hospital's patient opens a visit, confirms it in the wallet, is charged, and settles it. */
+  async function settledVisit(hospitalId: HospitalId, channel: (typeof CHANNELS)[number]) {
+    const t = tokens[hospitalId];
+    const visitId = await authorisedVisit(hospitalId, channel);
+    const charge = await api('POST', `/visits/${visitId}/charges`, t.staff, {
+      chargeId: 'LAB-1',
+      category: 'laboratory',
+      description: '化验',
+      amountFen: 2300,
+    });
+    expect(charge).toMatchObject({ status: 201, body: { tabFen: 2300 } });
+    expect([200, 202]).toContain((await api('POST', `/visits/${visitId}/settle`, t.patient, {})).status);
+    let visit = await api('GET', `/visits/${visitId}`, t.patient);
+    for (let i = 0; i < 100 && visit.body.status !== 'SETTLED'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      visit = await api('GET', `/visits/${visitId}`, t.patient);
+    }
+    expect(visit.body).toMatchObject({ status: 'SETTLED', settlement: { capturedFen: 2300 } });
+    return visitId;
+  }
+
+  /** A visit the hospital's patient opened and confirmed in the wallet (its notification found the hospital). */
+  async function authorisedVisit(hospitalId: HospitalId, channel: (typeof CHANNELS)[number]) {
+    const opened = await api('POST', '/visits', tokens[hospitalId].patient, {
+      channel,
+      payer: payerFor(channel),
+      insured: false,
+    });
+    expect(opened.status).toBe(201);
+    const confirmed = await client.sandbox('/sandbox/authorise', {
+      channel,
+      outOrderNo: opened.body.outOrderNo,
+      orderStr: opened.body.clientParams.orderStr,
+    });
+    expect(confirmed.notification.acknowledged).toBe(true);
+    const visit = await api('GET', `/visits/${opened.body.visitId}`, tokens[hospitalId].patient);
+    expect(visit.body.status).toBe('OPEN');
+    return opened.body.visitId as string;
+  }
+
+  it('each hospital pays, refunds, settles a visit, reconciles and closes its day on both channels; it sees only its own', async () => {
     const mine = {} as Record<HospitalId, string[]>;
+    const visits = {} as Record<HospitalId, string[]>;
     for (const hospitalId of Object.keys(HOSPITALS) as HospitalId[]) {
       mine[hospitalId] = [];
       const t = tokens[hospitalId];
@@ -121,7 +163,9 @@ describe('two hospitals on one local stack', () => {
         if (hospitalId === 'h-east' && channel === 'wechatpay') {
           east.paymentId = paymentId;
           east.refundId = refund.body.refundId as string;
+          east.outTradeNo = outTradeNo;
         }
+        (visits[hospitalId] ??= []).push(await settledVisit(hospitalId, channel));
       }
     }
     await new Promise((r) => setTimeout(r, 1500)); // WeChat refunds succeed shortly after, and events relay
@@ -129,15 +173,24 @@ describe('two hospitals on one local stack', () => {
       const t = tokens[hospitalId];
       for (const channel of CHANNELS) {
         const run = await api('POST', '/reconciliations', t.finance, { date: today, channel });
+        // The payment, its refund and the visit's capture, each found in the hospital's own bill.
         expect(run).toMatchObject({
           status: 201,
           body: {
             status: 'COMPLETED',
-            summary: { matched: 2, missingInLedger: 0, missingAtProvider: 0, amountMismatch: 0 },
+            summary: { matched: 3, missingInLedger: 0, missingAtProvider: 0, amountMismatch: 0 },
           },
         });
         if (hospitalId === 'h-east') east.reconciliationId = run.body.reconciliationId as string;
       }
+      // Its Alipay day closes (East's WeChat Pay day stays open for the attack suite's discrepancy).
+      const closed = await api('POST', `/finance-days/${today}/close`, t.finance, { channel: 'alipay' });
+      expect(closed).toMatchObject({ status: 200, body: { date: today, channel: 'alipay' } });
+      // Its visits are its own: the day's visit search lists them and none of the other hospital's.
+      const visitSearch = await api('GET', `/visits?date=${today}&limit=100`, t.staff);
+      expect(visitSearch.body.items.map((v: Json) => v.visitId).sort()).toEqual(
+        [...visits[hospitalId]].sort(),
+      );
       const search = await api('GET', `/payments?date=${today}&limit=100`, t.staff);
       expect(search.body.items.map((p: Json) => p.paymentId).sort()).toEqual([...mine[hospitalId]].sort());
       // Its statement of the day lists its own payments, and none of the other hospital's.
@@ -194,6 +247,32 @@ describe('two hospitals on one local stack', () => {
       reason: '停诊',
     });
     east.batchId = batch.body.batchId as string;
+    // An open visit with a charge on it.
+    east.visitId = await authorisedVisit('h-east', 'wechatpay');
+    const charged = await api('POST', `/visits/${east.visitId}/charges`, tokens['h-east'].staff, {
+      chargeId: 'C-1',
+      category: 'laboratory',
+      description: '化验',
+      amountFen: 500,
+    });
+    expect(charged.status).toBe(201);
+    east.chargeId = 'C-1';
+    // A discrepancy: East's sub-merchant bill shows its payment one fen off.
+    await client.sandbox('/sandbox/settings', {
+      billFaults: { wechatpay: { amountDelta: { [String(east.outTradeNo)]: 1 } } },
+    });
+    const rerun = await api('POST', '/reconciliations', tokens['h-east'].finance, {
+      date: today,
+      channel: 'wechatpay',
+    });
+    await client.sandbox('/sandbox/settings', { billFaults: { wechatpay: {} } });
+    expect(rerun.body.status).toBe('COMPLETED_WITH_DISCREPANCIES');
+    const open = await api('GET', `/discrepancies?status=OPEN&date=${today}`, tokens['h-east'].finance);
+    expect(open.body.items).toHaveLength(1);
+    east.discrepancyId = open.body.items[0].discrepancyId as string;
+    // West has none: its day and its runs are its own.
+    const westOpen = await api('GET', `/discrepancies?status=OPEN&date=${today}`, tokens['h-west'].finance);
+    expect(westOpen.body.items).toEqual([]);
     const covered = new Set<string>();
     // Write attempts carry a body that passes validation, so the refusal is the hospital's, not the schema's.
     const bodies: Record<string, unknown> = {
@@ -204,6 +283,11 @@ describe('two hospitals on one local stack', () => {
       disableNotificationEndpoint: {},
       cancelCopyRequest: {},
       payCopyRequest: { channel: 'wechatpay', payer: payerFor('wechatpay') },
+      addVisitCharge: { chargeId: 'X-1', category: 'other', description: 'attack', amountFen: 1 },
+      preauthoriseVisitInsurance: { authCode: 'AC-attack' },
+      resolveDiscrepancy: { action: 'write-off', note: 'attack' },
+      completeCopyRequest: { pages: 10 },
+      shipCopyRequest: { carrier: 'SF', trackingNo: 'SF1234567890' },
     };
     const counts = { attempts: 0, refused: 0, byStatus: {} as Record<number, number> };
     const leaks: string[] = [];
@@ -237,10 +321,20 @@ describe('two hospitals on one local stack', () => {
       `cross-hospital attack suite: ${JSON.stringify(counts)} over ${covered.size} routes: ${[...covered].join(', ')}`,
     );
     expect(leaks).toEqual([]);
-    // Every route naming a payment, refund, batch, copy request, reconciliation, endpoint or event.
-    expect(covered.size).toBeGreaterThanOrEqual(17);
+    // Each refusal is the hospital's or the role's (404, 403), never a body the schema rejected first.
+    expect(Object.keys(counts.byStatus).sort()).toEqual(['403', '404']);
+    // Every route naming a payment, refund, batch, visit, charge, copy request, reconciliation,
+    // discrepancy, endpoint or event.
+    expect(covered.size).toBeGreaterThanOrEqual(25);
     expect(counts.attempts).toBe(covered.size * 4);
     // East's own staff still read what West could not.
     expect((await api('GET', `/payments/${east.paymentId}`, tokens['h-east'].staff)).status).toBe(200);
+    expect((await api('GET', `/visits/${east.visitId}`, tokens['h-east'].staff)).body).toMatchObject({
+      status: 'OPEN',
+      tabFen: 500,
+    });
+    expect(
+      (await api('GET', `/discrepancies/${east.discrepancyId}`, tokens['h-east'].finance)).body.status,
+    ).toBe('OPEN');
   });
 });

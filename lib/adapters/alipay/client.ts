@@ -51,8 +51,16 @@ export interface AlipayClient {
     notifyUrl?: string,
     params?: Readonly<Record<string, string>>,
   ): Promise<AlipayResult>;
-  /** The signed, URL-encoded order string an app passes to my.tradePay (alipay-sdk's sdkExecute). */
-  orderString(method: string, bizContent: Record<string, unknown>, notifyUrl?: string): string;
+  /**
+   * The signed, URL-encoded order string an app passes to my.tradePay (alipay-sdk's sdkExecute), with
+   * `params` as further signed public parameters (an app_auth_token).
+   */
+  orderString(
+    method: string,
+    bizContent: Record<string, unknown>,
+    notifyUrl?: string,
+    params?: Readonly<Record<string, string>>,
+  ): string;
   /** True when `sign` is Alipay's signature over the notification's other parameters. */
   verifyNotification(params: Readonly<Record<string, string>>): boolean;
 }
@@ -247,8 +255,8 @@ export function alipayClient(config: AlipayClientConfig): AlipayClient {
       return result;
     },
 
-    orderString(method, bizContent, notifyUrl) {
-      return Object.entries(signed(method, bizContent, notifyUrl))
+    orderString(method, bizContent, notifyUrl, params) {
+      return Object.entries(signed(method, bizContent, notifyUrl, params))
         .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
         .join('&');
     },
@@ -299,6 +307,13 @@ export function actingFor(client: AlipayClient, grant: AppAuthGrant): AlipayClie
       if (r.sub_code === 'aop.invalid-app-auth-token')
         throw new ChannelRevokedError('alipay', grant.hospitalId);
       return r;
+    },
+    orderString(method, bizContent, notifyUrl, params) {
+      if (grant.revoked) throw new ChannelRevokedError('alipay', grant.hospitalId);
+      return client.orderString(method, bizContent, notifyUrl, {
+        ...params,
+        app_auth_token: grant.appAuthToken,
+      });
     },
   };
 }

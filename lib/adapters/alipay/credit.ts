@@ -3,6 +3,12 @@
  * PRE_AUTH_ONLINE and Zhima credit enabled (an order string the mini-program submits), confirmation by
  * notification or `alipay.fund.auth.operation.detail.query`, capture with `alipay.trade.pay` PREAUTH_PAY
  * (auth_confirm_mode=COMPLETE releases the rest with it), and `alipay.fund.auth.order.unfreeze`.
+ *
+ * Partner mode (第三方应用授权, PROTOCOLS §3.2): `client` acts for the hospital's merchant (its
+ * app_auth_token on every call and on the order string, client.ts actingFor), the merchant is the payee of
+ * the authorisation and the seller of the capture, the capture carries
+ * `extend_params.sys_service_provider_id` (the platform's PID, as every partner trade does), and the
+ * notify_url names the hospital.
  */
 import { ProviderUnavailableError, ValidationError } from '../../domain/errors';
 import { formatYuan, parseYuan, type Fen } from '../../domain/money';
@@ -40,10 +46,25 @@ const PAYER_DECLINED = new Set([
 
 const optionalYuan = (v: string | undefined): Fen | undefined => (v ? parseYuan(v) : undefined);
 
-/** Creates the Alipay credit provider. */
-export function alipayCreditProvider(client: AlipayClient, config: AlipayCreditConfig): CreditProvider {
-  const exec = (method: string, biz: Record<string, unknown>, withNotify = false) =>
-    client.exec(method, biz, withNotify ? config.notifyUrl : undefined);
+/** The hospital a partner-mode credit provider acts for, and its merchant's PID (2088…). */
+export interface AlipayCreditPartner {
+  readonly hospitalId: string;
+  readonly merchantId: string;
+}
+
+/** Creates the Alipay credit provider: the platform's own merchant's, or given `partner` the hospital's. */
+export function alipayCreditProvider(
+  client: AlipayClient,
+  config: AlipayCreditConfig,
+  partner?: AlipayCreditPartner,
+): CreditProvider {
+  const notifyUrl = partner
+    ? `${config.notifyUrl}/${encodeURIComponent(partner.hospitalId)}`
+    : config.notifyUrl;
+  /** The merchant the money goes to: the hospital's own in partner mode. */
+  const payee = partner?.merchantId ?? config.sellerId;
+  const attribution = partner ? { extend_params: { sys_service_provider_id: config.sellerId } } : {};
+  const exec = (method: string, biz: Record<string, unknown>) => client.exec(method, biz);
   const unavailable = (what: string, r: AlipayResult) =>
     new ProviderUnavailableError(`Alipay ${what} failed: ${r.sub_code ?? r.code}.`, {
       channel: 'alipay',
@@ -99,7 +120,7 @@ export function alipayCreditProvider(client: AlipayClient, config: AlipayCreditC
           order_title: req.title.slice(0, 50),
           amount: formatYuan(req.amountFen),
           product_code: 'PRE_AUTH_ONLINE',
-          payee_user_id: config.sellerId,
+          payee_user_id: payee,
           // Zhima credit first: a patient with enough credit freezes nothing.
           enable_pay_channels: JSON.stringify([
             { payChannelType: 'CREDITZHIMA' },
@@ -109,7 +130,7 @@ export function alipayCreditProvider(client: AlipayClient, config: AlipayCreditC
           timeout_express: `${Math.max(1, Math.ceil((req.expiresAt.getTime() - Date.now()) / 60_000))}m`,
           extra_param: JSON.stringify({ category: 'HOSPITAL_CREDIT' }),
         },
-        config.notifyUrl,
+        notifyUrl,
       );
       return Promise.resolve({ clientParams: { orderStr } });
     },
@@ -125,7 +146,8 @@ export function alipayCreditProvider(client: AlipayClient, config: AlipayCreditC
         auth_no: req.authNo,
         // COMPLETE: Alipay unfreezes what is left of the authorisation once this trade succeeds.
         auth_confirm_mode: 'COMPLETE',
-        seller_id: config.sellerId,
+        seller_id: payee,
+        ...attribution,
         ...('alipayUserId' in req.payer ? { buyer_id: req.payer.alipayUserId } : {}),
       });
       if (alipayOk(r))

@@ -121,14 +121,21 @@ export function verifyWechatpayNotification(
   // A partner-mode resource names the service provider as sp_mchid (and sp_appid) and the hospital's
   // sub-merchant as sub_mchid ("服务商支付成功会带上 sp_mchid 及 sub_mchid"; the partner payment notice,
   // pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_11.shtml; REFUND.* likewise, I10).
-  const partner = r.sp_mchid !== undefined;
+  // A partner Pay Score service order names the service provider as mchid and appid beside sub_mchid
+  // (the partner service order's ServiceOrderEntity: appid, mchid, sub_appid, sub_mchid, in the Go sample of
+  // pay.weixin.qq.com/docs/partner/apis/partner-weixin-pay-score/partner-service-order/
+  // get-partner-service-order.html; its notifications carry the order, /doc/v3/partner/4012155296).
+  const partner = r.sp_mchid !== undefined || r.sub_mchid !== undefined;
+  const spMchId = r.sp_mchid ?? r.mchid;
+  const spAppId = r.sp_appid ?? (r.sp_mchid === undefined ? r.appid : undefined);
   // MEDICAL_INSURANCE.SUCCESS names the app and not the merchant (W4's field list has appid, no mchid).
+  const medIns = envelope.event_type === 'MEDICAL_INSURANCE.SUCCESS';
   const ours = partner
-    ? r.sp_mchid === config.mchId &&
-      (r.sp_appid === undefined || r.sp_appid === config.appId) &&
+    ? (spMchId === config.mchId || (medIns && spMchId === undefined)) &&
+      (spAppId === undefined || spAppId === config.appId) &&
       typeof r.sub_mchid === 'string' &&
       r.sub_mchid !== ''
-    : envelope.event_type === 'MEDICAL_INSURANCE.SUCCESS'
+    : medIns
       ? r.appid === config.appId && (r.mchid === undefined || r.mchid === config.mchId)
       : r.mchid === config.mchId && (r.appid === undefined || r.appid === config.appId);
   if (!ours) {

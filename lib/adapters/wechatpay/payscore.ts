@@ -4,6 +4,18 @@
  * need_user_confirm (the patient confirms in wx.openBusinessView, then PAYSCORE.USER_CONFIRM), `complete`
  * with total_amount and post_payments (WeChat collects it and notifies PAYSCORE.USER_PAID), `pay` to
  * ask for collection again, and `cancel` when nothing is owed.
+ *
+ * Partner mode (普通服务商, for a hospital's sub-merchant), from the partner Pay Score reference
+ * (pay.weixin.qq.com/doc/v3/partner/4012692136 create; /docs/partner/apis/partner-weixin-pay-score/
+ * partner-service-order/{get,complete,cancel,pay}-partner-service-order; wechatpay-im
+ * openapi/v3/payscore/partner/serviceorder{,/{out_order_no}/{complete,cancel,pay}}):
+ *   - every path is /v3/payscore/partner/serviceorder…;
+ *   - create names the service provider's `appid`, the hospital's `sub_mchid` (and `sub_appid`), and the
+ *     patient as `openid` (under appid) or `sub_openid` (under sub_appid);
+ *   - query is `?service_id=&sub_mchid=&out_order_no=` (no appid); complete, cancel and pay name
+ *     `service_id` and `sub_mchid` (no appid);
+ *   - the confirmation's extraData mch_id is the service provider's (服务商商户号, the partner
+ *     openBusinessView page), which is `config.mchId` in both modes.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { ProviderUnavailableError, ValidationError } from '../../domain/errors';
@@ -18,6 +30,7 @@ import {
   type WechatJson,
   type WechatpayConfig,
 } from './client';
+import type { WechatPartner } from './provider';
 
 /** The HMAC-SHA256 sign of wx.openBusinessView extraData: the v2 algorithm, keyed with the APIv3 key. */
 export function payScoreExtraDataSign(fields: Readonly<Record<string, string>>, apiV3Key: string): string {
@@ -28,14 +41,22 @@ export function payScoreExtraDataSign(fields: Readonly<Record<string, string>>, 
   return createHmac('sha256', apiV3Key).update(`${content}&key=${apiV3Key}`).digest('hex').toUpperCase();
 }
 
-/** Creates the Pay Score provider for one service id. */
+/** Creates the Pay Score provider for one service id: the merchant's own, or given `partner` its sub-merchant's. */
 export function payScoreProvider(
   config: WechatpayConfig & { readonly serviceId: string },
   clock: Clock,
+  partner?: WechatPartner,
 ): CreditProvider {
   const call = wechatpayApi(config, () => clock.now());
-  const order = (outOrderNo: string, action: string) =>
-    `/v3/payscore/serviceorder/${encodeURIComponent(outOrderNo)}/${action}`;
+  const enc = encodeURIComponent;
+  const base = partner ? '/v3/payscore/partner/serviceorder' : '/v3/payscore/serviceorder';
+  const order = (outOrderNo: string, action: string) => `${base}/${enc(outOrderNo)}/${action}`;
+  /** Who a service order is for: the merchant's app, or the service provider's sub-merchant. */
+  const merchant: Readonly<Record<string, string>> = partner
+    ? { service_id: config.serviceId, sub_mchid: partner.subMchId }
+    : { appid: config.appId, service_id: config.serviceId };
+  /** Each partner order's notify_url names its hospital (as the payment provider's do). */
+  const notifyUrl = partner ? `${config.notifyUrl}/${enc(partner.hospitalId)}` : config.notifyUrl;
   const unavailable = (what: string, code?: string) =>
     new ProviderUnavailableError(`WeChat Pay Score ${what} failed: ${code ?? 'unknown'}.`, {
       channel: 'wechatpay',
@@ -43,12 +64,8 @@ export function payScoreProvider(
     });
 
   async function get(outOrderNo: string): Promise<WechatJson | undefined> {
-    const query = new URLSearchParams({
-      out_order_no: outOrderNo,
-      service_id: config.serviceId,
-      appid: config.appId,
-    });
-    const r = await call('payscore.query', 'GET', `/v3/payscore/serviceorder?${query.toString()}`);
+    const query = new URLSearchParams({ ...merchant, out_order_no: outOrderNo });
+    const r = await call('payscore.query', 'GET', `${base}?${query.toString()}`);
     if (wechatFailed(r)) {
       if (r.status === 404 || r.code === 'ORDER_NOT_EXIST') return undefined;
       throw unavailable('query', r.code);
@@ -87,15 +104,21 @@ export function payScoreProvider(
         throw new ValidationError('A WeChat Pay Score visit needs payer.wechatOpenId.', [
           { path: 'body.payer', message: 'wechatOpenId required' },
         ]);
-      const r = await call('payscore.create', 'POST', '/v3/payscore/serviceorder', {
+      const openid = req.payer.wechatOpenId;
+      const r = await call('payscore.create', 'POST', base, {
         out_order_no: req.outOrderNo,
         appid: config.appId,
         service_id: config.serviceId,
+        ...(partner
+          ? {
+              sub_mchid: partner.subMchId,
+              ...(partner.subAppId ? { sub_appid: partner.subAppId, sub_openid: openid } : { openid }),
+            }
+          : { openid }),
         service_introduction: req.title.slice(0, 20),
         time_range: { start_time: 'OnAccept' },
         risk_fund: { name: 'ESTIMATE_ORDER_COST', amount: req.amountFen, description: '就医信用额度' },
-        notify_url: config.notifyUrl,
-        openid: 'wechatOpenId' in req.payer ? req.payer.wechatOpenId : undefined,
+        notify_url: notifyUrl,
         need_user_confirm: true,
       });
       if (wechatFailed(r)) throw unavailable('create', r.code);
@@ -142,8 +165,7 @@ export function payScoreProvider(
       if (!current) return { status: 'FAILED', reason: 'no service order' };
       if (current.state === 'DOING' && current.state_description === 'USER_CONFIRM') {
         const r = await call('payscore.complete', 'POST', order(req.outOrderNo, 'complete'), {
-          appid: config.appId,
-          service_id: config.serviceId,
+          ...merchant,
           post_payments: req.lines.map((l) => ({ name: l.name.slice(0, 20), amount: l.amountFen })),
           total_amount: req.amountFen,
           time_range: { end_time: payScoreTime(clock.now()) },
@@ -154,10 +176,7 @@ export function payScoreProvider(
       const state = captureState(current);
       if (state.status === 'PENDING') {
         // Completed before, still collecting: ask WeChat to collect again (商户发起催收扣款).
-        const r = await call('payscore.pay', 'POST', order(req.outOrderNo, 'pay'), {
-          appid: config.appId,
-          service_id: config.serviceId,
-        });
+        const r = await call('payscore.pay', 'POST', order(req.outOrderNo, 'pay'), merchant);
         if (wechatFailed(r) && r.code !== 'INVALID_REQUEST') throw unavailable('pay', r.code);
       }
       return state;
@@ -172,8 +191,7 @@ export function payScoreProvider(
       if (!o || o.state === 'REVOKED' || o.state === 'EXPIRED' || o.state === 'DONE') return;
       if (o.state_description === 'MCH_COMPLETE') return; // completed: the rest was never collectable
       const r = await call('payscore.cancel', 'POST', order(req.outOrderNo, 'cancel'), {
-        appid: config.appId,
-        service_id: config.serviceId,
+        ...merchant,
         reason: req.reason.slice(0, 50),
       });
       if (wechatFailed(r)) throw unavailable('cancel', r.code);

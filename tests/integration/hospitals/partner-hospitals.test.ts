@@ -11,7 +11,6 @@ import { createPaymentHandler } from '../../../functions/http/payments/create';
 import { getPaymentHandler } from '../../../functions/http/payments/get';
 import { refundPaymentHandler } from '../../../functions/http/payments/refund';
 import { systemClock } from '../../../lib/adapters/system/clock';
-import { wechatpayProvider } from '../../../lib/adapters/wechatpay/provider';
 import type { AppDeps } from '../../../lib/config/container';
 import type { Hospital } from '../../../lib/domain/hospital';
 import { signDevToken, type Caller } from '../../../lib/http/auth';
@@ -20,9 +19,14 @@ import type { LambdaHttpHandler } from '../../../lib/http/context';
 import { applyProviderEvent } from '../../../lib/usecases/notifications';
 import { ALIPAY_MERCHANTS, SUB_MERCHANTS } from '../../../sandbox/books';
 import { alipayAppAuthorisations } from '../../../lib/adapters/alipay/app-auth';
-import { alipayProvider } from '../../../lib/adapters/alipay/provider';
 import { fileHospitalSecrets } from '../../../lib/adapters/system/file-hospital-secrets';
-import { alipayActingFor } from '../../../lib/config/channels';
+import { partnerPayments } from '../../../lib/config/providers';
+import { partnerCredit } from '../../../lib/config/credit';
+import { openVisit } from '../../../lib/usecases/visits/open';
+import { addCharge } from '../../../lib/usecases/visits/add-charge';
+import { settleVisit } from '../../../lib/usecases/visits/settle';
+import { getVisit } from '../../../lib/usecases/visits/get';
+import { fen } from '../../../lib/domain/money';
 import type { Channel } from '../../../lib/domain/ledger/accounts';
 import type { AppAuthorisations } from '../../../lib/ports/app-authorisation';
 import { alipayNotificationBody } from '../../conformance/support/alipay';
@@ -33,7 +37,7 @@ import { wechatNotification } from '../../conformance/support/wechatpay';
 import { TEST_JWT_SECRET, testDeps } from '../../support/dynamo';
 import { httpEvent, lambdaContext } from '../../support/http';
 import { recordingMetrics } from '../../support/metrics';
-import { notificationReceiver, sandboxWithProviders } from '../../support/sandbox';
+import { PAYSCORE_SERVICE_ID, notificationReceiver, sandboxWithProviders } from '../../support/sandbox';
 
 const OPENID = 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o';
 const BUYER = '2088102122524333';
@@ -66,30 +70,24 @@ describe('two hospitals in partner mode on one deployment', () => {
       return { status: res.statusCode, body: res.body };
     });
     env = await sandboxWithProviders(receiver.url);
+    const platform = {
+      wechat: env.wechatConfig,
+      alipay: env.alipayClient,
+      alipayConfig: env.alipayConfig,
+      serviceId: PAYSCORE_SERVICE_ID,
+    };
     secretsDir = mkdtempSync(join(tmpdir(), 'medpay-hospital-secrets-'));
     const base = await testDeps({
       providers: env.providers,
       metrics: recordingMetrics(),
       hospitalSecrets: fileHospitalSecrets(secretsDir),
-      // The platform's accounts acting for a registered hospital: its WeChat sub-merchant, its Alipay merchant.
-      partner: async (h: Hospital, secrets) => {
-        const merchant = await alipayActingFor(env.alipayClient, h, secrets);
-        return {
-          providers: {
-            ...(h.channels.wechatpay
-              ? {
-                  wechatpay: wechatpayProvider(env.wechatConfig, systemClock, {
-                    ...h.channels.wechatpay,
-                    hospitalId: h.hospitalId,
-                  }),
-                }
-              : {}),
-            ...(merchant
-              ? { alipay: alipayProvider(merchant, env.alipayConfig, { hospitalId: h.hospitalId }) }
-              : {}),
-          },
-        };
-      },
+      credit: env.credit,
+      // The platform's accounts acting for a registered hospital (its WeChat sub-merchant, its Alipay
+      // merchant), built as the composers build them.
+      partner: async (h: Hospital, secrets) => ({
+        ...(await partnerPayments(platform, systemClock)(h, secrets)),
+        ...(await partnerCredit(platform, systemClock)(h, secrets)),
+      }),
     });
     deps = { ...base, appAuthorisations: alipayAppAuthorisations(env.alipayClient) };
     const resolve = () => Promise.resolve(deps);
@@ -311,6 +309,53 @@ describe('two hospitals in partner mode on one deployment', () => {
       const other = await deps.inHospital(deps, hospitalId === EAST ? WEST : EAST);
       expect(await other.providers.wechatpay?.queryOrder(outTradeNo)).toEqual({ status: 'NOT_FOUND' });
       expect(sub).toMatch(/^\d+$/);
+    }
+  });
+
+  it('each hospital settles a pay-later visit on both channels as its own merchant', async () => {
+    for (const hospitalId of [EAST, WEST]) {
+      const scoped = await deps.inHospital(deps, hospitalId);
+      const other = await deps.inHospital(deps, hospitalId === EAST ? WEST : EAST);
+      for (const channel of ['alipay', 'wechatpay'] as const) {
+        const { visit, clientParams } = await openVisit(scoped, {
+          patientId: `PV-${hospitalId}`,
+          channel,
+          payer: channel === 'wechatpay' ? { wechatOpenId: OPENID } : { alipayUserId: BUYER },
+          insured: false,
+          requestKey: `visit-${hospitalId}-${channel}`,
+        });
+        // The patient confirms in the wallet: the Alipay order string carries the hospital's app_auth_token.
+        const confirmed = await fetch(`${env.sandbox.url}/sandbox/authorise`, {
+          method: 'POST',
+          body: JSON.stringify({ channel, outOrderNo: visit.outOrderNo, orderStr: clientParams.orderStr }),
+        });
+        expect(confirmed.status).toBe(200);
+        expect(applied).toContain(
+          `/webhooks/${channel}/${hospitalId} ${channel === 'alipay' ? '200 success' : '204'}`,
+        );
+        expect((await getVisit(scoped, visit.visitId)).status).toBe('OPEN');
+        await addCharge(scoped, visit.visitId, {
+          chargeId: 'LAB',
+          category: 'laboratory',
+          description: '化验',
+          amountFen: fen(2_300),
+        });
+        await settleVisit(scoped, visit.visitId, { requestedBy: `staff:s-${hospitalId}` });
+        await vi.waitFor(async () => {
+          expect(await getVisit(scoped, visit.visitId)).toMatchObject({
+            status: 'SETTLED',
+            settlement: { capturedFen: 2_300 },
+          });
+        });
+        // The authorisation is the hospital's merchant's: neither the other hospital nor the platform's own
+        // merchant finds it at the provider.
+        for (const stranger of [other, deps])
+          expect(
+            await stranger.credit[channel]?.queryAuthorisation(visit.outOrderNo, visit.outRequestNo),
+          ).toEqual({ status: 'NOT_FOUND' });
+        // The other hospital does not know the visit at all.
+        await expect(getVisit(other, visit.visitId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      }
     }
   });
 
