@@ -97,6 +97,13 @@ const ROLES = {
     secrets: [...SECRETS.auth, ...SECRETS.alipayClient],
     hospitalSecrets: 'write',
   },
+  /** The daily Alipay authorisation check: queries and refreshes the hospitals' tokens with the platform app. */
+  AppAuthJobRole: {
+    dynamo: 'write',
+    secrets: SECRETS.alipayClient,
+    hospitalSecrets: 'write',
+    deadLetters: true,
+  },
   /** GET /statements/{date}: reads the journal, writes and presigns the file. */
   StatementRole: { dynamo: 'read', secrets: SECRETS.auth, statements: true },
   /** The daily finance job: bills, reconciliation and statement files. */

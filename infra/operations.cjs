@@ -17,6 +17,16 @@ const BUSINESS_ALARMS = [
   ],
   ['CallbacksFailed', 'A callback to a HIS endpoint was given up after its retry window.', 0],
   [
+    'AppAuthorisationsRevoked',
+    "The daily check found a hospital's Alipay authorisation invalid: its Alipay payments stopped.",
+    0,
+  ],
+  [
+    'AppAuthorisationRefreshRefused',
+    "Alipay refused to refresh a hospital's authorisation: the merchant must authorise again before it lapses.",
+    0,
+  ],
+  [
     'InsuredPaymentsNeedingAttention',
     'An insured payment or refund is stuck between the insurance platform and the wallet.',
     0,

@@ -11,6 +11,9 @@ import { alipaySignContent, alipayTime, rsaSign, rsaVerify } from './signing';
 /** The message Alipay pushes when a merchant cancels its authorisation of an app (PROTOCOLS §3.2). */
 const APP_AUTH_CANCELLED = 'alipay.open.auth.appauth.cancelled';
 
+/** How long a refresh token lives (re_expires_in, seconds): the value the sandbox answers with. */
+const RE_EXPIRES_IN_SEC = 32_140_800;
+
 /** The Alipay surface over `books`; `parts` gives the credit products and bill files. */
 export function alipaySurface(books: Books, parts: SandboxParts) {
   const { options, orders, refunds, settings, key, id, baseUrl, notify } = books;
@@ -20,7 +23,7 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
    */
   const appAuth = {
     codes: new Map<string, { authAppId: string; expiresAt: number }>(),
-    tokens: new Map<string, { authAppId: string; valid: boolean }>(),
+    tokens: new Map<string, { authAppId: string; valid: boolean; issuedAt: number; expiresAt: number }>(),
   };
   const merchantOf = (authAppId: string | undefined) =>
     ALIPAY_MERCHANTS.find((m) => m.authAppId === authAppId);
@@ -102,7 +105,7 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
     let actingFor: string | undefined;
     if (params.app_auth_token !== undefined) {
       const grant = appAuth.tokens.get(params.app_auth_token);
-      if (!grant?.valid)
+      if (!grant?.valid || grant.expiresAt < Date.now())
         return fail(
           '20001',
           'Insufficient Token Permissions',
@@ -253,20 +256,34 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
         });
       }
       case 'alipay.open.auth.token.app': {
-        // AlipayOpenAuthTokenAppModel (A14): grant_type authorization_code with code, or refresh_token.
-        const grant =
-          biz.grant_type === 'authorization_code'
-            ? appAuth.codes.get(biz.code ?? '')
-            : biz.grant_type === 'refresh_token'
-              ? appAuth.tokens.get((biz.refresh_token ?? '').replace(/^refresh-/, ''))
-              : undefined;
-        if (!grant || ('expiresAt' in grant && grant.expiresAt < Date.now()))
+        // AlipayOpenAuthTokenAppModel (A14): grant_type authorization_code with code, or refresh_token. A code
+        // lives 24 h (AL-ISV1); a refresh token re_expires_in seconds, and a revoked authorisation's refreshes
+        // nothing: the merchant must authorise again (AL-ISV3).
+        const now = Date.now();
+        const code = biz.grant_type === 'authorization_code' ? appAuth.codes.get(biz.code ?? '') : undefined;
+        const refreshed =
+          biz.grant_type === 'refresh_token'
+            ? appAuth.tokens.get((biz.refresh_token ?? '').replace(/^refresh-/, ''))
+            : undefined;
+        const grant = code ?? refreshed;
+        const usable = code
+          ? code.expiresAt >= now
+          : refreshed !== undefined &&
+            refreshed.valid &&
+            refreshed.issuedAt + RE_EXPIRES_IN_SEC * 1000 >= now;
+        if (!grant || !usable)
           return fail('40002', 'Invalid Arguments', 'invalid auth_code', '授权码不存在或已过期');
         if (biz.grant_type === 'authorization_code') appAuth.codes.delete(biz.code ?? ''); // single use
         const merchant = merchantOf(grant.authAppId);
         if (!merchant) return fail('40002', 'Invalid Arguments', 'invalid auth_code', '授权码不存在或已过期');
         const token = `${alipayTime(new Date()).replace(/\D/g, '').slice(0, 8)}BB${randomBytes(16).toString('hex')}`;
-        appAuth.tokens.set(token, { authAppId: merchant.authAppId, valid: true });
+        const ttlSec = settings.appAuthTokenTtlSec;
+        appAuth.tokens.set(token, {
+          authAppId: merchant.authAppId,
+          valid: true,
+          issuedAt: now,
+          expiresAt: now + ttlSec * 1000,
+        });
         // AlipayOpenAuthTokenAppResponse (A15): the token, its refresh token, the merchant's app and user id.
         return reply({
           code: '10000',
@@ -275,8 +292,27 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
           app_refresh_token: `refresh-${token}`,
           auth_app_id: merchant.authAppId,
           user_id: merchant.merchantId,
-          expires_in: 31536000,
-          re_expires_in: 32140800,
+          expires_in: ttlSec,
+          re_expires_in: RE_EXPIRES_IN_SEC,
+        });
+      }
+      case 'alipay.open.auth.token.app.query': {
+        // AlipayOpenAuthTokenAppQueryResponse (A16; the SDKs' response model): status valid | invalid, the
+        // merchant's app and user id, the authorisation's start and end, expires_in (seconds left).
+        const grant = appAuth.tokens.get(biz.app_auth_token ?? '');
+        if (!grant) return fail('40004', 'Business Failed', 'invalid-app-auth-token', '无效的应用授权令牌');
+        const merchant = merchantOf(grant.authAppId);
+        const valid = grant.valid && grant.expiresAt > Date.now();
+        return reply({
+          code: '10000',
+          msg: 'Success',
+          user_id: merchant?.merchantId,
+          auth_app_id: grant.authAppId,
+          expires_in: Math.max(0, Math.floor((grant.expiresAt - Date.now()) / 1000)),
+          auth_methods: ['alipay.trade.create', 'alipay.trade.refund', 'alipay.fund.auth.order.app.freeze'],
+          auth_start: alipayTime(new Date(grant.issuedAt)),
+          auth_end: alipayTime(new Date(grant.expiresAt)),
+          status: valid ? 'valid' : 'invalid',
         });
       }
       case 'alipay.data.dataservice.bill.downloadurl.query': {
@@ -332,7 +368,7 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
   /** The merchant app a valid app_auth_token acts for. */
   const actingForToken = (token: string) => {
     const grant = appAuth.tokens.get(token);
-    return grant?.valid ? grant.authAppId : undefined;
+    return grant?.valid && grant.expiresAt > Date.now() ? grant.authAppId : undefined;
   };
 
   return {

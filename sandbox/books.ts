@@ -106,6 +106,11 @@ export function createBooks(options: SandboxOptions) {
     medicalCallbacks: true,
     wechatSerialMode: 'certificate' as 'certificate' | 'public-key' | 'mixed',
     timeScale: options.timeScale ?? 1 / 3600,
+    /**
+     * How long an Alipay app_auth_token issued now lives, in seconds: AL-ISV2's 365 days (A15 calls tokens
+     * long-lived and expires_in obsolete; a shorter life lets a test see medpay refresh before it lapses).
+     */
+    appAuthTokenTtlSec: 31_536_000,
     /** The next N credit captures per channel fail (insufficient funds). */
     captureFailures: { alipay: 0, wechatpay: 0 } as Record<Channel, number>,
     /** Bills: whether they can be downloaded yet, how to damage the file, and discrepancies per channel. */

@@ -144,8 +144,8 @@ const everyFunction = (metric: string) =>
   );
 checks.push(
   [
-    'eight EventBridge rules, each target with a retry policy and a dead-letter queue',
-    rules.length === 8 &&
+    'nine EventBridge rules, each target with a retry policy and a dead-letter queue',
+    rules.length === 9 &&
       rules.every(([, r]) =>
         r.Properties.Targets.every((t: Record<string, unknown>) => t.DeadLetterConfig && t.RetryPolicy),
       ),
@@ -160,7 +160,7 @@ checks.push(
       ).size,
   ],
   [
-    'alarms: integrity alerts, rejected notifications, failed settlements, reconciliation, HIS callbacks, stuck insured payments',
+    "alarms: integrity alerts, rejected notifications, failed settlements, reconciliation, HIS callbacks, stuck insured payments, hospitals' Alipay authorisations",
     [
       'IntegrityAlerts',
       'NotificationsRejected',
@@ -169,6 +169,8 @@ checks.push(
       'ReconciliationsFailed',
       'CallbacksFailed',
       'InsuredPaymentsNeedingAttention',
+      'AppAuthorisationsRevoked',
+      'AppAuthorisationRefreshRefused',
     ].every((m) => alarmOn(m)),
   ],
   [

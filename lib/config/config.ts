@@ -35,6 +35,8 @@ const Env = z.object({
   AUTH_REQUIRE_HOSPITAL: z._default(z.enum(['true', 'false']), 'false'),
   /** Where registered hospitals' own credentials are kept: `ssm:<path prefix>` on AWS, `file:<dir>` locally. */
   HOSPITAL_SECRETS: z.optional(secretRef),
+  /** The daily check refreshes an Alipay app_auth_token this many days before Alipay says it lapses. */
+  ALIPAY_APP_AUTH_REFRESH_DAYS: count(1, 365, 30),
   IDEMPOTENCY_TTL_SEC: count(60, Number.MAX_SAFE_INTEGER, 86_400),
   IDEMPOTENCY_LOCK_MS: count(1_000, Number.MAX_SAFE_INTEGER, 30_000),
   /** Set by Lambda when active tracing is on: where the X-Ray daemon listens (`host:port`). */
@@ -240,6 +242,7 @@ const ConfigSchema = z.pipe(
         defaultId: e.DEFAULT_HOSPITAL_ID,
         requireClaim: e.AUTH_REQUIRE_HOSPITAL === 'true',
         secretsRef: e.HOSPITAL_SECRETS ?? `ssm:/medpay/${e.STAGE}/hospitals`,
+        refreshAppAuthBeforeSec: e.ALIPAY_APP_AUTH_REFRESH_DAYS * 86_400,
       },
       idempotency: { ttlSec: e.IDEMPOTENCY_TTL_SEC, lockMs: e.IDEMPOTENCY_LOCK_MS },
       logLevel: e.LOG_LEVEL,

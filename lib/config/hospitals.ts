@@ -9,14 +9,13 @@ import { alipayClientFor } from './channels';
 import { composeDeps } from './container';
 
 /** Exchanges refused because this deployment has no Alipay app to act as the service provider. */
-const noAlipay: AppAuthorisations = {
-  exchange: () =>
-    Promise.reject(
-      new ValidationError('Alipay is not configured on this deployment: no app can act for the merchant.', [
-        { path: 'body.appAuthCode', message: 'Alipay not configured' },
-      ]),
-    ),
-};
+const notConfigured = () =>
+  Promise.reject(
+    new ValidationError('Alipay is not configured on this deployment: no app can act for the merchant.', [
+      { path: 'body.appAuthCode', message: 'Alipay not configured' },
+    ]),
+  );
+const noAlipay: AppAuthorisations = { exchange: notConfigured, query: notConfigured, refresh: notConfigured };
 
 /** The dependencies of the hospital registry's functions. */
 export const operatorDeps = composeDeps({

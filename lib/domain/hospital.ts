@@ -40,6 +40,9 @@ export interface AlipayMerchant {
   readonly status: 'AUTHORISED' | 'REVOKED';
   /** When it was authorised, or revoked. */
   readonly since: string;
+  /** When the daily check last asked Alipay about the token, and when Alipay said it lapses. */
+  readonly checkedAt?: string;
+  readonly expiresAt?: string;
 }
 
 /** The names of a hospital's Alipay secrets in the parameter store. */

@@ -11,11 +11,28 @@ export interface AppAuthorisation {
   readonly merchantId: string;
 }
 
-/** Exchanges authorisation codes with the provider. */
+/** What the provider says of a token it issued. */
+export interface AppAuthorisationState {
+  /** Whether calls made with it are still accepted. */
+  readonly valid: boolean;
+  readonly authAppId?: string;
+  readonly merchantId?: string;
+  /** Seconds until it lapses, where the provider says. */
+  readonly expiresInSec?: number;
+}
+
+/** Exchanges authorisation codes with the provider, and checks and refreshes the tokens it gave. */
 export interface AppAuthorisations {
   /**
    * Exchanges a single-use `app_auth_code` for the merchant's token; a code the provider refuses (used,
    * expired, unknown) is a ValidationError naming its answer.
    */
   exchange(code: string): Promise<AppAuthorisation>;
+  /** Asks the provider about a token: valid or not, whose, and how long it has left. */
+  query(appAuthToken: string): Promise<AppAuthorisationState>;
+  /**
+   * A fresh token (and refresh token) for a refresh token; one the provider refuses (lapsed, revoked) is a
+   * ValidationError: the merchant must authorise again.
+   */
+  refresh(refreshToken: string): Promise<AppAuthorisation>;
 }

@@ -9,35 +9,58 @@ import { ProviderUnavailableError, ValidationError } from '../../domain/errors';
 import type { AppAuthorisation, AppAuthorisations } from '../../ports/app-authorisation';
 import { alipayOk, alipaySystemError, type AlipayClient } from './client';
 
-/** The exchange over the platform app's signed gateway. */
+/** The exchange, query and refresh over the platform app's signed gateway. */
 export function alipayAppAuthorisations(client: AlipayClient): AppAuthorisations {
+  /** alipay.open.auth.token.app with `biz` (a code, or a refresh token), read as AlipayOpenAuthTokenAppResponse. */
+  async function grant(biz: Record<string, string>, field: string): Promise<AppAuthorisation> {
+    const r = await client.exec('alipay.open.auth.token.app', biz);
+    if (alipaySystemError(r))
+      throw new ProviderUnavailableError(`Alipay could not exchange the grant: ${r.sub_code ?? r.code}.`, {
+        channel: 'alipay',
+      });
+    if (!alipayOk(r))
+      throw new ValidationError(`Alipay refused the ${biz.grant_type}: ${r.sub_code ?? r.code}.`, [
+        { path: field, message: `refused by Alipay (${r.sub_code ?? r.code})` },
+      ]);
+    const first = firstToken((r as Record<string, unknown>).tokens);
+    const token = r.app_auth_token ?? first?.app_auth_token;
+    const authAppId = r.auth_app_id ?? first?.auth_app_id;
+    const merchantId = r.user_id ?? first?.user_id;
+    if (!token || !authAppId || !merchantId)
+      throw new ProviderUnavailableError('Alipay answered the exchange without a token, app or user id.', {
+        channel: 'alipay',
+      });
+    const refreshToken = r.app_refresh_token ?? first?.app_refresh_token;
+    return { appAuthToken: token, authAppId, merchantId, ...(refreshToken ? { refreshToken } : {}) };
+  }
+
   return {
-    async exchange(code) {
-      const r = await client.exec('alipay.open.auth.token.app', { grant_type: 'authorization_code', code });
-      if (alipaySystemError(r))
-        throw new ProviderUnavailableError(`Alipay could not exchange the code: ${r.sub_code ?? r.code}.`, {
-          channel: 'alipay',
-        });
+    exchange: (code) => grant({ grant_type: 'authorization_code', code }, 'body.appAuthCode'),
+
+    // {grant_type: "refresh_token", refresh_token: <app_refresh_token>} (A14; AL-ISV3: once re_expires_in
+    // has passed the merchant must authorise again).
+    refresh: (refreshToken) =>
+      grant({ grant_type: 'refresh_token', refresh_token: refreshToken }, 'appRefreshToken'),
+
+    // alipay.open.auth.token.app.query{app_auth_token} → status valid | invalid, auth_app_id, user_id,
+    // expires_in in seconds (A16; AlipayOpenAuthTokenAppQueryResponse in the SDKs: "valid：有效状态；
+    // invalid：无效状态", "应用授权令牌失效时间，单位到秒"). A token Alipay no longer knows is invalid.
+    async query(appAuthToken) {
+      const r = await client.exec('alipay.open.auth.token.app.query', { app_auth_token: appAuthToken });
+      // Alipay refuses a revoked or replaced token as aop.invalid-app-auth-token (developer.aliyun.com/ask/
+      // 285051); any other refusal says nothing of the token, so nothing is concluded from it.
+      if (/invalid-app-auth-token/.test(r.sub_code ?? '')) return { valid: false };
       if (!alipayOk(r))
-        throw new ValidationError(`Alipay refused the app_auth_code: ${r.sub_code ?? r.code}.`, [
-          { path: 'body.appAuthCode', message: `refused by Alipay (${r.sub_code ?? r.code})` },
-        ]);
-      const first = firstToken((r as Record<string, unknown>).tokens);
-      const token = r.app_auth_token ?? first?.app_auth_token;
-      const authAppId = r.auth_app_id ?? first?.auth_app_id;
-      const merchantId = r.user_id ?? first?.user_id;
-      if (!token || !authAppId || !merchantId)
-        throw new ProviderUnavailableError('Alipay answered the exchange without a token, app or user id.', {
+        throw new ProviderUnavailableError(`Alipay could not answer for the token: ${r.sub_code ?? r.code}.`, {
           channel: 'alipay',
         });
-      const refreshToken = r.app_refresh_token ?? first?.app_refresh_token;
-      const authorisation: AppAuthorisation = {
-        appAuthToken: token,
-        authAppId,
-        merchantId,
-        ...(refreshToken ? { refreshToken } : {}),
+      const expires = Number(r.expires_in);
+      return {
+        valid: r.status === 'valid',
+        ...(r.auth_app_id ? { authAppId: r.auth_app_id } : {}),
+        ...(r.user_id ? { merchantId: r.user_id } : {}),
+        ...(r.expires_in !== undefined && Number.isSafeInteger(expires) ? { expiresInSec: expires } : {}),
       };
-      return authorisation;
     },
   };
 }

@@ -32,24 +32,33 @@ export async function forEachHospital<D extends PerHospitalDeps, R>(
   deps: D,
   run: (scoped: D) => Promise<R>,
 ): Promise<Record<string, R>> {
-  const ids = await activeHospitalIds(deps);
   const results: Record<string, R> = {};
+  await eachConcurrently(await activeHospitalIds(deps), async (hospitalId) => {
+    try {
+      results[hospitalId] = await run(await deps.inHospital(deps, hospitalId));
+    } catch (error) {
+      deps.logger.error('hospital job failed', { hospitalId, error });
+      throw error;
+    }
+  });
+  return results;
+}
+
+/**
+ * Runs `run` for every item, CONCURRENCY at a time; every item runs even when some fail, and the first
+ * failure is thrown once all have run.
+ */
+export async function eachConcurrently<T>(items: readonly T[], run: (item: T) => Promise<void>) {
   const failures: unknown[] = [];
   let next = 0;
   const worker = async () => {
-    while (next < ids.length) {
-      const hospitalId = ids[next++] as string;
-      try {
-        results[hospitalId] = await run(await deps.inHospital(deps, hospitalId));
-      } catch (error) {
-        deps.logger.error('hospital job failed', { hospitalId, error });
-        failures.push(error);
-      }
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await run(item).catch((error: unknown) => failures.push(error));
     }
   };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, ids.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
   if (failures.length > 0) throw failures[0];
-  return results;
 }
 
 /**

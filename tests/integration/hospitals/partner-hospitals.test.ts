@@ -12,7 +12,8 @@ import { getPaymentHandler } from '../../../functions/http/payments/get';
 import { refundPaymentHandler } from '../../../functions/http/payments/refund';
 import { systemClock } from '../../../lib/adapters/system/clock';
 import type { AppDeps } from '../../../lib/config/container';
-import type { Hospital } from '../../../lib/domain/hospital';
+import { ALIPAY_APP_AUTH_TOKEN, type Hospital } from '../../../lib/domain/hospital';
+import { checkAppAuthorisationsJob } from '../../../functions/jobs/check-app-authorisations';
 import { signDevToken, type Caller } from '../../../lib/http/auth';
 import { webhookHandler } from '../../../lib/http/webhook';
 import type { LambdaHttpHandler } from '../../../lib/http/context';
@@ -519,5 +520,51 @@ describe('two hospitals in partner mode on one deployment', () => {
       { hospitalId: EAST },
     );
     expect(reconnected.body.channels.alipay).toMatchObject({ status: 'AUTHORISED' });
+  });
+
+  it('the daily check refreshes a token before it lapses, and revokes one Alipay no longer accepts', async () => {
+    const settings = (body: object) =>
+      fetch(`${env.sandbox.url}/sandbox/settings`, { method: 'POST', body: JSON.stringify(body) });
+    // East authorises again and Alipay gives it a token with a week left (inside the 30-day window).
+    await settings({ appAuthTokenTtlSec: 7 * 86_400 });
+    const connected = await call(
+      'hospitals',
+      operator,
+      'POST',
+      `/hospitals/${EAST}/channels/alipay`,
+      { appAuthCode: await appAuthCode(ALIPAY_MERCHANTS[0].authAppId) },
+      { hospitalId: EAST },
+    );
+    expect(connected.status).toBe(200);
+    const before = await deps.hospitalSecrets.get(EAST, ALIPAY_APP_AUTH_TOKEN);
+    // West's merchant cancels, and the message never reaches medpay: only the check can find out.
+    await fetch(`${env.sandbox.url}/sandbox/alipay/app-auth/revoke`, {
+      method: 'POST',
+      body: JSON.stringify({ authAppId: ALIPAY_MERCHANTS[1].authAppId, gatewayUrl: 'http://127.0.0.1:9/' }),
+    });
+    await settings({ appAuthTokenTtlSec: 365 * 86_400 });
+    const job = checkAppAuthorisationsJob(() => Promise.resolve(deps));
+    expect(await job({})).toEqual({ outcomes: { [EAST]: 'refreshed', [WEST]: 'revoked' } });
+    // East holds a new token, good for a year, and its Alipay payments go on with it.
+    const after = await deps.hospitalSecrets.get(EAST, ALIPAY_APP_AUTH_TOKEN);
+    expect(after).toBeDefined();
+    expect(after).not.toBe(before);
+    expect((await deps.appAuthorisations.query(String(after))).valid).toBe(true);
+    const east = await call('hospitals', operator, 'GET', `/hospitals/${EAST}`, undefined, {
+      hospitalId: EAST,
+    });
+    const lapses = Date.parse(east.body.channels.alipay.expiresAt as string) - Date.now();
+    expect(lapses).toBeGreaterThan(360 * 86_400_000);
+    expect(east.body.channels.alipay).toMatchObject({ status: 'AUTHORISED', checkedAt: expect.any(String) });
+    // West's Alipay is revoked at medpay too, and stops with a clear error; nothing more to check there.
+    const west = await call('hospitals', operator, 'GET', `/hospitals/${WEST}`, undefined, {
+      hospitalId: WEST,
+    });
+    expect(west.body.channels.alipay).toMatchObject({ status: 'REVOKED' });
+    expect(await pay(WEST, 'RA-WEST-CHECKED', 'alipay')).toMatchObject({
+      status: 409,
+      body: { error: { code: 'CHANNEL_REVOKED' } },
+    });
+    expect(await job({})).toEqual({ outcomes: { [EAST]: 'valid' } });
   });
 });

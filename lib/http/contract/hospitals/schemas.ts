@@ -40,6 +40,8 @@ export const Hospital = lazy(() =>
             merchantId: z.string(),
             status: z.enum(['AUTHORISED', 'REVOKED']),
             since: DateTime(),
+            checkedAt: z.optional(DateTime()),
+            expiresAt: z.optional(DateTime()),
           }),
         ),
       }),
