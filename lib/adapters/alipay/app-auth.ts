@@ -51,9 +51,12 @@ export function alipayAppAuthorisations(client: AlipayClient): AppAuthorisations
       // 285051); any other refusal says nothing of the token, so nothing is concluded from it.
       if (/invalid-app-auth-token/.test(r.sub_code ?? '')) return { valid: false };
       if (!alipayOk(r))
-        throw new ProviderUnavailableError(`Alipay could not answer for the token: ${r.sub_code ?? r.code}.`, {
-          channel: 'alipay',
-        });
+        throw new ProviderUnavailableError(
+          `Alipay could not answer for the token: ${r.sub_code ?? r.code}.`,
+          {
+            channel: 'alipay',
+          },
+        );
       const expires = Number(r.expires_in);
       return {
         valid: r.status === 'valid',
