@@ -8,8 +8,13 @@
  * belongs to one upload). What is not published (the reply's code field, ordStas values, the split's names
  * in the 6201 reply) follows the same named assumptions as the adapter (docs/insurance.md). Integer fen
  * inside, yuan on the wire; never deployed.
+ *
+ * Each hospital has its own app at the platform (appId, appSecret, SM4 key, SM2 key pairs): the configured
+ * one, and those issued since (issueApp, as a province issues a newly registered hospital's credentials).
+ * An order belongs to the app that uploaded it; another app's order is unknown.
  */
 import { randomBytes } from 'node:crypto';
+import { sm2 } from 'sm-crypto-v2';
 import { formatYuan, parseYuan, type Fen } from '../lib/domain/money';
 import {
   canonicalJson,
@@ -85,6 +90,8 @@ export interface Authorisation {
 
 /** An uploaded order at the platform. */
 export interface PlatformOrder {
+  /** The app (hospital) that uploaded it. */
+  appId: string;
   payOrdId: string;
   payToken: string;
   medOrgOrd: string;
@@ -124,6 +131,10 @@ type Reply = { status: number; body: object };
 
 /** Creates the platform over the envelope configuration it shares with the hospital (keys mirrored). */
 export function createInsurancePlatform(envelope: EnvelopeConfig) {
+  /** The apps by appId (the platform's side of each envelope). */
+  const apps = new Map<string, EnvelopeConfig>([[envelope.appId, envelope]]);
+  /** The app of the envelope being answered (handle is synchronous, so one at a time). */
+  let current = envelope;
   const settings: PlatformSettings = structuredClone(DEFAULT_PLATFORM_SETTINGS);
   const orders = new Map<string, PlatformOrder>();
   const authorisations = new Map<string, Authorisation>();
@@ -132,7 +143,7 @@ export function createInsurancePlatform(envelope: EnvelopeConfig) {
 
   const reply = (data: object, code = '0', message = '成功'): Reply => ({
     status: 200,
-    body: seal(envelope, data, compactTime(new Date()), { code, message }),
+    body: seal(current, data, compactTime(new Date()), { code, message }),
   });
   const refuse = (code: string, message: string) => reply({}, code, message);
   const amounts = (o: PlatformOrder) => ({
@@ -195,8 +206,13 @@ export function createInsurancePlatform(envelope: EnvelopeConfig) {
   const byPayAuthNo = (payAuthNo: string) =>
     [...authorisations.values()].find((a) => a.payAuthNo === payAuthNo);
 
+  /** An order of the app being answered. */
+  const ownOrder = (payOrdId: unknown) => {
+    const o = orders.get(String(payOrdId));
+    return o && o.appId === current.appId ? o : undefined;
+  };
   const findOrder = (req: any) => {
-    const o = orders.get(String(req.payOrdId));
+    const o = ownOrder(req.payOrdId);
     return o && o.payToken === req.payToken ? o : undefined;
   };
 
@@ -216,7 +232,9 @@ export function createInsurancePlatform(envelope: EnvelopeConfig) {
     }
     if (parsed.length === 0 || parsed.reduce((n, l) => n + l.amountFen, 0) !== total)
       return refuse('E6201-SUM', '费用明细合计与医疗费总额不符');
-    const existing = [...orders.values()].find((o) => o.medOrgOrd === req.medOrgOrd);
+    const existing = [...orders.values()].find(
+      (o) => o.medOrgOrd === req.medOrgOrd && o.appId === current.appId,
+    );
     if (existing) {
       if (existing.totalFen !== total || existing.payAuthNo !== req.payAuthNo)
         return refuse('E6201-DUP', '医疗机构订单号已使用');
@@ -246,6 +264,7 @@ export function createInsurancePlatform(envelope: EnvelopeConfig) {
       status: 'UPLOADED',
       orgBizSers: [],
       refunds: [],
+      appId: current.appId,
     };
     orders.set(o.payOrdId, o);
     return reply({ payOrdId: o.payOrdId, payToken: o.payToken, ...amounts(o) });
@@ -292,7 +311,7 @@ export function createInsurancePlatform(envelope: EnvelopeConfig) {
 
   /** 6203: appRefdSn unique (a repeat answers the first refund); never more than is left. */
   function refund(req: any): Reply {
-    const o = orders.get(String(req.payOrdId));
+    const o = ownOrder(req.payOrdId);
     if (!o) return refuse('E-ORDER-UNKNOWN', '支付订单不存在');
     const repeat = o.refunds.find((r) => r.appRefdSn === req.appRefdSn);
     if (repeat)
@@ -361,7 +380,9 @@ export function createInsurancePlatform(envelope: EnvelopeConfig) {
     }
     let req: unknown;
     try {
-      req = open(envelope, JSON.parse(body) as Envelope);
+      const sealed = JSON.parse(body) as Envelope;
+      current = apps.get(String(sealed.appId)) ?? envelope;
+      req = open(current, sealed);
     } catch (error) {
       const why = error instanceof EnvelopeRejectedError ? error.message : 'not an envelope';
       return { status: 200, body: { code: 'SIGN_ERROR', message: `验签失败: ${why}` } };
@@ -373,14 +394,48 @@ export function createInsurancePlatform(envelope: EnvelopeConfig) {
   function resultPush(o: PlatformOrder): string {
     return canonicalJson(
       seal(
-        envelope,
+        apps.get(o.appId) ?? envelope,
         { ...orderView(o), callType: 'SETL', traceTime: compactTime(new Date()) },
         compactTime(new Date()),
       ),
     );
   }
 
-  return { settings, orders, authorisations, authorise, exchange, byPayAuthNo, settle, handle, resultPush };
+  /**
+   * Issues a new hospital's app (a province registering a hospital): fresh ids, secret and key pairs. The
+   * platform keeps its side; the answer is the hospital's (what goes into its secret store).
+   */
+  function issueApp(): EnvelopeConfig {
+    const hospital = sm2.generateKeyPairHex();
+    const platformKeys = sm2.generateKeyPairHex();
+    const shared = {
+      appId: `SANDBOXAPP${randomBytes(4).toString('hex').toUpperCase()}`,
+      appSecret: randomBytes(16).toString('hex'),
+      secretSeparator: envelope.secretSeparator,
+      version: envelope.version,
+      sm4KeyHex: randomBytes(16).toString('hex'),
+      userId: envelope.userId,
+    };
+    apps.set(shared.appId, {
+      ...shared,
+      privateKeyHex: platformKeys.privateKey,
+      platformPublicKeyHex: hospital.publicKey,
+    });
+    return { ...shared, privateKeyHex: hospital.privateKey, platformPublicKeyHex: platformKeys.publicKey };
+  }
+
+  return {
+    settings,
+    orders,
+    authorisations,
+    authorise,
+    exchange,
+    byPayAuthNo,
+    settle,
+    handle,
+    resultPush,
+    issueApp,
+  };
 }
 
 export type InsurancePlatform = ReturnType<typeof createInsurancePlatform>;

@@ -8,7 +8,7 @@
  * MEDICAL_INSURANCE.SUCCESS retried for 30 s at most, and the refund notice). Never deployed.
  */
 import { constants, createHash, privateDecrypt } from 'node:crypto';
-import { MED_INS_RETRY_SEC, type Books } from './books';
+import { MED_INS_RETRY_SEC, SUB_MERCHANTS, type Books, type Order } from './books';
 import type { InsurancePlatform, PlatformOrder } from './insurance-platform';
 import { alipayTime, wechatTime } from './signing';
 import { formatYuan, parseYuan, type Fen } from '../lib/domain/money';
@@ -41,6 +41,8 @@ export interface MedicalTrade {
   outTradeNo: string;
   request: Record<string, any>;
   tradeStatus: 'WAIT_BUYER_PAY' | 'TRADE_SUCCESS' | 'TRADE_CLOSED';
+  /** Partner mode: the merchant app whose app_auth_token made it (only that merchant finds it). */
+  authAppId?: string;
   medicalPaidAt?: Date;
   ownPaidAt?: Date;
   refunds: Array<{ refundRequestNo: string; amountFen: number; at: Date }>;
@@ -70,10 +72,15 @@ type AlipayFail = (code: string, msg: string, sub_code: string, sub_msg: string)
 export interface MedicalContext {
   readonly books: Books;
   readonly wechatNotification: WechatNotification;
+  /** The TRANSACTION resource of a WeChat Pay order as its mode names it (direct or partner). */
+  readonly wechatTransaction: (o: Order) => object;
 }
 
 /** The medical products over the platform. */
-export function medicalSimulator(platform: InsurancePlatform, { books, wechatNotification }: MedicalContext) {
+export function medicalSimulator(
+  platform: InsurancePlatform,
+  { books, wechatNotification, wechatTransaction }: MedicalContext,
+) {
   const { options, orders, refunds, settings, key, id, markPaid, notify } = books;
   const mixOrders = new Map<string, MixOrder>();
   const medicalTrades = new Map<string, MedicalTrade>();
@@ -84,14 +91,23 @@ export function medicalSimulator(platform: InsurancePlatform, { books, wechatNot
   /** Access tokens Alipay issued for authorisations (alipay.system.oauth.token). */
   const tokens = new Map<string, string>();
 
-  /** Handles the Alipay medical methods; undefined for others. */
+  /**
+   * Handles the Alipay medical methods; undefined for others. `actingFor` is the merchant app the call's
+   * app_auth_token names: its trades are its own.
+   */
   function alipayMethod(
     method: string,
     params: Readonly<Record<string, string>>,
     biz: Record<string, any>,
     reply: AlipayReply,
     fail: AlipayFail,
+    actingFor?: string,
   ): string | undefined {
+    /** The merchant's own trade by trade_no or out_trade_no. */
+    const ownTrade = () => {
+      const t = biz.trade_no ? medicalTrades.get(String(biz.trade_no)) : tradeByOut(String(biz.out_trade_no));
+      return t && t.authAppId === actingFor ? t : undefined;
+    };
     switch (method) {
       case 'alipay.system.oauth.token': {
         if (params.grant_type !== 'authorization_code')
@@ -137,16 +153,14 @@ export function medicalSimulator(platform: InsurancePlatform, { books, wechatNot
         });
       }
       case 'alipay.commerce.medical.trade.createandpay':
-        return alipayCreate(biz, reply, fail);
+        return alipayCreate(biz, reply, fail, actingFor);
       case 'alipay.commerce.medical.trade.query': {
-        const t = biz.trade_no
-          ? medicalTrades.get(String(biz.trade_no))
-          : tradeByOut(String(biz.out_trade_no));
+        const t = ownTrade();
         if (!t) return fail('40004', 'Business Failed', 'ACQ.TRADE_NOT_EXIST', '交易不存在');
         return reply({ code: '10000', msg: 'Success', ...tradeView(t) });
       }
       case 'alipay.commerce.medical.trade.refund':
-        return alipayRefund(biz, reply, fail);
+        return alipayRefund(ownTrade(), biz, reply, fail);
       default:
         return undefined;
     }
@@ -178,7 +192,12 @@ export function medicalSimulator(platform: InsurancePlatform, { books, wechatNot
   }
 
   /** alipay.commerce.medical.trade.createandpay: the parts must add up and match the platform's order. */
-  function alipayCreate(biz: Record<string, any>, reply: AlipayReply, fail: AlipayFail) {
+  function alipayCreate(
+    biz: Record<string, any>,
+    reply: AlipayReply,
+    fail: AlipayFail,
+    actingFor: string | undefined,
+  ) {
     let parts: { total: number; gov: number; account: number; other: number; real: number };
     try {
       parts = {
@@ -198,6 +217,7 @@ export function medicalSimulator(platform: InsurancePlatform, { books, wechatNot
     const existing = tradeByOut(String(biz.out_trade_no));
     if (existing) {
       if (
+        existing.authAppId !== actingFor ||
         existing.request.total_amount !== biz.total_amount ||
         existing.request.pay_order_id !== biz.pay_order_id
       )
@@ -229,6 +249,7 @@ export function medicalSimulator(platform: InsurancePlatform, { books, wechatNot
       request: biz,
       tradeStatus: 'WAIT_BUYER_PAY',
       refunds: [],
+      ...(actingFor ? { authAppId: actingFor } : {}),
     };
     medicalTrades.set(t.tradeNo, t);
     if (parts.real > 0)
@@ -243,6 +264,7 @@ export function medicalSimulator(platform: InsurancePlatform, { books, wechatNot
         payer: String(biz.alipay_user_id ?? biz.open_id),
         refundedFen: 0,
         createdAt: new Date(),
+        ...(actingFor ? { authAppId: actingFor } : {}),
       });
     return reply({
       code: '10000',
@@ -256,8 +278,12 @@ export function medicalSimulator(platform: InsurancePlatform, { books, wechatNot
   const payUrl = (t: MedicalTrade) => `${books.baseUrl()}/sandbox?medicalTrade=${t.tradeNo}`;
 
   /** alipay.commerce.medical.trade.refund: the self-pay part only, refund_request_no unique per refund. */
-  function alipayRefund(biz: Record<string, any>, reply: AlipayReply, fail: AlipayFail) {
-    const t = biz.trade_no ? medicalTrades.get(String(biz.trade_no)) : tradeByOut(String(biz.out_trade_no));
+  function alipayRefund(
+    t: MedicalTrade | undefined,
+    biz: Record<string, any>,
+    reply: AlipayReply,
+    fail: AlipayFail,
+  ) {
     if (!t) return fail('40004', 'Business Failed', 'ACQ.TRADE_NOT_EXIST', '交易不存在');
     const repeat = t.refunds.find((r) => r.refundRequestNo === biz.refund_request_no);
     const answer = (r: { refundRequestNo: string; amountFen: number; at: Date }) =>
@@ -341,8 +367,14 @@ export function medicalSimulator(platform: InsurancePlatform, { books, wechatNot
     const type = req.mix_pay_type;
     if (!MIX_PAY_TYPES.includes(type) || !ORDER_TYPES.includes(req.order_type))
       return fail(400, 'PARAM_ERROR', '268435461 mix_pay_type 或 order_type 不合法');
-    if (req.appid !== w.appId || !req.openid || !req.out_trade_no || !req.callback_url)
+    if (req.appid !== w.appId || !(req.openid ?? req.sub_openid) || !req.out_trade_no || !req.callback_url)
       return fail(400, 'PARAM_ERROR', '268435461 appid、openid、out_trade_no、callback_url 必填');
+    // Partner mode (W8, W9): the service provider's appid, the sub-merchant it acts for (which must have
+    // authorised it, B4 268443701), and a sub_openid only under sub_appid (W5 268510604).
+    if (req.sub_mchid !== undefined && !(w.subMerchants ?? SUB_MERCHANTS).includes(String(req.sub_mchid)))
+      return fail(400, 'INVALID_REQUEST', '268443701 受理关系不存在');
+    if (req.sub_openid !== undefined && (!req.sub_appid || req.sub_mchid === undefined))
+      return fail(400, 'PARAM_ERROR', '268510604 sub_appid 与 sub_openid 不匹配');
     const amounts = [
       'total_fee',
       'med_ins_gov_fee',
@@ -425,7 +457,8 @@ export function medicalSimulator(platform: InsurancePlatform, { books, wechatNot
       if (
         !cash ||
         `wx${cash.providerTradeNo}` !== req.prepay_id ||
-        cash.amountFen !== req.wechat_pay_cash_fee
+        cash.amountFen !== req.wechat_pay_cash_fee ||
+        cash.subMchId !== req.sub_mchid
       )
         return fail(400, 'PARAM_ERROR', '自费 prepay_id 与订单不符');
     }
@@ -461,26 +494,7 @@ export function medicalSimulator(platform: InsurancePlatform, { books, wechatNot
         'wechatpay',
         'TRANSACTION.SUCCESS',
         outTradeNo,
-        wechatNotification(
-          'TRANSACTION.SUCCESS',
-          {
-            appid: options.wechatpay.appId,
-            mchid: options.wechatpay.mchId,
-            out_trade_no: cash.outTradeNo,
-            transaction_id: cash.providerTradeNo,
-            trade_type: 'JSAPI',
-            trade_state: 'SUCCESS',
-            success_time: wechatTime(cash.paidAt ?? new Date()),
-            payer: { openid: cash.payer },
-            amount: {
-              total: cash.amountFen,
-              payer_total: cash.amountFen,
-              currency: 'CNY',
-              payer_currency: 'CNY',
-            },
-          },
-          cash.notifyUrl,
-        ),
+        wechatNotification('TRANSACTION.SUCCESS', wechatTransaction(cash), cash.notifyUrl),
       );
     o.mixPayStatus = 'MIX_PAY_SUCCESS';
     o.selfPayStatus = cash ? 'SELF_PAY_SUCCESS' : 'NO_SELF_PAY';
@@ -541,7 +555,8 @@ export function medicalSimulator(platform: InsurancePlatform, { books, wechatNot
   /** POST /v3/med-ins/refunds/notify: after the cash refund with the same out_refund_no (W1 §7, W7). */
   function refundNotice(mixTradeNo: string, req: Record<string, any>): { status: number; body?: object } {
     const o = mixOrders.get(mixTradeNo);
-    if (!o) return fail(404, 'NOT_FOUND', '268529515 未找到订单');
+    // A partner order's refund notice names its sub_mchid (W7, I2).
+    if (!o || o.request.sub_mchid !== req.sub_mchid) return fail(404, 'NOT_FOUND', '268529515 未找到订单');
     // W1/W7 spell the keys with one underscore, I2 with two: both are accepted (PROTOCOLS §1.6).
     const field = (k: string): unknown => req[`med_refund_${k}`] ?? req[`med_refund__${k}`];
     const r = o.request;
@@ -582,9 +597,14 @@ export function medicalSimulator(platform: InsurancePlatform, { books, wechatNot
     const byOut = /^\/v3\/med-ins\/orders\/out-trade-no\/([^/]+)$/.exec(path);
     const byMix = /^\/v3\/med-ins\/orders\/mix-trade-no\/([^/]+)$/.exec(path);
     if ((byOut || byMix) && method === 'GET') {
-      const o = byOut
+      const found = byOut
         ? byOutTradeNo(decodeURIComponent(byOut[1] ?? ''))
         : mixOrders.get(decodeURIComponent(byMix?.[1] ?? ''));
+      // A sub-merchant's order is found only with its ?sub_mchid= (PROTOCOLS §3.1, W9, I1).
+      const o =
+        found && found.request.sub_mchid === (url.searchParams.get('sub_mchid') ?? undefined)
+          ? found
+          : undefined;
       if (o) return { status: 200, body: view(o) };
       return byOut ? fail(404, 'NOT_FOUND', '268529515 未找到订单') : undefined;
     }

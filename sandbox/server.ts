@@ -95,6 +95,7 @@ export async function startSandbox(options: SandboxOptions) {
   const medical = medicalSimulator(platform, {
     books: sandboxBooks,
     wechatNotification: wechat.notification,
+    wechatTransaction: wechat.transaction,
   });
   const credit = createCreditSimulator({
     alipay: options.alipay,
@@ -216,6 +217,11 @@ export async function startSandbox(options: SandboxOptions) {
     }
     if (url.pathname === '/sandbox/medical-insurance/orders' && method === 'GET')
       return send(res, 200, JSON.stringify(medical.waiting()));
+    if (url.pathname === '/sandbox/insurance-platform/apps' && method === 'POST') {
+      // The province issues a newly registered hospital its app: the hospital's side of the keys, to put
+      // under the hospital (insurance-platform-keys) before connecting its identity (docs/hospitals.md).
+      return send(res, 201, JSON.stringify(platform.issueApp()));
+    }
     if (url.pathname === '/sandbox/medical-insurance/pay' && method === 'POST') {
       // The patient enters the 医保电子凭证 password in the wallet's cashier (one password for both parts).
       const input = JSON.parse(body || '{}') as { outTradeNo?: string };

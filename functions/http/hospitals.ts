@@ -1,4 +1,4 @@
-/** /hospitals (platform operator): register hospitals, read the registry, connect their channels. */
+/** /hospitals (platform operator): register hospitals, read the registry, connect their channels and insurance. */
 import type { CoreDeps } from '../../lib/config/container';
 import { operatorDeps } from '../../lib/config/hospitals';
 import { connectAlipay as connectAlipayRoute } from '../../lib/http/contract/hospitals/connect-alipay';
@@ -10,6 +10,8 @@ import { registerHospital as registerHospitalRoute } from '../../lib/http/contra
 import { httpHandler } from '../../lib/http/handler';
 import { httpRouter } from '../../lib/http/router';
 import { connectWechatpay } from '../../lib/usecases/hospitals/connect-wechatpay';
+import { connectInsurance } from '../../lib/usecases/hospitals/connect-insurance';
+import { connectInsurance as connectInsuranceRoute } from '../../lib/http/contract/hospitals/connect-insurance';
 import { getHospital, listHospitals } from '../../lib/usecases/hospitals/read';
 import { registerHospital } from '../../lib/usecases/hospitals/register';
 
@@ -60,6 +62,17 @@ export const hospitalRoutes = (
         async ({ params, body, deps }) => ({
           status: 200,
           body: await connectAlipay(deps, params.hospitalId, body.appAuthCode),
+        }),
+        resolveDeps,
+      ),
+    ],
+    [
+      connectInsuranceRoute,
+      httpHandler(
+        connectInsuranceRoute,
+        async ({ params, body, deps }) => ({
+          status: 200,
+          body: await connectInsurance(deps, params.hospitalId, body),
         }),
         resolveDeps,
       ),

@@ -23,7 +23,13 @@ import type { HospitalSecrets } from '../ports/hospital-secrets';
 export async function buildCreditProviders(
   config: Config,
   clock: Clock,
-): Promise<CreditParts & Pick<CoreDeps, 'partner'> & { alipay?: AlipayClient; wechat?: WechatpayConfig }> {
+): Promise<
+  CreditParts & {
+    partner: ReturnType<typeof partnerCredit>;
+    alipay?: AlipayClient;
+    wechat?: WechatpayConfig;
+  }
+> {
   const credit: Partial<Record<Channel, CreditProvider>> = {};
   const [alipay, wechat] = await Promise.all([alipayClientFor(config), wechatpayConfigFor(config)]);
   if (alipay && config.alipay) credit.alipay = alipayCreditProvider(alipay, config.alipay);

@@ -22,6 +22,8 @@ import type { PaymentProvider, RefundState } from '../ports/payment-provider';
 import type { InsuredParts } from '../usecases/payments/deps';
 import type { Config } from './config';
 import { resolveSecret } from './secrets';
+import { INSURANCE_PLATFORM_KEYS, type Hospital } from '../domain/hospital';
+import type { HospitalSecrets } from '../ports/hospital-secrets';
 
 /** The envelope secrets the province issued (one JSON secret). */
 interface PlatformKeys {
@@ -38,21 +40,73 @@ export interface InsuredChannels {
   readonly providers: Partial<Record<Channel, PaymentProvider>>;
 }
 
-/** Builds the insured-payment parts, or undefined when no platform is configured. */
+/** Who the insured parts act as: the hospital's codes at the platform and the wallets, and its keys. */
+interface InsuranceIdentity {
+  readonly orgCode: string;
+  readonly orgId: string;
+  readonly appId: string;
+  readonly keys: PlatformKeys;
+  readonly medInstName?: string;
+  readonly medInstNo?: string;
+  readonly alipay?: { readonly orgChannelCode: string; readonly orgAppId: string };
+}
+
+/** A registered hospital the insured parts are built for (partner mode), with its secrets. */
+export interface InsuredHospital {
+  readonly hospital: Hospital;
+  readonly secrets: HospitalSecrets;
+}
+
+/** The deployment's own hospital's identity (configuration), or a registered hospital's (its record and secrets). */
+async function identityOf(
+  config: Config,
+  registered: InsuredHospital | undefined,
+): Promise<InsuranceIdentity | undefined> {
+  const p = config.insurancePlatform;
+  if (!p) return undefined;
+  if (!registered) {
+    const keys = JSON.parse(await resolveSecret(p.keysRef, config.region)) as PlatformKeys;
+    return {
+      orgCode: p.orgCode,
+      orgId: p.orgId,
+      appId: p.appId,
+      keys,
+      medInstName: p.wechat?.medInstName,
+      medInstNo: p.wechat?.medInstNo,
+      alipay: p.alipay,
+    };
+  }
+  const { hospital, secrets } = registered;
+  const keys = hospital.insurance && (await secrets.get(hospital.hospitalId, INSURANCE_PLATFORM_KEYS));
+  return hospital.insurance && keys
+    ? { ...hospital.insurance, keys: JSON.parse(keys) as PlatformKeys }
+    : undefined;
+}
+
+/**
+ * Builds the insured-payment parts, or undefined when no platform is configured. Given `registered`, they
+ * are that hospital's (partner mode: its 医保 identity, its sub-merchant at WeChat Pay 医保, `channels.alipay`
+ * acting for its merchant, and URLs naming it), or undefined until its insurance is connected.
+ */
 export async function buildInsuredParts(
   config: Config,
   clock: Clock,
   channels: InsuredChannels,
+  registered?: InsuredHospital,
 ): Promise<InsuredParts | undefined> {
   const p = config.insurancePlatform;
-  if (!p) return undefined;
-  const keys = JSON.parse(await resolveSecret(p.keysRef, config.region)) as PlatformKeys;
+  const identity = await identityOf(config, registered);
+  if (!p || !identity) return undefined;
+  const { keys } = identity;
+  /** A partner URL names the hospital (as the payment providers' notify_url do). */
+  const forHospital = (url: string) =>
+    registered ? `${url}/${encodeURIComponent(registered.hospital.hospitalId)}` : url;
   const platform = nationalInsuranceGateway(
     {
       baseUrl: p.baseUrl,
       paths: { ...ASSUMED_PLATFORM.paths, ...(p.paths as Partial<Record<Interface, string>>) },
       envelope: {
-        appId: p.appId,
+        appId: identity.appId,
         appSecret: keys.appSecret,
         secretSeparator: p.secretSeparator,
         version: p.version,
@@ -61,8 +115,8 @@ export async function buildInsuredParts(
         platformPublicKeyHex: keys.platformPublicKeyHex,
         userId: p.userId,
       },
-      orgCode: p.orgCode,
-      orgId: p.orgId,
+      orgCode: identity.orgCode,
+      orgId: identity.orgId,
       orderStatuses: {
         ...ASSUMED_PLATFORM.orderStatuses,
         ...(p.orderStatuses as Record<string, PlatformOrderState['status']>),
@@ -79,7 +133,9 @@ export async function buildInsuredParts(
   const wechat = channels.wechat;
   const cashier = channels.providers.wechatpay;
   if (p.wechat && wechat) auth.wechatpay = wechatMedicalAuth({ url: p.wechat.authUrl });
-  if (p.wechat && wechat && cashier) {
+  const medInst = identity.medInstName && identity.medInstNo;
+  const subMerchant = registered?.hospital.channels.wechatpay;
+  if (p.wechat && wechat && cashier && medInst && (!registered || subMerchant)) {
     const serial =
       p.wechat.encryptionSerial ??
       Object.keys(wechat.platformKeys).find((s) => s.startsWith('PUB_KEY_ID_')) ??
@@ -88,27 +144,29 @@ export async function buildInsuredParts(
     orders.wechatpay = wechatMedicalOrders(
       wechat,
       {
-        medInstName: p.wechat.medInstName,
-        medInstNo: p.wechat.medInstNo,
-        callbackUrl: p.wechat.callbackUrl,
+        medInstName: identity.medInstName ?? '',
+        medInstNo: identity.medInstNo ?? '',
+        callbackUrl: forHospital(p.wechat.callbackUrl),
         encryptionSerial: serial,
       },
       cashier,
       clock,
+      subMerchant,
     );
   }
-  const a = p.alipay;
+  const a = p.alipay && identity.alipay && { ...p.alipay, ...identity.alipay };
   if (a && channels.alipay && config.alipay) {
     auth.alipay = alipayMedicalAuth(channels.alipay, {
-      orgCode: p.orgCode,
+      orgCode: identity.orgCode,
       orgChannelCode: a.orgChannelCode,
       orgAppId: a.orgAppId,
       callUrl: a.callUrl,
     });
     orders.alipay = alipayMedicalOrders(channels.alipay, {
-      orgNo: p.orgCode,
+      orgNo: identity.orgCode,
       returnUrl: a.callUrl,
-      notifyUrl: config.alipay.notifyUrl,
+      notifyUrl: forHospital(config.alipay.notifyUrl),
+      ...(registered ? { serviceProviderId: config.alipay.sellerId } : {}),
       tradeStatuses: {
         ...ASSUMED_ALIPAY_MEDICAL.tradeStatuses,
         ...(a.tradeStatuses as Record<string, MedicalOrderState['status']>),

@@ -3,7 +3,12 @@
  * medical products (./insurance.ts). Only the functions that create, close, refund or sweep payments import
  * it, so the others bundle none of the insurance code (the SM2 library and the adapters).
  */
+import type { AlipayClient } from '../adapters/alipay/client';
+import type { WechatpayConfig } from '../adapters/wechatpay/client';
+import type { Hospital } from '../domain/hospital';
 import type { Clock } from '../ports/clock';
+import type { HospitalSecrets } from '../ports/hospital-secrets';
+import { alipayActingFor } from './channels';
 import type { Config } from './config';
 import { composeDeps, type CoreDeps, type PaymentParts } from './container';
 import { paymentChannels } from './providers';
@@ -14,13 +19,44 @@ export async function buildInsuredPaymentProviders(
   clock: Clock,
 ): Promise<PaymentParts & Pick<CoreDeps, 'partner'>> {
   const channels = await paymentChannels(config, clock);
-  // A registered hospital pays without insurance for now: its 医保 identity is not onboarded (docs/hospitals.md).
-  const { providers, partner } = channels;
-  if (!config.insurancePlatform) return { providers, partner };
+  const { providers } = channels;
+  if (!config.insurancePlatform) return { providers, partner: channels.partner };
   // Loaded only where the platform is configured: its SM2 library and adapters cost nothing elsewhere.
   const { buildInsuredParts } = await import('./insurance');
   const insured = await buildInsuredParts(config, clock, channels);
-  return { providers, partner, ...(insured ? { insured } : {}) };
+  return {
+    providers,
+    partner: partnerInsuredPayments(config, clock, channels),
+    ...(insured ? { insured } : {}),
+  };
+}
+
+/**
+ * A registered hospital's payment providers (`channels.partner`), and its insured parts once its 医保
+ * identity is connected: the platform as that hospital, WeChat Pay 医保 for its sub-merchant, Alipay's
+ * medical product acting for its merchant.
+ */
+export function partnerInsuredPayments(
+  config: Config,
+  clock: Clock,
+  channels: {
+    readonly alipay?: AlipayClient;
+    readonly wechat?: WechatpayConfig;
+    readonly partner: (hospital: Hospital, secrets: HospitalSecrets) => Promise<PaymentParts>;
+  },
+) {
+  return async (hospital: Hospital, secrets: HospitalSecrets): Promise<PaymentParts> => {
+    const own = await channels.partner(hospital, secrets);
+    const { buildInsuredParts } = await import('./insurance');
+    const merchant = channels.alipay && (await alipayActingFor(channels.alipay, hospital, secrets));
+    const insured = await buildInsuredParts(
+      config,
+      clock,
+      { alipay: merchant, wechat: channels.wechat, providers: own.providers },
+      { hospital, secrets },
+    );
+    return { ...own, ...(insured ? { insured } : {}) };
+  };
 }
 
 /** The dependencies of a function that creates, closes, refunds or sweeps payments. */

@@ -49,6 +49,24 @@ export interface AlipayMerchant {
 export const ALIPAY_APP_AUTH_TOKEN = 'alipay-app-auth-token';
 export const ALIPAY_REFRESH_TOKEN = 'alipay-app-refresh-token';
 
+/**
+ * A registered hospital's identity for medical insurance (its 医保 identity): at the national platform its
+ * 定点医药机构 code and the app the province issued it (whose keys are secrets, INSURANCE_PLATFORM_KEYS); at
+ * WeChat Pay 医保 its med_inst_name and med_inst_no ("per sub-merchant", PROTOCOLS §3.1); at Alipay's medical
+ * product its org channel code and org app id.
+ */
+export interface HospitalInsurance {
+  readonly orgCode: string;
+  readonly orgId: string;
+  readonly appId: string;
+  readonly medInstName: string;
+  readonly medInstNo: string;
+  readonly alipay?: { readonly orgChannelCode: string; readonly orgAppId: string };
+}
+
+/** The name of a hospital's national-platform envelope keys (JSON) in the parameter store. */
+export const INSURANCE_PLATFORM_KEYS = 'insurance-platform-keys';
+
 /** The channels a registered hospital takes payments on, each acting through the platform's own account. */
 export interface HospitalChannels {
   readonly wechatpay?: WechatSubMerchant;
@@ -64,6 +82,8 @@ export interface Hospital {
   readonly name: string;
   readonly status: HospitalStatus;
   readonly channels: HospitalChannels;
+  /** Its medical-insurance identity, once connected. */
+  readonly insurance?: HospitalInsurance;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -15,6 +15,8 @@
  * and refund_status (TRADE_SUCCESS is what a published hospital front end checks, cqc-hub/stand3.0
  * payDetail.vue; the rest are assumptions), order_type / industry / insurance_pay_scene values (left out),
  * and the result_notify_url payload (its notifications are not read: the sweep queries).
+ * Partner mode (PROTOCOLS §3.2): the client acts for the hospital's merchant (its app_auth_token on every
+ * call), and InsurancePayExtendParams carries `sys_service_provider_id` (A8), the platform's PID.
  */
 import { ProviderUnavailableError, ValidationError } from '../../domain/errors';
 import { toShanghaiDateTime } from '../../domain/business-day';
@@ -36,6 +38,8 @@ export interface AlipayMedicalOrdersConfig {
   /** The meaning of trade_status and refund_status values (not published). */
   readonly tradeStatuses: Readonly<Record<string, MedicalOrderState['status']>>;
   readonly refundStatuses: Readonly<Record<string, RefundState['status']>>;
+  /** Partner mode: the platform's PID, sent as extend_params.sys_service_provider_id. */
+  readonly serviceProviderId?: string;
 }
 
 /** The defaults a contract with Alipay's medical team replaces (docs/insurance.md). */
@@ -129,14 +133,16 @@ export function alipayMedicalOrders(client: AlipayClient, config: AlipayMedicalO
               med_org_ord: p.medOrgOrd,
               chrg_bch_no: p.chargeBatchNo,
               gmt_out_create: toShanghaiDateTime(p.createdAt),
-              ...(p.medicalCard
-                ? {
-                    extend_params: {
-                      medical_card_id: p.medicalCard.id,
-                      medical_card_inst_id: p.medicalCard.instId,
-                    },
-                  }
-                : {}),
+            }
+          : {}),
+        ...(p?.medicalCard || config.serviceProviderId
+          ? {
+              extend_params: {
+                ...(p?.medicalCard
+                  ? { medical_card_id: p.medicalCard.id, medical_card_inst_id: p.medicalCard.instId }
+                  : {}),
+                ...(config.serviceProviderId ? { sys_service_provider_id: config.serviceProviderId } : {}),
+              },
             }
           : {}),
         gmt_time_expire: toShanghaiDateTime(req.expiresAt),

@@ -15,6 +15,11 @@
  *   (W5 §2.6 #10); MIX_PAY_USER_PAYING / MIX_PAY_REVERSED (W5 only) and anything unlisted are UNKNOWN.
  * - The insured refund is told to WeChat with `POST /v3/med-ins/refunds/notify?mix_trade_no=…` (W7: single
  *   underscore field names; 204 empty).
+ * - Partner mode (服务商, for a hospital's sub-merchant; PROTOCOLS §3.1 "医保 2.0 partner differences", W8,
+ *   W9 create_partner_med_ins_order.go, I1): the same path, the body keeps `appid` (the service provider's;
+ *   no sp_appid, no sp_mchid) and adds `sub_mchid` and `sub_appid`, the patient is `openid` or `sub_openid`
+ *   (under sub_appid); queries need `?sub_mchid=`; the refund notice carries `sub_mchid`. med_inst_no,
+ *   med_inst_name and city_id are the hospital's own.
  */
 import { constants, createHash, publicEncrypt, type KeyObject } from 'node:crypto';
 import { ProviderUnavailableError, ValidationError } from '../../domain/errors';
@@ -36,6 +41,7 @@ import {
   type WechatpayConfig,
 } from './client';
 import { splitTotal } from '../../domain/insurance';
+import type { WechatSubMerchant } from '../../domain/hospital';
 
 /** The hospital at WeChat medical insurance. */
 export interface WechatMedicalConfig {
@@ -127,14 +133,20 @@ function assertOrderRules(req: MedicalOrderRequest): void {
   if (req.mixPayType !== 'CASH_ONLY' && !req.platform) throw fail(`${req.mixPayType} needs the 医保 order`);
 }
 
-/** Creates the WeChat mixed orders; `cashier` places the self-pay JSAPI prepay (same out_trade_no). */
+/**
+ * Creates the WeChat mixed orders; `cashier` places the self-pay JSAPI prepay (same out_trade_no). Given
+ * `partner`, they are the sub-merchant's (partner mode; `cashier` is then its partner provider).
+ */
 export function wechatMedicalOrders(
   config: WechatpayConfig,
   medical: WechatMedicalConfig,
   cashier: PaymentProvider,
   clock: Clock,
+  partner?: WechatSubMerchant,
 ): MedicalOrders {
   const call = wechatpayApi(config, () => clock.now());
+  /** The query naming the sub-merchant whose order it is (partner mode), or nothing. */
+  const subQuery = partner ? `?sub_mchid=${encodeURIComponent(partner.subMchId)}` : '';
   const platformKey = config.platformKeys[medical.encryptionSerial];
   const unavailable = (what: string, code?: string) =>
     new ProviderUnavailableError(`WeChat medical insurance ${what} failed: ${code ?? 'unknown'}.`, {
@@ -155,7 +167,7 @@ export function wechatMedicalOrders(
     const r = await call(
       'medins.query',
       'GET',
-      `/v3/med-ins/orders/out-trade-no/${encodeURIComponent(outTradeNo)}`,
+      `/v3/med-ins/orders/out-trade-no/${encodeURIComponent(outTradeNo)}${subQuery}`,
       undefined,
       { 'Wechatpay-Serial': medical.encryptionSerial },
     );
@@ -193,7 +205,14 @@ export function wechatMedicalOrders(
         mix_pay_type: req.mixPayType,
         order_type: ORDER_TYPE[req.purpose],
         appid: config.appId,
-        openid: req.payer.wechatOpenId,
+        ...(partner
+          ? {
+              sub_mchid: partner.subMchId,
+              ...(partner.subAppId
+                ? { sub_appid: partner.subAppId, sub_openid: req.payer.wechatOpenId }
+                : { openid: req.payer.wechatOpenId }),
+            }
+          : { openid: req.payer.wechatOpenId }),
         ...(req.patient ? { payer: encryptedPayer(req.patient) } : {}),
         pay_for_relatives: false,
         out_trade_no: req.outTradeNo,
@@ -264,6 +283,7 @@ export function wechatMedicalOrders(
           med_refund_other_fee: 0,
           refund_time: wechatBeijingTime(n.at),
           out_refund_no: n.outRefundNo,
+          ...(partner ? { sub_mchid: partner.subMchId } : {}),
         },
       );
       if (wechatFailed(r)) throw unavailable('refund notify', r.code);

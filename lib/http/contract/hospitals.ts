@@ -3,4 +3,5 @@ export { registerHospital } from './hospitals/register-hospital';
 export { listHospitals } from './hospitals/list-hospitals';
 export { getHospital } from './hospitals/get-hospital';
 export { connectWechatpay } from './hospitals/connect-wechatpay';
+export { connectInsurance } from './hospitals/connect-insurance';
 export { connectAlipay } from './hospitals/connect-alipay';

@@ -54,5 +54,6 @@ export const allRoutes = [
   hospitals.listHospitals,
   hospitals.getHospital,
   hospitals.connectWechatpay,
+  hospitals.connectInsurance,
   hospitals.connectAlipay,
 ];

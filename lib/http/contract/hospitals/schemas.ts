@@ -45,12 +45,43 @@ export const Hospital = lazy(() =>
           }),
         ),
       }),
+      insurance: z.optional(
+        z.object({
+          orgCode: z.string(),
+          orgId: z.string(),
+          appId: z.string(),
+          medInstName: z.string(),
+          medInstNo: z.string(),
+          alipay: z.optional(z.object({ orgChannelCode: z.string(), orgAppId: z.string() })),
+        }),
+      ),
       createdAt: DateTime(),
       updatedAt: DateTime(),
     }),
     { id: 'Hospital' },
   ),
 );
+
+/** A hospital's medical-insurance identity (its keys are put in the parameter store, never sent here). */
+export const HospitalInsuranceBody = () =>
+  z.strictObject({
+    orgCode: described(text(1, 64), {
+      description: '定点医药机构编码 at the national platform (fixmedins_code; Alipay org_no).',
+      example: 'H44010000002',
+    }),
+    orgId: described(text(1, 64), { description: "The hospital's organisation id at the platform." }),
+    appId: described(text(1, 64), { description: 'The app id the province issued to the hospital.' }),
+    medInstName: described(text(1, 128), { description: 'med_inst_name at WeChat Pay 医保.' }),
+    medInstNo: described(text(1, 64), {
+      description: 'med_inst_no at WeChat Pay 医保 (its 医保-registered code).',
+    }),
+    alipay: z.optional(
+      z.strictObject({
+        orgChannelCode: described(text(1, 64), { description: "Alipay medical's org channel code." }),
+        orgAppId: described(text(1, 64), { description: "Alipay medical's org app id." }),
+      }),
+    ),
+  });
 
 /** The hospital's display name. */
 export const HospitalName = () => text(1, 100);
