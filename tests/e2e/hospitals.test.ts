@@ -275,6 +275,8 @@ describe('two hospitals on one local stack', () => {
     // West has none: its day and its runs are its own.
     const westOpen = await api('GET', `/discrepancies?status=OPEN&date=${today}`, tokens['h-west'].finance);
     expect(westOpen.body.items).toEqual([]);
+    // The registry's own routes name East too: none of West's roles is the platform operator.
+    east.hospitalId = 'h-east';
     const covered = new Set<string>();
     // Write attempts carry a body that passes validation, so the refusal is the hospital's, not the schema's.
     const bodies: Record<string, unknown> = {
@@ -289,6 +291,15 @@ describe('two hospitals on one local stack', () => {
       preauthoriseVisitInsurance: { authCode: 'AC-attack' },
       resolveDiscrepancy: { action: 'write-off', note: 'attack' },
       completeCopyRequest: { pages: 10 },
+      connectWechatpay: { subMchId: SUB_MERCHANTS[1] },
+      connectAlipay: { appAuthCode: 'attack' },
+      connectInsurance: {
+        orgCode: 'H1',
+        orgId: 'O1',
+        appId: 'A1',
+        medInstName: 'attack',
+        medInstNo: 'H1',
+      },
       shipCopyRequest: { carrier: 'SF', trackingNo: 'SF1234567890' },
     };
     const counts = { attempts: 0, refused: 0, byStatus: {} as Record<number, number> };
@@ -326,8 +337,8 @@ describe('two hospitals on one local stack', () => {
     // Each refusal is the hospital's or the role's (404, 403), never a body the schema rejected first.
     expect(Object.keys(counts.byStatus).sort()).toEqual(['403', '404']);
     // Every route naming a payment, refund, batch, visit, charge, copy request, reconciliation,
-    // discrepancy, endpoint or event.
-    expect(covered.size).toBeGreaterThanOrEqual(25);
+    // discrepancy, endpoint, event or the hospital itself.
+    expect(covered.size).toBeGreaterThanOrEqual(29);
     expect(counts.attempts).toBe(covered.size * 4);
     // East's own staff still read what West could not.
     expect((await api('GET', `/payments/${east.paymentId}`, tokens['h-east'].staff)).status).toBe(200);

@@ -63,6 +63,7 @@ const EXPECTED: Record<string, string | string[]> = {
   getHospital: ['operator'],
   connectWechatpay: ['operator'],
   connectAlipay: ['operator'],
+  connectInsurance: ['operator'],
 };
 
 describe('route roles', () => {
