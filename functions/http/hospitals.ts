@@ -1,4 +1,7 @@
-/** /hospitals (platform operator): register hospitals, read the registry, connect their channels and insurance. */
+/**
+ * /hospitals (platform operator): register hospitals, read the registry, connect their channels and
+ * insurance, suspend and resume them.
+ */
 import type { CoreDeps } from '../../lib/config/container';
 import { operatorDeps } from '../../lib/config/hospitals';
 import { connectAlipay as connectAlipayRoute } from '../../lib/http/contract/hospitals/connect-alipay';
@@ -11,6 +14,8 @@ import { httpHandler } from '../../lib/http/handler';
 import { httpRouter } from '../../lib/http/router';
 import { connectWechatpay } from '../../lib/usecases/hospitals/connect-wechatpay';
 import { connectInsurance } from '../../lib/usecases/hospitals/connect-insurance';
+import { setHospitalStatus } from '../../lib/usecases/hospitals/set-status';
+import { setHospitalStatus as setHospitalStatusRoute } from '../../lib/http/contract/hospitals/set-hospital-status';
 import { connectInsurance as connectInsuranceRoute } from '../../lib/http/contract/hospitals/connect-insurance';
 import { getHospital, listHospitals } from '../../lib/usecases/hospitals/read';
 import { registerHospital } from '../../lib/usecases/hospitals/register';
@@ -62,6 +67,17 @@ export const hospitalRoutes = (
         async ({ params, body, deps }) => ({
           status: 200,
           body: await connectAlipay(deps, params.hospitalId, body.appAuthCode),
+        }),
+        resolveDeps,
+      ),
+    ],
+    [
+      setHospitalStatusRoute,
+      httpHandler(
+        setHospitalStatusRoute,
+        async ({ params, body, deps }) => ({
+          status: 200,
+          body: await setHospitalStatus(deps, params.hospitalId, body.status),
         }),
         resolveDeps,
       ),

@@ -5,7 +5,7 @@ import { dynamoIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
 import { dynamoLedgerStore } from '../adapters/dynamodb/ledger-store';
 import { hospitalKeys } from '../adapters/dynamodb/keys';
 import { dynamoHospitalRegistry } from '../adapters/dynamodb/hospital-registry';
-import type { HospitalRegistry } from '../ports/hospitals';
+import type { HospitalRegistry, InHospital } from '../ports/hospitals';
 import type { Hospital } from '../domain/hospital';
 import { ForbiddenError } from '../domain/errors';
 import { systemClock } from '../adapters/system/clock';
@@ -56,10 +56,11 @@ export interface CoreDeps {
   readonly hospitalSecrets: HospitalSecrets;
   /**
    * `deps` with the stores of another hospital (`deps` itself for its own hospital), and the channels it
-   * takes payments on in partner mode (`partner`); a ForbiddenError for a hospital that is not registered or
-   * is suspended.
+   * takes payments on in partner mode (`partner`); a ForbiddenError for a hospital that is not registered,
+   * or, acting for a caller (`forCaller`), that is suspended. A suspended hospital's notifications and jobs
+   * still run: money already moving is still accounted for.
    */
-  readonly inHospital: <T extends { readonly hospitalId: string }>(deps: T, hospitalId: string) => Promise<T>;
+  readonly inHospital: InHospital;
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly clock: Clock;
@@ -135,10 +136,10 @@ function hospitalSecretsOf(config: Config): HospitalSecrets {
 const HOSPITAL_CACHE_MS = 60_000;
 
 /**
- * The check that a hospital may act: the default hospital always, another while it is registered and
- * ACTIVE. Registrations are cached per container for HOSPITAL_CACHE_MS, so a request costs no extra read.
+ * A hospital's registration (undefined for the default hospital), or a ForbiddenError for one that is not
+ * registered. Registrations are cached per container for HOSPITAL_CACHE_MS, so a request costs no extra read.
  */
-function activeHospitals(registry: HospitalRegistry, clock: Clock, defaultId: string) {
+function registeredHospitals(registry: HospitalRegistry, clock: Clock, defaultId: string) {
   const seen = new Map<string, { hospital?: Hospital; at: number }>();
   return async (hospitalId: string): Promise<Hospital | undefined> => {
     if (hospitalId === defaultId) return undefined;
@@ -148,10 +149,8 @@ function activeHospitals(registry: HospitalRegistry, clock: Clock, defaultId: st
       entry = { hospital: (await registry.get(hospitalId))?.value, at: now };
       seen.set(hospitalId, entry);
     }
-    if (entry.hospital?.status !== 'ACTIVE')
-      throw new ForbiddenError('The token names a hospital that is not registered here, or is suspended.', {
-        hospitalId,
-      });
+    if (!entry.hospital)
+      throw new ForbiddenError('The token names a hospital that is not registered here.', { hospitalId });
     return entry.hospital;
   };
 }
@@ -234,9 +233,9 @@ export async function buildDeps<P extends object = object>(
   const stores = (hospitalId: string) => hospitalStores(dynamo, config, clock, hospitalId);
   const own = stores(config.hospitals.defaultId);
   const hospitals = overrides.hospitals ?? dynamoHospitalRegistry(dynamo, config.tableName);
-  const active = activeHospitals(hospitals, clock, config.hospitals.defaultId);
+  const registered = registeredHospitals(hospitals, clock, config.hospitals.defaultId);
   const hospitalSecrets = overrides.hospitalSecrets ?? hospitalSecretsOf(config);
-  // A hospital's partner parts are built once per registration read (activeHospitals keeps the same record
+  // A hospital's partner parts are built once per registration read (registeredHospitals keeps the same record
   // object for HOSPITAL_CACHE_MS), so its secrets are read once a minute, not on every request.
   const partnerBuilt = new WeakMap<Hospital, Promise<object>>();
   const partnerParts = (deps: { readonly partner?: CoreDeps['partner'] }, hospital: Hospital) => {
@@ -259,9 +258,14 @@ export async function buildDeps<P extends object = object>(
     inHospital: async <T extends { readonly hospitalId: string; readonly partner?: CoreDeps['partner'] }>(
       deps: T,
       hospitalId: string,
+      options?: { readonly forCaller?: boolean },
     ) => {
       if (hospitalId === deps.hospitalId) return deps;
-      const hospital = await active(hospitalId);
+      const hospital = await registered(hospitalId);
+      if (options?.forCaller && hospital?.status === 'SUSPENDED')
+        throw new ForbiddenError('The hospital is suspended: its staff and patients cannot act for now.', {
+          hospitalId,
+        });
       // A registered hospital never uses the deployment's direct-mode accounts: only its own partner parts.
       const channels = hospital ? { ...NO_CHANNELS, ...(await partnerParts(deps, hospital)) } : {};
       return { ...deps, hospitalId, ...stores(hospitalId), ...channels };

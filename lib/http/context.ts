@@ -7,6 +7,7 @@ import type { Logger } from '../ports/logger';
 import type { Clock } from '../ports/clock';
 import type { IdempotencyStore } from '../ports/idempotency-store';
 import type { Metrics } from '../ports/metrics';
+import type { InHospital } from '../ports/hospitals';
 import type { Caller, TokenVerifier } from './auth';
 import type { HttpResponse } from './error-mapping';
 import type { HttpEvent } from './request';
@@ -22,7 +23,7 @@ export interface HttpDeps {
   /** The default hospital: the one these dependencies' stores belong to. */
   readonly hospitalId: string;
   /** `deps` with the stores of another hospital (`deps` itself for its own hospital). */
-  readonly inHospital: <T extends { readonly hospitalId: string }>(deps: T, hospitalId: string) => Promise<T>;
+  readonly inHospital: InHospital;
   /** The courier callback secret, read on first use (routes open to couriers). */
   readonly copies: { readonly courierSecret: () => Promise<string | undefined> };
 }

@@ -30,3 +30,13 @@ export interface HospitalRegistry {
    */
   ofMerchant(channel: Channel, merchant: string): Promise<MerchantClaim | undefined>;
 }
+
+/**
+ * `deps` with the stores (and partner-mode channels) of `hospitalId`; a ForbiddenError for a hospital that
+ * is not registered, or, acting for a caller (`forCaller`), that is suspended.
+ */
+export type InHospital = <T extends { readonly hospitalId: string }>(
+  deps: T,
+  hospitalId: string,
+  options?: { readonly forCaller?: boolean },
+) => Promise<T>;

@@ -293,6 +293,7 @@ describe('two hospitals on one local stack', () => {
       completeCopyRequest: { pages: 10 },
       connectWechatpay: { subMchId: SUB_MERCHANTS[1] },
       connectAlipay: { appAuthCode: 'attack' },
+      setHospitalStatus: { status: 'SUSPENDED' },
       connectInsurance: {
         orgCode: 'H1',
         orgId: 'O1',
@@ -338,7 +339,7 @@ describe('two hospitals on one local stack', () => {
     expect(Object.keys(counts.byStatus).sort()).toEqual(['403', '404']);
     // Every route naming a payment, refund, batch, visit, charge, copy request, reconciliation,
     // discrepancy, endpoint, event or the hospital itself.
-    expect(covered.size).toBeGreaterThanOrEqual(29);
+    expect(covered.size).toBeGreaterThanOrEqual(30);
     expect(counts.attempts).toBe(covered.size * 4);
     // East's own staff still read what West could not.
     expect((await api('GET', `/payments/${east.paymentId}`, tokens['h-east'].staff)).status).toBe(200);

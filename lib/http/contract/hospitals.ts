@@ -4,4 +4,5 @@ export { listHospitals } from './hospitals/list-hospitals';
 export { getHospital } from './hospitals/get-hospital';
 export { connectWechatpay } from './hospitals/connect-wechatpay';
 export { connectInsurance } from './hospitals/connect-insurance';
+export { setHospitalStatus } from './hospitals/set-hospital-status';
 export { connectAlipay } from './hospitals/connect-alipay';

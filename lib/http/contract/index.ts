@@ -55,5 +55,6 @@ export const allRoutes = [
   hospitals.getHospital,
   hospitals.connectWechatpay,
   hospitals.connectInsurance,
+  hospitals.setHospitalStatus,
   hospitals.connectAlipay,
 ];

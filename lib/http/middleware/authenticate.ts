@@ -32,7 +32,8 @@ export function authenticate<D extends HttpDeps>(
       // From here on the request reads and writes only its hospital's records: another hospital's ids are
       // simply not found in its key space (404), whatever the role.
       const { deps } = request.context;
-      if (caller.hospitalId) request.context.deps = await deps.inHospital(deps, caller.hospitalId);
+      if (caller.hospitalId)
+        request.context.deps = await deps.inHospital(deps, caller.hospitalId, { forCaller: true });
     },
   };
 }

@@ -1,30 +1,32 @@
 /** Work that runs for every hospital: the scheduled jobs, each over one hospital's records at a time. */
 import { IntegrityAlertError } from '../../domain/errors';
 import type { ProviderEvent } from '../../ports/payment-provider';
-import type { HospitalRegistry } from '../../ports/hospitals';
+import type { HospitalRegistry, InHospital } from '../../ports/hospitals';
 import type { Logger } from '../../ports/logger';
 
 /** What running per hospital needs: the registry, the scoping, and a logger for a hospital's failure. */
 export interface PerHospitalDeps {
   readonly hospitalId: string;
   readonly hospitals: HospitalRegistry;
-  readonly inHospital: <T extends { readonly hospitalId: string }>(deps: T, hospitalId: string) => Promise<T>;
+  readonly inHospital: InHospital;
   readonly logger: Logger;
 }
 
 /** How many hospitals' work runs at once. */
 const CONCURRENCY = 8;
 
-/** The ids of every hospital that may act: the default hospital, then each ACTIVE registered one. */
-export async function activeHospitalIds(deps: PerHospitalDeps): Promise<string[]> {
+/**
+ * The ids of every hospital the jobs look after: the default hospital, then each registered one, suspended
+ * ones too (their payments, refunds and settlements already under way still complete).
+ */
+export async function hospitalIds(deps: PerHospitalDeps): Promise<string[]> {
   const ids = [deps.hospitalId];
-  for await (const h of deps.hospitals.all())
-    if (h.status === 'ACTIVE' && h.hospitalId !== deps.hospitalId) ids.push(h.hospitalId);
+  for await (const h of deps.hospitals.all()) if (h.hospitalId !== deps.hospitalId) ids.push(h.hospitalId);
   return ids;
 }
 
 /**
- * Runs `run` once per active hospital, with that hospital's stores, a few at a time. One hospital's failure
+ * Runs `run` once per hospital (hospitalIds), with that hospital's stores, a few at a time. One hospital's failure
  * does not stop the others: each is logged, and the first is thrown once all have run (so the job retries).
  * Returns each hospital's result by id.
  */
@@ -33,7 +35,7 @@ export async function forEachHospital<D extends PerHospitalDeps, R>(
   run: (scoped: D) => Promise<R>,
 ): Promise<Record<string, R>> {
   const results: Record<string, R> = {};
-  await eachConcurrently(await activeHospitalIds(deps), async (hospitalId) => {
+  await eachConcurrently(await hospitalIds(deps), async (hospitalId) => {
     try {
       results[hospitalId] = await run(await deps.inHospital(deps, hospitalId));
     } catch (error) {

@@ -27,6 +27,8 @@ import { openVisit } from '../../../lib/usecases/visits/open';
 import { addCharge } from '../../../lib/usecases/visits/add-charge';
 import { settleVisit } from '../../../lib/usecases/visits/settle';
 import { getVisit } from '../../../lib/usecases/visits/get';
+import { loadPayment } from '../../../lib/usecases/payments/records';
+import { hospitalIds } from '../../../lib/usecases/shared/hospitals';
 import { fen } from '../../../lib/domain/money';
 import type { Channel } from '../../../lib/domain/ledger/accounts';
 import type { AppAuthorisations } from '../../../lib/ports/app-authorisation';
@@ -566,5 +568,54 @@ describe('two hospitals in partner mode on one deployment', () => {
       body: { error: { code: 'CHANNEL_REVOKED' } },
     });
     expect(await job({})).toEqual({ outcomes: { [EAST]: 'valid' } });
+  });
+
+  it("a suspended hospital's tokens are refused, while its notifications and jobs still finish what is under way", async () => {
+    const created = await pay(WEST, 'R-BEFORE-SUSPENSION');
+    expect(created.status).toBe(201);
+    const path = `/hospitals/${WEST}/status`;
+    const suspended = await call(
+      'hospitals',
+      operator,
+      'POST',
+      path,
+      { status: 'SUSPENDED' },
+      { hospitalId: WEST },
+    );
+    expect(suspended).toMatchObject({ status: 200, body: { status: 'SUSPENDED' } });
+    // Registrations are believed for a minute: a minute on, every route refuses West's tokens.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 61_000);
+      expect(await pay(WEST, 'R-WHILE-SUSPENDED')).toMatchObject({
+        status: 403,
+        body: { error: { code: 'FORBIDDEN' } },
+      });
+      // The payment West's patient started before is still paid, and applied in West.
+      await fetch(`${env.sandbox.url}/sandbox/pay`, {
+        method: 'POST',
+        body: JSON.stringify({ channel: 'wechatpay', outTradeNo: created.body.outTradeNo }),
+      });
+      const west = await deps.inHospital(deps, WEST);
+      await vi.waitFor(async () => {
+        expect((await loadPayment(west.ledger, created.body.paymentId)).value.status).toBe('PAID');
+      });
+      // The jobs still look after it.
+      expect(await hospitalIds(deps)).toContain(WEST);
+      // Resumed, it acts again (a minute on).
+      const resumed = await call(
+        'hospitals',
+        operator,
+        'POST',
+        path,
+        { status: 'ACTIVE' },
+        { hospitalId: WEST },
+      );
+      expect(resumed.body.status).toBe('ACTIVE');
+      vi.setSystemTime(Date.now() + 61_000);
+      expect((await pay(WEST, 'R-AFTER-RESUME')).status).toBe(201);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

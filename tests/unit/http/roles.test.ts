@@ -64,6 +64,7 @@ const EXPECTED: Record<string, string | string[]> = {
   connectWechatpay: ['operator'],
   connectAlipay: ['operator'],
   connectInsurance: ['operator'],
+  setHospitalStatus: ['operator'],
 };
 
 describe('route roles', () => {
