@@ -22,7 +22,7 @@ import type { PaymentProvider, RefundState } from '../ports/payment-provider';
 import type { InsuredParts } from '../usecases/payments/deps';
 import type { Config } from './config';
 import { resolveSecret } from './secrets';
-import { INSURANCE_PLATFORM_KEYS, type Hospital } from '../domain/hospital';
+import { hospitalUrl, INSURANCE_PLATFORM_KEYS, type Hospital } from '../domain/hospital';
 import type { HospitalSecrets } from '../ports/hospital-secrets';
 
 /** The envelope secrets the province issued (one JSON secret). */
@@ -99,8 +99,7 @@ export async function buildInsuredParts(
   if (!p || !identity) return undefined;
   const { keys } = identity;
   /** A partner URL names the hospital (as the payment providers' notify_url do). */
-  const forHospital = (url: string) =>
-    registered ? `${url}/${encodeURIComponent(registered.hospital.hospitalId)}` : url;
+  const forHospital = (url: string) => hospitalUrl(url, registered?.hospital.hospitalId);
   const platform = nationalInsuranceGateway(
     {
       baseUrl: p.baseUrl,

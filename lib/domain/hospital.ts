@@ -95,5 +95,13 @@ export const withChannels = (hospital: Hospital, channels: HospitalChannels, at:
   updatedAt: at,
 });
 
+/**
+ * The notification URL of a partner-mode order: the deployment's webhook URL with the hospital's id as its
+ * last segment (`/webhooks/{channel}/{hospitalId}`), so a notification is checked against where it was sent;
+ * `url` itself without a hospital (direct mode).
+ */
+export const hospitalUrl = (url: string, hospitalId: string | undefined) =>
+  hospitalId === undefined ? url : `${url}/${encodeURIComponent(hospitalId)}`;
+
 /** A WeChat Pay merchant number (sub_mchid): 8–10 digits, as the merchant platform issues them. */
 export const WECHAT_MCH_ID = /^\d{8,10}$/;

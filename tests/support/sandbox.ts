@@ -21,6 +21,8 @@ import { alipayMedicalOrders, ASSUMED_ALIPAY_MEDICAL } from '../../lib/adapters/
 /** The Pay Score service id the tests use. */
 export const PAYSCORE_SERVICE_ID = '500001000000000000000000000001';
 import { insuranceEnvelopes, rsaKeyPair } from './provider-keys';
+import { httpEvent, lambdaContext } from './http';
+import type { LambdaHttpHandler } from '../../lib/http/context';
 import { ASSUMED_PLATFORM, nationalInsuranceGateway } from '../../lib/adapters/insurance/national/gateway';
 
 /** A notification receiver: answers with `respond` and keeps what it got. */
@@ -51,6 +53,31 @@ export async function notificationReceiver(
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   return { url, received, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/**
+ * A receiver that hands each notification to the channel's real webhook handler by its path (partner
+ * notifications' path names their hospital, `/webhooks/{channel}/{hospitalId}`), recording
+ * `"<path> <status>"` (and Alipay's answer body) in `applied`.
+ */
+export function webhookReceiver(
+  webhooks: Readonly<Record<'alipay' | 'wechatpay', LambdaHttpHandler>>,
+  applied: string[],
+) {
+  return notificationReceiver(async (channel, n) => {
+    const path = n.path ?? `/webhooks/${channel}`;
+    const hospitalId = /^\/webhooks\/\w+\/([\w-]+)$/.exec(path)?.[1];
+    const res = await webhooks[channel as 'alipay' | 'wechatpay'](
+      httpEvent('POST', path, {
+        headers: n.headers as Record<string, string>,
+        body: n.body.toString('utf8'),
+        ...(hospitalId ? { pathParameters: { hospitalId } } : {}),
+      }),
+      lambdaContext(),
+    );
+    applied.push(`${path} ${res.statusCode} ${channel === 'alipay' ? res.body : ''}`.trim());
+    return { status: res.statusCode, body: res.body };
+  });
 }
 
 /** The sandbox plus providers configured against it, with `notifyBase` as medpay's public URL. */

@@ -16,6 +16,7 @@
 import { createHash, createSign, createVerify, X509Certificate } from 'node:crypto';
 import { toShanghaiDateTime } from '../../domain/business-day';
 import { ChannelRevokedError, ProviderUnavailableError } from '../../domain/errors';
+import { hospitalUrl } from '../../domain/hospital';
 
 /** Alipay credentials: the app's private key plus either Alipay's public key or the three certificates. */
 export type AlipayClientConfig = {
@@ -282,6 +283,18 @@ export const alipaySystemError = (r: AlipayResult) =>
   r.sub_code === 'SYSTEM_ERROR';
 
 /** The merchant a client acts for in partner mode (第三方应用授权), and whether it has revoked that. */
+/**
+ * What a call for a hospital's merchant carries besides its app_auth_token (PROTOCOLS §3.2; jeepay J1): the
+ * notify_url naming the hospital, and the platform's PID as `extend_params.sys_service_provider_id` on
+ * trades; direct mode (no hospital) the deployment's own notify_url and nothing more.
+ */
+export function partnerTerms(config: { notifyUrl: string; sellerId: string }, hospitalId?: string) {
+  return {
+    notifyUrl: hospitalUrl(config.notifyUrl, hospitalId),
+    attribution: hospitalId ? { extend_params: { sys_service_provider_id: config.sellerId } } : {},
+  };
+}
+
 export interface AppAuthGrant {
   readonly appAuthToken: string;
   readonly hospitalId: string;

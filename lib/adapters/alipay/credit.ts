@@ -18,7 +18,7 @@ import type {
   CaptureState,
   CreditProvider,
 } from '../../ports/credit-provider';
-import { alipayOk, alipaySystemError, type AlipayClient, type AlipayResult } from './client';
+import { alipayOk, alipaySystemError, partnerTerms, type AlipayClient, type AlipayResult } from './client';
 import { parseAlipayTime } from './notification';
 import { ALIPAY_SUBJECT, providerText } from '../text/provider-text';
 
@@ -58,12 +58,9 @@ export function alipayCreditProvider(
   config: AlipayCreditConfig,
   partner?: AlipayCreditPartner,
 ): CreditProvider {
-  const notifyUrl = partner
-    ? `${config.notifyUrl}/${encodeURIComponent(partner.hospitalId)}`
-    : config.notifyUrl;
+  const { notifyUrl, attribution } = partnerTerms(config, partner?.hospitalId);
   /** The merchant the money goes to: the hospital's own in partner mode. */
   const payee = partner?.merchantId ?? config.sellerId;
-  const attribution = partner ? { extend_params: { sys_service_provider_id: config.sellerId } } : {};
   const exec = (method: string, biz: Record<string, unknown>) => client.exec(method, biz);
   const unavailable = (what: string, r: AlipayResult) =>
     new ProviderUnavailableError(`Alipay ${what} failed: ${r.sub_code ?? r.code}.`, {

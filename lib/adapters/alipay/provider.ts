@@ -9,7 +9,7 @@ import type {
   RefundRequest,
   RefundState,
 } from '../../ports/payment-provider';
-import { alipayOk, alipaySystemError, type AlipayClient } from './client';
+import { alipayOk, alipaySystemError, partnerTerms, type AlipayClient } from './client';
 import { toShanghaiDateTime } from '../../domain/business-day';
 import { alipayNotificationVerifier, parseAlipayTime, type AlipayNotificationConfig } from './notification';
 import { ALIPAY_SUBJECT, providerText } from '../text/provider-text';
@@ -36,13 +36,9 @@ export function alipayProvider(
   config: AlipayConfig,
   partner?: AlipayPartner,
 ): PaymentProvider {
-  const notifyUrl = partner
-    ? `${config.notifyUrl}/${encodeURIComponent(partner.hospitalId)}`
-    : config.notifyUrl;
+  const { notifyUrl, attribution } = partnerTerms(config, partner?.hospitalId);
   const exec = (method: string, biz: Record<string, unknown>, withNotify = false) =>
     client.exec(method, biz, withNotify ? notifyUrl : undefined);
-  /** The service provider's attribution on a partner trade. */
-  const attribution = partner ? { extend_params: { sys_service_provider_id: config.sellerId } } : {};
   const ok = alipayOk;
   const systemError = alipaySystemError;
 

@@ -31,6 +31,7 @@ import {
   type WechatpayConfig,
 } from './client';
 import type { WechatPartner } from './provider';
+import { hospitalUrl } from '../../domain/hospital';
 
 /** The HMAC-SHA256 sign of wx.openBusinessView extraData: the v2 algorithm, keyed with the APIv3 key. */
 export function payScoreExtraDataSign(fields: Readonly<Record<string, string>>, apiV3Key: string): string {
@@ -56,7 +57,7 @@ export function payScoreProvider(
     ? { service_id: config.serviceId, sub_mchid: partner.subMchId }
     : { appid: config.appId, service_id: config.serviceId };
   /** Each partner order's notify_url names its hospital (as the payment provider's do). */
-  const notifyUrl = partner ? `${config.notifyUrl}/${enc(partner.hospitalId)}` : config.notifyUrl;
+  const notifyUrl = hospitalUrl(config.notifyUrl, partner?.hospitalId);
   const unavailable = (what: string, code?: string) =>
     new ProviderUnavailableError(`WeChat Pay Score ${what} failed: ${code ?? 'unknown'}.`, {
       channel: 'wechatpay',

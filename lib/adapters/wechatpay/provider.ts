@@ -11,7 +11,7 @@ import {
 } from './client';
 import { ProviderUnavailableError, ValidationError } from '../../domain/errors';
 import { fen } from '../../domain/money';
-import type { WechatSubMerchant } from '../../domain/hospital';
+import { hospitalUrl, type WechatSubMerchant } from '../../domain/hospital';
 import type { Clock } from '../../ports/clock';
 import type {
   CreateOrderRequest,
@@ -61,7 +61,7 @@ export function wechatpayProvider(
   /** The app a JSAPI payment is invoked with: the hospital's own app when it has one (its openids are sub_openid). */
   const invokeAppId = partner?.subAppId ?? config.appId;
   /** Each partner order's notify_url names its hospital, so a notification is checked against where it was sent. */
-  const notifyUrl = partner ? `${config.notifyUrl}/${enc(partner.hospitalId)}` : config.notifyUrl;
+  const notifyUrl = hospitalUrl(config.notifyUrl, partner?.hospitalId);
 
   async function createOrder(req: CreateOrderRequest): Promise<CreateOrderResponse> {
     const kind = req.mode === 'qr' ? 'native' : 'jsapi';

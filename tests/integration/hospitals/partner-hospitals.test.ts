@@ -40,7 +40,7 @@ import { wechatNotification } from '../../conformance/support/wechatpay';
 import { TEST_JWT_SECRET, testDeps } from '../../support/dynamo';
 import { httpEvent, lambdaContext } from '../../support/http';
 import { recordingMetrics } from '../../support/metrics';
-import { PAYSCORE_SERVICE_ID, notificationReceiver, sandboxWithProviders } from '../../support/sandbox';
+import { PAYSCORE_SERVICE_ID, sandboxWithProviders, webhookReceiver } from '../../support/sandbox';
 
 const OPENID = 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o';
 const BUYER = '2088102122524333';
@@ -49,7 +49,7 @@ const WEST = 'h-west';
 
 describe('two hospitals in partner mode on one deployment', () => {
   let env: Awaited<ReturnType<typeof sandboxWithProviders>>;
-  let receiver: Awaited<ReturnType<typeof notificationReceiver>>;
+  let receiver: Awaited<ReturnType<typeof webhookReceiver>>;
   let deps: AppDeps & { appAuthorisations: AppAuthorisations };
   let secretsDir: string | undefined;
   const webhooks = {} as Record<Channel, LambdaHttpHandler>;
@@ -58,20 +58,7 @@ describe('two hospitals in partner mode on one deployment', () => {
 
   beforeAll(async () => {
     // The sandbox's notifications come to this receiver, which hands them to the real webhook by their path.
-    receiver = await notificationReceiver(async (channel, n) => {
-      const path = n.path ?? `/webhooks/${channel}`;
-      const hospitalId = /^\/webhooks\/\w+\/([\w-]+)$/.exec(path)?.[1];
-      const res = await webhooks[channel as Channel](
-        httpEvent('POST', path, {
-          headers: n.headers as Record<string, string>,
-          body: n.body.toString('utf8'),
-          ...(hospitalId ? { pathParameters: { hospitalId } } : {}),
-        }),
-        lambdaContext(),
-      );
-      applied.push(`${path} ${res.statusCode} ${channel === 'alipay' ? res.body : ''}`.trim());
-      return { status: res.statusCode, body: res.body };
-    });
+    receiver = await webhookReceiver(webhooks, applied);
     env = await sandboxWithProviders(receiver.url);
     const platform = {
       wechat: env.wechatConfig,

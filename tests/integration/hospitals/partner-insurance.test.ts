@@ -33,7 +33,7 @@ import { ALIPAY_MERCHANTS, SUB_MERCHANTS } from '../../../sandbox/books';
 import { TEST_JWT_SECRET, testDeps } from '../../support/dynamo';
 import { httpEvent, lambdaContext } from '../../support/http';
 import { INSURED_PERSON, SAMPLE_FEE_LINES } from '../../support/insured';
-import { notificationReceiver, sandboxWithProviders } from '../../support/sandbox';
+import { sandboxWithProviders, webhookReceiver } from '../../support/sandbox';
 
 const OPENID = 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o';
 const BUYER = '2088102122524333';
@@ -50,7 +50,7 @@ const EAST_INSURANCE = {
 
 describe("a registered hospital's medical insurance, as itself on both wallets", () => {
   let env: Awaited<ReturnType<typeof sandboxWithProviders>>;
-  let receiver: Awaited<ReturnType<typeof notificationReceiver>>;
+  let receiver: Awaited<ReturnType<typeof webhookReceiver>>;
   let deps: AppDeps & { appAuthorisations: AppAuthorisations };
   let secretsDir: string | undefined;
   let hospitals: LambdaHttpHandler;
@@ -58,20 +58,8 @@ describe("a registered hospital's medical insurance, as itself on both wallets",
   const applied: string[] = [];
 
   beforeAll(async () => {
-    receiver = await notificationReceiver(async (channel, n) => {
-      const path = n.path ?? `/webhooks/${channel}`;
-      const hospitalId = /^\/webhooks\/\w+\/([\w-]+)$/.exec(path)?.[1];
-      const res = await webhooks[channel as Channel](
-        httpEvent('POST', path, {
-          headers: n.headers as Record<string, string>,
-          body: n.body.toString('utf8'),
-          ...(hospitalId ? { pathParameters: { hospitalId } } : {}),
-        }),
-        lambdaContext(),
-      );
-      applied.push(`${path} ${res.statusCode}`);
-      return { status: res.statusCode, body: res.body };
-    });
+    // The sandbox's notifications come to this receiver, which hands them to the real webhook by their path.
+    receiver = await webhookReceiver(webhooks, applied);
     env = await sandboxWithProviders(receiver.url);
     secretsDir = mkdtempSync(join(tmpdir(), 'medpay-hospital-secrets-'));
     // The deployment's insurance configuration (the province's transport and the wallets' products), as
