@@ -73,25 +73,37 @@ export async function benchHospitals(endpoint: string, interleaved: Interleave, 
   );
   const env = await sandboxWithProviders('http://127.0.0.1:9');
   try {
-    const config = loadConfig({
-      STAGE: 'bench',
-      TABLE_NAME: tableName,
-      DYNAMODB_ENDPOINT: endpoint,
-      AUTH_MODE: 'hs256',
-      AUTH_HS256_SECRET: 'file:/dev/null',
-      LOG_LEVEL: 'SILENT',
-    });
-    // Every hospital pays through the same sandbox accounts, so the providers cost the same in both modes:
-    // what differs is the keys, the registry check and the stores built per request.
-    const deps = await buildDeps<AppDeps>(config, {
-      dynamo: doc,
-      providers: env.providers,
-      verifiers: env.providers,
-      credit: {},
-      bills: {},
-      metrics: emfMetrics('bench', () => undefined),
-      partner: () => ({ providers: env.providers }),
-    });
+    /**
+     * A function's dependencies believing a registration for `cacheSeconds`. Every hospital pays through the
+     * same sandbox accounts, so the providers cost the same in both modes: what differs is the keys, the
+     * registry check and the stores built per request.
+     */
+    const depsWith = (cacheSeconds: number) =>
+      buildDeps<AppDeps>(
+        loadConfig({
+          STAGE: 'bench',
+          TABLE_NAME: tableName,
+          DYNAMODB_ENDPOINT: endpoint,
+          AUTH_MODE: 'hs256',
+          AUTH_HS256_SECRET: 'file:/dev/null',
+          LOG_LEVEL: 'SILENT',
+          HOSPITAL_CACHE_SECONDS: String(cacheSeconds),
+        }),
+        {
+          dynamo: doc,
+          providers: env.providers,
+          verifiers: env.providers,
+          credit: {},
+          bills: {},
+          metrics: emfMetrics('bench', () => undefined),
+          partner: () => ({ providers: env.providers }),
+        },
+      );
+    // A busy container: it sees each of its hospitals within the registry window for the whole run (the
+    // default minute is shorter than this part, so the window is set to the hour this part fits in).
+    const deps = await depsWith(3_600);
+    // A container meeting a hospital it has not seen within the window: one registry read more.
+    const unseen = await depsWith(1);
     const ids = Array.from({ length: HOSPITALS }, (_, i) => `h${String(i).padStart(4, '0')}`);
     const now = new Date().toISOString();
     for (let i = 0; i < ids.length; i += 50)
@@ -144,6 +156,8 @@ export async function benchHospitals(endpoint: string, interleaved: Interleave, 
           const d = await scoped(i + 1);
           return many.measure(() => pay(d));
         },
+        createUnseenHospital: async (i) =>
+          pay(await unseen.inHospital(unseen, ids[(i * 7919 + 13) % HOSPITALS] as string)),
         applyOneHospital: (i) => single.measure(() => apply(deps, pending.single[i])),
         applyThousandHospitals: async (i) => {
           const d = await scoped(i);
@@ -158,6 +172,7 @@ export async function benchHospitals(endpoint: string, interleaved: Interleave, 
       cases,
       ratios: {
         createThousand_vs_one: r(cases.createThousandHospitals, cases.createOneHospital),
+        createUnseen_vs_one: r(cases.createUnseenHospital, cases.createOneHospital),
         applyThousand_vs_one: r(cases.applyThousandHospitals, cases.applyOneHospital),
       },
       partitions: { oneHospital: single.summary(), thousandHospitals: many.summary() },

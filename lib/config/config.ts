@@ -35,6 +35,11 @@ const Env = z.object({
   AUTH_REQUIRE_HOSPITAL: z._default(z.enum(['true', 'false']), 'false'),
   /** Where registered hospitals' own credentials are kept: `ssm:<path prefix>` on AWS, `file:<dir>` locally. */
   HOSPITAL_SECRETS: z.optional(secretRef),
+  /**
+   * How long a function believes a hospital's registration before reading it again: a suspension takes effect
+   * within this time, and a hospital not seen for this long costs its next request one read.
+   */
+  HOSPITAL_CACHE_SECONDS: count(1, 3_600, 60),
   /** The daily check refreshes an Alipay app_auth_token this many days before Alipay says it lapses. */
   ALIPAY_APP_AUTH_REFRESH_DAYS: count(1, 365, 30),
   IDEMPOTENCY_TTL_SEC: count(60, Number.MAX_SAFE_INTEGER, 86_400),
@@ -243,6 +248,7 @@ const ConfigSchema = z.pipe(
         requireClaim: e.AUTH_REQUIRE_HOSPITAL === 'true',
         secretsRef: e.HOSPITAL_SECRETS ?? `ssm:/medpay/${e.STAGE}/hospitals`,
         refreshAppAuthBeforeSec: e.ALIPAY_APP_AUTH_REFRESH_DAYS * 86_400,
+        cacheMs: e.HOSPITAL_CACHE_SECONDS * 1000,
       },
       idempotency: { ttlSec: e.IDEMPOTENCY_TTL_SEC, lockMs: e.IDEMPOTENCY_LOCK_MS },
       logLevel: e.LOG_LEVEL,

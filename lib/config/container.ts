@@ -132,20 +132,18 @@ function hospitalSecretsOf(config: Config): HospitalSecrets {
   });
 }
 
-/** How long a hospital's registration is believed before it is read again (a suspension takes this long). */
-const HOSPITAL_CACHE_MS = 60_000;
-
 /**
  * A hospital's registration (undefined for the default hospital), or a ForbiddenError for one that is not
- * registered. Registrations are cached per container for HOSPITAL_CACHE_MS, so a request costs no extra read.
+ * registered. Registrations are cached per container for `cacheMs` (HOSPITAL_CACHE_SECONDS), so a request
+ * costs no extra read while its hospital was seen within it.
  */
-function registeredHospitals(registry: HospitalRegistry, clock: Clock, defaultId: string) {
+function registeredHospitals(registry: HospitalRegistry, clock: Clock, defaultId: string, cacheMs: number) {
   const seen = new Map<string, { hospital?: Hospital; at: number }>();
   return async (hospitalId: string): Promise<Hospital | undefined> => {
     if (hospitalId === defaultId) return undefined;
     const now = clock.now().getTime();
     let entry = seen.get(hospitalId);
-    if (!entry || now - entry.at > HOSPITAL_CACHE_MS) {
+    if (!entry || now - entry.at > cacheMs) {
       entry = { hospital: (await registry.get(hospitalId))?.value, at: now };
       seen.set(hospitalId, entry);
     }
@@ -233,10 +231,15 @@ export async function buildDeps<P extends object = object>(
   const stores = (hospitalId: string) => hospitalStores(dynamo, config, clock, hospitalId);
   const own = stores(config.hospitals.defaultId);
   const hospitals = overrides.hospitals ?? dynamoHospitalRegistry(dynamo, config.tableName);
-  const registered = registeredHospitals(hospitals, clock, config.hospitals.defaultId);
+  const registered = registeredHospitals(
+    hospitals,
+    clock,
+    config.hospitals.defaultId,
+    config.hospitals.cacheMs,
+  );
   const hospitalSecrets = overrides.hospitalSecrets ?? hospitalSecretsOf(config);
   // A hospital's partner parts are built once per registration read (registeredHospitals keeps the same record
-  // object for HOSPITAL_CACHE_MS), so its secrets are read once a minute, not on every request.
+  // object for HOSPITAL_CACHE_SECONDS), so its secrets are read once a minute, not on every request.
   const partnerBuilt = new WeakMap<Hospital, Promise<object>>();
   const partnerParts = (deps: { readonly partner?: CoreDeps['partner'] }, hospital: Hospital) => {
     let parts = partnerBuilt.get(hospital);
