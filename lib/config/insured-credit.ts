@@ -11,6 +11,8 @@ import { alipayActingFor } from './channels';
 import type { Hospital } from '../domain/hospital';
 import type { HospitalSecrets } from '../ports/hospital-secrets';
 import type { InsuredParts } from '../usecases/payments/deps';
+import type { AlipayClient } from '../adapters/alipay/client';
+import type { WechatpayConfig } from '../adapters/wechatpay/client';
 
 /**
  * Builds the credit providers and the insurance platform; a registered hospital's visits take credit in
@@ -24,29 +26,46 @@ export async function buildInsuredCredit(
   if (!config.insurancePlatform) return { credit, partner: partnerCredit };
   // Loaded only where the platform is configured: its SM2 library and adapters cost nothing elsewhere.
   const { buildInsuredParts } = await import('./insurance');
-  /** A visit's insurance step: the platform and the wallets' authorisation exchanges of the insured parts. */
-  const visitInsurance = (insured: InsuredParts | undefined) =>
-    insured && {
-      insurance: {
-        platform: insured.platform,
-        auth: insured.auth,
-        defaultMedicalType: insured.defaultMedicalType,
-      },
-    };
   const insured = await buildInsuredParts(config, clock, { alipay, wechat, providers: {} });
-  /** A registered hospital's credit, and its visits' insurance once its 医保 identity is connected. */
-  const partner = async (hospital: Hospital, secrets: HospitalSecrets): Promise<CreditParts> => {
-    const own = await partnerCredit(hospital, secrets);
-    const merchant = alipay && (await alipayActingFor(alipay, hospital, secrets));
-    const ownInsured = await buildInsuredParts(
+  const partner = partnerInsuredCredit(config, clock, { alipay, wechat, partner: partnerCredit });
+  return { credit, partner, ...visitInsurance(insured) };
+}
+
+/** A visit's insurance step: the platform and the wallets' authorisation exchanges of the insured parts. */
+const visitInsurance = (insured: InsuredParts | undefined) =>
+  insured && {
+    insurance: {
+      platform: insured.platform,
+      auth: insured.auth,
+      defaultMedicalType: insured.defaultMedicalType,
+    },
+  };
+
+/**
+ * A registered hospital's credit (`channels.partner`), and its visits' insurance once its 医保 identity is
+ * connected: the platform as that hospital, the wallets' authorisation exchanges for its merchant.
+ */
+export function partnerInsuredCredit(
+  config: Config,
+  clock: Clock,
+  channels: {
+    readonly alipay?: AlipayClient;
+    readonly wechat?: WechatpayConfig;
+    readonly partner: (hospital: Hospital, secrets: HospitalSecrets) => Promise<CreditParts>;
+  },
+) {
+  return async (hospital: Hospital, secrets: HospitalSecrets): Promise<CreditParts> => {
+    const own = await channels.partner(hospital, secrets);
+    const { buildInsuredParts } = await import('./insurance');
+    const merchant = channels.alipay && (await alipayActingFor(channels.alipay, hospital, secrets));
+    const insured = await buildInsuredParts(
       config,
       clock,
-      { alipay: merchant, wechat, providers: {} },
+      { alipay: merchant, wechat: channels.wechat, providers: {} },
       { hospital, secrets },
     );
-    return { ...own, ...visitInsurance(ownInsured) };
+    return { ...own, ...visitInsurance(insured) };
   };
-  return { credit, partner, ...visitInsurance(insured) };
 }
 
 /** The dependencies of a visit function that settles, cancels or takes insurance. */

@@ -2,8 +2,8 @@
  * A registered hospital's medical insurance, through the real operator routes, composers, webhooks, the
  * sandbox over HTTP (platform, WeChat Pay 医保, Alipay's medical product) and DynamoDB Local: an operator
  * connects its 医保 identity once the province's keys are in its secrets, and it pays insured charges on
- * both wallets as itself: its own app at the platform, its sub-merchant and codes at WeChat Pay 医保, its
- * merchant's app_auth_token at Alipay. Another hospital without an identity is refused, not served as the
+ * both wallets as itself (its own app at the platform, its sub-merchant and codes at WeChat Pay 医保, its
+ * merchant's app_auth_token at Alipay) and takes an insured pay-later visit's insurance step as itself. Another hospital without an identity is refused, not served as the
  * deployment's own hospital.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +18,14 @@ import { loadConfig } from '../../../lib/config/config';
 import type { AppDeps } from '../../../lib/config/container';
 import { partnerInsuredPayments } from '../../../lib/config/insured-providers';
 import { partnerPayments } from '../../../lib/config/providers';
-import { INSURANCE_PLATFORM_KEYS } from '../../../lib/domain/hospital';
+import { partnerCredit } from '../../../lib/config/credit';
+import { partnerInsuredCredit } from '../../../lib/config/insured-credit';
+import { openVisit } from '../../../lib/usecases/visits/open';
+import { addCharge } from '../../../lib/usecases/visits/add-charge';
+import { preauthoriseInsurance } from '../../../lib/usecases/visits/preauthorise';
+import { settleVisit } from '../../../lib/usecases/visits/settle';
+import { getVisit } from '../../../lib/usecases/visits/get';
+import { INSURANCE_PLATFORM_KEYS, type Hospital } from '../../../lib/domain/hospital';
 import type { Channel } from '../../../lib/domain/ledger/accounts';
 import { fen } from '../../../lib/domain/money';
 import { signDevToken, type Caller } from '../../../lib/http/auth';
@@ -33,7 +40,7 @@ import { ALIPAY_MERCHANTS, SUB_MERCHANTS } from '../../../sandbox/books';
 import { TEST_JWT_SECRET, testDeps } from '../../support/dynamo';
 import { httpEvent, lambdaContext } from '../../support/http';
 import { INSURED_PERSON, SAMPLE_FEE_LINES } from '../../support/insured';
-import { sandboxWithProviders, webhookReceiver } from '../../support/sandbox';
+import { PAYSCORE_SERVICE_ID, sandboxWithProviders, webhookReceiver } from '../../support/sandbox';
 
 const OPENID = 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o';
 const BUYER = '2088102122524333';
@@ -88,13 +95,27 @@ describe("a registered hospital's medical insurance, as itself on both wallets",
       ALIPAY_MEDICAL_ORG_APP_ID: 'ORGAPP0001',
       ALIPAY_MEDICAL_CALL_URL: `${receiver.url}/health`,
     });
-    const platform = { wechat: env.wechatConfig, alipay: env.alipayClient, alipayConfig: env.alipayConfig };
+    const platform = {
+      wechat: env.wechatConfig,
+      alipay: env.alipayClient,
+      alipayConfig: env.alipayConfig,
+      serviceId: PAYSCORE_SERVICE_ID,
+    };
+    // A registered hospital's parts as the payment and visit functions' composers build them.
+    const payments = partnerInsuredPayments(config, systemClock, {
+      ...platform,
+      partner: partnerPayments(platform, systemClock),
+    });
+    const credit = partnerInsuredCredit(config, systemClock, {
+      ...platform,
+      partner: partnerCredit(platform, systemClock),
+    });
     const base = await testDeps({
       providers: env.providers,
       hospitalSecrets: fileHospitalSecrets(secretsDir),
-      partner: partnerInsuredPayments(config, systemClock, {
-        ...platform,
-        partner: partnerPayments(platform, systemClock),
+      partner: async (hospital: Hospital, secrets) => ({
+        ...(await payments(hospital, secrets)),
+        ...(await credit(hospital, secrets)),
       }),
     });
     deps = { ...base, appAuthorisations: alipayAppAuthorisations(env.alipayClient) };
@@ -277,6 +298,48 @@ describe("a registered hospital's medical insurance, as itself on both wallets",
     });
     // The platform's own Alipay merchant does not find the trade.
     expect(await env.medicalOrders.alipay.query(payment.outTradeNo)).toEqual({ status: 'NOT_FOUND' });
+  });
+
+  it('East takes an insured visit: Pay Score as its sub-merchant, the insurance step as its own app', async () => {
+    const scoped = await deps.inHospital(deps, EAST);
+    const { visit } = await openVisit(scoped, {
+      patientId: 'PV-EAST',
+      channel: 'wechatpay',
+      payer: { wechatOpenId: OPENID },
+      insured: true,
+      requestKey: `east-visit-${Date.now()}`,
+    });
+    const confirmed = await fetch(`${env.sandbox.url}/sandbox/authorise`, {
+      method: 'POST',
+      body: JSON.stringify({ channel: 'wechatpay', outOrderNo: visit.outOrderNo }),
+    });
+    expect(confirmed.status).toBe(200);
+    expect((await getVisit(scoped, visit.visitId)).status).toBe('OPEN');
+    await addCharge(scoped, visit.visitId, {
+      chargeId: 'LAB',
+      category: 'laboratory',
+      description: '血常规',
+      amountFen: fen(10_000),
+      listing: { listCode: '250101001', hospitalListCode: 'H-LAB', quantity: '1' },
+    });
+    await addCharge(scoped, visit.visitId, {
+      chargeId: 'REG',
+      category: 'registration',
+      description: '挂号',
+      amountFen: fen(2_000),
+    });
+    const { authCode } = env.sandbox.platform.authorise({ channel: 'wechatpay', payerId: OPENID });
+    const hold = await preauthoriseInsurance(scoped, visit.visitId, { authCode, location: '113.26,23.12' });
+    expect(hold.insuredFen).toBeGreaterThan(0);
+    // The platform holds it under East's own app.
+    expect(env.sandbox.platform.orders.get(hold.preauthId)?.appId).toBe(east.appId);
+    await settleVisit(scoped, visit.visitId, { requestedBy: 'staff:s-east' });
+    await vi.waitFor(async () => {
+      expect(await getVisit(scoped, visit.visitId)).toMatchObject({
+        status: 'SETTLED',
+        settlement: { insuredFen: hold.insuredFen, capturedFen: hold.selfPayFen },
+      });
+    });
   });
 
   it('West, with no 医保 identity, is refused insured payments rather than served as another hospital', async () => {
