@@ -38,6 +38,13 @@ export type Channel = 'alipay' | 'wechatpay';
 /** The sandbox's WeChat Pay sub-merchants (特约商户) under its merchant, for two partner-mode hospitals. */
 export const SUB_MERCHANTS = ['1900000101', '1900000102'] as const;
 
+/**
+ * Whether `subMchId` authorised the sandbox's merchant as its service provider (the configured
+ * sub-merchants, SUB_MERCHANTS by default); another is "受理关系不存在" (B4, 268443701).
+ */
+export const isSubMerchant = (wechatpay: { readonly subMerchants?: readonly string[] }, subMchId: unknown) =>
+  (wechatpay.subMerchants ?? SUB_MERCHANTS).includes(String(subMchId));
+
 /** The sandbox's Alipay merchants that may authorise its app (第三方应用授权): their apps and PIDs. */
 export const ALIPAY_MERCHANTS = [
   { authAppId: '2021000100000101', merchantId: '2088000000000101' },

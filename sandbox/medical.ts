@@ -8,7 +8,7 @@
  * MEDICAL_INSURANCE.SUCCESS retried for 30 s at most, and the refund notice). Never deployed.
  */
 import { constants, createHash, privateDecrypt } from 'node:crypto';
-import { MED_INS_RETRY_SEC, SUB_MERCHANTS, type Books, type Order } from './books';
+import { MED_INS_RETRY_SEC, isSubMerchant, type Books, type Order } from './books';
 import type { InsurancePlatform, PlatformOrder } from './insurance-platform';
 import { alipayTime, wechatTime } from './signing';
 import { formatYuan, parseYuan, type Fen } from '../lib/domain/money';
@@ -371,7 +371,7 @@ export function medicalSimulator(
       return fail(400, 'PARAM_ERROR', '268435461 appid、openid、out_trade_no、callback_url 必填');
     // Partner mode (W8, W9): the service provider's appid, the sub-merchant it acts for (which must have
     // authorised it, B4 268443701), and a sub_openid only under sub_appid (W5 268510604).
-    if (req.sub_mchid !== undefined && !(w.subMerchants ?? SUB_MERCHANTS).includes(String(req.sub_mchid)))
+    if (req.sub_mchid !== undefined && !isSubMerchant(w, req.sub_mchid))
       return fail(400, 'INVALID_REQUEST', '268443701 受理关系不存在');
     if (req.sub_openid !== undefined && (!req.sub_appid || req.sub_mchid === undefined))
       return fail(400, 'PARAM_ERROR', '268510604 sub_appid 与 sub_openid 不匹配');

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Fen } from '../lib/domain/money';
-import { SUB_MERCHANTS, type Books, type Order, type Refund } from './books';
+import { isSubMerchant, type Books, type Order, type Refund } from './books';
 import type { SandboxParts } from './server';
 import { parseWechatAuthorization, rsaSign, rsaVerify, wechatEncrypt, wechatTime } from './signing';
 
@@ -80,8 +80,6 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
   /** The payer as the order's mode names them (payer.openid; partner: sp_openid, or sub_openid under sub_appid). */
   const payerOf = (o: Order) =>
     o.subMchId ? { [o.subAppId ? 'sub_openid' : 'sp_openid']: o.payer ?? '' } : { openid: o.payer ?? '' };
-  /** The sub-merchants that authorised the sandbox's merchant as their service provider. */
-  const subMerchants = (): readonly string[] => options.wechatpay.subMerchants ?? SUB_MERCHANTS;
 
   const wechatTransaction = (o: Order) => ({
     ...owner(o),
@@ -195,7 +193,8 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
         if (req.sub_mchid === w.mchId) return error(400, 'PARAM_ERROR', '子商户mchid不能与自身mchid相同');
         // B4 §8: a sub-merchant that has not authorised this service provider. The message is WeChat's;
         // the code string is the sandbox's own (B4 gives the number 268443701, not the v3 code).
-        if (!subMerchants().includes(req.sub_mchid)) return error(400, 'INVALID_REQUEST', '受理关系不存在');
+        if (!isSubMerchant(options.wechatpay, req.sub_mchid))
+          return error(400, 'INVALID_REQUEST', '受理关系不存在');
         const openid = req.sub_appid ? req.payer?.sub_openid : req.payer?.sp_openid;
         if (kind === 'jsapi' && !openid)
           return error(400, 'PARAM_ERROR', '缺少 payer.sp_openid 或 sub_openid');
@@ -312,7 +311,7 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
       // sub_mchid: one sub-merchant's bill; without it the service provider's, which lists every
       // sub-merchant's trades too ("不填则默认是服务商及所有子商户", WX-BILL).
       const sub = url.searchParams.get('sub_mchid') ?? undefined;
-      if (sub !== undefined && !subMerchants().includes(sub))
+      if (sub !== undefined && !isSubMerchant(options.wechatpay, sub))
         return error(400, 'INVALID_REQUEST', '受理关系不存在');
       const { sha1 } = parts.billFile('wechatpay', day, sub);
       return json(200, {

@@ -163,6 +163,23 @@ const NO_CHANNELS = {
   insurance: undefined,
 };
 
+/** `secrets` whose reads are kept: each hospital's secret is read once through it. */
+function readOnce(secrets: HospitalSecrets): HospitalSecrets {
+  const read = new Map<string, Promise<string | undefined>>();
+  return {
+    put: (hospitalId, name, value) => secrets.put(hospitalId, name, value),
+    get: (hospitalId, name) => {
+      const key = `${hospitalId}/${name}`;
+      let value = read.get(key);
+      if (!value) {
+        value = secrets.get(hospitalId, name);
+        read.set(key, value);
+      }
+      return value;
+    },
+  };
+}
+
 /** A secret reference resolved once, on first use (undefined when not configured). */
 function lazySecret(ref: string | undefined, region: string): () => Promise<string | undefined> {
   let value: Promise<string | undefined> | undefined;
@@ -239,12 +256,13 @@ export async function buildDeps<P extends object = object>(
   );
   const hospitalSecrets = overrides.hospitalSecrets ?? hospitalSecretsOf(config);
   // A hospital's partner parts are built once per registration read (registeredHospitals keeps the same record
-  // object for HOSPITAL_CACHE_SECONDS), so its secrets are read once a minute, not on every request.
+  // object for HOSPITAL_CACHE_SECONDS), so its secrets are read once a minute, not on every request; within a
+  // build each secret is read once, however many parts act for the same merchant.
   const partnerBuilt = new WeakMap<Hospital, Promise<object>>();
   const partnerParts = (deps: { readonly partner?: CoreDeps['partner'] }, hospital: Hospital) => {
     let parts = partnerBuilt.get(hospital);
     if (!parts) {
-      parts = Promise.resolve(deps.partner?.(hospital, hospitalSecrets) ?? {});
+      parts = Promise.resolve(deps.partner?.(hospital, readOnce(hospitalSecrets)) ?? {});
       partnerBuilt.set(hospital, parts);
       parts.catch(() => partnerBuilt.delete(hospital));
     }

@@ -22,16 +22,9 @@ import type { PaymentProvider, RefundState } from '../ports/payment-provider';
 import type { InsuredParts } from '../usecases/payments/deps';
 import type { Config } from './config';
 import { resolveSecret } from './secrets';
-import { hospitalUrl, INSURANCE_PLATFORM_KEYS, type Hospital } from '../domain/hospital';
+import { alipayActingFor } from './channels';
+import { hospitalUrl, INSURANCE_PLATFORM_KEYS, type Hospital, type PlatformKeys } from '../domain/hospital';
 import type { HospitalSecrets } from '../ports/hospital-secrets';
-
-/** The envelope secrets the province issued (one JSON secret). */
-interface PlatformKeys {
-  readonly appSecret: string;
-  readonly sm4KeyHex: string;
-  readonly privateKeyHex: string;
-  readonly platformPublicKeyHex: string;
-}
 
 /** The channels' clients the insured part builds on. */
 export interface InsuredChannels {
@@ -81,6 +74,27 @@ async function identityOf(
   return hospital.insurance && keys
     ? { ...hospital.insurance, keys: JSON.parse(keys) as PlatformKeys }
     : undefined;
+}
+
+/**
+ * A registered hospital's insured parts, or undefined until its 医保 identity is connected: the platform's
+ * `channels.alipay` acting for its merchant, `providers` its partner-mode cashiers.
+ */
+export async function hospitalInsuredParts(
+  config: Config,
+  clock: Clock,
+  channels: { readonly alipay?: AlipayClient; readonly wechat?: WechatpayConfig },
+  providers: InsuredChannels['providers'],
+  registered: InsuredHospital,
+): Promise<InsuredParts | undefined> {
+  const { hospital, secrets } = registered;
+  const merchant = channels.alipay && (await alipayActingFor(channels.alipay, hospital, secrets));
+  return buildInsuredParts(
+    config,
+    clock,
+    { alipay: merchant, wechat: channels.wechat, providers },
+    registered,
+  );
 }
 
 /**

@@ -7,7 +7,6 @@ import type { Clock } from '../ports/clock';
 import type { Config } from './config';
 import { composeDeps, type CoreDeps, type CreditParts } from './container';
 import { buildCreditProviders } from './credit';
-import { alipayActingFor } from './channels';
 import type { Hospital } from '../domain/hospital';
 import type { HospitalSecrets } from '../ports/hospital-secrets';
 import type { InsuredParts } from '../usecases/payments/deps';
@@ -56,14 +55,8 @@ export function partnerInsuredCredit(
 ) {
   return async (hospital: Hospital, secrets: HospitalSecrets): Promise<CreditParts> => {
     const own = await channels.partner(hospital, secrets);
-    const { buildInsuredParts } = await import('./insurance');
-    const merchant = channels.alipay && (await alipayActingFor(channels.alipay, hospital, secrets));
-    const insured = await buildInsuredParts(
-      config,
-      clock,
-      { alipay: merchant, wechat: channels.wechat, providers: {} },
-      { hospital, secrets },
-    );
+    const { hospitalInsuredParts } = await import('./insurance');
+    const insured = await hospitalInsuredParts(config, clock, channels, {}, { hospital, secrets });
     return { ...own, ...visitInsurance(insured) };
   };
 }

@@ -8,7 +8,6 @@ import type { WechatpayConfig } from '../adapters/wechatpay/client';
 import type { Hospital } from '../domain/hospital';
 import type { Clock } from '../ports/clock';
 import type { HospitalSecrets } from '../ports/hospital-secrets';
-import { alipayActingFor } from './channels';
 import type { Config } from './config';
 import { composeDeps, type CoreDeps, type PaymentParts } from './container';
 import { paymentChannels } from './providers';
@@ -47,14 +46,11 @@ export function partnerInsuredPayments(
 ) {
   return async (hospital: Hospital, secrets: HospitalSecrets): Promise<PaymentParts> => {
     const own = await channels.partner(hospital, secrets);
-    const { buildInsuredParts } = await import('./insurance');
-    const merchant = channels.alipay && (await alipayActingFor(channels.alipay, hospital, secrets));
-    const insured = await buildInsuredParts(
-      config,
-      clock,
-      { alipay: merchant, wechat: channels.wechat, providers: own.providers },
-      { hospital, secrets },
-    );
+    const { hospitalInsuredParts } = await import('./insurance');
+    const insured = await hospitalInsuredParts(config, clock, channels, own.providers, {
+      hospital,
+      secrets,
+    });
     return { ...own, ...(insured ? { insured } : {}) };
   };
 }

@@ -67,6 +67,17 @@ export interface HospitalInsurance {
 /** The name of a hospital's national-platform envelope keys (JSON) in the parameter store. */
 export const INSURANCE_PLATFORM_KEYS = 'insurance-platform-keys';
 
+/** The envelope keys a province issues a hospital, the fields of that JSON secret. */
+export const PLATFORM_KEY_NAMES = [
+  'appSecret',
+  'sm4KeyHex',
+  'privateKeyHex',
+  'platformPublicKeyHex',
+] as const;
+
+/** The envelope keys themselves (one JSON secret, the deployment's or a registered hospital's). */
+export type PlatformKeys = Readonly<Record<(typeof PLATFORM_KEY_NAMES)[number], string>>;
+
 /** The channels a registered hospital takes payments on, each acting through the platform's own account. */
 export interface HospitalChannels {
   readonly wechatpay?: WechatSubMerchant;

@@ -9,7 +9,7 @@
  * the actions name service_id and sub_mchid, and a sub-merchant's service order is found only under it.
  */
 import type { Fen } from '../../lib/domain/money';
-import { SUB_MERCHANTS } from '../books';
+import { isSubMerchant } from '../books';
 import { wechatError, type CreditShared, type WechatRouteResult } from '../credit';
 import { payScoreTime } from '../signing';
 
@@ -41,7 +41,6 @@ interface ServiceOrder {
 export function payScoreSimulator({ ctx, captures, failCapture, digits }: CreditShared) {
   const serviceOrders = new Map<string, ServiceOrder>();
 
-  const subMerchants = () => ctx.wechatpay.subMerchants ?? SUB_MERCHANTS;
   /** The partner service order names the service provider as appid and mchid beside sub_mchid. */
   const serviceOrderBody = (o: ServiceOrder) => ({
     appid: ctx.wechatpay.appId,
@@ -126,7 +125,7 @@ export function payScoreSimulator({ ctx, captures, failCapture, digits }: Credit
     const sub: unknown = partnerPath ? (req.sub_mchid ?? url.searchParams.get('sub_mchid')) : undefined;
     if (partnerPath && typeof sub !== 'string')
       return wechatError(400, 'PARAM_ERROR', '受理机构必须传入sub_mch_id');
-    if (partnerPath && !subMerchants().includes(sub as string))
+    if (partnerPath && !isSubMerchant(ctx.wechatpay, sub))
       return wechatError(400, 'INVALID_REQUEST', '受理关系不存在');
     /** A service order is found only under the merchant that made it. */
     const find = (outOrderNo: string) => {

@@ -10,17 +10,14 @@
  *   3. Save the identity on the hospital.
  */
 import { NotFoundError, ValidationError } from '../../domain/errors';
-import { INSURANCE_PLATFORM_KEYS, type Hospital, type HospitalInsurance } from '../../domain/hospital';
+import {
+  INSURANCE_PLATFORM_KEYS,
+  PLATFORM_KEY_NAMES,
+  type Hospital,
+  type HospitalInsurance,
+} from '../../domain/hospital';
 import type { HospitalSecrets } from '../../ports/hospital-secrets';
 import type { HospitalDeps } from './deps';
-
-/** The envelope keys a province issues a hospital (one JSON secret), as lib/config/insurance.ts reads them. */
-export const PLATFORM_KEY_NAMES = [
-  'appSecret',
-  'sm4KeyHex',
-  'privateKeyHex',
-  'platformPublicKeyHex',
-] as const;
 
 /** Connects `insurance` to `hospitalId`; returns the hospital as saved. */
 export async function connectInsurance(
