@@ -5,6 +5,7 @@
  * TransactWriteItems. The use case writes twice (the payment before the wallet order exists, then its
  * number), so the gap to the floor is mostly that second write.
  */
+import { DEFAULT_PAYMENT_CODE_POLICY } from '../lib/domain/payment-code';
 import { randomBytes } from 'node:crypto';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoLedgerStore } from '../lib/adapters/dynamodb/ledger-store';
@@ -41,7 +42,7 @@ export async function benchInsured(endpoint: string, interleaved: Interleave, it
     metrics: emfMetrics('bench', () => undefined),
     ids: ulidIds(),
     providers: env.providers,
-    payments: { expiryMinutes: 15 },
+    payments: { expiryMinutes: 15, paymentCode: DEFAULT_PAYMENT_CODE_POLICY },
     insured: {
       platform: env.insurance.platform,
       auth: env.insurance.auth,

@@ -1,4 +1,5 @@
 /** Payment benchmarks for `npm run bench`: webhook verify-and-apply and create-payment, each against its floor. */
+import { DEFAULT_PAYMENT_CODE_POLICY } from '../lib/domain/payment-code';
 import { createDecipheriv, createVerify, randomBytes } from 'node:crypto';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoLedgerStore } from '../lib/adapters/dynamodb/ledger-store';
@@ -39,7 +40,7 @@ export async function benchPayments(endpoint: string, interleaved: Interleave, i
     metrics: emfMetrics('bench', () => undefined), // the EMF documents are built, not printed
     ids: ulidIds(),
     providers: env.providers,
-    payments: { expiryMinutes: 15 },
+    payments: { expiryMinutes: 15, paymentCode: DEFAULT_PAYMENT_CODE_POLICY },
   };
   const round = (n: number) => Number(n.toFixed(2));
   try {

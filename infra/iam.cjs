@@ -46,7 +46,8 @@ const CHANNEL_CLIENTS = [...SECRETS.alipayClient, ...SECRETS.wechatpayClient];
  * Role → what it may do. `dynamo`: none, 'read' or 'write'; `secrets`: environment variables whose ssm:
  * references it may read; `hospitalSecrets`: registered hospitals' own credentials under HOSPITAL_SECRETS
  * ('read' for every role that calls Alipay for a hospital, 'write' for onboarding); `statements`: the statements bucket; `publish`: events:PutEvents on the bus;
- * `deadLetters`: the event functions send their failed async invocations to the dead-letter queue.
+ * `deadLetters`: the event functions send their failed async invocations to the dead-letter queue;
+ * `invoke`: the functions (by their serverless.yml key) it may invoke.
  */
 const ROLES = {
   /** /health and /openapi.json: logs only. */
@@ -61,6 +62,8 @@ const ROLES = {
   PaymentsRole: {
     dynamo: 'write',
     secrets: [...SECRETS.auth, ...CHANNEL_CLIENTS, ...SECRETS.insurancePlatform],
+    /** POST /payments hands an undecided payment code to its follow-up (an asynchronous invocation). */
+    invoke: ['followPaymentCode'],
   },
   /** Jobs and event handlers that query, close or refund at the providers. */
   PaymentJobsRole: {
@@ -184,6 +187,14 @@ module.exports = async ({ resolveConfigurationProperty, resolveVariable }) => {
         Resource: [
           sub(`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${hospitalPath}/*`),
         ],
+      });
+    if (grants.invoke)
+      statements.push({
+        Effect: 'Allow',
+        Action: ['lambda:InvokeFunction'],
+        Resource: grants.invoke.map((key) =>
+          sub(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${service}-${stage}-${key}`),
+        ),
       });
     if (grants.statements)
       statements.push({

@@ -151,13 +151,17 @@ checks.push(
       ),
   ],
   [
-    'event functions send failed invocations to the dead-letter queue',
+    'event functions and the payment-code follow-up (invoked asynchronously) send failed invocations to the dead-letter queue',
     ofType('AWS::Lambda::EventInvokeConfig').length ===
       new Set(
         rules.flatMap(([, r]) =>
           r.Properties.Targets.map((t: Record<string, unknown>) => JSON.stringify(t.Arn)),
         ),
-      ).size,
+      ).size +
+        1 &&
+      ofType('AWS::Lambda::EventInvokeConfig').some(([, c]) =>
+        JSON.stringify(c.Properties.FunctionName).includes('FollowPaymentCodeLambdaFunction'),
+      ),
   ],
   [
     "alarms: integrity alerts, rejected notifications, failed settlements, reconciliation, HIS callbacks, stuck insured payments, hospitals' Alipay authorisations",

@@ -49,6 +49,16 @@ const Env = z.object({
   LOG_LEVEL: z._default(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']), 'INFO'),
   EVENT_BUS_NAME: z.optional(text(1, 256)),
   PAYMENT_EXPIRY_MINUTES: count(1, 1440, 15),
+  /** 付款码: how often an undecided code payment is queried, and when it is reversed (domain/payment-code.ts). */
+  PAYMENT_CODE_POLL_SECONDS: count(1, 30, 5),
+  PAYMENT_CODE_DEADLINE_SECONDS_WECHATPAY: count(2, 300, 45),
+  PAYMENT_CODE_DEADLINE_SECONDS_ALIPAY: count(2, 300, 60),
+  /** How long POST /payments itself waits for a code's outcome before answering 202 (under API Gateway's 30 s). */
+  PAYMENT_CODE_WAIT_SECONDS: count(0, 25, 20),
+  /** The function that follows an undecided code payment after the request (invoked asynchronously). */
+  PAYMENT_CODE_FOLLOW_UP_FUNCTION: z.optional(text(1, 140)),
+  /** Where Lambda's Invoke API answers: unset on AWS (the region's endpoint), serverless-offline's locally. */
+  LAMBDA_ENDPOINT: z.optional(z.url()),
   ALIPAY_APP_ID: z.optional(pattern(/^\d{16}$/)),
   ALIPAY_SELLER_ID: z.optional(pattern(/^2088\d{12}$/)),
   ALIPAY_GATEWAY: z.optional(z.url()),
@@ -254,7 +264,21 @@ const ConfigSchema = z.pipe(
       logLevel: e.LOG_LEVEL,
       /** X-Ray subsegments go to this daemon (unset outside Lambda: nothing is traced). */
       xrayDaemonAddress: e.AWS_XRAY_DAEMON_ADDRESS,
-      payments: { expiryMinutes: e.PAYMENT_EXPIRY_MINUTES },
+      payments: {
+        expiryMinutes: e.PAYMENT_EXPIRY_MINUTES,
+        paymentCode: {
+          pollMs: e.PAYMENT_CODE_POLL_SECONDS * 1000,
+          deadlineMs: {
+            wechatpay: e.PAYMENT_CODE_DEADLINE_SECONDS_WECHATPAY * 1000,
+            alipay: e.PAYMENT_CODE_DEADLINE_SECONDS_ALIPAY * 1000,
+          },
+          waitMs: e.PAYMENT_CODE_WAIT_SECONDS * 1000,
+        },
+      },
+      /** The asynchronous follow-up of payment codes (Lambda Invoke, InvocationType Event). */
+      followUp: e.PAYMENT_CODE_FOLLOW_UP_FUNCTION
+        ? { functionName: e.PAYMENT_CODE_FOLLOW_UP_FUNCTION, endpoint: e.LAMBDA_ENDPOINT }
+        : undefined,
       /** The EventBridge bus domain events go to; unset locally, where they are logged. */
       eventBusName: e.EVENT_BUS_NAME,
       /** Set only when every variable of the channel is present. */

@@ -13,6 +13,7 @@ import { ulidIds } from '../adapters/system/ulid-ids';
 import { hs256Verifier, jwksVerifier, lazyVerifier, type TokenVerifier } from '../http/auth';
 import { createLogger } from '../adapters/system/logger';
 import type { Logger } from '../ports/logger';
+import type { PaymentCodeFollowUp } from '../ports/payment-code-follow-up';
 import type { Clock } from '../ports/clock';
 import type { Metrics } from '../ports/metrics';
 import { emfMetrics } from '../adapters/system/emf-metrics';
@@ -24,7 +25,7 @@ import type { NotificationVerifier, PaymentProvider } from '../ports/payment-pro
 import type { CreditProvider } from '../ports/credit-provider';
 import type { BillSource } from '../ports/bill-source';
 import type { VisitInsuranceParts, VisitPolicy } from '../usecases/visits/deps';
-import type { InsuredParts } from '../usecases/payments/deps';
+import type { InsuredParts, PaymentPolicy } from '../usecases/payments/deps';
 import type { CopyTariff } from '../domain/copy-request';
 import { fen, type Fen } from '../domain/money';
 import type { EventPublisher, OutboxStore } from '../ports/event-publisher';
@@ -69,7 +70,7 @@ export interface CoreDeps {
   readonly ledger: LedgerStore;
   readonly idempotency: IdempotencyStore;
   readonly auth: TokenVerifier;
-  readonly payments: { readonly expiryMinutes: number };
+  readonly payments: PaymentPolicy;
   readonly visits: VisitPolicy;
   /** The copy tariff and the courier callback secret (copy requests). */
   readonly copies: { readonly tariff: CopyTariff; readonly courierSecret: () => Promise<string | undefined> };
@@ -84,6 +85,8 @@ export interface PaymentParts {
   readonly providers: Partial<Record<Channel, PaymentProvider>>;
   /** Insured payments of charges, where the national platform is configured (lib/config/insurance.ts). */
   readonly insured?: InsuredParts;
+  /** Carries a payment code's payment on after the request (the API's functions; the sweep is its backstop). */
+  readonly followUp?: PaymentCodeFollowUp;
 }
 
 /** The notification verifiers per channel (lib/config/webhooks.ts: the webhooks'). */

@@ -13,6 +13,9 @@ import type { Config } from './config';
 import { composeDeps, type CoreDeps, type PaymentParts } from './container';
 import type { Hospital } from '../domain/hospital';
 import type { HospitalSecrets } from '../ports/hospital-secrets';
+import { lambdaFollowUp } from '../adapters/aws/lambda-follow-up';
+import { createLogger } from '../adapters/system/logger';
+import { awsCredentials } from './secrets';
 
 /** The platform's channel clients a registered hospital's partner-mode parts are built on. */
 export interface PlatformChannels {
@@ -54,7 +57,20 @@ export async function buildPaymentProviders(
   clock: Clock,
 ): Promise<PaymentParts & Pick<CoreDeps, 'partner'>> {
   const { providers, partner } = await paymentChannels(config, clock);
-  return { providers, partner };
+  return { providers, partner, ...followUpOf(config) };
+}
+
+/** The payment-code follow-up where the function that runs it is named (the API's functions). */
+function followUpOf(config: Config): Pick<PaymentParts, 'followUp'> {
+  if (!config.followUp) return {};
+  const { functionName, endpoint } = config.followUp;
+  const logger = createLogger(config.logLevel, config.stage);
+  return {
+    followUp: lambdaFollowUp(
+      { functionName, endpoint, region: config.region, credentials: awsCredentials },
+      logger,
+    ),
+  };
 }
 
 /** The dependencies of a function that calls payment providers. */

@@ -5,6 +5,7 @@ import { Accounts, type AccountId, type Channel } from './ledger/accounts';
 import { journalTransaction, txnIdFor, type JournalTransaction } from './ledger/journal';
 import { fen, type Fen } from './money';
 import type { Split } from './insurance';
+import type { Counter, PaymentCodeProgress } from './payment-code';
 
 /** Payment statuses (API.md). */
 export const PAYMENT_STATUSES = ['PENDING', 'PAID', 'CLOSED', 'PARTIALLY_REFUNDED', 'REFUNDED'] as const;
@@ -13,6 +14,13 @@ export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 /** What a payment is for; the revenue account follows it. */
 export const PAYMENT_PURPOSES = ['registration', 'examination', 'prescription', 'copy-fee', 'other'] as const;
 export type PaymentPurpose = (typeof PAYMENT_PURPOSES)[number];
+
+/**
+ * How a payment is taken: in the wallet's mini-program (JSAPI / my.tradePay), by a QR code a kiosk or a bill
+ * shows (WeChat native, Alipay precreate), or by scanning the patient's payment code at a window (付款码).
+ */
+export const PAYMENT_MODES = ['mini-program', 'qr', 'payment-code'] as const;
+export type PaymentMode = (typeof PAYMENT_MODES)[number];
 
 /** Refund statuses (API.md). */
 export const REFUND_STATUSES = ['PROCESSING', 'SUCCEEDED', 'FAILED'] as const;
@@ -281,8 +289,17 @@ export interface Payment {
   readonly paidAt?: string;
   readonly closedAt?: string;
   readonly providerTradeNo?: string;
-  /** The payer the order was made for (WeChat openid, Alipay user id), when the order names one. */
+  /**
+   * Who paid (WeChat openid, Alipay user id): the payer the order was made for, or, for an order anyone could
+   * pay (a QR code, a payment code), whoever the provider says paid it. Not necessarily the patient.
+   */
   readonly payerId?: string;
+  /** How the payment is taken (absent on payments made before modes were recorded: mini-program or qr). */
+  readonly mode?: PaymentMode;
+  /** A payment taken at a window or kiosk: who took it and on which device (the audit trail). */
+  readonly counter?: Counter;
+  /** A payment-code payment's progress. */
+  readonly paymentCode?: PaymentCodeProgress;
   readonly refundedFen: Fen;
   readonly refundingFen: Fen;
   readonly refundCount: number;

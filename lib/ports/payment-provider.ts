@@ -2,6 +2,8 @@
 import type { Channel } from '../domain/ledger/accounts';
 import type { Fen } from '../domain/money';
 import type { Split } from '../domain/insurance';
+import type { PaymentMode } from '../domain/payment';
+import type { Counter } from '../domain/payment-code';
 
 /** Who pays: the payer's id at the provider. */
 export type Payer = { readonly alipayUserId: string } | { readonly wechatOpenId: string };
@@ -11,7 +13,7 @@ export const payerIdOf = (payer: Payer): string =>
   'alipayUserId' in payer ? payer.alipayUserId : payer.wechatOpenId;
 
 /** `mini-program`: JSAPI / my.tradePay. `qr`: a code a kiosk shows (WeChat native, Alipay precreate). */
-export type OrderMode = 'mini-program' | 'qr';
+export type OrderMode = Exclude<PaymentMode, 'payment-code'>;
 
 export interface CreateOrderRequest {
   readonly outTradeNo: string;
@@ -38,7 +40,32 @@ export interface OrderState {
   readonly providerTradeNo?: string;
   readonly amountFen?: Fen;
   readonly paidAt?: Date;
+  /** Who paid, as the provider names them (WeChat payer.openid, Alipay buyer_user_id), once paid. */
+  readonly payerId?: string;
 }
+
+/** A payment by the patient's payment code, scanned at `counter`. */
+export interface CodePayRequest {
+  readonly outTradeNo: string;
+  readonly amountFen: Fen;
+  readonly description: string;
+  /** The scanned code: sent to the provider, never stored or logged. */
+  readonly authCode: string;
+  readonly counter: Counter;
+}
+
+/**
+ * The provider's answer to a code payment: its view of the order (PENDING while the patient enters a
+ * password, or when the answer is unknown), or `refused` when it turned the code down for good (expired or
+ * used code, not enough balance): nothing was taken.
+ */
+export type CodePayState = OrderState & { readonly refused?: { readonly code: string; readonly message: string } };
+
+/**
+ * A reversal's outcome: `done` (the provider accepted: the order is closed, or, if it had been paid, the money
+ * goes back), or `retry` (not now: the patient is still paying, or the provider asks to call again).
+ */
+export type ReversalOutcome = 'done' | 'retry';
 
 export interface RefundRequest {
   readonly outTradeNo: string;
@@ -198,4 +225,8 @@ export interface PaymentProvider {
   queryRefund(outTradeNo: string, outRefundNo: string): Promise<RefundState>;
   /** Verifies the raw bytes (signature, merchant ids, timestamp) and translates the event; never trusts unverified input. */
   verifyNotification(notification: RawNotification): Promise<ProviderEvent>;
+  /** Pays by the patient's payment code (WeChat codepay, Alipay trade.pay bar_code). */
+  payByCode(request: CodePayRequest): Promise<CodePayState>;
+  /** Reverses a code payment whose outcome stayed unknown (WeChat reverse, Alipay trade.cancel). */
+  reverseOrder(outTradeNo: string): Promise<ReversalOutcome>;
 }

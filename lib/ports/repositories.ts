@@ -74,6 +74,10 @@ export interface PaymentRepository extends StatusRepository<Payment> {
   claimTradeNo(payment: Payment, providerTradeNo: string): EntityWrite;
   /** The id of the payment that claimed a provider trade number, if any. */
   tradeNoOwner(channel: Channel, providerTradeNo: string): Promise<string | undefined>;
+  /** The claim a payment-code payment makes on its code (by digest, never the code): a code pays once. */
+  claimPaymentCode(payment: Payment, codeDigest: string): EntityWrite;
+  /** The id of the payment that claimed a payment code, if any. */
+  paymentCodeOwner(channel: Channel, codeDigest: string): Promise<string | undefined>;
 }
 
 /** Refunds. */

@@ -48,6 +48,17 @@ export async function paymentView(p: Payment, ledger: LedgerStore) {
     refundedFen: p.refundedFen,
     refunds: refunds.flatMap((r) => (r ? [refundView(r.value)] : [])),
     ...(p.insurance ? { insurance: insuranceView(p.insurance) } : {}),
+    ...takenView(p),
+  };
+}
+
+/** How a payment was taken and by whom: its mode, the payer, the counter and a payment code's progress. */
+export function takenView(p: Payment) {
+  return {
+    ...(p.mode ? { mode: p.mode } : {}),
+    ...(p.payerId ? { payerId: p.payerId } : {}),
+    ...(p.counter ? { counter: p.counter } : {}),
+    ...(p.paymentCode ? { paymentCode: p.paymentCode } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import { DEFAULT_PAYMENT_CODE_POLICY } from '../../lib/domain/payment-code';
 import { recordingMetrics } from '../support/metrics';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,7 +61,7 @@ describe('payments under random interleavings', () => {
       ids: ulidIds(),
       metrics: recordingMetrics(),
       providers: env.providers,
-      payments: { expiryMinutes: 15 },
+      payments: { expiryMinutes: 15, paymentCode: DEFAULT_PAYMENT_CODE_POLICY },
     };
     holder.deps = deps;
   });

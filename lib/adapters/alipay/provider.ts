@@ -1,13 +1,16 @@
-/** PaymentProvider for Alipay (trade.create / precreate / query / close / refund) on the lean gateway client. */
+/** PaymentProvider for Alipay (trade.create / precreate / pay by code / cancel / query / close / refund) on the lean gateway client. */
 import { ProviderUnavailableError, ValidationError } from '../../domain/errors';
 import { formatYuan, parseYuan } from '../../domain/money';
 import type {
+  CodePayRequest,
+  CodePayState,
   CreateOrderRequest,
   CreateOrderResponse,
   OrderState,
   PaymentProvider,
   RefundRequest,
   RefundState,
+  ReversalOutcome,
 } from '../../ports/payment-provider';
 import { alipayOk, alipaySystemError, partnerTerms, type AlipayClient } from './client';
 import { toShanghaiDateTime } from '../../domain/business-day';
@@ -94,7 +97,70 @@ export function alipayProvider(
       providerTradeNo: r.trade_no,
       amountFen: r.total_amount ? parseYuan(r.total_amount) : undefined,
       paidAt: paid ? parseAlipayTime(r.send_pay_date) : undefined,
+      payerId: paid ? r.buyer_user_id || undefined : undefined,
     };
+  }
+
+  /**
+   * 当面付 条码支付: alipay.trade.pay with scene bar_code and the auth_code (A11, AL-W3); terminal_id, store_id and
+   * operator_id name the counter. notify_url is sent: a 10003 may end in a success notification (ISS-ALI).
+   * `code`: 10000 paid (with buyer_user_id and gmt_payment, AlipayTradePayResponse); 10003 the patient is
+   * entering a password: query on, never a failure; 20000 or ACQ.SYSTEM_ERROR unknown: query now (AL-POLL,
+   * AL-ACQ); ACQ.TRADE_HAS_SUCCESS: this out_trade_no is paid, the query says by whom; any other 40004
+   * (ACQ.PAYMENT_AUTH_CODE_INVALID 支付授权码无效, ACQ.BUYER_BALANCE_NOT_ENOUGH, …): refused.
+   */
+  async function payByCode(req: CodePayRequest): Promise<CodePayState> {
+    let r;
+    try {
+      r = await exec(
+        'alipay.trade.pay',
+        {
+          out_trade_no: req.outTradeNo,
+          scene: 'bar_code',
+          auth_code: req.authCode,
+          total_amount: formatYuan(req.amountFen),
+          subject: providerText(req.description, ALIPAY_SUBJECT),
+          terminal_id: req.counter.deviceId,
+          operator_id: req.counter.staffId,
+          ...(req.counter.windowId ? { store_id: req.counter.windowId } : {}),
+          ...attribution,
+        },
+        true,
+      );
+    } catch (error) {
+      if (error instanceof ProviderUnavailableError) return { status: 'PENDING' };
+      throw error;
+    }
+    if (ok(r))
+      return {
+        status: 'PAID',
+        providerTradeNo: r.trade_no,
+        amountFen: r.total_amount ? parseYuan(r.total_amount) : undefined,
+        paidAt: parseAlipayTime(r.gmt_payment),
+        payerId: r.buyer_user_id || undefined,
+      };
+    if (r.code === '10003' || systemError(r)) return { status: 'PENDING' };
+    if (r.sub_code === 'ACQ.TRADE_HAS_SUCCESS') return queryOrder(req.outTradeNo);
+    return {
+      status: 'CLOSED',
+      refused: { code: r.sub_code ?? r.code ?? 'unknown', message: r.sub_msg ?? r.msg ?? '' },
+    };
+  }
+
+  /**
+   * alipay.trade.cancel (A13): `action` close (unpaid, closed) or refund (it had been paid: the money goes
+   * back); retry_flag Y, or no answer, means call again. Valid within 24 h of the order (AL-POLL).
+   */
+  async function reverseOrder(outTradeNo: string): Promise<ReversalOutcome> {
+    let r;
+    try {
+      r = await exec('alipay.trade.cancel', { out_trade_no: outTradeNo });
+    } catch (error) {
+      if (error instanceof ProviderUnavailableError) return 'retry';
+      throw error;
+    }
+    if (r.sub_code === 'ACQ.TRADE_NOT_EXIST') return 'done';
+    return ok(r) && r.retry_flag !== 'Y' ? 'done' : 'retry';
   }
 
   async function closeOrder(outTradeNo: string): Promise<OrderState> {
@@ -142,5 +208,7 @@ export function alipayProvider(
     refund,
     queryRefund,
     verifyNotification: alipayNotificationVerifier(client, config).verifyNotification,
+    payByCode,
+    reverseOrder,
   };
 }

@@ -1,4 +1,4 @@
-/** PaymentProvider for WeChat Pay APIv3 (JSAPI, native, query, close, refunds) on the lean APIv3 client. */
+/** PaymentProvider for WeChat Pay APIv3 (JSAPI, native, 付款码 with reverse, query, close, refunds) on the lean APIv3 client. */
 import { randomBytes } from 'node:crypto';
 import {
   lines,
@@ -14,10 +14,13 @@ import { fen } from '../../domain/money';
 import { hospitalUrl, type WechatSubMerchant } from '../../domain/hospital';
 import type { Clock } from '../../ports/clock';
 import type {
+  CodePayRequest,
+  CodePayState,
   CreateOrderRequest,
   CreateOrderResponse,
   OrderState,
   PaymentProvider,
+  ReversalOutcome,
   RefundRequest,
   RefundState,
 } from '../../ports/payment-provider';
@@ -121,10 +124,21 @@ export function wechatpayProvider(
         channel: 'wechatpay',
       });
     }
-    const d = r.data;
+    return transactionState(r.data);
+  }
+
+  /**
+   * An order as a transaction (query, codepay) describes it. trade_state: SUCCESS | REFUND | NOTPAY | CLOSED |
+   * REVOKED (已撤销) | USERPAYING (用户支付中) | PAYERROR (B2; G1; PROTOCOLS §2.2): SUCCESS and REFUND were paid;
+   * CLOSED, REVOKED and PAYERROR are final and unpaid; NOTPAY and USERPAYING are still open. The payer is
+   * payer.openid, or in partner mode payer.sub_openid under the hospital's app, else payer.sp_openid.
+   */
+  function transactionState(d: WechatJson): OrderState {
     const total: unknown = (d.amount as { total?: unknown } | undefined)?.total;
     const state = String(d.trade_state);
     const paid = state === 'SUCCESS' || state === 'REFUND';
+    const payer = (d.payer ?? {}) as Record<string, unknown>;
+    const payerId: unknown = payer.openid ?? payer.sub_openid ?? payer.sp_openid;
     return {
       status: paid
         ? 'PAID'
@@ -134,7 +148,74 @@ export function wechatpayProvider(
       providerTradeNo: d.transaction_id as string | undefined,
       amountFen: typeof total === 'number' ? fen(total) : undefined,
       paidAt: paid && d.success_time ? new Date(String(d.success_time)) : undefined,
+      payerId: paid && typeof payerId === 'string' && payerId !== '' ? payerId : undefined,
     };
+  }
+
+  /**
+   * 付款码 (I4 /v3/pay/transactions/codepay; partner I5 /v3/pay/partner/transactions/codepay, sp_appid required
+   * by the 2025 page, WXC4). No notify_url: the v3 payment code sends no notification (WX-CP, ISS-PW, B3,
+   * WXC1). scene_info is required: device_id is the terminal, store_info.out_id the hospital's own code for the
+   * window (WXC4). Answers: 200 with trade_state SUCCESS (paid); 202 with USERPAYING, the patient entering a
+   * password (ISS-WXJ): query on; no answer, 429 or 5xx SYSTEM_ERROR: unknown, query after 5 s (WX-MP2); any
+   * other 4xx (付款码不存在或无法支付, 余额不足, … B3 §6): refused, ask for a fresh code.
+   */
+  async function payByCode(req: CodePayRequest): Promise<CodePayState> {
+    const body = {
+      ...(partner
+        ? {
+            sp_appid: config.appId,
+            sp_mchid: config.mchId,
+            sub_mchid: partner.subMchId,
+            ...(partner.subAppId ? { sub_appid: partner.subAppId } : {}),
+          }
+        : { appid: config.appId, mchid: config.mchId }),
+      description: providerText(req.description, WECHAT_DESCRIPTION),
+      out_trade_no: req.outTradeNo,
+      payer: { auth_code: req.authCode },
+      amount: { total: req.amountFen, currency: 'CNY' },
+      scene_info: {
+        device_id: req.counter.deviceId,
+        store_info: { out_id: req.counter.windowId ?? req.counter.deviceId },
+      },
+    };
+    let r;
+    try {
+      r = await call('payByCode', 'POST', `${transactions}/codepay`, body);
+    } catch (error) {
+      if (error instanceof ProviderUnavailableError) return { status: 'PENDING' };
+      throw error;
+    }
+    if (failure(r)) {
+      // An order already paid with this out_trade_no: the query says by whom and when.
+      if (r.code === 'ORDERPAID') return queryOrder(req.outTradeNo);
+      return { status: 'CLOSED', refused: { code: r.code ?? String(r.status), message: r.message ?? '' } };
+    }
+    return transactionState(r.data);
+  }
+
+  /**
+   * 撤销 (I6: POST …/out-trade-no/{no}/reverse with {appid, mchid}; partner I7 with {sp_appid, sp_mchid,
+   * sub_appid?, sub_mchid}). An unpaid order is closed; a paid one is refunded to the payer (WX-RV2). Refused
+   * while the patient is still paying (正在支付中不能发起撤销, WXC3), or no answer: call again (WX-MP2).
+   */
+  async function reverseOrder(outTradeNo: string): Promise<ReversalOutcome> {
+    const names = partner
+      ? {
+          sp_appid: config.appId,
+          sp_mchid: config.mchId,
+          sub_mchid: partner.subMchId,
+          ...(partner.subAppId ? { sub_appid: partner.subAppId } : {}),
+        }
+      : { appid: config.appId, mchid: config.mchId };
+    try {
+      const r = await call('reverseOrder', 'POST', `${transactions}/out-trade-no/${enc(outTradeNo)}/reverse`, names);
+      // ORDER_NOT_EXIST: nothing was ordered, so nothing can be taken; the last query says so.
+      return failure(r) && r.status !== 404 ? 'retry' : 'done';
+    } catch (error) {
+      if (error instanceof ProviderUnavailableError) return 'retry';
+      throw error;
+    }
   }
 
   async function closeOrder(outTradeNo: string): Promise<OrderState> {
@@ -183,5 +264,7 @@ export function wechatpayProvider(
     refund,
     queryRefund,
     verifyNotification: wechatpayNotificationVerifier(config, clock).verifyNotification,
+    payByCode,
+    reverseOrder,
   };
 }

@@ -5,7 +5,7 @@
 import * as z from 'zod/mini';
 import { CHANNELS } from '../../domain/ledger/accounts';
 import { fen } from '../../domain/money';
-import { INSURANCE_STATUSES, MAX_PAYMENT_FEN, PAYMENT_STATUSES } from '../../domain/payment';
+import { INSURANCE_STATUSES, MAX_PAYMENT_FEN, PAYMENT_MODES, PAYMENT_STATUSES } from '../../domain/payment';
 import { described, int, intIn, text, DateTime, lazy } from './common';
 
 /** Integer fen from `min` to 10^10, entering as the domain's branded Fen (no cast downstream). */
@@ -73,7 +73,31 @@ export const InsuranceView = lazy(() =>
   ),
 );
 
-/** The 201 body of `POST /payments` (and of a copy request's payment). */
+/** Where a window or kiosk payment was taken: the clerk (the token's subject), the device, the window. */
+export const CounterView = lazy(() =>
+  described(
+    z.object({ staffId: z.string(), deviceId: z.string(), windowId: z.optional(z.string()) }),
+    { id: 'Counter' },
+  ),
+);
+
+/** A payment-code payment's progress (docs/windows.md). */
+export const PaymentCodeView = lazy(() =>
+  described(
+    z.object({
+      /** PAYING (the wallet has not decided; the patient may be entering a password), REVERSING, PAID, REFUSED, REVERSED. */
+      state: z.enum(['PAYING', 'REVERSING', 'PAID', 'REFUSED', 'REVERSED']),
+      /** Still undecided then, the order is reversed (WeChat Pay) or cancelled (Alipay). */
+      deadline: DateTime(),
+      /** The wallet's reason for refusing the code. */
+      refusal: z.optional(z.object({ code: z.string(), message: z.string() })),
+      reversedAt: z.optional(DateTime()),
+    }),
+    { id: 'PaymentCode' },
+  ),
+);
+
+/** The 201 body of `POST /payments` (and of a copy request's payment); 202 for a payment code still undecided. */
 export const CreatedPayment = lazy(() =>
   z.object({
     paymentId: z.string(),
@@ -84,5 +108,10 @@ export const CreatedPayment = lazy(() =>
     expiresAt: DateTime(),
     clientParams: z.record(z.string(), z.string()),
     insurance: z.optional(InsuranceView()),
+    mode: z.optional(z.enum(PAYMENT_MODES)),
+    /** Who paid, once known: not necessarily the patient. */
+    payerId: z.optional(z.string()),
+    counter: z.optional(CounterView()),
+    paymentCode: z.optional(PaymentCodeView()),
   }),
 );

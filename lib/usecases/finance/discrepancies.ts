@@ -31,7 +31,7 @@ import { addFen, fen } from '../../domain/money';
 import { refundTransaction, statusAfterRefund, type Payment, type Refund } from '../../domain/payment';
 import type { BillSource } from '../../ports/bill-source';
 import type { EntityWrite, LedgerChange } from '../../ports/ledger-store';
-import { settleWithProviderState } from '../payments/close';
+import { settleWithProviderState } from '../payments/provider-state';
 import { providerFor, type PaymentDeps } from '../payments/deps';
 import { loadPayment } from '../payments/records';
 import { applyRefundState } from '../payments/refund-state';

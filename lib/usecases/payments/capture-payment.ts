@@ -27,6 +27,8 @@ export interface ProviderPaid {
   readonly paidAt: Date;
   readonly split?: Split;
   readonly payOrdId?: string;
+  /** Who paid, as the provider names them: recorded on an order anyone could pay, compared otherwise. */
+  readonly payerId?: string;
 }
 
 /** The visit a pay-off payment settles, written SETTLED in the same transaction (if it still owes). */
@@ -61,6 +63,7 @@ export async function capturePayment(
   assertAgrees(`payment ${payment.paymentId}`, {
     amountFen: [payment.amountFen, paid.amountFen],
     providerTradeNo: [payment.providerTradeNo ?? insurance?.channelOrderNo, paid.providerTradeNo],
+    payerId: [payment.payerId, paid.payerId],
     ...(insurance
       ? {
           fundFen: [insurance.split.fundFen, paid.split?.fundFen],
@@ -81,6 +84,8 @@ export async function capturePayment(
     status: 'PAID',
     paidAt: paid.paidAt.toISOString(),
     providerTradeNo: paid.providerTradeNo,
+    ...(paid.payerId && !payment.payerId ? { payerId: paid.payerId } : {}),
+    ...(payment.paymentCode ? { paymentCode: { ...payment.paymentCode, state: 'PAID' as const } } : {}),
     ...(insurance
       ? {
           insurance: {

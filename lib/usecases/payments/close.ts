@@ -5,16 +5,16 @@
  *   1. Load the payment (a patient sees only their own).
  *   2. A CLOSED payment is returned as is; any status but PENDING is INVALID_STATE.
  *   3. Close the order at the provider. If the provider says it was paid meanwhile, capture it: PAID wins.
- *   4. PENDING → CLOSED. An insured payment asks the wallet first and revokes its upload (settle-insured.ts).
+ *   4. PENDING → CLOSED. An insured payment asks the wallet first and revokes its upload (settle-insured.ts);
+ *      a payment-code payment is reversed and confirmed by a query (follow-payment-code.ts).
  */
 import { InvalidStateError } from '../../domain/errors';
 import type { Payment } from '../../domain/payment';
-import { capturePayment } from './capture-payment';
 import { insuredFor, providerFor, type PaymentDeps } from './deps';
 import { settleInsured } from './settle-insured';
-import { loadPayment, type Versioned } from './records';
-import { transition } from '../shared/records';
-import { newEvent } from '../shared/events';
+import { followPaymentCode, queryCode } from './follow-payment-code';
+import { settleWithProviderState } from './provider-state';
+import { loadPayment } from './records';
 
 /** Closes (or, if it was paid meanwhile, captures) the payment and returns its final state. */
 export async function closePayment(
@@ -37,28 +37,12 @@ export async function closePayment(
     const state = await insuredFor(deps, current.value.channel).orders.query(current.value.outTradeNo);
     return settleInsured(deps, current, state, true);
   }
-  const state = await providerFor(deps, current.value.channel).closeOrder(current.value.outTradeNo);
-  return settleWithProviderState(deps, current, state);
-}
-
-/** Applies what the provider says about a pending order: PAID is captured, CLOSED/NOT_FOUND closes it. */
-export async function settleWithProviderState(
-  deps: PaymentDeps,
-  current: Versioned<Payment>,
-  state: Awaited<ReturnType<ReturnType<typeof providerFor>['queryOrder']>>,
-): Promise<Payment> {
-  if (state.status === 'PAID') {
-    await capturePayment(deps, current, {
-      providerTradeNo: state.providerTradeNo ?? '',
-      amountFen: state.amountFen ?? current.value.amountFen,
-      paidAt: state.paidAt ?? deps.clock.now(),
-    });
-    return (await loadPayment(deps.ledger, current.value.paymentId)).value;
+  const provider = providerFor(deps, current.value.channel);
+  if (current.value.paymentCode) {
+    // A code payment is reversed, never closed ("只能撤销", B4 268449641): paid meanwhile, it is captured.
+    const state = await queryCode(provider, current.value.outTradeNo);
+    return followPaymentCode(deps, paymentId, state, deps.clock.now().getTime(), true);
   }
-  if (state.status === 'PENDING') return current.value;
-  const closed: Payment = { ...current.value, status: 'CLOSED', closedAt: deps.clock.now().toISOString() };
-  await transition(deps.ledger, deps.ledger.payments, current, closed, {
-    events: [newEvent(deps, 'PaymentClosed', { paymentId: closed.paymentId })],
-  });
-  return closed;
+  const state = await provider.closeOrder(current.value.outTradeNo);
+  return settleWithProviderState(deps, current, state);
 }

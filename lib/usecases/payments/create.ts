@@ -18,7 +18,7 @@ import { payerIdOf, type OrderMode, type Payer } from '../../ports/payment-provi
 import { InvalidStateError, ValidationError } from '../../domain/errors';
 import { outstandingFen } from '../../domain/visit';
 import { providerFor, type PaymentDeps } from './deps';
-import { settleWithProviderState } from './close';
+import { settleWithProviderState } from './provider-state';
 import { loadPayment } from './records';
 import { idFor } from '../shared/records';
 
@@ -132,6 +132,7 @@ export function pendingPayment(deps: PaymentDeps, paymentId: string, input: Crea
     amountFen: input.amountFen,
     currency: 'CNY',
     outTradeNo: outTradeNoFor(paymentId),
+    mode: input.mode,
     status: 'PENDING',
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + deps.payments.expiryMinutes * 60_000).toISOString(),

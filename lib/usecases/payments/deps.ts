@@ -9,6 +9,7 @@ import type { PaymentProvider } from '../../ports/payment-provider';
 import type { InsuranceGateway } from '../../ports/insurance-gateway';
 import type { AuthExchange } from '../../ports/insurance-auth';
 import type { MedicalOrders } from '../../ports/medical-orders';
+import type { PaymentCodePolicy } from '../../domain/payment-code';
 
 /** What a use case that only records needs (applying a verified notification, reading, storing a request). */
 export interface RecordDeps {
@@ -28,10 +29,16 @@ export interface InsuredParts {
   readonly defaultMedicalType: string;
 }
 
+/** How long orders live, and how long a payment code's outcome is waited for. */
+export interface PaymentPolicy {
+  readonly expiryMinutes: number;
+  readonly paymentCode: PaymentCodePolicy;
+}
+
 /** Dependencies of the payment use cases that call a provider. */
 export interface PaymentDeps extends RecordDeps {
   readonly providers: Partial<Record<Channel, PaymentProvider>>;
-  readonly payments: { readonly expiryMinutes: number };
+  readonly payments: PaymentPolicy;
   /** Medical insurance for charges, where configured. */
   readonly insured?: InsuredParts;
 }

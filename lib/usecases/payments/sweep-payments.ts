@@ -5,13 +5,15 @@
  *   1. List payments PENDING for longer than `olderThanMinutes`.
  *   2. Ask the provider: PAID is captured (a payment paid but never notified ends PAID); an expired
  *      order that is still unpaid is closed at the provider and here; NOT_FOUND past expiry is closed.
- *   An insured payment asks the wallet for its mixed order instead (settle-insured.ts).
+ *   An insured payment asks the wallet for its mixed order instead (settle-insured.ts); a payment-code
+ *   payment is decided, or reversed past its deadline (follow-payment-code.ts).
  * Refunds — primary course:
  *   1. List refunds PROCESSING for longer than `olderThanMinutes`.
  *   2. Ask the provider; SUCCEEDED or FAILED is applied; NOT_FOUND is asked again (same out_refund_no).
  *   An insured refund is carried on through its parts instead (refund-insured.ts).
  */
-import { settleWithProviderState } from './close';
+import { settleWithProviderState } from './provider-state';
+import { followPaymentCode, queryCode } from './follow-payment-code';
 import { insuredFor, providerFor, type PaymentDeps } from './deps';
 import { settleInsured } from './settle-insured';
 import { driveInsuredRefund } from './refund-insured';
@@ -34,6 +36,14 @@ export async function sweepPendingPayments(deps: PaymentDeps, olderThanMinutes: 
       continue;
     }
     const provider = providerFor(deps, payment.channel);
+    if (payment.paymentCode) {
+      // A code payment the follow-up did not finish: decided now, or reversed once past its deadline.
+      const state = await queryCode(provider, payment.outTradeNo);
+      const after = await followPaymentCode(deps, payment.paymentId, state, now.getTime());
+      if (after.status === 'PAID') result.paid += 1;
+      if (after.status === 'CLOSED') result.closed += 1;
+      continue;
+    }
     let state = await provider.queryOrder(payment.outTradeNo);
     const expired = new Date(payment.expiresAt).getTime() <= now.getTime();
     if (state.status === 'PENDING' && !expired) continue;

@@ -50,8 +50,10 @@ describe('a provider that fails or hangs', () => {
     const handler = httpHandler(
       createPayment,
       async ({ body, caller, deps: d }) => {
+        const { mode: _mode, authCode: _code, deviceId: _device, windowId: _window, ...request } = body;
         const { payment, clientParams } = await createPaymentUseCase(d, {
-          ...body,
+          ...request,
+          mode: 'mini-program',
           amountFen: body.amountFen,
           patientId: caller.sub,
         });

@@ -23,7 +23,7 @@ const outRefundRef = (channel: string, outRefundNo: string) => `OUTREFUND#${chan
 const referencePartition = (referenceId: string) => `PAYREF#${referenceId}`;
 /** GSI1 partition listing every payment created on one business day (Asia/Shanghai), in time order. */
 const paymentDayPartition = (day: string) => `PAYDAY#${day}`;
-/** The claim on a provider trade number. */
+/** The claim on a provider trade number (or a payment code's digest). */
 const tradeNoId = (channel: string, providerTradeNo: string) => `${channel}-${providerTradeNo}`;
 
 /** Payments: by provider order number, and by status and creation time (the sweep). */
@@ -85,6 +85,12 @@ export function paymentRepository(table: EntityTable): PaymentRepository {
       pointerWrite('tradeno', tradeNoId(p.channel, providerTradeNo), { paymentId: p.paymentId }),
     tradeNoOwner: async (channel: Channel, providerTradeNo: string) => {
       const claim = await table.getEntity('tradeno', tradeNoId(channel, providerTradeNo));
+      return claim && valueOf<{ paymentId: string }>(claim).paymentId;
+    },
+    claimPaymentCode: (p: Payment, codeDigest: string) =>
+      pointerWrite('paycode', tradeNoId(p.channel, codeDigest), { paymentId: p.paymentId }),
+    paymentCodeOwner: async (channel: Channel, codeDigest: string) => {
+      const claim = await table.getEntity('paycode', tradeNoId(channel, codeDigest));
       return claim && valueOf<{ paymentId: string }>(claim).paymentId;
     },
   };

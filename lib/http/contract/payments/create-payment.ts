@@ -1,7 +1,7 @@
 /** The `POST /payments` route. */
 import * as z from 'zod/mini';
 import { CHANNELS } from '../../../domain/ledger/accounts';
-import { PAYMENT_PURPOSES } from '../../../domain/payment';
+import { PAYMENT_MODES, PAYMENT_PURPOSES } from '../../../domain/payment';
 import { defineRoute } from '../../route';
 import { text } from '../common';
 import {
@@ -56,8 +56,17 @@ export const CreatePaymentBody = z
     amountFen: AmountFen,
     description: text(1, 127),
     payer: z.optional(Payer),
-    /** `qr` for kiosks (WeChat native / Alipay precreate); default `mini-program`. */
-    mode: z._default(z.enum(['mini-program', 'qr']), 'mini-program'),
+    /**
+     * `qr` for kiosks and printed bills (WeChat native / Alipay precreate); `payment-code` for the patient's
+     * payment code scanned at a window (staff only, with `authCode` and `deviceId`); default `mini-program`.
+     */
+    mode: z._default(z.enum(PAYMENT_MODES), 'mini-program'),
+    /** The scanned payment code (mode payment-code). Its format is checked against the channel's (PAYMENT_CODE_INVALID). */
+    authCode: z.optional(text(1, 64)),
+    /** The scanner or terminal that took the payment code (WeChat scene_info.device_id, Alipay terminal_id). */
+    deviceId: z.optional(text(1, 32)),
+    /** The window or kiosk, as the hospital names it (WeChat store_info.out_id, Alipay store_id). */
+    windowId: z.optional(text(1, 32)),
     /** Staff only: the patient the payment belongs to (patients always pay for themselves). */
     patientId: z.optional(Id),
     /** Pay with medical insurance: the platform splits the amount, the wallet collects the self-pay part. */
@@ -69,6 +78,24 @@ export const CreatePaymentBody = z
         code: 'custom',
         path: ['mode'],
         message: 'an insured payment is paid in the wallet (mode mini-program)',
+        input: ctx.value,
+      });
+    const code = ctx.value.mode === 'payment-code';
+    for (const field of ['authCode', 'deviceId'] as const)
+      if (code !== (ctx.value[field] !== undefined))
+        ctx.issues.push({
+          code: 'custom',
+          path: [field],
+          message: code ? `${field} is required for a payment-code payment` : 'only for mode payment-code',
+          input: ctx.value,
+        });
+    if (ctx.value.windowId !== undefined && !code)
+      ctx.issues.push({ code: 'custom', path: ['windowId'], message: 'only for mode payment-code', input: ctx.value });
+    if (code && ctx.value.payer)
+      ctx.issues.push({
+        code: 'custom',
+        path: ['payer'],
+        message: 'the payment code names the payer',
         input: ctx.value,
       });
     if (ctx.value.mode === 'mini-program' && !ctx.value.payer)
@@ -92,7 +119,12 @@ export const createPayment = defineRoute({
   responses: () => ({
     201: {
       description:
-        "Created; `clientParams` is what the mini-program (or kiosk) needs to pay. An insured payment also carries its split (`insurance`) and the parameters of wx.requestMedicalInsurancePay (`mixTradeNo`, …) or Alipay's `payUrl`.",
+        "Created; `clientParams` is what the mini-program (or kiosk) needs to pay. An insured payment also carries its split (`insurance`) and the parameters of wx.requestMedicalInsurancePay (`mixTradeNo`, …) or Alipay's `payUrl`. A payment code's payment is answered once the wallet has decided: PAID, or CLOSED after a reversal.",
+      schema: CreatedPayment(),
+    },
+    202: {
+      description:
+        'A payment code whose outcome the wallet has not given yet (the patient may be entering a password): the payment is PENDING and medpay follows it to the end: poll `GET /payments/{paymentId}`.',
       schema: CreatedPayment(),
     },
   }),

@@ -1,9 +1,9 @@
 /** The schemas the payments routes share (the routes are one module each, so a function builds its own). */
 import * as z from 'zod/mini';
 import { CHANNELS } from '../../../domain/ledger/accounts';
-import { PAYMENT_PURPOSES, PAYMENT_STATUSES, REFUND_STATUSES } from '../../../domain/payment';
+import { PAYMENT_MODES, PAYMENT_PURPOSES, PAYMENT_STATUSES, REFUND_STATUSES } from '../../../domain/payment';
 import { described, int, DateTime, lazy } from '../common';
-import { Id, InsuranceView } from '../shared';
+import { CounterView, Id, InsuranceView, PaymentCodeView } from '../shared';
 
 export const RefundView = lazy(() =>
   described(
@@ -48,6 +48,12 @@ export const PaymentView = lazy(() =>
       refundedFen: int(),
       refunds: z.array(RefundView()),
       insurance: z.optional(InsuranceView()),
+      /** How it is taken: mini-program, qr (kiosk or printed bill) or payment-code (scanned at a window). */
+      mode: z.optional(z.enum(PAYMENT_MODES)),
+      /** Who paid, once known: the wallet user, who need not be the patient (refunds go back to them). */
+      payerId: z.optional(z.string()),
+      counter: z.optional(CounterView()),
+      paymentCode: z.optional(PaymentCodeView()),
     }),
     { id: 'Payment' },
   ),
