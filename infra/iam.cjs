@@ -193,7 +193,9 @@ module.exports = async ({ resolveConfigurationProperty, resolveVariable }) => {
         Effect: 'Allow',
         Action: ['lambda:InvokeFunction'],
         Resource: grants.invoke.map((key) =>
-          sub(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${service}-${stage}-${key}`),
+          sub(
+            `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${service}-${stage}-${key}`,
+          ),
         ),
       });
     if (grants.statements)

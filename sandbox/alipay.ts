@@ -170,6 +170,7 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
       }
       case 'alipay.trade.query': {
         if (!order) return notFound();
+        // A code waiting for its password is WAIT_BUYER_PAY until paid (AL-POLL).
         const status =
           order.status === 'PAID'
             ? 'TRADE_SUCCESS'
@@ -184,8 +185,85 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
           trade_status: status,
           total_amount: formatYuan(order.amountFen),
           ...(order.paidAt
-            ? { send_pay_date: alipayTime(order.paidAt), buyer_pay_amount: formatYuan(order.amountFen) }
+            ? {
+                send_pay_date: alipayTime(order.paidAt),
+                buyer_pay_amount: formatYuan(order.amountFen),
+                ...(order.payer ? { buyer_user_id: order.payer } : {}),
+              }
             : {}),
+        });
+      }
+      case 'alipay.trade.pay': {
+        // 当面付 条码支付 (A11, AL-W3): the patient's code (payment-codes.ts). 10000 paid, 10003 waiting for the
+        // password ("order success pay inprocess", AL-POLL), ACQ.PAYMENT_AUTH_CODE_INVALID for a code that
+        // cannot pay (支付授权码无效: expired, used or unknown).
+        let amountFen: Fen;
+        try {
+          amountFen = parseYuan(biz.total_amount ?? '');
+        } catch {
+          return fail('40002', 'Invalid Arguments', 'isv.invalid-parameter', 'total_amount 格式错误');
+        }
+        if (!biz.out_trade_no || !biz.auth_code || !biz.subject || amountFen <= 0)
+          return fail('40002', 'Invalid Arguments', 'isv.missing-parameter', '缺少参数');
+        if (biz.scene !== 'bar_code' && biz.scene !== 'security_code')
+          return fail('40002', 'Invalid Arguments', 'isv.invalid-parameter', 'scene 不合法');
+        if (found && !order)
+          return fail('40004', 'Business Failed', 'ACQ.CONTEXT_INCONSISTENT', '交易信息被篡改');
+        if (order && order.amountFen !== amountFen)
+          return fail('40004', 'Business Failed', 'ACQ.CONTEXT_INCONSISTENT', '交易信息被篡改');
+        if (order?.status === 'CLOSED')
+          return fail('40004', 'Business Failed', 'ACQ.TRADE_HAS_CLOSE', '交易已经关闭');
+        const paying: Order = order ?? {
+          channel: 'alipay',
+          outTradeNo: biz.out_trade_no,
+          amountFen,
+          description: biz.subject,
+          status: 'PENDING',
+          providerTradeNo: `${alipayTime(new Date()).replace(/\D/g, '').slice(0, 8)}2200${id('', 16)}`,
+          notifyUrl: params.notify_url ?? '',
+          refundedFen: 0,
+          createdAt: new Date(),
+          tradeType: 'FACE_TO_FACE_PAYMENT',
+          deviceId: biz.terminal_id,
+          ...(actingFor ? { authAppId: actingFor } : {}),
+        };
+        const outcome = parts.codes().scan('alipay', biz.auth_code, paying);
+        if (outcome.kind === 'refused')
+          return fail('40004', 'Business Failed', 'ACQ.PAYMENT_AUTH_CODE_INVALID', '支付授权码无效');
+        orders.set(key('alipay', paying.outTradeNo), paying);
+        const common = {
+          trade_no: paying.providerTradeNo,
+          out_trade_no: paying.outTradeNo,
+          total_amount: formatYuan(paying.amountFen),
+          buyer_user_id: paying.payer,
+        };
+        if (outcome.kind === 'paying')
+          return reply({ code: '10003', msg: 'order success pay inprocess', ...common });
+        if (settings.notifications && paying.notifyUrl)
+          void notify('alipay', 'trade_status_sync', paying.outTradeNo, alipayNotification(paying));
+        return reply({
+          code: '10000',
+          msg: 'Success',
+          ...common,
+          receipt_amount: formatYuan(paying.amountFen),
+          buyer_pay_amount: formatYuan(paying.amountFen),
+          gmt_payment: alipayTime(paying.paidAt ?? new Date()),
+        });
+      }
+      case 'alipay.trade.cancel': {
+        // A13: action close (unpaid: closed) or refund (paid: the money goes back); retry_flag N when done.
+        if (!order) return notFound();
+        const action = order.status === 'PAID' ? 'refund' : 'close';
+        if (order.status === 'PAID') order.refundedFen = order.amountFen;
+        order.status = 'CLOSED';
+        order.revoked = true;
+        return reply({
+          code: '10000',
+          msg: 'Success',
+          trade_no: order.providerTradeNo,
+          out_trade_no: order.outTradeNo,
+          retry_flag: 'N',
+          action,
         });
       }
       case 'alipay.trade.close': {

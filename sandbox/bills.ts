@@ -30,6 +30,9 @@ export interface BookTrade {
   subAppId?: string;
   /** Alipay partner mode: the merchant app the trade was made for. */
   authAppId?: string;
+  /** WeChat's 交易类型 (JSAPI, NATIVE, MICROPAY) and 设备号 (the terminal a payment code was scanned on). */
+  tradeType?: string;
+  deviceId?: string;
 }
 /** A succeeded refund in a provider's book. */
 export interface BookRefund {
@@ -239,11 +242,11 @@ export function wechatBillCsv(rows: readonly Row[], ids: { appId: string; mchId:
       r.trade.subMchId ? (r.trade.subAppId ?? ids.appId) : ids.appId,
       ids.mchId,
       r.trade.subMchId ?? '0',
-      '',
+      r.trade.deviceId ?? '',
       r.trade.providerTradeNo,
       r.trade.outTradeNo,
       r.trade.payer ?? '',
-      'JSAPI',
+      r.trade.tradeType ?? 'JSAPI',
       r.kind === 'payment' ? 'SUCCESS' : 'REFUND',
       'OTHERS',
       'CNY',

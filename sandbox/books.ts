@@ -55,7 +55,8 @@ export interface Order {
   outTradeNo: string;
   amountFen: Fen;
   description: string;
-  status: 'PENDING' | 'PAID' | 'CLOSED';
+  /** PAYING: a payment code waiting for the patient's password (WeChat USERPAYING, Alipay 10003). */
+  status: 'PENDING' | 'PAYING' | 'PAID' | 'CLOSED';
   providerTradeNo: string;
   notifyUrl: string;
   payer?: string;
@@ -67,6 +68,12 @@ export interface Order {
   subAppId?: string;
   /** Alipay partner mode: the merchant app (auth_app_id) whose app_auth_token made the order. */
   authAppId?: string;
+  /** How it was ordered (WeChat trade_type: JSAPI, NATIVE, MICROPAY; Alipay: the method's product). */
+  tradeType?: string;
+  /** The merchant's terminal a payment code was scanned on (WeChat device_id, Alipay terminal_id). */
+  deviceId?: string;
+  /** Closed by a reversal (WeChat REVOKED; Alipay's cancel, action close or refund). */
+  revoked?: boolean;
 }
 export interface Refund {
   channel: Channel;
@@ -118,6 +125,8 @@ export function createBooks(options: SandboxOptions) {
      * long-lived and expires_in obsolete; a shorter life lets a test see medpay refresh before it lapses).
      */
     appAuthTokenTtlSec: 31_536_000,
+    /** WeChat refuses a reversal while the patient is still paying ("正在支付中不能发起撤销", WXC3). */
+    refuseReversalWhilePaying: false,
     /** The next N credit captures per channel fail (insufficient funds). */
     captureFailures: { alipay: 0, wechatpay: 0 } as Record<Channel, number>,
     /** Bills: whether they can be downloaded yet, how to damage the file, and discrepancies per channel. */
@@ -185,7 +194,7 @@ export function createBooks(options: SandboxOptions) {
   }
 
   function markPaid(order: Order) {
-    if (order.status !== 'PENDING') return false;
+    if (order.status !== 'PENDING' && order.status !== 'PAYING') return false;
     order.status = 'PAID';
     order.paidAt = new Date();
     return true;

@@ -20,6 +20,7 @@ import { hisReceiver } from './his';
 import type { Fen } from '../lib/domain/money';
 import { alipaySignContent, rsaSign } from './signing';
 import { wechatpaySurface } from './wechatpay';
+import { CODE_KINDS, paymentCodes, type CodeKind, type PaymentCodes } from './payment-codes';
 
 export { RETRY_SCHEDULE_SEC, type SandboxOptions } from './books';
 
@@ -27,6 +28,8 @@ export { RETRY_SCHEDULE_SEC, type SandboxOptions } from './books';
 export interface SandboxParts {
   readonly credit: () => ReturnType<typeof createCreditSimulator>;
   readonly medical: () => MedicalSimulator;
+  /** The payment codes patients' phones show. */
+  readonly codes: () => PaymentCodes;
   readonly billFile: (channel: Channel, day: string, subMchId?: string) => { file: Uint8Array; sha1: string };
   readonly billDay: (v: string | undefined) => string | undefined;
   /** Posts a signed Alipay form (a notification or a message) to `url`, retried as Alipay does. */
@@ -59,6 +62,7 @@ export async function startSandbox(options: SandboxOptions) {
   const parts: SandboxParts = {
     credit: () => credit,
     medical: () => medical,
+    codes: () => codes,
     billFile,
     billDay: (v) => billDay(v),
     notifyAlipay,
@@ -90,6 +94,15 @@ export async function startSandbox(options: SandboxOptions) {
       probe,
     );
   }
+
+  /**
+   * The patient enters a payment code's password: the order is paid. WeChat's 付款码 sends no notification
+   * (B3, WXC1); Alipay notifies the notify_url a 10003 named (ISS-ALI).
+   */
+  const codes = paymentCodes(sandboxBooks, (order) => {
+    if (!markPaid(order)) return;
+    if (order.channel === 'alipay' && order.notifyUrl && settings.notifications) void notifyPaid(order);
+  });
 
   const platform = createInsurancePlatform(options.insurancePlatform);
   const medical = medicalSimulator(platform, {
@@ -267,6 +280,34 @@ export async function startSandbox(options: SandboxOptions) {
       const record = await alipay.revokeAppAuth(input.authAppId, input.gatewayUrl);
       return send(res, 200, JSON.stringify({ revoked: true, responseStatus: record.responseStatus }));
     }
+    if (url.pathname === '/sandbox/payment-codes' && method === 'POST') {
+      // The patient's phone shows a payment code: valid, one that needs a password (entered after
+      // passwordAfterMs, or by POST /sandbox/pay), one already expired, or one already used.
+      let input: { channel?: Channel; kind?: CodeKind; payer?: string; passwordAfterMs?: number };
+      try {
+        input = JSON.parse(body || '{}') as typeof input;
+      } catch {
+        return send(res, 400, JSON.stringify({ error: 'body must be JSON {"channel","kind"}' }));
+      }
+      if (input.channel !== 'alipay' && input.channel !== 'wechatpay')
+        return send(res, 400, JSON.stringify({ error: 'channel must be alipay or wechatpay' }));
+      if (input.kind !== undefined && !CODE_KINDS.includes(input.kind))
+        return send(res, 400, JSON.stringify({ error: `kind must be one of ${CODE_KINDS.join(', ')}` }));
+      const after = input.passwordAfterMs;
+      if (after !== undefined && (!Number.isInteger(after) || after < 0 || after > 600_000))
+        return send(
+          res,
+          400,
+          JSON.stringify({ error: 'passwordAfterMs must be an integer from 0 to 600000' }),
+        );
+      const issued = codes.issue({
+        channel: input.channel,
+        kind: input.kind,
+        payer: input.payer,
+        passwordAfterMs: after,
+      });
+      return send(res, 201, JSON.stringify(issued));
+    }
     if (url.pathname === '/sandbox/pay' && method === 'POST') {
       let input: { channel?: Channel; outTradeNo?: string };
       try {
@@ -279,7 +320,9 @@ export async function startSandbox(options: SandboxOptions) {
       if (order.status === 'CLOSED')
         return send(res, 409, JSON.stringify({ status: order.status, error: 'the order is closed' }));
       markPaid(order);
-      if (!settings.notifications) return send(res, 200, JSON.stringify({ status: 'PAID', notified: false }));
+      // A WeChat payment code is never notified (B3, WXC1): the payer's password ends a query's wait.
+      if (!settings.notifications || order.tradeType === 'MICROPAY')
+        return send(res, 200, JSON.stringify({ status: 'PAID', notified: false }));
       const record = await notifyPaid(order);
       return send(
         res,

@@ -85,15 +85,20 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
     ...owner(o),
     out_trade_no: o.outTradeNo,
     transaction_id: o.providerTradeNo,
-    trade_type: 'JSAPI',
+    trade_type: o.tradeType ?? 'JSAPI',
+    // trade_state (B2; for 付款码 also USERPAYING and REVOKED, G1 and PROTOCOLS §2.2).
     trade_state:
       o.status === 'PAID'
         ? o.refundedFen > 0
           ? 'REFUND'
           : 'SUCCESS'
         : o.status === 'CLOSED'
-          ? 'CLOSED'
-          : 'NOTPAY',
+          ? o.revoked
+            ? 'REVOKED'
+            : 'CLOSED'
+          : o.status === 'PAYING'
+            ? 'USERPAYING'
+            : 'NOTPAY',
     trade_state_desc: o.status,
     bank_type: 'OTHERS',
     attach: '',
@@ -224,6 +229,7 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
         payer: (req.payer?.openid ?? req.payer?.sp_openid ?? req.payer?.sub_openid) as string | undefined,
         refundedFen: 0,
         createdAt: new Date(),
+        tradeType: kind === 'native' ? 'NATIVE' : 'JSAPI',
         ...(subMchId ? { subMchId, ...(req.sub_appid ? { subAppId: req.sub_appid as string } : {}) } : {}),
       };
       orders.set(key('wechatpay', order.outTradeNo), order);
@@ -231,6 +237,11 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
         ? json(200, { prepay_id: `wx${order.providerTradeNo}` })
         : json(200, { code_url: `weixin://wxpay/bizpayurl?pr=${order.providerTradeNo.slice(-7)}` });
     }
+    const codepay = /^\/v3\/pay\/(partner\/)?transactions\/codepay$/.exec(p);
+    if (method === 'POST' && codepay) return codePay(req, codepay[1] !== undefined);
+    const reverse = /^\/v3\/pay\/(partner\/)?transactions\/out-trade-no\/([^/]+)\/reverse$/.exec(p);
+    if (method === 'POST' && reverse)
+      return reverseOrder(decodeURIComponent(reverse[2] as string), req, reverse[1] !== undefined);
     const byNo = /^\/v3\/pay\/(partner\/)?transactions\/out-trade-no\/([^/]+)(\/close)?$/.exec(p);
     if (byNo) {
       const found = orders.get(key('wechatpay', decodeURIComponent(byNo[2] as string)));
@@ -325,6 +336,83 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
     const c = parts.credit().wechatRoute(method, p, url, req);
     if (c) return json(c.status, c.body);
     return error(404, 'NOT_FOUND', `sandbox does not implement ${method} ${p}`);
+  }
+
+  const json = (status: number, obj?: object) => ({ status, body: obj ? JSON.stringify(obj) : '' });
+  const error = (status: number, code: string, message: string) => json(status, { code, message });
+
+  /** Who a request names as the merchant: the merchant itself, or (partner) a sub-merchant of ours; else an error. */
+  function merchantOf(req: Record<string, any>, partner: boolean) {
+    const w = options.wechatpay;
+    if (!partner) return req.mchid === w.mchId && req.appid === w.appId ? { sub: undefined } : undefined;
+    // The partner 付款码 needs sp_appid (必填 in the 2025-02-17 partner page; WXC4: SYSTEM_ERROR without it).
+    if (req.sp_mchid !== w.mchId || req.sp_appid !== w.appId || !isSubMerchant(w, req.sub_mchid))
+      return undefined;
+    return { sub: req.sub_mchid as string };
+  }
+
+  /**
+   * 付款码 (I4; partner I5): the code is the phone's (payment-codes.ts). 200 SUCCESS when it pays at once,
+   * 202 USERPAYING while the password is awaited (ISS-WXJ), 400 for a code that cannot pay ("付款码不存在或无法支付",
+   * B3 §6; the code string is the sandbox's own). No notification is ever sent (WX-CP, B3, WXC1).
+   */
+  function codePay(req: Record<string, any>, partner: boolean) {
+    const merchant = merchantOf(req, partner);
+    if (!merchant) return error(400, 'PARAM_ERROR', '商户号、AppID 或受理关系不匹配');
+    const total = req.amount?.total;
+    const description: unknown = req.description;
+    if (
+      !Number.isSafeInteger(total) ||
+      total <= 0 ||
+      typeof req.out_trade_no !== 'string' ||
+      typeof req.payer?.auth_code !== 'string' ||
+      typeof req.scene_info?.store_info !== 'object' ||
+      typeof description !== 'string' ||
+      description === '' ||
+      [...description].length > 127
+    )
+      return error(400, 'PARAM_ERROR', '参数错误');
+    const existing = orders.get(key('wechatpay', req.out_trade_no));
+    if (existing && (existing.subMchId !== merchant.sub || existing.amountFen !== total))
+      return error(400, 'INVALID_REQUEST', '商户订单号重复');
+    if (existing?.revoked) return error(400, 'INVALID_REQUEST', '订单已撤销，请重新下单');
+    const order: Order = existing ?? {
+      channel: 'wechatpay',
+      outTradeNo: req.out_trade_no,
+      amountFen: total as Fen,
+      description,
+      status: 'PENDING',
+      providerTradeNo: id('42000', 23),
+      notifyUrl: '',
+      refundedFen: 0,
+      createdAt: new Date(),
+      tradeType: 'MICROPAY',
+      deviceId: req.scene_info?.device_id as string | undefined,
+      ...(merchant.sub
+        ? { subMchId: merchant.sub, ...(req.sub_appid ? { subAppId: req.sub_appid as string } : {}) }
+        : {}),
+    };
+    const outcome = parts.codes().scan('wechatpay', req.payer.auth_code as string, order);
+    if (outcome.kind === 'refused') return error(400, 'INVALID_REQUEST', '付款码不存在或无法支付');
+    orders.set(key('wechatpay', order.outTradeNo), order);
+    return json(outcome.kind === 'paid' ? 200 : 202, wechatTransaction(order));
+  }
+
+  /**
+   * 撤销 (I6; partner I7): closes an unpaid order, or gives a paid one's money back; either way REVOKED. While the
+   * patient is paying it is refused when settings.refuseReversalWhilePaying (WXC3).
+   */
+  function reverseOrder(outTradeNo: string, req: Record<string, any>, partner: boolean) {
+    const merchant = merchantOf(req, partner);
+    if (!merchant) return error(400, 'PARAM_ERROR', '商户号、AppID 或受理关系不匹配');
+    const order = orders.get(key('wechatpay', outTradeNo));
+    if (!order || order.subMchId !== merchant.sub) return error(404, 'ORDER_NOT_EXIST', '订单不存在');
+    if (order.status === 'PAYING' && settings.refuseReversalWhilePaying)
+      return error(400, 'USERPAYING', '正在支付中不能发起撤销');
+    if (order.status === 'PAID') order.refundedFen = order.amountFen;
+    order.status = 'CLOSED';
+    order.revoked = true;
+    return json(200, { ...owner(order), out_trade_no: order.outTradeNo });
   }
 
   // ── HTTP ──

@@ -59,7 +59,9 @@ export interface CodePayRequest {
  * password, or when the answer is unknown), or `refused` when it turned the code down for good (expired or
  * used code, not enough balance): nothing was taken.
  */
-export type CodePayState = OrderState & { readonly refused?: { readonly code: string; readonly message: string } };
+export type CodePayState = OrderState & {
+  readonly refused?: { readonly code: string; readonly message: string };
+};
 
 /**
  * A reversal's outcome: `done` (the provider accepted: the order is closed, or, if it had been paid, the money

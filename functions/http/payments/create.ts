@@ -23,9 +23,10 @@ function payByCodeFor(caller: Caller, body: Body, deps: CoreDeps & PaymentParts,
   const { authCode, deviceId, windowId, patientId, channel, purpose, referenceId, amountFen, description } =
     body;
   if (!authCode || !deviceId || !patientId)
-    throw new ValidationError('A payment code is scanned for a patient: send patientId, authCode and deviceId.', [
-      { path: 'body.patientId', message: 'required for mode payment-code' },
-    ]);
+    throw new ValidationError(
+      'A payment code is scanned for a patient: send patientId, authCode and deviceId.',
+      [{ path: 'body.patientId', message: 'required for mode payment-code' }],
+    );
   return payByCode(deps, {
     patientId,
     channel,

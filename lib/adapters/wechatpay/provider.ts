@@ -209,7 +209,12 @@ export function wechatpayProvider(
         }
       : { appid: config.appId, mchid: config.mchId };
     try {
-      const r = await call('reverseOrder', 'POST', `${transactions}/out-trade-no/${enc(outTradeNo)}/reverse`, names);
+      const r = await call(
+        'reverseOrder',
+        'POST',
+        `${transactions}/out-trade-no/${enc(outTradeNo)}/reverse`,
+        names,
+      );
       // ORDER_NOT_EXIST: nothing was ordered, so nothing can be taken; the last query says so.
       return failure(r) && r.status !== 404 ? 'retry' : 'done';
     } catch (error) {

@@ -75,10 +75,9 @@ export const InsuranceView = lazy(() =>
 
 /** Where a window or kiosk payment was taken: the clerk (the token's subject), the device, the window. */
 export const CounterView = lazy(() =>
-  described(
-    z.object({ staffId: z.string(), deviceId: z.string(), windowId: z.optional(z.string()) }),
-    { id: 'Counter' },
-  ),
+  described(z.object({ staffId: z.string(), deviceId: z.string(), windowId: z.optional(z.string()) }), {
+    id: 'Counter',
+  }),
 );
 
 /** A payment-code payment's progress (docs/windows.md). */

@@ -16,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Payment } from '../../domain/payment';
 import type { PaymentCodeProgress } from '../../domain/payment-code';
 import type { CodePayState, PaymentProvider } from '../../ports/payment-provider';
-import { ProviderUnavailableError } from '../../domain/errors';
+import { ConcurrentModificationError, ProviderUnavailableError } from '../../domain/errors';
 import { providerFor, type PaymentDeps } from './deps';
 import { settleWithProviderState } from './provider-state';
 import { loadPayment, type Versioned } from './records';
@@ -52,9 +52,15 @@ export async function followPaymentCode(
     const payment = current.value;
     const progress = payment.paymentCode;
     if (payment.status !== 'PENDING' || !progress) return payment;
-    if (state.refused) return closeCode(deps, current, { state: 'REFUSED', refusal: state.refused });
-    if (state.status === 'PAID') return settleWithProviderState(deps, current, state);
-    if (state.status === 'CLOSED') return closeCode(deps, current, { state: 'REFUSED' });
+    try {
+      if (state.refused) return await closeCode(deps, current, { state: 'REFUSED', refusal: state.refused });
+      if (state.status === 'PAID') return await settleWithProviderState(deps, current, state);
+      if (state.status === 'CLOSED') return await closeCode(deps, current, { state: 'REFUSED' });
+    } catch (error) {
+      // A notification (Alipay sends one) applied the same outcome meanwhile: read the payment again.
+      if (error instanceof ConcurrentModificationError) continue;
+      throw error;
+    }
     const now = deps.clock.now().getTime();
     const deadline = reverseNow ? now : Date.parse(progress.deadline);
     if (now >= deadline) return reverseCode(deps, current);

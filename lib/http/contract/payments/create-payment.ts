@@ -90,7 +90,12 @@ export const CreatePaymentBody = z
           input: ctx.value,
         });
     if (ctx.value.windowId !== undefined && !code)
-      ctx.issues.push({ code: 'custom', path: ['windowId'], message: 'only for mode payment-code', input: ctx.value });
+      ctx.issues.push({
+        code: 'custom',
+        path: ['windowId'],
+        message: 'only for mode payment-code',
+        input: ctx.value,
+      });
     if (code && ctx.value.payer)
       ctx.issues.push({
         code: 'custom',
