@@ -302,6 +302,7 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
             status: 'SUCCESS',
             refundId: requestNo,
             succeededAt: new Date(),
+            ...(order.payer ? { payer: order.payer } : {}),
           };
           refunds.set(key('alipay', requestNo), refund);
           // Alipay also notifies the payment's notify_url of the refund.

@@ -84,6 +84,8 @@ export interface Refund {
   refundId: string;
   notifyUrl?: string;
   succeededAt?: Date;
+  /** Who gets the money: the order's payer, by the original route (WeChat channel ORIGINAL, 原路退回). */
+  payer?: string;
 }
 export interface NotificationRecord {
   at: string;

@@ -286,6 +286,7 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
         status: 'PROCESSING',
         refundId: id('50', 27),
         notifyUrl: (req.notify_url as string) ?? order.notifyUrl,
+        ...(order.payer ? { payer: order.payer } : {}),
       };
       refunds.set(key('wechatpay', refund.outRefundNo), refund);
       // WeChat answers PROCESSING, settles shortly after and notifies REFUND.SUCCESS.

@@ -41,6 +41,7 @@ function localEnvironment(): Record<string, string> {
     apiUrl: stack.apiUrl as string,
     s3Url: stack.s3Url as string,
     dynamodbUrl: stack.dynamodbUrl as string,
+    lambdaUrl: stack.lambdaUrl as string,
   });
   const printed = execFileSync(
     process.execPath,

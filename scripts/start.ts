@@ -193,6 +193,7 @@ async function main(): Promise<void> {
           apiUrl,
           s3Url: `http://127.0.0.1:${ports.s3}`,
           dynamodbUrl: `http://127.0.0.1:${ports.dynamodb}`,
+          lambdaUrl: `http://127.0.0.1:${ports.lambda}`,
         }),
         MEDPAY_API_PORT: String(ports.api),
         MEDPAY_LAMBDA_PORT: String(ports.lambda),

@@ -61,7 +61,7 @@ export async function buildPaymentProviders(
 }
 
 /** The payment-code follow-up where the function that runs it is named (the API's functions). */
-function followUpOf(config: Config): Pick<PaymentParts, 'followUp'> {
+export function followUpOf(config: Config): Pick<PaymentParts, 'followUp'> {
   if (!config.followUp) return {};
   const { functionName, endpoint } = config.followUp;
   const logger = createLogger(config.logLevel, config.stage);

@@ -30,7 +30,7 @@ export class PaymentCodeInvalidError extends MedpayError {
       ErrorCode.PAYMENT_CODE_INVALID,
       codeChannel
         ? `This is a ${codeChannel} payment code; the payment's channel is ${channel}.`
-        : `This is not a ${channel} payment code (${PAYMENT_CODE_HINT[channel]}); scan the code again.`,
+        : `This is not a payment code of ${channel} (${PAYMENT_CODE_HINT[channel]}); scan the code again.`,
       { channel, codeChannel },
     );
   }

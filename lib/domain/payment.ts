@@ -353,6 +353,8 @@ export interface Refund {
   readonly succeededAt?: string;
   readonly providerRefundId?: string;
   readonly batchId?: string;
+  /** Who the money goes back to: the payment's payer (a family member who paid, not necessarily the patient). */
+  readonly payerId?: string;
   /** An insured payment's refund: each part's progress (the insured part at the platform, then the cash). */
   readonly insurance?: RefundInsurance;
 }

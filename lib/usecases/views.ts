@@ -16,6 +16,7 @@ export function refundView(r: Refund) {
     reason: r.reason,
     createdAt: r.createdAt,
     ...(r.succeededAt ? { succeededAt: r.succeededAt } : {}),
+    ...(r.payerId ? { payerId: r.payerId } : {}),
     ...(r.insurance
       ? {
           insurance: {

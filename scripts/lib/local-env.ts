@@ -12,6 +12,8 @@ export interface LocalUrls {
   readonly apiUrl: string;
   readonly s3Url: string;
   readonly dynamodbUrl: string;
+  /** serverless-offline's Lambda Invoke endpoint (the payment-code follow-up is invoked there). */
+  readonly lambdaUrl: string;
 }
 
 /** The local notify URLs: the API's webhook paths. */
@@ -66,6 +68,7 @@ export function localFunctionEnv(secrets: LocalSecrets, urls: LocalUrls): Record
     MEDPAY_S3_ENDPOINT: urls.s3Url,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     MEDPAY_LOCAL_DYNAMODB_ENDPOINT: urls.dynamodbUrl,
+    MEDPAY_LAMBDA_ENDPOINT: urls.lambdaUrl,
     MEDPAY_AUTH_HS256_SECRET: `file:${secrets.jwtSecretFile}`,
   };
 }

@@ -51,9 +51,12 @@ export interface LocalStack {
 
 /**
  * Starts the stack and resolves once stack.json is written (the API answers /health by then). `localDir`
- * reuses a stopped stack's folder (its ledger and sandbox books), as a restart would.
+ * reuses a stopped stack's folder (its ledger and sandbox books), as a restart would; `env` sets MEDPAY_*
+ * variables serverless.yml reads (a shorter payment-code schedule, for instance).
  */
-export async function startLocalStack(options: { localDir?: string } = {}): Promise<LocalStack> {
+export async function startLocalStack(
+  options: { localDir?: string; env?: Readonly<Record<string, string>> } = {},
+): Promise<LocalStack> {
   const localDir = options.localDir ?? mkdtempSync(join(tmpdir(), 'medpay-e2e-'));
   rmSync(join(localDir, 'stack.json'), { force: true }); // written again once this start is up
   const [dynamodb, api, lambda, sandbox, s3] = [
@@ -74,6 +77,7 @@ export async function startLocalStack(options: { localDir?: string } = {}): Prom
       MEDPAY_API_PORT: String(api),
       MEDPAY_LAMBDA_PORT: String(lambda),
       MEDPAY_SANDBOX_PORT: String(sandbox),
+      ...options.env,
     },
     detached: true, // its own process group, so a failed start can be killed whole
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -63,6 +63,8 @@ export async function refundPayment(
     createdAt: now.toISOString(),
     ...(input.batchId ? { batchId: input.batchId } : {}),
     ...(insurance ? { insurance } : {}),
+    // The providers refund to the account that paid ("原路退回", WeChat channel ORIGINAL): whoever paid.
+    ...(payment.payerId ? { payerId: payment.payerId } : {}),
   };
   const reserved: Payment = {
     ...payment,

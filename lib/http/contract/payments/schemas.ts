@@ -16,6 +16,8 @@ export const RefundView = lazy(() =>
       reason: z.string(),
       createdAt: DateTime(),
       succeededAt: z.optional(DateTime()),
+      /** Who the money goes back to: the payment's payer, by the provider's original route (原路退回). */
+      payerId: z.optional(z.string()),
       /** An insured payment's refund: each part and where it stands (the platform's 6203, the wallet's cash). */
       insurance: z.optional(
         z.object({
