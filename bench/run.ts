@@ -35,6 +35,7 @@ import { localTable, startDynamoDbLocal } from '../scripts/lib/dynamodb-local';
 import { ownTmpdir } from '../scripts/lib/own-tmpdir';
 import { httpEvent, lambdaContext } from '../tests/support/http';
 import { benchPayments } from './payments';
+import { benchPaymentCode } from './payment-code';
 import { benchHospitals, HOSPITALS } from './hospitals';
 import { benchVisits } from './visits';
 import { benchInsured } from './insured';
@@ -328,6 +329,17 @@ const OWNED_PIECES: Record<string, { owned: string; library: string; name: strin
       'typeof new SSMClient({}).send + typeof GetParametersCommand',
     ),
   },
+  lambda: {
+    name: '@aws-sdk/client-lambda',
+    owned: withPiece(
+      `import { lambdaFollowUp } from ${lib('adapters/aws/lambda-follow-up')};`,
+      'typeof lambdaFollowUp',
+    ),
+    library: withPiece(
+      "import { LambdaClient, InvokeCommand } from '@aws-sdk/client-lambda';",
+      'typeof new LambdaClient({}).send + typeof InvokeCommand',
+    ),
+  },
   s3: {
     name: '@aws-sdk/client-s3 + s3-request-presigner',
     owned: withPiece(`import { s3FileStore } from ${lib('adapters/s3/file-store')};`, 'typeof s3FileStore'),
@@ -498,6 +510,26 @@ function printColdStart(cold: Awaited<ReturnType<typeof benchColdStart>>) {
     );
 }
 
+/**
+ * The bars of (m): within 3× the issue's floor (round trip + one write: medpay needs a second, recording the
+ * payment before the call), and within 2× the floor with that second write (bare one-item writes; medpay's
+ * carry the code's claim, and the capture's journal lines, balances and event).
+ */
+const PAYMENT_CODE_BARS = { TransactWrite: 3, TwoWrites: 2 };
+
+/** Prints (m): a payment by code against the provider's round trip plus one TransactWriteItems. */
+function printPaymentCode(m: Awaited<ReturnType<typeof benchPaymentCode>>) {
+  console.log(
+    '\n(m) a payment by payment code (record, codepay / alipay.trade.pay, capture) vs its round trip plus one bare TransactWriteItems',
+  );
+  for (const [k, v] of Object.entries(m.cases))
+    console.log(`    ${k.padEnd(40)} median ${v.medianMs} ms  p95 ${v.p95Ms} ms`);
+  for (const [k, v] of Object.entries(m.ratios))
+    console.log(
+      `    ratio ${k.padEnd(52)} ${v}× (bar ${k.endsWith('TwoWrites') ? PAYMENT_CODE_BARS.TwoWrites : PAYMENT_CODE_BARS.TransactWrite}×)`,
+    );
+}
+
 /** Prints (l): the payment's cost with 1,000 hospitals against one, and the writes per partition. */
 function printHospitals(h: Awaited<ReturnType<typeof benchHospitals>>) {
   console.log(
@@ -529,6 +561,15 @@ async function main() {
   }
   if (process.env.BENCH_ONLY === 'localStack') {
     printLocalStack(await benchLocalStack());
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'paymentCode') {
+    const dynamo = await startDynamoDbLocal();
+    try {
+      printPaymentCode(await benchPaymentCode(dynamo.endpoint, interleaved, ITERATIONS));
+    } finally {
+      await dynamo.stop();
+    }
     return;
   }
   if (process.env.BENCH_ONLY === 'hospitals') {
@@ -578,6 +619,8 @@ async function main() {
     for (const [k, v] of Object.entries(payments.create))
       console.log(`    ${k.padEnd(40)} median ${v.medianMs} ms  p95 ${v.p95Ms} ms`);
     for (const [k, v] of Object.entries(payments.ratios)) console.log(`    ratio ${k.padEnd(46)} ${v}×`);
+
+    printPaymentCode(await benchPaymentCode(dynamo.endpoint, interleaved, ITERATIONS));
 
     const insured = await benchInsured(dynamo.endpoint, interleaved, ITERATIONS);
     console.log(

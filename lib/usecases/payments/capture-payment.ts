@@ -79,23 +79,7 @@ export async function capturePayment(
       { field: 'split', recorded: insurance.split, reported: 'a payment without an insured split' },
     ]);
   if (payment.status !== 'PENDING' && payment.status !== 'CLOSED') return 'already-applied';
-  const next: Payment = {
-    ...payment,
-    status: 'PAID',
-    paidAt: paid.paidAt.toISOString(),
-    providerTradeNo: paid.providerTradeNo,
-    ...(paid.payerId && !payment.payerId ? { payerId: paid.payerId } : {}),
-    ...(payment.paymentCode ? { paymentCode: { ...payment.paymentCode, state: 'PAID' as const } } : {}),
-    ...(insurance
-      ? {
-          insurance: {
-            ...insurance,
-            status: insurance.mixPayType === 'CASH_ONLY' ? insurance.status : 'SETTLED',
-            selfPayStatus: insurance.split.selfPayFen > 0 ? 'PAID' : 'NONE',
-          },
-        }
-      : {}),
-  };
+  const next = capturedPayment(payment, paid);
   const change = {
     entities: [
       deps.ledger.payments.transition(current, next),
@@ -124,4 +108,26 @@ export async function capturePayment(
     if (paid.providerTradeNo) await assertTradeNoFree(deps.ledger, payment, paid.providerTradeNo);
     throw error;
   }
+}
+
+/** The payment as a capture leaves it: PAID, with the provider's numbers and the payer it names. */
+export function capturedPayment(payment: Payment, paid: ProviderPaid): Payment {
+  const insurance = payment.insurance;
+  return {
+    ...payment,
+    status: 'PAID',
+    paidAt: paid.paidAt.toISOString(),
+    providerTradeNo: paid.providerTradeNo,
+    ...(paid.payerId && !payment.payerId ? { payerId: paid.payerId } : {}),
+    ...(payment.paymentCode ? { paymentCode: { ...payment.paymentCode, state: 'PAID' as const } } : {}),
+    ...(insurance
+      ? {
+          insurance: {
+            ...insurance,
+            status: insurance.mixPayType === 'CASH_ONLY' ? insurance.status : 'SETTLED',
+            selfPayStatus: insurance.split.selfPayFen > 0 ? 'PAID' : 'NONE',
+          },
+        }
+      : {}),
+  };
 }

@@ -41,7 +41,7 @@ export async function closePayment(
   if (current.value.paymentCode) {
     // A code payment is reversed, never closed ("只能撤销", B4 268449641): paid meanwhile, it is captured.
     const state = await queryCode(provider, current.value.outTradeNo);
-    return followPaymentCode(deps, paymentId, state, deps.clock.now().getTime(), true);
+    return followPaymentCode(deps, paymentId, state, deps.clock.now().getTime(), { reverseNow: true });
   }
   const state = await provider.closeOrder(current.value.outTradeNo);
   return settleWithProviderState(deps, current, state);

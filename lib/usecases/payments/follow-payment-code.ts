@@ -39,16 +39,20 @@ export async function queryCode(provider: PaymentProvider, outTradeNo: string): 
 /**
  * Follows the payment from the provider's last word `state` until it is decided or `until` (epoch ms)
  * comes; returns the payment as it then stands. `reverseNow`: the clerk gave up, reverse without waiting.
+ * `known`: the payment as the caller just read or wrote it (saves the first read).
  */
 export async function followPaymentCode(
   deps: PaymentDeps,
   paymentId: string,
   state: CodePayState,
   until: number,
-  reverseNow = false,
+  options: { readonly reverseNow?: boolean; readonly known?: Versioned<Payment> } = {},
 ): Promise<Payment> {
+  const { reverseNow = false } = options;
+  let known = options.known;
   for (;;) {
-    const current = await loadPayment(deps.ledger, paymentId);
+    const current = known ?? (await loadPayment(deps.ledger, paymentId));
+    known = undefined;
     const payment = current.value;
     const progress = payment.paymentCode;
     if (payment.status !== 'PENDING' || !progress) return payment;

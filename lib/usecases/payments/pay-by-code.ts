@@ -28,7 +28,7 @@ import type { PaymentCodeFollowUp } from '../../ports/payment-code-follow-up';
 import { pendingPayment, type CreatePaymentInput } from './create';
 import { followPaymentCode, queryCode } from './follow-payment-code';
 import { providerFor, type PaymentDeps } from './deps';
-import { idFor } from '../shared/records';
+import { idFor, type Versioned } from '../shared/records';
 
 /** A payment by code: an ordinary payment's fields, the scanned code and where it was scanned. */
 export type PayByCodeInput = Omit<CreatePaymentInput, 'mode' | 'payer' | 'copyFee'> & {
@@ -57,7 +57,8 @@ export async function payByCode(deps: PayByCodeDeps, input: PayByCodeInput): Pro
   const until = deps.clock.now().getTime() + deps.payments.paymentCode.waitMs;
   const digest = codeDigest(input.channel, input.authCode);
   const paymentId = idFor(deps.ids, 'payment', input.requestKey);
-  const { payment, first } = await recordCodePayment(deps, paymentId, input, digest);
+  const { recorded, first } = await recordCodePayment(deps, paymentId, input, digest);
+  const payment = recorded.value;
   if (payment.status !== 'PENDING') return finished(payment);
   // A second attempt calls the provider again only if the first never reached it.
   const state = first
@@ -67,7 +68,7 @@ export async function payByCode(deps: PayByCodeDeps, input: PayByCodeInput): Pro
     !first && state.status === 'NOT_FOUND'
       ? await provider.payByCode({ ...payment, authCode: input.authCode, counter: input.counter })
       : state;
-  const after = await followPaymentCode(deps, payment.paymentId, again, until);
+  const after = await followPaymentCode(deps, payment.paymentId, again, until, { known: recorded });
   if (after.status === 'PENDING') await deps.followUp?.start(deps.hospitalId, after.paymentId);
   return finished(after);
 }
@@ -90,7 +91,7 @@ async function recordCodePayment(
   paymentId: string,
   input: PayByCodeInput,
   digest: string,
-): Promise<{ payment: Payment; first: boolean }> {
+): Promise<{ recorded: Versioned<Payment>; first: boolean }> {
   const now = deps.clock.now();
   const payment: Payment = {
     ...pendingPayment(deps, paymentId, { ...input, mode: 'mini-program' }),
@@ -110,16 +111,17 @@ async function recordCodePayment(
       ],
     });
     deps.metrics.count('PaymentsCreated', { channel: payment.channel });
-    return { payment, first: true };
+    return { recorded: { value: payment, version: 1 }, first: true }; // the store writes version 1 on creation
   } catch (error) {
     const owner = await deps.ledger.payments.paymentCodeOwner(input.channel, digest);
-    const earlier = owner === undefined ? undefined : (await deps.ledger.payments.get(owner))?.value;
-    if (!earlier) throw error;
+    const stored = owner === undefined ? undefined : await deps.ledger.payments.get(owner);
+    const earlier = stored?.value;
+    if (!stored || !earlier) throw error;
     const sameCharge =
       earlier.patientId === input.patientId &&
       earlier.amountFen === input.amountFen &&
       earlier.referenceId === input.referenceId;
     if (earlier.paymentId !== paymentId && !sameCharge) throw new PaymentCodeUsedError(earlier.paymentId);
-    return { payment: earlier, first: false };
+    return { recorded: stored, first: false };
   }
 }

@@ -1,7 +1,7 @@
 /** What the provider says about a pending order, applied: PAID is captured, CLOSED or NOT_FOUND closes it. */
 import type { Payment } from '../../domain/payment';
 import type { OrderState } from '../../ports/payment-provider';
-import { capturePayment } from './capture-payment';
+import { capturedPayment, capturePayment } from './capture-payment';
 import type { PaymentDeps } from './deps';
 import { loadPayment, type Versioned } from './records';
 import { transition } from '../shared/records';
@@ -14,12 +14,15 @@ export async function settleWithProviderState(
   state: OrderState,
 ): Promise<Payment> {
   if (state.status === 'PAID') {
-    await capturePayment(deps, current, {
+    const paid = {
       providerTradeNo: state.providerTradeNo ?? '',
       amountFen: state.amountFen ?? current.value.amountFen,
       paidAt: state.paidAt ?? deps.clock.now(),
       payerId: state.payerId,
-    });
+    };
+    // Committed: the payment is what the capture wrote; already applied: someone else's capture, read it.
+    if ((await capturePayment(deps, current, paid)) === 'committed')
+      return capturedPayment(current.value, paid);
     return (await loadPayment(deps.ledger, current.value.paymentId)).value;
   }
   if (state.status === 'PENDING') return current.value;
