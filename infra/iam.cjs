@@ -65,6 +65,8 @@ const ROLES = {
     /** POST /payments hands an undecided payment code to its follow-up (an asynchronous invocation). */
     invoke: ['followPaymentCode'],
   },
+  /** Payment links (public: no token, so no auth secret): orders a link's payment at its provider. */
+  PayLinkRole: { dynamo: 'write', secrets: CHANNEL_CLIENTS },
   /** Jobs and event handlers that query, close or refund at the providers. */
   PaymentJobsRole: {
     dynamo: 'write',

@@ -57,6 +57,8 @@ const Env = z.object({
   PAYMENT_CODE_WAIT_SECONDS: count(0, 25, 20),
   /** The function that follows an undecided code payment after the request (invoked asynchronously). */
   PAYMENT_CODE_FOLLOW_UP_FUNCTION: z.optional(text(1, 140)),
+  /** The API's public base URL that payment links (mode h5) are made under; unset: no links. */
+  PAY_LINK_BASE_URL: z.optional(z.url()),
   /** Where Lambda's Invoke API answers: unset on AWS (the region's endpoint), serverless-offline's locally. */
   LAMBDA_ENDPOINT: z.optional(z.url()),
   ALIPAY_APP_ID: z.optional(pattern(/^\d{16}$/)),
@@ -275,6 +277,8 @@ const ConfigSchema = z.pipe(
           waitMs: e.PAYMENT_CODE_WAIT_SECONDS * 1000,
         },
       },
+      /** Payment links (mode h5) are `<this>/pay/<hospitalId>/<token>`. */
+      payLinkBaseUrl: e.PAY_LINK_BASE_URL,
       /** The asynchronous follow-up of payment codes (Lambda Invoke, InvocationType Event). */
       followUp: e.PAYMENT_CODE_FOLLOW_UP_FUNCTION
         ? { functionName: e.PAYMENT_CODE_FOLLOW_UP_FUNCTION, endpoint: e.LAMBDA_ENDPOINT }

@@ -17,9 +17,13 @@ export type PaymentPurpose = (typeof PAYMENT_PURPOSES)[number];
 
 /**
  * How a payment is taken: in the wallet's mini-program (JSAPI / my.tradePay), by a QR code a kiosk or a bill
- * shows (WeChat native, Alipay precreate), or by scanning the patient's payment code at a window (付款码).
+ * shows (WeChat native, Alipay precreate), by a link anyone can pay in a phone's browser (WeChat H5, Alipay
+ * wap.pay), or by scanning the patient's payment code at a window (付款码).
  */
-export const PAYMENT_MODES = ['mini-program', 'qr', 'payment-code'] as const;
+export const PAYMENT_MODES = ['mini-program', 'qr', 'h5', 'payment-code'] as const;
+
+/** How long a QR code or a payment link can be paid at most: the providers' QR codes die after 2 h (B3, A12). */
+export const MAX_LINK_MINUTES = 120;
 export type PaymentMode = (typeof PAYMENT_MODES)[number];
 
 /** Refund statuses (API.md). */
@@ -300,6 +304,8 @@ export interface Payment {
   readonly counter?: Counter;
   /** A payment-code payment's progress. */
   readonly paymentCode?: PaymentCodeProgress;
+  /** A payment link (mode h5): the unguessable token its URL carries, which anyone holding it may pay. */
+  readonly payLink?: string;
   readonly refundedFen: Fen;
   readonly refundingFen: Fen;
   readonly refundCount: number;

@@ -12,7 +12,10 @@ export type Payer = { readonly alipayUserId: string } | { readonly wechatOpenId:
 export const payerIdOf = (payer: Payer): string =>
   'alipayUserId' in payer ? payer.alipayUserId : payer.wechatOpenId;
 
-/** `mini-program`: JSAPI / my.tradePay. `qr`: a code a kiosk shows (WeChat native, Alipay precreate). */
+/**
+ * `mini-program`: JSAPI / my.tradePay. `qr`: a code a kiosk shows (WeChat native, Alipay precreate). `h5`: a
+ * phone browser outside the wallet (WeChat H5, Alipay wap.pay): the answer is the URL to send it to.
+ */
 export type OrderMode = Exclude<PaymentMode, 'payment-code'>;
 
 export interface CreateOrderRequest {
@@ -22,6 +25,10 @@ export interface CreateOrderRequest {
   readonly payer?: Payer;
   readonly expiresAt: Date;
   readonly mode: OrderMode;
+  /** H5: the payer's browser, as the request that opened the link came from (WeChat scene_info.payer_client_ip). */
+  readonly clientIp?: string;
+  /** H5: where the wallet sends the browser back once paid (WeChat redirect_url, Alipay return_url). */
+  readonly returnUrl?: string;
 }
 
 /**

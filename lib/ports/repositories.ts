@@ -78,6 +78,10 @@ export interface PaymentRepository extends StatusRepository<Payment> {
   claimPaymentCode(payment: Payment, codeDigest: string): EntityWrite;
   /** The id of the payment that claimed a payment code, if any. */
   paymentCodeOwner(channel: Channel, codeDigest: string): Promise<string | undefined>;
+  /** The index entry that finds a payment by its link's token (mode h5). */
+  linkListing(payment: Payment, token: string): EntityWrite;
+  /** The payment a link's token opens, if any. */
+  byPayLink(token: string): Promise<Versioned<Payment> | undefined>;
 }
 
 /** Refunds. */

@@ -69,6 +69,8 @@ export function localFunctionEnv(secrets: LocalSecrets, urls: LocalUrls): Record
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     MEDPAY_LOCAL_DYNAMODB_ENDPOINT: urls.dynamodbUrl,
     MEDPAY_LAMBDA_ENDPOINT: urls.lambdaUrl,
+    // Payment links open on the local API.
+    MEDPAY_PAY_LINK_BASE_URL: urls.apiUrl,
     MEDPAY_AUTH_HS256_SECRET: `file:${secrets.jwtSecretFile}`,
   };
 }

@@ -5,6 +5,7 @@ import { insuredProviderDeps } from '../../../lib/config/insured-providers';
 import type * as z from 'zod/mini';
 import { createPayment, type CreatePaymentBody } from '../../../lib/http/contract/payments/create-payment';
 import { httpHandler } from '../../../lib/http/handler';
+import { payLinkBase, payLinkUrl } from '../../../lib/http/pay-links';
 import { ValidationError } from '../../../lib/domain/errors';
 import type { Payment } from '../../../lib/domain/payment';
 import { createPayment as createPaymentUseCase } from '../../../lib/usecases/payments/create';
@@ -47,14 +48,19 @@ export const createPaymentHandler = (resolveDeps: () => Promise<CoreDeps & Payme
     async ({ body, caller, deps, requestKey }) => {
       const patientId = patientFor(caller, body.patientId);
       const { insurance, mode, authCode: _code, deviceId: _device, windowId: _window, ...request } = body;
+      if (mode === 'h5') payLinkBase(deps.config.payLinkBaseUrl); // refused before anything is recorded
       let taken: { payment: Payment; clientParams: Record<string, string> };
       if (mode === 'payment-code')
         taken = { payment: await payByCodeFor(caller, body, deps, requestKey), clientParams: {} };
       else if (insurance)
         taken = await createInsuredPayment(deps, { ...request, mode, patientId, requestKey, insurance });
       else taken = await createPaymentUseCase(deps, { ...request, mode, patientId, requestKey });
-      const { payment, clientParams } = taken;
+      const { payment } = taken;
       const { paymentId, status, channel, amountFen, outTradeNo, expiresAt } = payment;
+      // A link is sent to whoever will pay: its URL is what the front end shares (docs/windows.md).
+      const clientParams = payment.payLink
+        ? { payUrl: payLinkUrl(deps.config.payLinkBaseUrl, deps.hospitalId, payment.payLink) }
+        : taken.clientParams;
       return {
         status: mode === 'payment-code' && status === 'PENDING' ? 202 : 201,
         body: {

@@ -41,6 +41,8 @@ export type AlipayResult = Record<string, string | undefined>;
 
 /** The signed gateway: calls, app-side order strings and notification signatures. */
 export interface AlipayClient {
+  /** The gateway's URL (a page method's signed parameters are sent to it by the browser). */
+  readonly gateway: string;
   /**
    * Calls `method`; transport failures and unverifiable answers are PROVIDER_UNAVAILABLE (503). `params`
    * are further signed parameters outside biz_content (alipay.system.oauth.token's grant_type and code, a
@@ -218,6 +220,7 @@ export function alipayClient(config: AlipayClientConfig): AlipayClient {
     );
 
   return {
+    gateway: config.gateway,
     async exec(method, bizContent, notifyUrl, params) {
       const { biz_content, ...common } = signed(method, bizContent, notifyUrl, params);
       // As alipay-sdk sends it: the common parameters in the query string, biz_content in the form body.

@@ -1,4 +1,4 @@
-/** PaymentProvider for Alipay (trade.create / precreate / pay by code / cancel / query / close / refund) on the lean gateway client. */
+/** PaymentProvider for Alipay (trade.create / precreate / wap.pay / pay by code / cancel / query / close / refund) on the lean gateway client. */
 import { ProviderUnavailableError, ValidationError } from '../../domain/errors';
 import { formatYuan, parseYuan } from '../../domain/money';
 import type {
@@ -54,6 +54,19 @@ export function alipayProvider(
       time_expire: expire,
       ...attribution,
     };
+    if (req.mode === 'h5') {
+      // alipay.trade.wap.pay is a page: the browser is sent to the gateway with the signed parameters
+      // (alipay-sdk's pageExec with GET). product_code QUICK_WAP_WAY; quit_url and return_url bring the
+      // browser back (AlipayTradeWapPayModel).
+      const back = req.returnUrl ? { quit_url: req.returnUrl } : {};
+      const query = client.orderString(
+        'alipay.trade.wap.pay',
+        { ...common, product_code: 'QUICK_WAP_WAY', ...back },
+        notifyUrl,
+        req.returnUrl ? { return_url: req.returnUrl } : {},
+      );
+      return { clientParams: { payUrl: `${client.gateway}?${query}` } };
+    }
     if (req.mode === 'qr') {
       const r = await exec('alipay.trade.precreate', common, true);
       // ACQ.TRADE_HAS_SUCCESS ("交易已被支付"): this out_trade_no is paid; the order's state must be asked for.

@@ -1,4 +1,4 @@
-/** PaymentProvider for WeChat Pay APIv3 (JSAPI, native, 付款码 with reverse, query, close, refunds) on the lean APIv3 client. */
+/** PaymentProvider for WeChat Pay APIv3 (JSAPI, native, H5, 付款码 with reverse, query, close, refunds) on the lean APIv3 client. */
 import { randomBytes } from 'node:crypto';
 import {
   lines,
@@ -67,7 +67,11 @@ export function wechatpayProvider(
   const notifyUrl = hospitalUrl(config.notifyUrl, partner?.hospitalId);
 
   async function createOrder(req: CreateOrderRequest): Promise<CreateOrderResponse> {
-    const kind = req.mode === 'qr' ? 'native' : 'jsapi';
+    const kind = req.mode === 'qr' ? 'native' : req.mode === 'h5' ? 'h5' : 'jsapi';
+    if (kind === 'h5' && !req.clientIp)
+      throw new ValidationError("A WeChat Pay H5 order needs the payer browser's IP address.", [
+        { path: 'clientIp', message: 'required for h5' },
+      ]);
     if (kind === 'jsapi' && !(req.payer && 'wechatOpenId' in req.payer)) {
       throw new ValidationError('A WeChat Pay mini-program payment needs payer.wechatOpenId.', [
         { path: 'body.payer', message: 'wechatOpenId required' },
@@ -92,6 +96,9 @@ export function wechatpayProvider(
       ...(openid === undefined
         ? {}
         : { payer: partner ? { [partner.subAppId ? 'sub_openid' : 'sp_openid']: openid } : { openid } }),
+      // H5 (pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter3_4.shtml; wechatpay-im
+      // openapi/v3/pay/transactions/h5.md): the payer's IP and h5_info.type (iOS, Android or Wap) are required.
+      ...(kind === 'h5' ? { scene_info: { payer_client_ip: req.clientIp, h5_info: { type: 'Wap' } } } : {}),
     };
     const r = await call('createOrder', 'POST', `${transactions}/${kind}`, body);
     // ORDERPAID (400, "订单已支付"): this out_trade_no is paid; the order's state must be asked for.
@@ -102,6 +109,14 @@ export function wechatpayProvider(
         code: r.code,
       });
     if (kind === 'native') return { clientParams: { codeUrl: String(r.data.code_url) } };
+    // h5_url opens WeChat's cashier from the browser (valid 5 minutes); redirect_url, URL-encoded, is where
+    // the browser returns afterwards (H5支付 开发指引: "&redirect_url=" + urlencode).
+    if (kind === 'h5')
+      return {
+        clientParams: {
+          h5Url: `${String(r.data.h5_url)}${req.returnUrl ? `&redirect_url=${enc(req.returnUrl)}` : ''}`,
+        },
+      };
     const timeStamp = String(Math.floor(clock.now().getTime() / 1000));
     const nonceStr = randomBytes(16).toString('hex');
     const pkg = `prepay_id=${String(r.data.prepay_id)}`;

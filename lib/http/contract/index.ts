@@ -18,6 +18,8 @@ export const allRoutes = [
   payments.getRefund,
   payments.bulkRefund,
   payments.getBulkRefund,
+  payments.showPayLink,
+  payments.openPayLink,
   visits.openVisit,
   visits.searchVisits,
   visits.getVisit,

@@ -7,3 +7,4 @@ export { refundPayment } from './payments/refund-payment';
 export { getRefund } from './payments/get-refund';
 export { bulkRefund } from './payments/bulk-refund';
 export { getBulkRefund } from './payments/get-bulk-refund';
+export { showPayLink, openPayLink } from './payments/pay-link';

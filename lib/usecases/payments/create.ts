@@ -13,7 +13,8 @@
  */
 import type { Channel } from '../../domain/ledger/accounts';
 import { fen, type Fen } from '../../domain/money';
-import { outTradeNoFor, type Payment, type PaymentPurpose } from '../../domain/payment';
+import { randomBytes } from 'node:crypto';
+import { MAX_LINK_MINUTES, outTradeNoFor, type Payment, type PaymentPurpose } from '../../domain/payment';
 import { payerIdOf, type OrderMode, type Payer } from '../../ports/payment-provider';
 import { InvalidStateError, ValidationError } from '../../domain/errors';
 import { outstandingFen } from '../../domain/visit';
@@ -32,6 +33,8 @@ export interface CreatePaymentInput {
   readonly description: string;
   readonly payer?: Payer;
   readonly mode: OrderMode;
+  /** A QR code or a link (modes qr, h5): paid within this many minutes (default and at most 120). */
+  readonly expiresInMinutes?: number;
   /** Set by the copy-request use case, the only way to pay a copy fee (its amount is the stored fee). */
   readonly copyFee?: { readonly revenueSplit: Readonly<Record<string, Fen>> };
   /** The request's key (hashed caller-scoped Idempotency-Key); without one (internal callers) ids are new. */
@@ -68,8 +71,9 @@ export async function createPayment(deps: PaymentDeps, input: CreatePaymentInput
     );
   const paymentId = idFor(deps.ids, 'payment', input.requestKey);
   const payment = await recordPayment(deps, paymentId, input);
-  // A payment already paid or closed needs no order: the first attempt's outcome stands.
-  if (payment.status !== 'PENDING') return { payment, clientParams: {} };
+  // A payment already paid or closed needs no order: the first attempt's outcome stands. A link's order is
+  // made when someone opens it (pay-link.ts), from their browser.
+  if (payment.status !== 'PENDING' || payment.mode === 'h5') return { payment, clientParams: {} };
   const created = await provider.createOrder({
     outTradeNo: payment.outTradeNo,
     amountFen: payment.amountFen,
@@ -122,6 +126,10 @@ async function recordPayment(
 /** A new payment, PENDING until its provider's word, expiring after the configured minutes. */
 export function pendingPayment(deps: PaymentDeps, paymentId: string, input: CreatePaymentInput): Payment {
   const now = deps.clock.now();
+  const minutes =
+    input.mode === 'mini-program'
+      ? deps.payments.expiryMinutes
+      : (input.expiresInMinutes ?? MAX_LINK_MINUTES);
   return {
     paymentId,
     patientId: input.patientId,
@@ -135,7 +143,7 @@ export function pendingPayment(deps: PaymentDeps, paymentId: string, input: Crea
     mode: input.mode,
     status: 'PENDING',
     createdAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + deps.payments.expiryMinutes * 60_000).toISOString(),
+    expiresAt: new Date(now.getTime() + minutes * 60_000).toISOString(),
     refundedFen: fen(0),
     refundingFen: fen(0),
     refundCount: 0,
@@ -151,15 +159,19 @@ async function recordNewPayment(
   input: CreatePaymentInput,
 ): Promise<Payment> {
   const settlesVisitId = await visitToPayOff(deps, input);
+  // A link's token: 192 random bits, the capability its holder pays with (docs/windows.md).
+  const payLink = input.mode === 'h5' ? randomBytes(24).toString('base64url') : undefined;
   const payment: Payment = {
     ...pendingPayment(deps, paymentId, input),
     ...(settlesVisitId ? { settlesVisitId } : {}),
     ...(input.copyFee ? { revenueSplit: input.copyFee.revenueSplit } : {}),
+    ...(payLink ? { payLink } : {}),
   };
   await deps.ledger.commit({
     entities: [
       deps.ledger.payments.write(payment, { kind: 'absent' }),
       deps.ledger.payments.listing(payment),
+      ...(payLink ? [deps.ledger.payments.linkListing(payment, payLink)] : []),
     ],
   });
   deps.metrics.count('PaymentsCreated', { channel: payment.channel });

@@ -24,6 +24,9 @@ const EXPECTED: Record<string, string | string[]> = {
   getRefund: READ,
   bulkRefund: ['staff'], // "POST /refunds/bulk (staff)", and its progress
   getBulkRefund: ['staff'],
+  // A payment link: its unguessable token is the capability (docs/windows.md).
+  showPayLink: 'public',
+  openPayLink: 'public',
   openVisit: ['patient'], // "POST /visits (patient)"
   getVisit: READ,
   searchVisits: READ,

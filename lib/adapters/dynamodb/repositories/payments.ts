@@ -93,6 +93,13 @@ export function paymentRepository(table: EntityTable): PaymentRepository {
       const claim = await table.getEntity('paycode', tradeNoId(channel, codeDigest));
       return claim && valueOf<{ paymentId: string }>(claim).paymentId;
     },
+    linkListing: (p: Payment, token: string) => pointerWrite('paylink', token, { paymentId: p.paymentId }),
+    byPayLink: async (token: string) => {
+      const link = await table.getEntity('paylink', token);
+      const stored =
+        link && (await table.getEntity(PAYMENT.type, valueOf<{ paymentId: string }>(link).paymentId));
+      return stored ? versioned<Payment>(stored) : undefined;
+    },
   };
 }
 

@@ -1,9 +1,9 @@
 /** The `POST /payments` route. */
 import * as z from 'zod/mini';
 import { CHANNELS } from '../../../domain/ledger/accounts';
-import { PAYMENT_MODES, PAYMENT_PURPOSES } from '../../../domain/payment';
+import { MAX_LINK_MINUTES, PAYMENT_MODES, PAYMENT_PURPOSES } from '../../../domain/payment';
 import { defineRoute } from '../../route';
-import { text } from '../common';
+import { intIn, text } from '../common';
 import {
   AmountFen,
   CreatedPayment,
@@ -57,7 +57,8 @@ export const CreatePaymentBody = z
     description: text(1, 127),
     payer: z.optional(Payer),
     /**
-     * `qr` for kiosks and printed bills (WeChat native / Alipay precreate); `payment-code` for the patient's
+     * `qr` for kiosks and printed bills (WeChat native / Alipay precreate); `h5` for a link anyone can pay in a
+     * phone's browser (clientParams.payUrl; WeChat H5 / Alipay wap.pay); `payment-code` for the patient's
      * payment code scanned at a window (staff only, with `authCode` and `deviceId`); default `mini-program`.
      */
     mode: z._default(z.enum(PAYMENT_MODES), 'mini-program'),
@@ -67,6 +68,8 @@ export const CreatePaymentBody = z
     deviceId: z.optional(text(1, 32)),
     /** The window or kiosk, as the hospital names it (WeChat store_info.out_id, Alipay store_id). */
     windowId: z.optional(text(1, 32)),
+    /** A QR code or a payment link (modes qr, h5) can be paid for this many minutes (1–120; default 120, the providers' 2 h). */
+    expiresInMinutes: z.optional(intIn(1, MAX_LINK_MINUTES)),
     /** Staff only: the patient the payment belongs to (patients always pay for themselves). */
     patientId: z.optional(Id),
     /** Pay with medical insurance: the platform splits the amount, the wallet collects the self-pay part. */
@@ -96,11 +99,18 @@ export const CreatePaymentBody = z
         message: 'only for mode payment-code',
         input: ctx.value,
       });
-    if (code && ctx.value.payer)
+    if (ctx.value.expiresInMinutes !== undefined && ctx.value.mode !== 'qr' && ctx.value.mode !== 'h5')
+      ctx.issues.push({
+        code: 'custom',
+        path: ['expiresInMinutes'],
+        message: 'only for modes qr and h5',
+        input: ctx.value,
+      });
+    if ((code || ctx.value.mode === 'h5') && ctx.value.payer)
       ctx.issues.push({
         code: 'custom',
         path: ['payer'],
-        message: 'the payment code names the payer',
+        message: 'whoever pays is the payer: the wallet names them',
         input: ctx.value,
       });
     if (ctx.value.mode === 'mini-program' && !ctx.value.payer)

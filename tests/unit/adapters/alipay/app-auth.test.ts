@@ -12,6 +12,7 @@ import type { AlipayClient, AlipayResult } from '../../../../lib/adapters/alipay
 function answering(answer: AlipayResult) {
   const calls: Array<{ method: string; biz: Record<string, unknown> }> = [];
   const client: AlipayClient = {
+    gateway: 'https://openapi.alipay.com/gateway.do',
     exec: (method, biz) => {
       calls.push({ method, biz });
       return Promise.resolve(answer);
