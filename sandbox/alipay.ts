@@ -117,12 +117,14 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
     // An order is the merchant's that made it: another merchant's (or the platform's own) is not found.
     const found = biz.out_trade_no ? orders.get(key('alipay', biz.out_trade_no)) : undefined;
     const order = found && found.authAppId === actingFor ? found : undefined;
-    if (found && !order && (method === 'alipay.trade.create' || method === 'alipay.trade.precreate'))
+    const ordering = ['alipay.trade.create', 'alipay.trade.precreate', 'alipay.trade.wap.pay'];
+    if (found && !order && ordering.includes(method))
       return fail('40004', 'Business Failed', 'ACQ.CONTEXT_INCONSISTENT', '交易信息被篡改');
     const notFound = () => fail('40004', 'Business Failed', 'ACQ.TRADE_NOT_EXIST', '交易不存在');
     switch (method) {
       case 'alipay.trade.create':
-      case 'alipay.trade.precreate': {
+      case 'alipay.trade.precreate':
+      case 'alipay.trade.wap.pay': {
         let amountFen: Fen;
         try {
           amountFen = parseYuan(biz.total_amount ?? '');
@@ -131,6 +133,9 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
         }
         if (!biz.out_trade_no || amountFen <= 0 || !biz.subject)
           return fail('40002', 'Invalid Arguments', 'isv.missing-parameter', '缺少参数');
+        // wap.pay: product_code QUICK_WAP_WAY is required (AlipayTradeWapPayModel).
+        if (method === 'alipay.trade.wap.pay' && biz.product_code !== 'QUICK_WAP_WAY')
+          return fail('40002', 'Invalid Arguments', 'isv.invalid-parameter', 'product_code 不合法');
         // subject: String, at most 256, "不可使用特殊字符，如 /，=，& 等" (help.aliyun.com/document_detail/2978207).
         if ([...biz.subject].length > 256 || /[/=&]/.test(biz.subject))
           return fail('40002', 'Invalid Arguments', 'isv.invalid-parameter', 'subject 不合法');
@@ -145,6 +150,8 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
           payer: biz.buyer_id ?? biz.buyer_open_id,
           refundedFen: 0,
           createdAt: new Date(),
+          tradeType:
+            method === 'alipay.trade.wap.pay' ? 'QUICK_WAP_WAY' : method.slice('alipay.trade.'.length),
           ...(actingFor ? { authAppId: actingFor } : {}),
         };
         // Alipay's answers for a repeated out_trade_no: paid → ACQ.TRADE_HAS_SUCCESS ("交易已被支付"),
@@ -154,6 +161,9 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
         if (existing.amountFen !== amountFen)
           return fail('40004', 'Business Failed', 'ACQ.CONTEXT_INCONSISTENT', '交易信息被篡改');
         orders.set(key('alipay', existing.outTradeNo), existing);
+        // wap.pay is a page the browser opens (server.ts renders the cashier for this answer).
+        if (method === 'alipay.trade.wap.pay')
+          return reply({ code: '10000', msg: 'Success', out_trade_no: existing.outTradeNo });
         return method === 'alipay.trade.create'
           ? reply({
               code: '10000',
@@ -165,7 +175,7 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
               code: '10000',
               msg: 'Success',
               out_trade_no: existing.outTradeNo,
-              qr_code: `https://qr.alipay.com/sandbox${existing.providerTradeNo}`,
+              qr_code: (existing.qrCode = `https://qr.alipay.com/sandbox${existing.providerTradeNo}`),
             });
       }
       case 'alipay.trade.query': {

@@ -74,6 +74,8 @@ export interface Order {
   deviceId?: string;
   /** Closed by a reversal (WeChat REVOKED; Alipay's cancel, action close or refund). */
   revoked?: boolean;
+  /** A QR order's code as the provider answered it (WeChat code_url, Alipay qr_code): what the kiosk shows. */
+  qrCode?: string;
 }
 export interface Refund {
   channel: Channel;

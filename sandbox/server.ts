@@ -20,6 +20,8 @@ import { hisReceiver } from './his';
 import type { Fen } from '../lib/domain/money';
 import { alipaySignContent, rsaSign } from './signing';
 import { wechatpaySurface } from './wechatpay';
+import QRCode from 'qrcode';
+import { h5CashierPage } from './h5-page';
 import { CODE_KINDS, paymentCodes, type CodeKind, type PaymentCodes } from './payment-codes';
 
 export { RETRY_SCHEDULE_SEC, type SandboxOptions } from './books';
@@ -178,6 +180,7 @@ export async function startSandbox(options: SandboxOptions) {
       req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
       req.on('error', reject);
     });
+  const HTML = { 'content-type': 'text/html; charset=utf-8' };
   const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
     res.end(body);
@@ -187,6 +190,56 @@ export async function startSandbox(options: SandboxOptions) {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const body = await readBody(req);
     const method = req.method ?? 'GET';
+    if (url.pathname === '/alipay/gateway.do' && method === 'GET') {
+      // A page method (alipay.trade.wap.pay): the browser brings the signed parameters; the gateway checks
+      // them as for a call and shows the cashier.
+      const answer = JSON.parse(alipay.gateway(url.searchParams, new URLSearchParams())) as Record<
+        string,
+        { code?: string; sub_msg?: string; out_trade_no?: string } | undefined
+      >;
+      const r = answer.alipay_trade_wap_pay_response;
+      const order = r?.code === '10000' ? orders.get(key('alipay', r.out_trade_no ?? '')) : undefined;
+      if (!order) return send(res, 400, `<p>支付宝: ${r?.sub_msg ?? 'not a wap.pay request'}</p>`, HTML);
+      return send(res, 200, h5CashierPage(order, url.searchParams.get('return_url') ?? undefined), HTML);
+    }
+    if (url.pathname === '/sandbox/checkmweb' && method === 'GET') {
+      // WeChat Pay's H5 cashier for the prepay id its h5_url named.
+      const prepay = url.searchParams.get('prepay_id') ?? '';
+      const order = [...orders.values()].find(
+        (o) => o.channel === 'wechatpay' && o.tradeType === 'MWEB' && `wx${o.providerTradeNo}` === prepay,
+      );
+      if (!order) return send(res, 404, '<p>微信支付: 订单不存在</p>', HTML);
+      return send(res, 200, h5CashierPage(order, url.searchParams.get('redirect_url') ?? undefined), HTML);
+    }
+    if (url.pathname === '/sandbox/h5-pay' && method === 'POST') {
+      // The payer pays on the cashier page: as themselves (their openid or Alipay user id), then the
+      // provider notifies medpay and sends the browser back.
+      const form = new URLSearchParams(body);
+      const channel = form.get('channel') === 'alipay' ? 'alipay' : 'wechatpay';
+      const order = orders.get(key(channel, form.get('outTradeNo') ?? ''));
+      if (!order || order.status === 'CLOSED') return send(res, 409, '<p>订单已关闭 · closed</p>', HTML);
+      if (order.status !== 'PAID') {
+        order.payer = form.get('payer') || order.payer;
+        markPaid(order);
+        if (settings.notifications) await notifyPaid(order);
+      }
+      const back = form.get('back');
+      if (back) {
+        res.writeHead(303, { location: back });
+        res.end();
+        return;
+      }
+      return send(res, 200, h5CashierPage(order, undefined), HTML);
+    }
+    if (url.pathname === '/sandbox/qr' && method === 'GET') {
+      // A scannable QR code of `text` (a kiosk's code_url or qr_code), as SVG.
+      const text = url.searchParams.get('text') ?? '';
+      if (!text || text.length > 512)
+        return send(res, 400, JSON.stringify({ error: 'text: 1 to 512 characters' }));
+      return send(res, 200, await QRCode.toString(text, { type: 'svg', margin: 2 }), {
+        'content-type': 'image/svg+xml',
+      });
+    }
     if (url.pathname === '/alipay/gateway.do' && method === 'POST') {
       return send(res, 200, alipay.gateway(url.searchParams, new URLSearchParams(body)), {
         'content-type': 'application/json;charset=utf-8',
@@ -309,7 +362,8 @@ export async function startSandbox(options: SandboxOptions) {
       return send(res, 201, JSON.stringify(issued));
     }
     if (url.pathname === '/sandbox/pay' && method === 'POST') {
-      let input: { channel?: Channel; outTradeNo?: string };
+      // `payer`: who pays an order anyone can pay (a QR code scanned by a family member, say).
+      let input: { channel?: Channel; outTradeNo?: string; payer?: string };
       try {
         input = JSON.parse(body) as typeof input;
       } catch {
@@ -319,6 +373,7 @@ export async function startSandbox(options: SandboxOptions) {
       if (!order) return send(res, 404, JSON.stringify({ error: 'no such order' }));
       if (order.status === 'CLOSED')
         return send(res, 409, JSON.stringify({ status: order.status, error: 'the order is closed' }));
+      if (order.status !== 'PAID' && !order.payer && input.payer) order.payer = input.payer;
       markPaid(order);
       // A WeChat payment code is never notified (B3, WXC1): the payer's password ends a query's wait.
       if (!settings.notifications || order.tradeType === 'MICROPAY')

@@ -185,7 +185,7 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
       }
     }
     const p = url.pathname;
-    const create = /^\/v3\/pay\/(partner\/)?transactions\/(jsapi|native)$/.exec(p);
+    const create = /^\/v3\/pay\/(partner\/)?transactions\/(jsapi|native|h5)$/.exec(p);
     if (method === 'POST' && create) {
       const total = req.amount?.total;
       const partner = create[1] !== undefined;
@@ -210,6 +210,9 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
       }
       if (!Number.isSafeInteger(total) || total <= 0 || !req.out_trade_no)
         return error(400, 'PARAM_ERROR', '参数错误');
+      // H5 (chapter3_4): scene_info.payer_client_ip and h5_info.type are required.
+      if (kind === 'h5' && (!req.scene_info?.payer_client_ip || !req.scene_info?.h5_info?.type))
+        return error(400, 'PARAM_ERROR', '缺少 scene_info.payer_client_ip 或 h5_info.type');
       // description: 必填 string(127), "不能超过127个字符" (pay.weixin.qq.com/docs/merchant/products/mini-program-payment/apilist.html).
       const description: unknown = req.description;
       if (typeof description !== 'string' || description === '' || [...description].length > 127)
@@ -229,13 +232,17 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
         payer: (req.payer?.openid ?? req.payer?.sp_openid ?? req.payer?.sub_openid) as string | undefined,
         refundedFen: 0,
         createdAt: new Date(),
-        tradeType: kind === 'native' ? 'NATIVE' : 'JSAPI',
+        tradeType: { native: 'NATIVE', h5: 'MWEB', jsapi: 'JSAPI' }[kind as string],
         ...(subMchId ? { subMchId, ...(req.sub_appid ? { subAppId: req.sub_appid as string } : {}) } : {}),
       };
       orders.set(key('wechatpay', order.outTradeNo), order);
-      return kind === 'jsapi'
-        ? json(200, { prepay_id: `wx${order.providerTradeNo}` })
-        : json(200, { code_url: `weixin://wxpay/bizpayurl?pr=${order.providerTradeNo.slice(-7)}` });
+      if (kind === 'jsapi') return json(200, { prepay_id: `wx${order.providerTradeNo}` });
+      // h5_url: WeChat's checkmweb page (wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=…), here the
+      // sandbox's phone cashier; the merchant appends &redirect_url=.
+      if (kind === 'h5')
+        return json(200, { h5_url: `${baseUrl()}/sandbox/checkmweb?prepay_id=wx${order.providerTradeNo}` });
+      order.qrCode = `weixin://wxpay/bizpayurl?pr=${order.providerTradeNo.slice(-7)}`;
+      return json(200, { code_url: order.qrCode });
     }
     const codepay = /^\/v3\/pay\/(partner\/)?transactions\/codepay$/.exec(p);
     if (method === 'POST' && codepay) return codePay(req, codepay[1] !== undefined);
