@@ -38,6 +38,6 @@ button{width:100%;margin-top:20px;font-size:18px;padding:14px;border:0;border-ra
 <div class="amount">${yuan(payment.amountFen)}</div>
 <div class="meta">${WALLET[payment.channel]} · ${escape(payment.outTradeNo)}</div>
 <div class="state ${badge}" role="status">${text}</div>
-${payable ? `<form method="post"><button type="submit">用${WALLET[payment.channel]}支付 · Pay ${yuan(payment.amountFen)}</button></form>` : ''}
+${payable ? `<form method="post"><button type="submit">支付 ${yuan(payment.amountFen)} · ${WALLET[payment.channel]}</button></form>` : ''}
 </div></main></body></html>`;
 }

@@ -6,6 +6,8 @@
  * follow-up function, invoked asynchronously, reverses it: CLOSED, nothing taken); malformed, expired and
  * reused codes (400, 422, 409); a patient's token (403); the same code pressed at once with the same key
  * and with another (the money taken once); a family member's payment refunded to the family member.
+ * Payment links: the public page, the Pay button's redirect to the wallet with the way back, a closed link,
+ * unknown and malformed tokens; a kiosk QR code's expiry.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,6 +64,100 @@ describe('payment codes at a window, over the local stack', () => {
       },
       headers,
     );
+
+  describe.each(['wechatpay', 'alipay'])('%s links and QR codes', (channel) => {
+    it('a link opens a page, and paying it sends the browser to the wallet with the way back', async () => {
+      const created = await client.api('POST', '/payments', staff(), {
+        mode: 'h5',
+        channel,
+        purpose: 'examination',
+        referenceId: `HIS-LINK-${channel}`,
+        amountFen: 1_234,
+        description: '化验费',
+        patientId: 'P-LINK',
+        expiresInMinutes: 60,
+      });
+      expect(created.status).toBe(201);
+      expect(Date.parse(created.body.expiresAt) - Date.now()).toBeGreaterThan(59 * 60_000);
+      const url = String(created.body.clientParams.payUrl);
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      const html = await page.text();
+      expect(html).toContain('¥12.34');
+      expect(html).not.toContain('P-LINK'); // the link never names the patient
+      const pay = await fetch(url, { method: 'POST', redirect: 'manual' });
+      expect(pay.status).toBe(303);
+      const to = new URL(pay.headers.get('location') ?? '');
+      if (channel === 'wechatpay') {
+        expect(to.pathname).toBe('/sandbox/checkmweb');
+        expect(to.searchParams.get('redirect_url')).toBe(url);
+      } else {
+        expect(to.pathname).toBe('/alipay/gateway.do');
+        expect(to.searchParams.get('method')).toBe('alipay.trade.wap.pay');
+        expect(to.searchParams.get('return_url')).toBe(url);
+        expect(JSON.parse(to.searchParams.get('biz_content') ?? '{}')).toMatchObject({
+          product_code: 'QUICK_WAP_WAY',
+          total_amount: '12.34',
+        });
+      }
+      // The wallet's page answers: the order exists at the provider.
+      expect((await fetch(to)).status).toBe(200);
+      // Closed, the link pays nothing more: the browser is sent back to it.
+      expect(
+        (await client.api('POST', `/payments/${created.body.paymentId}/close`, staff())).body.status,
+      ).toBe('CLOSED');
+      const again = await fetch(url, { method: 'POST', redirect: 'manual' });
+      expect([again.status, again.headers.get('location')]).toEqual([303, url]);
+      expect(await (await fetch(url)).text()).toContain('已关闭');
+    });
+
+    it('refuses a link with an unknown token (404) or a malformed one (400), and a payer on a link (400)', async () => {
+      const base = local.stack.apiUrl;
+      expect((await fetch(`${base}/pay/default/${'A'.repeat(32)}`)).status).toBe(404);
+      expect((await fetch(`${base}/pay/default/short`)).status).toBe(400);
+      const withPayer = await client.api('POST', '/payments', staff(), {
+        mode: 'h5',
+        channel,
+        purpose: 'examination',
+        referenceId: 'HIS-LINK-PAYER',
+        amountFen: 100,
+        description: 'x',
+        patientId: 'P-LINK',
+        payer: channel === 'alipay' ? { alipayUserId: '2088000000000001' } : { wechatOpenId: 'o1' },
+      });
+      expect([withPayer.status, withPayer.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    });
+
+    it('a kiosk QR code lives as long as asked, within the providers’ 2 h', async () => {
+      const qr = await client.api('POST', '/payments', staff(), {
+        mode: 'qr',
+        channel,
+        purpose: 'examination',
+        referenceId: `HIS-QR-${channel}`,
+        amountFen: 500,
+        description: '挂号费',
+        patientId: 'P-QR',
+        expiresInMinutes: 10,
+      });
+      expect(qr.status).toBe(201);
+      expect(Object.keys(qr.body.clientParams)).toEqual([channel === 'wechatpay' ? 'codeUrl' : 'qrCode']);
+      const left = Date.parse(qr.body.expiresAt) - Date.now();
+      expect(left).toBeGreaterThan(9 * 60_000);
+      expect(left).toBeLessThanOrEqual(10 * 60_000);
+      const tooLong = await client.api('POST', '/payments', staff(), {
+        mode: 'qr',
+        channel,
+        purpose: 'examination',
+        referenceId: `HIS-QR-LONG-${channel}`,
+        amountFen: 500,
+        description: '挂号费',
+        patientId: 'P-QR',
+        expiresInMinutes: 121,
+      });
+      expect(tooLong.status).toBe(400);
+    });
+  });
 
   describe.each(['wechatpay', 'alipay'])('%s', (channel) => {
     it('a code that pays at once: 201 PAID, paid by the family member, taken at window 3 by the clerk', async () => {
