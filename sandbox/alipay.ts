@@ -204,6 +204,12 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
         });
       }
       case 'alipay.trade.pay': {
+        // A fund-authorisation capture (auth_no, product_code PREAUTH_PAY) is the credit product's.
+        if (biz.auth_no !== undefined)
+          return (
+            parts.credit().alipayMethod(method, biz, reply, fail, actingFor) ??
+            fail('40004', 'Business Failed', 'isv.invalid-method', 'no fund authorisation')
+          );
         // 当面付 条码支付 (A11, AL-W3): the patient's code (payment-codes.ts). 10000 paid, 10003 waiting for the
         // password ("order success pay inprocess", AL-POLL), ACQ.PAYMENT_AUTH_CODE_INVALID for a code that
         // cannot pay (支付授权码无效: expired, used or unknown).
