@@ -145,6 +145,8 @@ export function captureTransaction(p: {
   settlesVisitId?: string;
   revenueSplit?: Readonly<Record<string, Fen>>;
   insurance?: { readonly split: Split; readonly payOrdId?: string };
+  /** How it was taken (statements show it). */
+  mode?: PaymentMode;
 }): JournalTransaction {
   const receivable = Accounts.patientReceivable(p.patientId);
   // A visit's charges were recognised as revenue when they were added; paying it off only clears the debt.
@@ -170,6 +172,7 @@ export function captureTransaction(p: {
       ...(p.providerTradeNo ? { providerTradeNo: p.providerTradeNo } : {}),
       ...(p.settlesVisitId ? { visitId: p.settlesVisitId } : {}),
       ...(p.insurance?.payOrdId ? { payOrdId: p.insurance.payOrdId } : {}),
+      ...(p.mode ? { mode: p.mode } : {}),
     },
     postings: [
       ...revenue,

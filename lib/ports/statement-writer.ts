@@ -27,6 +27,8 @@ export interface StatementRow {
    * fee posting, a row of its own, is what the ledger books, and what the totals count).
    */
   readonly billFeeFen?: number;
+  /** How the payment was taken (mini-program, qr, h5, payment-code), on a payment's rows where recorded. */
+  readonly mode?: string;
 }
 
 /** Counts and sums of a set of rows. */

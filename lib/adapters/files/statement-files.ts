@@ -3,7 +3,8 @@
  * typed amount cells, ./xlsx.ts). Both are written row by row. Columns: time, channel, our reference, our
  * order number at the provider, the provider's number, a refund's original payment, the purpose in Chinese
  * with its code, the HIS reference, gross, fee, net and direction, and the fee the provider's bill shows for
- * the line once the day is reconciled; then totals per channel and overall.
+ * the line once the day is reconciled, and how a payment was taken (mini-program, QR code, link, payment
+ * code); then totals per channel and overall.
  */
 import type { Writable } from 'node:stream';
 import { toShanghaiDateTime } from '../../domain/business-day';
@@ -24,9 +25,19 @@ const HEADERS = [
   '净额 Net (¥)',
   '方向 Direction',
   '账单手续费 Bill Fee (¥)',
+  '支付方式 Mode',
 ];
-/** Where the amounts start (gross, fee, net). */
+/** Where the amounts start (gross, fee, net), and the bill's fee. */
 const AMOUNTS = 8;
+const BILL_FEE = AMOUNTS + 4;
+/** How a payment was taken, in Chinese with the code beside it. */
+const MODES: Record<string, string> = {
+  'mini-program': '小程序',
+  qr: '扫码',
+  h5: 'H5链接',
+  'payment-code': '付款码',
+};
+const modeText = (code: string | undefined) => (code ? `${MODES[code] ?? ''} ${code}`.trim() : '');
 const DIRECTIONS = { in: '收入 in', out: '支出 out', fee: '手续费 fee' } as const;
 const CHANNEL_NAMES: Record<string, string> = {
   alipay: '支付宝 alipay',
@@ -107,7 +118,7 @@ export async function writeStatementCsv(
     const billFee = r.billFeeFen === undefined ? '' : yuan(r.billFeeFen);
     await write(
       out,
-      `${[beijing(r.time), ...textCells(r).map(textCell), ...amounts, DIRECTIONS[r.direction], billFee].map(csvField).join(',')}\r\n`,
+      `${[beijing(r.time), ...textCells(r).map(textCell), ...amounts, DIRECTIONS[r.direction], billFee, modeText(r.mode)].map(csvField).join(',')}\r\n`,
     );
   }
   const lines = totalsRows(totals).map(([label, t]) =>
@@ -134,7 +145,7 @@ export async function writeStatementXlsx(
   const book = xlsxWriter(out, {
     widths: HEADERS.map((_, i) => (i === 0 ? 20 : i === 5 ? 30 : 18)),
     // The totals use the direction column too; the bill fee is the last column.
-    twoDecimals: [AMOUNTS, AMOUNTS + 1, AMOUNTS + 2, AMOUNTS + 3, HEADERS.length - 1],
+    twoDecimals: [AMOUNTS, AMOUNTS + 1, AMOUNTS + 2, AMOUNTS + 3, BILL_FEE],
   });
   let sheets = 0;
   // Each sheet: the title on top, the header below it frozen and filtered, then the rows.
@@ -164,6 +175,7 @@ export async function writeStatementXlsx(
       money(r.netFen),
       DIRECTIONS[r.direction],
       r.billFeeFen === undefined ? '' : money(r.billFeeFen),
+      modeText(r.mode),
     ]);
     inSheet += 1;
   }

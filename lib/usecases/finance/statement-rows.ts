@@ -95,6 +95,7 @@ export async function* statementRows(
         netFen: direction === 'out' ? -grossFen : grossFen - feeFen,
         direction,
         ...(billFeeFen !== undefined ? { billFeeFen } : {}),
+        ...(r.mode && !refund && !fee ? { mode: r.mode } : {}),
       };
       totals.rows += 1;
       for (const t of [totals, (totals.byChannel[channel] ??= emptyRowTotals())]) {

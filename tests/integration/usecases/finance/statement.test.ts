@@ -109,12 +109,12 @@ describe('daily statements', () => {
       '2026-11-20 23:59:59',
     ]);
     // Time, channel, our reference, our order no., the provider's, original payment, purpose, HIS ref., amounts;
-    // no bill fee: these days have no reconciliation.
+    // no bill fee: these days have no reconciliation; no mode: these payments predate it.
     expect(lines[2]).toBe(
-      '2026-11-20 09:00:00,支付宝 alipay,p1,MPp1,Tp1,,检查检验费 examination,HIS-p1,25.00,0.00,25.00,收入 in,',
+      '2026-11-20 09:00:00,支付宝 alipay,p1,MPp1,Tp1,,检查检验费 examination,HIS-p1,25.00,0.00,25.00,收入 in,,',
     );
     expect(lines[4]).toBe(
-      '2026-11-20 12:00:00,支付宝 alipay,r1,RFr1,RID-r1,p2 / MPp2,退款 refund,HIS-p2,30.00,0.00,-30.00,支出 out,',
+      '2026-11-20 12:00:00,支付宝 alipay,r1,RFr1,RID-r1,p2 / MPp2,退款 refund,HIS-p2,30.00,0.00,-30.00,支出 out,,',
     );
     expect(lines).toContain('合计 All,2,125.00,1,30.00,0.57,94.43');
   });

@@ -43,6 +43,7 @@ const rows = (): AsyncIterable<StatementRow> =>
         feeFen: -15,
         netFen: 2485,
         direction: 'in',
+        mode: i === 0 ? 'payment-code' : undefined,
       };
   })();
 const totals: StatementTotals = {
@@ -76,6 +77,9 @@ describe('statement files', () => {
     }
     expect(data.map((r) => r[8])).toContain('-25.00');
     expect(table[0]?.[0]).toBe("'=title");
+    // How the payment was taken, the last column: a payment code at a window (#22); empty when not recorded.
+    expect(table[1]?.at(-1)).toBe('支付方式 Mode');
+    expect(data.map((r) => r[13])).toEqual(['付款码 payment-code', ...HOSTILE.slice(1).map(() => '')]);
   });
 
   it('XLSX: no cell is a formula, text is shown as written, amounts are numbers', async () => {
@@ -109,7 +113,7 @@ describe('statement files', () => {
     expect(time?.value).toEqual(new Date('2026-11-20T10:00:00.000Z'));
     expect(time?.numFmt).toBe('yyyy-mm-dd hh:mm:ss');
     expect(sheet?.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
-    expect(sheet?.autoFilter).toBe(`A2:M${2 + HOSTILE.length}`);
+    expect(sheet?.autoFilter).toBe(`A2:N${2 + HOSTILE.length}`);
     const totalsRow = sheet?.getRow(2 + HOSTILE.length + 3);
     expect(totalsRow?.getCell(8).value).toBe('合计 All (7 in, 0 out)');
     expect(totalsRow?.getCell(9).value).toBe(25);
