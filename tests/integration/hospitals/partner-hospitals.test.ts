@@ -302,6 +302,39 @@ describe('two hospitals in partner mode on one deployment', () => {
     }
   });
 
+  it("each hospital's window takes payment codes on both wallets as its own merchant", async () => {
+    for (const hospitalId of [EAST, WEST])
+      for (const channel of ['wechatpay', 'alipay'] as const) {
+        const issued = await fetch(`${env.sandbox.url}/sandbox/payment-codes`, {
+          method: 'POST',
+          body: JSON.stringify({ channel }),
+        });
+        const { authCode } = (await issued.json()) as { authCode: string };
+        const taken = await call('create', as(hospitalId, 'staff'), 'POST', '/payments', {
+          mode: 'payment-code',
+          channel,
+          purpose: 'examination',
+          referenceId: `W-${hospitalId}-${channel}`,
+          amountFen: 2100,
+          description: '门诊缴费',
+          patientId: `P-${hospitalId}`,
+          authCode,
+          deviceId: 'SCANNER-1',
+        });
+        expect(taken).toMatchObject({ status: 201, body: { status: 'PAID', mode: 'payment-code' } });
+        // The order is the hospital's merchant's (its sub-merchant; its Alipay app's token), nobody else's.
+        const scoped = await deps.inHospital(deps, hospitalId);
+        expect((await scoped.providers[channel]?.queryOrder(taken.body.outTradeNo))?.status).toBe('PAID');
+        const other = await deps.inHospital(deps, hospitalId === EAST ? WEST : EAST);
+        expect(await other.providers[channel]?.queryOrder(taken.body.outTradeNo)).toEqual({
+          status: 'NOT_FOUND',
+        });
+        expect(await deps.providers[channel]?.queryOrder(taken.body.outTradeNo)).toEqual({
+          status: 'NOT_FOUND',
+        });
+      }
+  });
+
   it('each hospital settles a pay-later visit on both channels as its own merchant', async () => {
     for (const hospitalId of [EAST, WEST]) {
       const scoped = await deps.inHospital(deps, hospitalId);
