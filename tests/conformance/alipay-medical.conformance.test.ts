@@ -12,14 +12,13 @@
  *   M4 alipay.commerce.medical.trade.query: AlipayCommerceMedicalTradeQueryResponse's amounts and numbers.
  *   M5 alipay.commerce.medical.trade.refund: biz keys ⊆ AlipayCommerceMedicalTradeRefundModel (self-pay).
  */
-import { createSign } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alipayClient } from '../../lib/adapters/alipay/client';
 import { alipayMedicalAuth } from '../../lib/adapters/alipay/medical-auth';
 import { alipayMedicalOrders, ASSUMED_ALIPAY_MEDICAL } from '../../lib/adapters/alipay/medical-orders';
 import { fen } from '../../lib/domain/money';
 import { rsaKeyPair } from '../support/provider-keys';
+import { alipayGatewayReceiver } from './support/alipay';
 
 const AUTH_QUERY_MODEL = new Set(
   'alipay_user_id call_url extend_params ins_code ol_biz_type_code online_drug_chnl_app_id open_id org_app_id org_chnl_crtf_code org_code req_biz_no'.split(
@@ -40,7 +39,6 @@ const app = rsaKeyPair();
 const alipay = rsaKeyPair();
 
 describe('Alipay medical products, field by field (conformance)', () => {
-  const calls: Array<{ method: string; params: Record<string, string>; biz: Record<string, unknown> }> = [];
   const answers: Record<string, Record<string, unknown>> = {
     'alipay.system.oauth.token': {
       code: '10000',
@@ -89,34 +87,16 @@ describe('Alipay medical products, field by field (conformance)', () => {
       refund_request_no: 'RF1',
     },
   };
-  let server: Server;
+  let receiver: Awaited<ReturnType<typeof alipayGatewayReceiver>>;
   let gateway = '';
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const url = new URL(req.url ?? '/', 'http://x');
-        const params = {
-          ...Object.fromEntries(url.searchParams),
-          ...Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString())),
-        };
-        const method = params.method ?? '';
-        calls.push({
-          method,
-          params,
-          biz: JSON.parse(params.biz_content ?? '{}') as Record<string, unknown>,
-        });
-        const text = JSON.stringify(answers[method] ?? { code: '40004' });
-        const sign = createSign('RSA-SHA256').update(text, 'utf8').sign(alipay.privateKey, 'base64');
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(`{"${method.replaceAll('.', '_')}_response":${text},"sign":"${sign}"}`);
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    gateway = `http://127.0.0.1:${(server.address() as { port: number }).port}/gateway.do`;
+    receiver = await alipayGatewayReceiver(
+      alipay.privateKey,
+      (method) => answers[method] ?? { code: '40004' },
+    );
+    gateway = receiver.gateway;
   });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  afterAll(() => receiver.close());
   const client = () =>
     alipayClient({
       mode: 'public-key',
@@ -125,7 +105,7 @@ describe('Alipay medical products, field by field (conformance)', () => {
       alipayPublicKey: alipay.publicKey,
       gateway,
     });
-  const call = (method: string) => calls.filter((c) => c.method === method).at(-1);
+  const call = (method: string) => receiver.calls.filter((c) => c.method === method).at(-1);
 
   it('M1, M2: the auth code is exchanged top-level, then the 04107 authorisation is queried with the user`s token', async () => {
     const auth = alipayMedicalAuth(client(), {

@@ -36,6 +36,7 @@ import { fen } from '../../lib/domain/money';
 import { DEFAULT_PAYMENT_CODE_POLICY, paymentCodeChannel } from '../../lib/domain/payment-code';
 import type { CodePayRequest } from '../../lib/ports/payment-provider';
 import { rsaKeyPair } from '../support/provider-keys';
+import { alipayGatewayReceiver } from './support/alipay';
 
 const ALIPAY_TRADE_PAY_MODEL = new Set(
   'advance_payment_type agreement_params alipay_store_id auth_code auth_confirm_mode auth_no bkagent_req_info body business_params buyer_id buyer_open_id disable_pay_channels discountable_amount ext_user_info extend_params goods_detail is_async_pay merchant_order_no operator_id out_trade_no passback_params pay_params product_code promo_params query_options request_org_pid royalty_info scene seller_id settle_currency settle_info store_id sub_merchant subject terminal_id terminal_params time_expire timeout_express total_amount trans_currency undiscountable_amount'.split(
@@ -225,36 +226,14 @@ describe('WeChat Pay v3 付款码 (W1–W3)', () => {
 describe('Alipay 当面付 条码支付 (A1–A3)', () => {
   const app = rsaKeyPair();
   const alipay = rsaKeyPair();
-  const calls: Array<{ method: string; params: Record<string, string>; biz: Record<string, unknown> }> = [];
   let answer: Record<string, unknown> = {};
-  let server: Server;
+  let receiver: Awaited<ReturnType<typeof alipayGatewayReceiver>>;
   let gateway = '';
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const url = new URL(req.url ?? '/', 'http://x');
-        const params = {
-          ...Object.fromEntries(url.searchParams),
-          ...Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString())),
-        };
-        const method = params.method ?? '';
-        calls.push({
-          method,
-          params,
-          biz: JSON.parse(params.biz_content ?? '{}') as Record<string, unknown>,
-        });
-        const text = JSON.stringify(answer);
-        const sign = createSign('RSA-SHA256').update(text, 'utf8').sign(alipay.privateKey, 'base64');
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(`{"${method.replaceAll('.', '_')}_response":${text},"sign":"${sign}"}`);
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    gateway = `http://127.0.0.1:${(server.address() as { port: number }).port}/gateway.do`;
+    receiver = await alipayGatewayReceiver(alipay.privateKey, () => answer);
+    gateway = receiver.gateway;
   });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  afterAll(() => receiver.close());
   const provider = () =>
     alipayProvider(
       alipayClient({
@@ -271,7 +250,7 @@ describe('Alipay 当面付 条码支付 (A1–A3)', () => {
   it('A1: trade.pay carries scene bar_code, the code, yuan and the counter, all fields of AlipayTradePayModel', async () => {
     answer = { code: '10000', msg: 'Success', trade_no: 'T1', out_trade_no: 'MP0001', total_amount: '1.00' };
     await provider().payByCode(code);
-    const call = calls.at(-1);
+    const call = receiver.calls.at(-1);
     expect(call?.method).toBe('alipay.trade.pay');
     expect(call?.params.notify_url).toBe('https://h/webhooks/alipay');
     for (const k of Object.keys(call?.biz ?? {})) expect(ALIPAY_TRADE_PAY_MODEL.has(k)).toBe(true);
@@ -337,7 +316,10 @@ describe('Alipay 当面付 条码支付 (A1–A3)', () => {
         action,
       };
       expect(await provider().reverseOrder('MP0001')).toBe('done');
-      expect(calls.at(-1)).toMatchObject({ method: 'alipay.trade.cancel', biz: { out_trade_no: 'MP0001' } });
+      expect(receiver.calls.at(-1)).toMatchObject({
+        method: 'alipay.trade.cancel',
+        biz: { out_trade_no: 'MP0001' },
+      });
     }
     answer = { code: '40004', msg: 'Business Failed', sub_code: 'ACQ.SYSTEM_ERROR', retry_flag: 'Y' };
     expect(await provider().reverseOrder('MP0001')).toBe('retry');

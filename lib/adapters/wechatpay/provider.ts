@@ -57,6 +57,18 @@ export function wechatpayProvider(
   const merchantQuery = partner
     ? `sp_mchid=${enc(config.mchId)}&sub_mchid=${enc(partner.subMchId)}`
     : `mchid=${enc(config.mchId)}`;
+  /**
+   * The app and merchant an order, a payment code or a reversal names: the merchant's own, or the service
+   * provider's with the sub-merchant (and its app) in partner mode (I5, I7; sp_appid required, WXC4).
+   */
+  const merchantNames = partner
+    ? {
+        sp_appid: config.appId,
+        sp_mchid: config.mchId,
+        sub_mchid: partner.subMchId,
+        ...(partner.subAppId ? { sub_appid: partner.subAppId } : {}),
+      }
+    : { appid: config.appId, mchid: config.mchId };
   /** The body fields naming the merchant of a close. */
   const merchantBody = partner
     ? { sp_mchid: config.mchId, sub_mchid: partner.subMchId }
@@ -80,14 +92,7 @@ export function wechatpayProvider(
     const openid =
       kind === 'jsapi' && req.payer && 'wechatOpenId' in req.payer ? req.payer.wechatOpenId : undefined;
     const body = {
-      ...(partner
-        ? {
-            sp_appid: config.appId,
-            sp_mchid: config.mchId,
-            sub_mchid: partner.subMchId,
-            ...(partner.subAppId ? { sub_appid: partner.subAppId } : {}),
-          }
-        : { appid: config.appId, mchid: config.mchId }),
+      ...merchantNames,
       description: providerText(req.description, WECHAT_DESCRIPTION),
       out_trade_no: req.outTradeNo,
       time_expire: wechatBeijingTime(req.expiresAt),
@@ -177,14 +182,7 @@ export function wechatpayProvider(
    */
   async function payByCode(req: CodePayRequest): Promise<CodePayState> {
     const body = {
-      ...(partner
-        ? {
-            sp_appid: config.appId,
-            sp_mchid: config.mchId,
-            sub_mchid: partner.subMchId,
-            ...(partner.subAppId ? { sub_appid: partner.subAppId } : {}),
-          }
-        : { appid: config.appId, mchid: config.mchId }),
+      ...merchantNames,
       description: providerText(req.description, WECHAT_DESCRIPTION),
       out_trade_no: req.outTradeNo,
       payer: { auth_code: req.authCode },
@@ -215,20 +213,12 @@ export function wechatpayProvider(
    * while the patient is still paying (正在支付中不能发起撤销, WXC3), or no answer: call again (WX-MP2).
    */
   async function reverseOrder(outTradeNo: string): Promise<ReversalOutcome> {
-    const names = partner
-      ? {
-          sp_appid: config.appId,
-          sp_mchid: config.mchId,
-          sub_mchid: partner.subMchId,
-          ...(partner.subAppId ? { sub_appid: partner.subAppId } : {}),
-        }
-      : { appid: config.appId, mchid: config.mchId };
     try {
       const r = await call(
         'reverseOrder',
         'POST',
         `${transactions}/out-trade-no/${enc(outTradeNo)}/reverse`,
-        names,
+        merchantNames,
       );
       // ORDER_NOT_EXIST: nothing was ordered, so nothing can be taken; the last query says so.
       return failure(r) && r.status !== 404 ? 'retry' : 'done';
