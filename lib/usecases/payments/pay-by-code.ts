@@ -60,15 +60,13 @@ export async function payByCode(deps: PayByCodeDeps, input: PayByCodeInput): Pro
   const { recorded, first } = await recordCodePayment(deps, paymentId, input, digest);
   const payment = recorded.value;
   if (payment.status !== 'PENDING') return finished(payment);
-  // A second attempt calls the provider again only if the first never reached it.
-  const state = first
-    ? await provider.payByCode({ ...payment, authCode: input.authCode, counter: input.counter })
-    : await queryCode(provider, payment.outTradeNo);
-  const again =
-    !first && state.status === 'NOT_FOUND'
-      ? await provider.payByCode({ ...payment, authCode: input.authCode, counter: input.counter })
-      : state;
-  const after = await followPaymentCode(deps, payment.paymentId, again, until, { known: recorded });
+  // A second attempt asks first, and pays again only if the first attempt never reached the provider.
+  const known = first ? undefined : await queryCode(provider, payment.outTradeNo);
+  const state =
+    known && known.status !== 'NOT_FOUND'
+      ? known
+      : await provider.payByCode({ ...payment, authCode: input.authCode, counter: input.counter });
+  const after = await followPaymentCode(deps, payment.paymentId, state, until, { known: recorded });
   if (after.status === 'PENDING') await deps.followUp?.start(deps.hospitalId, after.paymentId);
   return finished(after);
 }
@@ -94,6 +92,7 @@ async function recordCodePayment(
 ): Promise<{ recorded: Versioned<Payment>; first: boolean }> {
   const now = deps.clock.now();
   const payment: Payment = {
+    // Its order lives as long as a mini-program's (the code itself is decided within the deadline).
     ...pendingPayment(deps, paymentId, { ...input, mode: 'mini-program' }),
     mode: 'payment-code',
     counter: input.counter,
