@@ -7,10 +7,11 @@
  * reused codes (400, 422, 409); a patient's token (403); the same code pressed at once with the same key
  * and with another (the money taken once); a family member's payment refunded to the family member.
  * Payment links: the public page, the Pay button's redirect to the wallet with the way back, a closed link,
- * unknown and malformed tokens; a kiosk QR code's expiry.
+ * unknown and malformed tokens; a kiosk QR code's expiry. Then each wallet's bill for the day reconciles.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { businessDayOf } from '../../lib/domain/business-day';
 import { stackClient, startLocalStack, type LocalStack } from '../support/local-stack';
 
 const FAMILY = { wechatpay: 'oFamilyMemberOfThePatient0001', alipay: '2088000000009999' } as const;
@@ -264,5 +265,22 @@ describe('payment codes at a window, over the local stack', () => {
       const search = await client.api('GET', `/payments?referenceId=HIS-TWICE-${channel}`, staff());
       expect(search.body.items).toHaveLength(1);
     });
+  });
+
+  it("finance sees the day's window, kiosk and link payments like any other: each wallet's bill reconciles", async () => {
+    await new Promise((r) => setTimeout(r, 500)); // WeChat refunds succeed shortly after
+    const today = businessDayOf(new Date());
+    for (const channel of ['alipay', 'wechatpay'] as const) {
+      const run = await client.api('POST', '/reconciliations', local.stack.tokens.finance, {
+        date: today,
+        channel,
+      });
+      expect(run.status).toBe(201);
+      expect(run.body).toMatchObject({
+        status: 'COMPLETED',
+        summary: { missingInLedger: 0, missingAtProvider: 0, amountMismatch: 0 },
+      });
+      expect(run.body.summary.matched).toBeGreaterThanOrEqual(4);
+    }
   });
 });
