@@ -22,6 +22,11 @@
  *      success pay inprocess": query, never a failure (smartwalle/alipay #207, ISS-ALI); 20000 and
  *      ACQ.SYSTEM_ERROR: query (AL-ACQ); ACQ.PAYMENT_AUTH_CODE_INVALID 支付授权码无效: refused.
  *   A3 alipay.trade.cancel (AlipayTradeCancelResponse, A13): action close|refund, retry_flag Y: call again.
+ *   W4 H5 (payment links): POST /v3/pay/transactions/h5 with scene_info {payer_client_ip, h5_info{type}}
+ *      (pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter3_4.shtml; wechatpay-im
+ *      openapi/v3/pay/transactions/h5.md) → h5_url, to which the merchant appends &redirect_url=<urlencoded>.
+ *   A4 alipay.trade.wap.pay: biz keys ⊆ AlipayTradeWapPayModel (手机网站支付接口2.0), product_code
+ *      QUICK_WAP_WAY, quit_url; return_url a public parameter; a page the browser opens at the gateway.
  *   S1 the schedule: WeChat every 10 s to 45 s (WX-MP2) or every 5 s to 30 s (WXC1, B3 §6); Alipay every
  *      3–6 s for about 60 s (AL-POLL): the default polls every 5 s, reverses WeChat at 45 s, Alipay at 60 s.
  */
@@ -38,6 +43,11 @@ import type { CodePayRequest } from '../../lib/ports/payment-provider';
 import { rsaKeyPair } from '../support/provider-keys';
 import { alipayGatewayReceiver } from './support/alipay';
 
+const ALIPAY_TRADE_WAP_PAY_MODEL = new Set(
+  'auth_token body business_params disable_pay_channels enable_pay_channels ext_user_info extend_params goods_detail goods_type invoice_info merchant_order_no out_trade_no passback_params product_code promo_params query_options quit_url royalty_info seller_id settle_info specified_channel store_id sub_merchant subject time_expire timeout_express total_amount'.split(
+    ' ',
+  ),
+);
 const ALIPAY_TRADE_PAY_MODEL = new Set(
   'advance_payment_type agreement_params alipay_store_id auth_code auth_confirm_mode auth_no bkagent_req_info body business_params buyer_id buyer_open_id disable_pay_channels discountable_amount ext_user_info extend_params goods_detail is_async_pay merchant_order_no operator_id out_trade_no passback_params pay_params product_code promo_params query_options request_org_pid royalty_info scene seller_id settle_currency settle_info store_id sub_merchant subject terminal_id terminal_params time_expire timeout_express total_amount trans_currency undiscountable_amount'.split(
     ' ',
@@ -202,6 +212,33 @@ describe('WeChat Pay v3 付款码 (W1–W3)', () => {
     expect((await provider().queryOrder('MP0001')).status).toBe('CLOSED');
   });
 
+  it("W4: an H5 order carries the payer's IP and h5_info, and the way back is appended to h5_url", async () => {
+    answer = {
+      status: 200,
+      body: { h5_url: 'https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx1' },
+    };
+    const created = await provider().createOrder({
+      outTradeNo: 'MP0002',
+      amountFen: fen(100),
+      description: '检查费',
+      expiresAt: new Date('2026-12-06T12:00:00+08:00'),
+      mode: 'h5',
+      clientIp: '14.23.150.211',
+      returnUrl: 'https://pay.h.cn/pay/default/tok',
+    });
+    expect(calls.at(-1)).toMatchObject({
+      path: '/v3/pay/transactions/h5',
+      body: {
+        out_trade_no: 'MP0002',
+        notify_url: 'https://h/webhooks/wechatpay',
+        scene_info: { payer_client_ip: '14.23.150.211', h5_info: { type: 'Wap' } },
+      },
+    });
+    expect(created.clientParams.h5Url).toBe(
+      'https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=wx1&redirect_url=https%3A%2F%2Fpay.h.cn%2Fpay%2Fdefault%2Ftok',
+    );
+  });
+
   it('W3: reverses with the merchant named in the body; a refusal while paying is called again', async () => {
     answer = {
       status: 200,
@@ -302,6 +339,32 @@ describe('Alipay 当面付 条码支付 (A1–A3)', () => {
     expect(await provider().payByCode(code)).toMatchObject({
       status: 'CLOSED',
       refused: { code: 'ACQ.PAYMENT_AUTH_CODE_INVALID', message: '支付授权码无效' },
+    });
+  });
+
+  it('A4: wap.pay is a signed page URL at the gateway, with QUICK_WAP_WAY and the way back', async () => {
+    const { clientParams } = await provider().createOrder({
+      outTradeNo: 'MP0003',
+      amountFen: fen(1234),
+      description: '检查费',
+      expiresAt: new Date('2026-12-06T12:00:00+08:00'),
+      mode: 'h5',
+      clientIp: '14.23.150.211',
+      returnUrl: 'https://pay.h.cn/pay/default/tok',
+    });
+    const url = new URL(clientParams.payUrl ?? '');
+    expect(`${url.origin}${url.pathname}`).toBe(receiver.gateway);
+    expect(url.searchParams.get('method')).toBe('alipay.trade.wap.pay');
+    expect(url.searchParams.get('return_url')).toBe('https://pay.h.cn/pay/default/tok');
+    expect(url.searchParams.get('notify_url')).toBe('https://h/webhooks/alipay');
+    expect(url.searchParams.get('sign_type')).toBe('RSA2');
+    const biz = JSON.parse(url.searchParams.get('biz_content') ?? '{}') as Record<string, unknown>;
+    for (const k of Object.keys(biz)) expect(ALIPAY_TRADE_WAP_PAY_MODEL.has(k)).toBe(true);
+    expect(biz).toMatchObject({
+      out_trade_no: 'MP0003',
+      total_amount: '12.34',
+      product_code: 'QUICK_WAP_WAY',
+      quit_url: 'https://pay.h.cn/pay/default/tok',
     });
   });
 
