@@ -22,6 +22,10 @@ export interface DomainEventPayloads {
     referenceId: string;
     amountFen: number;
     channel: Channel;
+    /** How it was taken, who paid (not necessarily the patient), and at which window (payment codes). */
+    mode?: string;
+    payerId?: string;
+    counter?: { staffId: string; deviceId: string; windowId?: string };
   };
   PaymentClosed: { paymentId: string };
   RefundSucceeded: RefundPayload;

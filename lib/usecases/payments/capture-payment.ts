@@ -95,6 +95,9 @@ export async function capturePayment(
         referenceId: next.referenceId,
         amountFen: next.amountFen,
         channel: next.channel,
+        ...(next.mode ? { mode: next.mode } : {}),
+        ...(next.payerId ? { payerId: next.payerId } : {}),
+        ...(next.counter ? { counter: next.counter } : {}),
       }),
     ],
   };
