@@ -172,6 +172,23 @@ describe('payment codes at a window, over the local stack', () => {
         paymentCode: { state: 'PAID' },
       });
       expect(res.body.counter.staffId).toBeTruthy();
+      // The HIS's event says which window took it and who paid.
+      await expect
+        .poll(
+          async () =>
+            (
+              (await client.api('GET', '/events?type=PaymentSucceeded&limit=100', staff())).body
+                .items as Array<{
+                data: Record<string, unknown>;
+              }>
+            ).find((e) => e.data.paymentId === res.body.paymentId)?.data,
+          { timeout: 10_000 },
+        )
+        .toMatchObject({
+          mode: 'payment-code',
+          payerId: FAMILY[channel as keyof typeof FAMILY],
+          counter: { deviceId: 'SCANNER-01', windowId: 'WINDOW-3' },
+        });
       // A family member's payment is refunded to the family member.
       const refund = await client.api('POST', `/payments/${res.body.paymentId}/refunds`, staff(), {
         amountFen: 6_600,
