@@ -134,7 +134,7 @@ describe('finance over the local stack: a full day reconciles with zero unexplai
     // The columns finance works from: channel, our order number, the provider's, a refund's payment, purpose.
     const csvLines = csv.toString('utf8').split('\r\n');
     expect(csvLines[1]).toBe(
-      '交易时间 Time,渠道 Channel,我方单号 Reference,商户订单号 Order No.,渠道单号 Provider No.,原支付 Original Payment,用途 Purpose,HIS单号 HIS Ref.,金额 Gross (¥),手续费 Fee (¥),净额 Net (¥),方向 Direction,账单手续费 Bill Fee (¥)',
+      '交易时间 Time,渠道 Channel,我方单号 Reference,商户订单号 Order No.,渠道单号 Provider No.,原支付 Original Payment,用途 Purpose,HIS单号 HIS Ref.,金额 Gross (¥),手续费 Fee (¥),净额 Net (¥),方向 Direction,账单手续费 Bill Fee (¥),支付方式 Mode',
     );
     // A WeChat Pay refund names its refund_id (Alipay identifies a refund by our out_request_no alone).
     const refundRow =
@@ -145,6 +145,8 @@ describe('finance over the local stack: a full day reconciles with zero unexplai
     expect(refundRow[5]).toMatch(/^pay_\S+ \/ \S+$/); // the original payment and its out_trade_no
     expect(refundRow[7]).toMatch(/^HIS-/);
     expect(refundRow[12]).toMatch(/^-\d+\.\d{2}$/); // the fee the provider returns with the refund
+    // How each payment was taken: these were paid in the mini-program.
+    expect(csvLines.filter((l) => l.endsWith(',小程序 mini-program')).length).toBeGreaterThan(0);
     expect(csvLines.some((l) => l.startsWith('支付宝 alipay,') || l.startsWith('微信支付 wechatpay,'))).toBe(
       true,
     );
@@ -160,7 +162,7 @@ describe('finance over the local stack: a full day reconciles with zero unexplai
     expect(sheet?.getRow(2).getCell(1).text).toContain('交易时间');
     expect(sheet?.getRow(3).getCell(1).value).toBeInstanceOf(Date); // a date-time cell
     expect(typeof sheet?.getRow(3).getCell(9).value).toBe('number');
-    expect(sheet?.autoFilter).toMatch(/^A2:M\d+$/);
+    expect(sheet?.autoFilter).toMatch(/^A2:N\d+$/);
     // Reconciled: each payment line carries the fee the provider's bill shows (0.6 % in the sandbox).
     const billFees = [];
     for (let i = 3; i <= (sheet?.rowCount ?? 0); i++) {

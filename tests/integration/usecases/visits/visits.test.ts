@@ -527,8 +527,15 @@ describe('pay-later visits against the sandbox (real HTTP, RSA, AES-GCM) and Dyn
     await addCharge(deps, open.visitId, charge('L1', 'laboratory', 10_000, '250101001'));
     const hold = await insure(open.visitId);
 
-    // 31 minutes later: past authoriseBy (30 min); the insurance hold stands until the day ends.
-    const later = { ...deps, clock: { now: () => new Date(Date.now() + 31 * 60_000) } };
+    // 31 minutes later: past authoriseBy (30 min); the insurance hold stands until the day ends. The day's
+    // cut-off is put an hour back, so that no cut-off falls within those 31 minutes whatever the time of day
+    // the test runs (run within 31 minutes before 20:00 Shanghai, the default cut-off would settle them).
+    const hourAgo = new Date(Date.now() - 3_600_000 + 8 * 3_600_000); // Shanghai wall time, an hour ago
+    const later = {
+      ...deps,
+      clock: { now: () => new Date(Date.now() + 31 * 60_000) },
+      visits: { ...deps.visits, autoSettleAtMinute: hourAgo.getUTCHours() * 60 + hourAgo.getUTCMinutes() },
+    };
     const report = await runVisitJobs(later);
     expect(report.expiredAuthorisations).toBeGreaterThanOrEqual(1);
     expect((await loadVisit(deps.ledger, never.visit.visitId)).value).toMatchObject({
