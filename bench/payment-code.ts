@@ -47,7 +47,8 @@ export async function benchPaymentCode(endpoint: string, interleaved: Interleave
         for (let i = 0; i < iterations + WARMUP; i++) {
           const res = await fetch(`${env.sandbox.url}/sandbox/payment-codes`, {
             method: 'POST',
-            body: JSON.stringify({ channel }),
+            // Issued ahead for the whole run, so they must outlive the sandbox's default two minutes.
+            body: JSON.stringify({ channel, lifetimeMs: 3_600_000 }),
           });
           codes[channel][side].push(String(((await res.json()) as { authCode: string }).authCode));
         }

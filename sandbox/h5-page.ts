@@ -3,10 +3,11 @@
  * Alipay's wap.pay page. The payer (a family member, say) confirms with their own wallet account and pays;
  * the provider notifies medpay and sends the browser back (redirect_url / return_url). Never deployed.
  */
+import { formatYuan, type Fen } from '../lib/domain/money';
 import type { Order } from './books';
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const yuan = (f: number) => `¥${Math.trunc(f / 100)}.${String(f % 100).padStart(2, '0')}`;
+const yuan = (f: Fen) => `¥${formatYuan(f)}`;
 const WALLET = { alipay: '支付宝 · Alipay', wechatpay: '微信支付 · WeChat Pay' } as const;
 /** The wallet user the page pays as unless changed: a family member of the sandbox's patient. */
 export const FAMILY_PAYER = {

@@ -45,14 +45,23 @@ export function paymentCodes(books: Books, onPassword: (order: Order) => void) {
   const digits = (n: number) => Array.from({ length: n }, () => String(randomInt(10))).join('');
 
   /** Issues a code; an `expired` one is already past its minute, a `used` one has paid before. */
-  function issue(input: { channel: Channel; kind?: CodeKind; payer?: string; passwordAfterMs?: number }) {
+  function issue(input: {
+    channel: Channel;
+    kind?: CodeKind;
+    payer?: string;
+    passwordAfterMs?: number;
+    /** How long the code is accepted (default CODE_LIFETIME_MS; a benchmark issuing its codes ahead asks longer). */
+    lifetimeMs?: number;
+  }) {
     const kind = input.kind ?? 'valid';
     const code = input.channel === 'wechatpay' ? `13${digits(16)}` : `28${digits(16)}`;
     const issued: IssuedCode = {
       channel: input.channel,
       kind,
       payer: input.payer ?? DEFAULT_PAYERS[input.channel],
-      expiresAt: new Date(Date.now() + (kind === 'expired' ? -1_000 : CODE_LIFETIME_MS)),
+      expiresAt: new Date(
+        Date.now() + (kind === 'expired' ? -1_000 : (input.lifetimeMs ?? CODE_LIFETIME_MS)),
+      ),
       ...(input.passwordAfterMs !== undefined ? { passwordAfterMs: input.passwordAfterMs } : {}),
       ...(kind === 'used' ? { usedFor: 'an earlier purchase' } : {}),
     };

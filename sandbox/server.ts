@@ -336,7 +336,13 @@ export async function startSandbox(options: SandboxOptions) {
     if (url.pathname === '/sandbox/payment-codes' && method === 'POST') {
       // The patient's phone shows a payment code: valid, one that needs a password (entered after
       // passwordAfterMs, or by POST /sandbox/pay), one already expired, or one already used.
-      let input: { channel?: Channel; kind?: CodeKind; payer?: string; passwordAfterMs?: number };
+      let input: {
+        channel?: Channel;
+        kind?: CodeKind;
+        payer?: string;
+        passwordAfterMs?: number;
+        lifetimeMs?: number;
+      };
       try {
         input = JSON.parse(body || '{}') as typeof input;
       } catch {
@@ -353,11 +359,15 @@ export async function startSandbox(options: SandboxOptions) {
           400,
           JSON.stringify({ error: 'passwordAfterMs must be an integer from 0 to 600000' }),
         );
+      const lifetime = input.lifetimeMs;
+      if (lifetime !== undefined && (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > 86_400_000))
+        return send(res, 400, JSON.stringify({ error: 'lifetimeMs must be an integer from 1 to 86400000' }));
       const issued = codes.issue({
         channel: input.channel,
         kind: input.kind,
         payer: input.payer,
         passwordAfterMs: after,
+        lifetimeMs: lifetime,
       });
       return send(res, 201, JSON.stringify(issued));
     }

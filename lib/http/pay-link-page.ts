@@ -3,12 +3,13 @@
  * in yuan from integer fen, where it stands, and one button that takes the payer to the wallet. It names
  * no patient: the link may be forwarded to anyone.
  */
+import { formatYuan, type Fen } from '../domain/money';
 import type { Payment } from '../domain/payment';
 
 const WALLET = { alipay: '支付宝 Alipay', wechatpay: '微信支付 WeChat Pay' } as const;
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const yuan = (f: number) => `¥${Math.trunc(f / 100)}.${String(f % 100).padStart(2, '0')}`;
+const yuan = (f: Fen) => `¥${formatYuan(f)}`;
 
 /** What the page says of a payment in each state. */
 function stateLine(payment: Payment, payable: boolean): { text: string; badge: string } {

@@ -57,9 +57,11 @@ export async function followPaymentCode(
     const progress = payment.paymentCode;
     if (payment.status !== 'PENDING' || !progress) return payment;
     try {
-      if (state.refused) return await closeCode(deps, current, { state: 'REFUSED', refusal: state.refused });
+      const { deadline } = progress;
+      if (state.refused)
+        return await closeCode(deps, current, { deadline, state: 'REFUSED', refusal: state.refused });
       if (state.status === 'PAID') return await settleWithProviderState(deps, current, state);
-      if (state.status === 'CLOSED') return await closeCode(deps, current, { state: 'REFUSED' });
+      if (state.status === 'CLOSED') return await closeCode(deps, current, { deadline, state: 'REFUSED' });
     } catch (error) {
       // A notification (Alipay sends one) applied the same outcome meanwhile: read the payment again.
       if (error instanceof ConcurrentModificationError) continue;
@@ -89,15 +91,17 @@ async function reverseCode(deps: PaymentDeps, current: Versioned<Payment>): Prom
   }
   const state = await queryCode(provider, payment.outTradeNo);
   const latest = await loadPayment(deps.ledger, payment.paymentId);
-  if (latest.value.status !== 'PENDING') return latest.value;
+  const progress = latest.value.paymentCode;
+  if (latest.value.status !== 'PENDING' || !progress) return latest.value;
   if (state.status === 'PAID') return settleWithProviderState(deps, latest, state);
   if (state.status === 'CLOSED' || state.status === 'NOT_FOUND')
-    return closeCode(deps, latest, { state: 'REVERSED', reversedAt: deps.clock.now().toISOString() });
-  if (latest.value.paymentCode?.state === 'REVERSING') return latest.value;
-  const reversing: Payment = {
-    ...latest.value,
-    paymentCode: { ...(latest.value.paymentCode as PaymentCodeProgress), state: 'REVERSING' },
-  };
+    return closeCode(deps, latest, {
+      deadline: progress.deadline,
+      state: 'REVERSED',
+      reversedAt: deps.clock.now().toISOString(),
+    });
+  if (progress.state === 'REVERSING') return latest.value;
+  const reversing: Payment = { ...latest.value, paymentCode: { ...progress, state: 'REVERSING' } };
   await deps.ledger.commit({
     entities: [deps.ledger.payments.write(reversing, { kind: 'version', version: latest.version })],
   });
@@ -108,14 +112,13 @@ async function reverseCode(deps: PaymentDeps, current: Versioned<Payment>): Prom
 async function closeCode(
   deps: PaymentDeps,
   current: Versioned<Payment>,
-  end: Omit<PaymentCodeProgress, 'deadline'>,
+  end: PaymentCodeProgress,
 ): Promise<Payment> {
-  const payment = current.value;
   const closed: Payment = {
-    ...payment,
+    ...current.value,
     status: 'CLOSED',
     closedAt: deps.clock.now().toISOString(),
-    paymentCode: { deadline: (payment.paymentCode as PaymentCodeProgress).deadline, ...end },
+    paymentCode: end,
   };
   await transition(deps.ledger, deps.ledger.payments, current, closed, {
     events: [newEvent(deps, 'PaymentClosed', { paymentId: closed.paymentId })],

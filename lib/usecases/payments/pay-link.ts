@@ -20,7 +20,7 @@ import { settleWithProviderState } from './provider-state';
 /** The payment a link's token opens, or NOT_FOUND. */
 export async function payLinkPayment(deps: RecordDeps, token: string) {
   const found = await deps.ledger.payments.byPayLink(token);
-  if (!found || found.value.payLink !== token) throw new NotFoundError('Payment link', token.slice(0, 6));
+  if (!found) throw new NotFoundError('Payment link', token.slice(0, 6));
   return found;
 }
 
