@@ -1,4 +1,8 @@
-/** EventBridge rule target: PaymentSucceeded with purpose copy-fee marks the copy request PAID (or refunds). */
+/**
+ * EventBridge rule target for payment events with a follow-up: PaymentSucceeded with purpose copy-fee marks
+ * the copy request PAID (or refunds); with purpose deposit counts or refunds a late top-up; RefundSucceeded
+ * and RefundFailed run an admission's discharge settlement on when the refund was of its top-up.
+ */
 import type { EventBridgeEvent } from 'aws-lambda';
 import { providerDeps } from '../../lib/config/providers';
 import { jobHandler, type Composed, type JobInput } from '../../lib/http/job';
@@ -6,23 +10,33 @@ import {
   onPaymentSucceeded,
   type PaymentSucceededDetail,
 } from '../../lib/usecases/copy-requests/payment-succeeded';
+import { onTopUpPaid, onTopUpRefunded } from '../../lib/usecases/admissions/payment-events';
 
-/** Applies one PaymentSucceeded event; a thrown error makes EventBridge retry it. */
+type Detail = Partial<PaymentSucceededDetail> & { refundId?: string; hospitalId?: string };
+
+/** Applies one event; a thrown error makes EventBridge retry it. */
 export const handler = jobHandler(
-  'PaymentSucceeded',
+  'PaymentEvent',
   async ({
     event,
     deps,
   }: JobInput<
-    EventBridgeEvent<'PaymentSucceeded', PaymentSucceededDetail & { hospitalId?: string }>,
+    EventBridgeEvent<'PaymentSucceeded' | 'RefundSucceeded' | 'RefundFailed', Detail>,
     Composed<typeof providerDeps>
   >) => {
     // The relay names the event's hospital (events relayed before hospitals existed are the default's).
     const { hospitalId = deps.hospitalId, ...detail } = event.detail;
-    return {
-      paymentId: detail.paymentId,
-      outcome: await onPaymentSucceeded(await deps.inHospital(deps, hospitalId), detail),
-    };
+    const scoped = await deps.inHospital(deps, hospitalId);
+    if (event['detail-type'] !== 'PaymentSucceeded') {
+      if (detail.refundId) await onTopUpRefunded(scoped, detail.refundId);
+      return { refundId: detail.refundId };
+    }
+    const paymentId = detail.paymentId ?? '';
+    const outcome =
+      detail.purpose === 'deposit'
+        ? await onTopUpPaid(scoped, paymentId)
+        : await onPaymentSucceeded(scoped, { ...detail, paymentId });
+    return { paymentId, outcome };
   },
   providerDeps,
 );

@@ -1,8 +1,12 @@
-/** Scheduled: resolves payments pending too long and refunds stuck PROCESSING by asking the providers. */
+/**
+ * Scheduled: resolves payments pending too long and refunds stuck PROCESSING by asking the providers, and
+ * carries on inpatients' discharge settlements that stopped (a crash, a refund that was processing).
+ */
 import { insuredProviderDeps } from '../../lib/config/insured-providers';
 import { jobHandler, type Composed, type JobInput } from '../../lib/http/job';
 import { sweepPendingPayments, sweepProcessingRefunds } from '../../lib/usecases/payments/sweep-payments';
 import { forEachHospital } from '../../lib/usecases/shared/hospitals';
+import { sweepDischarges } from '../../lib/usecases/admissions/payment-events';
 
 /** Input: `{ olderThanMinutes? }` (default 5). Returns what each sweep did. */
 export const handler = jobHandler(
@@ -15,6 +19,7 @@ export const handler = jobHandler(
     return forEachHospital(deps, async (scoped) => ({
       payments: await sweepPendingPayments(scoped, olderThanMinutes),
       refunds: await sweepProcessingRefunds(scoped, olderThanMinutes),
+      discharges: await sweepDischarges(scoped, olderThanMinutes),
     }));
   },
   insuredProviderDeps,

@@ -86,6 +86,10 @@ const Env = z.object({
   /** Pay Score service id: enables WeChat Pay credit visits. */
   WECHATPAY_PAYSCORE_SERVICE_ID: z.optional(pattern(/^\d{10,40}$/)),
   VISIT_CREDIT_LIMIT_FEN: count(100, 10_000_000, 200_000),
+  /** Inpatients: the most an admission holds in deposits (the HIS may name a lower cap per admission). */
+  ADMISSION_DEPOSIT_CAP_FEN: count(100, 10_000_000_000, 5_000_000),
+  /** Inpatients: under this balance the ward is told to ask for a top-up (AdmissionLowBalance). */
+  ADMISSION_LOW_BALANCE_FEN: count(0, 10_000_000_000, 100_000),
   VISIT_AUTHORISE_MINUTES: count(1, 1440, 30),
   VISIT_AUTO_SETTLE_AT: z._default(
     pattern(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm (Asia/Shanghai)'),
@@ -328,6 +332,11 @@ const ConfigSchema = z.pipe(
           Number(e.VISIT_AUTO_SETTLE_AT.slice(0, 2)) * 60 + Number(e.VISIT_AUTO_SETTLE_AT.slice(3)),
         captureRetryDelaysMs: e.VISIT_CAPTURE_RETRY_MINUTES.split(',').map((m) => Number(m) * 60_000),
         recheckAfterMs: e.VISIT_RECHECK_MINUTES * 60_000,
+      },
+      /** Inpatient deposits (国卫办财务发〔2025〕5号 caps them: the hospital sets its cap). */
+      admissions: {
+        depositCapFen: e.ADMISSION_DEPOSIT_CAP_FEN,
+        lowBalanceFen: e.ADMISSION_LOW_BALANCE_FEN,
       },
       /** The national insurance platform for insured payments and visits' insurance; per wallet what it needs. */
       insurancePlatform: e.INSURANCE_PLATFORM_URL

@@ -25,6 +25,7 @@ import type { NotificationVerifier, PaymentProvider } from '../ports/payment-pro
 import type { CreditProvider } from '../ports/credit-provider';
 import type { BillSource } from '../ports/bill-source';
 import type { VisitInsuranceParts, VisitPolicy } from '../usecases/visits/deps';
+import type { AdmissionPolicy } from '../domain/admission';
 import type { InsuredParts, PaymentPolicy } from '../usecases/payments/deps';
 import type { CopyTariff } from '../domain/copy-request';
 import { fen, type Fen } from '../domain/money';
@@ -72,6 +73,8 @@ export interface CoreDeps {
   readonly auth: TokenVerifier;
   readonly payments: PaymentPolicy;
   readonly visits: VisitPolicy;
+  /** Inpatient deposits: the default cap and low-balance threshold. */
+  readonly admissions: AdmissionPolicy;
   /** The copy tariff and the courier callback secret (copy requests). */
   readonly copies: { readonly tariff: CopyTariff; readonly courierSecret: () => Promise<string | undefined> };
   readonly outbox: OutboxStore;
@@ -297,6 +300,10 @@ export async function buildDeps<P extends object = object>(
     outbox: overrides.outbox ?? own.outbox,
     publisher,
     visits: overrides.visits ?? { ...config.visits, creditLimitFen: fen(config.visits.creditLimitFen) },
+    admissions: overrides.admissions ?? {
+      depositCapFen: fen(config.admissions.depositCapFen),
+      lowBalanceFen: fen(config.admissions.lowBalanceFen),
+    },
     copies: overrides.copies ?? {
       tariff: {
         perPageFen: fen(config.copies.perPageFen),

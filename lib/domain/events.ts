@@ -11,6 +11,8 @@ type CopyRequestPayload = { copyRequestId: string; patientId: string; status?: s
 >;
 /** What every settlement event carries, plus what the step adds. */
 type VisitPayload = { visitId: string; patientId: string } & Record<string, unknown>;
+/** What every admission event carries, plus what the step adds (balance, threshold, totals). */
+type AdmissionPayload = { admissionId: string; patientId: string } & Record<string, unknown>;
 type RefundPayload = { refundId: string; paymentId: string; patientId: string; amountFen: number };
 
 /** Event type → payload. */
@@ -46,6 +48,12 @@ export interface DomainEventPayloads {
   CopyRequestCancelled: CopyRequestPayload;
   CopyRequestRefunded: CopyRequestPayload;
   CopyRequestExpired: CopyRequestPayload;
+  AdmissionOpened: AdmissionPayload;
+  /** The balance fell under the admission's threshold: the ward asks for a top-up (催缴). */
+  AdmissionLowBalance: AdmissionPayload;
+  AdmissionDischargeStarted: AdmissionPayload;
+  AdmissionArrearsRequested: AdmissionPayload;
+  AdmissionSettled: AdmissionPayload;
 }
 export type DomainEventType = keyof DomainEventPayloads;
 
@@ -87,6 +95,11 @@ export const DOMAIN_EVENT_TYPES = [
   'CopyRequestCancelled',
   'CopyRequestRefunded',
   'CopyRequestExpired',
+  'AdmissionOpened',
+  'AdmissionLowBalance',
+  'AdmissionDischargeStarted',
+  'AdmissionArrearsRequested',
+  'AdmissionSettled',
 ] as const satisfies readonly DomainEventType[];
 
 // A type of the catalogue missing from the list above fails to compile here.

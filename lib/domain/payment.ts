@@ -12,7 +12,14 @@ export const PAYMENT_STATUSES = ['PENDING', 'PAID', 'CLOSED', 'PARTIALLY_REFUNDE
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 /** What a payment is for; the revenue account follows it. */
-export const PAYMENT_PURPOSES = ['registration', 'examination', 'prescription', 'copy-fee', 'other'] as const;
+export const PAYMENT_PURPOSES = [
+  'registration',
+  'examination',
+  'prescription',
+  'copy-fee',
+  'deposit',
+  'other',
+] as const;
 export type PaymentPurpose = (typeof PAYMENT_PURPOSES)[number];
 
 /**
@@ -118,6 +125,31 @@ export function statusAfterRefund(amountFen: Fen, refundedFen: Fen): PaymentStat
   return refundedFen >= amountFen ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
 }
 
+/**
+ * A payment that belongs to an inpatient admission: a top-up of its deposit (purpose `deposit`), or the
+ * arrears its discharge settlement asked for. Neither is revenue: a top-up is money held for the patient,
+ * arrears pay the stay's charges, which were revenue when posted.
+ */
+export interface PaymentAdmission {
+  readonly admissionId: string;
+  readonly kind: 'DEPOSIT' | 'ARREARS';
+}
+
+/** WeChat: "同一笔订单多次退款的请求需相隔1分钟" (申请退款 note 9, pay.weixin.qq.com/doc/v3/merchant/4012556457). */
+export const REFUND_SPACING_MS = 60_000;
+
+/** How long to wait before the payment may be refunded again (0: now), by its channel's spacing rule. */
+export function refundSpacingWaitMs(payment: { channel: Channel; lastRefundAt?: string }, now: Date): number {
+  if (payment.channel !== 'wechatpay' || !payment.lastRefundAt) return 0;
+  return Math.max(0, new Date(payment.lastRefundAt).getTime() + REFUND_SPACING_MS - now.getTime());
+}
+
+/** The account an admission's payment settles: a top-up fills the deposit, arrears pay the tab. */
+const admissionAccount = (admission: PaymentAdmission): AccountId =>
+  admission.kind === 'DEPOSIT'
+    ? Accounts.admissionDeposit(admission.admissionId)
+    : Accounts.admissionTab(admission.admissionId);
+
 /** Deterministic provider order number of a payment: unique, 6–32 characters of [A-Za-z0-9], as WeChat requires. */
 export function outTradeNoFor(paymentId: string): string {
   return `MP${paymentId.replace(/[^A-Za-z0-9]/g, '')}`.slice(0, 32);
@@ -147,19 +179,22 @@ export function captureTransaction(p: {
   insurance?: { readonly split: Split; readonly payOrdId?: string };
   /** How it was taken (statements show it). */
   mode?: PaymentMode;
+  admission?: PaymentAdmission;
 }): JournalTransaction {
-  const receivable = Accounts.patientReceivable(p.patientId);
+  // An admission's payment credits its deposit (a top-up) or its tab (arrears) instead of the patient.
+  const receivable = p.admission ? admissionAccount(p.admission) : Accounts.patientReceivable(p.patientId);
   // A visit's charges were recognised as revenue when they were added; paying it off only clears the debt.
-  const revenue = p.settlesVisitId
-    ? []
-    : [
-        { account: receivable, side: 'debit' as const, amountFen: p.amountFen },
-        ...revenueLines(p, p.amountFen).map(([slug, amountFen]) => ({
-          account: Accounts.revenue(slug),
-          side: 'credit' as const,
-          amountFen,
-        })),
-      ];
+  const revenue =
+    p.settlesVisitId || p.admission
+      ? []
+      : [
+          { account: receivable, side: 'debit' as const, amountFen: p.amountFen },
+          ...revenueLines(p, p.amountFen).map(([slug, amountFen]) => ({
+            account: Accounts.revenue(slug),
+            side: 'credit' as const,
+            amountFen,
+          })),
+        ];
   return journalTransaction({
     txnId: txnIdFor('payment', p.paymentId, 'captured'),
     occurredAt: p.paidAt,
@@ -173,6 +208,7 @@ export function captureTransaction(p: {
       ...(p.settlesVisitId ? { visitId: p.settlesVisitId } : {}),
       ...(p.insurance?.payOrdId ? { payOrdId: p.insurance.payOrdId } : {}),
       ...(p.mode ? { mode: p.mode } : {}),
+      ...(p.admission ? { admissionId: p.admission.admissionId } : {}),
     },
     postings: [
       ...revenue,
@@ -239,19 +275,21 @@ export function refundTransaction(r: {
   /** An insured refund: the parts given back (summing to amountFen), and the platform's order. */
   split?: Split;
   payOrdId?: string;
+  admission?: PaymentAdmission;
 }): JournalTransaction {
-  const receivable = Accounts.patientReceivable(r.patientId);
-  // Refunding a visit pay-off puts the debt back; it does not reverse revenue.
-  const revenue = r.settlesVisitId
-    ? []
-    : [
-        ...revenueLines(r, r.amountFen, r.paymentAmountFen).map(([slug, amountFen]) => ({
-          account: Accounts.revenue(slug),
-          side: 'debit' as const,
-          amountFen,
-        })),
-        { account: receivable, side: 'credit' as const, amountFen: r.amountFen },
-      ];
+  const receivable = r.admission ? admissionAccount(r.admission) : Accounts.patientReceivable(r.patientId);
+  // Refunding a visit pay-off puts the debt back; a deposit refund empties the deposit: neither is revenue.
+  const revenue =
+    r.settlesVisitId || r.admission
+      ? []
+      : [
+          ...revenueLines(r, r.amountFen, r.paymentAmountFen).map(([slug, amountFen]) => ({
+            account: Accounts.revenue(slug),
+            side: 'debit' as const,
+            amountFen,
+          })),
+          { account: receivable, side: 'credit' as const, amountFen: r.amountFen },
+        ];
   return journalTransaction({
     txnId: txnIdFor('refund', r.refundId, 'succeeded'),
     occurredAt: r.succeededAt,
@@ -266,6 +304,7 @@ export function refundTransaction(r: {
       ...(r.providerRefundId ? { providerRefundId: r.providerRefundId } : {}),
       ...(r.settlesVisitId ? { visitId: r.settlesVisitId } : {}),
       ...(r.payOrdId ? { payOrdId: r.payOrdId } : {}),
+      ...(r.admission ? { admissionId: r.admission.admissionId } : {}),
     },
     postings: [
       ...revenue,
@@ -325,6 +364,10 @@ export interface Payment {
   readonly revenueSplit?: Readonly<Record<string, Fen>>;
   /** Medical insurance paid part of it (an insured payment): the platform's order and the split. */
   readonly insurance?: PaymentInsurance;
+  /** An inpatient admission's top-up or arrears (refunded only through its discharge settlement). */
+  readonly admission?: PaymentAdmission;
+  /** When its last refund was asked for (WeChat spaces refunds of one order a minute apart). */
+  readonly lastRefundAt?: string;
 }
 
 /** Where an insured payment's insurance part stands. */

@@ -158,6 +158,10 @@ export function openApiDocument(routes: readonly AnyRoute[]): ReturnType<typeof 
       { name: 'system', description: 'Health, this document and token checks.' },
       { name: 'payments', description: 'Payments and refunds (Alipay, WeChat Pay).' },
       { name: 'visits', description: 'Diagnose first, pay later: credit visits and insurance.' },
+      {
+        name: 'admissions',
+        description: 'Inpatients: deposits paid by anyone, a running balance, and discharge settlement.',
+      },
       { name: 'copy-requests', description: 'Medical-record copies, paid once the fee is known.' },
       { name: 'finance', description: 'Statements and reconciliation.' },
       {

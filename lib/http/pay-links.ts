@@ -13,3 +13,9 @@ export function payLinkBase(baseUrl: string | undefined): string {
 /** The URL of a payment link. */
 export const payLinkUrl = (baseUrl: string | undefined, hospitalId: string, token: string) =>
   `${payLinkBase(baseUrl)}/pay/${hospitalId}/${token}`;
+
+/** How an admission's view turns its arrears payment's token into a URL (none where links are not configured). */
+export const arrearsLink = (deps: { config: { payLinkBaseUrl?: string }; hospitalId: string }) =>
+  deps.config.payLinkBaseUrl
+    ? (token: string) => payLinkUrl(deps.config.payLinkBaseUrl, deps.hospitalId, token)
+    : undefined;

@@ -3,6 +3,7 @@
  * writes a LedgerChange holds. How they are keyed and indexed in the store is the adapter's alone.
  */
 import type { CallbackDelivery, DeliveryLane, NotificationEndpoint } from '../domain/callbacks';
+import type { Admission, AdmissionCharge } from '../domain/admission';
 import type { CopyRequest } from '../domain/copy-request';
 import type { Discrepancy, DiscrepancyStatus } from '../domain/discrepancy';
 import type {
@@ -118,6 +119,18 @@ export interface CreditLockRepository {
   free(patientId: string): EntityWrite;
 }
 
+/** Inpatient admissions, and the charge lines posted against them. */
+export interface AdmissionRepository extends StatusRepository<Admission> {
+  /** Admissions whose discharge settlement started before `before` and is not done, oldest first. */
+  settlingSince(before: string, limit: number): Promise<Admission[]>;
+  /** The write of a new charge line (it collides with an earlier line of the same chargeId). */
+  chargeWrite(charge: AdmissionCharge): EntityWrite;
+  /** One charge line of an admission. */
+  charge(admissionId: string, chargeId: string): Promise<AdmissionCharge | undefined>;
+  /** One page of an admission's charge lines, in the order they were posted (the index lags a write by a moment). */
+  chargesPage(admissionId: string, page: PageRequest): Promise<Page<AdmissionCharge>>;
+}
+
 /** Copy requests. */
 export interface CopyRequestRepository extends StatusRepository<CopyRequest>, DayListed<CopyRequest> {
   /** Requests awaiting payment whose deadline is at or before `at`, soonest first: the expiry job's work. */
@@ -182,6 +195,7 @@ export interface Repositories {
   readonly bulkRefunds: BulkRefundRepository;
   readonly visits: VisitRepository;
   readonly creditLocks: CreditLockRepository;
+  readonly admissions: AdmissionRepository;
   readonly copyRequests: CopyRequestRepository;
   readonly reconciliations: ReconciliationRepository;
   readonly discrepancies: DiscrepancyRepository;

@@ -62,6 +62,8 @@ const ORDER_TYPE = {
   examination: 'DIAG_PAY',
   prescription: 'DIAG_PAY',
   'copy-fee': 'DIAG_PAY',
+  // An inpatient's money is the 住院 scene (W3 order_type IN_HOSP_PAY; "不可跨场景使用", W2 §3).
+  deposit: 'IN_HOSP_PAY',
   other: 'DIAG_PAY',
 } as const;
 

@@ -12,6 +12,8 @@ export type AccountId = string & { readonly __account: true };
 export type AccountKind =
   | 'patient-receivable'
   | 'visit-tab'
+  | 'admission-deposit'
+  | 'admission-tab'
   | 'channel-clearing'
   | 'insurance-receivable'
   | 'insurance-fund-receivable'
@@ -27,6 +29,8 @@ const SLUG = '[a-z][a-z0-9-]{0,63}';
 const PATTERNS: ReadonlyArray<[AccountKind, RegExp]> = [
   ['patient-receivable', new RegExp(`^patient:${ID}:receivable$`)],
   ['visit-tab', new RegExp(`^visit:${ID}:tab$`)],
+  ['admission-deposit', new RegExp(`^admission:${ID}:deposit$`)],
+  ['admission-tab', new RegExp(`^admission:${ID}:tab$`)],
   ['channel-clearing', new RegExp(`^channel:(${CHANNELS.join('|')}):clearing$`)],
   ['insurance-receivable', /^insurance:receivable$/],
   ['insurance-fund-receivable', /^insurance:fund:receivable$/],
@@ -47,7 +51,12 @@ const PATTERNS: ReadonlyArray<[AccountKind, RegExp]> = [
  * also conflict with every other. Their balances are derived instead from the journal, which is
  * spread over business-day shards (see `journalShard`), by a query per business day.
  */
-const TRACKED_KINDS: ReadonlySet<AccountKind> = new Set(['patient-receivable', 'visit-tab']);
+const TRACKED_KINDS: ReadonlySet<AccountKind> = new Set([
+  'patient-receivable',
+  'visit-tab',
+  'admission-deposit',
+  'admission-tab',
+]);
 
 /** Returns the kind of a valid account id, or throws ValidationError. */
 export function accountKind(id: string): AccountKind {
@@ -72,6 +81,10 @@ export function hasTrackedBalance(id: AccountId): boolean {
 export const Accounts = {
   patientReceivable: (patientId: string) => parseAccount(`patient:${patientId}:receivable`),
   visitTab: (visitId: string) => parseAccount(`visit:${visitId}:tab`),
+  /** Money held for an inpatient (住院预交金): a liability, credited by top-ups, emptied at discharge. */
+  admissionDeposit: (admissionId: string) => parseAccount(`admission:${admissionId}:deposit`),
+  /** What an inpatient's stay has cost so far (在院病人医药费): debited by charges, cleared at discharge. */
+  admissionTab: (admissionId: string) => parseAccount(`admission:${admissionId}:tab`),
   channelClearing: (channel: Channel) => parseAccount(`channel:${channel}:clearing`),
   /** Visits settled through the stand-in bureau (before the national platform) booked both parts here; none since. */
   insuranceReceivable: () => parseAccount('insurance:receivable'),

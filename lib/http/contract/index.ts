@@ -3,6 +3,7 @@ import * as payments from './payments';
 import * as system from './system';
 import * as visits from './visits';
 import * as copyRequests from './copy-requests';
+import * as admissions from './admissions';
 import * as finance from './finance';
 import * as callbacks from './callbacks';
 import * as hospitals from './hospitals';
@@ -28,6 +29,11 @@ export const allRoutes = [
   visits.preauthoriseInsurance,
   visits.settleVisit,
   visits.cancelVisit,
+  admissions.openAdmission,
+  admissions.getAdmission,
+  admissions.postAdmissionCharge,
+  admissions.listAdmissionCharges,
+  admissions.dischargeAdmission,
   copyRequests.submitCopyRequest,
   copyRequests.searchCopyRequests,
   copyRequests.getCopyRequest,

@@ -9,9 +9,15 @@ import { fanOut } from '../callbacks/deliveries';
 import type { CallbackDeps } from '../callbacks/records';
 import { onPaymentSucceeded } from '../copy-requests/payment-succeeded';
 import type { CopyRequestDeps } from '../copy-requests/records';
+import { onTopUpPaid, onTopUpRefunded } from '../admissions/payment-events';
 
-/** Delivers one event to its subscribers: the copy-fee handler, and the HIS endpoints' queues. */
+/** Delivers one event to its subscribers: the copy-fee and admission handlers, and the HIS endpoints' queues. */
 export async function dispatchEvent(deps: CopyRequestDeps & CallbackDeps, event: OutboxEvent): Promise<void> {
-  if (isEvent(event, 'PaymentSucceeded')) await onPaymentSucceeded(deps, event.payload);
+  if (isEvent(event, 'PaymentSucceeded')) {
+    if (event.payload.purpose === 'deposit') await onTopUpPaid(deps, event.payload.paymentId);
+    else await onPaymentSucceeded(deps, event.payload);
+  }
+  if (isEvent(event, 'RefundSucceeded') || isEvent(event, 'RefundFailed'))
+    await onTopUpRefunded(deps, event.payload.refundId);
   await fanOut(deps, event);
 }

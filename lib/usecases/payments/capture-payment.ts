@@ -19,6 +19,7 @@ import { loadVisit } from '../visits/records';
 import type { RecordDeps } from './deps';
 import { assertTradeNoFree, type Versioned } from './records';
 import { newEvent } from '../shared/events';
+import { admissionCaptured } from '../admissions/top-up';
 
 /** What the provider said about the paid order (for a mixed order: the split and the platform's order too). */
 export interface ProviderPaid {
@@ -80,11 +81,13 @@ export async function capturePayment(
     ]);
   if (payment.status !== 'PENDING' && payment.status !== 'CLOSED') return 'already-applied';
   const next = capturedPayment(payment, paid);
+  const admission = await admissionCaptured(deps, next);
   const change = {
     entities: [
       deps.ledger.payments.transition(current, next),
       ...(paid.providerTradeNo ? [deps.ledger.payments.claimTradeNo(next, paid.providerTradeNo)] : []),
       ...(next.settlesVisitId ? await paidOffVisit(deps, next) : []),
+      ...admission.entities,
     ],
     journal: captureTransaction({ ...next, paidAt: paid.paidAt }),
     events: [
@@ -99,6 +102,7 @@ export async function capturePayment(
         ...(next.payerId ? { payerId: next.payerId } : {}),
         ...(next.counter ? { counter: next.counter } : {}),
       }),
+      ...admission.events,
     ],
   };
   try {

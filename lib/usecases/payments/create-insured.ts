@@ -49,6 +49,10 @@ export async function createInsuredPayment(
   deps: PaymentDeps,
   input: CreatePaymentInput & { readonly insurance: InsuranceInput },
 ): Promise<{ payment: Payment; clientParams: Readonly<Record<string, string>> }> {
+  if (input.purpose === 'deposit')
+    throw new ValidationError('A deposit is not paid with medical insurance; insurance pays at discharge.', [
+      { path: 'body.insurance', message: 'not with purpose deposit' },
+    ]);
   const parts = insuredFor(deps, input.channel);
   const ins = input.insurance;
   assertLinesAddUp(ins.feeLines, input.amountFen);

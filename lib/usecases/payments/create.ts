@@ -22,6 +22,8 @@ import { providerFor, type PaymentDeps } from './deps';
 import { settleWithProviderState } from './provider-state';
 import { loadPayment } from './records';
 import { idFor } from '../shared/records';
+import { retryOnConflict } from '../shared/retry';
+import { depositTopUp } from '../admissions/top-up';
 
 /** A validated request to create a payment. */
 export interface CreatePaymentInput {
@@ -37,6 +39,8 @@ export interface CreatePaymentInput {
   readonly expiresInMinutes?: number;
   /** Set by the copy-request use case, the only way to pay a copy fee (its amount is the stored fee). */
   readonly copyFee?: { readonly revenueSplit: Readonly<Record<string, Fen>> };
+  /** Set by an admission's discharge settlement: the arrears of that admission (they pay its tab). */
+  readonly arrearsOf?: string;
   /** The request's key (hashed caller-scoped Idempotency-Key); without one (internal callers) ids are new. */
   readonly requestKey?: string;
 }
@@ -114,13 +118,19 @@ async function recordPayment(
   paymentId: string,
   input: CreatePaymentInput,
 ): Promise<Payment> {
-  try {
-    return await recordNewPayment(deps, paymentId, input);
-  } catch (error) {
-    const first = input.requestKey ? await findFirstAttempt(deps, paymentId, input) : undefined;
-    if (first) return first;
-    throw error;
-  }
+  // A top-up writes its admission too: a charge posted meanwhile makes it read the admission again.
+  return retryOnConflict(
+    async () => {
+      try {
+        return await recordNewPayment(deps, paymentId, input);
+      } catch (error) {
+        const first = input.requestKey ? await findFirstAttempt(deps, paymentId, input) : undefined;
+        if (first) return first;
+        throw error;
+      }
+    },
+    { attempts: input.purpose === 'deposit' ? 10 : 1 },
+  );
 }
 
 /** A new payment, PENDING until its provider's word, expiring after the configured minutes. */
@@ -159,6 +169,7 @@ async function recordNewPayment(
   input: CreatePaymentInput,
 ): Promise<Payment> {
   const settlesVisitId = await visitToPayOff(deps, input);
+  const topUp = await depositTopUp(deps, paymentId, input);
   // A link's token: 192 random bits, the capability its holder pays with (docs/windows.md).
   const payLink = input.mode === 'h5' ? randomBytes(24).toString('base64url') : undefined;
   const payment: Payment = {
@@ -166,12 +177,15 @@ async function recordNewPayment(
     ...(settlesVisitId ? { settlesVisitId } : {}),
     ...(input.copyFee ? { revenueSplit: input.copyFee.revenueSplit } : {}),
     ...(payLink ? { payLink } : {}),
+    ...(topUp ? { admission: topUp.admission } : {}),
+    ...(input.arrearsOf ? { admission: { admissionId: input.arrearsOf, kind: 'ARREARS' as const } } : {}),
   };
   await deps.ledger.commit({
     entities: [
       deps.ledger.payments.write(payment, { kind: 'absent' }),
       deps.ledger.payments.listing(payment),
       ...(payLink ? [deps.ledger.payments.linkListing(payment, payLink)] : []),
+      ...(topUp ? [topUp.write] : []),
     ],
   });
   deps.metrics.count('PaymentsCreated', { channel: payment.channel });

@@ -29,6 +29,8 @@ import { pendingPayment, type CreatePaymentInput } from './create';
 import { followPaymentCode, queryCode } from './follow-payment-code';
 import { providerFor, type PaymentDeps } from './deps';
 import { idFor, type Versioned } from '../shared/records';
+import { retryOnConflict } from '../shared/retry';
+import { depositTopUp } from '../admissions/top-up';
 
 /** A payment by code: an ordinary payment's fields, the scanned code and where it was scanned. */
 export type PayByCodeInput = Omit<CreatePaymentInput, 'mode' | 'payer' | 'copyFee'> & {
@@ -57,7 +59,10 @@ export async function payByCode(deps: PayByCodeDeps, input: PayByCodeInput): Pro
   const until = deps.clock.now().getTime() + deps.payments.paymentCode.waitMs;
   const digest = codeDigest(input.channel, input.authCode);
   const paymentId = idFor(deps.ids, 'payment', input.requestKey);
-  const { recorded, first } = await recordCodePayment(deps, paymentId, input, digest);
+  // A top-up writes its admission too: a charge posted meanwhile makes it read the admission again.
+  const { recorded, first } = await retryOnConflict(() => recordCodePayment(deps, paymentId, input, digest), {
+    attempts: input.purpose === 'deposit' ? 10 : 1,
+  });
   const payment = recorded.value;
   if (payment.status !== 'PENDING') return finished(payment);
   // A second attempt asks first, and pays again only if the first attempt never reached the provider.
@@ -91,7 +96,9 @@ async function recordCodePayment(
   digest: string,
 ): Promise<{ recorded: Versioned<Payment>; first: boolean }> {
   const now = deps.clock.now();
+  const topUp = await depositTopUp(deps, paymentId, input);
   const payment: Payment = {
+    ...(topUp ? { admission: topUp.admission } : {}),
     // Its order lives as long as a mini-program's (the code itself is decided within the deadline).
     ...pendingPayment(deps, paymentId, { ...input, mode: 'mini-program' }),
     mode: 'payment-code',
@@ -107,6 +114,7 @@ async function recordCodePayment(
         deps.ledger.payments.write(payment, { kind: 'absent' }),
         deps.ledger.payments.listing(payment),
         deps.ledger.payments.claimPaymentCode(payment, digest),
+        ...(topUp ? [topUp.write] : []),
       ],
     });
     deps.metrics.count('PaymentsCreated', { channel: payment.channel });

@@ -83,6 +83,7 @@ async function applyRefundStateOnce(deps: RecordDeps, refundId: string, state: R
             providerRefundId: state.providerRefundId ?? refund.providerRefundId,
             split: refund.insurance?.split,
             payOrdId: payment.insurance?.payOrdId,
+            admission: payment.admission,
           }),
         }
       : {}),

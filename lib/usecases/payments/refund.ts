@@ -12,7 +12,7 @@
  *      notification or the refund sweep completes it (refund-state.ts). An insured payment's refund goes
  *      through its parts instead (refund-insured.ts).
  */
-import { ProviderUnavailableError } from '../../domain/errors';
+import { InvalidStateError, ProviderUnavailableError } from '../../domain/errors';
 import { addFen, fen, type Fen } from '../../domain/money';
 import {
   assertRefundable,
@@ -41,6 +41,8 @@ export async function refundPayment(
     batchId?: string;
     /** The request's key (hashed caller-scoped Idempotency-Key, or batch + payment for a bulk refund). */
     requestKey?: string;
+    /** Set by an admission's discharge settlement: the only way its top-ups are refunded. */
+    forAdmission?: boolean;
   },
 ): Promise<Refund> {
   const current = await loadPayment(deps.ledger, input.paymentId, input.patientScope);
@@ -48,6 +50,11 @@ export async function refundPayment(
   const refundId = idFor(deps.ids, 'refund', input.requestKey);
   if (payment.refundIds.includes(refundId)) return resumeRefund(deps, payment, refundId);
   const now = deps.clock.now();
+  if (payment.admission && !input.forAdmission)
+    throw new InvalidStateError(
+      `Payment ${payment.paymentId} belongs to admission ${payment.admission.admissionId}; its discharge settlement refunds what is left of the deposits.`,
+      { paymentId: payment.paymentId, admissionId: payment.admission.admissionId },
+    );
   assertRefundable(payment, input.amountFen, now);
   const insurance = payment.insurance && insuredRefundParts(payment, input.amountFen);
 

@@ -35,6 +35,12 @@ const EXPECTED: Record<string, string | string[]> = {
   preauthoriseVisitInsurance: ['patient', 'staff'],
   settleVisit: ['patient', 'staff'], // "staff or the visit's patient"
   cancelVisit: ['patient', 'staff'],
+  // Inpatients: the HIS (staff) opens, charges and discharges; the patient reads their own.
+  openAdmission: ['staff'],
+  getAdmission: READ,
+  postAdmissionCharge: ['staff'],
+  listAdmissionCharges: READ,
+  dischargeAdmission: ['staff'],
   submitCopyRequest: ['patient'], // "POST /copy-requests (patient)"
   getCopyRequest: READ,
   searchCopyRequests: READ,

@@ -3,6 +3,7 @@ import type { UnmatchedNotification } from '../../../domain/finance';
 import type { Repositories, UnmatchedRepository } from '../../../ports/repositories';
 import type { EntityTable } from '../entity-table';
 import { deliveryRepository, endpointRepository, laneRepository } from './callbacks';
+import { admissionRepository } from './admissions';
 import { copyRequestRepository } from './copy-requests';
 import { discrepancyRepository, reconciliationRepository } from './finance';
 import { valueOf } from './kind';
@@ -35,6 +36,7 @@ export function repositories(table: EntityTable): Repositories {
     bulkRefunds: bulkRefundRepository(table),
     visits: visitRepository(table),
     creditLocks: creditLockRepository(table),
+    admissions: admissionRepository(table),
     copyRequests: copyRequestRepository(table),
     reconciliations: reconciliationRepository(table),
     discrepancies: discrepancyRepository(table),

@@ -1,0 +1,20 @@
+/** POST /admissions/{admissionId}/discharge: settle the stay (200 SETTLED or awaiting arrears, 202 still running). */
+import { insuredProviderDeps } from '../../../lib/config/insured-providers';
+import { dischargeAdmission } from '../../../lib/http/contract/admissions/discharge';
+import { httpHandler } from '../../../lib/http/handler';
+import { arrearsLink } from '../../../lib/http/pay-links';
+import { dischargeAdmission as discharge } from '../../../lib/usecases/admissions/discharge';
+import { admissionView, getAdmission } from '../../../lib/usecases/admissions/get';
+
+export const handler = httpHandler(
+  dischargeAdmission,
+  async ({ params, body, caller, deps }) => {
+    await discharge(deps, params.admissionId, { ...body, requestedBy: `${caller.role}:${caller.sub}` });
+    const { admission, arrears } = await getAdmission(deps, params.admissionId);
+    return {
+      status: admission.status === 'SETTLING' ? 202 : 200,
+      body: admissionView(admission, arrears, arrearsLink(deps)),
+    };
+  },
+  insuredProviderDeps,
+);

@@ -1,0 +1,235 @@
+/**
+ * The insured part at discharge, through the national platform as a visit's (6201 upload, 6202 settle,
+ * 6301 when 6202 went unanswered, 6401 to abandon): while the patient is there to authorise, the admission's
+ * listed charges are uploaded and settled at once, since a payAuthNo lives minutes and is never stored.
+ * The split then fixes the discharge plan. A refusal puts the admission back to OPEN, nothing booked.
+ */
+import { IntegrityAlertError, InvalidStateError, ValidationError } from '../../domain/errors';
+import { InsuranceRefusedError, medOrgOrdFor, splitTotal, type Split } from '../../domain/insurance';
+import type { Admission, AdmissionCharge, DischargeInsurance } from '../../domain/admission';
+import type { Channel } from '../../domain/ledger/accounts';
+import { addFen, fen, subtractFen } from '../../domain/money';
+import type { FeeLine, PlatformOrderState } from '../../ports/insurance-gateway';
+import { transition, type Versioned } from '../shared/records';
+import type { VisitInsuranceInput } from '../visits/insurance';
+import { ORDERING_GRACE_MS } from '../visits/insurance';
+import type { AdmissionDeps } from './deps';
+import { planFor } from './plan';
+
+/** The patient's authorisation at discharge, on the wallet it was given in. */
+export interface DischargeInsuranceInput extends VisitInsuranceInput {
+  readonly channel: Channel;
+  /** The wallet user who authorised (WeChat openid, Alipay user id). */
+  readonly payerId: string;
+  /** 医疗类别 (medType) of the stay, as the HIS assigns it (required: medpay assumes none for inpatients). */
+  readonly medicalType: string;
+}
+
+/** The configured platform and the channel's authorisation exchange, or a 409 saying there is none. */
+function partsFor(deps: AdmissionDeps, channel: Channel) {
+  const auth = deps.insured?.auth[channel];
+  if (!deps.insured || !auth)
+    throw new InvalidStateError(`Medical insurance is not configured for ${channel} here.`, { channel });
+  return { platform: deps.insured.platform, auth };
+}
+
+/**
+ * Every charge line of the admission, read page by page; the index may lag the last line by a moment, so
+ * the lines must add up to the admission's totals before anything is uploaded (409 otherwise: ask again).
+ */
+async function allCharges(deps: AdmissionDeps, admission: Admission): Promise<AdmissionCharge[]> {
+  const lines: AdmissionCharge[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.ledger.admissions.chargesPage(admission.admissionId, { limit: 100, cursor });
+    lines.push(...page.values);
+    cursor = page.cursor;
+  } while (cursor);
+  const total = lines.reduce((n, c) => n + c.amountFen, 0);
+  if (lines.length !== admission.chargeCount || total !== admission.chargesFen)
+    throw new InvalidStateError(
+      `Admission ${admission.admissionId}'s last charges are still being indexed; ask again.`,
+      {
+        admissionId: admission.admissionId,
+      },
+    );
+  return lines;
+}
+
+/** The platform's order of a settlement's insurance (payOrdId and payToken). */
+const orderOf = (i: DischargeInsurance) => ({ payOrdId: i.payOrdId, payToken: i.payToken });
+
+/**
+ * Runs the INSURANCE step: resolves an order 6202 left unanswered (6301), or uploads and settles the listed
+ * charges with a fresh authorisation. Without an authorisation (and nothing ordered) the stay is settled
+ * as self-pay: staff chose to go on without insurance.
+ */
+export async function dischargeInsurance(
+  deps: AdmissionDeps,
+  current: Versioned<Admission>,
+  input: DischargeInsuranceInput | undefined,
+): Promise<Versioned<Admission>> {
+  const s = current.value.settlement;
+  if (!s) return current;
+  if (s.insurance?.status === 'ORDERING') return resolveOrdering(deps, current, s.insurance);
+  if (!input)
+    return withSplit(deps, current, undefined, {
+      fundFen: fen(0),
+      personalAccountFen: fen(0),
+      selfPayFen: s.chargesFen,
+    });
+  const { platform, auth } = partsFor(deps, input.channel);
+  const admission = current.value;
+  const lines = await allCharges(deps, admission);
+  const listed = lines.filter(
+    (c): c is AdmissionCharge & { listing: NonNullable<AdmissionCharge['listing']> } => !!c.listing,
+  );
+  if (listed.length === 0)
+    throw new ValidationError(`No charge on admission ${admission.admissionId} is in the insurance lists.`, [
+      { path: 'body.insurance', message: 'no listed charge; discharge without insurance' },
+    ]);
+  const listedFen = addFen(fen(0), ...listed.map((c) => c.amountFen));
+  const authorisation = await auth.exchange({ authCode: input.authCode, payerId: input.payerId });
+  const location = authorisation.location ?? input.location;
+  if (!location)
+    throw new ValidationError("The patient's location (longitude,latitude) is required on this channel.", [
+      { path: 'body.insurance.location', message: 'required' },
+    ]);
+  const now = deps.clock.now();
+  const medOrgOrd = medOrgOrdFor(deps.ids.next('request'));
+  const chargeBatchNo = admission.admissionId;
+  const uploaded = await platform.uploadFees({
+    payAuthNo: authorisation.payAuthNo,
+    insuredRegion: authorisation.insuredRegion,
+    location,
+    medOrgOrd,
+    chargeBatchNo,
+    medicalType: input.medicalType,
+    departmentCode: input.departmentCode,
+    doctorCode: input.doctorCode,
+    totalFen: listedFen,
+    lines: listed.map((c): FeeLine => ({
+      lineId: c.chargeId,
+      name: c.description,
+      amountFen: c.amountFen,
+      ...c.listing,
+    })),
+    at: now,
+  });
+  const revoke = () => platform.revoke(uploaded).catch(() => undefined);
+  if (splitTotal(uploaded.split) !== listedFen) {
+    await revoke();
+    throw new IntegrityAlertError(`the platform's split of ${medOrgOrd}`, [
+      { field: 'split total', recorded: listedFen, reported: splitTotal(uploaded.split) },
+    ]);
+  }
+  const unlisted = subtractFen(admission.chargesFen, listedFen);
+  const ordering: DischargeInsurance = {
+    status: 'ORDERING',
+    channel: input.channel,
+    payOrdId: uploaded.payOrdId,
+    payToken: uploaded.payToken,
+    medOrgOrd,
+    chargeBatchNo,
+    split: { ...uploaded.split, selfPayFen: addFen(uploaded.split.selfPayFen, unlisted) },
+    orderedAt: now.toISOString(),
+  };
+  const recorded = await transition(deps.ledger, deps.ledger.admissions, current, {
+    ...admission,
+    settlement: { ...s, insurance: ordering },
+  }).catch(async (error: unknown) => {
+    await revoke();
+    throw error;
+  });
+  let state: PlatformOrderState;
+  try {
+    state = await platform.placeOrder({
+      ...orderOf(ordering),
+      payAuthNo: authorisation.payAuthNo,
+      orgBizSer: deps.ids.next('request'),
+      chargeBatchNo,
+    });
+  } catch (error) {
+    // Unanswered, 6301 decides on the next run; refused, the upload is revoked and the admission reopened.
+    if (error instanceof InsuranceRefusedError) {
+      await revoke();
+      await reopen(deps, recorded, error.message);
+    }
+    throw error;
+  }
+  return applyOrderState(deps, recorded, ordering, state);
+}
+
+/** An ORDERING order (6202 unanswered, or a crash): 6301 says whether it settled, after a grace. */
+async function resolveOrdering(
+  deps: AdmissionDeps,
+  current: Versioned<Admission>,
+  ordering: DischargeInsurance,
+): Promise<Versioned<Admission>> {
+  if (deps.clock.now().getTime() - new Date(ordering.orderedAt).getTime() < ORDERING_GRACE_MS) return current;
+  const state = await partsFor(deps, ordering.channel).platform.queryOrder(orderOf(ordering));
+  return applyOrderState(deps, current, ordering, state);
+}
+
+/**
+ * What the platform says of the order: settled with the uploaded parts → the plan, step BOOK; never
+ * settled → revoked and the admission reopened. Settled with other parts contradicts the record: an
+ * integrity alert that changes nothing.
+ */
+async function applyOrderState(
+  deps: AdmissionDeps,
+  current: Versioned<Admission>,
+  ordering: DischargeInsurance,
+  state: PlatformOrderState,
+): Promise<Versioned<Admission>> {
+  if (state.status === 'SETTLED') {
+    const reported = state.split;
+    const mismatches = reported
+      ? [
+          { field: 'fund', recorded: ordering.split.fundFen, reported: reported.fundFen },
+          {
+            field: 'personal account',
+            recorded: ordering.split.personalAccountFen,
+            reported: reported.personalAccountFen,
+          },
+        ].filter((m) => m.recorded !== m.reported)
+      : [];
+    if (mismatches.length > 0)
+      throw new IntegrityAlertError(`the platform's settlement of ${ordering.payOrdId}`, mismatches);
+    return withSplit(deps, current, { ...ordering, status: 'SETTLED' }, ordering.split);
+  }
+  if (state.status === 'UPLOADED' || state.status === 'UNKNOWN')
+    await partsFor(deps, ordering.channel).platform.revoke(orderOf(ordering));
+  return reopen(
+    deps,
+    current,
+    `The insurance platform did not settle ${ordering.payOrdId} (${state.ordStas}).`,
+  );
+}
+
+/** The settlement with its split decided: the plan is made and the saga goes on to BOOK. */
+async function withSplit(
+  deps: AdmissionDeps,
+  current: Versioned<Admission>,
+  insurance: DischargeInsurance | undefined,
+  split: Split,
+): Promise<Versioned<Admission>> {
+  const s = current.value.settlement;
+  if (!s) return current;
+  const plan = await planFor(deps, current.value, split);
+  return transition(deps.ledger, deps.ledger.admissions, current, {
+    ...current.value,
+    settlement: { ...s, step: 'BOOK', plan, ...(insurance ? { insurance } : {}) },
+  });
+}
+
+/** Insurance refused the discharge: back to OPEN, nothing booked, the reason kept for staff. */
+async function reopen(deps: AdmissionDeps, current: Versioned<Admission>, reason: string) {
+  return transition(deps.ledger, deps.ledger.admissions, current, {
+    ...current.value,
+    status: 'OPEN',
+    settlement: undefined,
+    dischargedAt: undefined,
+    lastDischargeError: reason,
+  });
+}
