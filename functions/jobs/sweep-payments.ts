@@ -1,12 +1,14 @@
 /**
  * Scheduled: resolves payments pending too long and refunds stuck PROCESSING by asking the providers, and
- * carries on inpatients' discharge settlements that stopped (a crash, a refund that was processing).
+ * carries on inpatients' discharge settlements that stopped (a crash, a refund that was processing) and
+ * legacy deposit refund batches.
  */
 import { insuredProviderDeps } from '../../lib/config/insured-providers';
 import { jobHandler, type Composed, type JobInput } from '../../lib/http/job';
 import { sweepPendingPayments, sweepProcessingRefunds } from '../../lib/usecases/payments/sweep-payments';
 import { forEachHospital } from '../../lib/usecases/shared/hospitals';
 import { sweepDischarges } from '../../lib/usecases/admissions/payment-events';
+import { sweepLegacyRefunds } from '../../lib/usecases/admissions/run-legacy-refunds';
 
 /** Input: `{ olderThanMinutes? }` (default 5). Returns what each sweep did. */
 export const handler = jobHandler(
@@ -20,6 +22,7 @@ export const handler = jobHandler(
       payments: await sweepPendingPayments(scoped, olderThanMinutes),
       refunds: await sweepProcessingRefunds(scoped, olderThanMinutes),
       discharges: await sweepDischarges(scoped, olderThanMinutes),
+      legacyBatches: await sweepLegacyRefunds(scoped),
     }));
   },
   insuredProviderDeps,

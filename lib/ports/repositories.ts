@@ -5,6 +5,7 @@
 import type { CallbackDelivery, DeliveryLane, NotificationEndpoint } from '../domain/callbacks';
 import type { Admission, AdmissionCharge } from '../domain/admission';
 import type { CopyRequest } from '../domain/copy-request';
+import type { LegacyBalance, LegacyRefundBatch } from '../domain/legacy-balance';
 import type { Discrepancy, DiscrepancyStatus } from '../domain/discrepancy';
 import type {
   DiscrepancyLine,
@@ -131,6 +132,14 @@ export interface AdmissionRepository extends StatusRepository<Admission> {
   chargesPage(admissionId: string, page: PageRequest): Promise<Page<AdmissionCharge>>;
 }
 
+/** Legacy outpatient deposit balances (by their HIS id) and the batches that refund them. */
+export interface LegacyRepository {
+  readonly balances: Repository<LegacyBalance>;
+  readonly batches: Repository<LegacyRefundBatch>;
+  /** Batches still processing, oldest first (the sweep carries them on). */
+  processingBatches(limit: number): Promise<LegacyRefundBatch[]>;
+}
+
 /** Copy requests. */
 export interface CopyRequestRepository extends StatusRepository<CopyRequest>, DayListed<CopyRequest> {
   /** Requests awaiting payment whose deadline is at or before `at`, soonest first: the expiry job's work. */
@@ -196,6 +205,7 @@ export interface Repositories {
   readonly visits: VisitRepository;
   readonly creditLocks: CreditLockRepository;
   readonly admissions: AdmissionRepository;
+  readonly legacy: LegacyRepository;
   readonly copyRequests: CopyRequestRepository;
   readonly reconciliations: ReconciliationRepository;
   readonly discrepancies: DiscrepancyRepository;

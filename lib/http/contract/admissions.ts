@@ -4,3 +4,4 @@ export { getAdmission } from './admissions/get-admission';
 export { postAdmissionCharge } from './admissions/post-charge';
 export { listAdmissionCharges } from './admissions/list-charges';
 export { dischargeAdmission } from './admissions/discharge';
+export { refundLegacyDeposits, getLegacyRefunds } from './admissions/legacy-refunds';

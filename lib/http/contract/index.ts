@@ -34,6 +34,8 @@ export const allRoutes = [
   admissions.postAdmissionCharge,
   admissions.listAdmissionCharges,
   admissions.dischargeAdmission,
+  admissions.refundLegacyDeposits,
+  admissions.getLegacyRefunds,
   copyRequests.submitCopyRequest,
   copyRequests.searchCopyRequests,
   copyRequests.getCopyRequest,

@@ -41,6 +41,8 @@ const EXPECTED: Record<string, string | string[]> = {
   postAdmissionCharge: ['staff'],
   listAdmissionCharges: READ,
   dischargeAdmission: ['staff'],
+  refundLegacyDeposits: ['staff', 'finance'],
+  getLegacyRefunds: ['staff', 'finance'],
   submitCopyRequest: ['patient'], // "POST /copy-requests (patient)"
   getCopyRequest: READ,
   searchCopyRequests: READ,

@@ -4,6 +4,7 @@ import type { Repositories, UnmatchedRepository } from '../../../ports/repositor
 import type { EntityTable } from '../entity-table';
 import { deliveryRepository, endpointRepository, laneRepository } from './callbacks';
 import { admissionRepository } from './admissions';
+import { legacyRepository } from './legacy';
 import { copyRequestRepository } from './copy-requests';
 import { discrepancyRepository, reconciliationRepository } from './finance';
 import { valueOf } from './kind';
@@ -37,6 +38,7 @@ export function repositories(table: EntityTable): Repositories {
     visits: visitRepository(table),
     creditLocks: creditLockRepository(table),
     admissions: admissionRepository(table),
+    legacy: legacyRepository(table),
     copyRequests: copyRequestRepository(table),
     reconciliations: reconciliationRepository(table),
     discrepancies: discrepancyRepository(table),
