@@ -51,6 +51,7 @@ const Insurance = z.strictObject({
 export const CreatePaymentBody = z
   .strictObject({
     channel: z.enum(CHANNELS),
+    /** `deposit` tops up an inpatient admission (referenceId = admissionId): any mode, anyone may pay. */
     purpose: z.enum(PAYMENT_PURPOSES),
     referenceId: text(1, 64),
     amountFen: AmountFen,
@@ -141,6 +142,17 @@ export const createPayment = defineRoute({
       description:
         'A payment code whose outcome the wallet has not given yet (the patient may be entering a password): the payment is PENDING and medpay follows it to the end: poll `GET /payments/{paymentId}`.',
       schema: CreatedPayment(),
+    },
+    404: {
+      description:
+        "NOT_FOUND: purpose `deposit` names an admission (referenceId) that does not exist or is another patient's.",
+    },
+    409: {
+      description:
+        'INVALID_STATE: among others, a deposit for an admission that is no longer OPEN (its discharge started).',
+    },
+    422: {
+      description: "DEPOSIT_CAP_EXCEEDED: a deposit that would take the admission's deposits over its cap.",
     },
   }),
 });
