@@ -136,11 +136,11 @@ export function signingVersions(endpoint: NotificationEndpoint, now: Date): numb
 }
 
 /**
- * The entity an event is about, for ordering: a visit's or copy request's events, and a payment's with
- * its refunds', reach an endpoint in the order they happened.
+ * The entity an event is about, for ordering: an admission's, a visit's or a copy request's events, and a
+ * payment's with its refunds', reach an endpoint in the order they happened.
  */
 export function subjectOf(eventId: string, payload: Readonly<Record<string, unknown>>): string {
-  for (const key of ['visitId', 'copyRequestId', 'paymentId', 'refundId'])
+  for (const key of ['admissionId', 'visitId', 'copyRequestId', 'paymentId', 'refundId'])
     if (typeof payload[key] === 'string') return payload[key];
   return eventId;
 }

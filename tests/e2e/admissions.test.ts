@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lib/adapters/dynamodb/client';
 import { hospitalKeys } from '../../lib/adapters/dynamodb/keys';
 import { dynamoLedgerStore } from '../../lib/adapters/dynamodb/ledger-store';
+import { businessDayOf } from '../../lib/domain/business-day';
 import { Accounts } from '../../lib/domain/ledger/accounts';
 import { payerFor, stackClient, startLocalStack, type LocalStack } from '../support/local-stack';
 
@@ -249,6 +250,31 @@ describe('inpatient deposits and discharge over the local stack', () => {
     expect(settled).toMatchObject({ status: 'SETTLED', settlement: { arrears: { status: 'PAID' } } });
     await eventually('AdmissionSettled', admissionId);
     expect(await balances(admissionId)).toEqual({ deposit: 0, tab: 0 });
+  });
+
+  it("the day's deposit movements (top-ups, surplus refunds, arrears) reconcile with both wallets' bills", async () => {
+    const today = businessDayOf(new Date());
+    for (const channel of ['wechatpay', 'alipay']) {
+      const run = await client.api('POST', '/reconciliations', local.stack.tokens.finance, {
+        date: today,
+        channel,
+      });
+      expect(run).toMatchObject({
+        status: 201,
+        body: {
+          status: 'COMPLETED',
+          summary: { missingInLedger: 0, missingAtProvider: 0, amountMismatch: 0 },
+        },
+      });
+      expect(run.body.summary.matched).toBeGreaterThanOrEqual(3);
+    }
+    // The statement shows the top-ups and the refunds under the admission, and the insured part of a discharge.
+    const csv = await fetch(`${local.stack.apiUrl}/statements/${today}?format=csv`, {
+      headers: { authorization: `Bearer ${local.stack.tokens.finance}` },
+    });
+    const text = await csv.text();
+    expect(text).toContain('住院预交金 deposit');
+    expect(text).toContain('出院结算 discharge');
   });
 
   it('refuses with clear 4xx: a top-up over the cap, discharge while a top-up is pending, a refund by hand, bad input', async () => {

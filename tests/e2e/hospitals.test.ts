@@ -277,6 +277,15 @@ describe('two hospitals on one local stack', () => {
     expect(westOpen.body.items).toEqual([]);
     // The registry's own routes name East too: none of West's roles is the platform operator.
     east.hospitalId = 'h-east';
+    // An inpatient admission of East's: its balance, charges and discharge are East's alone.
+    const admitted = await api('POST', '/admissions', tokens['h-east'].staff, {
+      admissionId: 'ZY-EAST-1',
+      patientId: 'P-EAST-IN',
+      ward: 'east ward',
+      requestedDepositFen: 10_000,
+    });
+    expect(admitted.status).toBe(201);
+    east.admissionId = 'ZY-EAST-1';
     const covered = new Set<string>();
     // Write attempts carry a body that passes validation, so the refusal is the hospital's, not the schema's.
     const bodies: Record<string, unknown> = {
@@ -302,6 +311,7 @@ describe('two hospitals on one local stack', () => {
         medInstNo: 'H1',
       },
       shipCopyRequest: { carrier: 'SF', trackingNo: 'SF1234567890' },
+      postAdmissionCharge: { chargeId: 'X-1', category: 'bed', description: 'attack', amountFen: 1 },
     };
     const counts = { attempts: 0, refused: 0, byStatus: {} as Record<number, number> };
     const leaks: string[] = [];
@@ -337,9 +347,9 @@ describe('two hospitals on one local stack', () => {
     expect(leaks).toEqual([]);
     // Each refusal is the hospital's or the role's (404, 403), never a body the schema rejected first.
     expect(Object.keys(counts.byStatus).sort()).toEqual(['403', '404']);
-    // Every route naming a payment, refund, batch, visit, charge, copy request, reconciliation,
+    // Every route naming a payment, refund, batch, visit, charge, admission, copy request, reconciliation,
     // discrepancy, endpoint, event or the hospital itself.
-    expect(covered.size).toBeGreaterThanOrEqual(30);
+    expect(covered.size).toBeGreaterThanOrEqual(35);
     expect(counts.attempts).toBe(covered.size * 4);
     // East's own staff still read what West could not.
     expect((await api('GET', `/payments/${east.paymentId}`, tokens['h-east'].staff)).status).toBe(200);

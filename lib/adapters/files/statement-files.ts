@@ -52,6 +52,8 @@ const PURPOSES: Record<string, string> = {
   examination: '检查检验费',
   prescription: '药费',
   'copy-fee': '病案复印费',
+  deposit: '住院预交金',
+  discharge: '出院结算',
   other: '其他',
   'visit-settlement': '先诊疗后付费结算',
   refund: '退款',

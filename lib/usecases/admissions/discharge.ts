@@ -166,8 +166,10 @@ async function book(
       ? journalTransaction({
           txnId: txnIdFor('admission', admissionId, 'discharged'),
           occurredAt: new Date(s.requestedAt),
+          // Statements show the insured parts of a discharge under the admission (purpose discharge).
           refs: {
             admissionId,
+            purpose: 'discharge',
             ...(s.insurance ? { payOrdId: s.insurance.payOrdId } : {}),
           },
           postings: [
