@@ -144,8 +144,8 @@ const everyFunction = (metric: string) =>
   );
 checks.push(
   [
-    'nine EventBridge rules, each target with a retry policy and a dead-letter queue',
-    rules.length === 9 &&
+    'ten EventBridge rules (the refunds rule carries discharge settlements on), each target with a retry policy and a dead-letter queue',
+    rules.length === 10 &&
       rules.every(([, r]) =>
         r.Properties.Targets.every((t: Record<string, unknown>) => t.DeadLetterConfig && t.RetryPolicy),
       ),
