@@ -9,9 +9,11 @@
  *   (h) reconciling 1,000,000 bill lines vs csv-parse + a Map join, with peak memory; (i) statement rows/s
  *   (j) npm start: warm start and resident memory vs DynamoDB Local alone and an empty serverless-offline
  *   (k) an insured payment vs its platform and wallet round trips plus one TransactWriteItems
+ *   (n) an admission's charge line vs one bare TransactWriteItems of the same items
  */
 import { randomInt } from 'node:crypto';
 import { benchLocalStack, printLocalStack } from './local-stack';
+import { benchAdmissions, printAdmissions } from './admissions';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -580,6 +582,10 @@ async function main() {
     printPaymentCode(await onFreshDynamoDb(benchPaymentCodeHere));
     return;
   }
+  if (process.env.BENCH_ONLY === 'admissions') {
+    printAdmissions(await onFreshDynamoDb((endpoint) => benchAdmissions(endpoint, interleaved, ITERATIONS)));
+    return;
+  }
   if (process.env.BENCH_ONLY === 'hospitals') {
     printHospitals(await onFreshDynamoDb((endpoint) => benchHospitals(endpoint, interleaved, ITERATIONS)));
     return;
@@ -649,6 +655,9 @@ async function main() {
       console.log(`    ${k.padEnd(40)} median ${v.medianMs} ms  p95 ${v.p95Ms} ms`);
     for (const [k, v] of Object.entries(visits.ratios)) console.log(`    ratio ${k.padEnd(46)} ${v}×`);
 
+    const admissions = await benchAdmissions(dynamo.endpoint, interleaved, ITERATIONS);
+    printAdmissions(admissions);
+
     // Last of the DynamoDB parts: its 1,000 hospitals' registry and writes would slow the others' table.
     const hospitals = await benchHospitals(dynamo.endpoint, interleaved, ITERATIONS);
     printHospitals(hospitals);
@@ -689,6 +698,7 @@ async function main() {
       insured,
       hospitals,
       visits,
+      admissions,
       reconciliation,
       statement,
       measuredAt: new Date().toISOString(),

@@ -209,6 +209,31 @@ describe('inpatient deposits and discharge over the local stack', () => {
     const settled = await eventually('AdmissionSettled', admissionId);
     expect(settled).toMatchObject({ refundedFen: plan.surplusFen, deductedFen: plan.deductedFen });
     expect(await balances(admissionId)).toEqual({ deposit: 0, tab: 0 });
+    // The admission's statement: every movement in order, ending where the ledger's accounts are.
+    const statement = (await client.api('GET', `/admissions/${admissionId}/statement`, patient.token)).body;
+    expect(statement.lines.map((l: Json) => l.kind)).toEqual([
+      'top-up',
+      'top-up',
+      'charge',
+      'charge',
+      'charge',
+      'insurance',
+      'deduction',
+      'refund',
+      'refund',
+    ]);
+    expect(statement.lines[4]).toMatchObject({ depositFen: 150_000, tabFen: 90_000 });
+    expect(statement.totals).toEqual({
+      toppedUpFen: 150_000,
+      chargedFen: 90_000,
+      insuredFen: 90_000 - plan.split.selfPayFen,
+      deductedFen: plan.deductedFen,
+      refundedFen: plan.surplusFen,
+      arrearsPaidFen: 0,
+      depositFen: 0,
+      tabFen: 0,
+    });
+    expect(statement.accounts).toEqual({ depositFen: 0, tabFen: 0 });
     // At the wallets: each payer got their own money back.
     const orders = (await client.sandbox('/sandbox/orders')) as unknown as Json[];
     const refundsOf = (outTradeNo: string) =>
@@ -250,6 +275,13 @@ describe('inpatient deposits and discharge over the local stack', () => {
     expect(settled).toMatchObject({ status: 'SETTLED', settlement: { arrears: { status: 'PAID' } } });
     await eventually('AdmissionSettled', admissionId);
     expect(await balances(admissionId)).toEqual({ deposit: 0, tab: 0 });
+    const statement = (await client.api('GET', `/admissions/${admissionId}/statement`, staff())).body;
+    expect(statement.lines.map((l: Json) => [l.kind, l.amountFen, l.depositFen, l.tabFen])).toEqual([
+      ['top-up', 10_000, 10_000, 0],
+      ['charge', 35_000, 10_000, 35_000],
+      ['deduction', 10_000, 0, 25_000],
+      ['arrears', 25_000, 0, 0],
+    ]);
   });
 
   it("the day's deposit movements (top-ups, surplus refunds, arrears) reconcile with both wallets' bills", async () => {

@@ -68,5 +68,6 @@ describe('charges and voids under random concurrent batches', () => {
       ),
       { numRuns: 25 },
     );
-  });
+    // 25 runs of concurrent batches: about 6 s alone, near the default 30 s on the suite's busy DynamoDB Local.
+  }, 120_000);
 });

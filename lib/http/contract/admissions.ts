@@ -5,3 +5,4 @@ export { postAdmissionCharge } from './admissions/post-charge';
 export { listAdmissionCharges } from './admissions/list-charges';
 export { dischargeAdmission } from './admissions/discharge';
 export { refundLegacyDeposits, getLegacyRefunds } from './admissions/legacy-refunds';
+export { getAdmissionStatement } from './admissions/statement';

@@ -33,6 +33,7 @@ export const allRoutes = [
   admissions.getAdmission,
   admissions.postAdmissionCharge,
   admissions.listAdmissionCharges,
+  admissions.getAdmissionStatement,
   admissions.dischargeAdmission,
   admissions.refundLegacyDeposits,
   admissions.getLegacyRefunds,

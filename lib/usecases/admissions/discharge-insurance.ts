@@ -5,14 +5,19 @@
  * The split then fixes the discharge plan. A refusal puts the admission back to OPEN, nothing booked.
  */
 import { IntegrityAlertError, InvalidStateError, ValidationError } from '../../domain/errors';
-import { InsuranceRefusedError, medOrgOrdFor, splitTotal, type Split } from '../../domain/insurance';
-import type { Admission, AdmissionCharge, DischargeInsurance } from '../../domain/admission';
+import { splitTotal, type Split } from '../../domain/insurance';
+import {
+  selfPaySplit,
+  type Admission,
+  type AdmissionCharge,
+  type DischargeInsurance,
+} from '../../domain/admission';
 import type { Channel } from '../../domain/ledger/accounts';
-import { addFen, fen, subtractFen } from '../../domain/money';
+import { addFen, subtractFen } from '../../domain/money';
 import type { FeeLine, PlatformOrderState } from '../../ports/insurance-gateway';
 import { transition, type Versioned } from '../shared/records';
-import type { VisitInsuranceInput } from '../visits/insurance';
-import { ORDERING_GRACE_MS } from '../visits/insurance';
+import { settleAtPlatform, uploadAtPlatform } from '../shared/platform-settlement';
+import { ORDERING_GRACE_MS, type VisitInsuranceInput } from '../visits/insurance';
 import type { AdmissionDeps } from './deps';
 import { planFor } from './plan';
 
@@ -72,13 +77,8 @@ export async function dischargeInsurance(
   const s = current.value.settlement;
   if (!s) return current;
   if (s.insurance?.status === 'ORDERING') return resolveOrdering(deps, current, s.insurance);
-  if (!input)
-    return withSplit(deps, current, undefined, {
-      fundFen: fen(0),
-      personalAccountFen: fen(0),
-      selfPayFen: s.chargesFen,
-    });
-  const { platform, auth } = partsFor(deps, input.channel);
+  if (!input) return withSplit(deps, current, undefined, selfPaySplit(s.chargesFen));
+  const parts = partsFor(deps, input.channel);
   const admission = current.value;
   const lines = await allCharges(deps, admission);
   const listed = lines.filter(
@@ -88,75 +88,46 @@ export async function dischargeInsurance(
     throw new ValidationError(`No charge on admission ${admission.admissionId} is in the insurance lists.`, [
       { path: 'body.insurance', message: 'no listed charge; discharge without insurance' },
     ]);
-  const listedFen = addFen(fen(0), ...listed.map((c) => c.amountFen));
-  const authorisation = await auth.exchange({ authCode: input.authCode, payerId: input.payerId });
-  const location = authorisation.location ?? input.location;
-  if (!location)
-    throw new ValidationError("The patient's location (longitude,latitude) is required on this channel.", [
-      { path: 'body.insurance.location', message: 'required' },
-    ]);
-  const now = deps.clock.now();
-  const medOrgOrd = medOrgOrdFor(deps.ids.next('request'));
   const chargeBatchNo = admission.admissionId;
-  const uploaded = await platform.uploadFees({
-    payAuthNo: authorisation.payAuthNo,
-    insuredRegion: authorisation.insuredRegion,
-    location,
-    medOrgOrd,
+  const upload = await uploadAtPlatform(deps, parts, {
+    authCode: input.authCode,
+    payerId: input.payerId,
+    location: input.location,
+    locationPath: 'body.insurance.location',
     chargeBatchNo,
     medicalType: input.medicalType,
     departmentCode: input.departmentCode,
     doctorCode: input.doctorCode,
-    totalFen: listedFen,
     lines: listed.map((c): FeeLine => ({
       lineId: c.chargeId,
       name: c.description,
       amountFen: c.amountFen,
       ...c.listing,
     })),
-    at: now,
   });
-  const revoke = () => platform.revoke(uploaded).catch(() => undefined);
-  if (splitTotal(uploaded.split) !== listedFen) {
-    await revoke();
-    throw new IntegrityAlertError(`the platform's split of ${medOrgOrd}`, [
-      { field: 'split total', recorded: listedFen, reported: splitTotal(uploaded.split) },
-    ]);
-  }
-  const unlisted = subtractFen(admission.chargesFen, listedFen);
+  const { uploaded } = upload;
+  const unlisted = subtractFen(admission.chargesFen, splitTotal(uploaded.split));
   const ordering: DischargeInsurance = {
     status: 'ORDERING',
     channel: input.channel,
     payOrdId: uploaded.payOrdId,
     payToken: uploaded.payToken,
-    medOrgOrd,
+    medOrgOrd: upload.medOrgOrd,
     chargeBatchNo,
     split: { ...uploaded.split, selfPayFen: addFen(uploaded.split.selfPayFen, unlisted) },
-    orderedAt: now.toISOString(),
+    orderedAt: upload.at.toISOString(),
   };
-  const recorded = await transition(deps.ledger, deps.ledger.admissions, current, {
-    ...admission,
-    settlement: { ...s, insurance: ordering },
-  }).catch(async (error: unknown) => {
-    await revoke();
-    throw error;
-  });
-  let state: PlatformOrderState;
-  try {
-    state = await platform.placeOrder({
-      ...orderOf(ordering),
-      payAuthNo: authorisation.payAuthNo,
-      orgBizSer: deps.ids.next('request'),
-      chargeBatchNo,
-    });
-  } catch (error) {
-    // Unanswered, 6301 decides on the next run; refused, the upload is revoked and the admission reopened.
-    if (error instanceof InsuranceRefusedError) {
-      await revoke();
-      await reopen(deps, recorded, error.message);
-    }
-    throw error;
-  }
+  const { recorded, state } = await settleAtPlatform(
+    deps,
+    parts.platform,
+    { ...upload, chargeBatchNo },
+    () =>
+      transition(deps.ledger, deps.ledger.admissions, current, {
+        ...admission,
+        settlement: { ...s, insurance: ordering },
+      }),
+    (done, refusal) => reopen(deps, done, refusal.message),
+  );
   return applyOrderState(deps, recorded, ordering, state);
 }
 

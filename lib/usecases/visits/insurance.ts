@@ -11,11 +11,12 @@ import {
   ValidationError,
   type FieldMismatch,
 } from '../../domain/errors';
-import { InsuranceRefusedError, medOrgOrdFor, splitTotal, type Split } from '../../domain/insurance';
+import { splitTotal, type Split } from '../../domain/insurance';
 import { addFen, fen, subtractFen } from '../../domain/money';
 import { listedCharges, tabFen, type InsurancePreauth, type Visit } from '../../domain/visit';
 import type { PlatformOrderState } from '../../ports/insurance-gateway';
 import { transition, type Versioned } from '../shared/records';
+import { settleAtPlatform, uploadAtPlatform } from '../shared/platform-settlement';
 import type { VisitDeps } from './deps';
 
 /** What the patient's phone and the HIS hand over for the insurance step. */
@@ -94,44 +95,24 @@ export async function settleTabInsurance(
     throw new ValidationError(`No charge on visit ${visit.visitId} is in the insurance lists.`, [
       { path: 'charges.listing', message: 'no listed charge' },
     ]);
-  const totalFen = addFen(fen(0), ...listed.map((c) => c.amountFen));
-  const authorisation = await parts.auth.exchange({
+  const chargeBatchNo = `${visit.visitId}.${visit.tabVersion}`;
+  const upload = await uploadAtPlatform(deps, parts, {
     authCode: input.authCode,
     payerId: (visit.channel === 'alipay' ? visit.payer.alipayUserId : visit.payer.wechatOpenId) ?? '',
-  });
-  const location = authorisation.location ?? input.location;
-  if (!location)
-    throw new ValidationError("The patient's location (longitude,latitude) is required on this channel.", [
-      { path: 'body.location', message: 'required' },
-    ]);
-  const now = deps.clock.now();
-  const medOrgOrd = medOrgOrdFor(deps.ids.next('request'));
-  const chargeBatchNo = `${visit.visitId}.${visit.tabVersion}`;
-  const uploaded = await parts.platform.uploadFees({
-    payAuthNo: authorisation.payAuthNo,
-    insuredRegion: authorisation.insuredRegion,
-    location,
-    medOrgOrd,
+    location: input.location,
+    locationPath: 'body.location',
     chargeBatchNo,
     medicalType: input.medicalType ?? parts.defaultMedicalType,
     departmentCode: input.departmentCode,
     doctorCode: input.doctorCode,
-    totalFen,
     lines: listed.map((c) => ({
       lineId: c.chargeId,
       name: c.description,
       amountFen: c.amountFen,
       ...c.listing,
     })),
-    at: now,
   });
-  const revoke = () => parts.platform.revoke(uploaded).catch(() => undefined);
-  if (splitTotal(uploaded.split) !== totalFen) {
-    await revoke();
-    throw new IntegrityAlertError(`the platform's split of ${medOrgOrd}`, [
-      { field: 'split total', recorded: totalFen, reported: splitTotal(uploaded.split) },
-    ]);
-  }
+  const { uploaded, medOrgOrd, at: now } = upload;
   const ordering: InsurancePreauth = {
     preauthId: uploaded.payOrdId,
     payToken: uploaded.payToken,
@@ -143,31 +124,13 @@ export async function settleTabInsurance(
     status: 'ORDERING',
     orderedAt: now.toISOString(),
   };
-  // Another request recorded first: this upload is abandoned (6401) and the conflict answered.
-  const recorded = await transition(deps.ledger, deps.ledger.visits, current, {
-    ...visit,
-    insurance: ordering,
-  }).catch(async (error: unknown) => {
-    await revoke();
-    throw error;
-  });
-  let state: PlatformOrderState;
-  try {
-    state = await parts.platform.placeOrder({
-      payOrdId: uploaded.payOrdId,
-      payToken: uploaded.payToken,
-      payAuthNo: authorisation.payAuthNo,
-      orgBizSer: deps.ids.next('request'),
-      chargeBatchNo,
-    });
-  } catch (error) {
-    // Unanswered, 6301 decides later (resolveOrdering); refused, the upload is revoked now.
-    if (error instanceof InsuranceRefusedError) {
-      await revoke();
-      await reversed(deps, recorded, ordering);
-    }
-    throw error;
-  }
+  const { recorded, state } = await settleAtPlatform(
+    deps,
+    parts.platform,
+    { ...upload, chargeBatchNo },
+    () => transition(deps.ledger, deps.ledger.visits, current, { ...visit, insurance: ordering }),
+    (done) => reversed(deps, done, ordering),
+  );
   return applyOrderState(deps, recorded, state);
 }
 

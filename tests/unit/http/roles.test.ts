@@ -40,6 +40,7 @@ const EXPECTED: Record<string, string | string[]> = {
   getAdmission: READ,
   postAdmissionCharge: ['staff'],
   listAdmissionCharges: READ,
+  getAdmissionStatement: READ,
   dischargeAdmission: ['staff'],
   refundLegacyDeposits: ['staff', 'finance'],
   getLegacyRefunds: ['staff', 'finance'],

@@ -196,5 +196,7 @@ describe('migrating a single-hospital table to the default hospital', () => {
     const p1 = await ledger.balanceOf(Accounts.patientReceivable('P1'));
     const legacyP1 = legacy.balances.find((b) => b.account === Accounts.patientReceivable('P1'));
     expect(p1.netFen).toBe((legacyP1?.netFen ?? 0) + 999);
-  });
+    // It writes and moves a second whole ledger: on a busy DynamoDB Local (the suite shares one) that takes
+    // about 30 s, the default timeout.
+  }, 120_000);
 });
