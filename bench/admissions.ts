@@ -99,7 +99,7 @@ export async function benchAdmissions(endpoint: string, interleaved: Interleave,
 /** Prints (n). */
 export function printAdmissions(r: Awaited<ReturnType<typeof benchAdmissions>>) {
   console.log(
-    '\n(n) an admission charge (two reads + one TransactWriteItems: admission, line, journal, tab balance) vs one bare TransactWriteItems of the same four items',
+    '\n(n) an admission charge (two reads at once + one TransactWriteItems: admission, line, journal, tab balance) vs one bare TransactWriteItems of the same four items',
   );
   for (const [k, v] of Object.entries(r.charges))
     console.log(`    ${k.padEnd(40)} median ${v.medianMs} ms  p95 ${v.p95Ms} ms`);

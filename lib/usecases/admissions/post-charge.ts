@@ -55,8 +55,11 @@ export function postCharge(
   input: PostChargeInput,
 ) {
   return retryOnConflict(async () => {
-    const { value: admission, version } = await loadAdmission(deps.ledger, admissionId);
-    const existing = await deps.ledger.admissions.charge(admissionId, input.chargeId);
+    // Both reads at once: the line decides a repeat, the admission everything else.
+    const [{ value: admission, version }, existing] = await Promise.all([
+      loadAdmission(deps.ledger, admissionId),
+      deps.ledger.admissions.charge(admissionId, input.chargeId),
+    ]);
     if (decidePostCharge(admission, existing, input) === 'duplicate')
       return { chargeId: input.chargeId, ...balanceView(admission) };
     const now = deps.clock.now();
