@@ -135,15 +135,6 @@ export interface PaymentAdmission {
   readonly kind: 'DEPOSIT' | 'ARREARS';
 }
 
-/** WeChat: "同一笔订单多次退款的请求需相隔1分钟" (申请退款 note 9, pay.weixin.qq.com/doc/v3/merchant/4012556457). */
-export const REFUND_SPACING_MS = 60_000;
-
-/** How long to wait before the payment may be refunded again (0: now), by its channel's spacing rule. */
-export function refundSpacingWaitMs(payment: { channel: Channel; lastRefundAt?: string }, now: Date): number {
-  if (payment.channel !== 'wechatpay' || !payment.lastRefundAt) return 0;
-  return Math.max(0, new Date(payment.lastRefundAt).getTime() + REFUND_SPACING_MS - now.getTime());
-}
-
 /** The account an admission's payment settles: a top-up fills the deposit, arrears pay the tab. */
 const admissionAccount = (admission: PaymentAdmission): AccountId =>
   admission.kind === 'DEPOSIT'
@@ -366,8 +357,6 @@ export interface Payment {
   readonly insurance?: PaymentInsurance;
   /** An inpatient admission's top-up or arrears (refunded only through its discharge settlement). */
   readonly admission?: PaymentAdmission;
-  /** When its last refund was asked for (WeChat spaces refunds of one order a minute apart). */
-  readonly lastRefundAt?: string;
 }
 
 /** Where an insured payment's insurance part stands. */
