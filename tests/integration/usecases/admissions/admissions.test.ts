@@ -13,6 +13,7 @@ import { createPayment } from '../../../../lib/usecases/payments/create';
 import { openPayLink } from '../../../../lib/usecases/payments/pay-link';
 import { refundPayment } from '../../../../lib/usecases/payments/refund';
 import { loadPayment } from '../../../../lib/usecases/payments/records';
+import { onTopUpPaid } from '../../../../lib/usecases/admissions/payment-events';
 import { visitEnv } from '../../../support/visit-env';
 import { admissionWorld, type Env } from '../../../support/admissions';
 
@@ -197,5 +198,49 @@ describe('admissions', () => {
     expect(done.status).toBe('SETTLED');
     await expect(w.charge(a.admissionId, 'D2', 1_000)).rejects.toMatchObject({ code: 'INVALID_STATE' });
     expect(await w.balances(a.admissionId)).toEqual({ deposit: 0, tab: 0 });
+  });
+
+  it('a top-up paid after discharge started is not counted: it is refunded in full, and the deposit ends at zero', async () => {
+    const { deps } = w;
+    const a = await w.admit();
+    await w.topUp(a.admissionId, a.patientId, 'alipay', 20_000, '2088000000003333');
+    await w.charge(a.admissionId, 'D1', 5_000, false);
+    const { payment: late } = await createPayment(deps, {
+      patientId: a.patientId,
+      channel: 'alipay',
+      purpose: 'deposit',
+      referenceId: a.admissionId,
+      amountFen: fen(7_000),
+      description: '住院预交金',
+      mode: 'qr',
+    });
+    // The order was closed on medpay's side (fault injected: the wallet's close and a payment crossed).
+    const current = await loadPayment(deps.ledger, late.paymentId);
+    await deps.ledger.commit({
+      entities: [deps.ledger.payments.transition(current, { ...current.value, status: 'CLOSED' })],
+    });
+    const settled = await w.settle(
+      (await dischargeAdmission(deps, a.admissionId, { requestedBy: 'staff:x' })).admissionId,
+    );
+    expect(settled.status).toBe('SETTLED');
+    // The wallet's word comes after all: paid. The capture cannot count it on a settled admission.
+    const paid = await w.sandbox('/sandbox/pay', {
+      channel: 'alipay',
+      outTradeNo: late.outTradeNo,
+      payer: '2088000000003333',
+    });
+    expect(paid.body).toMatchObject({ status: 'PAID', responseStatus: 200 });
+    expect((await loadPayment(deps.ledger, late.paymentId)).value.status).toBe('PAID');
+    expect(await w.balances(a.admissionId)).toEqual({ deposit: -7_000, tab: 0 });
+    expect(await onTopUpPaid(deps, late.paymentId)).toBe('refunded');
+    // The event again (delivered at least once): the same refund, found by its key, never a second.
+    expect(await onTopUpPaid(deps, late.paymentId)).toBe('refunded');
+    expect((await loadPayment(deps.ledger, late.paymentId)).value).toMatchObject({
+      status: 'REFUNDED',
+      refundedFen: 7_000,
+    });
+    expect(await w.refundsOf('alipay', late.outTradeNo)).toHaveLength(1);
+    expect(await w.balances(a.admissionId)).toEqual({ deposit: 0, tab: 0 });
+    expect((await loadAdmission(deps.ledger, a.admissionId)).value.depositsFen).toBe(20_000);
   });
 });
