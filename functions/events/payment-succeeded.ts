@@ -27,11 +27,11 @@ export const handler = jobHandler(
     // The relay names the event's hospital (events relayed before hospitals existed are the default's).
     const { hospitalId = deps.hospitalId, ...detail } = event.detail;
     const scoped = await deps.inHospital(deps, hospitalId);
-    if (event['detail-type'] !== 'PaymentSucceeded') {
-      if (detail.refundId) await onTopUpRefunded(scoped, detail.refundId);
-      return { refundId: detail.refundId };
-    }
     const paymentId = detail.paymentId ?? '';
+    if (event['detail-type'] !== 'PaymentSucceeded') {
+      await onTopUpRefunded(scoped, paymentId);
+      return { refundId: detail.refundId, paymentId };
+    }
     const outcome =
       detail.purpose === 'deposit'
         ? await onTopUpPaid(scoped, paymentId)

@@ -104,14 +104,12 @@ export interface DischargeInsurance {
   readonly orderedAt: string;
 }
 
-/** The persisted discharge saga: its totals, frozen when it starts, and how far it went. */
+/** The persisted discharge saga and how far it went (the admission's totals are frozen while it runs). */
 export interface DischargeSettlement {
   /** INSURANCE (when asked) → BOOK → REFUND or ARREARS → DONE. */
   readonly step: 'INSURANCE' | 'BOOK' | 'REFUND' | 'ARREARS' | 'DONE';
   readonly requestedBy: string;
   readonly requestedAt: string;
-  readonly chargesFen: Fen;
-  readonly depositsFen: Fen;
   /** The channel arrears are asked for on. */
   readonly arrearsChannel: Channel;
   readonly insurance?: DischargeInsurance;

@@ -8,6 +8,9 @@ import { allocateSurplus, type RefundableTopUp, type SurplusRefund } from './adm
 import { fen, type Fen } from './money';
 import { MAX_REFUNDS_PER_PAYMENT, REFUND_WINDOW_MS } from './payment';
 
+/** The most balances one batch imports (larger lists go in several batches). */
+export const MAX_LEGACY_BALANCES = 1_000;
+
 /** Why (part of) a balance cannot be refunded online. */
 export const LEGACY_FAILURES = [
   'UNKNOWN_PAYMENT',

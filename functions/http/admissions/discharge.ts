@@ -4,13 +4,16 @@ import { dischargeAdmission } from '../../../lib/http/contract/admissions/discha
 import { httpHandler } from '../../../lib/http/handler';
 import { arrearsLink } from '../../../lib/http/pay-links';
 import { dischargeAdmission as discharge } from '../../../lib/usecases/admissions/discharge';
-import { admissionView, getAdmission } from '../../../lib/usecases/admissions/get';
+import { admissionView, arrearsOf } from '../../../lib/usecases/admissions/get';
 
 export const handler = httpHandler(
   dischargeAdmission,
   async ({ params, body, caller, deps }) => {
-    await discharge(deps, params.admissionId, { ...body, requestedBy: `${caller.role}:${caller.sub}` });
-    const { admission, arrears } = await getAdmission(deps, params.admissionId);
+    const admission = await discharge(deps, params.admissionId, {
+      ...body,
+      requestedBy: `${caller.role}:${caller.sub}`,
+    });
+    const arrears = await arrearsOf(deps, admission);
     return {
       status: admission.status === 'SETTLING' ? 202 : 200,
       body: admissionView(admission, arrears, arrearsLink(deps)),

@@ -20,6 +20,7 @@ import { settleAtPlatform, uploadAtPlatform } from '../shared/platform-settlemen
 import { ORDERING_GRACE_MS, type VisitInsuranceInput } from '../visits/insurance';
 import type { AdmissionDeps } from './deps';
 import { planFor } from './plan';
+import { chargesOf } from './records';
 
 /** The patient's authorisation at discharge, on the wallet it was given in. */
 export interface DischargeInsuranceInput extends VisitInsuranceInput {
@@ -44,12 +45,7 @@ function partsFor(deps: AdmissionDeps, channel: Channel) {
  */
 async function allCharges(deps: AdmissionDeps, admission: Admission): Promise<AdmissionCharge[]> {
   const lines: AdmissionCharge[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await deps.ledger.admissions.chargesPage(admission.admissionId, { limit: 100, cursor });
-    lines.push(...page.values);
-    cursor = page.cursor;
-  } while (cursor);
+  for await (const c of chargesOf(deps.ledger, admission.admissionId)) lines.push(c);
   const total = lines.reduce((n, c) => n + c.amountFen, 0);
   if (lines.length !== admission.chargeCount || total !== admission.chargesFen)
     throw new InvalidStateError(
@@ -77,7 +73,7 @@ export async function dischargeInsurance(
   const s = current.value.settlement;
   if (!s) return current;
   if (s.insurance?.status === 'ORDERING') return resolveOrdering(deps, current, s.insurance);
-  if (!input) return withSplit(deps, current, undefined, selfPaySplit(s.chargesFen));
+  if (!input) return withSplit(deps, current, undefined, selfPaySplit(current.value.chargesFen));
   const parts = partsFor(deps, input.channel);
   const admission = current.value;
   const lines = await allCharges(deps, admission);

@@ -26,19 +26,17 @@ import {
   type DischargeSettlement,
   type SurplusRefund,
 } from '../../domain/admission';
-import { Accounts, type Channel } from '../../domain/ledger/accounts';
+import { Accounts, CHANNELS, type Channel } from '../../domain/ledger/accounts';
 import { journalTransaction, txnIdFor } from '../../domain/ledger/journal';
-import { MedpayError } from '../../domain/errors';
 import { addFen, type Fen } from '../../domain/money';
 import type { PaymentDeps } from '../payments/deps';
 import { createPayment } from '../payments/create';
 import { loadPayment } from '../payments/records';
-import { refundPayment } from '../payments/refund';
 import { retryOnConflict } from '../shared/retry';
 import { transition, type Versioned } from '../shared/records';
 import type { AdmissionDeps } from './deps';
 import { dischargeInsurance, type DischargeInsuranceInput } from './discharge-insurance';
-import { planFor, surplusRefundKey } from './plan';
+import { askPlannedRefund, planFor, surplusRefundKey } from './plan';
 import { admissionEvent, loadAdmission } from './records';
 
 /** What staff send to discharge a patient. */
@@ -80,15 +78,13 @@ function startDischarge(deps: AdmissionDeps, admissionId: string, input: Dischar
       input.arrearsChannel ??
       paid.at(-1)?.channel ??
       input.insurance?.channel ??
-      (Object.keys(deps.providers)[0] as Channel | undefined) ??
+      CHANNELS.find((c) => deps.providers[c] !== undefined) ??
       'wechatpay';
     const now = deps.clock.now();
     const base: DischargeSettlement = {
       step: input.insurance ? 'INSURANCE' : 'BOOK',
       requestedBy: input.requestedBy,
       requestedAt: now.toISOString(),
-      chargesFen: admission.chargesFen,
-      depositsFen: admission.depositsFen,
       arrearsChannel,
     };
     const settlement = input.insurance
@@ -132,7 +128,7 @@ async function runStep(
       await book(deps, current, s, plan);
       return true;
     case 'REFUND':
-      return refundSurplus(deps, current.value.admissionId);
+      return refundSurplus(deps, current.value.admissionId, plan.refunds);
     case 'ARREARS':
       await requestArrears(deps, current, s, plan);
       return true;
@@ -191,28 +187,23 @@ async function book(
  * REFUND: asks for every planned refund not yet final (each under its own key: never twice) and records
  * where each stands. True when all succeeded and the saga moved on; false while one is processing or failed.
  */
-async function refundSurplus(deps: PaymentDeps, admissionId: string): Promise<boolean> {
-  const { value: before } = await loadAdmission(deps.ledger, admissionId);
-  const planned = before.settlement?.plan?.refunds ?? [];
+async function refundSurplus(
+  deps: PaymentDeps,
+  admissionId: string,
+  planned: readonly SurplusRefund[],
+): Promise<boolean> {
   const outcomes = new Map<string, SurplusRefund['status']>();
   let lastError: string | undefined;
   for (const r of planned) {
     if (r.status === 'SUCCEEDED') continue;
-    try {
-      const refund = await refundPayment(deps, {
-        paymentId: r.paymentId,
-        amountFen: r.amountFen,
-        reason: `出院结算 ${admissionId} 预交金余额退还`,
-        requestKey: surplusRefundKey(admissionId, r.paymentId),
-        forAdmission: true,
-      });
-      outcomes.set(r.paymentId, refund.status === 'PROCESSING' ? 'PROCESSING' : refund.status);
-    } catch (error) {
-      // Refused before anything was asked (the payment can no longer be refunded online): finance decides.
-      if (!(error instanceof MedpayError) || error.code === 'CONCURRENT_MODIFICATION') throw error;
-      outcomes.set(r.paymentId, 'FAILED');
-      lastError = error.message;
-    }
+    // A refund refused before anything was asked (no longer refundable online) is FAILED: finance decides.
+    const { status, refusal } = await askPlannedRefund(deps, r, {
+      reason: `出院结算 ${admissionId} 预交金余额退还`,
+      requestKey: surplusRefundKey(admissionId, r.paymentId),
+      forAdmission: true,
+    });
+    outcomes.set(r.paymentId, status);
+    lastError = refusal ?? lastError;
   }
   return retryOnConflict(async () => {
     const current = await loadAdmission(deps.ledger, admissionId);

@@ -12,9 +12,13 @@ export async function getAdmission(
   patientScope?: string,
 ) {
   const { value: admission } = await loadAdmission(deps.ledger, admissionId, patientScope);
+  return { admission, arrears: await arrearsOf(deps, admission) };
+}
+
+/** The arrears payment a settlement asked for, if any (its status and link show on the admission). */
+export async function arrearsOf(deps: Pick<RecordDeps, 'ledger'>, admission: Admission) {
   const arrearsId = admission.settlement?.arrears?.paymentId;
-  const arrears = arrearsId ? (await deps.ledger.payments.get(arrearsId))?.value : undefined;
-  return { admission, arrears };
+  return arrearsId ? (await deps.ledger.payments.get(arrearsId))?.value : undefined;
 }
 
 /** One page of the admission's charge lines (patients: their own admission's). */

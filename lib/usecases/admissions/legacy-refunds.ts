@@ -14,6 +14,7 @@ import { fen, type Fen } from '../../domain/money';
 import type { LegacyBalance, LegacyRefundBatch } from '../../domain/legacy-balance';
 import type { PaymentDeps } from '../payments/deps';
 import { firstAttempt, loadOrNotFound } from '../shared/records';
+import { runLegacyRefunds } from './run-legacy-refunds';
 
 /** One imported balance. */
 export interface LegacyBalanceInput {
@@ -23,8 +24,6 @@ export interface LegacyBalanceInput {
   readonly paymentIds: readonly string[];
 }
 
-/** The most balances one request imports (larger lists go in several batches). */
-export const MAX_LEGACY_BALANCES = 1_000;
 /** Entities per write: DynamoDB takes 100 items per transaction. */
 const CHUNK = 50;
 
@@ -94,6 +93,18 @@ export async function startLegacyRefunds(
   };
   await deps.ledger.commit({ entities: [deps.ledger.legacy.batches.write(batch, { kind: 'absent' })] });
   return batch;
+}
+
+/** How long the request itself works on a new batch: API Gateway waits 30 s; the sweep does the rest. */
+const IN_REQUEST = { budgetMs: 15_000, concurrency: 8 };
+
+/** Records the batch and refunds a first share of it within the request; answers the batch as it then stands. */
+export async function refundLegacyBalances(
+  deps: PaymentDeps,
+  input: { reason: string; balances: readonly LegacyBalanceInput[]; requestKey?: string },
+): Promise<LegacyRefundBatch> {
+  const batch = await startLegacyRefunds(deps, input);
+  return runLegacyRefunds(deps, batch.batchId, IN_REQUEST);
 }
 
 /** A batch as the API shows it: its progress, the balances skipped and those not refunded whole. */

@@ -7,7 +7,7 @@
  */
 import { MedpayError } from '../../domain/errors';
 import type { PaymentDeps } from '../payments/deps';
-import { loadPayment, loadRefund } from '../payments/records';
+import { loadPayment } from '../payments/records';
 import { refundPayment } from '../payments/refund';
 import { runDischarge } from './discharge';
 import { loadAdmission } from './records';
@@ -33,10 +33,9 @@ export async function onTopUpPaid(
   return 'refunded';
 }
 
-/** A refund of an admission's top-up completed (or failed): its settlement runs on. */
-export async function onTopUpRefunded(deps: PaymentDeps, refundId: string): Promise<void> {
-  const { value: refund } = await loadRefund(deps.ledger, refundId);
-  const { value: payment } = await loadPayment(deps.ledger, refund.paymentId);
+/** A refund of a payment completed (or failed): if the payment is an admission's top-up, its settlement runs on. */
+export async function onTopUpRefunded(deps: PaymentDeps, paymentId: string): Promise<void> {
+  const { value: payment } = await loadPayment(deps.ledger, paymentId);
   if (payment.admission?.kind === 'DEPOSIT') await runDischarge(deps, payment.admission.admissionId);
 }
 

@@ -1,5 +1,5 @@
 /** Loading admissions as the use cases need them, the events they raise, and their views. */
-import { balanceOf, type Admission } from '../../domain/admission';
+import { balanceOf, type Admission, type AdmissionCharge } from '../../domain/admission';
 import type { DomainEventType } from '../../domain/events';
 import type { LedgerStore } from '../../ports/ledger-store';
 import type { RecordDeps } from '../payments/deps';
@@ -23,3 +23,13 @@ export const admissionEvent = (
     balanceFen: balanceOf(admission),
     ...extra,
   });
+
+/** Every charge line of an admission, page by page, in the order they were posted. */
+export async function* chargesOf(ledger: LedgerStore, admissionId: string): AsyncIterable<AdmissionCharge> {
+  let cursor: string | undefined;
+  do {
+    const page = await ledger.admissions.chargesPage(admissionId, { limit: 100, cursor });
+    yield* page.values;
+    cursor = page.cursor;
+  } while (cursor);
+}

@@ -5,7 +5,7 @@
  * re-run asks for the same refund, never a second. When every balance is done the batch is COMPLETED with
  * its totals and the balances that could not be refunded whole, with why.
  */
-import { MedpayError } from '../../domain/errors';
+import type { SurplusRefund } from '../../domain/admission';
 import {
   legacyOutcome,
   planLegacyRefund,
@@ -13,14 +13,16 @@ import {
   type LegacyPayment,
   type LegacyRefundBatch,
 } from '../../domain/legacy-balance';
-import { fen } from '../../domain/money';
-import { refundableFen } from '../../domain/payment';
+import type { PaymentStatus } from '../../domain/payment';
 import type { PaymentDeps } from '../payments/deps';
-import { refundPayment } from '../payments/refund';
+import { askPlannedRefund, refundableOf } from './plan';
 import { loadOrNotFound } from '../shared/records';
 
 /** The request key of a balance's refund from one payment. */
 const legacyRefundKey = (balanceId: string, paymentId: string) => `legacy:${balanceId}:${paymentId}`;
+
+/** The statuses of a payment that was paid (whatever was refunded of it since). */
+const REFUNDABLE_OR_REFUNDED: readonly PaymentStatus[] = ['PAID', 'PARTIALLY_REFUNDED', 'REFUNDED'];
 
 /** How long a run may go on, and how many balances it works on at once. */
 export interface LegacyRunLimits {
@@ -114,37 +116,24 @@ async function settleBalance(deps: PaymentDeps, balanceId: string): Promise<Lega
   const balance = current.value;
   if (balance.status !== 'PLANNED') return balance;
   const failures = [...balance.failures];
-  const refunds = [];
+  const refunds: SurplusRefund[] = [];
   for (const r of balance.refunds) {
     if (r.status === 'SUCCEEDED' || r.status === 'FAILED') {
       refunds.push(r);
       continue;
     }
-    try {
-      const refund = await refundPayment(deps, {
+    // Refused before anything was asked (the payment changed since the plan), or by the wallet: recorded.
+    const { status, refusal } = await askPlannedRefund(deps, r, {
+      reason: '门诊预交金余额退还',
+      requestKey: legacyRefundKey(balanceId, r.paymentId),
+    });
+    refunds.push({ ...r, status });
+    if (status === 'FAILED')
+      failures.push({
         paymentId: r.paymentId,
-        amountFen: r.amountFen,
-        reason: '门诊预交金余额退还',
-        requestKey: legacyRefundKey(balanceId, r.paymentId),
+        code: 'REFUND_FAILED',
+        detail: refusal ?? 'the wallet refused the refund',
       });
-      refunds.push({ ...r, status: refund.status });
-      if (refund.status === 'FAILED')
-        failures.push({
-          paymentId: r.paymentId,
-          code: 'REFUND_FAILED',
-          detail: 'the wallet refused the refund',
-        });
-    } catch (error) {
-      // Refused before anything was asked (the payment changed since the plan): recorded, not retried.
-      if (
-        !(error instanceof MedpayError) ||
-        error.code === 'CONCURRENT_MODIFICATION' ||
-        error.code === 'PROVIDER_UNAVAILABLE'
-      )
-        throw error;
-      refunds.push({ ...r, status: 'FAILED' as const });
-      failures.push({ paymentId: r.paymentId, code: 'REFUND_FAILED', detail: error.message });
-    }
   }
   const next: LegacyBalance = { ...balance, refunds, failures, status: 'PLANNED' };
   const ended: LegacyBalance = { ...next, status: legacyOutcome(next) };
@@ -154,25 +143,11 @@ async function settleBalance(deps: PaymentDeps, balanceId: string): Promise<Lega
   return ended;
 }
 
-/** A named payment as the plan sees it. */
+/** A named payment as the plan sees it: a paid medpay payment, or not found. */
 async function namedPayment(deps: PaymentDeps, paymentId: string): Promise<LegacyPayment> {
   const p = (await deps.ledger.payments.get(paymentId))?.value;
-  if (
-    !p ||
-    !p.paidAt ||
-    (p.status !== 'PAID' && p.status !== 'PARTIALLY_REFUNDED' && p.status !== 'REFUNDED')
-  )
-    return { paymentId, found: false };
-  return {
-    found: true,
-    paymentId,
-    patientId: p.patientId,
-    channel: p.channel,
-    ...(p.payerId ? { payerId: p.payerId } : {}),
-    paidAt: p.paidAt,
-    refundableFen: p.status === 'REFUNDED' ? fen(0) : refundableFen(p),
-    refundCount: p.refundCount,
-  };
+  if (!p?.paidAt || !REFUNDABLE_OR_REFUNDED.includes(p.status)) return { paymentId, found: false };
+  return { found: true, patientId: p.patientId, ...refundableOf(p, p.paidAt) };
 }
 
 /** Carries on every batch still processing (the sweep); returns how many completed. */

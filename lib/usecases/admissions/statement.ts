@@ -6,9 +6,8 @@
  */
 import { Accounts } from '../../domain/ledger/accounts';
 import { txnIdFor, type JournalTransaction } from '../../domain/ledger/journal';
-import type { AdmissionCharge } from '../../domain/admission';
 import type { RecordDeps } from '../payments/deps';
-import { loadAdmission } from './records';
+import { chargesOf, loadAdmission } from './records';
 
 /** What a line of the statement is. */
 export type StatementLineKind = 'top-up' | 'charge' | 'insurance' | 'deduction' | 'refund' | 'arrears';
@@ -90,7 +89,7 @@ export async function admissionStatement(
       tab: b,
     });
   }
-  for await (const c of chargesOf(deps, admissionId))
+  for await (const c of chargesOf(deps.ledger, admissionId))
     moves.push({
       at: c.postedAt,
       kind: 'charge',
@@ -137,17 +136,4 @@ export async function admissionStatement(
     /** The accounts' own balances (deposit: what is held; tab: what is owed): they equal the totals above. */
     accounts: { depositFen: -held.netFen, tabFen: owed.netFen },
   };
-}
-
-/** Every charge line of the admission, page by page. */
-async function* chargesOf(
-  deps: Pick<RecordDeps, 'ledger'>,
-  admissionId: string,
-): AsyncIterable<AdmissionCharge> {
-  let cursor: string | undefined;
-  do {
-    const page = await deps.ledger.admissions.chargesPage(admissionId, { limit: 100, cursor });
-    yield* page.values;
-    cursor = page.cursor;
-  } while (cursor);
 }

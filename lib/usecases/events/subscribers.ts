@@ -18,6 +18,6 @@ export async function dispatchEvent(deps: CopyRequestDeps & CallbackDeps, event:
     else await onPaymentSucceeded(deps, event.payload);
   }
   if (isEvent(event, 'RefundSucceeded') || isEvent(event, 'RefundFailed'))
-    await onTopUpRefunded(deps, event.payload.refundId);
+    await onTopUpRefunded(deps, event.payload.paymentId);
   await fanOut(deps, event);
 }

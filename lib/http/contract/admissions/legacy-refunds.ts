@@ -1,6 +1,6 @@
 /** The `POST /legacy-deposits/refunds` and `GET /legacy-deposits/refunds/{batchId}` routes. */
 import * as z from 'zod/mini';
-import { LEGACY_FAILURES } from '../../../domain/legacy-balance';
+import { LEGACY_FAILURES, MAX_LEGACY_BALANCES } from '../../../domain/legacy-balance';
 import { defineRoute } from '../../route';
 import { DateTime, described, int, lazy, text } from '../common';
 import { AmountFen, Id } from '../shared';
@@ -58,7 +58,7 @@ export const refundLegacyDeposits = defineRoute({
           paymentIds: z.array(Id).check(z.minLength(1), z.maxLength(50)),
         }),
       )
-      .check(z.minLength(1), z.maxLength(1000)),
+      .check(z.minLength(1), z.maxLength(MAX_LEGACY_BALANCES)),
   }),
   responses: () => ({
     202: {
