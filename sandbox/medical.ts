@@ -62,6 +62,16 @@ const ORDER_TYPES = [
   'COVID_EXAM_PAY',
   'COVID_ANTIGEN_PAY',
 ];
+/** cash_add_type and cash_reduce_type (W1 §4 enum tables; W3 CashAddType, CashReduceType). */
+const CASH_ADD_TYPES = ['DEFAULT_ADD_TYPE', 'FREIGHT', 'OTHER_MEDICAL_EXPENSES'];
+const CASH_REDUCE_TYPES = [
+  'DEFAULT_REDUCE_TYPE',
+  'HOSPITAL_REDUCE',
+  'PHARMACY_DISCOUNT',
+  'DISCOUNT',
+  'PRE_PAYMENT',
+  'DEPOSIT_DEDUCTION',
+];
 /** Fields a CASH_ONLY order must not carry (W1 §4). */
 const INSURANCE_FIELDS = ['pay_order_id', 'pay_auth_no', 'geo_location', 'med_ins_order_create_time'];
 
@@ -387,6 +397,16 @@ export function medicalSimulator(
       return fail(400, 'PARAM_ERROR', '268529481 混合单金额不正确');
     const sum = (list: unknown, k: string) =>
       (Array.isArray(list) ? list : []).reduce((n: number, e: any) => n + Number(e?.[k] ?? 0), 0);
+    /** Every entry of a detail list has an integer amount ≥ 0 and a published type (W1 §4, W3). */
+    const detailOk = (list: unknown, fee: string, type: string, types: string[]) =>
+      list === undefined ||
+      (Array.isArray(list) &&
+        list.every((e: any) => Number.isSafeInteger(e?.[fee]) && e[fee] >= 0 && types.includes(e?.[type])));
+    if (
+      !detailOk(req.cash_add_detail, 'cash_add_fee', 'cash_add_type', CASH_ADD_TYPES) ||
+      !detailOk(req.cash_reduce_detail, 'cash_reduce_fee', 'cash_reduce_type', CASH_REDUCE_TYPES)
+    )
+      return fail(400, 'PARAM_ERROR', '268435461 cash_add_detail 或 cash_reduce_detail 不合法');
     const add = sum(req.cash_add_detail, 'cash_add_fee');
     const reduce = sum(req.cash_reduce_detail, 'cash_reduce_fee');
     const medIns = req.med_ins_gov_fee + req.med_ins_self_fee + req.med_ins_other_fee;

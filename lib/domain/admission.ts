@@ -3,7 +3,7 @@
  * charges, and the discharge settlement (出院结算) that books insurance, deducts the self-pay part from the
  * deposits, refunds a surplus to the payments it came from and asks for arrears. Pure: the use cases persist.
  */
-import { ErrorCode, InvalidStateError, MedpayError } from './errors';
+import { ErrorCode, IntegrityAlertError, InvalidStateError, MedpayError } from './errors';
 import { statusGuard } from './status-machine';
 import { addFen, fen, type Fen } from './money';
 import { REFUND_WINDOW_MS, MAX_REFUNDS_PER_PAYMENT } from './payment';
@@ -83,18 +83,26 @@ export interface DischargePlan {
   readonly surplusFen: Fen;
   /** The self-pay part the deposits do not cover, asked for by a payment request. */
   readonly arrearsFen: Fen;
+  /** The self-pay part the deposits did not cover, already paid in the wallet's mixed order (no arrears asked). */
+  readonly paidInOrderFen?: Fen;
   readonly refunds: readonly SurplusRefund[];
   /** Surplus no top-up can take back online (older than the refund window, or at the refund limit). */
   readonly unrefundableFen: Fen;
 }
 
 /**
- * The insured part at discharge, through the national platform (6201 upload, 6202 settle), as a visit's:
+ * The insured part at discharge. Through the national platform (6201 upload, 6202 settle), as a visit's:
  * ORDERING once 6202 is sent (a crash leaves 6301 to decide), SETTLED when the platform confirmed the split.
+ * Through the wallet (WeChat's mixed order, IN_HOSP_PAY with the deposits as PRE_PAYMENT): ORDERING while
+ * the patient confirms the order `paymentId`, SETTLED when it is paid.
  */
 export interface DischargeInsurance {
   readonly status: 'ORDERING' | 'SETTLED';
   readonly channel: Channel;
+  /** Where the insured part is settled: the platform (6202) or the wallet's mixed order. */
+  readonly settleIn?: 'platform' | 'wallet';
+  /** The mixed order's payment (settleIn wallet). */
+  readonly paymentId?: string;
   readonly payOrdId: string;
   readonly payToken: string;
   readonly medOrgOrd: string;
@@ -319,6 +327,42 @@ export function dischargePlan(
     arrearsFen: fen(split.selfPayFen - deductedFen, 'arrearsFen'),
   };
 }
+
+/**
+ * The settlement waiting for the discharge's mixed order `paymentId`, and its insurance. An order its
+ * admission is not waiting for contradicts the record: an integrity alert.
+ */
+export function awaitedOrder(
+  admission: Admission,
+  paymentId: string,
+): { settlement: DischargeSettlement; insurance: DischargeInsurance } {
+  const s = admission.settlement;
+  const insurance = s?.insurance;
+  if (
+    admission.status !== 'SETTLING' ||
+    s?.step !== 'INSURANCE' ||
+    insurance?.settleIn !== 'wallet' ||
+    insurance.paymentId !== paymentId
+  )
+    throw new IntegrityAlertError(`admission ${admission.admissionId}`, [
+      { field: 'discharge order', recorded: insurance?.paymentId ?? 'none awaited', reported: paymentId },
+    ]);
+  return { settlement: s, insurance };
+}
+
+/**
+ * The settlement once its mixed order is paid, with its plan: the self-pay part beyond the deposits was the
+ * order's cash, paid with it, so no arrears are asked; the saga books the deduction next.
+ */
+export const withOrderPaid = (
+  { settlement, insurance }: ReturnType<typeof awaitedOrder>,
+  plan: DischargePlan,
+): DischargeSettlement => ({
+  ...settlement,
+  step: 'BOOK',
+  insurance: { ...insurance, status: 'SETTLED' },
+  plan: { ...plan, arrearsFen: fen(0), paidInOrderFen: plan.arrearsFen },
+});
 
 /** The self-pay split of a tab no insurance takes part in. */
 export const selfPaySplit = (chargesFen: Fen): Split => ({

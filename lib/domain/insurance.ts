@@ -9,6 +9,16 @@ export interface Split {
   readonly selfPayFen: Fen;
 }
 
+/**
+ * A mixed order's cash adjustments (WeChat 医保 2.0, W1 §4): charges outside the insurance lists added to
+ * the cash (cash_add_type OTHER_MEDICAL_EXPENSES, "其他医疗费用"), and the patient's 预交金 taken off it
+ * (cash_reduce_type PRE_PAYMENT, "预缴金"). The split's self-pay is then what the wallet collects.
+ */
+export interface CashAdjustments {
+  readonly unlistedFen: Fen;
+  readonly prepaidFen: Fen;
+}
+
 /** The whole of a split. */
 export const splitTotal = (s: Split): Fen => addFen(s.fundFen, s.personalAccountFen, s.selfPayFen);
 

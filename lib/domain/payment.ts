@@ -4,7 +4,7 @@ import { InvalidStateError, MedpayError, ErrorCode } from './errors';
 import { Accounts, type AccountId, type Channel } from './ledger/accounts';
 import { journalTransaction, txnIdFor, type JournalTransaction } from './ledger/journal';
 import { fen, type Fen } from './money';
-import type { Split } from './insurance';
+import type { CashAdjustments, Split } from './insurance';
 import type { Counter, PaymentCodeProgress } from './payment-code';
 
 /** Payment statuses (API.md). */
@@ -132,10 +132,11 @@ export function statusAfterRefund(amountFen: Fen, refundedFen: Fen): PaymentStat
  */
 export interface PaymentAdmission {
   readonly admissionId: string;
-  readonly kind: 'DEPOSIT' | 'ARREARS';
+  /** DEPOSIT: a top-up; ARREARS: what the deposits did not cover; DISCHARGE: the insured discharge's mixed order. */
+  readonly kind: 'DEPOSIT' | 'ARREARS' | 'DISCHARGE';
 }
 
-/** The account an admission's payment settles: a top-up fills the deposit, arrears pay the tab. */
+/** The account an admission's payment settles: a top-up fills the deposit, arrears and discharge pay the tab. */
 const admissionAccount = (admission: PaymentAdmission): AccountId =>
   admission.kind === 'DEPOSIT'
     ? Accounts.admissionDeposit(admission.admissionId)
@@ -374,6 +375,8 @@ export interface PaymentInsurance {
   readonly payOrdId?: string;
   readonly payToken?: string;
   readonly split: Split;
+  /** A discharge's mixed order: the unlisted charges added and the deposits taken off its cash. */
+  readonly cashAdjustments?: CashAdjustments;
   /** The wallet's mixed order (WeChat mix_trade_no; Alipay trade_no). */
   readonly channelOrderNo?: string;
   /** Where the self-pay part stands: NONE when there is none. */

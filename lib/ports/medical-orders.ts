@@ -4,7 +4,7 @@
  * amounts; the wallet collects the self-pay part and has the platform settle the insured part with one
  * password (PROTOCOLS §1.2–1.3).
  */
-import type { Split } from '../domain/insurance';
+import type { CashAdjustments, Split } from '../domain/insurance';
 import type { Channel } from '../domain/ledger/accounts';
 import type { Fen } from '../domain/money';
 import type { PaymentPurpose } from '../domain/payment';
@@ -44,8 +44,11 @@ export interface MedicalOrderRequest {
   readonly payer: Payer;
   readonly patient?: PatientIdentity;
   readonly mixPayType: MixPayType;
+  /** What the order settles: the split's parts (with adjustments, total_fee less the deposits taken off). */
   readonly totalFen: Fen;
   readonly split: Split;
+  /** WeChat only (W1 §4): unlisted charges added to the cash, deposits taken off it; selfPayFen is the rest. */
+  readonly cashAdjustments?: CashAdjustments;
   readonly platform?: PlatformPart;
   readonly expiresAt: Date;
 }
@@ -63,8 +66,12 @@ export interface MedicalOrderState {
   readonly status: 'NOT_FOUND' | 'PENDING' | 'PAID' | 'FAILED' | 'REFUNDED' | 'UNKNOWN';
   readonly channelOrderNo?: string;
   readonly outTradeNo?: string;
+  /** total_fee less the deductions (cash_reduce_detail): what the insured parts and the wallet's cash make. */
   readonly totalFen?: Fen;
+  /** The self-pay part is what the wallet collected (wechat_pay_cash_fee). */
   readonly split?: Split;
+  /** The adjustments it reported (absent: none). */
+  readonly cashAdjustments?: CashAdjustments;
   readonly payOrdId?: string;
   /** Whether the self-pay part was taken (a FAILED order whose cash was taken must be refunded). */
   readonly cashTaken?: boolean;

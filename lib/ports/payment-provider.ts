@@ -1,7 +1,7 @@
 /** PaymentProvider port: one typed request and response per capability of a payment channel. */
 import type { Channel } from '../domain/ledger/accounts';
 import type { Fen } from '../domain/money';
-import type { Split } from '../domain/insurance';
+import type { CashAdjustments, Split } from '../domain/insurance';
 import type { PaymentMode } from '../domain/payment';
 import type { Counter } from '../domain/payment-code';
 
@@ -173,6 +173,7 @@ export type ProviderEventBody =
       readonly channelOrderNo: string;
       readonly totalFen: Fen;
       readonly split: Split;
+      readonly cashAdjustments?: CashAdjustments;
       readonly payOrdId?: string;
       readonly payerId?: string;
       readonly paidAt: Date;

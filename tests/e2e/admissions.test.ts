@@ -398,4 +398,91 @@ describe('inpatient deposits and discharge over the local stack', () => {
       body: { batchId: legacy.body.batchId, status: 'COMPLETED' },
     });
   });
+
+  it("discharge in WeChat's mixed order: the patient confirms, the order's event runs the settlement on", async () => {
+    const patient = await client.patient();
+    const admissionId = await admit(patient.sub);
+    const openId = payerFor('wechatpay').wechatOpenId;
+    const own = await client.api('POST', '/payments', patient.token, {
+      channel: 'wechatpay',
+      purpose: 'deposit',
+      referenceId: admissionId,
+      amountFen: 80_000,
+      description: '住院预交金',
+      payer: payerFor('wechatpay'),
+    });
+    await client.sandbox('/sandbox/pay', { channel: 'wechatpay', outTradeNo: own.body.outTradeNo });
+    for (const [chargeId, amountFen, listed] of [
+      ['W1-BED', 40_000, true],
+      ['W1-CARE', 10_000, false],
+    ] as const)
+      await client.api('POST', `/admissions/${admissionId}/charges`, staff(), {
+        chargeId,
+        category: 'bed',
+        description: chargeId,
+        amountFen,
+        ...(listed ? { listing: { listCode: '250101001', hospitalListCode: `H-${chargeId}` } } : {}),
+      });
+    const { authCode } = await client.sandbox('/sandbox/medical-insurance/authorise', {
+      channel: 'wechatpay',
+      payerId: openId,
+      name: '张三',
+      idNumber: '44030019000101123X',
+    });
+    const ordered = await client.api('POST', `/admissions/${admissionId}/discharge`, staff(), {
+      insurance: {
+        channel: 'wechatpay',
+        authCode,
+        payerId: openId,
+        medicalType: '21',
+        settleIn: 'wallet',
+        patient: { name: '张三', idNumber: '44030019000101123X' },
+      },
+    });
+    expect(ordered).toMatchObject({
+      status: 202,
+      body: {
+        status: 'SETTLING',
+        settlement: { step: 'INSURANCE', insurance: { status: 'ORDERING', settleIn: 'wallet' } },
+      },
+    });
+    const orderId = String(ordered.body.settlement.insurance.paymentId);
+    expect(ordered.body.clientParams.mixTradeNo).toBeDefined();
+    const order = (await client.api('GET', `/payments/${orderId}`, staff())).body;
+    // The patient enters the password in WeChat; MEDICAL_INSURANCE.SUCCESS reaches medpay's webhook.
+    expect(
+      await client.sandbox('/sandbox/medical-insurance/pay', { outTradeNo: order.outTradeNo }),
+    ).toMatchObject({ notified: true, responseStatus: 204 });
+    // PaymentSucceeded runs the settlement on: the deduction is booked and the surplus refunded.
+    const shown = await until(admissionId, staff(), (a) => a.status === 'SETTLED');
+    const selfPay = Number(ordered.body.settlement.insurance.split.selfPayFen);
+    expect(shown).toMatchObject({
+      status: 'SETTLED',
+      settlement: {
+        insurance: { status: 'SETTLED', settleIn: 'wallet', paymentId: orderId },
+        plan: { deductedFen: selfPay, surplusFen: 80_000 - selfPay, arrearsFen: 0 },
+      },
+    });
+    await eventually('AdmissionSettled', admissionId);
+    expect(await balances(admissionId)).toEqual({ deposit: 0, tab: 0 });
+    const statement = (await client.api('GET', `/admissions/${admissionId}/statement`, patient.token)).body;
+    expect(statement.lines.map((l: Json) => l.kind)).toEqual([
+      'top-up',
+      'charge',
+      'charge',
+      'insurance',
+      'deduction',
+      'refund',
+    ]);
+    expect(statement.totals).toMatchObject({ insuredFen: 50_000 - selfPay, deductedFen: selfPay, tabFen: 0 });
+    // Refunding the discharge order by hand is refused: the admission's settlement owns it.
+    expect(
+      (
+        await client.api('POST', `/payments/${orderId}/refunds`, staff(), {
+          amountFen: 1,
+          reason: 'x',
+        })
+      ).status,
+    ).toBe(409);
+  });
 });

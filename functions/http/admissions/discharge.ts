@@ -9,14 +9,17 @@ import { admissionView, arrearsOf } from '../../../lib/usecases/admissions/get';
 export const handler = httpHandler(
   dischargeAdmission,
   async ({ params, body, caller, deps }) => {
-    const admission = await discharge(deps, params.admissionId, {
+    const { admission, clientParams } = await discharge(deps, params.admissionId, {
       ...body,
       requestedBy: `${caller.role}:${caller.sub}`,
     });
     const arrears = await arrearsOf(deps, admission);
     return {
       status: admission.status === 'SETTLING' ? 202 : 200,
-      body: admissionView(admission, arrears, arrearsLink(deps)),
+      body: {
+        ...admissionView(admission, arrears, arrearsLink(deps)),
+        ...(clientParams ? { clientParams } : {}),
+      },
     };
   },
   insuredProviderDeps,

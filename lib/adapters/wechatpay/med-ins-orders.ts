@@ -4,8 +4,12 @@
  * - `POST /v3/med-ins/orders` with the fields of create_med_ins_order.go (W3); amounts in integer fen;
  *   mix_pay_type rules (W1 §4): CASH_ONLY has wechat_pay_cash_fee > 0 and a prepay_id and no 医保 fields;
  *   INSURANCE_ONLY has wechat_pay_cash_fee 0 and no prepay_id; CASH_AND_INSURANCE both.
- * - The amount identity (W1 §4), checked before sending: total_fee = gov + self + other + med_ins_cash_fee
- *   (no cash additions or reductions here, so wechat_pay_cash_fee = med_ins_cash_fee).
+ * - The amount identity (W1 §4), checked before sending: total_fee = gov + self + other + wechat_pay_cash_fee
+ *   + Σcash_reduce_fee = gov + self + other + med_ins_cash_fee + Σcash_add_fee. An ordinary charge has no
+ *   adjustments (wechat_pay_cash_fee = med_ins_cash_fee). A discharge (order_type IN_HOSP_PAY, "住院预交、
+ *   出院结算", W2 §3) adds the charges outside the insurance lists as OTHER_MEDICAL_EXPENSES ("其他医疗费用")
+ *   and takes the deposits off as PRE_PAYMENT ("预缴金"; DEPOSIT_DEDUCTION is "押金抵扣", a security
+ *   deposit, which medpay does not hold), both enums from W1 §4 and W3.
  * - The self-pay prepay is an ordinary V3 JSAPI order with the SAME out_trade_no (W5 §2.6 #1, §2.8 A).
  * - payer.name and payer.id_digest are RSA/ECB/OAEPWithSHA-1AndMGF1Padding-encrypted with the WeChat Pay
  *   public key named in `Wechatpay-Serial` (W1 §5); id_digest = MD5 (lower-case hex) of the upper-cased ID
@@ -105,14 +109,32 @@ export function medInsOrderState(o: WechatJson): MedicalOrderState {
     o.med_ins_cash_fee,
     o.total_fee,
   ].map(amount);
+  /** Σ of a detail list's amounts (W1 §4), or undefined when an entry's amount is not an integer ≥ 0. */
+  const sum = (list: unknown, field: string) => {
+    const amounts = (Array.isArray(list) ? list : []).map((e: unknown) =>
+      amount(typeof e === 'object' && e !== null ? (e as WechatJson)[field] : undefined),
+    );
+    return amounts.every((a) => a !== undefined) ? addFen(fen(0), ...amounts) : undefined;
+  };
+  const added = sum(o.cash_add_detail, 'cash_add_fee');
+  const reduced = sum(o.cash_reduce_detail, 'cash_reduce_fee');
+  // What the wallet collected; without adjustments it equals med_ins_cash_fee (W1 §4).
+  const walletCash = amount(o.wechat_pay_cash_fee) ?? cash;
   const paidAt = parseWechatTime(o.paid_time);
   return {
     status: MIX_STATUS[String(o.mix_pay_status)] ?? 'UNKNOWN',
     ...(typeof o.mix_trade_no === 'string' ? { channelOrderNo: o.mix_trade_no } : {}),
     ...(typeof o.out_trade_no === 'string' ? { outTradeNo: o.out_trade_no } : {}),
-    ...(total !== undefined ? { totalFen: total } : {}),
-    ...(gov !== undefined && self !== undefined && cash !== undefined
-      ? { split: { fundFen: addFen(gov, other ?? fen(0)), personalAccountFen: self, selfPayFen: cash } }
+    ...(total !== undefined && reduced !== undefined && total >= reduced
+      ? { totalFen: fen(total - reduced) }
+      : {}),
+    ...(gov !== undefined && self !== undefined && walletCash !== undefined
+      ? {
+          split: { fundFen: addFen(gov, other ?? fen(0)), personalAccountFen: self, selfPayFen: walletCash },
+        }
+      : {}),
+    ...(added !== undefined && reduced !== undefined && added + reduced > 0
+      ? { cashAdjustments: { unlistedFen: added, prepaidFen: reduced } }
       : {}),
     ...(typeof o.pay_order_id === 'string' && o.pay_order_id !== '' ? { payOrdId: o.pay_order_id } : {}),
     cashTaken: o.self_pay_status === 'SELF_PAY_SUCCESS',
@@ -127,6 +149,9 @@ function assertOrderRules(req: MedicalOrderRequest): void {
       { path: 'insurance', message },
     ]);
   if (splitTotal(req.split) !== req.totalFen) throw fail('the parts do not add up to total_fee');
+  const adjusted = req.cashAdjustments;
+  if (adjusted && req.split.selfPayFen + adjusted.prepaidFen < adjusted.unlistedFen)
+    throw fail('med_ins_cash_fee would be negative');
   const insured = req.split.fundFen + req.split.personalAccountFen;
   if (req.mixPayType === 'CASH_ONLY' && (insured !== 0 || req.split.selfPayFen === 0 || req.platform))
     throw fail('CASH_ONLY carries cash only, and no 医保 order');
@@ -191,6 +216,8 @@ export function wechatMedicalOrders(
           { path: 'body.payer', message: 'wechatOpenId required' },
         ]);
       const cash = req.split.selfPayFen;
+      const unlisted = req.cashAdjustments?.unlistedFen ?? 0;
+      const prepaid = req.cashAdjustments?.prepaidFen ?? 0;
       const prepay =
         cash > 0
           ? await cashier.createOrder({
@@ -236,12 +263,20 @@ export function wechatMedicalOrders(
           : {}),
         med_inst_name: medical.medInstName,
         med_inst_no: medical.medInstNo,
-        total_fee: req.totalFen,
+        // W1 §4: total_fee = gov + self + other + wechat_pay_cash_fee + Σreduce
+        //                  = gov + self + other + med_ins_cash_fee + Σadd.
+        total_fee: req.totalFen + prepaid,
         med_ins_gov_fee: req.split.fundFen,
         med_ins_self_fee: req.split.personalAccountFen,
         med_ins_other_fee: 0,
-        med_ins_cash_fee: cash,
+        med_ins_cash_fee: cash + prepaid - unlisted,
         wechat_pay_cash_fee: cash,
+        ...(unlisted > 0
+          ? { cash_add_detail: [{ cash_add_fee: unlisted, cash_add_type: 'OTHER_MEDICAL_EXPENSES' }] }
+          : {}),
+        ...(prepaid > 0
+          ? { cash_reduce_detail: [{ cash_reduce_fee: prepaid, cash_reduce_type: 'PRE_PAYMENT' }] }
+          : {}),
         callback_url: medical.callbackUrl,
         ...(prepay ? { prepay_id: String(prepay.clientParams.package).replace(/^prepay_id=/, '') } : {}),
         ...(medical.testEnv ? { med_ins_test_env: true } : {}),

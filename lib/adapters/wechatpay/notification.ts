@@ -232,6 +232,7 @@ function translate(notificationId: string, eventType: string, r: DecryptedResour
         channelOrderNo: state.channelOrderNo,
         totalFen: state.totalFen,
         split: state.split,
+        ...(state.cashAdjustments ? { cashAdjustments: state.cashAdjustments } : {}),
         ...(state.payOrdId ? { payOrdId: state.payOrdId } : {}),
         payerId: optionalText(r.openid, 'openid'),
         paidAt: state.paidAt ?? time(r.paid_time, 'paid_time'),

@@ -26,6 +26,16 @@ export const FeeQuantity = text(1, 16).check(
 export const PatientLocation = text(3, 40).check(
   z.regex(/^-?\d{1,3}(\.\d+)?,-?\d{1,2}(\.\d+)?$/, 'longitude,latitude'),
 );
+/** The insured person as WeChat checks a mixed order's payer (name and ID number are never stored). */
+export const InsuredPatient = z.strictObject({
+  name: text(1, 64),
+  idNumber: text(15, 18).check(z.regex(/^(\d{15}|\d{17}[\dXx])$/, 'an ID-card number')),
+  cardType: z._default(
+    z.enum(['ID_CARD', 'HOUSEHOLD_REGISTRATION', 'FOREIGNER_PASSPORT', 'FOREIGN_PERMANENT_RESIDENT']),
+    'ID_CARD',
+  ),
+});
+
 export const Payer = z.union([
   z.strictObject({ alipayUserId: text(1, 64) }),
   z.strictObject({ wechatOpenId: text(1, 128) }),

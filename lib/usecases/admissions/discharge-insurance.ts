@@ -3,6 +3,7 @@
  * 6301 when 6202 went unanswered, 6401 to abandon): while the patient is there to authorise, the admission's
  * listed charges are uploaded and settled at once, since a payAuthNo lives minutes and is never stored.
  * The split then fixes the discharge plan. A refusal puts the admission back to OPEN, nothing booked.
+ * With `settleIn: 'wallet'` the upload is settled by WeChat's mixed order instead (discharge-wallet.ts).
  */
 import { IntegrityAlertError, InvalidStateError, ValidationError } from '../../domain/errors';
 import { splitTotal, type Split } from '../../domain/insurance';
@@ -15,6 +16,7 @@ import {
 import type { Channel } from '../../domain/ledger/accounts';
 import { addFen, subtractFen } from '../../domain/money';
 import type { FeeLine, PlatformOrderState } from '../../ports/insurance-gateway';
+import type { PatientIdentity } from '../../ports/medical-orders';
 import { transition, type Versioned } from '../shared/records';
 import { settleAtPlatform, uploadAtPlatform } from '../shared/platform-settlement';
 import { ORDERING_GRACE_MS, type VisitInsuranceInput } from '../visits/insurance';
@@ -29,6 +31,10 @@ export interface DischargeInsuranceInput extends VisitInsuranceInput {
   readonly payerId: string;
   /** 医疗类别 (medType) of the stay, as the HIS assigns it (required: medpay assumes none for inpatients). */
   readonly medicalType: string;
+  /** The platform settles (6202, default), or the wallet's mixed order with the deposits taken off (WeChat). */
+  readonly settleIn?: 'platform' | 'wallet';
+  /** The patient as WeChat checks them against the insured person (settleIn wallet); never stored. */
+  readonly patient?: PatientIdentity;
 }
 
 /** The configured platform and the channel's authorisation exchange, or a 409 saying there is none. */
@@ -43,7 +49,7 @@ function partsFor(deps: AdmissionDeps, channel: Channel) {
  * Every charge line of the admission, read page by page; the index may lag the last line by a moment, so
  * the lines must add up to the admission's totals before anything is uploaded (409 otherwise: ask again).
  */
-async function allCharges(deps: AdmissionDeps, admission: Admission): Promise<AdmissionCharge[]> {
+export async function allCharges(deps: AdmissionDeps, admission: Admission): Promise<AdmissionCharge[]> {
   const lines: AdmissionCharge[] = [];
   for await (const c of chargesOf(deps.ledger, admission.admissionId)) lines.push(c);
   const total = lines.reduce((n, c) => n + c.amountFen, 0);
@@ -72,10 +78,48 @@ export async function dischargeInsurance(
 ): Promise<Versioned<Admission>> {
   const s = current.value.settlement;
   if (!s) return current;
-  if (s.insurance?.status === 'ORDERING') return resolveOrdering(deps, current, s.insurance);
+  if (s.insurance?.status === 'ORDERING')
+    // A wallet's order waits for the patient (its capture or its closing moves the settlement on).
+    return s.insurance.settleIn === 'wallet' ? current : resolveOrdering(deps, current, s.insurance);
   if (!input) return withSplit(deps, current, undefined, selfPaySplit(current.value.chargesFen));
   const parts = partsFor(deps, input.channel);
   const admission = current.value;
+  const { upload, chargeBatchNo, unlisted } = await uploadListed(deps, parts, admission, input);
+  const { uploaded } = upload;
+  const ordering: DischargeInsurance = {
+    status: 'ORDERING',
+    channel: input.channel,
+    payOrdId: uploaded.payOrdId,
+    payToken: uploaded.payToken,
+    medOrgOrd: upload.medOrgOrd,
+    chargeBatchNo,
+    split: { ...uploaded.split, selfPayFen: addFen(uploaded.split.selfPayFen, unlisted) },
+    orderedAt: upload.at.toISOString(),
+  };
+  const { recorded, state } = await settleAtPlatform(
+    deps,
+    parts.platform,
+    { ...upload, chargeBatchNo },
+    () =>
+      transition(deps.ledger, deps.ledger.admissions, current, {
+        ...admission,
+        settlement: { ...s, insurance: ordering },
+      }),
+    (done, refusal) => reopen(deps, done, refusal.message),
+  );
+  return applyOrderState(deps, recorded, ordering, state);
+}
+
+/**
+ * Uploads the admission's listed charges (6201) under the patient's authorisation (400 when none is
+ * listed); answers the upload, its charge batch and what the unlisted charges come to.
+ */
+export async function uploadListed(
+  deps: AdmissionDeps,
+  parts: Parameters<typeof uploadAtPlatform>[1],
+  admission: Admission,
+  input: DischargeInsuranceInput,
+) {
   const lines = await allCharges(deps, admission);
   const listed = lines.filter(
     (c): c is AdmissionCharge & { listing: NonNullable<AdmissionCharge['listing']> } => !!c.listing,
@@ -101,30 +145,11 @@ export async function dischargeInsurance(
       ...c.listing,
     })),
   });
-  const { uploaded } = upload;
-  const unlisted = subtractFen(admission.chargesFen, splitTotal(uploaded.split));
-  const ordering: DischargeInsurance = {
-    status: 'ORDERING',
-    channel: input.channel,
-    payOrdId: uploaded.payOrdId,
-    payToken: uploaded.payToken,
-    medOrgOrd: upload.medOrgOrd,
+  return {
+    upload,
     chargeBatchNo,
-    split: { ...uploaded.split, selfPayFen: addFen(uploaded.split.selfPayFen, unlisted) },
-    orderedAt: upload.at.toISOString(),
+    unlisted: subtractFen(admission.chargesFen, splitTotal(upload.uploaded.split)),
   };
-  const { recorded, state } = await settleAtPlatform(
-    deps,
-    parts.platform,
-    { ...upload, chargeBatchNo },
-    () =>
-      transition(deps.ledger, deps.ledger.admissions, current, {
-        ...admission,
-        settlement: { ...s, insurance: ordering },
-      }),
-    (done, refusal) => reopen(deps, done, refusal.message),
-  );
-  return applyOrderState(deps, recorded, ordering, state);
 }
 
 /** An ORDERING order (6202 unanswered, or a crash): 6301 says whether it settled, after a grace. */
@@ -175,7 +200,7 @@ async function applyOrderState(
 }
 
 /** The settlement with its split decided: the plan is made and the saga goes on to BOOK. */
-async function withSplit(
+export async function withSplit(
   deps: AdmissionDeps,
   current: Versioned<Admission>,
   insurance: DischargeInsurance | undefined,
@@ -190,8 +215,12 @@ async function withSplit(
   });
 }
 
-/** Insurance refused the discharge: back to OPEN, nothing booked, the reason kept for staff. */
-async function reopen(deps: AdmissionDeps, current: Versioned<Admission>, reason: string) {
+/** Insurance refused the discharge (or the patient did not confirm): back to OPEN, nothing booked, the reason kept. */
+export async function reopen(
+  deps: Pick<AdmissionDeps, 'ledger'>,
+  current: Versioned<Admission>,
+  reason: string,
+) {
   return transition(deps.ledger, deps.ledger.admissions, current, {
     ...current.value,
     status: 'OPEN',

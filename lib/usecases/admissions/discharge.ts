@@ -6,10 +6,13 @@
  *   1. Start: only while no top-up is being paid (409 TOP_UP_PENDING); the admission becomes SETTLING with
  *      its charges and deposits frozen (no charge or top-up is taken from here on).
  *   2. INSURANCE (when asked): the listed charges are settled at the national platform with the patient's
- *      authorisation (discharge-insurance.ts); the split fixes the plan.
+ *      authorisation (discharge-insurance.ts); the split fixes the plan. Or (settleIn wallet) WeChat's mixed
+ *      order settles them with the deposits taken off and any arrears as its cash (discharge-wallet.ts): the
+ *      patient confirms it, its capture fixes the plan, and an order closed unpaid reopens the admission.
  *   3. The plan: insurance pays its parts, the deposits the self-pay part as far as they go; a surplus is
  *      allocated over the top-ups, the most recent first (allocateSurplus), and arrears are what is left.
- *   4. BOOK: one journal transaction Dr insurance receivables, Dr deposit (the deduction) / Cr the tab.
+ *   4. BOOK: one journal transaction Dr insurance receivables, Dr deposit (the deduction) / Cr the tab (after
+ *      a wallet's order, whose capture booked insurance's parts and its cash, only the deduction).
  *   5. REFUND: each planned refund through the usual refund path, under a key derived from the admission
  *      and the payment (a re-run asks for the same refund, never a second); done when all succeeded.
  *   6. ARREARS: a payment link for what the deposits did not cover; AWAITING_ARREARS until it is paid,
@@ -35,7 +38,8 @@ import { loadPayment } from '../payments/records';
 import { retryOnConflict } from '../shared/retry';
 import { transition, type Versioned } from '../shared/records';
 import type { AdmissionDeps } from './deps';
-import { dischargeInsurance, type DischargeInsuranceInput } from './discharge-insurance';
+import { dischargeInsurance, reopen, type DischargeInsuranceInput } from './discharge-insurance';
+import { dischargeInWallet, walletOrderClosed } from './discharge-wallet';
 import { askPlannedRefund, planFor, surplusRefundKey } from './plan';
 import { admissionEvent, loadAdmission } from './records';
 
@@ -56,11 +60,34 @@ export async function dischargeAdmission(
   deps: AdmissionDeps,
   admissionId: string,
   input: DischargeInput,
-): Promise<Admission> {
+): Promise<{ admission: Admission; clientParams?: Readonly<Record<string, string>> }> {
   let current = await startDischarge(deps, admissionId, input);
-  if (current.value.status === 'SETTLING' && current.value.settlement?.step === 'INSURANCE')
-    current = await dischargeInsurance(deps, current, input.insurance);
-  return runDischarge(deps, current.value.admissionId);
+  const s = current.value.settlement;
+  if (current.value.status === 'SETTLING' && s?.step === 'INSURANCE') {
+    try {
+      if (input.insurance?.settleIn === 'wallet' && !s.insurance) {
+        const ordered = await dischargeInWallet(deps, current, input.insurance);
+        if (ordered.clientParams)
+          return { admission: ordered.current.value, clientParams: ordered.clientParams };
+        current = ordered.current;
+      } else current = await dischargeInsurance(deps, current, input.insurance);
+    } catch (error) {
+      // Refused (or unreachable) before any order was recorded: OPEN again, nothing half-written.
+      await reopenUnordered(deps, admissionId, error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+  }
+  return { admission: await runDischarge(deps, current.value.admissionId) };
+}
+
+/** Back to OPEN when the insurance step stopped before it recorded any order (a retry may have since). */
+async function reopenUnordered(deps: AdmissionDeps, admissionId: string, reason: string): Promise<void> {
+  await retryOnConflict(async () => {
+    const current = await loadAdmission(deps.ledger, admissionId);
+    const s = current.value.settlement;
+    if (current.value.status === 'SETTLING' && s?.step === 'INSURANCE' && !s.insurance)
+      await reopen(deps, current, reason);
+  }).catch(() => undefined); // otherwise staff discharge again; the first error is the one answered
 }
 
 /** OPEN → SETTLING with the totals frozen; an admission already past OPEN is returned as it is. */
@@ -108,6 +135,12 @@ export async function runDischarge(deps: PaymentDeps, admissionId: string): Prom
     const current = await loadAdmission(deps.ledger, admissionId);
     const { value: admission } = current;
     const s = admission.settlement;
+    if (s?.insurance?.status === 'ORDERING' && s.insurance.settleIn === 'wallet' && s.step === 'INSURANCE') {
+      // Waiting for the patient to confirm WeChat's order: only its closing, unpaid, changes anything here.
+      if (admission.status === 'SETTLING' && (await walletOrderClosed(deps, current)))
+        return (await loadAdmission(deps.ledger, admissionId)).value;
+      return admission;
+    }
     if (admission.status !== 'SETTLING' || !s?.plan) return admission;
     const moved = await runStep(deps, current, s, s.plan);
     if (!moved) return (await loadAdmission(deps.ledger, admissionId)).value;
@@ -151,9 +184,16 @@ async function book(
 ): Promise<void> {
   const { admissionId } = current.value;
   const tab = Accounts.admissionTab(admissionId);
+  // A wallet's order booked insurance's parts with its capture; the platform's are booked here.
+  const insured =
+    s.insurance?.settleIn === 'wallet'
+      ? []
+      : [
+          { account: Accounts.insuranceFundReceivable(), amountFen: plan.split.fundFen },
+          { account: Accounts.personalAccountReceivable(), amountFen: plan.split.personalAccountFen },
+        ];
   const debits: Array<{ account: ReturnType<typeof Accounts.admissionTab>; amountFen: Fen }> = [
-    { account: Accounts.insuranceFundReceivable(), amountFen: plan.split.fundFen },
-    { account: Accounts.personalAccountReceivable(), amountFen: plan.split.personalAccountFen },
+    ...insured,
     { account: Accounts.admissionDeposit(admissionId), amountFen: plan.deductedFen },
   ].filter((d) => d.amountFen > 0);
   const clearedFen = addFen(...debits.map((d) => d.amountFen));
@@ -266,6 +306,7 @@ async function finish(deps: PaymentDeps, current: Versioned<Admission>, plan: Di
         deductedFen: plan.deductedFen,
         refundedFen: plan.surplusFen - plan.unrefundableFen,
         unrefundableFen: plan.unrefundableFen,
+        ...(plan.paidInOrderFen ? { paidInOrderFen: plan.paidInOrderFen } : {}),
       }),
     ],
   });

@@ -70,8 +70,10 @@ export function admissionView(admission: Admission, arrears?: Payment, payUrl?: 
               ? {
                   insurance: {
                     status: s.insurance.status,
+                    settleIn: s.insurance.settleIn ?? 'platform',
                     payOrdId: s.insurance.payOrdId,
                     split: s.insurance.split,
+                    ...(s.insurance.paymentId ? { paymentId: s.insurance.paymentId } : {}),
                   },
                 }
               : {}),

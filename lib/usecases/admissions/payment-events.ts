@@ -3,7 +3,8 @@
  * discharge settlements on when no event does:
  *   - a top-up paid after its admission stopped taking deposits (a closed order paid at the last moment)
  *     is refunded in full: nothing is kept that the stay does not count;
- *   - a surplus refund that completed runs its admission's settlement on.
+ *   - a discharge's mixed order that was paid, or a surplus refund that completed, runs its admission's
+ *     settlement on.
  */
 import { MedpayError } from '../../domain/errors';
 import type { PaymentDeps } from '../payments/deps';
@@ -12,14 +13,21 @@ import { refundPayment } from '../payments/refund';
 import { runDischarge } from './discharge';
 import { loadAdmission } from './records';
 
-/** A deposit payment was captured: refunds it whole when its admission did not count it. */
+/**
+ * A payment with purpose deposit was captured: a top-up its admission did not count is refunded whole; a
+ * discharge's mixed order runs the settlement on.
+ */
 export async function onTopUpPaid(
   deps: PaymentDeps,
   paymentId: string,
-): Promise<'counted' | 'refunded' | 'ignored'> {
+): Promise<'counted' | 'refunded' | 'settling' | 'ignored'> {
   const { value: payment } = await loadPayment(deps.ledger, paymentId);
-  if (payment.admission?.kind !== 'DEPOSIT' || payment.status === 'PENDING' || payment.status === 'CLOSED')
-    return 'ignored';
+  if (payment.status === 'PENDING' || payment.status === 'CLOSED') return 'ignored';
+  if (payment.admission?.kind === 'DISCHARGE') {
+    await runDischarge(deps, payment.admission.admissionId);
+    return 'settling';
+  }
+  if (payment.admission?.kind !== 'DEPOSIT') return 'ignored';
   const { value: admission } = await loadAdmission(deps.ledger, payment.admission.admissionId);
   const counted = admission.topUps.some((t) => t.paymentId === paymentId && t.status === 'PAID');
   if (counted || admission.status === 'OPEN') return counted ? 'counted' : 'ignored';

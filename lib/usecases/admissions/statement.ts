@@ -38,6 +38,7 @@ export async function admissionStatement(
       .filter((t) => t.status === 'PAID')
       .map((t) => txnIdFor('payment', t.paymentId, 'captured')),
     txnIdFor('admission', admissionId, 'discharged'),
+    ...(s?.insurance?.paymentId ? [txnIdFor('payment', s.insurance.paymentId, 'captured')] : []),
     ...(s?.plan?.refunds ?? []).map((r) => txnIdFor('refund', r.refundId, 'succeeded')),
     ...(s?.arrears ? [txnIdFor('payment', s.arrears.paymentId, 'captured')] : []),
   ];
@@ -76,6 +77,25 @@ export async function admissionStatement(
         });
       if (d !== 0)
         moves.push({ at, kind: 'deduction', amountFen: -d, reference: t.txnId, deposit: d, tab: d });
+      continue;
+    }
+    if (t.refs.paymentId && t.refs.paymentId === s?.insurance?.paymentId) {
+      // WeChat's discharge order: insurance's parts, and the self-pay beyond the deposits as its cash.
+      const insured = t.postings
+        .filter((p) => p.side === 'debit' && p.account.startsWith('insurance:'))
+        .reduce((n, p) => n + p.amountFen, 0);
+      const reference = t.refs.payOrdId ?? t.refs.paymentId;
+      moves.push({ at, kind: 'insurance', amountFen: insured, reference, deposit: 0, tab: -insured });
+      if (-b > insured)
+        moves.push({
+          at,
+          kind: 'arrears',
+          amountFen: -b - insured,
+          reference: t.refs.paymentId,
+          ...(channel ? { channel } : {}),
+          deposit: 0,
+          tab: b + insured,
+        });
       continue;
     }
     const kind: StatementLineKind = t.refs.refundId ? 'refund' : d !== 0 ? 'top-up' : 'arrears';

@@ -3,12 +3,19 @@
  * purpose `deposit` and the admission as its referenceId. Asking records the top-up PENDING on the
  * admission, with the payment, in one transaction; the capture counts it in the deposits (capture-payment.ts).
  */
-import { assertMayTopUp, withTopUpPaid, type Admission } from '../../domain/admission';
+import {
+  assertMayTopUp,
+  awaitedOrder,
+  withOrderPaid,
+  withTopUpPaid,
+  type Admission,
+} from '../../domain/admission';
 import type { Channel } from '../../domain/ledger/accounts';
 import type { Fen } from '../../domain/money';
 import type { Payment, PaymentAdmission } from '../../domain/payment';
 import type { EntityWrite, OutboxEvent } from '../../ports/ledger-store';
 import type { RecordDeps } from '../payments/deps';
+import { planFor } from './plan';
 import { admissionEvent, loadAdmission } from './records';
 
 /** What a deposit payment asks of its admission. */
@@ -51,7 +58,8 @@ export async function depositTopUp(
 
 /**
  * What capturing an admission's payment writes to the admission, in the capture's transaction: a top-up
- * counted in the deposits (while the admission is OPEN; a late one is refunded, see late-top-up.ts), or the
+ * counted in the deposits (while the admission is OPEN; a late one is refunded, see payment-events.ts), the
+ * discharge's mixed order paid, which fixes the plan (the saga goes on to book the deduction), or the
  * arrears paid, which settles the admission.
  */
 export async function admissionCaptured(
@@ -70,6 +78,12 @@ export async function admissionCaptured(
       paidAt: payment.paidAt ?? deps.clock.now().toISOString(),
       payerId: payment.payerId,
     });
+    return { entities: [deps.ledger.admissions.transition(current, next)], events: [] };
+  }
+  if (payment.admission.kind === 'DISCHARGE') {
+    const awaited = awaitedOrder(admission, payment.paymentId);
+    const plan = await planFor(deps, admission, awaited.insurance.split);
+    const next: Admission = { ...admission, settlement: withOrderPaid(awaited, plan) };
     return { entities: [deps.ledger.admissions.transition(current, next)], events: [] };
   }
   if (

@@ -131,6 +131,7 @@ async function applyInsuredEvent(
     amountFen: event.totalFen,
     paidAt: event.paidAt,
     split: event.split,
+    cashAdjustments: event.cashAdjustments,
     payOrdId: event.payOrdId,
   });
   return outcome === 'committed' ? 'applied' : 'already-applied';

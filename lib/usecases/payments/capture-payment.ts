@@ -10,7 +10,7 @@
  *      PaymentSucceeded event, in ONE transaction; a replay of the same capture is "already applied".
  */
 import { assertAgrees, IntegrityAlertError } from '../../domain/errors';
-import type { Split } from '../../domain/insurance';
+import type { CashAdjustments, Split } from '../../domain/insurance';
 import type { Fen } from '../../domain/money';
 import { captureTransaction, type Payment } from '../../domain/payment';
 import type { CommitOutcome, EntityWrite } from '../../ports/ledger-store';
@@ -27,6 +27,8 @@ export interface ProviderPaid {
   readonly amountFen: Fen;
   readonly paidAt: Date;
   readonly split?: Split;
+  /** A mixed order's cash adjustments, as reported (absent: none). */
+  readonly cashAdjustments?: CashAdjustments;
   readonly payOrdId?: string;
   /** Who paid, as the provider names them: recorded on an order anyone could pay, compared otherwise. */
   readonly payerId?: string;
@@ -72,6 +74,10 @@ export async function capturePayment(
           selfPayFen: [insurance.split.selfPayFen, paid.split?.selfPayFen],
           // A cash-only order carries no platform order: its upload was revoked.
           payOrdId: [insurance.mixPayType === 'CASH_ONLY' ? undefined : insurance.payOrdId, paid.payOrdId],
+          // A discharge's unlisted charges and deposits taken off: none reported where some were sent is a
+          // contradiction too.
+          unlistedFen: [insurance.cashAdjustments?.unlistedFen ?? 0, paid.cashAdjustments?.unlistedFen ?? 0],
+          prepaidFen: [insurance.cashAdjustments?.prepaidFen ?? 0, paid.cashAdjustments?.prepaidFen ?? 0],
         }
       : {}),
   });

@@ -136,7 +136,7 @@ export async function createInsuredPayment(
 }
 
 /** The platform's order as the wallet's mixed order names it. */
-function platformPart(
+export function platformPart(
   uploaded: UploadedFees,
   auth: { payAuthNo: string; insuredRegion: string; medicalCard?: { id: string; instId: string } },
   medOrgOrd: string,
@@ -192,7 +192,7 @@ async function recordInsured(
  * Keeps the wallet's order number on the payment, guarded by the version just written: if a notification
  * moved it meanwhile, that outcome stands and the payment is read back.
  */
-async function markOrdered(
+export async function markOrdered(
   deps: PaymentDeps,
   current: Versioned<Payment>,
   channelOrderNo: string,
@@ -217,7 +217,7 @@ async function markOrdered(
 }
 
 /** The wallet order could not be placed: the payment is CLOSED and its upload REVOKED. */
-async function closeUnordered(deps: PaymentDeps, paymentId: string): Promise<void> {
+export async function closeUnordered(deps: PaymentDeps, paymentId: string): Promise<void> {
   const current = await loadPayment(deps.ledger, paymentId).catch(() => undefined);
   const insurance = current?.value.insurance;
   if (!current || !insurance || current.value.status !== 'PENDING') return;

@@ -35,6 +35,7 @@ export async function settleInsured(
       amountFen: state.totalFen ?? payment.amountFen,
       paidAt: state.paidAt ?? deps.clock.now(),
       split: state.split,
+      cashAdjustments: state.cashAdjustments,
       payOrdId: state.payOrdId,
     });
     return (await loadPayment(deps.ledger, payment.paymentId)).value;

@@ -8,7 +8,7 @@
 import { IntegrityAlertError, ValidationError } from '../../domain/errors';
 import { InsuranceRefusedError, medOrgOrdFor, splitTotal } from '../../domain/insurance';
 import { addFen, fen } from '../../domain/money';
-import type { AuthExchange } from '../../ports/insurance-auth';
+import type { AuthExchange, InsuranceAuthorisation } from '../../ports/insurance-auth';
 import type {
   FeeLine,
   InsuranceGateway,
@@ -38,6 +38,9 @@ export interface PlatformUpload {
   readonly uploaded: UploadedFees;
   readonly medOrgOrd: string;
   readonly payAuthNo: string;
+  /** The authorisation it was uploaded under and the patient's location (a wallet's mixed order names both). */
+  readonly authorisation: InsuranceAuthorisation;
+  readonly location: string;
   readonly at: Date;
   /** 6401, never throwing: an upload that will not be settled. */
   readonly revoke: () => Promise<void>;
@@ -78,7 +81,7 @@ export async function uploadAtPlatform(
       { field: 'split total', recorded: totalFen, reported: splitTotal(uploaded.split) },
     ]);
   }
-  return { uploaded, medOrgOrd, payAuthNo: authorisation.payAuthNo, at, revoke };
+  return { uploaded, medOrgOrd, payAuthNo: authorisation.payAuthNo, authorisation, location, at, revoke };
 }
 
 /**

@@ -8,9 +8,11 @@ import { describe, expect, it } from 'vitest';
 import {
   allocateSurplus,
   assertMayTopUp,
+  awaitedOrder,
   balanceOf,
   dischargePlan,
   withCharge,
+  withOrderPaid,
   withTopUpPaid,
   type Admission,
   type RefundableTopUp,
@@ -96,6 +98,46 @@ describe('the discharge plan', () => {
       arrearsFen: 10_000,
     });
     expect(() => dischargePlan({ depositsFen: fen(0), chargesFen: fen(90_001) }, split)).toThrow(/add up/);
+  });
+
+  it("WeChat's discharge order: only the order the settlement awaits is believed; paid, no arrears are asked", () => {
+    const split = { fundFen: fen(50_000), personalAccountFen: fen(10_000), selfPayFen: fen(30_000) };
+    const waiting = admission({
+      status: 'SETTLING',
+      depositsFen: fen(20_000),
+      chargesFen: fen(90_000),
+      settlement: {
+        step: 'INSURANCE',
+        requestedBy: 'staff:x',
+        requestedAt: NOW.toISOString(),
+        arrearsChannel: 'wechatpay',
+        insurance: {
+          status: 'ORDERING',
+          settleIn: 'wallet',
+          paymentId: 'pay_1',
+          channel: 'wechatpay',
+          payOrdId: 'ORD1',
+          payToken: 'T',
+          medOrgOrd: 'MO1',
+          chargeBatchNo: 'ZY1',
+          split,
+          orderedAt: NOW.toISOString(),
+        },
+      },
+    });
+    const awaited = awaitedOrder(waiting, 'pay_1');
+    const plan = { split, deductedFen: fen(20_000), surplusFen: fen(0), arrearsFen: fen(10_000) };
+    expect(withOrderPaid(awaited, { ...plan, refunds: [], unrefundableFen: fen(0) })).toMatchObject({
+      step: 'BOOK',
+      insurance: { status: 'SETTLED' },
+      plan: { deductedFen: 20_000, arrearsFen: 0, paidInOrderFen: 10_000 },
+    });
+    expect(() => awaitedOrder(waiting, 'pay_2')).toThrow(
+      expect.objectContaining({ code: 'INTEGRITY_ALERT' }),
+    );
+    expect(() => awaitedOrder({ ...waiting, status: 'OPEN' }, 'pay_1')).toThrow(
+      expect.objectContaining({ code: 'INTEGRITY_ALERT' }),
+    );
   });
 });
 

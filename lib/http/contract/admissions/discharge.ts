@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { CHANNELS } from '../../../domain/ledger/accounts';
 import { defineRoute } from '../../route';
 import { text } from '../common';
-import { PatientLocation } from '../shared';
+import { InsuredPatient, PatientLocation } from '../shared';
 import { AdmissionParams, AdmissionView } from './schemas';
 
 /** `POST /admissions/{admissionId}/discharge` body. */
@@ -20,6 +20,13 @@ export const DischargeBody = z.strictObject({
       medicalType: text(1, 8),
       departmentCode: z.optional(text(1, 64)),
       doctorCode: z.optional(text(1, 64)),
+      /**
+       * `platform` (default): the platform settles (6202) now. `wallet` (WeChat): one mixed order carries
+       * insurance's parts, the deposits taken off and any arrears; the patient confirms it in WeChat.
+       */
+      settleIn: z.optional(z.enum(['platform', 'wallet'])),
+      /** WeChat checks the order's payer against the insured person (settleIn wallet; never stored). */
+      patient: z.optional(InsuredPatient),
     }),
   ),
   /** The channel arrears are asked for on (the last top-up's when absent). */
@@ -44,8 +51,12 @@ export const dischargeAdmission = defineRoute({
     },
     202: {
       description:
-        'SETTLING: refunds are processing (the settlement goes on when they complete), or 6202 went unanswered (asked again after a minute).',
+        'SETTLING: refunds are processing (the settlement goes on when they complete), or 6202 went unanswered (asked again after a minute), or (settleIn wallet) WeChat’s mixed order waits for the patient: `clientParams` opens it with wx.requestMedicalInsurancePay (answered once).',
       schema: AdmissionView(),
+    },
+    400: {
+      description:
+        'VALIDATION_FAILED: no charge is in the insurance lists, insurance is not configured on the channel, or settleIn wallet on Alipay.',
     },
     404: { description: 'NOT_FOUND' },
     409: {

@@ -49,7 +49,14 @@ export const AdmissionView = lazy(() =>
           requestedBy: z.string(),
           requestedAt: DateTime(),
           insurance: z.optional(
-            z.object({ status: z.enum(['ORDERING', 'SETTLED']), payOrdId: z.string(), split: Split }),
+            z.object({
+              status: z.enum(['ORDERING', 'SETTLED']),
+              settleIn: z.enum(['platform', 'wallet']),
+              payOrdId: z.string(),
+              split: Split,
+              /** The mixed order's payment (settleIn wallet). */
+              paymentId: z.optional(z.string()),
+            }),
           ),
           plan: z.optional(
             z.object({
@@ -57,6 +64,8 @@ export const AdmissionView = lazy(() =>
               deductedFen: Fen,
               surplusFen: Fen,
               arrearsFen: Fen,
+              /** The self-pay part beyond the deposits, paid in WeChat's mixed order (settleIn wallet). */
+              paidInOrderFen: z.optional(Fen),
               unrefundableFen: Fen,
               refunds: z.array(
                 z.object({
@@ -81,6 +90,8 @@ export const AdmissionView = lazy(() =>
           lastError: z.optional(z.string()),
         }),
       ),
+      /** Only in the answer that placed WeChat's discharge order: what opens it (wx.requestMedicalInsurancePay). */
+      clientParams: z.optional(z.record(z.string(), z.string())),
     }),
     { id: 'Admission' },
   ),

@@ -9,6 +9,7 @@ import {
   CreatedPayment,
   FeeQuantity,
   Id,
+  InsuredPatient,
   Payer,
   PatientLocation,
   payerMatchesChannel,
@@ -35,16 +36,7 @@ const Insurance = z.strictObject({
   doctorCode: z.optional(text(1, 64)),
   feeLines: z.array(FeeLine).check(z.minLength(1), z.maxLength(500)),
   /** WeChat checks the order's payer against the insured person (name and ID number are never stored). */
-  patient: z.optional(
-    z.strictObject({
-      name: text(1, 64),
-      idNumber: text(15, 18).check(z.regex(/^(\d{15}|\d{17}[\dXx])$/, 'an ID-card number')),
-      cardType: z._default(
-        z.enum(['ID_CARD', 'HOUSEHOLD_REGISTRATION', 'FOREIGNER_PASSPORT', 'FOREIGN_PERMANENT_RESIDENT']),
-        'ID_CARD',
-      ),
-    }),
-  ),
+  patient: z.optional(InsuredPatient),
 });
 
 /** `POST /payments` body. */

@@ -124,6 +124,54 @@ describe('WeChat mixed orders for a charge (/v3/med-ins/orders)', () => {
     });
   });
 
+  it('a discharge: IN_HOSP_PAY with the unlisted charges added and the deposits taken off (W1 §4, W2 §3)', async () => {
+    // 100.00 listed (80 % fund, 10.00 from the account, 10.00 self-pay), 50.00 unlisted, 40.00 of deposits.
+    env.sandbox.platform.settings.defaultPersonalAccountFen = 1_000;
+    const { request, up } = await insuredOrder('D5', { '250101001': 10_000 });
+    expect(up.split).toEqual({ fundFen: 8_000, personalAccountFen: 1_000, selfPayFen: 1_000 });
+    const discharge: MedicalOrderRequest = {
+      ...request,
+      purpose: 'deposit',
+      mixPayType: 'CASH_AND_INSURANCE',
+      totalFen: fen(11_000),
+      split: { ...up.split, selfPayFen: fen(2_000) },
+      cashAdjustments: { unlistedFen: fen(5_000), prepaidFen: fen(4_000) },
+    };
+    await env.medicalOrders.wechatpay.create(discharge);
+    const sent = [...env.sandbox.medical.mixOrders.values()].find((o) => o.outTradeNo === request.outTradeNo);
+    expect(sent?.request).toMatchObject({
+      order_type: 'IN_HOSP_PAY',
+      total_fee: 15_000,
+      med_ins_gov_fee: 8_000,
+      med_ins_self_fee: 1_000,
+      med_ins_cash_fee: 1_000,
+      wechat_pay_cash_fee: 2_000,
+      cash_add_detail: [{ cash_add_fee: 5_000, cash_add_type: 'OTHER_MEDICAL_EXPENSES' }],
+      cash_reduce_detail: [{ cash_reduce_fee: 4_000, cash_reduce_type: 'PRE_PAYMENT' }],
+    });
+    await fetch(`${env.sandbox.url}/sandbox/medical-insurance/pay`, {
+      method: 'POST',
+      body: JSON.stringify({ outTradeNo: request.outTradeNo }),
+    });
+    expect(await env.medicalOrders.wechatpay.query(request.outTradeNo)).toMatchObject({
+      status: 'PAID',
+      totalFen: 11_000,
+      split: { fundFen: 8_000, personalAccountFen: 1_000, selfPayFen: 2_000 },
+      cashAdjustments: { unlistedFen: 5_000, prepaidFen: 4_000 },
+    });
+    // More off than the self-pay and unlisted parts leaves med_ins_cash_fee negative: refused before sending.
+    await expect(
+      env.medicalOrders.wechatpay.create({
+        ...discharge,
+        outTradeNo: 'MPMID6',
+        split: { ...up.split, selfPayFen: fen(0) },
+        totalFen: fen(9_000),
+        mixPayType: 'INSURANCE_ONLY',
+        cashAdjustments: { unlistedFen: fen(5_000), prepaidFen: fen(1_000) },
+      }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
   it('refuses, before sending, parts that do not add up and a type that does not fit the split', async () => {
     env.sandbox.platform.settings.defaultPersonalAccountFen = 1_000;
     const { request } = await insuredOrder('4', { '250101001': 10_000, S9: 5_000 });

@@ -57,7 +57,7 @@ describe('admissions', () => {
 
     // Insurance at discharge: the patient authorises in the WeChat wallet; 6201 + 6202 at the sandbox platform.
     const auth = t.env.sandbox.platform.authorise({ channel: 'wechatpay', payerId: patientOpenId });
-    const discharged = await dischargeAdmission(deps, a.admissionId, {
+    const { admission: discharged } = await dischargeAdmission(deps, a.admissionId, {
       requestedBy: 'staff:ward-3',
       insurance: {
         channel: 'wechatpay',
@@ -105,7 +105,9 @@ describe('admissions', () => {
     const a = await w.admit();
     await w.topUp(a.admissionId, a.patientId, 'alipay', 10_000, '2088000000001111');
     await w.charge(a.admissionId, 'D1', 25_000, false);
-    const waiting = await dischargeAdmission(deps, a.admissionId, { requestedBy: 'staff:ward-3' });
+    const { admission: waiting } = await dischargeAdmission(deps, a.admissionId, {
+      requestedBy: 'staff:ward-3',
+    });
     expect(waiting.status).toBe('AWAITING_ARREARS');
     expect(waiting.settlement?.plan).toMatchObject({
       deductedFen: 10_000,
@@ -193,7 +195,7 @@ describe('admissions', () => {
     });
     expect(scanned.body).toMatchObject({ status: 'PAID', responseStatus: 204 });
     const done = await w.settle(
-      (await dischargeAdmission(deps, a.admissionId, { requestedBy: 'staff:x' })).admissionId,
+      (await dischargeAdmission(deps, a.admissionId, { requestedBy: 'staff:x' })).admission.admissionId,
     );
     expect(done.status).toBe('SETTLED');
     await expect(w.charge(a.admissionId, 'D2', 1_000)).rejects.toMatchObject({ code: 'INVALID_STATE' });
@@ -220,7 +222,7 @@ describe('admissions', () => {
       entities: [deps.ledger.payments.transition(current, { ...current.value, status: 'CLOSED' })],
     });
     const settled = await w.settle(
-      (await dischargeAdmission(deps, a.admissionId, { requestedBy: 'staff:x' })).admissionId,
+      (await dischargeAdmission(deps, a.admissionId, { requestedBy: 'staff:x' })).admission.admissionId,
     );
     expect(settled.status).toBe('SETTLED');
     // The wallet's word comes after all: paid. The capture cannot count it on a settled admission.

@@ -3,12 +3,19 @@
  * ledger commit, every call to a wallet or to the insurance platform), at each one in turn, and is run again.
  * Whatever the step, no money is lost or doubled: insurance settles once, every top-up is refunded exactly
  * what the plan gave it (once at the wallet), the arrears are asked for once, and the admission's deposit
- * and tab accounts end at zero. DynamoDB Local and the sandbox over real HTTP, as in admissions.test.ts.
+ * and tab accounts end at zero. The same through WeChat's discharge order (settleIn wallet): an order lost
+ * to the crash is closed and the discharge asked again; the one the patient confirms is paid once.
+ * DynamoDB Local and the sandbox over real HTTP, as in admissions.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Admission } from '../../../../lib/domain/admission';
 import type { Channel } from '../../../../lib/domain/ledger/accounts';
-import { dischargeAdmission, type DischargeInput } from '../../../../lib/usecases/admissions/discharge';
+import {
+  dischargeAdmission,
+  runDischarge,
+  type DischargeInput,
+} from '../../../../lib/usecases/admissions/discharge';
+import { closePayment } from '../../../../lib/usecases/payments/close';
 import type { AdmissionDeps } from '../../../../lib/usecases/admissions/deps';
 import { loadAdmission } from '../../../../lib/usecases/admissions/records';
 import { openPayLink } from '../../../../lib/usecases/payments/pay-link';
@@ -73,6 +80,9 @@ describe('discharge settlement killed at every step', () => {
     const insured = deps.insured && {
       ...deps.insured,
       platform: counted(deps.insured.platform, ['uploadFees', 'placeOrder', 'revoke'], hooks),
+      orders: Object.fromEntries(
+        Object.entries(deps.insured.orders).map(([c, o]) => [c, counted(o, ['create'], hooks)]),
+      ),
     };
     const dyingDeps: AdmissionDeps = {
       ...deps,
@@ -83,10 +93,13 @@ describe('discharge settlement killed at every step', () => {
     return dyingDeps;
   }
 
+  /** How insurance takes part: none, at the platform (6202), or in WeChat's discharge order. */
+  type Insured = 'none' | 'platform' | 'wallet';
+
   /** Staff's discharge request, with a fresh authorisation from the patient each time it is asked. */
-  const request = (patientOpenId: string, insured: boolean): DischargeInput => ({
+  const request = (patientOpenId: string, insured: Insured): DischargeInput => ({
     requestedBy: 'staff:ward-3',
-    ...(insured
+    ...(insured !== 'none'
       ? {
           insurance: {
             channel: 'wechatpay' as Channel,
@@ -95,16 +108,37 @@ describe('discharge settlement killed at every step', () => {
             payerId: patientOpenId,
             location: '113.264385,23.129112',
             medicalType: '21',
+            settleIn: insured === 'wallet' ? 'wallet' : 'platform',
           },
         }
       : {}),
   });
 
+  /**
+   * A discharge order the admission waits for: the patient confirms it if WeChat has it; one the crash kept
+   * from WeChat is closed by staff (the admission reopens on the next run).
+   */
+  async function confirmOrClose(admission: Admission): Promise<void> {
+    const insurance = admission.settlement?.insurance;
+    if (insurance?.settleIn !== 'wallet' || insurance.status !== 'ORDERING' || !insurance.paymentId) return;
+    const order = (await loadPayment(deps.ledger, insurance.paymentId)).value;
+    const atWeChat = [...t.env.sandbox.medical.mixOrders.values()].find(
+      (o) => o.outTradeNo === order.outTradeNo,
+    );
+    if (atWeChat?.mixPayStatus === 'MIX_PAY_CREATED')
+      expect(
+        (await w.sandbox('/sandbox/medical-insurance/pay', { outTradeNo: order.outTradeNo })).status,
+      ).toBe(200);
+    else if (order.status === 'PENDING') await closePayment(deps, order.paymentId);
+  }
+
   /** Runs the discharge again (as staff, the sweep and the refunds' events would) until it settles or waits for arrears. */
-  async function recover(admissionId: string, patientOpenId: string, insured: boolean): Promise<Admission> {
+  async function recover(admissionId: string, patientOpenId: string, insured: Insured): Promise<Admission> {
     for (let i = 0; i < 60; i++) {
       clock.offsetMs += 61_000; // past the grace an unanswered 6202 is given
-      const a = await dischargeAdmission(deps, admissionId, request(patientOpenId, insured));
+      await confirmOrClose((await loadAdmission(deps.ledger, admissionId)).value);
+      await runDischarge(deps, admissionId); // a closed order reopens the admission
+      const { admission: a } = await dischargeAdmission(deps, admissionId, request(patientOpenId, insured));
       if (a.status === 'SETTLED' || a.status === 'AWAITING_ARREARS') return a;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -130,17 +164,31 @@ describe('discharge settlement killed at every step', () => {
   }
 
   for (const scenario of [
-    { name: 'surplus with insurance', deposits: [60_000, 40_000] as [number, number], insured: true },
-    { name: 'arrears without insurance', deposits: [5_000, 5_000] as [number, number], insured: false },
-  ]) {
+    { name: 'surplus with insurance', deposits: [60_000, 40_000], insured: 'platform', kills: 12 },
+    { name: 'arrears without insurance', deposits: [5_000, 5_000], insured: 'none', kills: 4 },
+    { name: "surplus in WeChat's order", deposits: [60_000, 40_000], insured: 'wallet', kills: 10 },
+    { name: "arrears in WeChat's order", deposits: [5_000, 5_000], insured: 'wallet', kills: 7 },
+  ] as const) {
     it(`${scenario.name}: killed after each effect in turn, run again, nothing lost or doubled`, async () => {
       let killAt = 1;
       for (; killAt < 40; killAt++) {
-        const s = await stay(scenario.deposits, [30_000, 10_000]);
+        const s = await stay([...scenario.deposits], [30_000, 10_000]);
         const process = { deps: dying(killAt) };
         let died = false;
         try {
-          await dischargeAdmission(process.deps, s.admissionId, request(s.patientOpenId, scenario.insured));
+          const { admission } = await dischargeAdmission(
+            process.deps,
+            s.admissionId,
+            request(s.patientOpenId, scenario.insured),
+          );
+          if (scenario.insured === 'wallet') {
+            // The patient confirms at once; the same process carries the settlement on (and may die there).
+            await confirmOrClose(admission);
+            for (let i = 0; i < 40; i++) {
+              if ((await runDischarge(process.deps, s.admissionId)).status !== 'SETTLING') break;
+              await new Promise((r) => setTimeout(r, 100));
+            }
+          }
         } catch (error) {
           if (!(error instanceof Killed)) throw error;
           died = true;
@@ -187,11 +235,21 @@ describe('discharge settlement killed at every step', () => {
         const settledAtPlatform = [...t.env.sandbox.platform.orders.values()].filter(
           (o) => o.chrgBchno === s.admissionId && o.status === 'SETTLED',
         );
-        expect(settledAtPlatform, `killed after effect ${killAt}`).toHaveLength(scenario.insured ? 1 : 0);
+        expect(settledAtPlatform, `killed after effect ${killAt}`).toHaveLength(
+          scenario.insured === 'none' ? 0 : 1,
+        );
+        // In WeChat: one discharge order paid, its cash what the deposits did not cover.
+        const paidOrders = [...t.env.sandbox.medical.mixOrders.values()].filter(
+          (o) =>
+            o.request.pay_order_id === settledAtPlatform[0]?.payOrdId && o.mixPayStatus === 'MIX_PAY_SUCCESS',
+        );
+        expect(paidOrders.map((o) => o.request.wechat_pay_cash_fee)).toEqual(
+          scenario.insured === 'wallet' ? [plan.paidInOrderFen ?? 0] : [],
+        );
         if (!died) break; // the process lived through every effect: each step has been killed once
       }
       // Each step was killed: start, upload, ordering, 6202, plan, book, two refunds' reserve, call and answer…
-      expect(killAt - 1).toBeGreaterThanOrEqual(scenario.insured ? 12 : 4);
+      expect(killAt - 1).toBeGreaterThanOrEqual(scenario.kills);
     }, 240_000);
   }
 });
