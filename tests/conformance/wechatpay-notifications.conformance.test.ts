@@ -249,7 +249,8 @@ describe('WeChat Pay notifications (conformance)', () => {
   });
 
   it('N7: MEDICAL_INSURANCE.SUCCESS becomes the mixed order`s success with its split (gov + other = fund)', () => {
-    // W3's worked amounts: total 202000 = gov 100000 + self 45000 + other 5000 + med_ins_cash 50000 + add 2000.
+    // W3's worked amounts: total 202000 = gov 100000 + self 45000 + other 5000 + med_ins_cash 50000 + add 2000
+    // = the insured parts + wechat_pay_cash_fee 42000 + reduce 10000 (W1 §4).
     const medIns = {
       appid: 'wxd678efh567hg6787',
       openid: 'o4GgauInH_RCEdvrrNGrntXDuXXX',
@@ -267,19 +268,26 @@ describe('WeChat Pay notifications (conformance)', () => {
       med_ins_other_fee: 5000,
       med_ins_cash_fee: 50000,
       wechat_pay_cash_fee: 42000,
+      cash_add_detail: [{ cash_add_fee: 2000, cash_add_type: 'FREIGHT' }],
+      cash_reduce_detail: [{ cash_reduce_fee: 10000, cash_reduce_type: 'DEFAULT_REDUCE_TYPE' }],
     };
+    // What the order settled: total_fee less the reduction; the wallet's cash is the self-pay part.
     expect(verify(wechatNotification(notifier, 'MEDICAL_INSURANCE.SUCCESS', medIns))).toMatchObject({
       kind: 'insurance.succeeded',
       outTradeNo: medIns.out_trade_no,
       channelOrderNo: medIns.mix_trade_no,
-      totalFen: 202000,
-      split: { fundFen: 105000, personalAccountFen: 45000, selfPayFen: 50000 },
+      totalFen: 192000,
+      split: { fundFen: 105000, personalAccountFen: 45000, selfPayFen: 42000 },
+      cashAdjustments: { unlistedFen: 2000, prepaidFen: 10000 },
       payOrdId: medIns.pay_order_id,
       payerId: medIns.openid,
       paidAt: new Date('2015-05-20T05:29:35Z'),
     });
     const { total_fee: _dropped, ...noTotal } = medIns;
     expect(reason(wechatNotification(notifier, 'MEDICAL_INSURANCE.SUCCESS', noTotal))).toBe('MALFORMED');
+    // Amounts that break W1 §4's identity (the reduction left out) are not believed.
+    const { cash_reduce_detail: _reduce, ...unreduced } = medIns;
+    expect(reason(wechatNotification(notifier, 'MEDICAL_INSURANCE.SUCCESS', unreduced))).toBe('MALFORMED');
     expect(
       reason(
         wechatNotification(notifier, 'MEDICAL_INSURANCE.SUCCESS', {

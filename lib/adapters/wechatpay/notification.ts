@@ -7,6 +7,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { medInsOrderState } from './med-ins-orders';
+import { splitTotal } from '../../domain/insurance';
 import { NotificationRejectedError } from '../../domain/errors';
 import { fen } from '../../domain/money';
 import type { Clock } from '../../ports/clock';
@@ -224,6 +225,9 @@ function translate(notificationId: string, eventType: string, r: DecryptedResour
       if (state.status !== 'PAID') throw new Error(`mix_pay_status ${JSON.stringify(r.mix_pay_status)}`);
       if (!state.split || state.totalFen === undefined || !state.channelOrderNo || !state.outTradeNo)
         throw new Error('amounts, mix_trade_no or out_trade_no missing');
+      // W1 §4: total_fee = the insured parts + wechat_pay_cash_fee + Σcash_reduce_fee.
+      if (splitTotal(state.split) !== state.totalFen)
+        throw new Error('amounts break the mixed-order identity');
       return {
         kind: 'insurance.succeeded',
         channel,
