@@ -27,6 +27,11 @@ const BUSINESS_ALARMS = [
     0,
   ],
   [
+    'RefundsOverdue',
+    'A refund is still on its way past its expected arrival: GET /overdue-refunds lists it for finance.',
+    0,
+  ],
+  [
     'InsuredPaymentsNeedingAttention',
     'An insured payment or refund is stuck between the insurance platform and the wallet.',
     0,

@@ -333,6 +333,19 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
           fund_change: existing ? 'N' : 'Y',
           refund_fee: formatYuan(order.refundedFen as Fen),
           gmt_refund_pay: alipayTime(new Date()),
+          // Only when asked for in query_options (alipay.trade.refund: refund_detail_item_list).
+          ...(Array.isArray(biz.query_options) && biz.query_options.includes('refund_detail_item_list')
+            ? {
+                refund_detail_item_list: [
+                  {
+                    fund_channel: settings.alipayRefund.fundChannel,
+                    amount: formatYuan(amountFen),
+                    real_amount: formatYuan(amountFen),
+                    ...(settings.alipayRefund.fundType ? { fund_type: settings.alipayRefund.fundType } : {}),
+                  },
+                ],
+              }
+            : {}),
         });
       }
       case 'alipay.trade.fastpay.refund.query': {

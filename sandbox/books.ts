@@ -84,6 +84,8 @@ export interface Refund {
   amountFen: Fen;
   status: 'PROCESSING' | 'SUCCESS' | 'ABNORMAL';
   refundId: string;
+  /** WeChat `channel` and `user_received_account` (query-by-out-refund-no); the balance unless set. */
+  route?: { channel: string; account: string };
   notifyUrl?: string;
   succeededAt?: Date;
   /** Who gets the money: the order's payer, by the original route (WeChat channel ORIGINAL, 原路退回). */
@@ -133,6 +135,17 @@ export function createBooks(options: SandboxOptions) {
     refuseReversalWhilePaying: false,
     /** The next N credit captures per channel fail (insufficient funds). */
     captureFailures: { alipay: 0, wechatpay: 0 } as Record<Channel, number>,
+    /**
+     * How the next WeChat refunds go: where the money lands (`user_received_account`, e.g. 招商银行信用卡0403 for
+     * a bank card) and how they end: SUCCESS about 200 ms later, ABNORMAL (the card was cancelled: REFUND.ABNORMAL,
+     * waiting for apply-abnormal-refund), or STUCK (PROCESSING until a test moves it).
+     */
+    wechatRefund: { account: '支付用户零钱', outcome: 'SUCCESS' } as {
+      account: string;
+      outcome: 'SUCCESS' | 'ABNORMAL' | 'STUCK';
+    },
+    /** Alipay refund_detail_item_list's fund_channel (ALIPAYACCOUNT, BANKCARD, …) and fund_type for a card. */
+    alipayRefund: { fundChannel: 'ALIPAYACCOUNT' } as { fundChannel: string; fundType?: string },
     /** Bills: whether they can be downloaded yet, how to damage the file, and discrepancies per channel. */
     billsAvailable: true,
     billCorruption: { alipay: 'none', wechatpay: 'none' } as Record<Channel, 'none' | 'truncate' | 'sha1'>,

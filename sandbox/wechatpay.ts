@@ -3,11 +3,31 @@
  * WeChat Pay APIv3 as the sandbox plays it: request signatures checked, answers and notifications signed
  * with the platform certificate or public key, resources sealed with AES-256-GCM. Never deployed.
  */
-import { randomBytes } from 'node:crypto';
+import { constants, privateDecrypt, randomBytes } from 'node:crypto';
+import { REROUTE_BANKS } from '../lib/domain/refund-progress';
 import type { Fen } from '../lib/domain/money';
 import { isSubMerchant, type Books, type Order, type Refund } from './books';
 import type { SandboxParts } from './server';
 import { parseWechatAuthorization, rsaSign, rsaVerify, wechatEncrypt, wechatTime } from './signing';
+
+/** The debit cards apply-abnormal-refund takes, by bank_type (create-abnormal-refund.html). */
+const BANK_NAMES: Readonly<Record<string, string>> = {
+  CMB_DEBIT: '招商银行',
+  COMM_DEBIT: '交通银行',
+  ABC_DEBIT: '农业银行',
+  CCB_DEBIT: '建设银行',
+  ICBC_DEBIT: '工商银行',
+  BOC_DEBIT: '中国银行',
+  PAB_DEBIT: '平安银行',
+  SPDB_DEBIT: '浦发银行',
+  CITIC_DEBIT: '中信银行',
+  CEB_DEBIT: '光大银行',
+  CMBC_DEBIT: '民生银行',
+  CIB_DEBIT: '兴业银行',
+  GDB_DEBIT: '广发银行',
+  PSBC_DEBIT: '邮储银行',
+  NBCB_DEBIT: '宁波银行',
+};
 
 /** The WeChat Pay surface over `books`; `parts` gives the credit products and bill files. */
 export function wechatpaySurface(books: Books, parts: SandboxParts) {
@@ -123,7 +143,7 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
       out_refund_no: r.outRefundNo,
       refund_status: r.status,
       ...(r.succeededAt && r.status === 'SUCCESS' ? { success_time: wechatTime(r.succeededAt) } : {}),
-      user_received_account: '支付用户零钱',
+      user_received_account: r.route?.account ?? '支付用户零钱',
       amount: {
         total: o?.amountFen ?? 0,
         refund: r.amountFen,
@@ -140,8 +160,8 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
       out_refund_no: r.outRefundNo,
       transaction_id: o?.providerTradeNo,
       out_trade_no: r.outTradeNo,
-      channel: 'ORIGINAL',
-      user_received_account: '支付用户零钱',
+      channel: r.route?.channel ?? 'ORIGINAL',
+      user_received_account: r.route?.account ?? '支付用户零钱',
       ...(r.succeededAt ? { success_time: wechatTime(r.succeededAt) } : {}),
       create_time: wechatTime(new Date()),
       status: r.status,
@@ -154,6 +174,78 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
       },
     };
   };
+
+  /** Settles a refund about 200 ms later as `outcome`, notifying REFUND.SUCCESS or REFUND.ABNORMAL. */
+  function settleRefundLater(refund: Refund, outcome: 'SUCCESS' | 'ABNORMAL') {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      refund.status = outcome;
+      if (outcome === 'SUCCESS') refund.succeededAt = new Date();
+      if (settings.notifications && refund.notifyUrl) {
+        const eventType = `REFUND.${outcome}`;
+        void notify(
+          'wechatpay',
+          eventType,
+          refund.outTradeNo,
+          wechatNotification(eventType, wechatRefundResource(refund), refund.notifyUrl),
+        );
+      }
+    }, 200);
+    t.unref();
+    timers.add(t);
+  }
+
+  /** Decrypts a field the merchant RSA-OAEP-encrypted with the platform certificate or public key. */
+  function decryptSensitive(cipher: unknown): string | undefined {
+    const w = options.wechatpay;
+    for (const privateKey of [w.publicKey.privateKey, w.certificate.privateKey]) {
+      try {
+        return privateDecrypt(
+          { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
+          Buffer.from(String(cipher), 'base64'),
+        ).toString('utf8');
+      } catch {
+        /* the other key */
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * POST …/refunds/{refund_id}/apply-abnormal-refund (create-abnormal-refund.html): only an ABNORMAL refund,
+   * named by its refund_id and out_refund_no; type USER_BANK_CARD (bank_type one of the 15 debit cards,
+   * bank_account and real_name encrypted with the platform key) or MERCHANT_BANK_CARD. The refund goes back
+   * to PROCESSING on the new route and succeeds shortly after. The error codes are the sandbox's own.
+   */
+  function rerouteRefund(refundId: string, req: Record<string, any>) {
+    const refund = [...refunds.values()].find((r) => r.channel === 'wechatpay' && r.refundId === refundId);
+    const order = refund && orders.get(key('wechatpay', refund.outTradeNo));
+    if (!refund || !order || order.subMchId !== req.sub_mchid)
+      return error(404, 'RESOURCE_NOT_EXISTS', '退款单不存在');
+    if (req.out_refund_no !== refund.outRefundNo)
+      return error(400, 'PARAM_ERROR', 'out_refund_no 与退款单不符');
+    if (refund.status !== 'ABNORMAL') return error(400, 'INVALID_REQUEST', '退款单状态不是退款异常');
+    if (req.type === 'MERCHANT_BANK_CARD') {
+      refund.route = { channel: 'OTHER_BANKCARD', account: '商户结算银行账户' };
+    } else if (req.type === 'USER_BANK_CARD') {
+      const account = decryptSensitive(req.bank_account);
+      const name = decryptSensitive(req.real_name);
+      if (
+        !(REROUTE_BANKS as readonly string[]).includes(String(req.bank_type)) ||
+        !account ||
+        !/^\d{12,30}$/.test(account) ||
+        !name
+      )
+        return error(400, 'PARAM_ERROR', 'bank_type、bank_account 或 real_name 不合法');
+      refund.route = {
+        channel: 'OTHER_BANKCARD',
+        account: `${BANK_NAMES[req.bank_type as string] ?? '银行'}借记卡${account.slice(-4)}`,
+      };
+    } else return error(400, 'PARAM_ERROR', 'type 不合法');
+    refund.status = 'PROCESSING';
+    settleRefundLater(refund, 'SUCCESS');
+    return json(200, wechatRefundBody(refund));
+  }
 
   // ── WeChat Pay v3 ──
   function wechatApi(
@@ -295,25 +387,15 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
         notifyUrl: (req.notify_url as string) ?? order.notifyUrl,
         ...(order.payer ? { payer: order.payer } : {}),
       };
+      const behaviour = settings.wechatRefund;
+      refund.route = { channel: 'ORIGINAL', account: behaviour.account };
       refunds.set(key('wechatpay', refund.outRefundNo), refund);
-      // WeChat answers PROCESSING, settles shortly after and notifies REFUND.SUCCESS.
-      const t = setTimeout(() => {
-        timers.delete(t);
-        refund.status = 'SUCCESS';
-        refund.succeededAt = new Date();
-        if (settings.notifications && refund.notifyUrl) {
-          void notify(
-            'wechatpay',
-            'REFUND.SUCCESS',
-            refund.outTradeNo,
-            wechatNotification('REFUND.SUCCESS', wechatRefundResource(refund), refund.notifyUrl),
-          );
-        }
-      }, 200);
-      t.unref();
-      timers.add(t);
+      // WeChat answers PROCESSING, settles shortly after and notifies REFUND.SUCCESS (or REFUND.ABNORMAL).
+      if (behaviour.outcome !== 'STUCK') settleRefundLater(refund, behaviour.outcome);
       return json(200, wechatRefundBody(refund));
     }
+    const abnormal = /^\/v3\/refund\/domestic\/refunds\/([^/]+)\/apply-abnormal-refund$/.exec(p);
+    if (method === 'POST' && abnormal) return rerouteRefund(decodeURIComponent(abnormal[1] as string), req);
     const refundNo = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/.exec(p);
     if (method === 'GET' && refundNo) {
       const refund = refunds.get(key('wechatpay', decodeURIComponent(refundNo[1] as string)));

@@ -88,6 +88,10 @@ const Env = z.object({
   VISIT_CREDIT_LIMIT_FEN: count(100, 10_000_000, 200_000),
   /** Inpatients: the most an admission holds in deposits (the HIS may name a lower cap per admission). */
   ADMISSION_DEPOSIT_CAP_FEN: count(100, 10_000_000_000, 5_000_000),
+  /** Refunds waiting on the hospital's finance (an ABNORMAL refund) are promised within this many hours. */
+  REFUND_FINANCE_MINUTES: count(1, 43_200, 1_440),
+  /** Bank holidays (yyyy-mm-dd, comma-separated, Asia/Shanghai) working-day promises skip besides weekends. */
+  BANK_HOLIDAYS: z._default(pattern(/^(\d{4}-\d{2}-\d{2}(,\d{4}-\d{2}-\d{2})*)?$/, 'yyyy-mm-dd,…'), ''),
   /** Inpatients: under this balance the ward is told to ask for a top-up (AdmissionLowBalance). */
   ADMISSION_LOW_BALANCE_FEN: count(0, 10_000_000_000, 100_000),
   VISIT_AUTHORISE_MINUTES: count(1, 1440, 30),
@@ -337,6 +341,11 @@ const ConfigSchema = z.pipe(
       admissions: {
         depositCapFen: e.ADMISSION_DEPOSIT_CAP_FEN,
         lowBalanceFen: e.ADMISSION_LOW_BALANCE_FEN,
+      },
+      /** Refund progress: the finance promise and the bank holidays (domain/refund-progress.ts). */
+      refunds: {
+        financeMinutes: e.REFUND_FINANCE_MINUTES,
+        holidays: e.BANK_HOLIDAYS === '' ? [] : e.BANK_HOLIDAYS.split(','),
       },
       /** The national insurance platform for insured payments and visits' insurance; per wallet what it needs. */
       insurancePlatform: e.INSURANCE_PLATFORM_URL

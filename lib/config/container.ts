@@ -316,6 +316,7 @@ export async function buildDeps<P extends object = object>(
       courierSecret: lazySecret(config.copies.courierSecretRef, config.region),
     },
     payments: config.payments,
+    refunds: config.refunds,
     callbacks: overrides.callbacks ?? {
       signer: hmacCallbackSigner(lazySecret(config.callbacks.signingKeyRef, config.region)),
       sender: httpCallbackSender(),

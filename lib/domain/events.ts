@@ -13,7 +13,14 @@ type CopyRequestPayload = { copyRequestId: string; patientId: string; status?: s
 type VisitPayload = { visitId: string; patientId: string } & Record<string, unknown>;
 /** What every admission event carries, plus what the step adds (balance, threshold, totals). */
 type AdmissionPayload = { admissionId: string; patientId: string } & Record<string, unknown>;
-type RefundPayload = { refundId: string; paymentId: string; patientId: string; amountFen: number };
+type RefundPayload = {
+  refundId: string;
+  paymentId: string;
+  patientId: string;
+  amountFen: number;
+  /** Where the money went, as the provider reported it. */
+  destination?: { kind: string; account: string };
+};
 
 /** Event type → payload. */
 export interface DomainEventPayloads {
@@ -32,6 +39,8 @@ export interface DomainEventPayloads {
   PaymentClosed: { paymentId: string };
   RefundSucceeded: RefundPayload;
   RefundFailed: RefundPayload;
+  /** A step of a refund on its way (REQUESTED, ACCEPTED, ABNORMAL, REROUTED), with its new promise. */
+  RefundProgressed: RefundPayload & { step: string; at: string; expectedBy?: string };
   VisitOpened: { visitId: string; patientId: string; channel: Channel; creditLimitFen: number };
   VisitAuthorised: { visitId: string; patientId: string; creditLimitFen: number };
   VisitCancelled: { visitId: string; patientId: string; reason?: string };
@@ -79,6 +88,7 @@ export const DOMAIN_EVENT_TYPES = [
   'PaymentClosed',
   'RefundSucceeded',
   'RefundFailed',
+  'RefundProgressed',
   'VisitOpened',
   'VisitAuthorised',
   'VisitCancelled',

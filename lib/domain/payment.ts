@@ -6,6 +6,7 @@ import { journalTransaction, txnIdFor, type JournalTransaction } from './ledger/
 import { fen, type Fen } from './money';
 import type { CashAdjustments, Split } from './insurance';
 import type { Counter, PaymentCodeProgress } from './payment-code';
+import type { RefundAbnormal, RefundDestination, RefundStep } from './refund-progress';
 
 /** Payment statuses (API.md). */
 export const PAYMENT_STATUSES = ['PENDING', 'PAID', 'CLOSED', 'PARTIALLY_REFUNDED', 'REFUNDED'] as const;
@@ -401,6 +402,14 @@ export interface Refund {
   readonly payerId?: string;
   /** An insured payment's refund: each part's progress (the insured part at the platform, then the cash). */
   readonly insurance?: RefundInsurance;
+  /** What happened to it, in order (refunds recorded before #24 have none: their times say it). */
+  readonly steps?: readonly RefundStep[];
+  /** Where the money goes, as the provider reported it. */
+  readonly destination?: RefundDestination;
+  /** When the money should be there (the providers' published timing; refund-progress.ts). */
+  readonly expectedBy?: string;
+  /** WeChat ABNORMAL: the card could not take it; waiting for staff to re-route it. */
+  readonly abnormal?: RefundAbnormal;
 }
 
 /** The parts of an insured refund and where each stands. */

@@ -2,6 +2,7 @@
 import type { Channel } from '../domain/ledger/accounts';
 import type { Fen } from '../domain/money';
 import type { CashAdjustments, Split } from '../domain/insurance';
+import type { RefundDestination, RerouteBank, RerouteType } from '../domain/refund-progress';
 import type { PaymentMode } from '../domain/payment';
 import type { Counter } from '../domain/payment-code';
 
@@ -86,9 +87,22 @@ export interface RefundRequest {
 
 /** The provider's view of a refund. */
 export interface RefundState {
-  readonly status: 'NOT_FOUND' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED';
+  /** ABNORMAL (WeChat): the card could not take the money; it waits until the merchant re-routes it. */
+  readonly status: 'NOT_FOUND' | 'PROCESSING' | 'ABNORMAL' | 'SUCCEEDED' | 'FAILED';
   readonly providerRefundId?: string;
   readonly succeededAt?: Date;
+  /** Where the money goes, where the provider says (WeChat channel and user_received_account). */
+  readonly destination?: RefundDestination;
+}
+
+/** Staff's re-routing of an ABNORMAL refund (WeChat apply-abnormal-refund); card and name never stored. */
+export interface RerouteRequest {
+  readonly providerRefundId: string;
+  readonly outRefundNo: string;
+  readonly type: RerouteType;
+  readonly bankType?: RerouteBank;
+  readonly bankAccount?: string;
+  readonly realName?: string;
 }
 
 /** The raw HTTP request of a notification, before anything has parsed it. */
@@ -142,7 +156,7 @@ export type ProviderEventBody =
     }
   /**
    * A refund's outcome. `abnormal` (WeChat REFUND.ABNORMAL): the money could not reach the payer and waits
-   * for manual handling at the merchant platform; the refund stays PROCESSING.
+   * for the merchant to re-route it (apply-abnormal-refund); the refund stays PROCESSING, marked ABNORMAL.
    */
   | {
       readonly kind: 'refund.succeeded' | 'refund.failed' | 'refund.abnormal';
@@ -159,6 +173,8 @@ export type ProviderEventBody =
       /** Everything refunded on the trade so far (Alipay refund_fee). */
       readonly refundedTotalFen?: Fen;
       readonly at: Date;
+      /** Where the money goes (WeChat user_received_account). */
+      readonly destination?: RefundDestination;
     }
   /**
    * A wallet's mixed insurance + self-pay order completed (WeChat MEDICAL_INSURANCE.SUCCESS, only sent at
@@ -233,6 +249,8 @@ export interface PaymentProvider {
   closeOrder(outTradeNo: string): Promise<OrderState>;
   refund(request: RefundRequest): Promise<RefundState>;
   queryRefund(outTradeNo: string, outRefundNo: string): Promise<RefundState>;
+  /** Sends an ABNORMAL refund on (WeChat apply-abnormal-refund); absent where the provider has no such step. */
+  rerouteRefund?(request: RerouteRequest): Promise<RefundState>;
   /** Verifies the raw bytes (signature, merchant ids, timestamp) and translates the event; never trusts unverified input. */
   verifyNotification(notification: RawNotification): Promise<ProviderEvent>;
   /** Pays by the patient's payment code (WeChat codepay, Alipay trade.pay bar_code). */

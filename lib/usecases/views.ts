@@ -1,4 +1,5 @@
 /** The JSON shapes of payments, refunds and visits in responses (API.md). */
+import { nextStepOf, stepsOf } from '../domain/refund-progress';
 import type { Payment, PaymentInsurance, Refund } from '../domain/payment';
 import type { CopyRequest } from '../domain/copy-request';
 import type { Reconciliation } from '../domain/finance';
@@ -17,6 +18,7 @@ export function refundView(r: Refund) {
     createdAt: r.createdAt,
     ...(r.succeededAt ? { succeededAt: r.succeededAt } : {}),
     ...(r.payerId ? { payerId: r.payerId } : {}),
+    progress: refundProgressView(r),
     ...(r.insurance
       ? {
           insurance: {
@@ -29,6 +31,21 @@ export function refundView(r: Refund) {
           },
         }
       : {}),
+  };
+}
+
+/** A refund's progress as the patient sees it (domain/refund-progress.ts). */
+function refundProgressView(r: Refund) {
+  const reroute = r.abnormal?.reroute;
+  const state =
+    r.status !== 'PROCESSING' ? r.status : reroute ? 'REROUTED' : r.abnormal ? 'ABNORMAL' : 'PROCESSING';
+  return {
+    state,
+    steps: stepsOf(r),
+    ...(r.destination ? { destination: r.destination } : {}),
+    ...(r.status === 'PROCESSING' && r.expectedBy ? { expectedBy: r.expectedBy } : {}),
+    ...nextStepOf({ ...r, expectedBy: r.status === 'PROCESSING' ? r.expectedBy : undefined }),
+    ...(reroute ? { reroute } : {}),
   };
 }
 

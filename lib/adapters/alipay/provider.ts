@@ -1,6 +1,7 @@
 /** PaymentProvider for Alipay (trade.create / precreate / wap.pay / pay by code / cancel / query / close / refund) on the lean gateway client. */
 import { ProviderUnavailableError, ValidationError } from '../../domain/errors';
 import { formatYuan, parseYuan } from '../../domain/money';
+import type { RefundDestination } from '../../domain/refund-progress';
 import type {
   CodePayRequest,
   CodePayState,
@@ -25,6 +26,29 @@ export interface AlipayConfig extends AlipayNotificationConfig {
 /** The hospital a partner-mode provider acts for; its client acts for the merchant (client.ts, actingFor). */
 export interface AlipayPartner {
   readonly hospitalId: string;
+}
+
+/**
+ * Where an Alipay refund goes, from refund_detail_item_list (TradeFundBill: fund_channel ALIPAYACCOUNT is the
+ * balance, BANKCARD a bank card with fund_type DEBIT_CARD / CREDIT_CARD / MIXED_CARD; the rest, e.g. PCREDIT
+ * 花呗, go back to the instrument that paid). The largest part names it.
+ */
+export function alipayRefundDestination(items: unknown): RefundDestination | undefined {
+  const list = Array.isArray(items) ? (items as Array<Record<string, unknown>>) : [];
+  const main = [...list].sort((a, b) => Number(b.amount ?? 0) - Number(a.amount ?? 0))[0];
+  const channel = typeof main?.fund_channel === 'string' ? main.fund_channel : undefined;
+  if (!channel) return undefined;
+  if (channel === 'ALIPAYACCOUNT') return { kind: 'BALANCE', account: '支付宝余额' };
+  if (channel === 'BANKCARD') {
+    const cards: Readonly<Record<string, string>> = {
+      DEBIT_CARD: '借记卡',
+      CREDIT_CARD: '信用卡',
+      MIXED_CARD: '借贷合一卡',
+    };
+    const card = cards[String(main?.fund_type)];
+    return { kind: 'BANK_CARD', account: `银行卡${card ? `（${card}）` : ''}` };
+  }
+  return { kind: 'OTHER', account: channel };
 }
 
 /**
@@ -191,8 +215,17 @@ export function alipayProvider(
       refund_amount: formatYuan(req.amountFen),
       out_request_no: req.outRefundNo, // deterministic on every refund, partial or not
       refund_reason: req.reason.slice(0, 256),
+      // "退款使用的资金渠道…入参的query_options中指定时才返回" (alipay.trade.refund refund_detail_item_list).
+      query_options: ['refund_detail_item_list'],
     });
-    if (ok(r)) return { status: 'SUCCEEDED', succeededAt: parseAlipayTime(r.gmt_refund_pay) ?? new Date() };
+    if (ok(r)) {
+      const destination = alipayRefundDestination(r.refund_detail_item_list);
+      return {
+        status: 'SUCCEEDED',
+        succeededAt: parseAlipayTime(r.gmt_refund_pay) ?? new Date(),
+        ...(destination ? { destination } : {}),
+      };
+    }
     if (systemError(r)) return queryRefund(req.outTradeNo, req.outRefundNo);
     return { status: 'FAILED' };
   }

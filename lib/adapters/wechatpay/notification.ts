@@ -7,6 +7,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { medInsOrderState } from './med-ins-orders';
+import { wechatRefundDestination } from './refunds';
 import { splitTotal } from '../../domain/insurance';
 import { NotificationRejectedError } from '../../domain/errors';
 import { fen } from '../../domain/money';
@@ -201,6 +202,8 @@ function translate(notificationId: string, eventType: string, r: DecryptedResour
       if (r.refund_status !== undefined && r.refund_status !== status)
         throw new Error(`refund_status ${JSON.stringify(r.refund_status)} under ${eventType}`);
       const amount = object(r.amount, 'amount');
+      // The notification names the account only (no channel field in the REFUND resource, N2).
+      const destination = wechatRefundDestination(undefined, r.user_received_account);
       return {
         kind:
           status === 'SUCCESS'
@@ -217,6 +220,7 @@ function translate(notificationId: string, eventType: string, r: DecryptedResour
         amountFen: fen(amount.refund as number),
         paymentTotalFen: fen(amount.total as number),
         at: status === 'SUCCESS' ? time(r.success_time, 'success_time') : new Date(),
+        ...(destination ? { destination } : {}),
       };
     }
     if (eventType === 'MEDICAL_INSURANCE.SUCCESS') {

@@ -23,8 +23,11 @@ import type {
   ReversalOutcome,
   RefundRequest,
   RefundState,
+  RerouteRequest,
 } from '../../ports/payment-provider';
 import { wechatpayNotificationVerifier } from './notification';
+import { oaepEncrypt } from './med-ins-orders';
+import { wechatRefundState } from './refunds';
 import { WECHAT_DESCRIPTION, providerText } from '../text/provider-text';
 
 export type { WechatpayConfig } from './client';
@@ -240,12 +243,6 @@ export function wechatpayProvider(
     return { status: 'CLOSED' };
   }
 
-  const refundState = (d: WechatJson): RefundState => ({
-    status: d.status === 'SUCCESS' ? 'SUCCEEDED' : d.status === 'PROCESSING' ? 'PROCESSING' : 'FAILED',
-    providerRefundId: d.refund_id as string | undefined,
-    succeededAt: d.success_time ? new Date(String(d.success_time)) : undefined,
-  });
-
   async function refund(req: RefundRequest): Promise<RefundState> {
     const r = await call('refund', 'POST', '/v3/refund/domestic/refunds', {
       ...(partner ? { sub_mchid: partner.subMchId } : {}),
@@ -256,14 +253,53 @@ export function wechatpayProvider(
       amount: { refund: req.amountFen, total: req.totalFen, currency: 'CNY' },
     });
     if (failure(r)) return { status: 'FAILED' };
-    return refundState(r.data);
+    return wechatRefundState(r.data);
   }
 
   async function queryRefund(_outTradeNo: string, outRefundNo: string): Promise<RefundState> {
     const query = partner ? `?sub_mchid=${enc(partner.subMchId)}` : '';
     const r = await call('queryRefund', 'GET', `/v3/refund/domestic/refunds/${enc(outRefundNo)}${query}`);
     if (failure(r)) return { status: r.status === 404 ? 'NOT_FOUND' : 'FAILED' };
-    return refundState(r.data);
+    return wechatRefundState(r.data);
+  }
+
+  /**
+   * apply-abnormal-refund (pay.weixin.qq.com/docs/merchant/apis/refund/refunds/create-abnormal-refund.html;
+   * wechatpay-im/website openapi/v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund.md): out_refund_no,
+   * type, and for USER_BANK_CARD bank_type, bank_account and real_name, the last two RSA-OAEP-encrypted with
+   * the platform key named in Wechatpay-Serial (as every sensitive field, W1 §5); sub_mchid for a partner.
+   * The answer is the refund resource. Refused: the refund stays where it was and staff see why (400).
+   */
+  async function rerouteRefund(req: RerouteRequest): Promise<RefundState> {
+    // The WeChat Pay public key (PUB_KEY_ID_…, WeChat's recommended one) when configured, else the certificate.
+    const serials = Object.keys(config.platformKeys);
+    const serial = serials.find((s) => s.startsWith('PUB_KEY_ID_')) ?? serials[0] ?? '';
+    const key = config.platformKeys[serial];
+    if (req.type === 'USER_BANK_CARD' && !key)
+      throw new ProviderUnavailableError('WeChat Pay platform key for encryption is not configured.', {
+        channel: 'wechatpay',
+      });
+    const sensitive = (v: string | undefined) => (v !== undefined && key ? oaepEncrypt(v, key) : undefined);
+    const r = await call(
+      'rerouteRefund',
+      'POST',
+      `/v3/refund/domestic/refunds/${enc(req.providerRefundId)}/apply-abnormal-refund`,
+      {
+        ...(partner ? { sub_mchid: partner.subMchId } : {}),
+        out_refund_no: req.outRefundNo,
+        type: req.type,
+        ...(req.bankType ? { bank_type: req.bankType } : {}),
+        ...(req.bankAccount ? { bank_account: sensitive(req.bankAccount) } : {}),
+        ...(req.realName ? { real_name: sensitive(req.realName) } : {}),
+      },
+      { 'Wechatpay-Serial': serial },
+    );
+    if (failure(r))
+      throw new ValidationError(
+        `WeChat Pay refused to re-route the refund: ${r.code ?? r.status} ${r.message ?? ''}`.trim(),
+        [{ path: 'body', message: r.code ?? String(r.status) }],
+      );
+    return wechatRefundState(r.data);
   }
 
   return {
@@ -273,6 +309,7 @@ export function wechatpayProvider(
     closeOrder,
     refund,
     queryRefund,
+    rerouteRefund,
     verifyNotification: wechatpayNotificationVerifier(config, clock).verifyNotification,
     payByCode,
     reverseOrder,

@@ -17,6 +17,8 @@ export const allRoutes = [
   payments.closePayment,
   payments.refundPayment,
   payments.getRefund,
+  payments.rerouteRefund,
+  payments.listOverdueRefunds,
   payments.bulkRefund,
   payments.getBulkRefund,
   payments.showPayLink,

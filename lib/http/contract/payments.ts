@@ -5,6 +5,8 @@ export { getPayment } from './payments/get-payment';
 export { closePayment } from './payments/close-payment';
 export { refundPayment } from './payments/refund-payment';
 export { getRefund } from './payments/get-refund';
+export { rerouteRefund } from './payments/reroute-refund';
+export { listOverdueRefunds } from './payments/overdue-refunds';
 export { bulkRefund } from './payments/bulk-refund';
 export { getBulkRefund } from './payments/get-bulk-refund';
 export { showPayLink, openPayLink } from './payments/pay-link';

@@ -145,9 +145,18 @@ async function applyRefundEvent(deps: RecordDeps, event: RefundEvent): Promise<N
   assertRefundAgrees(refund, payment, event);
   const outcome = { 'refund.succeeded': 'SUCCEEDED', 'refund.failed': 'FAILED' } as const;
   if (event.kind === 'refund.abnormal') {
-    // The money could not reach the payer: it waits for manual handling at the merchant platform, and the
-    // refund stays PROCESSING (the webhook logs the outcome).
-    return 'ignored';
+    // The money could not reach the payer: the refund stays PROCESSING, marked ABNORMAL, until staff
+    // re-route it (reroute-refund.ts). One the provider already finished contradicts the record.
+    if (refund.status !== 'PROCESSING')
+      throw new IntegrityAlertError(`refund ${refund.refundId}`, [
+        { field: 'status', recorded: refund.status, reported: 'ABNORMAL' },
+      ]);
+    const after = await applyRefundState(deps, refund.refundId, {
+      status: 'ABNORMAL',
+      providerRefundId: event.providerRefundId,
+      destination: event.destination,
+    });
+    return after.abnormal && after.abnormal.since !== refund.abnormal?.since ? 'applied' : 'already-applied';
   }
   const reported = outcome[event.kind];
   if (refund.status === 'PROCESSING') {
@@ -155,6 +164,7 @@ async function applyRefundEvent(deps: RecordDeps, event: RefundEvent): Promise<N
       status: reported,
       providerRefundId: event.providerRefundId,
       succeededAt: event.kind === 'refund.succeeded' ? event.at : undefined,
+      destination: event.destination,
     });
     return 'applied';
   }

@@ -10,6 +10,7 @@ import type { InsuranceGateway } from '../../ports/insurance-gateway';
 import type { AuthExchange } from '../../ports/insurance-auth';
 import type { MedicalOrders } from '../../ports/medical-orders';
 import type { PaymentCodePolicy } from '../../domain/payment-code';
+import type { RefundPolicy } from '../../domain/refund-progress';
 
 /** What a use case that only records needs (applying a verified notification, reading, storing a request). */
 export interface RecordDeps {
@@ -18,6 +19,8 @@ export interface RecordDeps {
   readonly ids: IdGenerator;
   /** Business counts: payments created and paid, refunds (the alarms and dashboards read them). */
   readonly metrics: Metrics;
+  /** The refund promises' policy (DEFAULT_REFUND_POLICY where absent). */
+  readonly refunds?: RefundPolicy;
 }
 
 /** What insured payments need: the national platform, and per wallet its authorisation and mixed orders. */

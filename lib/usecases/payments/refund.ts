@@ -23,8 +23,9 @@ import {
   type RefundInsurance,
 } from '../../domain/payment';
 import { insuredPart, PartialInsuredRefundError } from '../../domain/insurance';
+import { DEFAULT_REFUND_POLICY, withStep } from '../../domain/refund-progress';
 import { driveInsuredRefund } from './refund-insured';
-import { applyRefundState } from './refund-state';
+import { applyRefundState, progressEvent } from './refund-state';
 import type { RefundState } from '../../ports/payment-provider';
 import { providerFor, type PaymentDeps } from './deps';
 import { loadPayment, loadRefund } from './records';
@@ -58,21 +59,27 @@ export async function refundPayment(
   assertRefundable(payment, input.amountFen, now);
   const insurance = payment.insurance && insuredRefundParts(payment, input.amountFen);
 
-  const refund: Refund = {
-    refundId,
-    paymentId: payment.paymentId,
-    patientId: payment.patientId,
-    channel: payment.channel,
-    amountFen: input.amountFen,
-    reason: input.reason,
-    outRefundNo: outRefundNoFor(refundId),
-    status: 'PROCESSING',
-    createdAt: now.toISOString(),
-    ...(input.batchId ? { batchId: input.batchId } : {}),
-    ...(insurance ? { insurance } : {}),
-    // The providers refund to the account that paid ("原路退回", WeChat channel ORIGINAL): whoever paid.
-    ...(payment.payerId ? { payerId: payment.payerId } : {}),
-  };
+  const requested = { step: 'REQUESTED' as const, at: now.toISOString() };
+  const refund: Refund = withStep(
+    {
+      refundId,
+      paymentId: payment.paymentId,
+      patientId: payment.patientId,
+      channel: payment.channel,
+      amountFen: input.amountFen,
+      reason: input.reason,
+      outRefundNo: outRefundNoFor(refundId),
+      status: 'PROCESSING',
+      createdAt: now.toISOString(),
+      ...(input.batchId ? { batchId: input.batchId } : {}),
+      ...(insurance ? { insurance } : {}),
+      // The providers refund to the account that paid ("原路退回", WeChat channel ORIGINAL): whoever paid.
+      ...(payment.payerId ? { payerId: payment.payerId } : {}),
+    },
+    requested,
+    {},
+    deps.refunds ?? DEFAULT_REFUND_POLICY,
+  );
   const reserved: Payment = {
     ...payment,
     refundingFen: addFen(payment.refundingFen, input.amountFen),
@@ -89,6 +96,7 @@ export async function refundPayment(
         }),
         deps.ledger.refunds.write(refund, { kind: 'absent' }),
       ],
+      events: [progressEvent(deps, refund, requested)],
     });
   } catch (error) {
     // A concurrent attempt of the same request may have reserved it first: carry that one on.

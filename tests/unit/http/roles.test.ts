@@ -22,6 +22,9 @@ const EXPECTED: Record<string, string | string[]> = {
   closePayment: PAYMENTS,
   refundPayment: PAYMENTS, // "Role: staff, or a patient for their own payment."
   getRefund: READ,
+  // An ABNORMAL refund is sent on by staff or finance; the overdue ones are finance's to-do list.
+  rerouteRefund: ['staff', 'finance'],
+  listOverdueRefunds: ['staff', 'finance'],
   bulkRefund: ['staff'], // "POST /refunds/bulk (staff)", and its progress
   getBulkRefund: ['staff'],
   // A payment link: its unguessable token is the capability (docs/windows.md).

@@ -2,6 +2,12 @@
 import * as z from 'zod/mini';
 import { CHANNELS } from '../../../domain/ledger/accounts';
 import { PAYMENT_MODES, PAYMENT_PURPOSES, PAYMENT_STATUSES, REFUND_STATUSES } from '../../../domain/payment';
+import {
+  DESTINATION_KINDS,
+  REFUND_STEPS,
+  REROUTE_BANKS,
+  REROUTE_TYPES,
+} from '../../../domain/refund-progress';
 import { described, int, DateTime, lazy } from '../common';
 import { CounterView, Id, InsuranceView, PaymentCodeView } from '../shared';
 
@@ -18,6 +24,35 @@ export const RefundView = lazy(() =>
       succeededAt: z.optional(DateTime()),
       /** Who the money goes back to: the payment's payer, by the provider's original route (原路退回). */
       payerId: z.optional(z.string()),
+      /**
+       * Where it stands, as a patient can follow it: the steps with their times, where the money goes (as the
+       * provider reports it), when it should arrive by the provider's published timing (or the hospital's
+       * finance promise while it waits on finance), and what happens next (docs/refunds.md).
+       */
+      progress: z.object({
+        state: z.enum(['PROCESSING', 'ABNORMAL', 'REROUTED', 'SUCCEEDED', 'FAILED']),
+        steps: z.array(
+          z.object({
+            step: z.enum(REFUND_STEPS),
+            at: DateTime(),
+            by: z.optional(z.string()),
+            note: z.optional(z.string()),
+          }),
+        ),
+        destination: z.optional(z.object({ kind: z.enum(DESTINATION_KINDS), account: z.string() })),
+        expectedBy: z.optional(DateTime()),
+        nextStep: z.enum(['WAIT', 'HOSPITAL', 'CONTACT_HOSPITAL', 'NONE']),
+        message: z.string(),
+        reroute: z.optional(
+          z.object({
+            type: z.enum(REROUTE_TYPES),
+            by: z.string(),
+            at: DateTime(),
+            bankType: z.optional(z.enum(REROUTE_BANKS)),
+            accountTail: z.optional(z.string()),
+          }),
+        ),
+      }),
       /** An insured payment's refund: each part and where it stands (the platform's 6203, the wallet's cash). */
       insurance: z.optional(
         z.object({
