@@ -86,7 +86,9 @@ describe.each(['alipay', 'wechatpay'] as const)('integrity alerts (%s)', (channe
 
     if (channel === 'wechatpay') {
       expect(refund.status).toBe('PROCESSING'); // WeChat answers PROCESSING; its notification goes nowhere here
-      const r = { outRefundNo: refund.outRefundNo, amountFen: 1000 };
+      // WeChat's refund number is kept from its first answer: the notification must name the same one.
+      expect(refund.providerRefundId).toBeDefined();
+      const r = { outRefundNo: refund.outRefundNo, amountFen: 1000, refundId: refund.providerRefundId };
       await refused(h.wechatRefundNotification(paid, r, { amountFen: 1100 }), 'amountFen');
       await refused(h.wechatRefundNotification(paid, r, { outTradeNo: otherPaid.outTradeNo }), 'outTradeNo');
       await refused(h.wechatRefundNotification(paid, r, { totalFen: 9999 }), 'paymentTotalFen');
