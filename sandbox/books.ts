@@ -27,6 +27,8 @@ export interface SandboxOptions {
    * key (as platformPublicKeyHex: the key it verifies with), and the appId, secret and SM4 key both share.
    */
   readonly insurancePlatform: EnvelopeConfig;
+  /** The hospital's account at the fiscal e-receipt platform (sandbox/ereceipt.ts); none: no platform. */
+  readonly ereceipt?: { appId: string; key: string };
   /** 1 = real retry delays; the default compresses a day into seconds. */
   readonly timeScale?: number;
   /** Where the books are kept between runs (npm start: .local/sandbox-books.json); in memory if unset. */

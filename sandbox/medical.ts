@@ -7,10 +7,10 @@
  * mix_pay_type rules, amount identity and error codes of wechatpay-skills W1/W3/W5, the password step, one
  * MEDICAL_INSURANCE.SUCCESS retried for 30 s at most, and the refund notice). Never deployed.
  */
-import { constants, createHash, privateDecrypt } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { MED_INS_RETRY_SEC, isSubMerchant, type Books, type Order } from './books';
 import type { InsurancePlatform, PlatformOrder } from './insurance-platform';
-import { alipayTime, wechatTime } from './signing';
+import { alipayTime, wechatDecryptSensitive, wechatTime } from './signing';
 import { formatYuan, parseYuan, type Fen } from '../lib/domain/money';
 
 /** The WeChat Pay notification builder of the sandbox's WeChat surface. */
@@ -355,21 +355,12 @@ export function medicalSimulator(
     ...(o.paidTime ? { paid_time: wechatTime(o.paidTime) } : {}),
   });
 
-  /** The payer's fields decrypted with whichever platform key encrypted them (RSA-OAEP SHA-1). */
-  function decrypt(cipher: unknown): string | undefined {
-    const w = options.wechatpay;
-    for (const privateKey of [w.publicKey.privateKey, w.certificate.privateKey]) {
-      try {
-        return privateDecrypt(
-          { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
-          Buffer.from(String(cipher), 'base64'),
-        ).toString('utf8');
-      } catch {
-        /* the other key */
-      }
-    }
-    return undefined;
-  }
+  /** A field encrypted for WeChat Pay, opened with the platform keys. */
+  const decrypt = (cipher: unknown) =>
+    wechatDecryptSensitive(cipher, [
+      options.wechatpay.publicKey.privateKey,
+      options.wechatpay.certificate.privateKey,
+    ]);
 
   /** POST /v3/med-ins/orders for a charge (the platform's order, or cash only). */
   function create(req: Record<string, any>) {

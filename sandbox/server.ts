@@ -6,6 +6,7 @@
  * of books (books.ts). It posts signed notifications to medpay on each provider's retry schedule
  * (time-compressed) and exposes /sandbox/* routes for people and tests. Never deployed.
  */
+import { ereceiptPlatform } from './ereceipt';
 import { randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { alipaySurface } from './alipay';
@@ -107,6 +108,7 @@ export async function startSandbox(options: SandboxOptions) {
   });
 
   const platform = createInsurancePlatform(options.insurancePlatform);
+  const receipts = options.ereceipt ? ereceiptPlatform(options.ereceipt, sandboxBooks.baseUrl) : undefined;
   const medical = medicalSimulator(platform, {
     books: sandboxBooks,
     wechatNotification: wechat.notification,
@@ -265,6 +267,23 @@ export async function startSandbox(options: SandboxOptions) {
     if (url.pathname.startsWith('/v3/')) {
       const out = wechat.api(method, url.pathname + url.search, body, req.headers.authorization);
       return send(res, out.status, out.body, out.status < 300 ? wechat.signedHeaders(out.body) : {});
+    }
+    const receiptMethod = /^\/ereceipt\/([A-Za-z]+)$/.exec(url.pathname);
+    if (receipts && receiptMethod?.[1] && method === 'POST') {
+      const out = receipts.call(receiptMethod[1], body);
+      return send(res, out.status, out.body);
+    }
+    if (receipts && url.pathname === '/sandbox/ereceipts' && method === 'GET')
+      return send(res, 200, JSON.stringify(receipts.bills));
+    // A receipt's page (pictureUrl): what the patient opens.
+    const receiptPage = /^\/sandbox\/ereceipts\/(\d+)\/(\d+)$/.exec(url.pathname);
+    if (receipts && receiptPage && method === 'GET') {
+      const bill = receipts.bills.find(
+        (b) => b.billBatchCode === receiptPage[1] && b.billNo === receiptPage[2],
+      );
+      return bill
+        ? send(res, 200, JSON.stringify(bill))
+        : send(res, 404, JSON.stringify({ error: 'no such receipt' }));
     }
     const infno = /^\/insurance\/platform\/(\d{4})$/.exec(url.pathname);
     if (infno?.[1] && method === 'POST') {
@@ -476,9 +495,14 @@ export async function startSandbox(options: SandboxOptions) {
       return send(res, 200, JSON.stringify(record));
     }
     if (url.pathname === '/sandbox/settings' && method === 'POST') {
-      const { insurancePlatform, ...rest } = JSON.parse(body || '{}') as Partial<typeof settings> & {
+      const { insurancePlatform, ereceiptOutage, ...rest } = JSON.parse(body || '{}') as Partial<
+        typeof settings
+      > & {
         insurancePlatform?: Partial<typeof platform.settings>;
+        /** The e-receipt platform answers 503 to everything while true. */
+        ereceiptOutage?: boolean;
       };
+      if (receipts && typeof ereceiptOutage === 'boolean') receipts.settings.outage = ereceiptOutage;
       const { billFaults, ...others } = rest;
       Object.assign(settings, others);
       for (const [channel, faults] of Object.entries(billFaults ?? {}) as Array<
@@ -569,6 +593,7 @@ export async function startSandbox(options: SandboxOptions) {
     credit,
     platform,
     medical,
+    receipts,
     close: () =>
       new Promise<void>((resolve) => {
         kept?.stop();

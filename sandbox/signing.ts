@@ -1,5 +1,12 @@
 /** The sandbox providers' own signing rules, written from the providers' documentation with node:crypto. */
-import { createCipheriv, createSign, createVerify, randomBytes } from 'node:crypto';
+import {
+  constants,
+  createCipheriv,
+  createSign,
+  createVerify,
+  privateDecrypt,
+  randomBytes,
+} from 'node:crypto';
 
 /** Alipay: all parameters except `sign` (and, for notifications, `sign_type`), sorted, `k=v` joined by `&`. */
 export function alipaySignContent(params: Record<string, string>, exclude: readonly string[]): string {
@@ -60,3 +67,21 @@ export const wechatTime = (d: Date) =>
  */
 export const payScoreTime = (d: Date) => alipayTime(d).replace(/\D/g, '');
 export const compactTime = payScoreTime;
+
+/**
+ * A field a merchant RSA-OAEP (SHA-1, MGF1) encrypted for WeChat Pay, decrypted with whichever platform key
+ * (the public key's, then the certificate's) it was encrypted for; undefined when neither opens it.
+ */
+export function wechatDecryptSensitive(cipher: unknown, privateKeys: readonly string[]): string | undefined {
+  for (const key of privateKeys) {
+    try {
+      return privateDecrypt(
+        { key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
+        Buffer.from(String(cipher), 'base64'),
+      ).toString('utf8');
+    } catch {
+      /* the other key */
+    }
+  }
+  return undefined;
+}

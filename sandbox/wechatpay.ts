@@ -3,12 +3,19 @@
  * WeChat Pay APIv3 as the sandbox plays it: request signatures checked, answers and notifications signed
  * with the platform certificate or public key, resources sealed with AES-256-GCM. Never deployed.
  */
-import { constants, privateDecrypt, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { REROUTE_BANKS } from '../lib/domain/refund-progress';
 import type { Fen } from '../lib/domain/money';
 import { isSubMerchant, type Books, type Order, type Refund } from './books';
 import type { SandboxParts } from './server';
-import { parseWechatAuthorization, rsaSign, rsaVerify, wechatEncrypt, wechatTime } from './signing';
+import {
+  parseWechatAuthorization,
+  rsaSign,
+  rsaVerify,
+  wechatDecryptSensitive,
+  wechatEncrypt,
+  wechatTime,
+} from './signing';
 
 /** The debit cards apply-abnormal-refund takes, by bank_type (create-abnormal-refund.html). */
 const BANK_NAMES: Readonly<Record<string, string>> = {
@@ -195,21 +202,12 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
     timers.add(t);
   }
 
-  /** Decrypts a field the merchant RSA-OAEP-encrypted with the platform certificate or public key. */
-  function decryptSensitive(cipher: unknown): string | undefined {
-    const w = options.wechatpay;
-    for (const privateKey of [w.publicKey.privateKey, w.certificate.privateKey]) {
-      try {
-        return privateDecrypt(
-          { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
-          Buffer.from(String(cipher), 'base64'),
-        ).toString('utf8');
-      } catch {
-        /* the other key */
-      }
-    }
-    return undefined;
-  }
+  /** A field encrypted for WeChat Pay, opened with the platform keys. */
+  const decryptSensitive = (cipher: unknown) =>
+    wechatDecryptSensitive(cipher, [
+      options.wechatpay.publicKey.privateKey,
+      options.wechatpay.certificate.privateKey,
+    ]);
 
   /**
    * POST …/refunds/{refund_id}/apply-abnormal-refund (create-abnormal-refund.html): only an ABNORMAL refund,

@@ -144,8 +144,8 @@ const everyFunction = (metric: string) =>
   );
 checks.push(
   [
-    'ten EventBridge rules (the refunds rule carries discharge settlements on), each target with a retry policy and a dead-letter queue',
-    rules.length === 10 &&
+    'twelve EventBridge rules (the refunds rule carries discharge settlements on; receipts follow payments and refunds, and a schedule retries them), each target with a retry policy and a dead-letter queue',
+    rules.length === 12 &&
       rules.every(([, r]) =>
         r.Properties.Targets.every((t: Record<string, unknown>) => t.DeadLetterConfig && t.RetryPolicy),
       ),
@@ -173,6 +173,7 @@ checks.push(
       'ReconciliationsFailed',
       'CallbacksFailed',
       'InsuredPaymentsNeedingAttention',
+      'RefundsOverdue',
       'AppAuthorisationsRevoked',
       'AppAuthorisationRefreshRefused',
     ].every((m) => alarmOn(m)),

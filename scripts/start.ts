@@ -264,6 +264,7 @@ async function main(): Promise<void> {
         version: '2.0.1',
         userId: '1234567812345678',
       },
+      ereceipt: { appId: secrets.ereceipt.appId, key: read(secrets.ereceipt.keyFile).trim() },
       stateFile: booksFile,
     });
   };

@@ -124,6 +124,13 @@ const Env = z.object({
   MEDINS_INST_NO: z.optional(text(1)),
   MEDINS_CALLBACK_URL: z.optional(z.url()),
   /** The national insurance platform (医保移动支付中心): enables insured payments of charges. */
+  /** The fiscal e-receipt platform (docs/receipts.md): unset, no receipts are issued. */
+  ERECEIPT_URL: z.optional(z.url()),
+  ERECEIPT_APP_ID: z.optional(text(1, 64)),
+  ERECEIPT_KEY: z.optional(secretRef),
+  ERECEIPT_PLACE_CODE: z.optional(text(1, 50)),
+  /** 收款单位 printed on the receipts. */
+  ERECEIPT_PAYEE: z._default(text(1, 100), '医院'),
   INSURANCE_PLATFORM_URL: z.optional(z.url()),
   INSURANCE_PLATFORM_APP_ID: z.optional(text(1, 64)),
   /** JSON {appSecret, sm4KeyHex, privateKeyHex, platformPublicKeyHex}: what the province issued and exchanged. */
@@ -184,6 +191,7 @@ const CHANNEL_GROUPS = {
     'WECHATPAY_PLATFORM_KEYS',
     'WECHATPAY_NOTIFY_URL',
   ],
+  'the fiscal e-receipt platform': ['ERECEIPT_URL', 'ERECEIPT_APP_ID', 'ERECEIPT_KEY', 'ERECEIPT_PLACE_CODE'],
   'the insurance platform': [
     'INSURANCE_PLATFORM_URL',
     'INSURANCE_PLATFORM_APP_ID',
@@ -348,6 +356,16 @@ const ConfigSchema = z.pipe(
         holidays: e.BANK_HOLIDAYS === '' ? [] : e.BANK_HOLIDAYS.split(','),
       },
       /** The national insurance platform for insured payments and visits' insurance; per wallet what it needs. */
+      /** The fiscal e-receipt platform, when configured (lib/adapters/ereceipt/bosssoft.ts). */
+      receipts: e.ERECEIPT_URL
+        ? {
+            baseUrl: e.ERECEIPT_URL,
+            appId: e.ERECEIPT_APP_ID ?? '',
+            keyRef: e.ERECEIPT_KEY ?? '',
+            placeCode: e.ERECEIPT_PLACE_CODE ?? '',
+            payee: e.ERECEIPT_PAYEE,
+          }
+        : undefined,
       insurancePlatform: e.INSURANCE_PLATFORM_URL
         ? {
             baseUrl: e.INSURANCE_PLATFORM_URL,

@@ -1,4 +1,5 @@
 /** Composition root: builds every client, adapter and secret once per Lambda container and injects them. */
+import type { ReceiptIssuer } from '../ports/receipt-issuer';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../adapters/dynamodb/client';
 import { dynamoIdempotencyStore } from '../adapters/dynamodb/idempotency-store';
@@ -90,6 +91,8 @@ export interface PaymentParts {
   readonly insured?: InsuredParts;
   /** Carries a payment code's payment on after the request (the API's functions; the sweep is its backstop). */
   readonly followUp?: PaymentCodeFollowUp;
+  /** The fiscal e-receipt platform (the deployment's own hospital; lib/config/providers.ts). */
+  readonly receipts?: ReceiptIssuer;
 }
 
 /** The notification verifiers per channel (lib/config/webhooks.ts: the webhooks'). */
@@ -167,6 +170,8 @@ const NO_CHANNELS = {
   bills: {},
   insured: undefined,
   insurance: undefined,
+  // The e-receipt platform account is the deployment's own hospital's: another hospital's is not wired yet.
+  receipts: undefined,
 };
 
 /** `secrets` whose reads are kept: each hospital's secret is read once through it. */

@@ -10,7 +10,7 @@ import type { Clock } from '../ports/clock';
 import type { HospitalSecrets } from '../ports/hospital-secrets';
 import type { Config } from './config';
 import { composeDeps, type CoreDeps, type PaymentParts } from './container';
-import { followUpOf, paymentChannels } from './providers';
+import { followUpOf, paymentChannels, receiptsOf } from './providers';
 
 /** Builds the payment providers and, where the platform is configured, the insured-payment parts. */
 export async function buildInsuredPaymentProviders(
@@ -19,7 +19,7 @@ export async function buildInsuredPaymentProviders(
 ): Promise<PaymentParts & Pick<CoreDeps, 'partner'>> {
   const channels = await paymentChannels(config, clock);
   const { providers } = channels;
-  const followUp = followUpOf(config);
+  const followUp = { ...followUpOf(config), ...(await receiptsOf(config)) };
   if (!config.insurancePlatform) return { providers, partner: channels.partner, ...followUp };
   // Loaded only where the platform is configured: its SM2 library and adapters cost nothing elsewhere.
   const { buildInsuredParts } = await import('./insurance');

@@ -15,7 +15,9 @@ import type { Hospital } from '../domain/hospital';
 import type { HospitalSecrets } from '../ports/hospital-secrets';
 import { lambdaFollowUp } from '../adapters/aws/lambda-follow-up';
 import { createLogger } from '../adapters/system/logger';
-import { awsCredentials } from './secrets';
+import { awsCredentials, resolveSecrets } from './secrets';
+import { bosssoftReceipts } from '../adapters/ereceipt/bosssoft';
+import type { ReceiptIssuer } from '../ports/receipt-issuer';
 
 /** The platform's channel clients a registered hospital's partner-mode parts are built on. */
 export interface PlatformChannels {
@@ -57,7 +59,7 @@ export async function buildPaymentProviders(
   clock: Clock,
 ): Promise<PaymentParts & Pick<CoreDeps, 'partner'>> {
   const { providers, partner } = await paymentChannels(config, clock);
-  return { providers, partner, ...followUpOf(config) };
+  return { providers, partner, ...followUpOf(config), ...(await receiptsOf(config)) };
 }
 
 /** The payment-code follow-up where the function that runs it is named (the API's functions). */
@@ -75,3 +77,11 @@ export function followUpOf(config: Config): Pick<PaymentParts, 'followUp'> {
 
 /** The dependencies of a function that calls payment providers. */
 export const providerDeps = composeDeps({ providers: buildPaymentProviders });
+
+/** The fiscal e-receipt platform of the deployment's own hospital, when configured (its key read once). */
+export async function receiptsOf(config: Config): Promise<{ receipts?: ReceiptIssuer }> {
+  const r = config.receipts;
+  if (!r) return {};
+  const [key] = await resolveSecrets([r.keyRef], config.region);
+  return { receipts: bosssoftReceipts({ ...r, key }) };
+}

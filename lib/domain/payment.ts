@@ -7,6 +7,7 @@ import { fen, type Fen } from './money';
 import type { CashAdjustments, Split } from './insurance';
 import type { Counter, PaymentCodeProgress } from './payment-code';
 import type { RefundAbnormal, RefundDestination, RefundStep } from './refund-progress';
+import type { PaymentReceipt } from './receipt';
 
 /** Payment statuses (API.md). */
 export const PAYMENT_STATUSES = ['PENDING', 'PAID', 'CLOSED', 'PARTIALLY_REFUNDED', 'REFUNDED'] as const;
@@ -359,6 +360,8 @@ export interface Payment {
   readonly insurance?: PaymentInsurance;
   /** An inpatient admission's top-up or arrears (refunded only through its discharge settlement). */
   readonly admission?: PaymentAdmission;
+  /** Its fiscal e-receipts (财政电子票据): issued once settled, reversed and reissued as it is refunded. */
+  readonly receipt?: PaymentReceipt;
 }
 
 /** Where an insured payment's insurance part stands. */

@@ -67,6 +67,16 @@ export async function paymentView(p: Payment, ledger: LedgerStore) {
     refunds: refunds.flatMap((r) => (r ? [refundView(r.value)] : [])),
     ...(p.insurance ? { insurance: insuranceView(p.insurance) } : {}),
     ...takenView(p),
+    ...(p.receipt
+      ? {
+          receipt: {
+            status: p.receipt.status,
+            bills: p.receipt.bills,
+            ...(p.receipt.lastError ? { lastError: p.receipt.lastError } : {}),
+            ...(p.receipt.nextAttemptAt ? { nextAttemptAt: p.receipt.nextAttemptAt } : {}),
+          },
+        }
+      : {}),
   };
 }
 

@@ -49,6 +49,10 @@ export function localFunctionEnv(secrets: LocalSecrets, urls: LocalUrls): Record
     // A HIS test server on this machine speaks http, and retries come within seconds rather than minutes.
     MEDPAY_CALLBACK_ALLOW_HTTP: 'true',
     MEDPAY_CALLBACK_RETRY_BASE_SECONDS: '1',
+    MEDPAY_ERECEIPT_URL: `${urls.sandboxUrl}/ereceipt`,
+    MEDPAY_ERECEIPT_APP_ID: secrets.ereceipt.appId,
+    MEDPAY_ERECEIPT_KEY: `file:${secrets.ereceipt.keyFile}`,
+    MEDPAY_ERECEIPT_PLACE_CODE: '001',
     MEDPAY_INSURANCE_PLATFORM_URL: `${urls.sandboxUrl}/insurance/platform`,
     MEDPAY_INSURANCE_PLATFORM_APP_ID: secrets.insurance.appId,
     MEDPAY_INSURANCE_PLATFORM_KEYS: `file:${secrets.insurance.hospitalFile}`,

@@ -51,6 +51,8 @@ export interface LocalSecrets {
   };
   /** The shared secret couriers sign delivery callbacks with. */
   readonly courier: { readonly callbackSecretFile: string };
+  /** The hospital's account at the sandbox's fiscal e-receipt platform: its appid and signing key. */
+  readonly ereceipt: { readonly appId: string; readonly keyFile: string };
   /** The key HIS endpoints' signing secrets are derived from. */
   readonly callbackSigningKeyFile: string;
   /** Where registered hospitals' credentials are kept (HOSPITAL_SECRETS=file:<dir>). */
@@ -120,6 +122,8 @@ export function ensureLocalSecrets(dir = LOCAL_DIR): LocalSecrets {
   const envelope = ensureEnvelopeFiles(dir);
   const courierSecretFile = resolve(dir, 'courier-callback-secret');
   ensureFile(courierSecretFile, () => randomBytes(32).toString('hex'));
+  const ereceiptKeyFile = resolve(dir, 'ereceipt-key');
+  ensureFile(ereceiptKeyFile, () => randomBytes(16).toString('hex'));
   const callbackSigningKeyFile = resolve(dir, 'callback-signing-key');
   ensureFile(callbackSigningKeyFile, () => randomBytes(32).toString('base64url'));
   return {
@@ -148,6 +152,7 @@ export function ensureLocalSecrets(dir = LOCAL_DIR): LocalSecrets {
     },
     insurance: { appId: `MP${ids.wechatMchId as string}`, ...envelope },
     courier: { callbackSecretFile: courierSecretFile },
+    ereceipt: { appId: `EB${ids.wechatMchId as string}`, keyFile: ereceiptKeyFile },
     callbackSigningKeyFile,
     hospitalSecretsDir: resolve(dir, 'hospitals'),
   };

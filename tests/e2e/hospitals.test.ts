@@ -290,6 +290,7 @@ describe('two hospitals on one local stack', () => {
     // Write attempts carry a body that passes validation, so the refusal is the hospital's, not the schema's.
     const bodies: Record<string, unknown> = {
       refundPayment: { amountFen: 100, reason: 'attack' },
+      rerouteRefund: { type: 'MERCHANT_BANK_CARD' },
       closePayment: {},
       redeliverEvent: { endpointId: east.endpointId },
       rotateNotificationEndpointSecret: { overlapSeconds: 0 },

@@ -3,6 +3,7 @@
  * and when it should arrive, then arrives; an ABNORMAL refund is re-routed by staff to the patient's debit
  * card and then succeeds; one left ABNORMAL past the finance promise (1 minute here) appears on finance's
  * to-do list and in the sweep's RefundsOverdue count, which the alarm reads. The HIS receives each step.
+ * And a settled payment's fiscal e-receipt, reversed and reissued by a partial refund.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -169,4 +170,45 @@ describe('refund progress over the local stack', () => {
     expect(sweep.status).toBe(200);
     expect(JSON.stringify(await sweep.json())).toMatch(/"overdueRefunds":[1-9]/);
   }, 240_000);
+
+  it('a settled payment gets its fiscal e-receipt; a partial refund reverses it and reissues it for the rest', async () => {
+    const patient = await client.patient();
+    await client.sandbox('/sandbox/settings', {
+      wechatRefund: { account: '支付用户零钱', outcome: 'SUCCESS' },
+    });
+    const payment = await client.api('POST', '/payments', patient.token, {
+      channel: 'wechatpay',
+      purpose: 'examination',
+      referenceId: `EX-RC-${Date.now()}`,
+      amountFen: 10_000,
+      description: 'CT 检查',
+      payer: payerFor('wechatpay'),
+    });
+    await client.sandbox('/sandbox/pay', { channel: 'wechatpay', outTradeNo: payment.body.outTradeNo });
+    const id = String(payment.body.paymentId);
+    /** Polls the payment until its receipt satisfies `done` (the relay hands events on every 2 s). */
+    const receipt = async (done: (r: Json | undefined) => boolean) => {
+      for (let i = 0; i < 120; i++) {
+        const r = (await client.api('GET', `/payments/${id}`, patient.token)).body.receipt as
+          Json | undefined;
+        if (done(r)) return r as Json;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      return (await client.api('GET', `/payments/${id}`, patient.token)).body.receipt as Json;
+    };
+    const issued = await receipt((r) => r?.status === 'ISSUED');
+    expect(issued.bills).toHaveLength(1);
+    expect(issued.bills[0]).toMatchObject({ kind: 'ISSUED', amountFen: 10_000 });
+    expect(issued.bills[0].billNo).toMatch(/^\d{10}$/);
+    expect((await fetch(issued.bills[0].url as string)).status).toBe(200);
+
+    await client.api('POST', `/payments/${id}/refunds`, patient.token, { amountFen: 4_000, reason: '退费' });
+    const reissued = await receipt((r) => (r?.bills as Json[] | undefined)?.length === 3);
+    expect(reissued.bills.map((b: Json) => [b.kind, b.amountFen])).toEqual([
+      ['ISSUED', 10_000],
+      ['REVERSED', 10_000],
+      ['ISSUED', 6_000],
+    ]);
+    expect(reissued.status).toBe('ISSUED');
+  }, 120_000);
 });

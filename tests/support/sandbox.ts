@@ -1,4 +1,5 @@
 /** Starts the sandbox in-process with fresh keys, and builds both providers pointed at it. */
+import { bosssoftReceipts } from '../../lib/adapters/ereceipt/bosssoft';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { alipayClient } from '../../lib/adapters/alipay/client';
@@ -101,6 +102,7 @@ export async function sandboxWithProviders(notifyBase: string) {
   };
   const apiV3Key = randomBytes(16).toString('hex');
   const envelopes = insuranceEnvelopes();
+  const ereceipt = { appId: 'EBILL0001', key: randomBytes(16).toString('hex') };
   const sandbox = await startSandbox({
     alipay: {
       ...ids.alipay,
@@ -117,7 +119,15 @@ export async function sandboxWithProviders(notifyBase: string) {
       publicKey: { id: ids.wechatpay.publicKeyId, privateKey: keys.publicKey.privateKey },
     },
     insurancePlatform: envelopes.platform,
+    ereceipt,
     timeScale: 1 / 36_000,
+  });
+  /** The hospital's fiscal e-receipt account at the sandbox's platform. */
+  const receipts = bosssoftReceipts({
+    baseUrl: `${sandbox.url}/ereceipt`,
+    ...ereceipt,
+    placeCode: '001',
+    payee: '测试医院',
   });
   const alipayGatewayClient = alipayClient({
     mode: 'public-key',
@@ -205,6 +215,7 @@ export async function sandboxWithProviders(notifyBase: string) {
     bills,
     credit,
     insurance: { platform, auth },
+    receipts,
     ids,
     keys,
     apiV3Key,

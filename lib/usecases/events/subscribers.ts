@@ -10,8 +10,9 @@ import type { CallbackDeps } from '../callbacks/records';
 import { onPaymentSucceeded } from '../copy-requests/payment-succeeded';
 import type { CopyRequestDeps } from '../copy-requests/records';
 import { onTopUpPaid, onTopUpRefunded } from '../admissions/payment-events';
+import { syncReceipt } from '../receipts/sync-receipt';
 
-/** Delivers one event to its subscribers: the copy-fee and admission handlers, and the HIS endpoints' queues. */
+/** Delivers one event to its subscribers: copy fees, admissions, receipts, and the HIS endpoints' queues. */
 export async function dispatchEvent(deps: CopyRequestDeps & CallbackDeps, event: OutboxEvent): Promise<void> {
   if (isEvent(event, 'PaymentSucceeded')) {
     if (event.payload.purpose === 'deposit') await onTopUpPaid(deps, event.payload.paymentId);
@@ -19,5 +20,8 @@ export async function dispatchEvent(deps: CopyRequestDeps & CallbackDeps, event:
   }
   if (isEvent(event, 'RefundSucceeded') || isEvent(event, 'RefundFailed'))
     await onTopUpRefunded(deps, event.payload.paymentId);
+  // Fiscal e-receipts follow the money; the platform's failures wait in the receipt, never here.
+  if (isEvent(event, 'PaymentSucceeded') || isEvent(event, 'RefundSucceeded'))
+    await syncReceipt(deps, event.payload.paymentId);
   await fanOut(deps, event);
 }

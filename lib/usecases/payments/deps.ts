@@ -9,6 +9,7 @@ import type { PaymentProvider } from '../../ports/payment-provider';
 import type { InsuranceGateway } from '../../ports/insurance-gateway';
 import type { AuthExchange } from '../../ports/insurance-auth';
 import type { MedicalOrders } from '../../ports/medical-orders';
+import type { ReceiptIssuer } from '../../ports/receipt-issuer';
 import type { PaymentCodePolicy } from '../../domain/payment-code';
 import type { RefundPolicy } from '../../domain/refund-progress';
 
@@ -44,6 +45,8 @@ export interface PaymentDeps extends RecordDeps {
   readonly payments: PaymentPolicy;
   /** Medical insurance for charges, where configured. */
   readonly insured?: InsuredParts;
+  /** The fiscal e-receipt platform, where configured (receipts/sync-receipt.ts). */
+  readonly receipts?: ReceiptIssuer;
 }
 
 /** The insured-payment parts of a channel, or a 400 saying insurance is not available on it. */

@@ -91,6 +91,30 @@ export const PaymentView = lazy(() =>
       payerId: z.optional(z.string()),
       counter: z.optional(CounterView()),
       paymentCode: z.optional(PaymentCodeView()),
+      /**
+       * Its fiscal e-receipts (财政电子票据): `status` ISSUED (the current receipt covers what is paid),
+       * REVERSED (refunded in full) or PENDING (being issued, or waiting for the platform); every receipt and
+       * red receipt with 票据代码, 票据号码, 校验码 and its page (docs/receipts.md).
+       */
+      receipt: z.optional(
+        z.object({
+          status: z.enum(['PENDING', 'ISSUED', 'REVERSED']),
+          bills: z.array(
+            z.object({
+              kind: z.enum(['ISSUED', 'REVERSED']),
+              billBatchCode: z.string(),
+              billNo: z.string(),
+              random: z.string(),
+              at: DateTime(),
+              url: z.optional(z.string()),
+              amountFen: int(),
+              reverses: z.optional(z.object({ billBatchCode: z.string(), billNo: z.string() })),
+            }),
+          ),
+          lastError: z.optional(z.string()),
+          nextAttemptAt: z.optional(DateTime()),
+        }),
+      ),
     }),
     { id: 'Payment' },
   ),
