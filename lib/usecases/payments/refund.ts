@@ -30,22 +30,32 @@ import type { RefundState } from '../../ports/payment-provider';
 import { providerFor, type PaymentDeps } from './deps';
 import { loadPayment, loadRefund } from './records';
 import { idFor } from '../shared/records';
+import { retryOnConflict } from '../shared/retry';
 
-/** Starts a refund and drives it as far as the provider's answer allows. */
-export async function refundPayment(
-  deps: PaymentDeps,
-  input: {
-    paymentId: string;
-    amountFen: Fen;
-    reason: string;
-    patientScope?: string;
-    batchId?: string;
-    /** The request's key (hashed caller-scoped Idempotency-Key, or batch + payment for a bulk refund). */
-    requestKey?: string;
-    /** Set by an admission's discharge settlement: the only way its top-ups are refunded. */
-    forAdmission?: boolean;
-  },
-): Promise<Refund> {
+/** What a refund asks. */
+interface RefundInput {
+  paymentId: string;
+  amountFen: Fen;
+  reason: string;
+  patientScope?: string;
+  batchId?: string;
+  /** The request's key (hashed caller-scoped Idempotency-Key, or batch + payment for a bulk refund). */
+  requestKey?: string;
+  /** Set by an admission's discharge settlement: the only way its top-ups are refunded. */
+  forAdmission?: boolean;
+}
+
+/**
+ * Starts a refund and drives it as far as the provider's answer allows. The payment may be written
+ * meanwhile by something else (its receipt, another refund's outcome): the reservation is then made again on
+ * the payment as it now is.
+ */
+export function refundPayment(deps: PaymentDeps, input: RefundInput): Promise<Refund> {
+  return retryOnConflict(() => refundOnce(deps, input), { attempts: 5 });
+}
+
+/** One attempt: reserve against the payment as read, then ask the provider. */
+async function refundOnce(deps: PaymentDeps, input: RefundInput): Promise<Refund> {
   const current = await loadPayment(deps.ledger, input.paymentId, input.patientScope);
   const payment = current.value;
   const refundId = idFor(deps.ids, 'refund', input.requestKey);

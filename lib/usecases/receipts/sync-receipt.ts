@@ -26,6 +26,7 @@ import type { ReceiptIssuer } from '../../ports/receipt-issuer';
 import type { RecordDeps } from '../payments/deps';
 import { loadPayment } from '../payments/records';
 import { transition } from '../shared/records';
+import { retryOnConflict } from '../shared/retry';
 
 /** What receipts need: the records and, where configured, the platform. */
 export type ReceiptDeps = RecordDeps & { readonly receipts?: ReceiptIssuer };
@@ -40,8 +41,17 @@ function paidOf(payment: Payment) {
   return subtractFen(payment.amountFen, payment.refundedFen);
 }
 
-/** Converges the payment's receipts; returns them as they stand (never throws for the platform's sake). */
-export async function syncReceipt(deps: ReceiptDeps, paymentId: string): Promise<PaymentReceipt | undefined> {
+/**
+ * Converges the payment's receipts; returns them as they stand (never throws for the platform's sake). A
+ * payment written meanwhile (a refund) is read again: the platform answers a repeated receipt or reversal
+ * with the one it already made.
+ */
+export function syncReceipt(deps: ReceiptDeps, paymentId: string): Promise<PaymentReceipt | undefined> {
+  return retryOnConflict(() => syncOnce(deps, paymentId), { attempts: 5 });
+}
+
+/** One pass over the steps, against the payment as read at each. */
+async function syncOnce(deps: ReceiptDeps, paymentId: string): Promise<PaymentReceipt | undefined> {
   const issuer = deps.receipts;
   if (!issuer) return undefined;
   for (let step = 0; step < MAX_STEPS; step++) {
