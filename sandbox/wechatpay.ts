@@ -4,7 +4,6 @@
  * with the platform certificate or public key, resources sealed with AES-256-GCM. Never deployed.
  */
 import { randomBytes } from 'node:crypto';
-import { REROUTE_BANKS } from '../lib/domain/refund-progress';
 import type { Fen } from '../lib/domain/money';
 import { isSubMerchant, type Books, type Order, type Refund } from './books';
 import type { SandboxParts } from './server';
@@ -229,7 +228,7 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
       const account = decryptSensitive(req.bank_account);
       const name = decryptSensitive(req.real_name);
       if (
-        !(REROUTE_BANKS as readonly string[]).includes(String(req.bank_type)) ||
+        !Object.hasOwn(BANK_NAMES, String(req.bank_type)) ||
         !account ||
         !/^\d{12,30}$/.test(account) ||
         !name

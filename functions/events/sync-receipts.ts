@@ -6,7 +6,6 @@
  */
 import type { EventBridgeEvent } from 'aws-lambda';
 import { providerDeps } from '../../lib/config/providers';
-import { addDays, businessDayOf } from '../../lib/domain/business-day';
 import { jobHandler, type Composed, type JobInput } from '../../lib/http/job';
 import { forEachHospital } from '../../lib/usecases/shared/hospitals';
 import { sweepReceipts, syncReceipt } from '../../lib/usecases/receipts/sync-receipt';
@@ -24,10 +23,7 @@ export const handler = jobHandler(
       const receipt = await syncReceipt(scoped, paymentId);
       return { paymentId, status: receipt?.status ?? 'NONE' };
     }
-    const today = businessDayOf(deps.clock.now());
-    return forEachHospital(deps, async (scoped) => ({
-      moved: await sweepReceipts(scoped, [addDays(today, -1), today]),
-    }));
+    return forEachHospital(deps, async (scoped) => ({ moved: await sweepReceipts(scoped) }));
   },
   providerDeps,
 );

@@ -35,7 +35,15 @@ export interface AlipayPartner {
  */
 export function alipayRefundDestination(items: unknown): RefundDestination | undefined {
   const list = Array.isArray(items) ? (items as Array<Record<string, unknown>>) : [];
-  const main = [...list].sort((a, b) => Number(b.amount ?? 0) - Number(a.amount ?? 0))[0];
+  // The amounts are yuan strings: compared in fen (a malformed one counts for nothing).
+  const fenOf = (v: unknown) => {
+    try {
+      return parseYuan(String(v));
+    } catch {
+      return 0;
+    }
+  };
+  const main = [...list].sort((a, b) => fenOf(b.amount) - fenOf(a.amount))[0];
   const channel = typeof main?.fund_channel === 'string' ? main.fund_channel : undefined;
   if (!channel) return undefined;
   if (channel === 'ALIPAYACCOUNT') return { kind: 'BALANCE', account: '支付宝余额' };

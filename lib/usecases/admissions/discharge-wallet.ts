@@ -63,6 +63,8 @@ export async function dischargeInWallet(
     return { current: await withSplit(deps, current, undefined, selfPaySplit(admission.chargesFen)) };
   }
   const orderSplit: Split = { ...uploaded.split, selfPayFen: cash };
+  const mixPayType = cash > 0 ? 'CASH_AND_INSURANCE' : 'INSURANCE_ONLY';
+  const cashAdjustments = { unlistedFen: unlisted, prepaidFen: prepaid };
   const paymentId = deps.ids.next('payment');
   const payment: Payment = {
     ...pendingPayment(deps, paymentId, {
@@ -77,14 +79,14 @@ export async function dischargeInWallet(
     }),
     admission: { admissionId: admission.admissionId, kind: 'DISCHARGE' },
     insurance: {
-      mixPayType: cash > 0 ? 'CASH_AND_INSURANCE' : 'INSURANCE_ONLY',
+      mixPayType,
       status: 'UPLOADED',
       medOrgOrd: upload.medOrgOrd,
       chargeBatchNo,
       payOrdId: uploaded.payOrdId,
       payToken: uploaded.payToken,
       split: orderSplit,
-      cashAdjustments: { unlistedFen: unlisted, prepaidFen: prepaid },
+      cashAdjustments,
       selfPayStatus: cash > 0 ? 'PENDING' : 'NONE',
     },
   };
@@ -123,10 +125,10 @@ export async function dischargeInWallet(
       purpose: payment.purpose,
       payer: { wechatOpenId: input.payerId },
       patient: input.patient,
-      mixPayType: payment.insurance?.mixPayType ?? 'INSURANCE_ONLY',
+      mixPayType,
       totalFen: payment.amountFen,
       split: orderSplit,
-      cashAdjustments: { unlistedFen: unlisted, prepaidFen: prepaid },
+      cashAdjustments,
       platform: platformPart(
         uploaded,
         upload.authorisation,

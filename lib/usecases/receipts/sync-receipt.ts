@@ -12,8 +12,9 @@
  * An outage or a refusal never touches the payment's money: the receipt stays PENDING with the error and
  * the time of the next attempt (1, 2, 4 … minutes, at most an hour), which the sweep makes.
  */
+import { addDays, businessDayOf } from '../../domain/business-day';
 import { MedpayError } from '../../domain/errors';
-import { subtractFen } from '../../domain/money';
+import { subtractFen, type Fen } from '../../domain/money';
 import {
   nextReceiptStep,
   receiptBusNo,
@@ -22,7 +23,7 @@ import {
   type ReceiptBill,
 } from '../../domain/receipt';
 import type { Payment } from '../../domain/payment';
-import type { ReceiptIssuer } from '../../ports/receipt-issuer';
+import type { IssuedBill, ReceiptIssuer } from '../../ports/receipt-issuer';
 import type { RecordDeps } from '../payments/deps';
 import { loadPayment } from '../payments/records';
 import { transition } from '../shared/records';
@@ -33,6 +34,17 @@ export type ReceiptDeps = RecordDeps & { readonly receipts?: ReceiptIssuer };
 
 /** The most steps one sync takes: a reversal, a new receipt, and recording that they are in line. */
 const MAX_STEPS = 3;
+
+/** A receipt or red receipt the platform numbered, as the payment records it. */
+const recordOf = (kind: ReceiptBill['kind'], b: IssuedBill, amountFen: Fen): ReceiptBill => ({
+  kind,
+  billBatchCode: b.billBatchCode,
+  billNo: b.billNo,
+  random: b.random,
+  at: b.createdAt.toISOString(),
+  ...(b.url ? { url: b.url } : {}),
+  amountFen,
+});
 
 /** Whether a payment gets receipts here, and how much they should cover. */
 function paidOf(payment: Payment) {
@@ -81,13 +93,7 @@ async function syncOnce(deps: ReceiptDeps, paymentId: string): Promise<PaymentRe
           at,
         });
         bill = {
-          kind: 'REVERSED',
-          billBatchCode: red.billBatchCode,
-          billNo: red.billNo,
-          random: red.random,
-          at: red.createdAt.toISOString(),
-          ...(red.url ? { url: red.url } : {}),
-          amountFen: next.bill.amountFen,
+          ...recordOf('REVERSED', red, next.bill.amountFen),
           reverses: { billBatchCode: next.bill.billBatchCode, billNo: next.bill.billNo },
         };
       } else {
@@ -99,15 +105,7 @@ async function syncOnce(deps: ReceiptDeps, paymentId: string): Promise<PaymentRe
           item: payment.description,
           at,
         });
-        bill = {
-          kind: 'ISSUED',
-          billBatchCode: issued.billBatchCode,
-          billNo: issued.billNo,
-          random: issued.random,
-          at: issued.createdAt.toISOString(),
-          ...(issued.url ? { url: issued.url } : {}),
-          amountFen: paid,
-        };
+        bill = recordOf('ISSUED', issued, paid);
       }
     } catch (error) {
       if (!(error instanceof MedpayError)) throw error;
@@ -137,14 +135,13 @@ async function syncOnce(deps: ReceiptDeps, paymentId: string): Promise<PaymentRe
 }
 
 /**
- * The receipts sweep: every payment the journal touched on `days` (today and yesterday) whose receipts do
- * not yet cover what it has left paid, and whose next attempt is due. Returns how many it moved.
+ * The receipts sweep: every payment the journal touched yesterday and today (Asia/Shanghai) whose receipts
+ * do not yet cover what it has left paid, and whose next attempt is due. Returns how many it moved.
  */
-export async function sweepReceipts(
-  deps: ReceiptDeps,
-  days: readonly Parameters<RecordDeps['ledger']['journalForDay']>[0][],
-): Promise<number> {
+export async function sweepReceipts(deps: ReceiptDeps): Promise<number> {
   if (!deps.receipts) return 0;
+  const today = businessDayOf(deps.clock.now());
+  const days = [addDays(today, -1), today];
   const seen = new Set<string>();
   let moved = 0;
   const now = deps.clock.now().toISOString();
