@@ -22,6 +22,17 @@ type RefundPayload = {
   destination?: { kind: string; account: string };
 };
 
+/** What every dispute event carries. */
+type DisputePayload = {
+  disputeId: string;
+  source: string;
+  status: string;
+  paymentId?: string;
+  patientId?: string;
+  complaintId?: string;
+  resolveBy: string;
+};
+
 /** Event type → payload. */
 export interface DomainEventPayloads {
   PaymentSucceeded: {
@@ -63,6 +74,14 @@ export interface DomainEventPayloads {
   AdmissionDischargeStarted: AdmissionPayload;
   AdmissionArrearsRequested: AdmissionPayload;
   AdmissionSettled: AdmissionPayload;
+  /** A wallet notified a complaint (verified); the dispute it makes or changes follows. */
+  ComplaintReceived: { channel: Channel; complaintId: string; action?: string; subMerchant?: string };
+  /** A dispute arrived (a wallet complaint, or one the patient opened), or a repeat complaint reopened it. */
+  DisputeOpened: DisputePayload;
+  /** Staff completed a dispute, or the wallet closed it after a refund. */
+  DisputeResolved: DisputePayload;
+  /** The wallet or the patient ended a dispute without the hospital completing it. */
+  DisputeClosed: DisputePayload;
 }
 export type DomainEventType = keyof DomainEventPayloads;
 
@@ -110,6 +129,10 @@ export const DOMAIN_EVENT_TYPES = [
   'AdmissionDischargeStarted',
   'AdmissionArrearsRequested',
   'AdmissionSettled',
+  'ComplaintReceived',
+  'DisputeOpened',
+  'DisputeResolved',
+  'DisputeClosed',
 ] as const satisfies readonly DomainEventType[];
 
 // A type of the catalogue missing from the list above fails to compile here.

@@ -13,6 +13,7 @@ export const ID_PREFIXES = {
   delivery: 'dlv',
   discrepancy: 'dsc',
   request: 'req',
+  dispute: 'dsp',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

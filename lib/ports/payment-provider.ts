@@ -5,6 +5,7 @@ import type { CashAdjustments, Split } from '../domain/insurance';
 import type { RefundDestination, RerouteBank, RerouteType } from '../domain/refund-progress';
 import type { PaymentMode } from '../domain/payment';
 import type { Counter } from '../domain/payment-code';
+import type { ComplaintDesk } from './complaint-desk';
 
 /** Who pays: the payer's id at the provider. */
 export type Payer = { readonly alipayUserId: string } | { readonly wechatOpenId: string };
@@ -225,6 +226,18 @@ export type ProviderEventBody =
       readonly channel: Channel;
       readonly notificationId: string;
     }
+  /**
+   * A patient's complaint was made or changed (WeChat COMPLAINT.CREATE / COMPLAINT.STATE_CHANGE, Alipay
+   * alipay.merchant.tradecomplain.changed): only its id (and WeChat's action_type) is sent; the details are
+   * asked for, and compared, by the use case.
+   */
+  | {
+      readonly kind: 'complaint.changed';
+      readonly channel: Channel;
+      readonly notificationId: string;
+      readonly complaintId: string;
+      readonly action?: string;
+    }
   /** Verified, but nothing medpay acts on (for example Alipay's WAIT_BUYER_PAY). */
   | {
       readonly kind: 'ignored';
@@ -257,4 +270,6 @@ export interface PaymentProvider {
   payByCode(request: CodePayRequest): Promise<CodePayState>;
   /** Reverses a code payment whose outcome stayed unknown (WeChat reverse, Alipay trade.cancel). */
   reverseOrder(outTradeNo: string): Promise<ReversalOutcome>;
+  /** The wallet's complaint desk for this merchant (disputes); absent where it is not built. */
+  readonly complaints?: ComplaintDesk;
 }

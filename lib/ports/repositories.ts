@@ -5,6 +5,7 @@
 import type { CallbackDelivery, DeliveryLane, NotificationEndpoint } from '../domain/callbacks';
 import type { Admission, AdmissionCharge } from '../domain/admission';
 import type { CopyRequest } from '../domain/copy-request';
+import type { Dispute, DisputeSource } from '../domain/dispute';
 import type { LegacyBalance, LegacyRefundBatch } from '../domain/legacy-balance';
 import type { Discrepancy, DiscrepancyStatus } from '../domain/discrepancy';
 import type {
@@ -146,6 +147,14 @@ export interface CopyRequestRepository extends StatusRepository<CopyRequest>, Da
   awaitingPaymentDueBy(at: string, limit: number): Promise<CopyRequest[]>;
 }
 
+/** Fee disputes. */
+export interface DisputeRepository extends StatusRepository<Dispute> {
+  /** The dispute of a wallet complaint. */
+  byComplaint(source: DisputeSource, complaintId: string): Promise<Versioned<Dispute> | undefined>;
+  /** One page of the open disputes, the nearest deadline first (the staff inbox). */
+  pageOpen(page: PageRequest): Promise<Page<Dispute>>;
+}
+
 /** Bulk refund batches. */
 export type BulkRefundRepository = Repository<BulkRefundBatch>;
 
@@ -207,6 +216,7 @@ export interface Repositories {
   readonly admissions: AdmissionRepository;
   readonly legacy: LegacyRepository;
   readonly copyRequests: CopyRequestRepository;
+  readonly disputes: DisputeRepository;
   readonly reconciliations: ReconciliationRepository;
   readonly discrepancies: DiscrepancyRepository;
   readonly endpoints: EndpointRepository;

@@ -12,6 +12,7 @@ import type { VisitRecordDeps } from './visits/deps';
 import { VISIT_CAPTURE_PREFIX } from '../domain/visit';
 import { notificationHospital, type PerHospitalDeps } from './shared/hospitals';
 import { revokeMerchant } from './hospitals/revoke-merchant';
+import { receiveComplaint } from './disputes/receive-complaint';
 
 /**
  * Applies one verified event within the hospital it belongs to (notificationHospital: its sub-merchant, and
@@ -23,6 +24,7 @@ export async function applyProviderEvent<D extends VisitRecordDeps & PerHospital
   sentTo?: string,
 ): Promise<NotificationOutcome> {
   if (event.kind === 'merchant.revoked') return revokeMerchant(deps, event.channel, event.subMerchant);
+  if (event.kind === 'complaint.changed') return receiveComplaint(deps, event);
   const hospitalId = await notificationHospital(deps, event, sentTo);
   return applyInHospital(await deps.inHospital(deps, hospitalId), event);
 }

@@ -69,6 +69,7 @@ export function verifyAlipayNotification(
     params.app_id !== config.appId ||
     (!partner &&
       params.msg_method !== APP_AUTH_CANCELLED &&
+      params.msg_method !== TRADE_COMPLAINT_CHANGED &&
       merchant !== config.sellerId &&
       !(fundAuth && merchant === undefined))
   ) {
@@ -82,11 +83,34 @@ export function verifyAlipayNotification(
   const event =
     params.msg_method === APP_AUTH_CANCELLED
       ? appAuthCancelled(notificationId, params)
-      : params.notify_type === 'fund_auth_freeze'
+      : params.msg_method === TRADE_COMPLAINT_CHANGED
+        ? tradeComplaintChanged(notificationId, params)
+        : params.notify_type === 'fund_auth_freeze'
         ? fundAuthFreeze(notificationId, params)
         : tradeStatusSync(notificationId, params);
   if (event.kind === 'merchant.revoked') return event;
+  if (event.kind === 'complaint.changed') return partner ? { ...event, subMerchant: params.auth_app_id } : event;
   return partner ? { ...event, subMerchant: params.auth_app_id, merchantId: merchant } : event;
+}
+
+/**
+ * The message Alipay pushes when a trade complaint is made or changes (opendocs.alipay.com/open/
+ * 99c0bf7f_alipay.merchant.tradecomplain.changed, linked from the WeChatDeveloper SDK's issue #86; public
+ * gateways read biz_content.complain_event_id and then query it, fact C11): a signed message-service form.
+ */
+export const TRADE_COMPLAINT_CHANGED = 'alipay.merchant.tradecomplain.changed';
+
+/** alipay.merchant.tradecomplain.changed: the complaint `biz_content.complain_event_id` names changed. */
+function tradeComplaintChanged(notificationId: string, params: Record<string, string>): ProviderEvent {
+  let complaintId: unknown;
+  try {
+    complaintId = (JSON.parse(params.biz_content ?? '') as { complain_event_id?: unknown }).complain_event_id;
+  } catch {
+    complaintId = undefined;
+  }
+  if (typeof complaintId !== 'string' || complaintId === '')
+    throw reject('MALFORMED', 'The complaint message names no complain_event_id in biz_content.');
+  return { kind: 'complaint.changed', channel: 'alipay', notificationId, complaintId };
 }
 
 /** The message Alipay pushes when a merchant cancels its authorisation of the app (PROTOCOLS §3.2 [weak]). */

@@ -17,6 +17,7 @@ import { alipayOk, alipaySystemError, partnerTerms, type AlipayClient } from './
 import { toShanghaiDateTime } from '../../domain/business-day';
 import { alipayNotificationVerifier, parseAlipayTime, type AlipayNotificationConfig } from './notification';
 import { ALIPAY_SUBJECT, providerText } from '../text/provider-text';
+import { alipayComplaintDesk } from './complaints';
 
 /** Ids and the notify URL; the SDK (built in the composition root) holds keys and the gateway. */
 export interface AlipayConfig extends AlipayNotificationConfig {
@@ -264,5 +265,6 @@ export function alipayProvider(
     verifyNotification: alipayNotificationVerifier(client, config).verifyNotification,
     payByCode,
     reverseOrder,
+    complaints: alipayComplaintDesk(client),
   };
 }

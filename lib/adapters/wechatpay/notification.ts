@@ -120,6 +120,7 @@ export function verifyWechatpayNotification(
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain))
     throw reject('MALFORMED', 'The decrypted resource is not a JSON object.');
   const r = plain as DecryptedResource;
+  if (COMPLAINT_EVENTS.has(envelope.event_type)) return complaintChanged(envelope.id, envelope.event_type, r);
   // A partner-mode resource names the service provider as sp_mchid (and sp_appid) and the hospital's
   // sub-merchant as sub_mchid ("服务商支付成功会带上 sp_mchid 及 sub_mchid"; the partner payment notice,
   // pay.weixin.qq.com/wiki/doc/apiv3/wxpay/pay/transactions/chapter5_11.shtml; REFUND.* likewise, I10).
@@ -148,6 +149,27 @@ export function verifyWechatpayNotification(
   }
   const event = translate(envelope.id, envelope.event_type, partner ? asMerchantResource(r) : r);
   return partner ? { ...event, subMerchant: String(r.sub_mchid) } : event;
+}
+
+/** The complaint notifications (COMPLAINT.CREATE, COMPLAINT.STATE_CHANGE). */
+const COMPLAINT_EVENTS = new Set(['COMPLAINT.CREATE', 'COMPLAINT.STATE_CHANGE']);
+
+/**
+ * A complaint notification (投诉通知回调, pay.weixin.qq.com/docs/merchant/apis/consumer-complaint/
+ * complaint-notifications/complaint-notifications.html; wechatpay-im/website webhook/v3/COMPLAINT.CREATE.md,
+ * fact C1): the resource holds complaint_id and action_type only, and names no merchant, so the merchant is
+ * checked against the complaint's complainted_mchid once the use case has queried it.
+ */
+function complaintChanged(notificationId: string, eventType: string, r: DecryptedResource): ProviderEvent {
+  if (typeof r.complaint_id !== 'string' || r.complaint_id === '' || typeof r.action_type !== 'string')
+    throw reject('MALFORMED', `The ${eventType} resource lacks complaint_id or action_type.`);
+  return {
+    kind: 'complaint.changed',
+    channel: 'wechatpay',
+    notificationId,
+    complaintId: r.complaint_id,
+    action: r.action_type,
+  };
 }
 
 /**

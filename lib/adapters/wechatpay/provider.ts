@@ -28,6 +28,7 @@ import type {
 import { wechatpayNotificationVerifier } from './notification';
 import { oaepEncrypt } from './med-ins-orders';
 import { wechatRefundState } from './refunds';
+import { wechatComplaintDesk } from './complaints';
 import { WECHAT_DESCRIPTION, providerText } from '../text/provider-text';
 
 export type { WechatpayConfig } from './client';
@@ -313,5 +314,6 @@ export function wechatpayProvider(
     verifyNotification: wechatpayNotificationVerifier(config, clock).verifyNotification,
     payByCode,
     reverseOrder,
+    complaints: wechatComplaintDesk(call, partner?.subMchId ?? config.mchId),
   };
 }

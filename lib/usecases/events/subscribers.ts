@@ -11,9 +11,14 @@ import { onPaymentSucceeded } from '../copy-requests/payment-succeeded';
 import type { CopyRequestDeps } from '../copy-requests/records';
 import { onTopUpPaid, onTopUpRefunded } from '../admissions/payment-events';
 import { syncReceipt } from '../receipts/sync-receipt';
+import { syncComplaint } from '../disputes/sync-complaint';
+import type { PerHospitalDeps } from '../shared/hospitals';
 
-/** Delivers one event to its subscribers: copy fees, admissions, receipts, and the HIS endpoints' queues. */
-export async function dispatchEvent(deps: CopyRequestDeps & CallbackDeps, event: OutboxEvent): Promise<void> {
+/** Delivers one event to its subscribers: copy fees, admissions, receipts, disputes, and the HIS endpoints' queues. */
+export async function dispatchEvent(
+  deps: CopyRequestDeps & CallbackDeps & PerHospitalDeps,
+  event: OutboxEvent,
+): Promise<void> {
   if (isEvent(event, 'PaymentSucceeded')) {
     if (event.payload.purpose === 'deposit') await onTopUpPaid(deps, event.payload.paymentId);
     else await onPaymentSucceeded(deps, event.payload);
@@ -23,5 +28,7 @@ export async function dispatchEvent(deps: CopyRequestDeps & CallbackDeps, event:
   // Fiscal e-receipts follow the money; the platform's failures wait in the receipt, never here.
   if (isEvent(event, 'PaymentSucceeded') || isEvent(event, 'RefundSucceeded'))
     await syncReceipt(deps, event.payload.paymentId);
+  // A wallet's complaint is read with the merchant's key and brought into its hospital's disputes.
+  if (isEvent(event, 'ComplaintReceived')) await syncComplaint(deps, event.payload);
   await fanOut(deps, event);
 }

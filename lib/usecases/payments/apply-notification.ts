@@ -31,7 +31,9 @@ export type NotificationOutcome =
   /** A merchant's authorisation cancelled (revoke-merchant.ts). */
   | 'revoked'
   | 'already-revoked'
-  | 'unknown-merchant';
+  | 'unknown-merchant'
+  /** A complaint queued for reading (disputes/receive-complaint.ts). */
+  | 'complaint-queued';
 
 type PaymentEvent = Extract<ProviderEvent, { kind: `payment.${string}` }>;
 type RefundEvent = Extract<ProviderEvent, { kind: `refund.${string}` }>;

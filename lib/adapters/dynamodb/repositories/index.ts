@@ -6,6 +6,7 @@ import { deliveryRepository, endpointRepository, laneRepository } from './callba
 import { admissionRepository } from './admissions';
 import { legacyRepository } from './legacy';
 import { copyRequestRepository } from './copy-requests';
+import { disputeRepository } from './disputes';
 import { discrepancyRepository, reconciliationRepository } from './finance';
 import { valueOf } from './kind';
 import { bulkRefundRepository, paymentRepository, refundRepository } from './payments';
@@ -40,6 +41,7 @@ export function repositories(table: EntityTable): Repositories {
     admissions: admissionRepository(table),
     legacy: legacyRepository(table),
     copyRequests: copyRequestRepository(table),
+    disputes: disputeRepository(table),
     reconciliations: reconciliationRepository(table),
     discrepancies: discrepancyRepository(table),
     endpoints: endpointRepository(table),
