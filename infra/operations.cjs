@@ -32,6 +32,11 @@ const BUSINESS_ALARMS = [
     0,
   ],
   [
+    'DisputesOverdue',
+    'A dispute is past its deadline (the wallet’s, or the hospital’s promise): GET /disputes shows it first.',
+    0,
+  ],
+  [
     'InsuredPaymentsNeedingAttention',
     'An insured payment or refund is stuck between the insurance platform and the wallet.',
     0,

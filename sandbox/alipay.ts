@@ -440,6 +440,7 @@ export function alipaySurface(books: Books, parts: SandboxParts) {
         return (
           parts.medical().alipayMethod(method, params, biz, reply, fail, actingFor) ??
           parts.credit().alipayMethod(method, biz, reply, fail, actingFor) ??
+          parts.complaints().alipayMethod(method, biz, reply, fail, actingFor) ??
           fail('40004', 'Business Failed', 'isv.invalid-method', `sandbox does not implement ${method}`)
         );
     }

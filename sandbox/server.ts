@@ -21,6 +21,7 @@ import { hisReceiver } from './his';
 import type { Fen } from '../lib/domain/money';
 import { alipaySignContent, rsaSign } from './signing';
 import { wechatpaySurface } from './wechatpay';
+import { complaintDesks, type ComplaintDesks } from './complaints';
 import QRCode from 'qrcode';
 import { h5CashierPage } from './h5-page';
 import { CODE_KINDS, paymentCodes, type CodeKind, type PaymentCodes } from './payment-codes';
@@ -42,6 +43,8 @@ export interface SandboxParts {
     url: string,
     params: Record<string, string>,
   ) => ReturnType<Books['notify']>;
+  /** The wallets' complaint systems. */
+  readonly complaints: () => ComplaintDesks;
 }
 
 /** Starts the sandbox and resolves once it listens on 127.0.0.1. */
@@ -69,9 +72,11 @@ export async function startSandbox(options: SandboxOptions) {
     billFile,
     billDay: (v) => billDay(v),
     notifyAlipay,
+    complaints: () => complaints,
   };
   const alipay = alipaySurface(sandboxBooks, parts);
   const wechat = wechatpaySurface(sandboxBooks, parts);
+  const complaints = complaintDesks(sandboxBooks, { wechatNotification: wechat.notification, notifyAlipay });
 
   async function notifyPaid(order: Order, probe = false) {
     if (order.channel === 'alipay')
@@ -351,6 +356,24 @@ export async function startSandbox(options: SandboxOptions) {
         return send(res, 400, JSON.stringify({ error: 'body must be JSON {"authAppId","gatewayUrl"}' }));
       const record = await alipay.revokeAppAuth(input.authAppId, input.gatewayUrl);
       return send(res, 200, JSON.stringify({ revoked: true, responseStatus: record.responseStatus }));
+    }
+    // A patient complains to the wallet about a paid order; again; and the complaint as the wallet keeps it.
+    if (url.pathname === '/sandbox/complaints' && method === 'POST') {
+      const out = await complaints.open(
+        (JSON.parse(body || '{}') ?? {}) as Parameters<typeof complaints.open>[0],
+      );
+      return send(res, out.status, JSON.stringify(out.body));
+    }
+    const complaintPath = /^\/sandbox\/complaints\/([^/]+)(\/again)?$/.exec(url.pathname);
+    if (complaintPath && method === 'POST' && complaintPath[2]) {
+      const out = await complaints.again(decodeURIComponent(complaintPath[1] as string));
+      return send(res, out.status, JSON.stringify(out.body));
+    }
+    if (complaintPath && method === 'GET' && !complaintPath[2]) {
+      const found = complaints.view(decodeURIComponent(complaintPath[1] as string));
+      return found
+        ? send(res, 200, JSON.stringify(found))
+        : send(res, 404, JSON.stringify({ error: 'no such complaint' }));
     }
     if (url.pathname === '/sandbox/payment-codes' && method === 'POST') {
       // The patient's phone shows a payment code: valid, one that needs a password (entered after

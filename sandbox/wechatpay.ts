@@ -187,6 +187,7 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
       timers.delete(t);
       refund.status = outcome;
       if (outcome === 'SUCCESS') refund.succeededAt = new Date();
+      if (outcome === 'SUCCESS') parts.complaints().refunded('wechatpay', refund.outTradeNo);
       if (settings.notifications && refund.notifyUrl) {
         const eventType = `REFUND.${outcome}`;
         void notify(
@@ -420,6 +421,8 @@ export function wechatpaySurface(books: Books, parts: SandboxParts) {
     }
     const m = parts.medical().wechatRoute(method, p, url, req);
     if (m) return json(m.status, m.body);
+    const k = parts.complaints().wechatRoute(method, p, req);
+    if (k) return json(k.status, k.body);
     const c = parts.credit().wechatRoute(method, p, url, req);
     if (c) return json(c.status, c.body);
     return error(404, 'NOT_FOUND', `sandbox does not implement ${method} ${p}`);

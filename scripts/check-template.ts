@@ -144,8 +144,8 @@ const everyFunction = (metric: string) =>
   );
 checks.push(
   [
-    'twelve EventBridge rules (the refunds rule carries discharge settlements on; receipts follow payments and refunds, and a schedule retries them), each target with a retry policy and a dead-letter queue',
-    rules.length === 12 &&
+    'fourteen EventBridge rules (the refunds rule carries discharge settlements on; receipts follow payments and refunds, and a schedule retries them; complaints are read on notice and re-read hourly), each target with a retry policy and a dead-letter queue',
+    rules.length === 14 &&
       rules.every(([, r]) =>
         r.Properties.Targets.every((t: Record<string, unknown>) => t.DeadLetterConfig && t.RetryPolicy),
       ),
@@ -174,6 +174,7 @@ checks.push(
       'CallbacksFailed',
       'InsuredPaymentsNeedingAttention',
       'RefundsOverdue',
+      'DisputesOverdue',
       'AppAuthorisationsRevoked',
       'AppAuthorisationRefreshRefused',
     ].every((m) => alarmOn(m)),

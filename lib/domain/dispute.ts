@@ -12,10 +12,14 @@ import type { Fen } from './money';
 import { statusGuard } from './status-machine';
 
 /** Where a dispute was raised: a wallet's complaint system, or the patient through medpay's API. */
-export type DisputeSource = Channel | 'patient';
+export const DISPUTE_SOURCES = ['wechatpay', 'alipay', 'patient'] as const satisfies readonly (
+  Channel | 'patient'
+)[];
+export type DisputeSource = (typeof DISPUTE_SOURCES)[number];
 
 /** The hospital's side of a dispute. */
-export type DisputeStatus = 'OPEN' | 'REPLIED' | 'RESOLVED' | 'CLOSED';
+export const DISPUTE_STATUSES = ['OPEN', 'REPLIED', 'RESOLVED', 'CLOSED'] as const;
+export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
 
 const TRANSITIONS: Readonly<Record<DisputeStatus, readonly DisputeStatus[]>> = {
   OPEN: ['REPLIED', 'RESOLVED', 'CLOSED'],

@@ -162,6 +162,10 @@ export function openApiDocument(routes: readonly AnyRoute[]): ReturnType<typeof 
         name: 'admissions',
         description: 'Inpatients: deposits paid by anyone, a running balance, and discharge settlement.',
       },
+      {
+        name: 'disputes',
+        description: 'Fee disputes: wallet complaints and the patients’ own, answered in one inbox.',
+      },
       { name: 'copy-requests', description: 'Medical-record copies, paid once the fee is known.' },
       { name: 'finance', description: 'Statements and reconciliation.' },
       {

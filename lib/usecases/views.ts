@@ -2,6 +2,7 @@
 import { nextStepOf, stepsOf } from '../domain/refund-progress';
 import type { Payment, PaymentInsurance, Refund } from '../domain/payment';
 import type { CopyRequest } from '../domain/copy-request';
+import { nextDeadline, type Dispute } from '../domain/dispute';
 import type { Reconciliation } from '../domain/finance';
 import { availableCreditFen, tabFen, type Visit } from '../domain/visit';
 import type { LedgerStore } from '../ports/ledger-store';
@@ -194,5 +195,45 @@ export function settlementView(visit: Visit) {
     asSelfPay: s?.asSelfPay ?? false,
     ...(s?.nextAttemptAt && visit.status !== 'SETTLED' ? { nextAttemptAt: s.nextAttemptAt } : {}),
     ...(s?.lastError ? { lastError: s.lastError } : {}),
+  };
+}
+
+/** A dispute as the API shows it, with the deadline that applies now and whether it has passed (`now`). */
+export function disputeView(d: Dispute, now: Date) {
+  const due = nextDeadline(d);
+  return {
+    disputeId: d.disputeId,
+    source: d.source,
+    status: d.status,
+    ...(d.paymentId ? { paymentId: d.paymentId } : {}),
+    ...(d.patientId ? { patientId: d.patientId } : {}),
+    ...(d.outTradeNo ? { outTradeNo: d.outTradeNo } : {}),
+    description: d.description,
+    openedAt: d.openedAt,
+    deadlines: {
+      replyBy: d.replyBy,
+      resolveBy: d.resolveBy,
+      ...(due ? { next: due, overdue: due < now.toISOString() } : {}),
+    },
+    ...(d.repliedAt ? { repliedAt: d.repliedAt } : {}),
+    ...(d.resolvedAt ? { resolvedAt: d.resolvedAt } : {}),
+    ...(d.closedAt ? { closedAt: d.closedAt } : {}),
+    messages: d.messages.map((m) => ({ ...m })),
+    refundIds: [...d.refundIds],
+    ...(d.resolution ? { resolution: { ...d.resolution } } : {}),
+    ...(d.provider
+      ? {
+          provider: {
+            complaintId: d.provider.complaintId,
+            state: d.provider.state,
+            complaintTimes: d.provider.complaintTimes,
+            ...(d.provider.problemType ? { problemType: d.provider.problemType } : {}),
+            ...(d.provider.requestedRefundFen ? { requestedRefundFen: d.provider.requestedRefundFen } : {}),
+            ...(d.provider.lastAction ? { lastAction: d.provider.lastAction } : {}),
+            syncedAt: d.provider.syncedAt,
+          },
+        }
+      : {}),
+    updatedAt: d.updatedAt,
   };
 }

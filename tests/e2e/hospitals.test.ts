@@ -286,11 +286,21 @@ describe('two hospitals on one local stack', () => {
     });
     expect(admitted.status).toBe(201);
     east.admissionId = 'ZY-EAST-1';
+    // A dispute about East's payment: its conversation and refunds are East's alone.
+    const disputed = await api('POST', `/payments/${east.paymentId}/disputes`, tokens['h-east'].staff, {
+      description: '重复收费',
+    });
+    expect(disputed.status).toBe(201);
+    east.disputeId = disputed.body.disputeId as string;
     const covered = new Set<string>();
     // Write attempts carry a body that passes validation, so the refusal is the hospital's, not the schema's.
     const bodies: Record<string, unknown> = {
       refundPayment: { amountFen: 100, reason: 'attack' },
       rerouteRefund: { type: 'MERCHANT_BANK_CARD' },
+      openDispute: { description: 'attack' },
+      replyDispute: { message: 'attack' },
+      refundDispute: { amountFen: 100 },
+      completeDispute: { note: 'attack' },
       closePayment: {},
       redeliverEvent: { endpointId: east.endpointId },
       rotateNotificationEndpointSecret: { overlapSeconds: 0 },

@@ -7,6 +7,7 @@ import * as admissions from './admissions';
 import * as finance from './finance';
 import * as callbacks from './callbacks';
 import * as hospitals from './hospitals';
+import * as disputes from './disputes';
 
 /** All routes, in the order the OpenAPI document lists them. */
 export const allRoutes = [
@@ -39,6 +40,12 @@ export const allRoutes = [
   admissions.dischargeAdmission,
   admissions.refundLegacyDeposits,
   admissions.getLegacyRefunds,
+  disputes.openDispute,
+  disputes.listDisputes,
+  disputes.getDispute,
+  disputes.replyDispute,
+  disputes.refundDispute,
+  disputes.completeDispute,
   copyRequests.submitCopyRequest,
   copyRequests.searchCopyRequests,
   copyRequests.getCopyRequest,

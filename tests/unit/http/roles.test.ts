@@ -47,6 +47,13 @@ const EXPECTED: Record<string, string | string[]> = {
   dischargeAdmission: ['staff'],
   refundLegacyDeposits: ['staff', 'finance'],
   getLegacyRefunds: ['staff', 'finance'],
+  // Disputes: a patient disputes their own charge (staff may open one for them); staff and finance answer.
+  openDispute: PAYMENTS,
+  listDisputes: ['staff', 'finance'],
+  getDispute: READ,
+  replyDispute: ['staff', 'finance'],
+  refundDispute: ['staff', 'finance'],
+  completeDispute: ['staff', 'finance'],
   submitCopyRequest: ['patient'], // "POST /copy-requests (patient)"
   getCopyRequest: READ,
   searchCopyRequests: READ,
