@@ -70,6 +70,8 @@ export async function visitEnv(overrides: Partial<AppDeps> = {}) {
   return {
     deps,
     env,
+    /** Where the sandbox's notifications go (`/webhooks/<channel>` are applied with `deps`). */
+    notifyBase: receiver.url,
     journalOf,
     authorise,
     authorisedVisit,

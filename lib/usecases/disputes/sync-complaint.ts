@@ -40,14 +40,30 @@ export interface ComplaintNotice {
   readonly subMerchant?: string;
 }
 
-/** Finds the complaint's hospital and brings the complaint into it; returns what happened. */
+/**
+ * Finds the complaint's hospital and brings the complaint into it; returns what happened. An integrity alert
+ * is logged and counted (IntegrityAlerts) rather than thrown: reading the complaint again cannot change it, so
+ * the event is not retried; a person must look. The wallet's outages are thrown, and the event retried.
+ */
 export async function syncComplaint<D extends PaymentDeps & PerHospitalDeps>(
   deps: D,
   notice: ComplaintNotice,
 ): Promise<string> {
-  const { hospitalId, complaint } = await complaintHospital(deps, notice);
-  const scoped = hospitalId === deps.hospitalId ? deps : await deps.inHospital(deps, hospitalId);
-  return applyComplaint(scoped, notice, complaint);
+  try {
+    const { hospitalId, complaint } = await complaintHospital(deps, notice);
+    const scoped = hospitalId === deps.hospitalId ? deps : await deps.inHospital(deps, hospitalId);
+    return await applyComplaint(scoped, notice, complaint);
+  } catch (error) {
+    if (!(error instanceof IntegrityAlertError)) throw error;
+    deps.logger.error('integrity alert', {
+      channel: notice.channel,
+      complaintId: notice.complaintId,
+      entity: error.entity,
+      mismatches: error.mismatches,
+    });
+    deps.metrics.count('IntegrityAlerts', { channel: notice.channel });
+    return 'integrity-alert';
+  }
 }
 
 /** The hospital a complaint belongs to, and the complaint when it had to be read to tell. */
