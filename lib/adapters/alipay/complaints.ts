@@ -61,9 +61,10 @@ export function alipayComplaintDesk(client: AlipayClient): ComplaintDesk {
   async function submit(method: string, biz: Record<string, unknown>) {
     const r = await client.exec(method, biz);
     if (!alipayOk(r))
-      throw new ValidationError(`Alipay refused ${method}: ${r.sub_code ?? r.code} ${r.sub_msg ?? ''}`.trim(), [
-        { path: 'body', message: r.sub_code ?? r.code ?? 'refused' },
-      ]);
+      throw new ValidationError(
+        `Alipay refused ${method}: ${r.sub_code ?? r.code} ${r.sub_msg ?? ''}`.trim(),
+        [{ path: 'body', message: r.sub_code ?? r.code ?? 'refused' }],
+      );
   }
   return {
     async fetch(complaintId) {

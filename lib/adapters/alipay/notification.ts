@@ -86,10 +86,11 @@ export function verifyAlipayNotification(
       : params.msg_method === TRADE_COMPLAINT_CHANGED
         ? tradeComplaintChanged(notificationId, params)
         : params.notify_type === 'fund_auth_freeze'
-        ? fundAuthFreeze(notificationId, params)
-        : tradeStatusSync(notificationId, params);
+          ? fundAuthFreeze(notificationId, params)
+          : tradeStatusSync(notificationId, params);
   if (event.kind === 'merchant.revoked') return event;
-  if (event.kind === 'complaint.changed') return partner ? { ...event, subMerchant: params.auth_app_id } : event;
+  if (event.kind === 'complaint.changed')
+    return partner ? { ...event, subMerchant: params.auth_app_id } : event;
   return partner ? { ...event, subMerchant: params.auth_app_id, merchantId: merchant } : event;
 }
 

@@ -83,9 +83,12 @@ export function wechatComplaintDesk(call: WechatApi, merchantId: string): Compla
       try {
         return wechatComplaint(r.data);
       } catch (error) {
-        throw new ProviderUnavailableError(`WeChat Pay complaint ${complaintId}: ${(error as Error).message}.`, {
-          channel: 'wechatpay',
-        });
+        throw new ProviderUnavailableError(
+          `WeChat Pay complaint ${complaintId}: ${(error as Error).message}.`,
+          {
+            channel: 'wechatpay',
+          },
+        );
       }
     },
     reply: (complaintId, text) =>
