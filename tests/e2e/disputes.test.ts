@@ -160,6 +160,40 @@ describe('disputes over the local stack', () => {
     });
   });
 
+  it('WeChat: a complaint about the service, replied, partly refunded and completed at WeChat', async () => {
+    const patient = await client.patient();
+    const payment = await paid(patient, 'wechatpay', 6_000);
+    const { complaintId, dispute: d } = await complained('wechatpay', payment.outTradeNo, {
+      problemType: 'SERVICE_NOT_WORK',
+    });
+    await client.api('POST', `/disputes/${d.disputeId}/reply`, staff(), {
+      message: '抱歉，为您退还部分费用',
+    });
+    const refunded = await client.api('POST', `/disputes/${d.disputeId}/refund`, staff(), {
+      amountFen: 1_000,
+    });
+    expect(refunded.status).toBe(201);
+    const done = await client.api('POST', `/disputes/${d.disputeId}/complete`, staff(), {
+      note: '已部分退款并致歉',
+    });
+    expect(done).toMatchObject({
+      status: 200,
+      body: { status: 'RESOLVED', refundIds: [refunded.body.refund.refundId] },
+    });
+    const wallet = await atWallet(complaintId);
+    expect(wallet.state).toBe('PROCESSED');
+    // No approval step for a complaint that did not ask for a refund; the completion reached WeChat.
+    expect(wallet.history.map((h: Json) => h.action)).toEqual([
+      'CREATE_COMPLAINT',
+      'MERCHANT_RESPONSE',
+      'MERCHANT_CONFIRM_COMPLETE',
+    ]);
+    await eventually(
+      async () => received.find((r) => r.type === 'DisputeResolved' && r.data.disputeId === d.disputeId),
+      'DisputeResolved at the HIS',
+    );
+  });
+
   it('Alipay: in the inbox, replied, partly refunded and completed at Alipay', async () => {
     const patient = await client.patient();
     const payment = await paid(patient, 'alipay', 8_000);

@@ -160,6 +160,7 @@ describe('two hospitals on one local stack', () => {
           reason: '部分退费',
         });
         expect(refund.status).toBe(201);
+        if (hospitalId === 'h-east' && channel === 'alipay') east.alipayOutTradeNo = outTradeNo;
         if (hospitalId === 'h-east' && channel === 'wechatpay') {
           east.paymentId = paymentId;
           east.refundId = refund.body.refundId as string;
@@ -224,6 +225,45 @@ describe('two hospitals on one local stack', () => {
       const got = about(`/${hospitalId}`);
       got.delete(undefined);
       expect([...got].sort()).toEqual([...mine[hospitalId]].sort());
+    }
+  });
+
+  it("a complaint at either wallet about East's charge reaches East's inbox alone, and East answers it there", async () => {
+    // WeChat sends every sub-merchant's complaint to the service provider's one URL; Alipay's message names the
+    // merchant app. medpay finds East by the complaint's complainted_mchid, and by its auth_app_id.
+    for (const [channel, outTradeNo] of [
+      ['wechatpay', east.outTradeNo],
+      ['alipay', east.alipayOutTradeNo],
+    ] as const) {
+      const opened = await client.sandbox('/sandbox/complaints', {
+        channel,
+        outTradeNo,
+        description: '多收了检查费',
+        notifyUrl: local.stack[channel].notifyUrl,
+      });
+      expect(opened.responseStatus).toBeLessThan(300);
+      let found: Json | undefined;
+      for (let i = 0; i < 120 && !found; i++) {
+        const inbox = await api('GET', '/disputes?limit=100', tokens['h-east'].staff);
+        found = (inbox.body.items as Json[]).find((d) => d.provider?.complaintId === opened.complaintId);
+        if (!found) await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(found).toMatchObject({ source: channel, status: 'OPEN' });
+      const west = await api('GET', '/disputes?limit=100', tokens['h-west'].staff);
+      expect((west.body.items as Json[]).some((d) => d.provider?.complaintId === opened.complaintId)).toBe(
+        false,
+      );
+      // East's answer reaches the wallet as East's (its sub-merchant, its app's token).
+      const replied = await api('POST', `/disputes/${found?.disputeId}/reply`, tokens['h-east'].staff, {
+        message: '已核实',
+      });
+      expect(replied.status).toBe(200);
+      const atWallet = await fetch(`${local.stack.sandboxUrl}/sandbox/complaints/${opened.complaintId}`).then(
+        (r) => r.json() as Promise<Json>,
+      );
+      expect((atWallet.history as Json[]).map((h) => h.action)).toContain(
+        channel === 'wechatpay' ? 'MERCHANT_RESPONSE' : 'MERCHANT_REPLY',
+      );
     }
   });
 
