@@ -6,7 +6,8 @@
  * Primary course:
  *   1. The dispute must be open and concern a payment medpay made (409 otherwise).
  *   2. A WeChat complaint that asked for a refund (problem_type REFUND) is approved at WeChat first
- *      (update-refund-progress APPROVE); Alipay has no such step.
+ *      (update-refund-progress APPROVE), once the payment is known to be refundable by that amount (a retry of
+ *      a request already linked is not approved again); Alipay has no such step.
  *   3. The refund is made by refundPayment with the request's key (a retry never refunds twice; its checks —
  *      refundable amount, admission deposits — apply as for any refund).
  *   4. The refund's id is recorded on the dispute, with a staff message saying so.
@@ -17,6 +18,9 @@ import type { Fen } from '../../domain/money';
 import type { Refund } from '../../domain/payment';
 import type { PaymentDeps } from '../payments/deps';
 import { refundPayment } from '../payments/refund';
+import { loadPayment } from '../payments/records';
+import { assertRefundable } from '../../domain/payment';
+import { idFor } from '../shared/records';
 import { retryOnConflict } from '../shared/retry';
 import { deskOf, loadDispute } from './records';
 import { assertOpen } from './reply-dispute';
@@ -44,7 +48,22 @@ export async function refundDispute(
       },
     );
   const desk = deskOf(deps, dispute);
-  if (desk && dispute.provider) await desk.approveRefund(dispute.provider);
+  const expected = idFor(deps.ids, 'refund', input.requestKey);
+  if (desk && dispute.provider && !dispute.refundIds.includes(expected)) {
+    // The wallet hears of the refund only once it is known to be possible (a deposit is refunded at
+    // discharge; the amount must still be refundable).
+    const payment = (await loadPayment(deps.ledger, paymentId)).value;
+    if (payment.admission)
+      throw new InvalidStateError(
+        `Payment ${paymentId} is an admission's deposit; its discharge refunds it.`,
+        {
+          disputeId,
+          paymentId,
+        },
+      );
+    assertRefundable(payment, input.amountFen, deps.clock.now());
+    await desk.approveRefund(dispute.provider);
+  }
   const refund = await refundPayment(deps, {
     paymentId,
     amountFen: input.amountFen,

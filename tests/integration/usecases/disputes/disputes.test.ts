@@ -172,6 +172,17 @@ describe('disputes', () => {
     ).rejects.toMatchObject({ code: 'INVALID_STATE' });
   });
 
+  it('WeChat: a refund the payment cannot take is refused before WeChat hears of an approval', async () => {
+    const payment = await paid('wechatpay', 1_000);
+    const complaintId = await complain('wechatpay', payment.outTradeNo, { problemType: 'REFUND' });
+    const d = await disputeOf('wechatpay', complaintId);
+    await expect(
+      refundDispute(t.deps, d.disputeId, { amountFen: fen(1_001), by: 'staff:s5', requestKey: 'too-much' }),
+    ).rejects.toMatchObject({ code: 'AMOUNT_EXCEEDS_REFUNDABLE' });
+    expect((await atWallet(complaintId)).history.map((h) => h.action)).toEqual(['CREATE_COMPLAINT']);
+    expect((await disputeOf('wechatpay', complaintId)).refundIds).toEqual([]);
+  });
+
   it('WeChat: completed by staff; a repeat complaint reopens it with new deadlines', async () => {
     const payment = await paid('wechatpay');
     const complaintId = await complain('wechatpay', payment.outTradeNo);
