@@ -21,6 +21,8 @@ export interface ProviderComplaint {
   readonly state: string;
   /** True once the provider holds it ended (WeChat PROCESSED; Alipay FINISHED, CANCELLED, CLOSED…). */
   readonly ended: boolean;
+  /** True while it waits on the merchant (WeChat PENDING, Alipay MERCHANT_PROCESSING). */
+  readonly awaitingMerchant: boolean;
   readonly description: string;
   readonly openedAt: Date;
   readonly complaintTimes: number;

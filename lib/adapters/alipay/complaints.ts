@@ -39,6 +39,7 @@ export function alipayComplaint(r: AlipayResult): ProviderComplaint {
     complaintId: r.complain_event_id,
     state: r.status,
     ended: ENDED.has(r.status),
+    awaitingMerchant: r.status === 'MERCHANT_PROCESSING',
     description: detail.join(' — ') || '(no description)',
     openedAt,
     complaintTimes: 1,

@@ -45,6 +45,8 @@ export function wechatComplaint(d: WechatJson): ProviderComplaint {
     ...(typeof d.complainted_mchid === 'string' ? { merchantId: d.complainted_mchid } : {}),
     state: d.complaint_state,
     ended: ENDED.has(d.complaint_state),
+    // "首次回复用户后,投诉单状态将由待处理更新为处理中": PENDING waits on the merchant.
+    awaitingMerchant: d.complaint_state === 'PENDING',
     description: detail.join(' — ') || '(no description)',
     openedAt,
     complaintTimes: Number.isSafeInteger(d.user_complaint_times) ? (d.user_complaint_times as number) : 1,

@@ -2,6 +2,7 @@
 import type { Dispute } from '../../domain/dispute';
 import { InvalidStateError, NotFoundError } from '../../domain/errors';
 import type { ComplaintDesk } from '../../ports/complaint-desk';
+import type { Channel } from '../../domain/ledger/accounts';
 import { providerFor, type PaymentDeps } from '../payments/deps';
 import type { DomainEvent } from '../../domain/events';
 import type { LedgerStore } from '../../ports/ledger-store';
@@ -42,11 +43,14 @@ export function disputeEvent(
   });
 }
 
+/** The complaint desk of a channel in `deps`' hospital. */
+export function complaintDesk(deps: PaymentDeps, channel: Channel): ComplaintDesk {
+  const desk = providerFor(deps, channel).complaints;
+  if (!desk) throw new InvalidStateError(`${channel} has no complaint desk here.`, { channel });
+  return desk;
+}
+
 /** The complaint desk of a dispute's wallet; undefined for a dispute opened with the hospital. */
 export function deskOf(deps: PaymentDeps, d: Dispute): ComplaintDesk | undefined {
-  if (d.source === 'patient' || !d.provider) return undefined;
-  const desk = providerFor(deps, d.source).complaints;
-  if (!desk)
-    throw new InvalidStateError(`${d.source} has no complaint desk here.`, { disputeId: d.disputeId });
-  return desk;
+  return d.source === 'patient' || !d.provider ? undefined : complaintDesk(deps, d.source);
 }

@@ -24,12 +24,11 @@ import {
 } from '../../domain/dispute';
 import { IntegrityAlertError, type FieldMismatch } from '../../domain/errors';
 import type { Channel } from '../../domain/ledger/accounts';
-import type { ComplaintDesk, ProviderComplaint } from '../../ports/complaint-desk';
+import type { ProviderComplaint } from '../../ports/complaint-desk';
 import type { PaymentDeps } from '../payments/deps';
-import { providerFor } from '../payments/deps';
 import type { PerHospitalDeps } from '../shared/hospitals';
 import { retryOnConflict } from '../shared/retry';
-import { disputeEvent, type DisputeEventType } from './records';
+import { complaintDesk, disputeEvent, type DisputeEventType } from './records';
 
 /** What a complaint notification said (the ComplaintReceived event). */
 export interface ComplaintNotice {
@@ -79,7 +78,7 @@ async function complaintHospital(
       ]);
     return { hospitalId: claim.hospitalId };
   }
-  const desk = deskFor(deps, notice.channel);
+  const desk = complaintDesk(deps, notice.channel);
   const complaint = await desk.fetch(notice.complaintId);
   const merchant = complaint.merchantId;
   if (merchant === undefined || merchant === desk.merchantId)
@@ -92,21 +91,13 @@ async function complaintHospital(
   return { hospitalId: claim.hospitalId, complaint };
 }
 
-/** The complaint desk of a channel in `deps`' hospital. */
-function deskFor(deps: PaymentDeps, channel: Channel): ComplaintDesk {
-  const desk = providerFor(deps, channel).complaints;
-  if (!desk)
-    throw new IntegrityAlertError('complaint', [{ field: 'channel', recorded: 'a desk', reported: channel }]);
-  return desk;
-}
-
 /** Brings the complaint (read again unless given) into the hospital `deps` belong to. */
 async function applyComplaint(
   deps: PaymentDeps,
   notice: ComplaintNotice,
   known?: ProviderComplaint,
 ): Promise<string> {
-  const desk = deskFor(deps, notice.channel);
+  const desk = complaintDesk(deps, notice.channel);
   const complaint = known ?? (await desk.fetch(notice.complaintId));
   if (
     complaint.merchantId !== undefined &&
@@ -117,8 +108,12 @@ async function applyComplaint(
       { field: 'complainted_mchid', recorded: desk.merchantId, reported: complaint.merchantId },
     ]);
   const payment = await matchedPayment(deps, notice.channel, complaint);
+  const outTradeNo = payment?.outTradeNo ?? complaint.orders[0]?.outTradeNo;
   return retryOnConflict(async () => {
     const now = deps.clock.now();
+    const current = await deps.ledger.disputes.byComplaint(notice.channel, complaint.complaintId);
+    // The hourly re-read names no action: the last one notified is kept.
+    const lastAction = notice.action ?? current?.value.provider?.lastAction;
     const snapshot: DisputeAtProvider = {
       complaintId: complaint.complaintId,
       ...(complaint.merchantId ? { merchantId: complaint.merchantId } : {}),
@@ -126,10 +121,9 @@ async function applyComplaint(
       complaintTimes: complaint.complaintTimes,
       ...(complaint.problemType ? { problemType: complaint.problemType } : {}),
       ...(complaint.requestedRefundFen ? { requestedRefundFen: complaint.requestedRefundFen } : {}),
-      ...(notice.action ? { lastAction: notice.action } : {}),
+      ...(lastAction ? { lastAction } : {}),
       syncedAt: now.toISOString(),
     };
-    const current = await deps.ledger.disputes.byComplaint(notice.channel, complaint.complaintId);
     if (!current) {
       const opened = complaint.openedAt.toISOString();
       const dispute: Dispute = {
@@ -137,7 +131,7 @@ async function applyComplaint(
         source: notice.channel,
         status: complaint.ended ? 'CLOSED' : 'OPEN',
         ...(payment ? { paymentId: payment.paymentId, patientId: payment.patientId } : {}),
-        ...(complaint.orders[0] ? { outTradeNo: complaint.orders[0].outTradeNo } : {}),
+        ...(outTradeNo ? { outTradeNo } : {}),
         description: complaint.description,
         openedAt: opened,
         ...deadlinesFrom(complaint.openedAt, DISPUTE_DEADLINES[notice.channel]),
@@ -176,7 +170,11 @@ function moved(
 ): { next: Dispute; event?: DisputeEventType } {
   const at = now.toISOString();
   const base = { ...d, provider, updatedAt: at };
-  const repeated = complaint.complaintTimes > (d.provider?.complaintTimes ?? 1);
+  // A repeat complaint: WeChat counts it (user_complaint_times); Alipay hands the complaint back to the
+  // merchant (its state moves back to MERCHANT_PROCESSING after the merchant's feedback).
+  const repeated =
+    complaint.complaintTimes > (d.provider?.complaintTimes ?? 1) ||
+    (complaint.awaitingMerchant && d.provider?.state !== complaint.state);
   if (repeated && !complaint.ended && !isDisputeOpen(d)) {
     const reopened: Dispute = {
       ...base,

@@ -243,6 +243,26 @@ describe('disputes', () => {
     expect((await disputeOf('alipay', complaintId)).status).toBe('RESOLVED');
   });
 
+  it('Alipay: handed back to the merchant after its feedback, the dispute opens again', async () => {
+    const payment = await paid('alipay', 4_000);
+    const complaintId = await complain('alipay', payment.outTradeNo);
+    const d = await disputeOf('alipay', complaintId);
+    await completeDispute(t.deps, d.disputeId, { note: '已解释收费', by: 'staff:s6' });
+    await relayOutbox(t.deps);
+    expect(await disputeOf('alipay', complaintId)).toMatchObject({
+      status: 'RESOLVED',
+      provider: { state: 'MERCHANT_FEEDBACKED' },
+    });
+    expect((await sandbox('POST', `/sandbox/complaints/${complaintId}/again`)).status).toBe(200);
+    await relayOutbox(t.deps);
+    expect(await disputeOf('alipay', complaintId)).toMatchObject({
+      status: 'OPEN',
+      provider: { state: 'MERCHANT_PROCESSING' },
+    });
+    // Re-reading it without news (the hourly sweep) changes nothing, and keeps the last action notified.
+    expect(await syncComplaint(t.deps, { channel: 'alipay', complaintId })).toMatch(/unchanged$/);
+  });
+
   it('a complaint whose order contradicts the payment is an integrity alert: nothing is kept, nothing retried', async () => {
     const payment = await paid('wechatpay', 3_000);
     const alerts = recorded(t.deps).total('IntegrityAlerts');
