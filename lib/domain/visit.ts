@@ -2,6 +2,7 @@
  * Diagnose first, pay later: the visit state machine, the credit policy, the tab, the insurance split and
  * the settlement plan. Pure: the use cases (issue #4) persist and call providers.
  */
+import type { PaymentReceipt } from './receipt';
 import { ErrorCode, InvalidStateError, MedpayError, ValidationError } from './errors';
 import { statusGuard } from './status-machine';
 import { fen, type Fen } from './money';
@@ -309,6 +310,8 @@ export interface Visit {
   readonly closedAt?: string;
   /** CANCELLED or paid-off visits: false until the provider confirmed the authorisation is released. */
   readonly authorisationReleased?: boolean;
+  /** A settled visit's fiscal e-receipt (docs/receipts.md). */
+  readonly receipt?: PaymentReceipt;
 }
 
 /** The out_trade_no prefix of visit captures (payments use MP). */

@@ -3,6 +3,7 @@ import { nextStepOf, stepsOf } from '../domain/refund-progress';
 import type { Payment, PaymentInsurance, Refund } from '../domain/payment';
 import type { CopyRequest } from '../domain/copy-request';
 import { nextDeadline, type Dispute } from '../domain/dispute';
+import type { PaymentReceipt } from '../domain/receipt';
 import type { Reconciliation } from '../domain/finance';
 import { availableCreditFen, tabFen, type Visit } from '../domain/visit';
 import type { LedgerStore } from '../ports/ledger-store';
@@ -68,16 +69,7 @@ export async function paymentView(p: Payment, ledger: LedgerStore) {
     refunds: refunds.flatMap((r) => (r ? [refundView(r.value)] : [])),
     ...(p.insurance ? { insurance: insuranceView(p.insurance) } : {}),
     ...takenView(p),
-    ...(p.receipt
-      ? {
-          receipt: {
-            status: p.receipt.status,
-            bills: p.receipt.bills,
-            ...(p.receipt.lastError ? { lastError: p.receipt.lastError } : {}),
-            ...(p.receipt.nextAttemptAt ? { nextAttemptAt: p.receipt.nextAttemptAt } : {}),
-          },
-        }
-      : {}),
+    ...(p.receipt ? { receipt: receiptView(p.receipt) } : {}),
   };
 }
 
@@ -142,6 +134,7 @@ export function visitView(v: Visit) {
         }
       : null,
     settlement: v.settlement ? settlementView(v) : null,
+    ...(v.receipt ? { receipt: receiptView(v.receipt) } : {}),
   };
 }
 
@@ -235,5 +228,15 @@ export function disputeView(d: Dispute, now: Date) {
         }
       : {}),
     updatedAt: d.updatedAt,
+  };
+}
+
+/** A payment's or a visit's fiscal e-receipts as the API shows them. */
+function receiptView(r: PaymentReceipt) {
+  return {
+    status: r.status,
+    bills: r.bills,
+    ...(r.lastError ? { lastError: r.lastError } : {}),
+    ...(r.nextAttemptAt ? { nextAttemptAt: r.nextAttemptAt } : {}),
   };
 }

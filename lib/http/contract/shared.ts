@@ -124,3 +124,27 @@ export const CreatedPayment = lazy(() =>
     paymentCode: z.optional(PaymentCodeView()),
   }),
 );
+
+/**
+ * Fiscal e-receipts (财政电子票据) of a payment or a settled visit: `status` ISSUED (the current receipt covers
+ * what is paid), REVERSED (refunded in full) or PENDING (being issued, or waiting for the platform); every
+ * receipt and red receipt with 票据代码, 票据号码, 校验码 and its page (docs/receipts.md).
+ */
+export const ReceiptView = () =>
+  z.object({
+    status: z.enum(['PENDING', 'ISSUED', 'REVERSED']),
+    bills: z.array(
+      z.object({
+        kind: z.enum(['ISSUED', 'REVERSED']),
+        billBatchCode: z.string(),
+        billNo: z.string(),
+        random: z.string(),
+        at: DateTime(),
+        url: z.optional(z.string()),
+        amountFen: int(),
+        reverses: z.optional(z.object({ billBatchCode: z.string(), billNo: z.string() })),
+      }),
+    ),
+    lastError: z.optional(z.string()),
+    nextAttemptAt: z.optional(DateTime()),
+  });

@@ -10,7 +10,7 @@ import type { CallbackDeps } from '../callbacks/records';
 import { onPaymentSucceeded } from '../copy-requests/payment-succeeded';
 import type { CopyRequestDeps } from '../copy-requests/records';
 import { onTopUpPaid, onTopUpRefunded } from '../admissions/payment-events';
-import { syncReceipt } from '../receipts/sync-receipt';
+import { syncReceipt, syncVisitReceipt } from '../receipts/sync-receipt';
 import { syncComplaint } from '../disputes/sync-complaint';
 import type { PerHospitalDeps } from '../shared/hospitals';
 
@@ -28,6 +28,7 @@ export async function dispatchEvent(
   // Fiscal e-receipts follow the money; the platform's failures wait in the receipt, never here.
   if (isEvent(event, 'PaymentSucceeded') || isEvent(event, 'RefundSucceeded'))
     await syncReceipt(deps, event.payload.paymentId);
+  if (isEvent(event, 'VisitSettled')) await syncVisitReceipt(deps, event.payload.visitId);
   // A wallet's complaint is read with the merchant's key and brought into its hospital's disputes.
   if (isEvent(event, 'ComplaintReceived')) await syncComplaint(deps, event.payload);
   await fanOut(deps, event);

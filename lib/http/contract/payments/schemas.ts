@@ -9,7 +9,7 @@ import {
   REROUTE_TYPES,
 } from '../../../domain/refund-progress';
 import { described, int, DateTime, lazy } from '../common';
-import { CounterView, Id, InsuranceView, PaymentCodeView } from '../shared';
+import { CounterView, Id, InsuranceView, PaymentCodeView, ReceiptView } from '../shared';
 
 export const RefundView = lazy(() =>
   described(
@@ -96,25 +96,7 @@ export const PaymentView = lazy(() =>
        * REVERSED (refunded in full) or PENDING (being issued, or waiting for the platform); every receipt and
        * red receipt with 票据代码, 票据号码, 校验码 and its page (docs/receipts.md).
        */
-      receipt: z.optional(
-        z.object({
-          status: z.enum(['PENDING', 'ISSUED', 'REVERSED']),
-          bills: z.array(
-            z.object({
-              kind: z.enum(['ISSUED', 'REVERSED']),
-              billBatchCode: z.string(),
-              billNo: z.string(),
-              random: z.string(),
-              at: DateTime(),
-              url: z.optional(z.string()),
-              amountFen: int(),
-              reverses: z.optional(z.object({ billBatchCode: z.string(), billNo: z.string() })),
-            }),
-          ),
-          lastError: z.optional(z.string()),
-          nextAttemptAt: z.optional(DateTime()),
-        }),
-      ),
+      receipt: z.optional(ReceiptView()),
     }),
     { id: 'Payment' },
   ),

@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { CHANNELS } from '../../../domain/ledger/accounts';
 import { CHARGE_CATEGORIES, VISIT_STATUSES } from '../../../domain/visit';
 import { described, int, DateTime, lazy, text } from '../common';
-import { FeeQuantity, Id } from '../shared';
+import { FeeQuantity, Id, ReceiptView } from '../shared';
 
 export const VisitParams = z.object({ visitId: Id });
 
@@ -76,6 +76,8 @@ export const VisitView = lazy(() =>
         }),
       ),
       settlement: z.nullable(SettlementView()),
+      /** A settled visit's fiscal e-receipt: what the visit collected (insurance and the captured self-pay). */
+      receipt: z.optional(ReceiptView()),
     }),
     { id: 'Visit' },
   ),

@@ -11,7 +11,16 @@ import { currentBill } from '../../../../lib/domain/receipt';
 import { createPayment } from '../../../../lib/usecases/payments/create';
 import { loadPayment, loadRefund } from '../../../../lib/usecases/payments/records';
 import { refundPayment } from '../../../../lib/usecases/payments/refund';
-import { sweepReceipts, syncReceipt, type ReceiptDeps } from '../../../../lib/usecases/receipts/sync-receipt';
+import {
+  sweepReceipts,
+  syncReceipt,
+  syncVisitReceipt,
+  type ReceiptDeps,
+} from '../../../../lib/usecases/receipts/sync-receipt';
+import { addCharge } from '../../../../lib/usecases/visits/add-charge';
+import { loadVisit } from '../../../../lib/usecases/visits/records';
+import { settleVisit } from '../../../../lib/usecases/visits/settle';
+import { visitView } from '../../../../lib/usecases/views';
 import { recorded } from '../../../support/metrics';
 import { visitEnv } from '../../../support/visit-env';
 
@@ -124,5 +133,36 @@ describe('fiscal e-receipts', () => {
     const receipt = (await loadPayment(deps.ledger, paymentId)).value.receipt;
     expect(receipt?.status).toBe('ISSUED');
     expect(currentBill(receipt)?.amountFen).toBe(2_500);
+  });
+
+  it('a settled pay-later visit gets one receipt for what it collected; none before it is settled', async () => {
+    const v = await t.authorisedVisit('alipay', false);
+    await addCharge(deps, v.visitId, {
+      chargeId: 'R-1',
+      category: 'laboratory',
+      description: '血常规',
+      amountFen: fen(3_200),
+    });
+    await addCharge(deps, v.visitId, {
+      chargeId: 'R-2',
+      category: 'examination',
+      description: '胸片',
+      amountFen: fen(8_000),
+    });
+    expect(await syncVisitReceipt(deps, v.visitId)).toBeUndefined();
+    await settleVisit(deps, v.visitId, { requestedBy: 'staff:S' });
+    const visit = (await loadVisit(deps.ledger, v.visitId)).value;
+    expect(visit.status).toBe('SETTLED');
+    const receipt = await syncVisitReceipt(deps, v.visitId);
+    expect(receipt?.status).toBe('ISSUED');
+    expect(currentBill(receipt)?.amountFen).toBe(11_200);
+    // Again: the same receipt, nothing more at the platform.
+    const before = (await platformBills()).length;
+    expect(currentBill(await syncVisitReceipt(deps, v.visitId))?.billNo).toBe(currentBill(receipt)?.billNo);
+    expect((await platformBills()).length).toBe(before);
+    expect(visitView((await loadVisit(deps.ledger, v.visitId)).value).receipt).toMatchObject({
+      status: 'ISSUED',
+      bills: [{ kind: 'ISSUED', amountFen: 11_200 }],
+    });
   });
 });
