@@ -17,6 +17,8 @@ import { connectInsurance } from '../../lib/usecases/hospitals/connect-insurance
 import { setHospitalStatus } from '../../lib/usecases/hospitals/set-status';
 import { setHospitalStatus as setHospitalStatusRoute } from '../../lib/http/contract/hospitals/set-hospital-status';
 import { connectInsurance as connectInsuranceRoute } from '../../lib/http/contract/hospitals/connect-insurance';
+import { connectReceipts as connectReceiptsRoute } from '../../lib/http/contract/hospitals/connect-receipts';
+import { connectReceipts } from '../../lib/usecases/hospitals/connect-receipts';
 import { getHospital, listHospitals } from '../../lib/usecases/hospitals/read';
 import { registerHospital } from '../../lib/usecases/hospitals/register';
 
@@ -89,6 +91,17 @@ export const hospitalRoutes = (
         async ({ params, body, deps }) => ({
           status: 200,
           body: await connectInsurance(deps, params.hospitalId, body),
+        }),
+        resolveDeps,
+      ),
+    ],
+    [
+      connectReceiptsRoute,
+      httpHandler(
+        connectReceiptsRoute,
+        async ({ params, body, deps }) => ({
+          status: 200,
+          body: await connectReceipts(deps, params.hospitalId, body),
         }),
         resolveDeps,
       ),

@@ -11,7 +11,7 @@ import type { PaymentProvider } from '../ports/payment-provider';
 import { alipayActingFor, alipayClientFor, wechatpayConfigFor } from './channels';
 import type { Config } from './config';
 import { composeDeps, type CoreDeps, type PaymentParts } from './container';
-import type { Hospital } from '../domain/hospital';
+import { ERECEIPT_KEY, type Hospital } from '../domain/hospital';
 import type { HospitalSecrets } from '../ports/hospital-secrets';
 import { lambdaFollowUp } from '../adapters/aws/lambda-follow-up';
 import { createLogger } from '../adapters/system/logger';
@@ -38,7 +38,7 @@ export function partnerPayments({ wechat, alipay, alipayConfig }: PlatformChanne
       own.wechatpay = wechatpayProvider(wechat, clock, { ...channels.wechatpay, hospitalId });
     const merchant = alipay && (await alipayActingFor(alipay, hospital, secrets));
     if (merchant && alipayConfig) own.alipay = alipayProvider(merchant, alipayConfig, { hospitalId });
-    return { providers: own };
+    return { providers: own, ...(await hospitalReceipts(hospital, secrets)) };
   };
 }
 
@@ -73,6 +73,16 @@ export function followUpOf(config: Config): Pick<PaymentParts, 'followUp'> {
       logger,
     ),
   };
+}
+
+/** A registered hospital's own e-receipt platform account, when connected (its key under the hospital). */
+async function hospitalReceipts(
+  hospital: Hospital,
+  secrets: HospitalSecrets,
+): Promise<{ receipts?: ReceiptIssuer }> {
+  const account = hospital.receipts;
+  const key = account && (await secrets.get(hospital.hospitalId, ERECEIPT_KEY))?.trim();
+  return account && key ? { receipts: bosssoftReceipts({ ...account, key }) } : {};
 }
 
 /** The dependencies of a function that calls payment providers. */

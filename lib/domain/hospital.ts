@@ -78,6 +78,21 @@ export const PLATFORM_KEY_NAMES = [
 /** The envelope keys themselves (one JSON secret, the deployment's or a registered hospital's). */
 export type PlatformKeys = Readonly<Record<(typeof PLATFORM_KEY_NAMES)[number], string>>;
 
+/**
+ * A registered hospital's account at its fiscal e-receipt platform (docs/receipts.md): where the platform
+ * is, its appid and issuing point there, and the payee printed on its receipts. The signing key is a secret
+ * (ERECEIPT_KEY), put in the parameter store by the operator.
+ */
+export interface HospitalReceipts {
+  readonly baseUrl: string;
+  readonly appId: string;
+  readonly placeCode: string;
+  readonly payee: string;
+}
+
+/** The name of a hospital's e-receipt signing key in the parameter store. */
+export const ERECEIPT_KEY = 'ereceipt-key';
+
 /** The channels a registered hospital takes payments on, each acting through the platform's own account. */
 export interface HospitalChannels {
   readonly wechatpay?: WechatSubMerchant;
@@ -95,6 +110,8 @@ export interface Hospital {
   readonly channels: HospitalChannels;
   /** Its medical-insurance identity, once connected. */
   readonly insurance?: HospitalInsurance;
+  /** Its e-receipt platform account, once connected. */
+  readonly receipts?: HospitalReceipts;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

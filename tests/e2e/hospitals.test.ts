@@ -6,7 +6,7 @@
  * West's roles against East's ids, must refuse; the counts are printed. Each hospital's statement and HIS
  * callbacks hold only its own payments.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -267,6 +267,53 @@ describe('two hospitals on one local stack', () => {
     }
   });
 
+  it("East's own e-receipt account receipts its payments once connected; West's get none", async () => {
+    const operator = await signDevToken(secret, { sub: 'ops', role: 'operator' });
+    const account = {
+      baseUrl: `${local.stack.sandboxUrl}/ereceipt`,
+      appId: `EB${local.stack.wechatpay.mchId}`,
+      placeCode: 'EAST-01',
+      payee: '东院',
+    };
+    // The signing key goes to the parameter store first (here the stack's hospital secrets folder).
+    expect((await api('POST', '/hospitals/h-east/receipts', operator, account)).status).toBe(400);
+    mkdirSync(join(local.localDir, 'hospitals', 'h-east'), { recursive: true });
+    writeFileSync(
+      join(local.localDir, 'hospitals', 'h-east', 'ereceipt-key'),
+      readFileSync(join(local.localDir, 'ereceipt-key'), 'utf8'),
+      { mode: 0o600 },
+    );
+    const connected = await api('POST', '/hospitals/h-east/receipts', operator, account);
+    expect(connected).toMatchObject({ status: 200, body: { receipts: account } });
+    expect(JSON.stringify(connected.body)).not.toContain(
+      readFileSync(join(local.localDir, 'ereceipt-key'), 'utf8').trim(),
+    );
+    const receiptOf = async (hospitalId: HospitalId) => {
+      const t = tokens[hospitalId];
+      const created = await api('POST', '/payments', t.patient, {
+        channel: 'wechatpay',
+        purpose: 'examination',
+        referenceId: `RCPT-${hospitalId}`,
+        amountFen: 2_300,
+        description: '检查费',
+        payer: payerFor('wechatpay'),
+      });
+      await client.sandbox('/sandbox/pay', { channel: 'wechatpay', outTradeNo: created.body.outTradeNo });
+      for (let i = 0; i < 80; i++) {
+        const payment = await api('GET', `/payments/${created.body.paymentId}`, t.staff);
+        if (payment.body.status === 'PAID' && (payment.body.receipt || i > 20))
+          return payment.body.receipt as Json;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      return undefined;
+    };
+    expect(await receiptOf('h-east')).toMatchObject({
+      status: 'ISSUED',
+      bills: [{ kind: 'ISSUED', amountFen: 2_300 }],
+    });
+    expect(await receiptOf('h-west')).toBeUndefined();
+  });
+
   it("West's tokens of every role reach none of East's records through any route", async () => {
     // East's remaining resources: a callback endpoint, a copy request, an open visit's request.
     const endpoint = await api('POST', '/notification-endpoints', tokens['h-east'].admin, {
@@ -352,6 +399,12 @@ describe('two hospitals on one local stack', () => {
       resolveDiscrepancy: { action: 'write-off', note: 'attack' },
       completeCopyRequest: { pages: 10 },
       connectWechatpay: { subMchId: SUB_MERCHANTS[1] },
+      connectReceipts: {
+        baseUrl: 'https://ereceipt.example.cn',
+        appId: 'A',
+        placeCode: 'P',
+        payee: 'attack',
+      },
       connectAlipay: { appAuthCode: 'attack' },
       setHospitalStatus: { status: 'SUSPENDED' },
       connectInsurance: {

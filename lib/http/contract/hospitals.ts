@@ -4,5 +4,6 @@ export { listHospitals } from './hospitals/list-hospitals';
 export { getHospital } from './hospitals/get-hospital';
 export { connectWechatpay } from './hospitals/connect-wechatpay';
 export { connectInsurance } from './hospitals/connect-insurance';
+export { connectReceipts } from './hospitals/connect-receipts';
 export { setHospitalStatus } from './hospitals/set-hospital-status';
 export { connectAlipay } from './hospitals/connect-alipay';

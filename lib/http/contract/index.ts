@@ -75,6 +75,7 @@ export const allRoutes = [
   hospitals.getHospital,
   hospitals.connectWechatpay,
   hospitals.connectInsurance,
+  hospitals.connectReceipts,
   hospitals.setHospitalStatus,
   hospitals.connectAlipay,
 ];

@@ -86,6 +86,7 @@ const EXPECTED: Record<string, string | string[]> = {
   connectWechatpay: ['operator'],
   connectAlipay: ['operator'],
   connectInsurance: ['operator'],
+  connectReceipts: ['operator'],
   setHospitalStatus: ['operator'],
 };
 

@@ -55,6 +55,9 @@ export const Hospital = lazy(() =>
           alipay: z.optional(z.object({ orgChannelCode: z.string(), orgAppId: z.string() })),
         }),
       ),
+      receipts: z.optional(
+        z.object({ baseUrl: z.string(), appId: z.string(), placeCode: z.string(), payee: z.string() }),
+      ),
       createdAt: DateTime(),
       updatedAt: DateTime(),
     }),
@@ -81,6 +84,19 @@ export const HospitalInsuranceBody = () =>
         orgAppId: described(text(1, 64), { description: "Alipay medical's org app id." }),
       }),
     ),
+  });
+
+/** A hospital's e-receipt platform account (its signing key is put in the parameter store, never sent here). */
+export const HospitalReceiptsBody = () =>
+  z.strictObject({
+    baseUrl: described(text(8, 256).check(z.regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL')), {
+      description: "The platform's base URL; its methods are POSTed to <baseUrl>/<method>.",
+    }),
+    appId: described(text(1, 64), { description: "The hospital's appid at the platform." }),
+    placeCode: described(text(1, 64), {
+      description: '开票点编码: the issuing point the platform assigned.',
+    }),
+    payee: described(text(1, 100), { description: '收款单位 printed on the receipts.' }),
   });
 
 /** The hospital's display name. */
