@@ -209,7 +209,8 @@ const sameAtProvider = (a: DisputeAtProvider | undefined, b: DisputeAtProvider) 
 
 /**
  * The payment of the first order the complaint names that medpay made, compared with it: the provider trade
- * number and the amount must be the payment's. Undefined when medpay made none of them.
+ * number and the amount must be the payment's (or, for an insured payment, its self-pay cash). Undefined when
+ * medpay made none of them.
  */
 async function matchedPayment(deps: PaymentDeps, channel: Channel, complaint: ProviderComplaint) {
   for (const order of complaint.orders) {
@@ -223,7 +224,9 @@ async function matchedPayment(deps: PaymentDeps, channel: Channel, complaint: Pr
         recorded: payment.providerTradeNo,
         reported: order.providerTradeNo,
       });
-    if (order.amountFen !== payment.amountFen)
+    // An insured payment's wallet order may carry only the cash the wallet took (its self-pay part).
+    const walletFen = [payment.amountFen, ...(payment.insurance ? [payment.insurance.split.selfPayFen] : [])];
+    if (!walletFen.includes(order.amountFen))
       mismatches.push({ field: 'amount', recorded: payment.amountFen, reported: order.amountFen });
     if (mismatches.length > 0) throw new IntegrityAlertError('complaint', mismatches);
     return payment;
