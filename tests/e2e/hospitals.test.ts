@@ -47,7 +47,8 @@ describe('two hospitals on one local stack', () => {
     });
     await new Promise<void>((r) => his?.listen(0, '127.0.0.1', r));
     hisUrl = `http://127.0.0.1:${(his.address() as AddressInfo).port}`;
-    local = await startLocalStack();
+    // Registrations are believed for 2 s here (60 by default), so a connection is seen at once.
+    local = await startLocalStack({ env: { MEDPAY_HOSPITAL_CACHE_SECONDS: '2' } });
     client = stackClient(local);
     secret = readFileSync(join(local.localDir, 'jwt-hs256-secret'), 'utf8').trim();
     for (const hospitalId of Object.keys(HOSPITALS) as HospitalId[]) {
@@ -285,6 +286,8 @@ describe('two hospitals on one local stack', () => {
     );
     const connected = await api('POST', '/hospitals/h-east/receipts', operator, account);
     expect(connected).toMatchObject({ status: 200, body: { receipts: account } });
+    // Every function sees the connection once its cached registration is older than HOSPITAL_CACHE_SECONDS.
+    await new Promise((r) => setTimeout(r, 2_500));
     expect(JSON.stringify(connected.body)).not.toContain(
       readFileSync(join(local.localDir, 'ereceipt-key'), 'utf8').trim(),
     );
