@@ -8,8 +8,6 @@
  * and the refusals; and a legacy balance that cannot be refunded, reported with why.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lib/adapters/dynamodb/client';
 import { hospitalKeys } from '../../lib/adapters/dynamodb/keys';
@@ -17,6 +15,7 @@ import { dynamoLedgerStore } from '../../lib/adapters/dynamodb/ledger-store';
 import { businessDayOf } from '../../lib/domain/business-day';
 import { Accounts } from '../../lib/domain/ledger/accounts';
 import { payerFor, stackClient, startLocalStack, type LocalStack } from '../support/local-stack';
+import { startHisEndpoint } from '../support/his-endpoint';
 
 type Json = Record<string, any>;
 const RELATIVE = '2088000000004444';
@@ -24,25 +23,13 @@ const RELATIVE = '2088000000004444';
 describe('inpatient deposits and discharge over the local stack', () => {
   let local: LocalStack;
   let client: ReturnType<typeof stackClient>;
-  let server: Server;
-  const received: Array<{ type: string; data: Json }> = [];
+  let his: Awaited<ReturnType<typeof startHisEndpoint>>;
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        const parsed = JSON.parse(body) as Json;
-        received.push({ type: String(req.headers['medpay-event-type']), data: parsed.data as Json });
-        res.statusCode = 200;
-        res.end('ok');
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    his = await startHisEndpoint();
     local = await startLocalStack();
     client = stackClient(local);
-    const his = `http://127.0.0.1:${(server.address() as AddressInfo).port}/his`;
     const registered = await client.api('POST', '/notification-endpoints', local.stack.tokens.admin, {
-      url: his,
+      url: his.url,
       events: ['AdmissionLowBalance', 'AdmissionArrearsRequested', 'AdmissionSettled'],
       description: 'ward',
     });
@@ -50,7 +37,7 @@ describe('inpatient deposits and discharge over the local stack', () => {
   }, 180_000);
   afterAll(async () => {
     await local?.stop();
-    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    await his?.close();
   });
 
   const staff = () => local.stack.tokens.staff;
@@ -67,12 +54,12 @@ describe('inpatient deposits and discharge over the local stack', () => {
   /** Waits until the HIS received an event of `type` about the admission (the relay runs every 2 s). */
   async function eventually(type: string, admissionId: string): Promise<Json> {
     for (let i = 0; i < 240; i++) {
-      const found = received.find((r) => r.type === type && r.data.admissionId === admissionId);
+      const found = his.received.find((r) => r.type === type && r.data.admissionId === admissionId);
       if (found) return found.data;
       await new Promise((r) => setTimeout(r, 250));
     }
     throw new Error(
-      `${type} for ${admissionId} not received: ${JSON.stringify(received.map((r) => r.type))}`,
+      `${type} for ${admissionId} not received: ${JSON.stringify(his.received.map((r) => r.type))}`,
     );
   }
   /** Polls the admission until `done` (the settlement goes on when the refunds' events arrive). */

@@ -6,38 +6,24 @@
  * DisputeResolved. A forged complaint notification is refused on each channel. A patient also disputes a
  * charge with the hospital directly.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createSign, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payerFor, stackClient, startLocalStack, type LocalStack } from '../support/local-stack';
 import { alipayNotificationBody } from '../conformance/support/alipay';
+import { startHisEndpoint } from '../support/his-endpoint';
 
 type Json = Record<string, any>;
 
 describe('disputes over the local stack', () => {
   let local: LocalStack;
   let client: ReturnType<typeof stackClient>;
-  let server: Server;
-  const received: Array<{ type: string; data: Json }> = [];
+  let his: Awaited<ReturnType<typeof startHisEndpoint>>;
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        received.push({
-          type: String(req.headers['medpay-event-type']),
-          data: (JSON.parse(body) as Json).data,
-        });
-        res.statusCode = 200;
-        res.end('ok');
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    his = await startHisEndpoint();
     local = await startLocalStack();
     client = stackClient(local);
     const registered = await client.api('POST', '/notification-endpoints', local.stack.tokens.admin, {
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/his`,
+      url: his.url,
       events: ['DisputeOpened', 'DisputeResolved'],
       description: 'patient services',
     });
@@ -45,7 +31,7 @@ describe('disputes over the local stack', () => {
   }, 180_000);
   afterAll(async () => {
     await local?.stop();
-    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    await his?.close();
   });
 
   const staff = () => local.stack.tokens.staff;
@@ -148,11 +134,11 @@ describe('disputes over the local stack', () => {
       ]),
     );
     await eventually(
-      async () => received.find((r) => r.type === 'DisputeResolved' && r.data.disputeId === d.disputeId),
+      async () => his.received.find((r) => r.type === 'DisputeResolved' && r.data.disputeId === d.disputeId),
       'DisputeResolved at the HIS',
     );
     expect(
-      received.find((r) => r.type === 'DisputeOpened' && r.data.disputeId === d.disputeId)?.data,
+      his.received.find((r) => r.type === 'DisputeOpened' && r.data.disputeId === d.disputeId)?.data,
     ).toMatchObject({
       source: 'wechatpay',
       paymentId: payment.paymentId,
@@ -189,7 +175,7 @@ describe('disputes over the local stack', () => {
       'MERCHANT_CONFIRM_COMPLETE',
     ]);
     await eventually(
-      async () => received.find((r) => r.type === 'DisputeResolved' && r.data.disputeId === d.disputeId),
+      async () => his.received.find((r) => r.type === 'DisputeResolved' && r.data.disputeId === d.disputeId),
       'DisputeResolved at the HIS',
     );
   });

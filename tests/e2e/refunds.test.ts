@@ -5,36 +5,22 @@
  * to-do list and in the sweep's RefundsOverdue count, which the alarm reads. The HIS receives each step.
  * And a settled payment's fiscal e-receipt, reversed and reissued by a partial refund.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payerFor, stackClient, startLocalStack, type LocalStack } from '../support/local-stack';
+import { startHisEndpoint } from '../support/his-endpoint';
 
 type Json = Record<string, any>;
 
 describe('refund progress over the local stack', () => {
   let local: LocalStack;
   let client: ReturnType<typeof stackClient>;
-  let server: Server;
-  const received: Array<{ type: string; data: Json }> = [];
+  let his: Awaited<ReturnType<typeof startHisEndpoint>>;
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        received.push({
-          type: String(req.headers['medpay-event-type']),
-          data: (JSON.parse(body) as Json).data,
-        });
-        res.statusCode = 200;
-        res.end('ok');
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    his = await startHisEndpoint();
     local = await startLocalStack({ env: { MEDPAY_REFUND_FINANCE_MINUTES: '1' } });
     client = stackClient(local);
     const registered = await client.api('POST', '/notification-endpoints', local.stack.tokens.admin, {
-      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/his`,
+      url: his.url,
       events: ['RefundProgressed', 'RefundSucceeded'],
       description: 'refund desk',
     });
@@ -42,7 +28,7 @@ describe('refund progress over the local stack', () => {
   }, 180_000);
   afterAll(async () => {
     await local?.stop();
-    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    await his?.close();
   });
 
   const staff = () => local.stack.tokens.staff;
@@ -77,7 +63,7 @@ describe('refund progress over the local stack', () => {
   /** Waits until the HIS received `type` for the refund with `step` (if given). */
   async function callback(type: string, refundId: string, step?: string): Promise<Json> {
     for (let i = 0; i < 240; i++) {
-      const found = received.find(
+      const found = his.received.find(
         (r) => r.type === type && r.data.refundId === refundId && (!step || r.data.step === step),
       );
       if (found) return found.data;
