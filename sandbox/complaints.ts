@@ -10,6 +10,7 @@
  */
 import type { Books, Channel, Order } from './books';
 import { isSubMerchant } from './books';
+import type { WechatNotification } from './medical';
 import { wechatTime } from './signing';
 
 /** One complaint as the sandbox keeps it. */
@@ -35,14 +36,7 @@ export interface SandboxComplaint {
 
 /** What the complaint surface needs of the rest of the sandbox. */
 export interface ComplaintParts {
-  readonly wechatNotification: (
-    eventType: string,
-    resource: object,
-    url: string,
-    tamper?: 'probe',
-    kind?: string,
-    summary?: string,
-  ) => () => { url: string; body: string; headers: Record<string, string> };
+  readonly wechatNotification: WechatNotification;
   readonly notifyAlipay: (
     kind: string,
     ref: string,

@@ -14,7 +14,7 @@ import { alipayTime, wechatDecryptSensitive, wechatTime } from './signing';
 import { formatYuan, parseYuan, type Fen } from '../lib/domain/money';
 
 /** The WeChat Pay notification builder of the sandbox's WeChat surface. */
-type WechatNotification = (
+export type WechatNotification = (
   eventType: string,
   resource: object,
   url: string,
