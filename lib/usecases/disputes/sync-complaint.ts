@@ -22,7 +22,7 @@ import {
   type Dispute,
   type DisputeAtProvider,
 } from '../../domain/dispute';
-import { IntegrityAlertError, type FieldMismatch } from '../../domain/errors';
+import { IntegrityAlertError, NotFoundError, type FieldMismatch } from '../../domain/errors';
 import type { Channel } from '../../domain/ledger/accounts';
 import type { ProviderComplaint } from '../../ports/complaint-desk';
 import type { PaymentDeps } from '../payments/deps';
@@ -42,7 +42,8 @@ export interface ComplaintNotice {
 /**
  * Finds the complaint's hospital and brings the complaint into it; returns what happened. An integrity alert
  * is logged and counted (IntegrityAlerts) rather than thrown: reading the complaint again cannot change it, so
- * the event is not retried; a person must look. The wallet's outages are thrown, and the event retried.
+ * the event is not retried; a person must look. A complaint the wallet does not know is logged and dropped
+ * likewise. The wallet's outages are thrown, and the event retried.
  */
 export async function syncComplaint<D extends PaymentDeps & PerHospitalDeps>(
   deps: D,
@@ -53,6 +54,14 @@ export async function syncComplaint<D extends PaymentDeps & PerHospitalDeps>(
     const scoped = hospitalId === deps.hospitalId ? deps : await deps.inHospital(deps, hospitalId);
     return await applyComplaint(scoped, notice, complaint);
   } catch (error) {
+    if (error instanceof NotFoundError) {
+      // The wallet has no such complaint for this merchant: reading it again will not find it either.
+      deps.logger.warn('complaint not found at the wallet', {
+        channel: notice.channel,
+        complaintId: notice.complaintId,
+      });
+      return 'not-found';
+    }
     if (!(error instanceof IntegrityAlertError)) throw error;
     deps.logger.error('integrity alert', {
       channel: notice.channel,

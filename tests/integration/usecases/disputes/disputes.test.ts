@@ -289,6 +289,15 @@ describe('disputes', () => {
     expect((await relayOutbox(t.deps)).published).toBe(0);
   });
 
+  it('a complaint the wallet does not know is dropped (logged), not retried forever', async () => {
+    expect(
+      await syncComplaint(t.deps, { channel: 'wechatpay', complaintId: '200201820200101080076619999' }),
+    ).toBe('not-found');
+    expect(
+      await t.deps.ledger.disputes.byComplaint('wechatpay', '200201820200101080076619999'),
+    ).toBeUndefined();
+  });
+
   it('a forged complaint notification is refused on each channel, and nothing is queued', async () => {
     const handler = (channel: Channel) =>
       webhookHandler(channel, applyProviderEvent, () => Promise.resolve(t.deps));
