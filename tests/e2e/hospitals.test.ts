@@ -304,7 +304,8 @@ describe('two hospitals on one local stack', () => {
       await client.sandbox('/sandbox/pay', { channel: 'wechatpay', outTradeNo: created.body.outTradeNo });
       for (let i = 0; i < 80; i++) {
         const payment = await api('GET', `/payments/${created.body.paymentId}`, t.staff);
-        if (payment.body.status === 'PAID' && (payment.body.receipt || i > 20))
+        // A receipt is recorded as issued, then marked in line: wait for ISSUED (or 5 s for none).
+        if (payment.body.status === 'PAID' && (payment.body.receipt?.status === 'ISSUED' || i > 20))
           return payment.body.receipt as Json;
         await new Promise((r) => setTimeout(r, 250));
       }
