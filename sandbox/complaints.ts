@@ -11,6 +11,7 @@
 import type { Books, Channel, Order } from './books';
 import { isSubMerchant } from './books';
 import type { WechatNotification } from './medical';
+import type { SandboxParts } from './server';
 import { wechatTime } from './signing';
 
 /** One complaint as the sandbox keeps it. */
@@ -37,12 +38,7 @@ export interface SandboxComplaint {
 /** What the complaint surface needs of the rest of the sandbox. */
 export interface ComplaintParts {
   readonly wechatNotification: WechatNotification;
-  readonly notifyAlipay: (
-    kind: string,
-    ref: string,
-    url: string,
-    params: Record<string, string>,
-  ) => ReturnType<Books['notify']>;
+  readonly notifyAlipay: SandboxParts['notifyAlipay'];
 }
 
 /** WeChat problem_type's values (query-complaint-v2). */
